@@ -1,0 +1,62 @@
+"""Amplify SDK: a typed asyncio client for the Amplify micro-work marketplace.
+
+from amplify_sdk import AmplifyClient
+
+async with await AmplifyClient.embedded() as client:
+    mint = await client.create_amp_mint()
+    config = await client.initialize(mint)
+"""
+
+from . import _instructions as instructions
+from ._backend import AccountSnapshot, Backend, Event, TxReceipt
+from ._client import AmplifyClient
+from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
+from ._embedded import EmbeddedBackend
+from ._exceptions import (
+    AccountNotFoundError,
+    AmplifyError,
+    ProgramError,
+    TransactionError,
+    TransactionTooLargeError,
+    TransportError,
+)
+from ._idl import Idl, load_idl
+from ._models import AccountModel, Config, Treasury
+from ._pda import PROGRAM_ID, config_pda, treasury_pda
+from ._program import program_bytes
+from ._program_errors import *  # noqa: F403 -- one exception class per program error
+from ._program_errors import ERRORS_BY_CODE
+from ._program_errors import __all__ as _program_error_names
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ERRORS_BY_CODE",
+    "PROGRAM_ID",
+    "AccountModel",
+    "AccountNotFoundError",
+    "AccountSnapshot",
+    "AmplifyClient",
+    "AmplifyError",
+    "Backend",
+    "Config",
+    "EmbeddedBackend",
+    "Event",
+    "Idl",
+    "ProgramError",
+    "TransactionError",
+    "TransactionTooLargeError",
+    "TransportError",
+    "Treasury",
+    "TxReceipt",
+    "config_pda",
+    "decode_account",
+    "decode_event",
+    "decode_instruction",
+    "encode_instruction",
+    "instructions",
+    "load_idl",
+    "program_bytes",
+    "treasury_pda",
+    *[n for n in _program_error_names if n != "ERRORS_BY_CODE"],
+]

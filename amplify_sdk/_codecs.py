@@ -1,0 +1,202 @@
+"""Binary codecs built from the IDL with `construct`.
+
+Every account, instruction argument list and event is encoded exactly as the
+IDL describes (borsh), so the SDK never hand-writes a layout that could drift
+from the program.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import construct as c
+from solders.pubkey import Pubkey
+
+from ._idl import JSON, Idl, load_idl
+
+_PRIMITIVES: dict[str, c.Construct[Any, Any]] = {
+    "u8": c.Int8ul,
+    "i8": c.Int8sl,
+    "u16": c.Int16ul,
+    "i16": c.Int16sl,
+    "u32": c.Int32ul,
+    "i32": c.Int32sl,
+    "u64": c.Int64ul,
+    "i64": c.Int64sl,
+    "u128": c.BytesInteger(16, signed=False, swapped=True),
+    "i128": c.BytesInteger(16, signed=True, swapped=True),
+    "bool": c.Flag,
+    "string": c.PascalString(c.Int32ul, "utf8"),
+    "bytes": c.Prefixed(c.Int32ul, c.GreedyBytes),
+}
+
+
+# construct's classes are generic only in its type stubs (construct-typing).
+if TYPE_CHECKING:
+    _PubkeyBase = c.Adapter[bytes, bytes, Pubkey, Pubkey]
+    _AnyBase = c.Adapter[Any, Any, Any, Any]
+    _StructBase = c.Adapter[Any, Any, dict[str, Any], Mapping[str, Any]]
+else:
+    _PubkeyBase = _AnyBase = _StructBase = c.Adapter
+
+
+class _PubkeyAdapter(_PubkeyBase):
+    def _decode(self, obj: bytes, context: Any, path: Any) -> Pubkey:
+        return Pubkey.from_bytes(obj)
+
+    def _encode(self, obj: Pubkey, context: Any, path: Any) -> bytes:
+        return bytes(obj)
+
+
+PUBKEY = _PubkeyAdapter(c.Bytes(32))
+
+
+class _OptionAdapter(_AnyBase):
+    """Borsh `Option<T>`: a 0/1 tag then the value."""
+
+    def _decode(self, obj: Any, context: Any, path: Any) -> Any:
+        return obj.value if obj.tag else None
+
+    def _encode(self, obj: Any, context: Any, path: Any) -> Any:
+        return {"tag": 0, "value": None} if obj is None else {"tag": 1, "value": obj}
+
+
+def _option(inner: c.Construct[Any, Any]) -> c.Construct[Any, Any]:
+    return _OptionAdapter(c.Struct("tag" / c.Int8ul, "value" / c.If(c.this.tag == 1, inner)))
+
+
+class _StructAdapter(_StructBase):
+    """Decode to a plain dict (without construct's private keys)."""
+
+    def _decode(self, obj: Any, context: Any, path: Any) -> dict[str, Any]:
+        return {k: v for k, v in obj.items() if not k.startswith("_io")}
+
+    def _encode(self, obj: Mapping[str, Any], context: Any, path: Any) -> Any:
+        return dict(obj)
+
+
+def type_codec(ty: Any, idl: Idl) -> c.Construct[Any, Any]:
+    """The construct for one IDL type expression."""
+    if isinstance(ty, str):
+        if ty == "pubkey":
+            return PUBKEY
+        return _PRIMITIVES[ty]
+    if "array" in ty:
+        inner, n = ty["array"]
+        if inner == "u8":
+            return c.Bytes(n)
+        return c.Array(n, type_codec(inner, idl))
+    if "vec" in ty:
+        inner = ty["vec"]
+        if inner == "u8":
+            return c.Prefixed(c.Int32ul, c.GreedyBytes)
+        return c.PrefixedArray(c.Int32ul, type_codec(inner, idl))
+    if "option" in ty:
+        return _option(type_codec(ty["option"], idl))
+    if "defined" in ty:
+        name = ty["defined"]["name"] if isinstance(ty["defined"], dict) else ty["defined"]
+        return defined_codec(name, idl)
+    raise ValueError(f"unsupported IDL type {ty!r}")
+
+
+def _fields_codec(fields: list[JSON], idl: Idl) -> c.Construct[Any, Any]:
+    return _StructAdapter(c.Struct(*(f["name"] / type_codec(f["type"], idl) for f in fields)))
+
+
+def defined_codec(name: str, idl: Idl) -> c.Construct[Any, Any]:
+    ty = idl.types[name]["type"]
+    if ty["kind"] == "struct":
+        return _fields_codec(ty.get("fields", []), idl)
+    if ty["kind"] == "enum":
+        variants = ty["variants"]
+        if any("fields" in v for v in variants):
+            raise ValueError(f"enum {name} with fields is not supported")
+        return c.Enum(c.Int8ul, **{v["name"]: i for i, v in enumerate(variants)})
+    raise ValueError(f"unsupported type kind {ty['kind']}")
+
+
+@cache
+def _account_codec(name: str) -> c.Construct[Any, Any]:
+    return defined_codec(name, load_idl())
+
+
+@cache
+def _args_codec(ix_name: str) -> c.Construct[Any, Any]:
+    idl = load_idl()
+    return _fields_codec(list(idl.instructions[ix_name].args), idl)
+
+
+def account_size(name: str) -> int:
+    """Size in bytes (discriminator included) of a fixed-size account type."""
+    return 8 + int(_account_codec(name).sizeof())
+
+
+def encode_instruction(ix_name: str, args: Mapping[str, Any]) -> bytes:
+    """Discriminator followed by the borsh-encoded arguments."""
+    idl = load_idl()
+    return idl.instructions[ix_name].discriminator + _args_codec(ix_name).build(dict(args))
+
+
+def decode_instruction(data: bytes) -> tuple[str, dict[str, Any]]:
+    idl = load_idl()
+    for ix in idl.instructions.values():
+        if data[:8] == ix.discriminator:
+            return ix.name, _args_codec(ix.name).parse(data[8:])
+    raise ValueError("unknown instruction discriminator")
+
+
+class AccountTypeError(ValueError):
+    """Account data does not carry the expected discriminator."""
+
+
+def decode_account(name: str, data: bytes) -> dict[str, Any]:
+    disc = load_idl().account_discriminators[name]
+    if data[:8] != disc:
+        raise AccountTypeError(f"account data is not a {name}")
+    result: dict[str, Any] = _account_codec(name).parse(data[8:])
+    return result
+
+
+def encode_account(name: str, fields: Mapping[str, Any]) -> bytes:
+    return load_idl().account_discriminators[name] + _account_codec(name).build(dict(fields))
+
+
+def decode_event(data: bytes) -> tuple[str, dict[str, Any]] | None:
+    """Decode one `sol_log_data` payload; None when it is not one of our events."""
+    idl = load_idl()
+    for name, disc in idl.event_discriminators.items():
+        if data[:8] == disc:
+            return name, _account_codec(name).parse(data[8:])
+    return None
+
+
+def events_from_logs(
+    logs: list[str], program_id: Pubkey | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Events emitted by our program, in order, from a transaction's log lines.
+
+    Only "Program data:" lines logged while our program is the innermost program
+    on the invoke stack count, so another program cannot forge our events.
+    """
+    pid = str(program_id or load_idl().address)
+    stack: list[str] = []
+    out: list[tuple[str, dict[str, Any]]] = []
+    for line in logs:
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] == "Program" and parts[2] == "invoke":
+            stack.append(parts[1])
+        elif len(parts) >= 3 and parts[0] == "Program" and parts[2] in ("success", "failed:"):
+            if stack:
+                stack.pop()
+        elif line.startswith("Program data: ") and stack and stack[-1] == pid:
+            try:
+                payload = base64.b64decode(line[len("Program data: ") :], validate=True)
+            except ValueError:
+                continue
+            event = decode_event(payload)
+            if event is not None:
+                out.append(event)
+    return out

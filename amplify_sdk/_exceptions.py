@@ -1,0 +1,56 @@
+"""Exceptions raised by the SDK.
+
+    AmplifyError
+    ├── TransportError              the RPC endpoint failed or timed out
+    ├── AccountNotFoundError        an account the call needs does not exist
+    ├── TransactionTooLargeError    over the 1,232-byte packet limit (checked before sending)
+    └── TransactionError            the cluster rejected or failed the transaction
+        └── ProgramError            our program returned one of its errors (code >= 6000)
+            └── one subclass per IDL error (FeeTooHigh, AlreadyInitialized, ...)
+
+Every `ProgramError` subclass carries the program's `code`, `name` and message
+exactly as the IDL lists them; `error_for_code` maps a code to its class.
+"""
+
+from __future__ import annotations
+
+
+class AmplifyError(Exception):
+    """Base class of every error the SDK raises."""
+
+
+class TransportError(AmplifyError):
+    """The RPC endpoint could not be reached, timed out or answered garbage."""
+
+
+class AccountNotFoundError(AmplifyError):
+    """An account the operation needs does not exist on the cluster."""
+
+
+class TransactionTooLargeError(AmplifyError):
+    """A transaction would exceed Solana's 1,232-byte packet limit."""
+
+
+class TransactionError(AmplifyError):
+    """The transaction failed; `logs` holds the program log lines, if any."""
+
+    def __init__(self, message: str, logs: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.logs: list[str] = logs or []
+
+
+class ProgramError(TransactionError):
+    """An Amplify program error. Subclasses exist for every code in the IDL."""
+
+    code: int = -1
+    name: str = "ProgramError"
+    msg: str = "Amplify program error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        logs: list[str] | None = None,
+        instruction_index: int | None = None,
+    ) -> None:
+        super().__init__(message or f"{self.name} ({self.code}): {self.msg}", logs)
+        self.instruction_index = instruction_index

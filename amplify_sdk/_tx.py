@@ -1,0 +1,82 @@
+"""Transaction assembly and error translation shared by the backends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from solders.hash import Hash
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.message import Message
+from solders.transaction import Transaction
+from solders.transaction_status import (
+    InstructionErrorCustom,
+    TransactionErrorInstructionError,
+)
+
+from ._backend import Event
+from ._codecs import events_from_logs
+from ._exceptions import ProgramError, TransactionError, TransactionTooLargeError
+from ._program_errors import ERRORS_BY_CODE
+
+#: Solana's packet limit for a serialized transaction.
+PACKET_DATA_SIZE = 1232
+
+
+def build_transaction(
+    instructions: Sequence[Instruction],
+    signers: Sequence[Keypair],
+    payer: Keypair,
+    blockhash: Hash,
+) -> Transaction:
+    """Sign a legacy transaction; refuse one the network would drop for size."""
+    unique: dict[bytes, Keypair] = {bytes(payer.pubkey()): payer}
+    for s in signers:
+        unique.setdefault(bytes(s.pubkey()), s)
+    message = Message.new_with_blockhash(list(instructions), payer.pubkey(), blockhash)
+    tx = Transaction(list(unique.values()), message, blockhash)
+    size = len(bytes(tx))
+    if size > PACKET_DATA_SIZE:
+        raise TransactionTooLargeError(
+            f"transaction is {size} bytes, over the {PACKET_DATA_SIZE}-byte limit"
+        )
+    return tx
+
+
+def transaction_size(instructions: Sequence[Instruction], payer: Keypair, n_signers: int) -> int:
+    """Serialized size of a transaction with these instructions and signer count."""
+    message = Message.new_with_blockhash(list(instructions), payer.pubkey(), Hash.default())
+    # compact-u16 signature count (1 byte below 128) + 64 bytes per signature.
+    return 1 + 64 * max(n_signers, message.header.num_required_signatures) + len(bytes(message))
+
+
+def program_error(code: int, logs: list[str], index: int | None = None) -> TransactionError:
+    cls = ERRORS_BY_CODE.get(code)
+    if cls is None:
+        return TransactionError(f"instruction {index} failed with custom error {code}", logs)
+    return cls(logs=logs, instruction_index=index)
+
+
+def error_from_litesvm(err: object, logs: list[str]) -> TransactionError:
+    """Translate a LiteSVM/solders transaction error into the SDK's exceptions."""
+    if isinstance(err, TransactionErrorInstructionError):
+        inner = err.err
+        if isinstance(inner, InstructionErrorCustom):
+            return program_error(inner.code, logs, err.index)
+        return TransactionError(f"instruction {err.index} failed: {inner}", logs)
+    return TransactionError(f"transaction failed: {err}", logs)
+
+
+def decode_events(logs: list[str]) -> list[Event]:
+    return [Event(name, fields) for name, fields in events_from_logs(logs)]
+
+
+__all__ = [
+    "PACKET_DATA_SIZE",
+    "ProgramError",
+    "build_transaction",
+    "decode_events",
+    "error_from_litesvm",
+    "program_error",
+    "transaction_size",
+]

@@ -1,0 +1,3 @@
+//! One module per instruction, named as in the IDL.
+
+pub mod initialize;

@@ -1,0 +1,83 @@
+"""The IDL is the contract: the SDK's codecs, models, exceptions and the shipped
+copy must agree with idl/amplify.json. (The program side is checked by the Rust
+test `idl_check`; the compiled program by the integration tests.)"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import amplify_sdk
+from amplify_sdk import ERRORS_BY_CODE, ProgramError, load_idl
+from amplify_sdk._codecs import account_size
+from amplify_sdk._models import AccountModel
+from conftest import ROOT
+
+
+def test_shipped_idl_is_the_repository_idl() -> None:
+    shipped = (ROOT / "amplify_sdk" / "program" / "amplify.json").read_text()
+    assert shipped == (ROOT / "idl" / "amplify.json").read_text()
+
+
+def test_generated_files_are_up_to_date() -> None:
+    rc = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_sdk.py"), "--check"])
+    assert rc.returncode == 0
+
+
+def test_idl_is_anchor_0_30_format() -> None:
+    raw = json.loads((ROOT / "idl" / "amplify.json").read_text())
+    assert raw["metadata"]["spec"] == "0.1.0"
+    assert raw["address"] == str(amplify_sdk.PROGRAM_ID)
+    for ix in raw["instructions"]:
+        expect = hashlib.sha256(f"global:{ix['name']}".encode()).digest()[:8]
+        assert bytes(ix["discriminator"]) == expect
+    for acc in raw["accounts"]:
+        expect = hashlib.sha256(f"account:{acc['name']}".encode()).digest()[:8]
+        assert bytes(acc["discriminator"]) == expect
+        assert acc["name"] in {t["name"] for t in raw["types"]}
+    for ev in raw["events"]:
+        expect = hashlib.sha256(f"event:{ev['name']}".encode()).digest()[:8]
+        assert bytes(ev["discriminator"]) == expect
+    codes = [e["code"] for e in raw["errors"]]
+    assert codes == sorted(codes) and codes[0] == 6000 and len(set(codes)) == len(codes)
+
+
+def test_every_program_error_has_a_typed_exception() -> None:
+    idl = load_idl()
+    assert set(ERRORS_BY_CODE) == set(idl.errors)
+    for code, err in idl.errors.items():
+        cls = ERRORS_BY_CODE[code]
+        assert issubclass(cls, ProgramError)
+        assert (cls.code, cls.name, cls.msg) == (code, err.name, err.msg)
+        assert getattr(amplify_sdk, err.name) is cls
+        assert err.msg in str(cls())
+
+
+def test_models_match_idl_fields() -> None:
+    idl = load_idl()
+    models = [
+        m
+        for m in vars(amplify_sdk).values()
+        if isinstance(m, type) and issubclass(m, AccountModel) and m is not AccountModel
+    ]
+    assert {m.IDL_NAME for m in models} == set(idl.account_discriminators)
+    for model in models:
+        idl_fields = {f["name"] for f in idl.types[model.IDL_NAME]["type"]["fields"]}
+        public = {f for f in idl_fields if f != "reserved" and not f.startswith("_")}
+        assert set(model.model_fields) - {"address"} == public, model.IDL_NAME
+
+
+def test_account_sizes() -> None:
+    # Sizes the program allocates (checked against Rust's size_of by idl_check).
+    assert account_size("Config") == 160
+    assert account_size("Treasury") == 56
+
+
+def test_public_api_exports() -> None:
+    for name in amplify_sdk.__all__:
+        assert hasattr(amplify_sdk, name), name
+    assert len(amplify_sdk.__all__) == len(set(amplify_sdk.__all__))
+    public = {n for n in vars(amplify_sdk) if not n.startswith("_")}
+    assert public - set(amplify_sdk.__all__) <= {"annotations", "demo"}

@@ -1,0 +1,267 @@
+"""`initialize`: the happy path and every way to get it wrong."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from solders.account import Account
+from solders.instruction import AccountMeta, Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+from solders.system_program import ID as SYSTEM_PROGRAM_ID
+
+from amplify_sdk import (
+    PROGRAM_ID,
+    AccountNotWritable,
+    AlreadyInitialized,
+    AmplifyClient,
+    FeeTooHigh,
+    InvalidInstructionData,
+    InvalidMint,
+    InvalidPda,
+    InvalidProgramAccount,
+    MissingSigner,
+    NotEnoughAccounts,
+    ProgramError,
+    UnknownInstruction,
+    config_pda,
+    instructions,
+    treasury_pda,
+)
+from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk._token import TOKEN_PROGRAM_ID
+from conftest import report
+
+
+def _metas(ix: Instruction) -> list[AccountMeta]:
+    return list(ix.accounts)
+
+
+def _with(ix: Instruction, index: int, meta: AccountMeta) -> Instruction:
+    metas = _metas(ix)
+    metas[index] = meta
+    return Instruction(ix.program_id, ix.data, metas)
+
+
+async def _assert_nothing_created(client: AmplifyClient) -> None:
+    assert await client.backend.get_account(config_pda()[0]) is None
+    assert await client.backend.get_account(treasury_pda()[0]) is None
+
+
+async def test_initialize_creates_config_and_treasury(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    before = await client.backend.get_balance(client.payer.pubkey())
+    config = await client.initialize(amp_mint, fee_bps=500)
+    receipt = client.last_receipt
+    assert receipt is not None
+    report("initialize CU", receipt.compute_units)
+
+    assert config.address == config_pda()[0]
+    # The PDA is derived on chain from constant seeds (a pointer in .data.rel.ro
+    # the relink step resolves): the program created the account at exactly the
+    # address the SDK derives.
+    assert config.address == Pubkey.find_program_address([b"config"], PROGRAM_ID)[0]
+    assert config.bump == config_pda()[1]
+    assert config.treasury_bump == treasury_pda()[1]
+    assert config.version == 1
+    assert config.fee_bps == 500
+    assert config.admin == client.payer.pubkey()
+    assert config.amp_mint == amp_mint
+    assert config.paused is False
+    assert config.quorum_bps == 1_000
+    assert config.voting_period_secs == 3 * 24 * 3600
+
+    treasury = await client.get_treasury()
+    assert treasury.total_collected == 0
+    cfg_acc = await client.backend.get_account(config.address)
+    tre_acc = await client.backend.get_account(treasury.address)
+    assert cfg_acc is not None and tre_acc is not None
+    assert cfg_acc.owner == PROGRAM_ID and tre_acc.owner == PROGRAM_ID
+    assert cfg_acc.lamports == await client.backend.minimum_balance(len(cfg_acc.data))
+    assert tre_acc.lamports == await client.backend.minimum_balance(len(tre_acc.data))
+    # Exactly rent + the transaction fee left the admin: nothing else moved.
+    after = await client.backend.get_balance(client.payer.pubkey())
+    assert before - after == cfg_acc.lamports + tre_acc.lamports + receipt.fee
+
+    assert [e.name for e in receipt.events] == ["ProtocolInitialized"]
+    event = receipt.events[0].fields
+    assert event == {"admin": client.payer.pubkey(), "amp_mint": amp_mint, "fee_bps": 500}
+
+
+async def test_fail_initialize_with_second_call(client: AmplifyClient, amp_mint: Pubkey) -> None:
+    await client.initialize(amp_mint)
+    before = await client.get_config()
+    with pytest.raises(AlreadyInitialized) as err:
+        await client.initialize(amp_mint, fee_bps=100)
+    assert err.value.code == 6009
+    assert "already initialized" in str(err.value)
+    assert any("custom program error: 0x1779" in line for line in err.value.logs)
+    assert await client.get_config() == before
+
+
+async def test_fail_initialize_with_attacker_after_admin(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    # Bug class: re-initialization takeover (a second caller replacing the admin).
+    await client.initialize(amp_mint)
+    attacker = Keypair()
+    await client.backend.airdrop(attacker.pubkey(), 10**9)
+    with pytest.raises(AlreadyInitialized):
+        await client.backend.send(
+            [instructions.initialize(attacker.pubkey(), amp_mint, 0)], [], attacker
+        )
+    assert (await client.get_config()).admin == client.payer.pubkey()
+
+
+async def test_fail_initialize_with_unsigned_admin(client: AmplifyClient, amp_mint: Pubkey) -> None:
+    # Bug class: missing signer check. The admin is listed but does not sign;
+    # someone else pays the fee.
+    admin = Keypair()
+    await client.backend.airdrop(admin.pubkey(), 10**9)
+    ix = instructions.initialize(admin.pubkey(), amp_mint)
+    ix = _with(ix, 0, AccountMeta(admin.pubkey(), is_signer=False, is_writable=True))
+    with pytest.raises(MissingSigner) as err:
+        await client.send([ix])
+    assert err.value.code == 6003
+    await _assert_nothing_created(client)
+
+
+async def test_fail_initialize_with_fee_above_ceiling(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    with pytest.raises(FeeTooHigh):
+        await client.initialize(amp_mint, fee_bps=1_001)
+    await _assert_nothing_created(client)
+    # The ceiling itself is allowed.
+    assert (await client.initialize(amp_mint, fee_bps=1_000)).fee_bps == 1_000
+
+
+async def test_fail_initialize_with_fake_config_pda(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    # Bug class: fake PDA. A keypair address the attacker controls, signed, in
+    # place of the config PDA.
+    fake = Keypair()
+    ix = _with(
+        instructions.initialize(client.payer.pubkey(), amp_mint),
+        1,
+        AccountMeta(fake.pubkey(), is_signer=True, is_writable=True),
+    )
+    with pytest.raises(InvalidPda):
+        await client.send([ix], [fake])
+    # Same for a PDA derived with other seeds.
+    other, _ = Pubkey.find_program_address([b"treasury"], PROGRAM_ID)
+    ix = _with(
+        instructions.initialize(client.payer.pubkey(), amp_mint),
+        1,
+        AccountMeta(other, is_signer=False, is_writable=True),
+    )
+    with pytest.raises(InvalidPda):
+        await client.send([ix])
+    await _assert_nothing_created(client)
+
+
+async def test_fail_initialize_with_fake_treasury_pda(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    ix = _with(
+        instructions.initialize(client.payer.pubkey(), amp_mint),
+        2,
+        AccountMeta(Keypair().pubkey(), is_signer=False, is_writable=True),
+    )
+    with pytest.raises(InvalidPda):
+        await client.send([ix])
+    await _assert_nothing_created(client)
+
+
+async def test_fail_initialize_with_read_only_config(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    ix = _with(
+        instructions.initialize(client.payer.pubkey(), amp_mint),
+        1,
+        AccountMeta(config_pda()[0], is_signer=False, is_writable=False),
+    )
+    with pytest.raises(AccountNotWritable):
+        await client.send([ix])
+
+
+async def test_fail_initialize_with_substituted_system_program(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    # Bug class: substituted program account (a CPI target the attacker chose).
+    ix = _with(
+        instructions.initialize(client.payer.pubkey(), amp_mint),
+        4,
+        AccountMeta(TOKEN_PROGRAM_ID, is_signer=False, is_writable=False),
+    )
+    with pytest.raises(InvalidProgramAccount):
+        await client.send([ix])
+    await _assert_nothing_created(client)
+
+
+@pytest.mark.parametrize("kind", ["system_account", "wrong_owner", "uninitialized", "short"])
+async def test_fail_initialize_with_bad_amp_mint(client: AmplifyClient, kind: str) -> None:
+    # Bug class: wrong owner / wrong account type in place of the AMP mint.
+    backend = client.backend
+    assert isinstance(backend, EmbeddedBackend)
+    fake = Keypair().pubkey()
+    data = bytearray(82)
+    owner = TOKEN_PROGRAM_ID
+    if kind == "system_account":
+        owner, data = SYSTEM_PROGRAM_ID, bytearray()
+    elif kind == "wrong_owner":
+        data[45] = 1
+        owner = PROGRAM_ID
+    elif kind == "short":
+        data = bytearray(40)
+    backend.set_account(fake, Account(10**7, bytes(data), owner, False, 0))
+    with pytest.raises(InvalidMint):
+        await client.initialize(fake)
+    await _assert_nothing_created(client)
+
+
+async def test_initialize_succeeds_when_config_address_was_prefunded(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    # Bug class: creation DoS. Anyone can send lamports to the config PDA before
+    # it exists; that must not make `initialize` impossible.
+    await client.backend.airdrop(config_pda()[0], 1_000_000)
+    config = await client.initialize(amp_mint)
+    acc = await client.backend.get_account(config.address)
+    assert acc is not None
+    assert acc.lamports == await client.backend.minimum_balance(len(acc.data))
+    assert acc.owner == PROGRAM_ID
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", UnknownInstruction),
+        (b"\x01\x02\x03", UnknownInstruction),
+        (b"\x00" * 8 + struct.pack("<H", 500), UnknownInstruction),
+        (bytes([175, 175, 109, 31, 13, 152, 155, 237]), InvalidInstructionData),
+        (bytes([175, 175, 109, 31, 13, 152, 155, 237]) + b"\xf4", InvalidInstructionData),
+        (bytes([175, 175, 109, 31, 13, 152, 155, 237]) + b"\xf4\x01\x00", InvalidInstructionData),
+    ],
+    ids=["empty", "short", "unknown", "no-args", "truncated-arg", "trailing-byte"],
+)
+async def test_fail_initialize_with_malformed_data(
+    client: AmplifyClient, amp_mint: Pubkey, data: bytes, error: type[ProgramError]
+) -> None:
+    # Bug class: malformed instruction data must fail with a typed error, not a panic.
+    ix = instructions.initialize(client.payer.pubkey(), amp_mint)
+    with pytest.raises(error):
+        await client.send([Instruction(ix.program_id, data, _metas(ix))])
+    await _assert_nothing_created(client)
+
+
+async def test_fail_initialize_with_missing_accounts(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    ix = instructions.initialize(client.payer.pubkey(), amp_mint)
+    with pytest.raises(NotEnoughAccounts):
+        await client.send([Instruction(ix.program_id, ix.data, _metas(ix)[:4])])
+    await _assert_nothing_created(client)
