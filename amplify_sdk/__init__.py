@@ -9,7 +9,7 @@ async with await AmplifyClient.embedded() as client:
 
 from . import _instructions as instructions
 from ._backend import AccountSnapshot, Backend, Event, TxReceipt
-from ._client import AmplifyClient
+from ._client import AmplifyClient, content_hash
 from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
 from ._embedded import EmbeddedBackend
 from ._exceptions import (
@@ -21,8 +21,30 @@ from ._exceptions import (
     TransportError,
 )
 from ._idl import Idl, load_idl
-from ._models import AccountModel, Config, Treasury
-from ._pda import PROGRAM_ID, config_pda, treasury_pda
+from ._models import (
+    AccountModel,
+    Batch,
+    BatchStatus,
+    Config,
+    ItemPage,
+    ItemRecord,
+    Ledger,
+    Slot,
+    SlotStatus,
+    Treasury,
+    WorkerProfile,
+)
+from ._packing import pack
+from ._pda import (
+    ITEMS_PER_PAGE,
+    PROGRAM_ID,
+    batch_pda,
+    config_pda,
+    ledger_address,
+    page_pda,
+    treasury_pda,
+    worker_profile_pda,
+)
 from ._program import program_bytes
 from ._program_errors import *  # noqa: F403 -- one exception class per program error
 from ._program_errors import ERRORS_BY_CODE
@@ -32,8 +54,23 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ERRORS_BY_CODE",
+    "ITEMS_PER_PAGE",
     "PROGRAM_ID",
     "AccountModel",
+    "Batch",
+    "BatchStatus",
+    "ItemPage",
+    "ItemRecord",
+    "Ledger",
+    "Slot",
+    "SlotStatus",
+    "WorkerProfile",
+    "ledger_address",
+    "batch_pda",
+    "content_hash",
+    "pack",
+    "page_pda",
+    "worker_profile_pda",
     "AccountNotFoundError",
     "AccountSnapshot",
     "AmplifyClient",

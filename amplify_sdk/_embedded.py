@@ -6,9 +6,11 @@ does not enforce the packet size limit — is closed in `build_transaction`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from solders.account import Account
+from solders.clock import Clock
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
@@ -26,6 +28,21 @@ class EmbeddedBackend:
         self.svm = LiteSVM()
         self.program_id = program_id
         self.svm.add_program(program_id, program if program is not None else program_bytes())
+        # LiteSVM's clock starts at unix time 0; start from the wall clock instead so
+        # expiry times look like a cluster's.
+        self.set_time(int(time.time()))
+
+    def set_time(self, unix_timestamp: int) -> None:
+        """Set the Clock sysvar's unix time (and advance the slot with it)."""
+        c = self.svm.get_clock()
+        slot = c.slot + max(0, unix_timestamp - c.unix_timestamp) * 5 // 2
+        self.svm.set_clock(
+            Clock(slot, c.epoch_start_timestamp, c.epoch, c.leader_schedule_epoch, unix_timestamp)
+        )
+
+    def warp(self, seconds: int) -> None:
+        """Move the cluster clock forward (reservation deadlines, batch expiry)."""
+        self.set_time(self.svm.get_clock().unix_timestamp + seconds)
 
     async def send(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair], payer: Keypair

@@ -8,13 +8,40 @@ from ._idl import load_idl
 
 PROGRAM_ID: Pubkey = load_idl().address
 
-CONFIG_SEED = b"config"
-TREASURY_SEED = b"treasury"
+#: Items per item page; item `i` is record `i % 256` of page `i // 256`.
+ITEMS_PER_PAGE = 256
 
 
-def config_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    return Pubkey.find_program_address([CONFIG_SEED], program_id)
+def _find(*seeds: bytes) -> tuple[Pubkey, int]:
+    return Pubkey.find_program_address(list(seeds), PROGRAM_ID)
 
 
-def treasury_pda(program_id: Pubkey = PROGRAM_ID) -> tuple[Pubkey, int]:
-    return Pubkey.find_program_address([TREASURY_SEED], program_id)
+def config_pda() -> tuple[Pubkey, int]:
+    return _find(b"config")
+
+
+def treasury_pda() -> tuple[Pubkey, int]:
+    return _find(b"treasury")
+
+
+def worker_profile_pda(worker: Pubkey) -> tuple[Pubkey, int]:
+    return _find(b"worker", bytes(worker))
+
+
+def batch_pda(requester: Pubkey, batch_id: int) -> tuple[Pubkey, int]:
+    return _find(b"batch", bytes(requester), batch_id.to_bytes(8, "little"))
+
+
+def page_pda(batch: Pubkey, page_index: int) -> tuple[Pubkey, int]:
+    return _find(b"page", bytes(batch), page_index.to_bytes(4, "little"))
+
+
+def page_of(item_index: int) -> int:
+    return item_index // ITEMS_PER_PAGE
+
+
+def ledger_address(worker: Pubkey, batch_number: int) -> Pubkey:
+    """A worker's ledger for one batch: `create_with_seed(worker, seed, program)`
+    with seed "lg" + 16 hex digits of the batch number. One per (worker, batch);
+    only the worker can create it."""
+    return Pubkey.create_with_seed(worker, f"lg{batch_number:016x}", PROGRAM_ID)

@@ -117,6 +117,310 @@ class ArithmeticOverflow(ProgramError):
     msg = "Arithmetic overflow"
 
 
+class ProtocolPaused(ProgramError):
+    """The protocol is paused."""
+
+    code = 6014
+    name = "ProtocolPaused"
+    msg = "The protocol is paused"
+
+
+class InvalidPrice(ProgramError):
+    """Price must be greater than zero."""
+
+    code = 6015
+    name = "InvalidPrice"
+    msg = "Price must be greater than zero"
+
+
+class InvalidRedundancy(ProgramError):
+    """Redundancy must be at least 1."""
+
+    code = 6016
+    name = "InvalidRedundancy"
+    msg = "Redundancy must be at least 1"
+
+
+class InvalidExpiry(ProgramError):
+    """Expiry must be in the future."""
+
+    code = 6017
+    name = "InvalidExpiry"
+    msg = "Expiry must be in the future"
+
+
+class InvalidReservation(ProgramError):
+    """Reservation timeout must be at least one second."""
+
+    code = 6018
+    name = "InvalidReservation"
+    msg = "Reservation timeout must be at least one second"
+
+
+class InvalidMinRating(ProgramError):
+    """Minimum rating must be at most 5000 milli-stars."""
+
+    code = 6019
+    name = "InvalidMinRating"
+    msg = "Minimum rating must be at most 5000 milli-stars"
+
+
+class UriTooLong(ProgramError):
+    """Base URI is longer than 200 bytes."""
+
+    code = 6020
+    name = "UriTooLong"
+    msg = "Base URI is longer than 200 bytes"
+
+
+class BatchCancelled(ProgramError):
+    """The batch is cancelled."""
+
+    code = 6021
+    name = "BatchCancelled"
+    msg = "The batch is cancelled"
+
+
+class BatchPaused(ProgramError):
+    """The batch is paused."""
+
+    code = 6022
+    name = "BatchPaused"
+    msg = "The batch is paused"
+
+
+class BatchExpired(ProgramError):
+    """The batch has expired."""
+
+    code = 6023
+    name = "BatchExpired"
+    msg = "The batch has expired"
+
+
+class IndexMismatch(ProgramError):
+    """start_index is not the batch's item count; resume from the on-chain count."""
+
+    code = 6024
+    name = "IndexMismatch"
+    msg = "start_index is not the batch's item count; resume from the on-chain count"
+
+
+class EmptyTaskList(ProgramError):
+    """No tasks given."""
+
+    code = 6025
+    name = "EmptyTaskList"
+    msg = "No tasks given"
+
+
+class PageFull(ProgramError):
+    """Tasks do not fit in this item page."""
+
+    code = 6026
+    name = "PageFull"
+    msg = "Tasks do not fit in this item page"
+
+
+class WrongPage(ProgramError):
+    """Item page does not belong to this batch and item."""
+
+    code = 6027
+    name = "WrongPage"
+    msg = "Item page does not belong to this batch and item"
+
+
+class ItemNotFound(ProgramError):
+    """No such item in this batch."""
+
+    code = 6028
+    name = "ItemNotFound"
+    msg = "No such item in this batch"
+
+
+class RatingTooLow(ProgramError):
+    """Worker rating is below the batch minimum."""
+
+    code = 6029
+    name = "RatingTooLow"
+    msg = "Worker rating is below the batch minimum"
+
+
+class ItemFull(ProgramError):
+    """Item already has enough workers."""
+
+    code = 6030
+    name = "ItemFull"
+    msg = "Item already has enough workers"
+
+
+class AlreadyAccepted(ProgramError):
+    """Worker already holds this item."""
+
+    code = 6031
+    name = "AlreadyAccepted"
+    msg = "Worker already holds this item"
+
+
+class WorkerCapReached(ProgramError):
+    """Worker reached the per-worker cap for this batch."""
+
+    code = 6032
+    name = "WorkerCapReached"
+    msg = "Worker reached the per-worker cap for this batch"
+
+
+class NonCanonicalBump(ProgramError):
+    """Bump is not the canonical bump for this address."""
+
+    code = 6033
+    name = "NonCanonicalBump"
+    msg = "Bump is not the canonical bump for this address"
+
+
+class WrongWorker(ProgramError):
+    """Account belongs to another worker."""
+
+    code = 6034
+    name = "WrongWorker"
+    msg = "Account belongs to another worker"
+
+
+class WrongBatch(ProgramError):
+    """Account belongs to another batch."""
+
+    code = 6035
+    name = "WrongBatch"
+    msg = "Account belongs to another batch"
+
+
+class NotReserved(ProgramError):
+    """Assignment is not reserved."""
+
+    code = 6036
+    name = "NotReserved"
+    msg = "Assignment is not reserved"
+
+
+class NotSubmitted(ProgramError):
+    """Assignment has no submitted result."""
+
+    code = 6037
+    name = "NotSubmitted"
+    msg = "Assignment has no submitted result"
+
+
+class AlreadyRated(ProgramError):
+    """Assignment was already rated."""
+
+    code = 6038
+    name = "AlreadyRated"
+    msg = "Assignment was already rated"
+
+
+class InvalidStars(ProgramError):
+    """Rating must be 1 to 5 stars."""
+
+    code = 6039
+    name = "InvalidStars"
+    msg = "Rating must be 1 to 5 stars"
+
+
+class ReservationActive(ProgramError):
+    """Reservation has not expired yet."""
+
+    code = 6040
+    name = "ReservationActive"
+    msg = "Reservation has not expired yet"
+
+
+class BatchActive(ProgramError):
+    """Batch is still running."""
+
+    code = 6041
+    name = "BatchActive"
+    msg = "Batch is still running"
+
+
+class ReservationsOutstanding(ProgramError):
+    """Batch has outstanding reservations."""
+
+    code = 6042
+    name = "ReservationsOutstanding"
+    msg = "Batch has outstanding reservations"
+
+
+class PagesOutstanding(ProgramError):
+    """Batch still has item pages."""
+
+    code = 6043
+    name = "PagesOutstanding"
+    msg = "Batch still has item pages"
+
+
+class WrongRentPayer(ProgramError):
+    """Rent must return to the account that paid it."""
+
+    code = 6044
+    name = "WrongRentPayer"
+    msg = "Rent must return to the account that paid it"
+
+
+class AlreadyExists(ProgramError):
+    """Account already exists."""
+
+    code = 6045
+    name = "AlreadyExists"
+    msg = "Account already exists"
+
+
+class ResultUriTooLong(ProgramError):
+    """Result URI is longer than 200 bytes."""
+
+    code = 6046
+    name = "ResultUriTooLong"
+    msg = "Result URI is longer than 200 bytes"
+
+
+class InsufficientDeposit(ProgramError):
+    """Batch deposit does not cover the escrow for these tasks; fund the batch first."""
+
+    code = 6047
+    name = "InsufficientDeposit"
+    msg = "Batch deposit does not cover the escrow for these tasks; fund the batch first"
+
+
+class LedgerFull(ProgramError):
+    """Worker ledger has no free slot or does not cover this item; grow it first."""
+
+    code = 6048
+    name = "LedgerFull"
+    msg = "Worker ledger has no free slot or does not cover this item; grow it first"
+
+
+class SlotNotFound(ProgramError):
+    """No such slot in this ledger."""
+
+    code = 6049
+    name = "SlotNotFound"
+    msg = "No such slot in this ledger"
+
+
+class LedgerActive(ProgramError):
+    """Ledger still has reserved slots."""
+
+    code = 6050
+    name = "LedgerActive"
+    msg = "Ledger still has reserved slots"
+
+
+class LedgerTooLarge(ProgramError):
+    """Ledger growth exceeds 10 KiB in one instruction."""
+
+    code = 6051
+    name = "LedgerTooLarge"
+    msg = "Ledger growth exceeds 10 KiB in one instruction"
+
+
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,
@@ -132,22 +436,98 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidMint.code: InvalidMint,
     Unauthorized.code: Unauthorized,
     ArithmeticOverflow.code: ArithmeticOverflow,
+    ProtocolPaused.code: ProtocolPaused,
+    InvalidPrice.code: InvalidPrice,
+    InvalidRedundancy.code: InvalidRedundancy,
+    InvalidExpiry.code: InvalidExpiry,
+    InvalidReservation.code: InvalidReservation,
+    InvalidMinRating.code: InvalidMinRating,
+    UriTooLong.code: UriTooLong,
+    BatchCancelled.code: BatchCancelled,
+    BatchPaused.code: BatchPaused,
+    BatchExpired.code: BatchExpired,
+    IndexMismatch.code: IndexMismatch,
+    EmptyTaskList.code: EmptyTaskList,
+    PageFull.code: PageFull,
+    WrongPage.code: WrongPage,
+    ItemNotFound.code: ItemNotFound,
+    RatingTooLow.code: RatingTooLow,
+    ItemFull.code: ItemFull,
+    AlreadyAccepted.code: AlreadyAccepted,
+    WorkerCapReached.code: WorkerCapReached,
+    NonCanonicalBump.code: NonCanonicalBump,
+    WrongWorker.code: WrongWorker,
+    WrongBatch.code: WrongBatch,
+    NotReserved.code: NotReserved,
+    NotSubmitted.code: NotSubmitted,
+    AlreadyRated.code: AlreadyRated,
+    InvalidStars.code: InvalidStars,
+    ReservationActive.code: ReservationActive,
+    BatchActive.code: BatchActive,
+    ReservationsOutstanding.code: ReservationsOutstanding,
+    PagesOutstanding.code: PagesOutstanding,
+    WrongRentPayer.code: WrongRentPayer,
+    AlreadyExists.code: AlreadyExists,
+    ResultUriTooLong.code: ResultUriTooLong,
+    InsufficientDeposit.code: InsufficientDeposit,
+    LedgerFull.code: LedgerFull,
+    SlotNotFound.code: SlotNotFound,
+    LedgerActive.code: LedgerActive,
+    LedgerTooLarge.code: LedgerTooLarge,
 }
 
 __all__ = [
     "ERRORS_BY_CODE",
     "AccountNotWritable",
+    "AlreadyAccepted",
+    "AlreadyExists",
     "AlreadyInitialized",
+    "AlreadyRated",
     "ArithmeticOverflow",
+    "BatchActive",
+    "BatchCancelled",
+    "BatchExpired",
+    "BatchPaused",
+    "EmptyTaskList",
     "FeeTooHigh",
+    "IndexMismatch",
+    "InsufficientDeposit",
     "InvalidAccountData",
+    "InvalidExpiry",
     "InvalidInstructionData",
+    "InvalidMinRating",
     "InvalidMint",
     "InvalidOwner",
     "InvalidPda",
+    "InvalidPrice",
     "InvalidProgramAccount",
+    "InvalidRedundancy",
+    "InvalidReservation",
+    "InvalidStars",
+    "ItemFull",
+    "ItemNotFound",
+    "LedgerActive",
+    "LedgerFull",
+    "LedgerTooLarge",
     "MissingSigner",
+    "NonCanonicalBump",
     "NotEnoughAccounts",
+    "NotReserved",
+    "NotSubmitted",
+    "PageFull",
+    "PagesOutstanding",
+    "ProtocolPaused",
+    "RatingTooLow",
+    "ReservationActive",
+    "ReservationsOutstanding",
+    "ResultUriTooLong",
+    "SlotNotFound",
     "Unauthorized",
     "UnknownInstruction",
+    "UriTooLong",
+    "WorkerCapReached",
+    "WrongBatch",
+    "WrongPage",
+    "WrongRentPayer",
+    "WrongWorker",
 ]

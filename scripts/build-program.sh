@@ -22,7 +22,7 @@ source "$root/scripts/env.sh"
 # included; an internal syscall declaration then loses its arguments to
 # dead-argument elimination. Exporting every syscall name prevents that.
 exports="$(paste -sd, syscalls.txt)"
-export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--export=${exports} --remap-path-prefix=${root}=/amplify --remap-path-prefix=${HOME}/.cargo=/cargo --remap-path-prefix=/usr/src/rustc-1.96.0=/rustc"
+export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--export=${exports} --remap-path-prefix=${root}=/amplify --remap-path-prefix=${HOME}/.cargo=/cargo --remap-path-prefix=/usr/lib/rustlib/src/rust=/rustc"
 cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc -p amplify --locked
 
 obj="target/bpfel-unknown-none/release/libamplify.so"

@@ -10,9 +10,12 @@ import pytest
 from solders.pubkey import Pubkey
 
 from amplify_sdk import AmplifyClient
+from amplify_sdk._embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+
+from market import Market  # noqa: E402 -- after the path set-up above
 
 
 def report(label: str, value: object) -> None:
@@ -29,3 +32,11 @@ async def client() -> AsyncIterator[AmplifyClient]:
 @pytest.fixture
 async def amp_mint(client: AmplifyClient) -> Pubkey:
     return await client.create_amp_mint()
+
+
+@pytest.fixture
+async def market(client: AmplifyClient, amp_mint: Pubkey) -> Market:
+    """An initialized protocol; `market.requester` is the admin and a requester."""
+    await client.initialize(amp_mint)
+    assert isinstance(client.backend, EmbeddedBackend)
+    return Market(client, client.backend)

@@ -21,7 +21,7 @@ fn process_instruction(
     accounts: &mut [AccountView],
     data: &[u8],
 ) -> ProgramResult {
-    if program_id != &crate::ID {
+    if !pinocchio::address::address_eq(program_id, &crate::ID) {
         return Err(AmplifyError::InvalidProgramAccount.into());
     }
     if data.len() < 8 {
@@ -31,8 +31,62 @@ fn process_instruction(
     let disc: [u8; 8] = disc
         .try_into()
         .map_err(|_| ProgramError::from(AmplifyError::UnknownInstruction))?;
-    match disc {
-        ix::INITIALIZE => instructions::initialize::process(accounts, args),
+    // One 64-bit compare per arm instead of an 8-byte array compare.
+    match u64::from_le_bytes(disc) {
+        x if x == u64::from_le_bytes(ix::ACCEPT_TASK) => {
+            instructions::accept_task::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::SUBMIT_RESULT) => {
+            instructions::submit_result::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::OPEN_LEDGER) => {
+            instructions::open_ledger::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::GROW_LEDGER) => {
+            instructions::grow_ledger::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::ADD_TASKS) => {
+            instructions::add_tasks::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::RELEASE_EXPIRED) => {
+            instructions::release_expired::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::RATE_ASSIGNMENT) => {
+            instructions::rate_assignment::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CREATE_PAGE) => {
+            instructions::create_page::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CREATE_BATCH) => {
+            instructions::create_batch::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::REGISTER_WORKER) => {
+            instructions::register_worker::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::SET_BATCH_PAUSED) => {
+            instructions::set_batch_paused::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CANCEL_BATCH) => {
+            instructions::cancel_batch::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::SWEEP_FEES) => {
+            instructions::sweep_fees::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CLOSE_LEDGER) => {
+            instructions::close_ledger::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CLOSE_PAGE) => {
+            instructions::close_page::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::CLOSE_BATCH) => {
+            instructions::close_batch::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::SET_PAUSED) => {
+            instructions::set_paused::process(accounts, args)
+        }
+        x if x == u64::from_le_bytes(ix::INITIALIZE) => {
+            instructions::initialize::process(accounts, args)
+        }
         _ => Err(AmplifyError::UnknownInstruction.into()),
     }
 }

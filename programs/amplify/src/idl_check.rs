@@ -102,7 +102,9 @@ fn type_size(idl: &Value, ty: &Value) -> usize {
     }
 }
 
-/// (name, offset after the discriminator, size) for each field of IDL type `name`.
+/// (name, offset after the discriminator, size) for each fixed-size field of IDL
+/// type `name`. Trailing variable-size fields (string, bytes, vec) are left out;
+/// a fixed field after a variable one is an error.
 fn fields_of(idl: &Value, name: &str) -> Vec<(String, usize, usize)> {
     let ty = idl["types"]
         .as_array()
@@ -112,7 +114,16 @@ fn fields_of(idl: &Value, name: &str) -> Vec<(String, usize, usize)> {
         .unwrap_or_else(|| panic!("type {name} missing from the IDL"));
     let mut at = 0;
     let mut out = Vec::new();
-    for f in ty["type"]["fields"].as_array().unwrap() {
+    let fields = ty["type"]["fields"].as_array().unwrap();
+    let variable = |t: &Value| t == "string" || t == "bytes" || t.get("vec").is_some();
+    for (i, f) in fields.iter().enumerate() {
+        if variable(&f["type"]) {
+            // The variable tail of an account (Batch.base_uri, Ledger.bitmap and
+            // slots) follows the fixed part that the Rust struct describes.
+            let tail_ok = fields[i..].iter().all(|f| variable(&f["type"]));
+            assert!(tail_ok, "{name}: a fixed field follows a variable one");
+            break;
+        }
         let size = type_size(idl, &f["type"]);
         out.push((f["name"].as_str().unwrap().to_string(), at, size));
         at += size;
@@ -136,30 +147,59 @@ macro_rules! check_layout {
 }
 
 #[test]
+#[rustfmt::skip]
 fn account_layouts_match_the_idl() {
     let idl = idl();
-    check_layout!(
-        idl,
-        state::Config,
-        "Config",
-        [
-            version,
-            bump,
-            treasury_bump,
-            paused,
-            fee_bps,
-            quorum_bps,
-            admin,
-            amp_mint,
-            voting_period_secs,
-            batch_count,
-            reserved,
-        ]
-    );
-    check_layout!(
-        idl,
-        state::Treasury,
-        "Treasury",
-        [version, bump, _pad, total_collected, reserved,]
+    check_layout!(idl, state::Config, "Config", [
+        version, bump, treasury_bump, paused, fee_bps, quorum_bps, admin, amp_mint,
+        voting_period_secs, batch_count, reserved,
+    ]);
+    check_layout!(idl, state::Treasury, "Treasury", [
+        version, bump, _pad, total_collected, reserved,
+    ]);
+    check_layout!(idl, state::WorkerProfile, "WorkerProfile", [
+        version, bump, rating, rating_count, worker, encryption_key, rating_sum,
+        registered_at, reserved,
+    ]);
+    check_layout!(idl, state::Batch, "Batch", [
+        version, bump, status, encrypted, redundancy, _pad0, fee_bps, min_rating,
+        per_worker_cap, reservation_secs, requester, batch_id, batch_number, price,
+        fee_per_item, created_at, expires_at, item_count, reserved_count, completed_count,
+        cancelled_slots, fees_swept, refunded_total, page_count, _pad1, instructions_hash,
+        reserved,
+    ]);
+    check_layout!(idl, state::ItemPage, "ItemPage", [
+        version, bump, _pad0, page_index, batch, count, _pad1, items,
+    ]);
+    check_layout!(idl, state::LedgerHeader, "Ledger", [
+        version, _pad0, taken, capacity, bitmap_bytes, active, _pad1, batch, worker,
+        rent_payer, reserved,
+    ]);
+    check_embedded(&idl, "ItemRecord", size_of::<state::ItemRecord>(), &[
+        ("content_hash", offset_of!(state::ItemRecord, content_hash)),
+        ("reserved", offset_of!(state::ItemRecord, reserved)),
+        ("completed", offset_of!(state::ItemRecord, completed)),
+    ]);
+    check_embedded(&idl, "Slot", size_of::<state::Slot>(), &[
+        ("item_index", offset_of!(state::Slot, item_index)),
+        ("status", offset_of!(state::Slot, status)),
+        ("rating", offset_of!(state::Slot, rating)),
+        ("key_delivered", offset_of!(state::Slot, key_delivered)),
+        ("_pad", offset_of!(state::Slot, _pad)),
+        ("deadline", offset_of!(state::Slot, deadline)),
+        ("result_hash", offset_of!(state::Slot, result_hash)),
+        ("sealed_key", offset_of!(state::Slot, sealed_key)),
+    ]);
+}
+
+/// A type embedded in an account (no discriminator): field names, offsets, size.
+fn check_embedded(idl: &Value, name: &str, size: usize, rust: &[(&str, usize)]) {
+    let fields = fields_of(idl, name);
+    let idl_fields: Vec<(&str, usize)> = fields.iter().map(|(n, o, _)| (n.as_str(), *o)).collect();
+    assert_eq!(idl_fields, rust, "{name}: fields differ from the IDL");
+    assert_eq!(
+        fields.iter().map(|(_, _, s)| s).sum::<usize>(),
+        size,
+        "{name}: size differs"
     );
 }

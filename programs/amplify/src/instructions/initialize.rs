@@ -17,6 +17,7 @@ use crate::{
         args::Args,
         create::create_pda,
     },
+    state,
     state::{
         config::{CONFIG_VERSION, DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD_SECS, MAX_FEE_BPS},
         treasury::TREASURY_VERSION,
@@ -71,14 +72,10 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         &[Seed::from(seeds::TREASURY), Seed::from(&tbump)],
     )?;
 
-    {
-        // SAFETY: freshly created by this instruction, no other borrow exists.
-        let t = Treasury::init(unsafe { treasury.borrow_unchecked_mut() })?;
-        t.version = TREASURY_VERSION;
-        t.bump = treasury_bump;
-    }
-    // SAFETY: as above.
-    let c = Config::init(unsafe { config.borrow_unchecked_mut() })?;
+    let t = state::init::<Treasury>(treasury)?;
+    t.version = TREASURY_VERSION;
+    t.bump = treasury_bump;
+    let c = state::init::<Config>(config)?;
     c.version = CONFIG_VERSION;
     c.bump = config_bump;
     c.treasury_bump = treasury_bump;
@@ -86,8 +83,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     c.set_fee_bps(fee_bps);
     c.set_quorum_bps(DEFAULT_QUORUM_BPS);
     c.set_voting_period_secs(DEFAULT_VOTING_PERIOD_SECS);
-    c.admin = admin.address().clone();
-    c.amp_mint = amp_mint.address().clone();
+    c.admin = *admin.address();
+    c.amp_mint = *amp_mint.address();
 
     events::protocol_initialized(admin.address(), amp_mint.address(), fee_bps);
     Ok(())

@@ -2,9 +2,11 @@
 //! learns which rule an account broke.
 
 use crate::error::AmplifyError;
-use pinocchio::{error::ProgramError, AccountView, Address};
+use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address};
 
 pub const SYSTEM_PROGRAM_ID: Address = Address::new_from_array([0; 32]);
+pub const CLOCK_SYSVAR_ID: Address =
+    Address::from_str_const("SysvarC1ock11111111111111111111111111111111");
 pub const TOKEN_PROGRAM_ID: Address =
     Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 pub const TOKEN_2022_PROGRAM_ID: Address =
@@ -30,7 +32,7 @@ pub fn writable(account: &AccountView) -> Result<(), ProgramError> {
 
 #[inline(always)]
 pub fn system_program(account: &AccountView) -> Result<(), ProgramError> {
-    if account.address() == &SYSTEM_PROGRAM_ID {
+    if address_eq(account.address(), &SYSTEM_PROGRAM_ID) {
         Ok(())
     } else {
         Err(AmplifyError::InvalidProgramAccount.into())
@@ -57,7 +59,7 @@ pub fn canonical_pda(
 ) -> Result<u8, ProgramError> {
     let (address, bump) =
         Address::try_find_program_address(seeds, program_id).ok_or(AmplifyError::InvalidPda)?;
-    if account.address() == &address {
+    if address_eq(account.address(), &address) {
         Ok(bump)
     } else {
         Err(AmplifyError::InvalidPda.into())
@@ -77,4 +79,36 @@ pub fn take<const N: usize>(
         .try_into()
         .map_err(|_| ProgramError::from(AmplifyError::NotEnoughAccounts))?;
     Ok((head, rest))
+}
+
+/// Fails with `BatchActive` unless `batch` is over: closed (no longer owned by
+/// this program), cancelled, or past its expiry. Callers check that `batch` is
+/// the address their record points at.
+#[inline(always)]
+pub fn batch_finished(batch: &AccountView, now: i64) -> Result<(), ProgramError> {
+    if !batch.owned_by(&crate::ID) {
+        return Ok(());
+    }
+    let b = crate::state::load::<crate::state::Batch>(batch, &crate::ID)?;
+    if b.finished(now) {
+        Ok(())
+    } else {
+        Err(AmplifyError::BatchActive.into())
+    }
+}
+
+/// `unix_timestamp` from the Clock sysvar *account* (offset 32 of its 40 bytes).
+/// Reading the account costs a few CU; the `sol_get_clock_sysvar` syscall, 140.
+#[inline(always)]
+pub fn clock_unix_timestamp(clock: &AccountView) -> Result<i64, ProgramError> {
+    if !address_eq(clock.address(), &CLOCK_SYSVAR_ID) {
+        return Err(AmplifyError::InvalidProgramAccount.into());
+    }
+    // SAFETY: read-only look at the sysvar's data; no view of it is held elsewhere.
+    let data = unsafe { clock.borrow_unchecked() };
+    let bytes: [u8; 8] = data
+        .get(32..40)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(AmplifyError::InvalidAccountData)?;
+    Ok(i64::from_le_bytes(bytes))
 }

@@ -29,6 +29,16 @@ impl<'a> Args<'a> {
         Ok(self.bytes::<1>()?[0])
     }
 
+    /// Borsh bool: exactly 0 or 1.
+    #[inline(always)]
+    pub fn bool(&mut self) -> Result<bool, ProgramError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(AmplifyError::InvalidInstructionData.into()),
+        }
+    }
+
     #[inline(always)]
     pub fn u16(&mut self) -> Result<u16, ProgramError> {
         Ok(u16::from_le_bytes(*self.bytes::<2>()?))
@@ -58,12 +68,12 @@ impl<'a> Args<'a> {
     #[inline(always)]
     pub fn vec_of<const N: usize>(&mut self) -> Result<&'a [[u8; N]], ProgramError> {
         let len = self.u32()? as usize;
-        let bytes = len
-            .checked_mul(N)
-            .ok_or(AmplifyError::InvalidInstructionData)?;
-        if self.data.len() < bytes {
+        // Division, not `checked_mul`: the BPF backend cannot lower the latter's
+        // 128-bit overflow check.
+        if len > self.data.len().checked_div(N).unwrap_or(0) {
             return Err(AmplifyError::InvalidInstructionData.into());
         }
+        let bytes = len.wrapping_mul(N);
         let (head, rest) = self.data.split_at(bytes);
         self.data = rest;
         // SAFETY: `[u8; N]` has alignment 1 and `head` holds exactly `len * N` bytes.

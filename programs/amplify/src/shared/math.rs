@@ -1,18 +1,29 @@
 //! Checked u64 arithmetic that the LLVM 22 BPF backend can compile.
 //!
 //! `u64::checked_mul` lowers to a 128-bit multiply (`__multi3`), which the BPF
-//! backend rejects; the division-based check below needs only unsigned 64-bit
-//! division. Every money computation goes through these helpers.
+//! backend rejects — and so does a division-based check, because LLVM recognises
+//! `b > u64::MAX / a` and turns it back into `umul.with.overflow`. The product is
+//! therefore built from 32-bit halves, which needs only 64-bit multiplies. Every
+//! money computation goes through these helpers.
 
 use crate::error::AmplifyError;
 use pinocchio::error::ProgramError;
 
 #[inline(always)]
 pub fn mul(a: u64, b: u64) -> Result<u64, ProgramError> {
-    match u64::MAX.checked_div(a) {
-        Some(limit) if b > limit => Err(AmplifyError::ArithmeticOverflow.into()),
-        _ => Ok(a.wrapping_mul(b)),
+    const LOW: u64 = 0xFFFF_FFFF;
+    let (a_hi, a_lo) = (a >> 32, a & LOW);
+    let (b_hi, b_lo) = (b >> 32, b & LOW);
+    if a_hi != 0 && b_hi != 0 {
+        return Err(AmplifyError::ArithmeticOverflow.into());
     }
+    // At most one cross term is non-zero; each factor is below 2^32, so the
+    // 64-bit products below cannot wrap.
+    let cross = a_hi.wrapping_mul(b_lo) | a_lo.wrapping_mul(b_hi);
+    if cross > LOW {
+        return Err(AmplifyError::ArithmeticOverflow.into());
+    }
+    add(cross << 32, a_lo.wrapping_mul(b_lo))
 }
 
 #[inline(always)]
@@ -49,6 +60,34 @@ mod tests {
         );
         assert!(mul(1 << 32, 1 << 32).is_err());
         assert!(mul(u64::MAX / 3 + 1, 3).is_err());
+        assert!(mul(3, u64::MAX / 3 + 1).is_err());
+        assert_eq!(mul(u64::MAX / 3, 3).unwrap(), u64::MAX / 3 * 3);
+        // Exhaustive-ish agreement with u128 arithmetic around the 2^32 boundaries.
+        let edges = [
+            0u64,
+            1,
+            2,
+            3,
+            0xFFFF,
+            0xFFFF_FFFF,
+            0x1_0000_0000,
+            0x1_0000_0001,
+            0xFFFF_FFFF_FFFF,
+            u64::MAX / 2,
+            u64::MAX - 1,
+            u64::MAX,
+            10_000,
+            1_000_000_007,
+        ];
+        for &x in &edges {
+            for &y in &edges {
+                let exact = x as u128 * y as u128;
+                match mul(x, y) {
+                    Ok(v) => assert_eq!(v as u128, exact, "{x} * {y}"),
+                    Err(_) => assert!(exact > u64::MAX as u128, "{x} * {y} reported overflow"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -20,11 +20,4 @@ unsafe impl Layout for Treasury {
     const DISCRIMINATOR: [u8; 8] = discriminator::account::TREASURY;
 }
 
-impl Treasury {
-    pub fn total_collected(&self) -> u64 {
-        u64::from_le_bytes(self.total_collected)
-    }
-    pub fn set_total_collected(&mut self, v: u64) {
-        self.total_collected = v.to_le_bytes();
-    }
-}
+le_fields!(Treasury { total_collected / set_total_collected: u64 });
