@@ -368,6 +368,9 @@ class AmplifyClient:
         many per transaction."""
         ledger = await self.get_ledger(batch, self.address)
         slots = reserved_slots(ledger)
+        missing = [i for i, _ in results if i not in slots]
+        if missing:
+            raise ValueError(f"this worker does not hold a reservation for items {missing}")
         number = await self.batch_number(batch)
         return await self.send_packed(
             [
@@ -381,7 +384,9 @@ class AmplifyClient:
         (anyone may)."""
         b = await self.get_batch(batch)
         ledger = await self.get_ledger(batch, worker)
-        slot = reserved_slots(ledger)[item_index]
+        slot = reserved_slots(ledger).get(item_index)
+        if slot is None:
+            raise ValueError(f"worker {worker} does not hold a reservation for item {item_index}")
         await self.send([ix.release_expired(batch, ledger.address, slot, item_index, b.requester)])
 
     async def close_ledger(self, batch: Pubkey, worker: Pubkey) -> None:

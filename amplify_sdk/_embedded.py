@@ -55,12 +55,13 @@ class EmbeddedBackend:
         """Execute at once (LiteSVM is synchronous); used by the async `send`."""
         tx = build_transaction(instructions, signers, payer, self.svm.latest_blockhash())
         result = self.svm.send_transaction(tx)
+        # A new blockhash after every transaction, landed or failed, so sending the
+        # same instructions again is a new transaction (as after a cluster's next
+        # block), not a duplicate the runtime refuses.
+        self.svm.expire_blockhash()
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
             raise error_from_litesvm(result.err(), list(meta.logs()))
-        # A new blockhash per transaction, so identical transactions sent twice
-        # (retries, repeated test steps) are distinct, as on a real cluster.
-        self.svm.expire_blockhash()
         logs = list(result.logs())
         return TxReceipt(
             signature=result.signature(),

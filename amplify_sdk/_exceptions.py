@@ -4,6 +4,7 @@
     ├── TransportError              the RPC endpoint failed or timed out
     ├── AccountNotFoundError        an account the call needs does not exist
     ├── TransactionTooLargeError    over the 1,232-byte packet limit (checked before sending)
+    ├── SigningError                a required signer's keypair was not given
     └── TransactionError            the cluster rejected or failed the transaction
         └── ProgramError            our program returned one of its errors (code >= 6000)
             └── one subclass per IDL error (FeeTooHigh, AlreadyInitialized, ...)
@@ -29,6 +30,10 @@ class AccountNotFoundError(AmplifyError):
 
 class TransactionTooLargeError(AmplifyError):
     """A transaction would exceed Solana's 1,232-byte packet limit."""
+
+
+class SigningError(AmplifyError):
+    """A transaction needs a signature whose keypair was not provided."""
 
 
 class TransactionError(AmplifyError):

@@ -16,7 +16,7 @@ from solders.transaction_status import (
 
 from ._backend import Event
 from ._codecs import events_from_logs
-from ._exceptions import ProgramError, TransactionError, TransactionTooLargeError
+from ._exceptions import ProgramError, SigningError, TransactionError, TransactionTooLargeError
 from ._program_errors import ERRORS_BY_CODE
 
 #: Solana's packet limit for a serialized transaction.
@@ -34,7 +34,11 @@ def build_transaction(
     for s in signers:
         unique.setdefault(bytes(s.pubkey()), s)
     message = Message.new_with_blockhash(list(instructions), payer.pubkey(), blockhash)
-    tx = Transaction(list(unique.values()), message, blockhash)
+    required = message.account_keys[: message.header.num_required_signatures]
+    missing = [str(k) for k in required if bytes(k) not in unique]
+    if missing:
+        raise SigningError(f"missing signatures of {', '.join(missing)}")
+    tx = Transaction([unique[bytes(k)] for k in required], message, blockhash)
     size = len(bytes(tx))
     if size > PACKET_DATA_SIZE:
         raise TransactionTooLargeError(

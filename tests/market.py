@@ -7,10 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import AmplifyClient, Batch, batch_pda, config_pda, treasury_pda
+from amplify_sdk import (
+    AmplifyClient,
+    Batch,
+    batch_pda,
+    config_pda,
+    decode_instruction,
+    load_idl,
+    treasury_pda,
+)
 from amplify_sdk._client import content_hash
 from amplify_sdk._embedded import EmbeddedBackend
 from amplify_sdk._pda import page_pda
@@ -56,15 +65,61 @@ class Market:
         assert acc is not None
         return await self.backend.minimum_balance(len(acc.data))
 
-    async def assert_escrow_invariant(self, batch: Pubkey) -> None:
-        """lamports == rent + escrow + fees_accrued (+ uncommitted deposit ≥ 0), and
-        escrow == price × slots still payable."""
+    async def assert_escrow_invariant(self, batch: Pubkey, deposit: int = 0) -> None:
+        """The batch holds exactly rent + escrow + accrued fees + uncommitted deposit."""
         b = await self.requester.get_batch(batch)
         lamports = await self.backend.get_balance(batch)
-        assert lamports >= await self.rent(batch) + b.escrow + b.fees_accrued
-        payable = b.slots - b.completed_count - b.cancelled_slots
-        assert b.escrow == b.price * payable
+        assert lamports == await self.rent(batch) + b.escrow + b.fees_accrued + deposit
+
+    def lamports(self, *addresses: Pubkey) -> Lamports:
+        return Lamports(self, *addresses)
 
 
 def batch_address(requester: Pubkey, batch_id: int) -> Pubkey:
     return batch_pda(requester, batch_id)[0]
+
+
+def swap(
+    ix: Instruction,
+    account: str,
+    key: Pubkey | None = None,
+    *,
+    signer: bool | None = None,
+    writable: bool | None = None,
+) -> Instruction:
+    """A copy of `ix` with the account named `account` (IDL name) replaced or its
+    flags changed: the tool of the adversarial tests."""
+    names = [
+        a.name for a in load_idl().instructions[decode_instruction(bytes(ix.data))[0]].accounts
+    ]
+    metas = list(ix.accounts)
+    i = names.index(account)
+    old = metas[i]
+    metas[i] = AccountMeta(
+        key if key is not None else old.pubkey,
+        old.is_signer if signer is None else signer,
+        old.is_writable if writable is None else writable,
+    )
+    return Instruction(ix.program_id, bytes(ix.data), metas)
+
+
+class Lamports:
+    """Balances of a set of accounts, to prove a refused instruction moved nothing."""
+
+    def __init__(self, market: Market, *addresses: Pubkey) -> None:
+        self.market = market
+        self.addresses = addresses
+        self.before: dict[Pubkey, int] = {}
+
+    async def __aenter__(self) -> Lamports:
+        self.before = await self.market.balances(*self.addresses)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def assert_unchanged(self, fee_payer: Pubkey | None = None, signatures: int = 1) -> None:
+        after = await self.market.balances(*self.addresses)
+        for a in self.addresses:
+            expected = self.before[a] - (SIGNATURE_FEE * signatures if a == fee_payer else 0)
+            assert after[a] == expected, f"lamports of {a} moved: {self.before[a]} -> {after[a]}"
