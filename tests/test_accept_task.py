@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from market import Market, item_hashes, swap
 from solders.pubkey import Pubkey
 from solders.sysvar import RENT
 
@@ -37,6 +36,7 @@ from amplify_sdk import (
     worker_profile_pda,
 )
 from conftest import report
+from market import Market, item_hashes, swap
 
 
 async def _accept(w: AmplifyClient, b: Batch, item: int) -> None:

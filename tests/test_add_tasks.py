@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from market import SOL, Market, item_hashes, swap
 from solders.keypair import Keypair
 
 from amplify_sdk import (
@@ -21,6 +20,7 @@ from amplify_sdk import (
     page_pda,
 )
 from conftest import report
+from market import SOL, Market, item_hashes, swap
 
 
 async def test_add_tasks_escrows_and_stores_hashes(market: Market) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from market import SOL, Market, swap
 from solders.keypair import Keypair
 
 from amplify_sdk import (
@@ -26,6 +25,7 @@ from amplify_sdk import (
     treasury_pda,
 )
 from conftest import report
+from market import SOL, Market, swap
 
 
 async def _ix(market: Market, batch_id: int, **overrides: object) -> object:

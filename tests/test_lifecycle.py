@@ -4,7 +4,6 @@ lamports in equal the lamports out, exactly."""
 from __future__ import annotations
 
 import pytest
-from market import SIGNATURE_FEE, SOL, Market, item_hashes, swap
 from solders.keypair import Keypair
 
 from amplify_sdk import (
@@ -25,6 +24,7 @@ from amplify_sdk import (
     treasury_pda,
     worker_profile_pda,
 )
+from market import SIGNATURE_FEE, SOL, Market, item_hashes, swap
 
 PRICE = 40_000
 

@@ -3,10 +3,9 @@ every lamport accounted for, every account closed and its rent returned."""
 
 from __future__ import annotations
 
-from market import SIGNATURE_FEE, Market, item_hashes
-
 from amplify_sdk import BatchStatus, SlotStatus, treasury_pda
 from conftest import report
+from market import SIGNATURE_FEE, Market, item_hashes
 
 N_ITEMS = 100
 REDUNDANCY = 3

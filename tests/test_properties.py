@@ -10,10 +10,10 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from market import Market
 
 from amplify_sdk import AmplifyClient, ProgramError, SlotStatus, instructions
 from amplify_sdk._embedded import EmbeddedBackend
+from market import Market
 
 N_ITEMS, REDUNDANCY, CAP, PRICE, WORKERS = 6, 2, 4, 10_007, 3
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from market import SOL, Market, swap
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 
@@ -20,6 +19,7 @@ from amplify_sdk import (
     ledger_address,
     worker_profile_pda,
 )
+from market import SOL, Market, swap
 
 
 async def test_release_after_deadline_reopens_the_slot(market: Market) -> None:

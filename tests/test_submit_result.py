@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from market import SIGNATURE_FEE, Market, swap
 
 from amplify_sdk import (
     InvalidOwner,
@@ -20,6 +19,7 @@ from amplify_sdk import (
     page_pda,
 )
 from conftest import report
+from market import SIGNATURE_FEE, Market, swap
 
 PRICE = 100_003  # a price whose 5% is not a whole number of lamports
 
