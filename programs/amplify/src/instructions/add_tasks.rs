@@ -24,7 +24,7 @@ use crate::{
         self,
         batch::STATUS_CANCELLED,
         item_page::{ITEMS_PER_PAGE, PAGE_MASK, PAGE_SHIFT},
-        Batch, ItemPage,
+        ItemPage,
     },
     ID,
 };
@@ -37,11 +37,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let hashes = args.vec_of::<32>()?;
     args.finish()?;
 
-    accounts::signer(requester)?;
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !address_eq(&b.requester, requester.address()) {
-        return Err(AmplifyError::Unauthorized.into());
-    }
+    let b = accounts::requester_batch(requester, batch)?;
     if b.status == STATUS_CANCELLED {
         return Err(AmplifyError::BatchCancelled.into());
     }

@@ -10,22 +10,17 @@ use crate::{
     error::AmplifyError,
     events,
     shared::{accounts, lamports, math},
-    state::{self, batch::STATUS_CANCELLED, Batch},
-    ID,
+    state::batch::STATUS_CANCELLED,
 };
-use pinocchio::{address::address_eq, AccountView, ProgramResult};
+use pinocchio::{AccountView, ProgramResult};
 
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let ([requester, batch], _) = accounts::take::<2>(accounts)?;
     if !data.is_empty() {
         return Err(AmplifyError::InvalidInstructionData.into());
     }
-    accounts::signer(requester)?;
     accounts::writable(requester)?;
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !address_eq(&b.requester, requester.address()) {
-        return Err(AmplifyError::Unauthorized.into());
-    }
+    let b = accounts::requester_batch(requester, batch)?;
     if b.status == STATUS_CANCELLED {
         return Err(AmplifyError::BatchCancelled.into());
     }

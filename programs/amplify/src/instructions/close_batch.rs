@@ -12,28 +12,17 @@ use crate::{
     events,
     instructions::sweep_fees::sweep,
     shared::{accounts, clock, lamports},
-    state::{self, Batch},
-    ID,
 };
-use pinocchio::{address::address_eq, AccountView, ProgramResult};
+use pinocchio::{AccountView, ProgramResult};
 
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let ([requester, batch, treasury], _) = accounts::take::<3>(accounts)?;
     if !data.is_empty() {
         return Err(AmplifyError::InvalidInstructionData.into());
     }
-    accounts::signer(requester)?;
     accounts::writable(requester)?;
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !address_eq(&b.requester, requester.address()) {
-        return Err(AmplifyError::Unauthorized.into());
-    }
-    if !b.finished(clock::now()?) {
-        return Err(AmplifyError::BatchActive.into());
-    }
-    if b.reserved_count() != 0 {
-        return Err(AmplifyError::ReservationsOutstanding.into());
-    }
+    let b = accounts::requester_batch(requester, batch)?;
+    b.check_winding_down(clock::now()?)?;
     if b.page_count() != 0 {
         return Err(AmplifyError::PagesOutstanding.into());
     }

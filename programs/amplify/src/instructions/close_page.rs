@@ -9,7 +9,7 @@
 use crate::{
     error::AmplifyError,
     shared::{accounts, clock, lamports},
-    state::{self, Batch, ItemPage},
+    state::{self, ItemPage},
     ID,
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
@@ -19,18 +19,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if !data.is_empty() {
         return Err(AmplifyError::InvalidInstructionData.into());
     }
-    accounts::signer(requester)?;
     accounts::writable(requester)?;
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !address_eq(&b.requester, requester.address()) {
-        return Err(AmplifyError::Unauthorized.into());
-    }
-    if !b.finished(clock::now()?) {
-        return Err(AmplifyError::BatchActive.into());
-    }
-    if b.reserved_count() != 0 {
-        return Err(AmplifyError::ReservationsOutstanding.into());
-    }
+    let b = accounts::requester_batch(requester, batch)?;
+    b.check_winding_down(clock::now()?)?;
     let p = state::load_mut::<ItemPage>(page, &ID)?;
     if !address_eq(&p.batch, batch.address()) {
         return Err(AmplifyError::WrongBatch.into());

@@ -8,14 +8,9 @@
 use crate::{
     error::AmplifyError,
     shared::{accounts, args::Args},
-    state::{
-        self,
-        batch::{STATUS_CANCELLED, STATUS_OPEN, STATUS_PAUSED},
-        Batch,
-    },
-    ID,
+    state::batch::{STATUS_CANCELLED, STATUS_OPEN, STATUS_PAUSED},
 };
-use pinocchio::{address::address_eq, AccountView, ProgramResult};
+use pinocchio::{AccountView, ProgramResult};
 
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let ([requester, batch], _) = accounts::take::<2>(accounts)?;
@@ -23,11 +18,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let paused = args.bool()?;
     args.finish()?;
 
-    accounts::signer(requester)?;
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !address_eq(&b.requester, requester.address()) {
-        return Err(AmplifyError::Unauthorized.into());
-    }
+    let b = accounts::requester_batch(requester, batch)?;
     if b.status == STATUS_CANCELLED {
         return Err(AmplifyError::BatchCancelled.into());
     }

@@ -112,3 +112,18 @@ pub fn clock_unix_timestamp(clock: &AccountView) -> Result<i64, ProgramError> {
         .ok_or(AmplifyError::InvalidAccountData)?;
     Ok(i64::from_le_bytes(bytes))
 }
+
+/// The batch, viewed mutably, after checking `requester` signed and is its
+/// requester: the opening of every requester-only instruction.
+#[inline(always)]
+pub fn requester_batch(
+    requester: &AccountView,
+    batch: &AccountView,
+) -> Result<&'static mut crate::state::Batch, ProgramError> {
+    signer(requester)?;
+    let b = crate::state::load_mut::<crate::state::Batch>(batch, &crate::ID)?;
+    if !address_eq(&b.requester, requester.address()) {
+        return Err(AmplifyError::Unauthorized.into());
+    }
+    Ok(b)
+}

@@ -1,6 +1,7 @@
 use super::Layout;
 use crate::{
     discriminator,
+    error::AmplifyError,
     shared::{math, rent::rent_exempt},
 };
 use pinocchio::{error::ProgramError, Address};
@@ -110,6 +111,18 @@ impl Batch {
     #[inline(always)]
     pub fn finished(&self, now: i64) -> bool {
         self.status == STATUS_CANCELLED || now >= self.expires_at()
+    }
+
+    /// Its records may close: the batch is over and no reservation is outstanding.
+    #[inline(always)]
+    pub fn check_winding_down(&self, now: i64) -> Result<(), ProgramError> {
+        if !self.finished(now) {
+            return Err(AmplifyError::BatchActive.into());
+        }
+        if self.reserved_count() != 0 {
+            return Err(AmplifyError::ReservationsOutstanding.into());
+        }
+        Ok(())
     }
 
     /// Lamports held for slots still payable (open or reserved).
