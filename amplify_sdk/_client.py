@@ -79,6 +79,8 @@ class AmplifyClient:
         backend = EmbeddedBackend()
         payer = payer or Keypair()
         await backend.airdrop(payer.pubkey(), EMBEDDED_PAYER_LAMPORTS)
+        # The payer plays the deployer: it holds the upgrade authority.
+        backend.set_upgrade_authority(payer.pubkey())
         return cls(backend, payer)
 
     def with_wallet(self, wallet: Keypair) -> AmplifyClient:

@@ -18,7 +18,7 @@ from solders.pubkey import Pubkey
 from solders.transaction_metadata import FailedTransactionMetadata
 
 from ._backend import AccountSnapshot, TxReceipt
-from ._pda import PROGRAM_ID
+from ._pda import PROGRAM_ID, program_data_pda
 from ._program import program_bytes
 from ._tx import build_transaction, decode_events, error_from_litesvm
 
@@ -31,6 +31,19 @@ class EmbeddedBackend:
         # LiteSVM's clock starts at unix time 0; start from the wall clock instead so
         # expiry times look like a cluster's.
         self.set_time(int(time.time()))
+
+    def set_upgrade_authority(self, authority: Pubkey | None) -> None:
+        """Set the program's upgrade authority, as `solana program deploy` would
+        (LiteSVM deploys programs without one). Only the authority may
+        `initialize` the protocol."""
+        address = program_data_pda(self.program_id)
+        acc = self.svm.get_account(address)
+        assert acc is not None, "program has no ProgramData account"
+        data = bytearray(acc.data)
+        data[12:45] = b"\x01" + bytes(authority) if authority else bytes(33)
+        self.svm.set_account(
+            address, Account(acc.lamports, bytes(data), acc.owner, acc.executable, acc.rent_epoch)
+        )
 
     def set_time(self, unix_timestamp: int) -> None:
         """Set the Clock sysvar's unix time (and advance the slot with it)."""

@@ -22,6 +22,7 @@ from ._pda import (
     ledger_address,
     page_of,
     page_pda,
+    program_data_pda,
     treasury_pda,
     worker_profile_pda,
 )
@@ -64,6 +65,7 @@ def initialize(admin: Pubkey, amp_mint: Pubkey, fee_bps: int = 500) -> Instructi
             "config": config_pda()[0],
             "treasury": treasury_pda()[0],
             "amp_mint": amp_mint,
+            "program_data": program_data_pda(),
         },
         {"fee_bps": fee_bps},
     )

@@ -20,6 +20,15 @@ def config_pda() -> tuple[Pubkey, int]:
     return _find(b"config")
 
 
+#: The upgradeable BPF loader, which owns deployed programs and their ProgramData.
+BPF_LOADER_UPGRADEABLE = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
+
+
+def program_data_pda(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
+    """The ProgramData account of an upgradeable program (holds its upgrade authority)."""
+    return Pubkey.find_program_address([bytes(program_id)], BPF_LOADER_UPGRADEABLE)[0]
+
+
 def treasury_pda() -> tuple[Pubkey, int]:
     return _find(b"treasury")
 

@@ -24,14 +24,17 @@ from amplify_sdk import (
     MissingSigner,
     NotEnoughAccounts,
     ProgramError,
+    Unauthorized,
     UnknownInstruction,
     config_pda,
     instructions,
     treasury_pda,
 )
 from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk._pda import program_data_pda
 from amplify_sdk._token import TOKEN_PROGRAM_ID
 from conftest import report
+from market import swap
 
 
 def _metas(ix: Instruction) -> list[AccountMeta]:
@@ -101,18 +104,48 @@ async def test_fail_initialize_with_second_call(client: AmplifyClient, amp_mint:
     assert await client.get_config() == before
 
 
-async def test_fail_initialize_with_attacker_after_admin(
+async def test_fail_initialize_by_anyone_but_the_upgrade_authority(
     client: AmplifyClient, amp_mint: Pubkey
 ) -> None:
-    # Bug class: re-initialization takeover (a second caller replacing the admin).
-    await client.initialize(amp_mint)
+    # Bug class: initialization front-running (a stranger racing the deployer to
+    # the admin seat), before and after the real initialization.
     attacker = Keypair()
     await client.backend.airdrop(attacker.pubkey(), 10**9)
-    with pytest.raises(AlreadyInitialized):
-        await client.backend.send(
-            [instructions.initialize(attacker.pubkey(), amp_mint, 0)], [], attacker
-        )
+    ix = instructions.initialize(attacker.pubkey(), amp_mint, 0)
+    with pytest.raises(Unauthorized):
+        await client.backend.send([ix], [], attacker)
+    await _assert_nothing_created(client)
+    await client.initialize(amp_mint)
+    with pytest.raises(Unauthorized):
+        await client.backend.send([ix], [], attacker)
     assert (await client.get_config()).admin == client.payer.pubkey()
+
+
+async def test_immutable_program_can_be_initialized_by_its_deployer_transaction(
+    client: AmplifyClient, amp_mint: Pubkey
+) -> None:
+    # Without an upgrade authority there is no deployer to check: whoever
+    # initializes first becomes admin (deploy and initialize together).
+    backend = client.backend
+    assert isinstance(backend, EmbeddedBackend)
+    backend.set_upgrade_authority(None)
+    other = Keypair()
+    await backend.airdrop(other.pubkey(), 10**9)
+    await backend.send([instructions.initialize(other.pubkey(), amp_mint)], [], other)
+    assert (await client.get_config()).admin == other.pubkey()
+
+
+@pytest.mark.parametrize("account", ["program", "program_data"])
+async def test_fail_initialize_with_fake_program_accounts(
+    client: AmplifyClient, amp_mint: Pubkey, account: str
+) -> None:
+    # Bug class: forged deployer proof (another program's ProgramData, or a
+    # program account that is not this program).
+    fake = program_data_pda(TOKEN_PROGRAM_ID) if account == "program_data" else TOKEN_PROGRAM_ID
+    ix = swap(instructions.initialize(client.address, amp_mint), account, fake)
+    with pytest.raises(InvalidProgramAccount):
+        await client.send([ix])
+    await _assert_nothing_created(client)
 
 
 async def test_fail_initialize_with_unsigned_admin(client: AmplifyClient, amp_mint: Pubkey) -> None:
@@ -192,11 +225,7 @@ async def test_fail_initialize_with_substituted_system_program(
     client: AmplifyClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: substituted program account (a CPI target the attacker chose).
-    ix = _with(
-        instructions.initialize(client.payer.pubkey(), amp_mint),
-        4,
-        AccountMeta(TOKEN_PROGRAM_ID, is_signer=False, is_writable=False),
-    )
+    ix = swap(instructions.initialize(client.address, amp_mint), "system_program", TOKEN_PROGRAM_ID)
     with pytest.raises(InvalidProgramAccount):
         await client.send([ix])
     await _assert_nothing_created(client)

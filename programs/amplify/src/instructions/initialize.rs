@@ -1,11 +1,18 @@
 //! `initialize(fee_bps: u16)`: create the protocol config and the treasury.
 //!
+//! Only the program's upgrade authority may initialize, so nobody can race the
+//! deployer to the admin seat between deployment and initialization. (A program
+//! deployed without an upgrade authority has no deployer to check; then the first
+//! caller initializes, and the deployment must include initialization.)
+//!
 //! Accounts:
 //! 0. `[signer, writable]` admin — pays rent, becomes the config's admin
 //! 1. `[writable]` config — PDA `["config"]`
 //! 2. `[writable]` treasury — PDA `["treasury"]`
 //! 3. `[]` amp_mint — the AMP governance token mint (SPL Token or Token-2022)
-//! 4. `[]` system_program
+//! 4. `[]` program — this program's account
+//! 5. `[]` program_data — its ProgramData account (upgradeable loader)
+//! 6. `[]` system_program
 //!
 //! Data: discriminator, `fee_bps: u16` (at most [`MAX_FEE_BPS`]).
 
@@ -13,7 +20,7 @@ use crate::{
     error::AmplifyError,
     events, seeds,
     shared::{
-        accounts::{self, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID},
+        accounts::{self, BPF_LOADER_UPGRADEABLE_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID},
         args::Args,
         create::create_pda,
     },
@@ -25,14 +32,15 @@ use crate::{
     },
     ID,
 };
-use pinocchio::{cpi::Seed, error::ProgramError, AccountView, ProgramResult};
+use pinocchio::{address::address_eq, cpi::Seed, error::ProgramError, AccountView, ProgramResult};
 
 /// SPL mint layout: 82 bytes, `is_initialized` at offset 45.
 const MINT_LEN: usize = 82;
 const MINT_INITIALIZED_OFFSET: usize = 45;
 
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([admin, config, treasury, amp_mint, system_program], _) = accounts::take::<5>(accounts)?;
+    let ([admin, config, treasury, amp_mint, program, program_data, system_program], _) =
+        accounts::take::<7>(accounts)?;
     let mut args = Args::new(data);
     let fee_bps = args.u16()?;
     args.finish()?;
@@ -45,6 +53,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(AmplifyError::FeeTooHigh.into());
     }
     check_mint(amp_mint)?;
+    check_deployer(admin, program, program_data)?;
 
     let config_bump = accounts::canonical_pda(config, &[seeds::CONFIG], &ID)?;
     let treasury_bump = accounts::canonical_pda(treasury, &[seeds::TREASURY], &ID)?;
@@ -105,4 +114,33 @@ fn check_mint(mint: &AccountView) -> Result<(), ProgramError> {
         return Err(AmplifyError::InvalidMint.into());
     }
     Ok(())
+}
+
+/// The upgradeable loader's program account is `tag 2 (u32) || programdata
+/// address`; its ProgramData is `tag 3 (u32) || slot (u64) || Option<authority>`.
+fn check_deployer(
+    admin: &AccountView,
+    program: &AccountView,
+    program_data: &AccountView,
+) -> ProgramResult {
+    if !address_eq(program.address(), &ID) || !program.owned_by(&BPF_LOADER_UPGRADEABLE_ID) {
+        return Err(AmplifyError::InvalidProgramAccount.into());
+    }
+    // SAFETY: read-only looks at loader-owned accounts this instruction never writes.
+    let (p, pd) = unsafe { (program.borrow_unchecked(), program_data.borrow_unchecked()) };
+    let points_here =
+        p.len() >= 36 && p[..4] == [2, 0, 0, 0] && p[4..36] == *program_data.address().as_array();
+    if !points_here
+        || !program_data.owned_by(&BPF_LOADER_UPGRADEABLE_ID)
+        || pd.len() < 45
+        || pd[..4] != [3, 0, 0, 0]
+    {
+        return Err(AmplifyError::InvalidProgramAccount.into());
+    }
+    match pd[12] {
+        0 => Ok(()), // immutable: no deployer to check
+        1 if pd[13..45] == *admin.address().as_array() => Ok(()),
+        1 => Err(AmplifyError::Unauthorized.into()),
+        _ => Err(AmplifyError::InvalidProgramAccount.into()),
+    }
 }

@@ -5,6 +5,8 @@ use crate::error::AmplifyError;
 use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address};
 
 pub const SYSTEM_PROGRAM_ID: Address = Address::new_from_array([0; 32]);
+pub const BPF_LOADER_UPGRADEABLE_ID: Address =
+    Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
 pub const CLOCK_SYSVAR_ID: Address =
     Address::from_str_const("SysvarC1ock11111111111111111111111111111111");
 pub const TOKEN_PROGRAM_ID: Address =
