@@ -76,7 +76,7 @@ async def run() -> None:
         for k, w in enumerate(workers):
             p = await w.get_worker_profile(w.address)
             print(
-                f"  worker {k + 1}: rating {p.rating / 1000:.2f} stars over {p.rating_count} ratings"
+                f"  worker {k + 1}: rating {p.rating / 1000:.2f} stars, {p.rating_count} ratings"
             )
 
         # The batch runs out; records close and rent goes back to whoever paid it.
