@@ -75,9 +75,7 @@ async def run() -> None:
         print(f"\nPaid to workers {sol(batch.paid_total)}, fees accrued {sol(batch.fees_accrued)}")
         for k, w in enumerate(workers):
             p = await w.get_worker_profile(w.address)
-            print(
-                f"  worker {k + 1}: rating {p.rating / 1000:.2f} stars, {p.rating_count} ratings"
-            )
+            print(f"  worker {k + 1}: rating {p.rating / 1000:.2f} stars, {p.rating_count} ratings")
 
         # The batch runs out; records close and rent goes back to whoever paid it.
         assert isinstance(backend, EmbeddedBackend)
