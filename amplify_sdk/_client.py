@@ -339,11 +339,21 @@ class AmplifyClient:
         self, batch: Pubkey, item_indices: Sequence[int], *, rent_payer: Keypair | None = None
     ) -> list[int]:
         """Accept items, many per transaction, into this worker's ledger (opened or
-        grown first as needed). Items refused on chain (full, already held, cap
-        reached) are dropped and the rest retried; returns the accepted indices."""
+        grown first as needed). Items refused on chain (full, cap reached, ...) are
+        dropped and the rest retried.
+
+        Idempotent: items the worker already holds are not sent again, so a run
+        interrupted half way can simply be repeated. Returns the requested items
+        the worker now holds, in request order.
+        """
         b = await self.get_batch(batch)
-        await self.ensure_ledger(batch, len(item_indices), rent_payer=rent_payer)
-        built = {i: ix.accept_task(self.address, batch, b.batch_number, i) for i in item_indices}
+        ledger = await self.ensure_ledger(batch, len(item_indices), rent_payer=rent_payer)
+        held = {i for i in item_indices if ledger.holds(i)}
+        built = {
+            i: ix.accept_task(self.address, batch, b.batch_number, i)
+            for i in item_indices
+            if i not in held
+        }
         accepted: list[int] = []
         pending = list(built)
         while pending:
@@ -361,18 +371,26 @@ class AmplifyClient:
                 continue
             accepted += chunk
             pending = rest
-        return accepted
+        got = held | set(accepted)
+        return [i for i in dict.fromkeys(item_indices) if i in got]
 
     async def submit_results(
         self, batch: Pubkey, results: Sequence[tuple[int, bytes]], result_uri: str = ""
     ) -> list[TxReceipt]:
         """Submit (item_index, result_hash) pairs for items this worker holds,
-        many per transaction."""
+        many per transaction. Idempotent: items already submitted are skipped, so an
+        interrupted run can be repeated; an item never held is an error."""
         ledger = await self.get_ledger(batch, self.address)
         slots = reserved_slots(ledger)
-        missing = [i for i, _ in results if i not in slots]
+        done = {
+            s.item_index
+            for s in ledger.used
+            if s.status in (SlotStatus.SUBMITTED, SlotStatus.RATED)
+        }
+        missing = [i for i, _ in results if i not in slots and i not in done]
         if missing:
             raise ValueError(f"this worker does not hold a reservation for items {missing}")
+        results = [(i, h) for i, h in results if i in slots]
         number = await self.batch_number(batch)
         return await self.send_packed(
             [

@@ -242,3 +242,40 @@ async def test_bulk_accept_drops_refused_items_and_keeps_the_rest(market: Market
     sizes = [len(r.events) for r in w.receipts if r.events and r.events[0].name == "TaskAccepted"]
     report("accepts per transaction", max(sizes))
     assert max(sizes) >= 10
+
+
+async def test_bulk_accept_and_submit_are_idempotent(market: Market) -> None:
+    # Interrupted bulk work resumes without duplicates or gaps: repeating the
+    # whole call sends only what is missing.
+    b = await market.batch(n_items=40, redundancy=2)
+    w = await market.worker()
+    assert await w.accept_tasks(b.address, range(15)) == list(range(15))  # "crash" here
+    w.receipts.clear()
+    assert await w.accept_tasks(b.address, range(40)) == list(range(40))
+    accepted_now = sum(len(r.events) for r in w.receipts)
+    assert accepted_now == 25
+    await w.submit_results(b.address, [(i, bytes(32)) for i in range(10)])
+    before = await market.backend.get_balance(w.address)
+    await w.submit_results(b.address, [(i, bytes(32)) for i in range(40)])
+    b = await w.get_batch(b.address)
+    assert b.completed_count == 40  # each item paid exactly once
+    w.receipts.clear()
+    await w.submit_results(b.address, [(i, bytes(32)) for i in range(40)])  # all done: no-op
+    assert w.receipts == []
+    assert b.payout > 0 and before > 0
+    ledger = await w.get_ledger(b.address, w.address)
+    assert ledger.taken == 40 and ledger.active == 0
+
+
+async def test_growing_the_bitmap_keeps_existing_slots(market: Market) -> None:
+    b = await market.batch(n_items=10)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0, 5])
+    await w.submit_results(b.address, [(5, b"\x05" * 32)])
+    before = await w.get_ledger(b.address, w.address)
+    await market.requester.add_tasks(b.address, item_hashes(600))
+    assert await w.accept_tasks(b.address, [590]) == [590]
+    after = await w.get_ledger(b.address, w.address)
+    assert after.bitmap_bytes == 96 > before.bitmap_bytes
+    assert after.used[:2] == before.used[:2]
+    assert after.holds(0) and after.holds(5) and after.holds(590) and not after.holds(1)
