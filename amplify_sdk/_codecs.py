@@ -160,10 +160,6 @@ def decode_account(name: str, data: bytes) -> dict[str, Any]:
     return result
 
 
-def encode_account(name: str, fields: Mapping[str, Any]) -> bytes:
-    return load_idl().account_discriminators[name] + _account_codec(name).build(dict(fields))
-
-
 def decode_event(data: bytes) -> tuple[str, dict[str, Any]] | None:
     """Decode one `sol_log_data` payload; None when it is not one of our events."""
     idl = load_idl()

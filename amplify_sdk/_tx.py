@@ -16,7 +16,7 @@ from solders.transaction_status import (
 
 from ._backend import Event
 from ._codecs import events_from_logs
-from ._exceptions import ProgramError, SigningError, TransactionError, TransactionTooLargeError
+from ._exceptions import SigningError, TransactionError, TransactionTooLargeError
 from ._program_errors import ERRORS_BY_CODE
 
 #: Solana's packet limit for a serialized transaction.
@@ -73,14 +73,3 @@ def error_from_litesvm(err: object, logs: list[str]) -> TransactionError:
 
 def decode_events(logs: list[str]) -> list[Event]:
     return [Event(name, fields) for name, fields in events_from_logs(logs)]
-
-
-__all__ = [
-    "PACKET_DATA_SIZE",
-    "ProgramError",
-    "build_transaction",
-    "decode_events",
-    "error_from_litesvm",
-    "program_error",
-    "transaction_size",
-]

@@ -39,18 +39,6 @@ impl<const N: usize> EventBuf<N> {
         self
     }
 
-    /// Append a borsh `string`/`bytes`: u32 length, then the bytes.
-    #[inline(always)]
-    pub fn put_bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.put(&(bytes.len() as u32).to_le_bytes());
-        let end = self.at.saturating_add(bytes.len());
-        if let Some(dst) = self.buf.get_mut(self.at..end) {
-            dst.copy_from_slice(bytes);
-            self.at = end;
-        }
-        self
-    }
-
     #[inline(always)]
     pub fn address(&mut self, a: &Address) -> &mut Self {
         self.put(a.as_array())

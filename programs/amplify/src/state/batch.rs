@@ -101,12 +101,6 @@ le_fields!(Batch {
 });
 
 impl Batch {
-    /// Whether new acceptances are possible at `now`.
-    #[inline(always)]
-    pub fn accepting(&self, now: i64) -> bool {
-        self.status == STATUS_OPEN && now < self.expires_at()
-    }
-
     /// Over: cancelled, or past its expiry. Records of a finished batch can close.
     #[inline(always)]
     pub fn finished(&self, now: i64) -> bool {

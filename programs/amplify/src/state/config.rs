@@ -4,8 +4,6 @@ use pinocchio::Address;
 
 /// Hard ceiling on the protocol fee. Governance can move the fee, never above this.
 pub const MAX_FEE_BPS: u16 = 1_000;
-/// Fee at launch: 5% of every payment.
-pub const DEFAULT_FEE_BPS: u16 = 500;
 /// Governance defaults until the first proposal changes them.
 pub const DEFAULT_VOTING_PERIOD_SECS: i64 = 3 * 24 * 60 * 60;
 pub const DEFAULT_QUORUM_BPS: u16 = 1_000;
