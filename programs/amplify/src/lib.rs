@@ -25,4 +25,4 @@ use pinocchio::Address;
 pub const ID: Address = Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx");
 
 #[cfg(test)]
-mod idl_check;
+mod tests;

@@ -28,12 +28,3 @@ fn hex_into(out: &mut [u8], mut value: u64) {
         value >>= 4;
     }
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn seeds_are_fixed_width_hex() {
-        assert_eq!(&super::ledger(0x1f), b"lg000000000000001f");
-        assert_eq!(&super::ledger(u64::MAX), b"lgffffffffffffffff");
-    }
-}

@@ -1,0 +1,52 @@
+//! `shared::math`: checked arithmetic the BPF backend can compile.
+
+use crate::shared::math::*;
+
+#[test]
+fn mul_detects_overflow_at_the_boundary() {
+    assert_eq!(mul(u64::MAX, 1).unwrap(), u64::MAX);
+    assert_eq!(mul(0, u64::MAX).unwrap(), 0);
+    assert_eq!(
+        mul(1 << 32, (1 << 32) - 1).unwrap(),
+        (1u64 << 32) * ((1 << 32) - 1)
+    );
+    assert!(mul(1 << 32, 1 << 32).is_err());
+    assert!(mul(u64::MAX / 3 + 1, 3).is_err());
+    assert!(mul(3, u64::MAX / 3 + 1).is_err());
+    assert_eq!(mul(u64::MAX / 3, 3).unwrap(), u64::MAX / 3 * 3);
+    // Exhaustive-ish agreement with u128 arithmetic around the 2^32 boundaries.
+    let edges = [
+        0u64,
+        1,
+        2,
+        3,
+        0xFFFF,
+        0xFFFF_FFFF,
+        0x1_0000_0000,
+        0x1_0000_0001,
+        0xFFFF_FFFF_FFFF,
+        u64::MAX / 2,
+        u64::MAX - 1,
+        u64::MAX,
+        10_000,
+        1_000_000_007,
+    ];
+    for &x in &edges {
+        for &y in &edges {
+            let exact = x as u128 * y as u128;
+            match mul(x, y) {
+                Ok(v) => assert_eq!(v as u128, exact, "{x} * {y}"),
+                Err(_) => assert!(exact > u64::MAX as u128, "{x} * {y} reported overflow"),
+            }
+        }
+    }
+}
+
+#[test]
+fn bps_split_is_exact() {
+    for amount in [0u64, 1, 19, 20, 999, 1_000_000, u64::MAX / 1_000] {
+        let fee = bps_of(amount, 500).unwrap();
+        assert!(fee <= amount);
+        assert_eq!(fee, amount / 20);
+    }
+}
