@@ -165,8 +165,15 @@ def decode_event(data: bytes) -> tuple[str, dict[str, Any]] | None:
     idl = load_idl()
     for name, disc in idl.event_discriminators.items():
         if data[:8] == disc:
-            return name, _account_codec(name).parse(data[8:])
+            fields: dict[str, Any] = _event_codec(name).parse(data[8:])
+            return name, fields
     return None
+
+
+@cache
+def _event_codec(name: str) -> c.Construct[Any, Any]:
+    # Strict: an event body must be exactly its IDL layout, no trailing bytes.
+    return c.FocusedSeq("body", "body" / defined_codec(name, load_idl()), c.Terminated)
 
 
 def events_from_logs(
