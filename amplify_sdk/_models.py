@@ -201,6 +201,7 @@ class Ledger(AccountModel):
     batch: Pubkey
     worker: Pubkey
     rent_payer: Pubkey
+    batch_number: int
     bitmap: bytes
     slots: list[Slot]
 

@@ -16,6 +16,7 @@ from amplify_sdk import (
     PagesOutstanding,
     ReservationsOutstanding,
     Unauthorized,
+    WrongBatch,
     WrongRentPayer,
     config_pda,
     instructions,
@@ -191,3 +192,27 @@ async def test_ledger_open_and_grow_limits(market: Market) -> None:
     ledger = await w.ensure_ledger(b.address, 0)
     assert ledger.bitmap_bytes == 96 and len(ledger.slots) == ledger.capacity
     assert [s.item_index for s in ledger.used] == []
+
+
+async def test_a_batch_recreated_at_the_same_address_does_not_accept_old_ledgers(
+    market: Market,
+) -> None:
+    # Bug class: stale record reuse. After a batch is closed and created again with
+    # the same id (same address), a worker's old ledger must not count as a
+    # ledger of the new batch (it would be a second one: the same item twice).
+    req = market.requester
+    old = await market.batch(n_items=2, batch_id=77, expires_in=10)
+    w = await market.worker()
+    await w.accept_tasks(old.address, [0])
+    await w.submit_results(old.address, [(0, b"\x01" * 32)])
+    market.backend.warp(10)
+    await req.close_batch(old.address)
+    new = await market.batch(n_items=2, batch_id=77)
+    assert new.address == old.address and new.batch_number != old.batch_number
+    stale = ledger_address(w.address, old.batch_number)
+    ix = instructions.accept_task(w.address, new.address, new.batch_number, 1)
+    with pytest.raises(WrongBatch):
+        await w.send([swap(ix, "ledger", stale)])
+    # The stale ledger can be closed although a live batch sits at its address.
+    await req.send([instructions.close_ledger(stale, new.address, w.address)])
+    assert await w.accept_tasks(new.address, [0, 1]) == [0, 1]

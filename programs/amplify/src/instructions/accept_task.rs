@@ -63,7 +63,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if (item.reserved as u16).saturating_add(item.completed as u16) >= b.redundancy as u16 {
         return Err(AmplifyError::ItemFull.into());
     }
-    let l = load_ledger(ledger, worker, batch)?;
+    let l = load_ledger(ledger, worker, batch, b)?;
     match l.holds(item_index) {
         None => return Err(AmplifyError::LedgerFull.into()),
         Some(true) => return Err(AmplifyError::AlreadyAccepted.into()),
@@ -119,18 +119,19 @@ pub fn item_slot(
 }
 
 /// View `ledger` (writable, owned by the program) and check it is `worker`'s
-/// ledger for `batch`.
+/// ledger for the batch `b` at `batch`.
 #[inline(always)]
 pub fn load_ledger(
     ledger: &AccountView,
     worker: &AccountView,
     batch: &AccountView,
+    b: &Batch,
 ) -> Result<Ledger<'static>, ProgramError> {
     let l = ledger_view(ledger)?;
     if !address_eq(&l.header.worker, worker.address()) {
         return Err(AmplifyError::WrongWorker.into());
     }
-    if !address_eq(&l.header.batch, batch.address()) {
+    if !l.header.belongs_to(batch, b) {
         return Err(AmplifyError::WrongBatch.into());
     }
     Ok(l)

@@ -30,6 +30,6 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if h.active() != 0 {
         return Err(AmplifyError::LedgerActive.into());
     }
-    accounts::batch_finished(batch, clock::now()?)?;
+    accounts::batch_finished(batch, h.batch_number(), clock::now()?)?;
     lamports::close(ledger, rent_payer)
 }

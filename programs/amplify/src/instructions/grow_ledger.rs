@@ -34,7 +34,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     accounts::system_program(system_program)?;
     let b = state::load::<Batch>(batch, &ID)?;
     let header = state::load_mut::<LedgerHeader>(ledger, &ID)?;
-    if !address_eq(&header.batch, batch.address()) {
+    if !header.belongs_to(batch, b) {
         return Err(AmplifyError::WrongBatch.into());
     }
     if !address_eq(&header.rent_payer, payer.address()) {

@@ -55,6 +55,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     l.header.batch = *batch.address();
     l.header.worker = *worker.address();
     l.header.rent_payer = *payer.address();
+    l.header.set_batch_number(b.batch_number());
     Ok(())
 }
 

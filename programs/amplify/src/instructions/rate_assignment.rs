@@ -40,7 +40,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(AmplifyError::Unauthorized.into());
     }
     let (header, slot) = ledger_slot(ledger, slot_index)?;
-    if !address_eq(&header.batch, batch.address()) {
+    if !header.belongs_to(batch, b) {
         return Err(AmplifyError::WrongBatch.into());
     }
     match slot.status {

@@ -31,9 +31,6 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     args.finish()?;
 
     let (header, slot) = ledger_slot(ledger, slot_index)?;
-    if !address_eq(&header.batch, batch.address()) {
-        return Err(AmplifyError::WrongBatch.into());
-    }
     if slot.status != SLOT_RESERVED {
         return Err(AmplifyError::NotReserved.into());
     }
@@ -41,6 +38,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         return Err(AmplifyError::ReservationActive.into());
     }
     let b = state::load_mut::<Batch>(batch, &ID)?;
+    if !header.belongs_to(batch, b) {
+        return Err(AmplifyError::WrongBatch.into());
+    }
     if !address_eq(&b.requester, requester.address()) {
         return Err(AmplifyError::Unauthorized.into());
     }

@@ -45,13 +45,13 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if !address_eq(&header.worker, worker.address()) {
         return Err(AmplifyError::WrongWorker.into());
     }
-    if !address_eq(&header.batch, batch.address()) {
-        return Err(AmplifyError::WrongBatch.into());
-    }
     if slot.status != SLOT_RESERVED {
         return Err(AmplifyError::NotReserved.into());
     }
     let b = state::load_mut::<Batch>(batch, &ID)?;
+    if !header.belongs_to(batch, b) {
+        return Err(AmplifyError::WrongBatch.into());
+    }
     let p = state::load_mut::<ItemPage>(page, &ID)?;
     let item_index = slot.item_index();
     let item = &mut p.items[item_slot(p, batch, item_index)?];

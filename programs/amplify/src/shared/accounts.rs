@@ -83,16 +83,21 @@ pub fn take<const N: usize>(
     Ok((head, rest))
 }
 
-/// Fails with `BatchActive` unless `batch` is over: closed (no longer owned by
-/// this program), cancelled, or past its expiry. Callers check that `batch` is
-/// the address their record points at.
+/// Fails with `BatchActive` unless the batch numbered `batch_number` is over:
+/// closed (the address holds no batch, or a newer batch with another number),
+/// cancelled, or past its expiry. Callers check that `batch` is the address
+/// their record points at.
 #[inline(always)]
-pub fn batch_finished(batch: &AccountView, now: i64) -> Result<(), ProgramError> {
+pub fn batch_finished(
+    batch: &AccountView,
+    batch_number: u64,
+    now: i64,
+) -> Result<(), ProgramError> {
     if !batch.owned_by(&crate::ID) {
         return Ok(());
     }
     let b = crate::state::load::<crate::state::Batch>(batch, &crate::ID)?;
-    if b.finished(now) {
+    if b.batch_number() != batch_number || b.finished(now) {
         Ok(())
     } else {
         Err(AmplifyError::BatchActive.into())

@@ -1,6 +1,6 @@
-use super::Layout;
+use super::{Batch, Layout};
 use crate::discriminator;
-use pinocchio::Address;
+use pinocchio::{address::address_eq, AccountView, Address};
 
 pub const LEDGER_VERSION: u8 = 1;
 pub const SLOT_RESERVED: u8 = 0;
@@ -71,7 +71,11 @@ pub struct LedgerHeader {
     pub worker: Address,
     /// Who paid the rent, and gets it back when the ledger closes.
     pub rent_payer: Address,
-    pub reserved: [u8; 32],
+    /// The batch's `batch_number`. A batch closed and created again at the same
+    /// address gets a new number, so a ledger of the old batch is never taken for
+    /// one of the new (which would give the worker a second ledger there).
+    pub batch_number: [u8; 8],
+    pub reserved: [u8; 24],
 }
 
 // SAFETY: repr(C), only byte arrays and `Address` (alignment 1), no padding.
@@ -84,7 +88,17 @@ le_fields!(LedgerHeader {
     capacity / set_capacity: u32,
     bitmap_bytes / set_bitmap_bytes: u32,
     active / set_active: u32,
+    batch_number / set_batch_number: u64,
 });
+
+impl LedgerHeader {
+    /// Whether this is a ledger of the batch at `batch` holding `b` (its address
+    /// and its number: see `batch_number`).
+    #[inline(always)]
+    pub fn belongs_to(&self, batch: &AccountView, b: &Batch) -> bool {
+        address_eq(&self.batch, batch.address()) && self.batch_number() == b.batch_number()
+    }
+}
 
 /// Byte size of a ledger with `bitmap_bytes` of bitmap and `capacity` slots.
 pub const fn ledger_size(bitmap_bytes: usize, capacity: usize) -> usize {

@@ -173,7 +173,7 @@ fn account_layouts_match_the_idl() {
     ]);
     check_layout!(idl, state::LedgerHeader, "Ledger", [
         version, _pad0, taken, capacity, bitmap_bytes, active, _pad1, batch, worker,
-        rent_payer, reserved,
+        rent_payer, batch_number, reserved,
     ]);
     check_embedded(&idl, "ItemRecord", size_of::<state::ItemRecord>(), &[
         ("content_hash", offset_of!(state::ItemRecord, content_hash)),
