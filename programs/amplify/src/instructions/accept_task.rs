@@ -25,7 +25,7 @@ use crate::{
         batch::{STATUS_CANCELLED, STATUS_PAUSED},
         item_page::{PAGE_MASK, PAGE_SHIFT},
         ledger::SLOT_RESERVED,
-        Batch, Config, ItemPage, Layout, Ledger, LedgerHeader, Slot, WorkerProfile,
+        Batch, Config, ItemPage, Ledger, LedgerHeader, Slot, WorkerProfile,
     },
     ID,
 };
@@ -150,11 +150,7 @@ pub fn ledger_slot(
     ledger: &AccountView,
     index: u32,
 ) -> Result<(&'static mut LedgerHeader, &'static mut Slot), ProgramError> {
-    let data = ledger_data(ledger)?;
-    if data.get(..8) != Some(&LedgerHeader::DISCRIMINATOR[..]) {
-        return Err(AmplifyError::InvalidAccountData.into());
-    }
-    Ledger::slot(data, index).ok_or_else(|| AmplifyError::SlotNotFound.into())
+    Ledger::slot(ledger_data(ledger)?, index)
 }
 
 #[inline(always)]

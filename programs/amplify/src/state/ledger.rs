@@ -1,6 +1,6 @@
 use super::{Batch, Layout};
-use crate::discriminator;
-use pinocchio::{address::address_eq, AccountView, Address};
+use crate::{discriminator, error::AmplifyError};
+use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address};
 
 pub const LEDGER_VERSION: u8 = 1;
 pub const SLOT_RESERVED: u8 = 0;
@@ -156,24 +156,37 @@ impl<'a> Ledger<'a> {
     /// Header and slot `index` (< `taken`) of ledger data, without building the
     /// whole view: the path `submit_result`, `release_expired` and
     /// `rate_assignment` take, which never touch the bitmap.
-    pub fn slot(data: &'a mut [u8], index: u32) -> Option<(&'a mut LedgerHeader, &'a mut Slot)> {
+    /// Fails with `InvalidAccountData` if `data` is not a ledger and `SlotNotFound`
+    /// if slot `index` is not a used slot.
+    pub fn slot(
+        data: &'a mut [u8],
+        index: u32,
+    ) -> Result<(&'a mut LedgerHeader, &'a mut Slot), ProgramError> {
         let len = data.len();
-        let (head, rest) = data.split_at_mut_checked(LedgerHeader::LEN)?;
-        let header = LedgerHeader::view_mut(head).ok()?;
+        let (head, rest) = data
+            .split_at_mut_checked(LedgerHeader::LEN)
+            .ok_or(AmplifyError::InvalidAccountData)?;
+        let header = LedgerHeader::view_mut(head)?;
+        let not_found = || ProgramError::from(AmplifyError::SlotNotFound);
         if index >= header.taken() {
-            return None;
+            return Err(not_found());
         }
         let at = (header.bitmap_bytes() as usize)
-            .checked_add(8)?
-            .checked_add((index as usize).checked_mul(core::mem::size_of::<Slot>())?)?;
-        let end = at.checked_add(core::mem::size_of::<Slot>())?;
+            .checked_add(8)
+            .and_then(|a| {
+                a.checked_add((index as usize).checked_mul(core::mem::size_of::<Slot>())?)
+            })
+            .ok_or_else(not_found)?;
+        let end = at
+            .checked_add(core::mem::size_of::<Slot>())
+            .ok_or_else(not_found)?;
         if end > len.saturating_sub(LedgerHeader::LEN) {
-            return None;
+            return Err(not_found());
         }
         // SAFETY: `at..end` lies within `rest` (checked above); `Slot` is repr(C)
         // of byte arrays (alignment 1, no padding).
         let slot = unsafe { &mut *(rest.as_mut_ptr().add(at) as *mut Slot) };
-        Some((header, slot))
+        Ok((header, slot))
     }
 
     /// Whether the worker took `item_index`; None when the bitmap does not reach it.

@@ -41,15 +41,15 @@ fn view_and_slot_agree_and_refuse_inconsistent_data() {
     );
     let (_, slot) = Ledger::slot(&mut data, 1).unwrap();
     assert_eq!(slot.item_index(), 77);
-    assert!(Ledger::slot(&mut data, 2).is_none()); // allocated but not taken
-                                                   // A length prefix that disagrees with the header, or a short account.
+    assert!(Ledger::slot(&mut data, 2).is_err()); // allocated but not taken
+                                                  // A length prefix that disagrees with the header, or a short account.
     let mut bad = ledger_bytes(64, 3, 2);
     bad[LedgerHeader::LEN] = 32;
     assert!(Ledger::view(&mut bad).is_none());
     let mut short = ledger_bytes(64, 3, 3);
     short.truncate(short.len() - 1);
     assert!(Ledger::view(&mut short).is_none());
-    assert!(Ledger::slot(&mut short, 2).is_none());
+    assert!(Ledger::slot(&mut short, 2).is_err());
 }
 
 #[test]
