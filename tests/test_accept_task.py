@@ -179,13 +179,11 @@ async def test_fail_accept_task_for_items_added_after_the_ledger(market: Market)
     await w.ensure_ledger(b.address, 4)
     await market.requester.add_tasks(b.address, item_hashes(300))
     b = await w.get_batch(b.address)
-    page1 = page_pda(b.address, 1)[0]
     ix = instructions.accept_task(w.address, b.address, b.batch_number, 290)
     with pytest.raises(LedgerFull):  # its bitmap does not reach item 290 yet
         await w.send([ix])
     assert await w.accept_tasks(b.address, [290]) == [290]  # the SDK grows it first
     assert (await w.get_page(b.address, 1)).items[290 - 256].reserved == 1
-    assert page1 is not None
 
 
 @pytest.mark.parametrize(
@@ -255,14 +253,12 @@ async def test_bulk_accept_and_submit_are_idempotent(market: Market) -> None:
     accepted_now = sum(len(r.events) for r in w.receipts)
     assert accepted_now == 25
     await w.submit_results(b.address, [(i, bytes(32)) for i in range(10)])
-    before = await market.backend.get_balance(w.address)
     await w.submit_results(b.address, [(i, bytes(32)) for i in range(40)])
     b = await w.get_batch(b.address)
     assert b.completed_count == 40  # each item paid exactly once
     w.receipts.clear()
     await w.submit_results(b.address, [(i, bytes(32)) for i in range(40)])  # all done: no-op
     assert w.receipts == []
-    assert b.payout > 0 and before > 0
     ledger = await w.get_ledger(b.address, w.address)
     assert ledger.taken == 40 and ledger.active == 0
 

@@ -6,7 +6,6 @@ import pytest
 from solders.keypair import Keypair
 
 from amplify_sdk import (
-    PROGRAM_ID,
     AlreadyExists,
     BatchStatus,
     InvalidAccountData,
@@ -153,4 +152,3 @@ async def test_fail_create_batch_with_substituted_config(market: Market) -> None
     ix = await _ix(market, 1)
     with pytest.raises(InvalidAccountData):
         await market.requester.send([swap(ix, "config", treasury_pda()[0])])  # type: ignore[arg-type]
-    assert PROGRAM_ID is not None
