@@ -216,3 +216,13 @@ async def test_a_batch_recreated_at_the_same_address_does_not_accept_old_ledgers
     # The stale ledger can be closed although a live batch sits at its address.
     await req.send([instructions.close_ledger(stale, new.address, w.address)])
     assert await w.accept_tasks(new.address, [0, 1]) == [0, 1]
+
+
+async def test_a_prefunded_ledger_address_does_not_block_the_worker(market: Market) -> None:
+    # Bug class: creation DoS (lamports sent to the ledger address before it exists).
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await market.backend.airdrop(ledger_address(w.address, b.batch_number), 1_000_000)
+    assert await w.accept_tasks(b.address, [0, 1]) == [0, 1]
+    ledger = await w.get_ledger(b.address, w.address)
+    assert await market.backend.get_balance(ledger.address) == await market.rent(ledger.address)

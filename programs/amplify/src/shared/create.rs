@@ -23,8 +23,7 @@ pub fn create_pda(
 ) -> ProgramResult {
     let rent = rent_exempt(space)?;
     let signer = [Signer::from(seeds)];
-    let current = account.lamports();
-    if current == 0 {
+    if account.lamports() == 0 {
         return CreateAccount {
             from: payer,
             to: account,
@@ -34,7 +33,20 @@ pub fn create_pda(
         }
         .invoke_signed(&signer);
     }
-    let shortfall = rent.saturating_sub(current);
+    top_up(payer, account, rent)?;
+    Allocate {
+        account,
+        space: space as u64,
+    }
+    .invoke_signed(&signer)?;
+    Assign { account, owner }.invoke_signed(&signer)
+}
+
+/// Bring a prefunded address up to `rent` (anyone can send lamports to an
+/// address before it is created; that must not block its creation).
+#[inline(always)]
+pub fn top_up(payer: &AccountView, account: &AccountView, rent: u64) -> ProgramResult {
+    let shortfall = rent.saturating_sub(account.lamports());
     if shortfall > 0 {
         Transfer {
             from: payer,
@@ -43,10 +55,5 @@ pub fn create_pda(
         }
         .invoke()?;
     }
-    Allocate {
-        account,
-        space: space as u64,
-    }
-    .invoke_signed(&signer)?;
-    Assign { account, owner }.invoke_signed(&signer)
+    Ok(())
 }

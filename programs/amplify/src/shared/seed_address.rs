@@ -8,11 +8,12 @@
 //! unique per (worker, batch, item) for the cost of the `CreateAccountWithSeed`
 //! CPI alone.
 
-use crate::{error::AmplifyError, shared::rent::rent_exempt};
-use pinocchio::{AccountView, Address, ProgramResult};
-use pinocchio_system::instructions::{
-    AllocateWithSeed, AssignWithSeed, CreateAccountWithSeed, Transfer,
+use crate::{
+    error::AmplifyError,
+    shared::{create::top_up, rent::rent_exempt},
 };
+use pinocchio::{AccountView, Address, ProgramResult};
+use pinocchio_system::instructions::{AllocateWithSeed, AssignWithSeed, CreateAccountWithSeed};
 
 /// Create `account` at `create_with_seed(base, seed, owner)` with `space` bytes,
 /// rent paid by `payer`. `seed` must be ASCII (the seeds in `crate::seeds` are).
@@ -31,8 +32,7 @@ pub fn create(
     // SAFETY: ASCII is valid UTF-8.
     let seed = unsafe { core::str::from_utf8_unchecked(seed) };
     let rent = rent_exempt(space)?;
-    let current = account.lamports();
-    if current == 0 {
+    if account.lamports() == 0 {
         return CreateAccountWithSeed {
             from: payer,
             to: account,
@@ -44,17 +44,7 @@ pub fn create(
         }
         .invoke();
     }
-    // Someone sent lamports to the address first (anyone can): top up instead of
-    // failing, so that cannot block the worker.
-    let shortfall = rent.saturating_sub(current);
-    if shortfall > 0 {
-        Transfer {
-            from: payer,
-            to: account,
-            lamports: shortfall,
-        }
-        .invoke()?;
-    }
+    top_up(payer, account, rent)?;
     AllocateWithSeed {
         account,
         base,
