@@ -36,6 +36,7 @@ from ._models import (
 from ._packing import pack
 from ._pda import (
     ITEMS_PER_PAGE,
+    PROGRAM_ID,
     batch_pda,
     config_pda,
     ledger_address,
@@ -330,10 +331,12 @@ class AmplifyClient:
         return ledger
 
     async def _ledger_or_none(self, address: Pubkey) -> Ledger | None:
-        try:
-            return await self.fetch(Ledger, address)
-        except AccountNotFoundError:
+        # An address can hold lamports before the ledger exists (anyone may send
+        # some); only an account of the program is a ledger.
+        acc = await self.backend.get_account(address)
+        if acc is None or acc.owner != PROGRAM_ID:
             return None
+        return Ledger.from_account_data(address, acc.data)
 
     async def accept_tasks(
         self, batch: Pubkey, item_indices: Sequence[int], *, rent_payer: Keypair | None = None
