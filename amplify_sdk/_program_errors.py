@@ -1,4 +1,4 @@
-"""Program errors, generated from idl/amplify.json by scripts/gen_sdk.py. Do not edit."""
+"""Program errors, generated from idl/amplify.json by scripts/gen.py. Do not edit."""
 
 from __future__ import annotations
 
@@ -134,11 +134,11 @@ class InvalidPrice(ProgramError):
 
 
 class InvalidRedundancy(ProgramError):
-    """Redundancy must be at least 1."""
+    """Redundancy must be 1 to 64."""
 
     code = 6016
     name = "InvalidRedundancy"
-    msg = "Redundancy must be at least 1"
+    msg = "Redundancy must be 1 to 64"
 
 
 class InvalidExpiry(ProgramError):
@@ -150,11 +150,11 @@ class InvalidExpiry(ProgramError):
 
 
 class InvalidReservation(ProgramError):
-    """Reservation timeout must be at least one second."""
+    """Reservation timeout and active limit must be at least 1."""
 
     code = 6018
     name = "InvalidReservation"
-    msg = "Reservation timeout must be at least one second"
+    msg = "Reservation timeout and active limit must be at least 1"
 
 
 class InvalidMinRating(ProgramError):
@@ -206,27 +206,27 @@ class IndexMismatch(ProgramError):
 
 
 class EmptyTaskList(ProgramError):
-    """No tasks given."""
+    """No items given."""
 
     code = 6025
     name = "EmptyTaskList"
-    msg = "No tasks given"
+    msg = "No items given"
 
 
 class PageFull(ProgramError):
-    """Tasks do not fit in this item page."""
+    """(retired in 0.2) Tasks do not fit in this item page."""
 
     code = 6026
     name = "PageFull"
-    msg = "Tasks do not fit in this item page"
+    msg = "(retired in 0.2) Tasks do not fit in this item page"
 
 
 class WrongPage(ProgramError):
-    """Item page does not belong to this batch and item."""
+    """(retired in 0.2) Item page does not belong to this batch and item."""
 
     code = 6027
     name = "WrongPage"
-    msg = "Item page does not belong to this batch and item"
+    msg = "(retired in 0.2) Item page does not belong to this batch and item"
 
 
 class ItemNotFound(ProgramError):
@@ -270,11 +270,11 @@ class WorkerCapReached(ProgramError):
 
 
 class NonCanonicalBump(ProgramError):
-    """Bump is not the canonical bump for this address."""
+    """(retired in 0.2) Bump is not the canonical bump for this address."""
 
     code = 6033
     name = "NonCanonicalBump"
-    msg = "Bump is not the canonical bump for this address"
+    msg = "(retired in 0.2) Bump is not the canonical bump for this address"
 
 
 class WrongWorker(ProgramError):
@@ -350,19 +350,19 @@ class ReservationsOutstanding(ProgramError):
 
 
 class PagesOutstanding(ProgramError):
-    """Batch still has item pages."""
+    """(retired in 0.2) Batch still has item pages."""
 
     code = 6043
     name = "PagesOutstanding"
-    msg = "Batch still has item pages"
+    msg = "(retired in 0.2) Batch still has item pages"
 
 
 class WrongRentPayer(ProgramError):
-    """Rent must return to the account that paid it."""
+    """(retired in 0.2) Rent must return to the account that paid it."""
 
     code = 6044
     name = "WrongRentPayer"
-    msg = "Rent must return to the account that paid it"
+    msg = "(retired in 0.2) Rent must return to the account that paid it"
 
 
 class AlreadyExists(ProgramError):
@@ -390,35 +390,155 @@ class InsufficientDeposit(ProgramError):
 
 
 class LedgerFull(ProgramError):
-    """Worker ledger has no free slot or does not cover this item; grow it first."""
+    """(retired in 0.2) Worker ledger has no free slot or does not cover this item; grow it first."""
 
     code = 6048
     name = "LedgerFull"
-    msg = "Worker ledger has no free slot or does not cover this item; grow it first"
+    msg = "(retired in 0.2) Worker ledger has no free slot or does not cover this item; grow it first"
 
 
 class SlotNotFound(ProgramError):
-    """No such slot in this ledger."""
+    """(retired in 0.2) No such slot in this ledger."""
 
     code = 6049
     name = "SlotNotFound"
-    msg = "No such slot in this ledger"
+    msg = "(retired in 0.2) No such slot in this ledger"
 
 
 class LedgerActive(ProgramError):
-    """Ledger still has reserved slots."""
+    """(retired in 0.2) Ledger still has reserved slots."""
 
     code = 6050
     name = "LedgerActive"
-    msg = "Ledger still has reserved slots"
+    msg = "(retired in 0.2) Ledger still has reserved slots"
 
 
 class LedgerTooLarge(ProgramError):
-    """Ledger growth exceeds 10 KiB in one instruction."""
+    """(retired in 0.2) Ledger growth exceeds 10 KiB in one instruction."""
 
     code = 6051
     name = "LedgerTooLarge"
-    msg = "Ledger growth exceeds 10 KiB in one instruction"
+    msg = "(retired in 0.2) Ledger growth exceeds 10 KiB in one instruction"
+
+
+class RosterFull(ProgramError):
+    """Batch roster is full; the requester must grow it (grow_roster)."""
+
+    code = 6052
+    name = "RosterFull"
+    msg = "Batch roster is full; the requester must grow it (grow_roster)"
+
+
+class RosterTooLarge(ProgramError):
+    """Roster growth exceeds 10 KiB in one instruction or 32767 workers."""
+
+    code = 6053
+    name = "RosterTooLarge"
+    msg = "Roster growth exceeds 10 KiB in one instruction or 32767 workers"
+
+
+class TableFull(ProgramError):
+    """Tasks do not fit in this task table; initialize the next table."""
+
+    code = 6054
+    name = "TableFull"
+    msg = "Tasks do not fit in this task table; initialize the next table"
+
+
+class WrongTable(ProgramError):
+    """Task table does not belong to this batch or does not hold these items."""
+
+    code = 6055
+    name = "WrongTable"
+    msg = "Task table does not belong to this batch or does not hold these items"
+
+
+class InvalidTable(ProgramError):
+    """Task table has the wrong address, size or state."""
+
+    code = 6056
+    name = "InvalidTable"
+    msg = "Task table has the wrong address, size or state"
+
+
+class ActiveLimitReached(ProgramError):
+    """Worker holds the batch's maximum of active reservations."""
+
+    code = 6057
+    name = "ActiveLimitReached"
+    msg = "Worker holds the batch's maximum of active reservations"
+
+
+class InvalidAnswers(ProgramError):
+    """Answers must hold 1 to 64 bytes for each item."""
+
+    code = 6058
+    name = "InvalidAnswers"
+    msg = "Answers must hold 1 to 64 bytes for each item"
+
+
+class SelfRating(ProgramError):
+    """A requester cannot rate its own work."""
+
+    code = 6059
+    name = "SelfRating"
+    msg = "A requester cannot rate its own work"
+
+
+class RatingWindowClosed(ProgramError):
+    """The rating window of this batch has closed."""
+
+    code = 6060
+    name = "RatingWindowClosed"
+    msg = "The rating window of this batch has closed"
+
+
+class BatchNotDone(ProgramError):
+    """Batch has reserved or open work; cancel it or wait for expiry."""
+
+    code = 6061
+    name = "BatchNotDone"
+    msg = "Batch has reserved or open work; cancel it or wait for expiry"
+
+
+class TablesOutstanding(ProgramError):
+    """Every task table of the batch must be closed with it."""
+
+    code = 6062
+    name = "TablesOutstanding"
+    msg = "Every task table of the batch must be closed with it"
+
+
+class PriceBelowFee(ProgramError):
+    """Price must exceed the protocol fee."""
+
+    code = 6063
+    name = "PriceBelowFee"
+    msg = "Price must exceed the protocol fee"
+
+
+class KeyNotDelivered(ProgramError):
+    """The item key has not been delivered to this worker yet."""
+
+    code = 6064
+    name = "KeyNotDelivered"
+    msg = "The item key has not been delivered to this worker yet"
+
+
+class NotInRoster(ProgramError):
+    """Worker has taken no item of this batch."""
+
+    code = 6065
+    name = "NotInRoster"
+    msg = "Worker has taken no item of this batch"
+
+
+class DuplicateAccount(ProgramError):
+    """The same account was passed in two roles."""
+
+    code = 6066
+    name = "DuplicateAccount"
+    msg = "The same account was passed in two roles"
 
 
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
@@ -474,11 +594,27 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     SlotNotFound.code: SlotNotFound,
     LedgerActive.code: LedgerActive,
     LedgerTooLarge.code: LedgerTooLarge,
+    RosterFull.code: RosterFull,
+    RosterTooLarge.code: RosterTooLarge,
+    TableFull.code: TableFull,
+    WrongTable.code: WrongTable,
+    InvalidTable.code: InvalidTable,
+    ActiveLimitReached.code: ActiveLimitReached,
+    InvalidAnswers.code: InvalidAnswers,
+    SelfRating.code: SelfRating,
+    RatingWindowClosed.code: RatingWindowClosed,
+    BatchNotDone.code: BatchNotDone,
+    TablesOutstanding.code: TablesOutstanding,
+    PriceBelowFee.code: PriceBelowFee,
+    KeyNotDelivered.code: KeyNotDelivered,
+    NotInRoster.code: NotInRoster,
+    DuplicateAccount.code: DuplicateAccount,
 }
 
 __all__ = [
     "ERRORS_BY_CODE",
     "AccountNotWritable",
+    "ActiveLimitReached",
     "AlreadyAccepted",
     "AlreadyExists",
     "AlreadyInitialized",
@@ -487,12 +623,15 @@ __all__ = [
     "BatchActive",
     "BatchCancelled",
     "BatchExpired",
+    "BatchNotDone",
     "BatchPaused",
+    "DuplicateAccount",
     "EmptyTaskList",
     "FeeTooHigh",
     "IndexMismatch",
     "InsufficientDeposit",
     "InvalidAccountData",
+    "InvalidAnswers",
     "InvalidExpiry",
     "InvalidInstructionData",
     "InvalidMinRating",
@@ -504,24 +643,34 @@ __all__ = [
     "InvalidRedundancy",
     "InvalidReservation",
     "InvalidStars",
+    "InvalidTable",
     "ItemFull",
     "ItemNotFound",
+    "KeyNotDelivered",
     "LedgerActive",
     "LedgerFull",
     "LedgerTooLarge",
     "MissingSigner",
     "NonCanonicalBump",
     "NotEnoughAccounts",
+    "NotInRoster",
     "NotReserved",
     "NotSubmitted",
     "PageFull",
     "PagesOutstanding",
+    "PriceBelowFee",
     "ProtocolPaused",
     "RatingTooLow",
+    "RatingWindowClosed",
     "ReservationActive",
     "ReservationsOutstanding",
     "ResultUriTooLong",
+    "RosterFull",
+    "RosterTooLarge",
+    "SelfRating",
     "SlotNotFound",
+    "TableFull",
+    "TablesOutstanding",
     "Unauthorized",
     "UnknownInstruction",
     "UriTooLong",
@@ -529,5 +678,6 @@ __all__ = [
     "WrongBatch",
     "WrongPage",
     "WrongRentPayer",
+    "WrongTable",
     "WrongWorker",
 ]

@@ -1,20 +1,26 @@
 //! Amplify: an on-chain marketplace for micro-work.
 //!
-//! The program is written against pinocchio but is Anchor-compatible to its
-//! clients: 8-byte `sha256("global:<ix>")` instruction discriminators, 8-byte
-//! account and event discriminators, borsh-compatible layouts (every field is
-//! naturally aligned and padding is explicit, so the zero-copy view and the
-//! borsh encoding are the same bytes), and custom errors numbered from 6000.
-//! `idl/amplify.json` describes all of it; host tests hold the two together.
+//! Written against pinocchio, Anchor-compatible to its clients: 8-byte
+//! `sha256("global:<ix>")` instruction discriminators, account and event
+//! discriminators, borsh layouts, custom errors from 6000. `idl/amplify.json`
+//! is the one source of truth for all of it: `scripts/gen.py` generates
+//! `generated/` (account lists and their flag checks, argument parsers,
+//! layouts, events, errors, dispatch) from it, so the two cannot drift.
+//!
+//! Modules, from the bottom up: `codec` (argument reader, zero-copy layouts,
+//! event writer), `generated` (the interface), `shared` (arithmetic, rent,
+//! clock, lamports, account creation), `state` (rules of each account type,
+//! invariants), `instructions` (one handler per instruction).
 #![cfg_attr(target_arch = "bpf", no_std)]
 
-pub mod discriminator;
-pub mod error;
-pub mod events;
+pub mod codec;
+pub mod generated;
 pub mod instructions;
 pub mod seeds;
 pub mod shared;
 pub mod state;
+
+pub use generated::error;
 
 #[cfg(target_arch = "bpf")]
 mod entrypoint;

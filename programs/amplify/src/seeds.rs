@@ -1,21 +1,23 @@
-//! PDA seeds, in one place. The IDL declares the same seeds for every derived
-//! account so Anchor clients can resolve accounts on their own.
+//! Address seeds, in one place. The IDL declares the same PDA seeds so Anchor
+//! clients resolve those accounts on their own.
 
 pub const CONFIG: &[u8] = b"config";
 pub const TREASURY: &[u8] = b"treasury";
 pub const WORKER: &[u8] = b"worker";
 pub const BATCH: &[u8] = b"batch";
-pub const PAGE: &[u8] = b"page";
 
-/// Seed of a worker's ledger for one batch, for `create_with_seed` with the
-/// worker as base: "lg" and 16 hex digits of the batch number. Lower-case
-/// ASCII, so it is valid UTF-8 as the system program requires.
+/// Length of a task table's seed: "t", 16 hex digits, 4 hex digits.
+pub const TABLE_SEED_LEN: usize = 21;
+
+/// Seed of a batch's task table for `create_with_seed(requester, seed,
+/// program_id)`: "t" + hex16(batch_number) + hex4(index). Lower-case ASCII, so
+/// valid UTF-8 as the system program requires, and under its 32-byte limit.
 #[inline(always)]
-pub fn ledger(batch_number: u64) -> [u8; 18] {
-    let mut out = [0u8; 18];
-    out[0] = b'l';
-    out[1] = b'g';
-    hex_into(&mut out[2..], batch_number);
+pub fn table(batch_number: u64, index: u32) -> [u8; TABLE_SEED_LEN] {
+    let mut out = [0u8; TABLE_SEED_LEN];
+    out[..1].copy_from_slice(crate::generated::constants::TABLE_SEED_PREFIX);
+    hex_into(&mut out[1..17], batch_number);
+    hex_into(&mut out[17..], index as u64);
     out
 }
 

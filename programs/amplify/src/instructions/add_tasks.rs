@@ -1,80 +1,86 @@
-//! `add_tasks(start_index: u64, hashes: Vec<[u8; 32]>)`: append items to a batch,
-//! moving `price × items × redundancy` of the batch's deposit into escrow.
+//! `add_tasks(start_index, count, root)`: append `count` items to the batch's
+//! last task table and escrow `price × count × redundancy` for them.
 //!
-//! Items are appended in order: `start_index` must equal the batch's item count,
-//! so a retried or replayed upload fails with `IndexMismatch` instead of adding
-//! duplicates, and a resumed upload continues from the on-chain count. One
-//! instruction writes into one page (created beforehand by `create_page`).
-//!
-//! The deposit is any lamports the batch holds beyond rent, escrow and accrued
-//! fees: the requester funds it with a plain system transfer (the SDK does this
-//! once per upload). This keeps the system program out of the instruction, which
-//! is what fits 30 hashes in one transaction.
-//!
-//! Accounts:
-//! 0. `[signer]` requester
-//! 1. `[writable]` batch
-//! 2. `[writable]` page — PDA `["page", batch, start_index / 256 (u32 LE)]`
+//! The items' content is committed, not stored: `root` is the Merkle root of
+//! their content hashes (the manifest lives in storage beside the items), and
+//! the batch's `manifest_hash` chains every upload's (start, count, root), so
+//! any client can check an item against chain data with a proof from the
+//! manifest. Items are appended in order: `start_index` must equal the batch's
+//! `item_count`, so a replayed or retried upload fails with `IndexMismatch`
+//! instead of adding twice, and an interrupted upload resumes from the
+//! on-chain count. Lamports the batch holds beyond what it owes (a deposit sent
+//! earlier) pay first; the rest is transferred from the requester.
 
 use crate::{
+    codec::log::Arena,
     error::AmplifyError,
-    events,
-    shared::{accounts, args::Args, math},
-    state::{
-        self,
-        batch::STATUS_CANCELLED,
-        item_page::{ITEMS_PER_PAGE, PAGE_MASK, PAGE_SHIFT},
-        ItemPage,
+    generated::{
+        events::TasksAdded,
+        instructions::{AddTasksAccounts, AddTasksArgs},
     },
-    ID,
+    shared::{hash::sha256, lamports, math},
+    state::{self, batch::STATUS_CANCELLED, BatchView, TableView},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([requester, batch, page], _) = accounts::take::<3>(accounts)?;
-    let mut args = Args::new(data);
-    let start_index = args.u64()?;
-    let hashes = args.vec_of::<32>()?;
-    args.finish()?;
+pub fn process(a: AddTasksAccounts, args: AddTasksArgs, _: &[AccountView]) -> ProgramResult {
+    let (mut batch, mut table) = (a.batch, a.table);
+    let deposit = {
+        let mut bdata = state::borrow_mut(&mut batch)?;
+        let b = BatchView::new(&mut bdata)?.b;
+        if !address_eq(&b.requester, a.requester.address()) {
+            return Err(AmplifyError::Unauthorized.into());
+        }
+        if b.status == STATUS_CANCELLED {
+            return Err(AmplifyError::BatchCancelled.into());
+        }
+        if args.start_index as u64 != b.item_count() {
+            return Err(AmplifyError::IndexMismatch.into());
+        }
+        if args.count == 0 {
+            return Err(AmplifyError::EmptyTaskList.into());
+        }
+        let mut tdata = state::borrow_mut(&mut table)?;
+        let t = TableView::new(&mut tdata)?;
+        if !t.belongs_to(a.batch.address(), b.batch_number())
+            || t.t.first_item().checked_add(t.t.count()) != Some(args.start_index)
+        {
+            return Err(AmplifyError::WrongTable.into());
+        }
+        if args.count > t.t.capacity().saturating_sub(t.t.count()) {
+            return Err(AmplifyError::TableFull.into());
+        }
+        let deposit = math::mul(
+            math::mul(b.price(), args.count as u64)?,
+            b.redundancy as u64,
+        )?;
+        let free = a
+            .batch
+            .lamports()
+            .saturating_sub(b.committed(a.batch.data_len())?);
+        (deposit, deposit.saturating_sub(free))
+    };
+    let (deposit, shortfall) = deposit;
+    lamports::pay(&a.requester, &a.batch, shortfall)?;
 
-    let b = accounts::requester_batch(requester, batch)?;
-    if b.status == STATUS_CANCELLED {
-        return Err(AmplifyError::BatchCancelled.into());
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let b = BatchView::new(&mut bdata)?.b;
+    let mut tdata = state::borrow_mut(&mut table)?;
+    let t = TableView::new(&mut tdata)?;
+    let start = args.start_index.to_le_bytes();
+    let count = args.count.to_le_bytes();
+    b.manifest_hash = sha256(&[&b.manifest_hash, &start, &count, args.root]);
+    b.set_item_count(math::add(b.item_count(), args.count as u64)?);
+    t.t.set_count(math::inc_u32(t.t.count(), args.count)?);
+    t.invariant()?;
+    b.invariant(a.batch.lamports(), a.batch.data_len())?;
+    TasksAdded {
+        batch: a.batch.address(),
+        start_index: args.start_index,
+        count: args.count,
+        root: args.root,
+        manifest_hash: &b.manifest_hash,
+        escrow_added: deposit,
     }
-    if start_index != b.item_count() {
-        return Err(AmplifyError::IndexMismatch.into());
-    }
-    if hashes.is_empty() {
-        return Err(AmplifyError::EmptyTaskList.into());
-    }
-    let slot = (start_index & PAGE_MASK) as usize;
-    let end = slot.saturating_add(hashes.len());
-    if end > ITEMS_PER_PAGE {
-        return Err(AmplifyError::PageFull.into());
-    }
-    let p = state::load_mut::<ItemPage>(page, &ID)?;
-    if !address_eq(&p.batch, batch.address())
-        || p.page_index() as u64 != start_index >> PAGE_SHIFT
-        || p.count() as usize != slot
-    {
-        return Err(AmplifyError::WrongPage.into());
-    }
-
-    let n = hashes.len() as u64;
-    let deposit = math::mul(math::mul(b.price(), n)?, b.redundancy as u64)?;
-    if batch
-        .lamports()
-        .saturating_sub(b.committed(batch.data_len())?)
-        < deposit
-    {
-        return Err(AmplifyError::InsufficientDeposit.into());
-    }
-
-    for (record, hash) in p.items[slot..end].iter_mut().zip(hashes) {
-        record.content_hash = *hash;
-    }
-    p.set_count(end as u32);
-    b.set_item_count(math::add(b.item_count(), n)?);
-    events::tasks_added(batch.address(), start_index, n as u32, deposit);
-    Ok(())
+    .emit(&mut Arena::new())
 }

@@ -1,42 +1,47 @@
 //! `cancel_batch()`: stop the batch and refund at once the escrow of every open
-//! slot and any deposit not yet committed to items. Reserved slots stay payable:
-//! a later submission is paid, a later release refunds that slot too.
-//!
-//! Accounts:
-//! 0. `[signer, writable]` requester
-//! 1. `[writable]` batch
+//! slot and any deposit not committed to items. Reserved slots stay payable: a
+//! later submission is paid, a later release refunds that slot too.
 
 use crate::{
+    codec::log::Arena,
     error::AmplifyError,
-    events,
-    shared::{accounts, lamports, math},
-    state::batch::STATUS_CANCELLED,
+    generated::{
+        events::BatchCancelled,
+        instructions::{CancelBatchAccounts, CancelBatchArgs},
+    },
+    shared::{clock, lamports, math},
+    state::{self, batch::STATUS_CANCELLED, BatchView},
 };
-use pinocchio::{AccountView, ProgramResult};
+use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([requester, batch], _) = accounts::take::<2>(accounts)?;
-    if !data.is_empty() {
-        return Err(AmplifyError::InvalidInstructionData.into());
+pub fn process(a: CancelBatchAccounts, _: CancelBatchArgs, _: &[AccountView]) -> ProgramResult {
+    let mut batch = a.batch;
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let b = BatchView::new(&mut bdata)?.b;
+    if !address_eq(&b.requester, a.requester.address()) {
+        return Err(AmplifyError::Unauthorized.into());
     }
-    accounts::writable(requester)?;
-    let b = accounts::requester_batch(requester, batch)?;
     if b.status == STATUS_CANCELLED {
         return Err(AmplifyError::BatchCancelled.into());
     }
-    let total = math::mul(b.item_count(), b.redundancy as u64)?;
     let taken = math::add(
         math::add(b.reserved_count(), b.completed_count())?,
         b.cancelled_slots(),
     )?;
-    let open = math::sub(total, taken)?;
+    let open = math::sub(b.slots()?, taken)?;
     b.status = STATUS_CANCELLED;
+    b.set_cancelled_at(clock::now()?);
     b.set_cancelled_slots(math::add(b.cancelled_slots(), open)?);
-    // Everything not committed to reserved slots, accrued fees or rent goes back:
-    // the open slots' escrow and any deposit never committed to items.
-    let refund = math::sub(batch.lamports(), b.committed(batch.data_len())?)?;
+    // Everything not committed to reserved slots, bonds, accrued fees or rent
+    // goes back: the open slots' escrow and any deposit never committed.
+    let refund = math::sub(a.batch.lamports(), b.committed(a.batch.data_len())?)?;
     b.set_refunded_total(math::add(b.refunded_total(), refund)?);
-    lamports::transfer(batch, requester, refund)?;
-    events::batch_cancelled(batch.address(), open, refund);
-    Ok(())
+    lamports::transfer(&a.batch, &a.requester, refund)?;
+    b.invariant(a.batch.lamports(), a.batch.data_len())?;
+    BatchCancelled {
+        batch: a.batch.address(),
+        slots: open,
+        refunded: refund,
+    }
+    .emit(&mut Arena::new())
 }

@@ -1,34 +1,72 @@
-//! `close_batch()`: the requester closes a finished batch once no reservation is
-//! outstanding and its pages are closed. Accrued fees go to the treasury; the
-//! rest (rent and the escrow of slots never taken) returns to the requester.
+//! `close_batch()`: the requester closes a done batch together with all its
+//! task tables (passed as writable remaining accounts), at once: no waiting
+//! for expiry once every slot is settled. Accrued fees go to the treasury;
+//! rent and any escrow of slots never taken return to the requester.
 //!
-//! Accounts:
-//! 0. `[signer, writable]` requester
-//! 1. `[writable]` batch
-//! 2. `[writable]` treasury
+//! Done means no slot can change any more: no reservation is outstanding, and
+//! every slot is completed or refunded, or the batch is cancelled or expired.
+//! Closing ends the rating window early: rate first.
 
 use crate::{
+    codec::{layout::Layout, log::Arena},
     error::AmplifyError,
-    events,
-    instructions::sweep_fees::sweep,
-    shared::{accounts, clock, lamports},
+    generated::{
+        events::BatchClosed,
+        instructions::{CloseBatchAccounts, CloseBatchArgs},
+    },
+    shared::{accounts::clock_unix_timestamp, lamports},
+    state::{self, treasury::sweep, BatchView, TableView, Treasury},
 };
-use pinocchio::{AccountView, ProgramResult};
+use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([requester, batch, treasury], _) = accounts::take::<3>(accounts)?;
-    if !data.is_empty() {
-        return Err(AmplifyError::InvalidInstructionData.into());
+pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView]) -> ProgramResult {
+    let now = clock_unix_timestamp(&a.clock)?;
+    let (mut batch, mut treasury) = (a.batch, a.treasury);
+    {
+        let mut bdata = state::borrow_mut(&mut batch)?;
+        let b = BatchView::new(&mut bdata)?.b;
+        if !address_eq(&b.requester, a.requester.address()) {
+            return Err(AmplifyError::Unauthorized.into());
+        }
+        if b.reserved_count() != 0 {
+            return Err(AmplifyError::ReservationsOutstanding.into());
+        }
+        if !b.done(now)? {
+            return Err(AmplifyError::BatchNotDone.into());
+        }
+        if tables.len() != b.table_count() as usize {
+            return Err(AmplifyError::TablesOutstanding.into());
+        }
+        for table in tables {
+            let mut acc = *table;
+            {
+                let mut tdata = state::borrow_mut(&mut acc)?;
+                let t = TableView::new(&mut tdata)?;
+                if !t.belongs_to(a.batch.address(), b.batch_number()) {
+                    return Err(AmplifyError::WrongTable.into());
+                }
+            }
+            // A table passed twice is refused when reached again: closed, it no
+            // longer belongs to this program.
+            lamports::close(&acc, &a.requester)?;
+        }
+        let mut tdata = state::borrow_mut(&mut treasury)?;
+        let t = Treasury::view_mut(&mut tdata)?;
+        let swept = sweep(b, t, &a.batch, &a.treasury)?;
+        t.invariant(a.treasury.lamports(), a.treasury.data_len())?;
+        if swept != 0 {
+            crate::generated::events::FeesSwept {
+                batch: a.batch.address(),
+                amount: swept,
+            }
+            .emit(&mut Arena::new())?;
+        }
     }
-    accounts::writable(requester)?;
-    let b = accounts::requester_batch(requester, batch)?;
-    b.check_winding_down(clock::now()?)?;
-    if b.page_count() != 0 {
-        return Err(AmplifyError::PagesOutstanding.into());
+    let returned = a.batch.lamports();
+    lamports::close(&a.batch, &a.requester)?;
+    BatchClosed {
+        batch: a.batch.address(),
+        returned,
     }
-    sweep(batch, treasury)?;
-    let returned = batch.lamports();
-    lamports::close(batch, requester)?;
-    events::batch_closed(batch.address(), returned);
-    Ok(())
+    .emit(&mut Arena::new())
 }

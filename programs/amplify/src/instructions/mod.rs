@@ -1,20 +1,19 @@
-//! One module per instruction, named as in the IDL.
+//! One module per instruction, named as in the IDL. Each `process` receives the
+//! instruction's accounts (already checked against the IDL's signer, writable
+//! and address rules by `generated::instructions`) and its parsed arguments.
 
-pub mod accept_task;
+pub mod accept_tasks;
 pub mod add_tasks;
 pub mod cancel_batch;
 pub mod close_batch;
-pub mod close_ledger;
-pub mod close_page;
 pub mod create_batch;
-pub mod create_page;
-pub mod grow_ledger;
+pub mod grow_roster;
+pub mod init_table;
 pub mod initialize;
-pub mod open_ledger;
-pub mod rate_assignment;
+pub mod rate_assignments;
 pub mod register_worker;
 pub mod release_expired;
 pub mod set_batch_paused;
 pub mod set_paused;
-pub mod submit_result;
+pub mod submit_results;
 pub mod sweep_fees;

@@ -1,51 +1,54 @@
-//! `register_worker(encryption_key: [u8; 32])`: create the worker's profile.
-//!
-//! Accounts:
-//! 0. `[signer, writable]` worker — pays rent
-//! 1. `[writable]` profile — PDA `["worker", worker]`
-//! 2. `[]` system_program
+//! `register_worker(encryption_key)`: create the signer's worker profile, the
+//! one account a worker ever pays rent for.
 
 use crate::{
+    codec::{layout::Layout, log::Arena},
     error::AmplifyError,
-    events, seeds,
-    shared::{accounts, args::Args, clock, create::create_pda},
-    state::{self, worker_profile::WORKER_PROFILE_VERSION, Layout, WorkerProfile},
+    generated::{
+        events::WorkerRegistered,
+        instructions::{RegisterWorkerAccounts, RegisterWorkerArgs},
+    },
+    seeds,
+    shared::{accounts, clock, create::create_pda},
+    state::{self, profile::WORKER_PROFILE_VERSION, WorkerProfile},
     ID,
 };
 use pinocchio::{cpi::Seed, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([worker, profile, system_program], _) = accounts::take::<3>(accounts)?;
-    let mut args = Args::new(data);
-    let encryption_key = *args.bytes::<32>()?;
-    args.finish()?;
-
-    accounts::signer(worker)?;
-    accounts::writable(profile)?;
-    accounts::system_program(system_program)?;
-    if !accounts::uninitialized(profile) {
+pub fn process(
+    a: RegisterWorkerAccounts,
+    args: RegisterWorkerArgs,
+    _: &[AccountView],
+) -> ProgramResult {
+    if !accounts::uninitialized(&a.profile) {
         return Err(AmplifyError::AlreadyExists.into());
     }
-    let bump =
-        accounts::canonical_pda(profile, &[seeds::WORKER, worker.address().as_array()], &ID)?;
+    let worker = a.worker.address().as_array();
+    let bump = accounts::canonical_pda(&a.profile, &[seeds::WORKER, worker], &ID)?;
     let bump_seed = [bump];
     create_pda(
-        worker,
-        profile,
+        &a.worker,
+        &a.profile,
         WorkerProfile::LEN,
         &ID,
         &[
             Seed::from(seeds::WORKER),
-            Seed::from(worker.address().as_array()),
+            Seed::from(worker),
             Seed::from(&bump_seed),
         ],
     )?;
-    let p = state::init::<WorkerProfile>(profile)?;
+    let mut profile = a.profile;
+    let mut data = state::borrow_mut(&mut profile)?;
+    let p = WorkerProfile::init(&mut data)?;
     p.version = WORKER_PROFILE_VERSION;
     p.bump = bump;
-    p.worker = *worker.address();
-    p.encryption_key = encryption_key;
+    p.worker = *a.worker.address();
+    p.encryption_key = *args.encryption_key;
     p.set_registered_at(clock::now()?);
-    events::worker_registered(worker.address(), &encryption_key);
-    Ok(())
+    p.invariant()?;
+    WorkerRegistered {
+        worker: a.worker.address(),
+        encryption_key: args.encryption_key,
+    }
+    .emit(&mut Arena::new())
 }

@@ -1,63 +1,117 @@
-//! `release_expired(slot: u32)`: anyone may release a reservation whose deadline
-//! passed, reopening the item's slot. In a cancelled batch the slot's escrow goes
-//! back to the requester. The ledger slot stays, marked released: the item still
-//! counts towards the worker's cap (they saw its data).
+//! `release_expired(items)`: anyone releases the worker's reservations of the
+//! listed items once their deadline has passed, reopening the slots.
 //!
-//! Accounts:
-//! 0. `[writable]` batch
-//! 1. `[writable]` page — the page holding the item
-//! 2. `[writable]` ledger — the worker's ledger holding the slot
-//! 3. `[writable]` requester — the batch's requester
+//! The worker's bond goes to the requester (the cost of holding an item and not
+//! delivering, which is what makes squatting cost something) — except in an
+//! encrypted batch whose key agent never delivered the item's key: then the
+//! bond returns to the worker and the item no longer counts against its cap.
+//! In a cancelled batch the slot's escrow is refunded to the requester. Items
+//! not releasable (not reserved by this worker, or not yet expired) are
+//! skipped and reported in `TasksReleased.refused`.
 
 use crate::{
+    codec::log::Arena,
     error::AmplifyError,
-    events,
-    instructions::accept_task::{item_slot, ledger_slot},
-    shared::{accounts, args::Args, clock, lamports, math},
-    state::{
-        self,
-        batch::STATUS_CANCELLED,
-        ledger::{SLOT_RELEASED, SLOT_RESERVED},
-        Batch, ItemPage,
+    generated::{
+        events::TasksReleased,
+        instructions::{ReleaseExpiredAccounts, ReleaseExpiredArgs},
+        layouts::Refusal,
     },
-    ID,
+    shared::{accounts::clock_unix_timestamp, lamports, math},
+    state::{self, batch::STATUS_CANCELLED, BatchView, TableView},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([batch, page, ledger, requester], _) = accounts::take::<4>(accounts)?;
-    let mut args = Args::new(data);
-    let slot_index = args.u32()?;
-    args.finish()?;
-
-    let (header, slot) = ledger_slot(ledger, slot_index)?;
-    if slot.status != SLOT_RESERVED {
-        return Err(AmplifyError::NotReserved.into());
+pub fn process(
+    a: ReleaseExpiredAccounts,
+    args: ReleaseExpiredArgs,
+    _: &[AccountView],
+) -> ProgramResult {
+    let n = args.items.len();
+    if n == 0 {
+        return Err(AmplifyError::EmptyTaskList.into());
     }
-    if clock::now()? <= slot.deadline() {
-        return Err(AmplifyError::ReservationActive.into());
-    }
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    if !header.belongs_to(batch, b) {
-        return Err(AmplifyError::WrongBatch.into());
-    }
-    if !address_eq(&b.requester, requester.address()) {
+    let now = clock_unix_timestamp(&a.clock)?;
+    let (mut batch, mut table) = (a.batch, a.table);
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let mut v = BatchView::new(&mut bdata)?;
+    if !address_eq(&v.b.requester, a.requester.address()) {
         return Err(AmplifyError::Unauthorized.into());
     }
-    let p = state::load_mut::<ItemPage>(page, &ID)?;
-    let item_index = slot.item_index();
-    let item = &mut p.items[item_slot(p, batch, item_index)?];
-
-    item.reserved = item.reserved.saturating_sub(1);
-    b.set_reserved_count(math::sub(b.reserved_count(), 1)?);
-    slot.status = SLOT_RELEASED;
-    header.set_active(header.active().saturating_sub(1));
-    if b.status == STATUS_CANCELLED {
-        let price = b.price();
-        b.set_cancelled_slots(math::add(b.cancelled_slots(), 1)?);
-        b.set_refunded_total(math::add(b.refunded_total(), price)?);
-        lamports::transfer(batch, requester, price)?;
+    let mut tdata = state::borrow_mut(&mut table)?;
+    let mut t = TableView::new(&mut tdata)?;
+    if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
+        return Err(AmplifyError::WrongTable.into());
     }
-    events::task_released(batch.address(), item_index, &header.worker);
-    Ok(())
+    let idx = v
+        .find(a.worker.address())?
+        .map_err(|_| AmplifyError::NotInRoster)?;
+    let holder = math::inc_u16(idx, 1)?;
+    let item_count = v.b.item_count();
+    let encrypted = v.b.encrypted != 0;
+
+    let mut arena = Arena::new();
+    let released = arena.slice::<[u8; 4]>(n)?;
+    let refused = arena.slice::<Refusal>(n)?;
+    let (mut nl, mut nr) = (0usize, 0usize);
+    let mut unseen = 0u32; // keys never delivered: not counted against the cap
+    for item in args.items {
+        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
+        let mine = slots
+            .iter_mut()
+            .find(|s| s.holder() == holder && s.is_reserved());
+        let code = match mine {
+            None => AmplifyError::NotReserved,
+            Some(s) if now <= v.b.tick_time(s.tick())? => AmplifyError::ReservationActive,
+            Some(s) => {
+                if encrypted && !s.flag() {
+                    unseen = math::inc_u32(unseen, 1)?;
+                }
+                s.set_worker(0);
+                s.set_tick(0);
+                if let Some(out) = released.get_mut(nl) {
+                    *out = *item;
+                }
+                nl = nl.saturating_add(1);
+                continue;
+            }
+        };
+        if let Some(out) = refused.get_mut(nr) {
+            out.item = *item;
+            out.code = (code as u16).to_le_bytes();
+        }
+        nr = nr.saturating_add(1);
+    }
+
+    let count = nl as u64;
+    let entry = v.entry(idx)?;
+    let gone = u16::try_from(nl).map_err(|_| AmplifyError::ArithmeticOverflow)?;
+    entry.set_active(math::dec_u16(entry.active(), gone)?);
+    entry.set_taken(math::dec_u32(entry.taken(), unseen)?);
+    let b = v.b;
+    b.set_reserved_count(math::sub(b.reserved_count(), count)?);
+    let bond_returned = math::mul(b.bond(), unseen as u64)?;
+    let forfeited = math::sub(math::mul(b.bond(), count)?, bond_returned)?;
+    let refunded = if b.status == STATUS_CANCELLED {
+        b.set_cancelled_slots(math::add(b.cancelled_slots(), count)?);
+        math::mul(b.price(), count)?
+    } else {
+        0
+    };
+    b.set_forfeited_total(math::add(b.forfeited_total(), forfeited)?);
+    b.set_refunded_total(math::add(b.refunded_total(), refunded)?);
+    lamports::transfer(&a.batch, &a.requester, math::add(forfeited, refunded)?)?;
+    lamports::transfer(&a.batch, &a.worker, bond_returned)?;
+    t.invariant()?;
+    b.invariant(a.batch.lamports(), a.batch.data_len())?;
+    TasksReleased {
+        batch: a.batch.address(),
+        worker: a.worker.address(),
+        items: released.get(..nl).unwrap_or_default(),
+        forfeited,
+        bond_returned,
+        refunded,
+        refused: refused.get(..nr).unwrap_or_default(),
+    }
+    .emit(&mut arena)
 }

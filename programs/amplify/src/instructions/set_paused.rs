@@ -1,31 +1,28 @@
-//! `set_paused(paused: bool)`: the admin stops or resumes new batches and acceptances.
+//! `set_paused(paused)`: the admin stops or resumes new batches and acceptances.
 //! Work already accepted can still be submitted and paid.
-//!
-//! Accounts:
-//! 0. `[signer]` admin
-//! 1. `[writable]` config
 
 use crate::{
+    codec::{layout::Layout, log::Arena},
     error::AmplifyError,
-    events,
-    shared::{accounts, args::Args},
+    generated::{
+        events::PauseChanged,
+        instructions::{SetPausedAccounts, SetPausedArgs},
+    },
     state::{self, Config},
-    ID,
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([admin, config], _) = accounts::take::<2>(accounts)?;
-    let mut args = Args::new(data);
-    let paused = args.bool()?;
-    args.finish()?;
-
-    accounts::signer(admin)?;
-    let c = state::load_mut::<Config>(config, &ID)?;
-    if !address_eq(&c.admin, admin.address()) {
+pub fn process(a: SetPausedAccounts, args: SetPausedArgs, _: &[AccountView]) -> ProgramResult {
+    let mut config = a.config;
+    let mut data = state::borrow_mut(&mut config)?;
+    let c = Config::view_mut(&mut data)?;
+    if !address_eq(&c.admin, a.admin.address()) {
         return Err(AmplifyError::Unauthorized.into());
     }
-    c.paused = paused as u8;
-    events::pause_changed(paused);
-    Ok(())
+    c.paused = args.paused as u8;
+    c.invariant()?;
+    PauseChanged {
+        paused: args.paused,
+    }
+    .emit(&mut Arena::new())
 }

@@ -2,39 +2,32 @@
 //!
 //! Payouts leave the fee in the batch so they never contend on the treasury;
 //! this permissionless sweep collects them (and `close_batch` sweeps too).
-//!
-//! Accounts:
-//! 0. `[writable]` batch
-//! 1. `[writable]` treasury
 
 use crate::{
-    error::AmplifyError,
-    events,
-    shared::{accounts, lamports, math},
-    state::{self, Batch, Treasury},
-    ID,
+    codec::{layout::Layout, log::Arena},
+    generated::{
+        events::FeesSwept,
+        instructions::{SweepFeesAccounts, SweepFeesArgs},
+    },
+    state::{self, treasury::sweep, BatchView, Treasury},
 };
 use pinocchio::{AccountView, ProgramResult};
 
-pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let ([batch, treasury], _) = accounts::take::<2>(accounts)?;
-    if !data.is_empty() {
-        return Err(AmplifyError::InvalidInstructionData.into());
-    }
-    sweep(batch, treasury)
-}
-
-/// Move `batch.fees_accrued` to the treasury (shared with `close_batch`).
-pub fn sweep(batch: &mut AccountView, treasury: &mut AccountView) -> ProgramResult {
-    let b = state::load_mut::<Batch>(batch, &ID)?;
-    let t = state::load_mut::<Treasury>(treasury, &ID)?;
-    let amount = b.fees_accrued()?;
+pub fn process(a: SweepFeesAccounts, _: SweepFeesArgs, _: &[AccountView]) -> ProgramResult {
+    let (mut batch, mut treasury) = (a.batch, a.treasury);
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let b = BatchView::new(&mut bdata)?.b;
+    let mut tdata = state::borrow_mut(&mut treasury)?;
+    let t = Treasury::view_mut(&mut tdata)?;
+    let amount = sweep(b, t, &a.batch, &a.treasury)?;
+    b.invariant(a.batch.lamports(), a.batch.data_len())?;
+    t.invariant(a.treasury.lamports(), a.treasury.data_len())?;
     if amount == 0 {
         return Ok(());
     }
-    b.set_fees_swept(math::add(b.fees_swept(), amount)?);
-    t.set_total_collected(math::add(t.total_collected(), amount)?);
-    lamports::transfer(batch, treasury, amount)?;
-    events::fees_swept(batch.address(), amount);
-    Ok(())
+    FeesSwept {
+        batch: a.batch.address(),
+        amount,
+    }
+    .emit(&mut Arena::new())
 }

@@ -1,4 +1,5 @@
-//! The cluster's unix time, from the Clock sysvar.
+//! The cluster's unix time, from the Clock sysvar (syscall), for instructions
+//! that do not take the clock account.
 
 use pinocchio::error::ProgramError;
 

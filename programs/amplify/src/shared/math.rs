@@ -38,9 +38,46 @@ pub fn sub(a: u64, b: u64) -> Result<u64, ProgramError> {
         .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }
 
-/// `amount * bps / 10_000`, rounded down (the fee; the worker gets the rest, so
-/// `fee + net == amount` exactly).
+/// `ceil(a / b)` for `b > 0`.
 #[inline(always)]
-pub fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
-    Ok(mul(amount, bps as u64)?.wrapping_div(10_000))
+pub fn div_ceil(a: u64, b: u64) -> Result<u64, ProgramError> {
+    if b == 0 {
+        return Err(AmplifyError::ArithmeticOverflow.into());
+    }
+    Ok(a.div_ceil(b))
+}
+
+/// The protocol fee on `amount` at `bps` basis points, rounded *up* to a whole
+/// lamport: any paid work pays a fee (rounding down let prices under 20
+/// lamports at 5% pay none). The worker gets `amount - fee`, so
+/// `fee + net == amount` exactly.
+#[inline(always)]
+pub fn fee_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+    div_ceil(mul(amount, bps as u64)?, 10_000)
+}
+
+/// Checked counter arithmetic for the narrower counters (u16/u32): an
+/// underflow or overflow is an error, never a clamp.
+#[inline(always)]
+pub fn inc_u32(v: u32, by: u32) -> Result<u32, ProgramError> {
+    v.checked_add(by)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+}
+
+#[inline(always)]
+pub fn dec_u32(v: u32, by: u32) -> Result<u32, ProgramError> {
+    v.checked_sub(by)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+}
+
+#[inline(always)]
+pub fn inc_u16(v: u16, by: u16) -> Result<u16, ProgramError> {
+    v.checked_add(by)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+}
+
+#[inline(always)]
+pub fn dec_u16(v: u16, by: u16) -> Result<u16, ProgramError> {
+    v.checked_sub(by)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }

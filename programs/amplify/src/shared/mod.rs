@@ -1,9 +1,9 @@
-//! Logic shared by the instruction handlers.
+//! Logic shared by the instruction handlers that is not about one account type.
 
 pub mod accounts;
-pub mod args;
 pub mod clock;
 pub mod create;
+pub mod hash;
 pub mod lamports;
 pub mod math;
 #[cfg(target_arch = "bpf")]

@@ -1,47 +1,108 @@
 //! Rent-exempt minimum, from the Rent sysvar.
 //!
 //! pinocchio 0.11's `Rent::get` is compiled only for `target_os = "solana"` (it
-//! returns `UnsupportedSysvar` on `bpfel-unknown-none`) and assumes the
-//! post-SIMD-0194 layout. This reads the sysvar through `sol_get_rent_sysvar` and
-//! interprets the f64 exemption threshold exactly for the two values clusters
-//! use (2.0 before SIMD-0194, 1.0 after), without floating point.
+//! returns `UnsupportedSysvar` on `bpfel-unknown-none`). This reads the sysvar
+//! through `sol_get_rent_sysvar` and applies the f64 exemption threshold to the
+//! integer rent without floating point (which this BPF backend cannot compile):
+//! the threshold is decoded into `mantissa × 2^exponent` and the product is
+//! formed exactly in 128 bits. For every dyadic threshold (1.0 and 2.0, the
+//! values clusters use, but also 0.5, 1.5, ...) this equals the runtime's f64
+//! result; for others it is the exact floor, which the runtime's rounded f64
+//! product can differ from by at most one lamport.
 
 use crate::shared::math;
 use pinocchio::error::ProgramError;
 
 /// Bytes every account is charged for on top of its data.
 pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
-const THRESHOLD_ONE: u64 = 0x3FF0_0000_0000_0000; // 1.0f64
-const THRESHOLD_TWO: u64 = 0x4000_0000_0000_0000; // 2.0f64
 
 /// The Rent sysvar's bincode layout.
 #[repr(C)]
 #[derive(Default)]
-struct RawRent {
-    lamports_per_byte_year: u64,
-    exemption_threshold_bits: u64,
-    burn_percent: u8,
+pub struct RawRent {
+    pub lamports_per_byte_year: u64,
+    pub exemption_threshold_bits: u64,
+    pub burn_percent: u8,
 }
 
 /// Minimum lamports for a rent-exempt account with `data_len` bytes.
 #[inline(always)]
 pub fn rent_exempt(data_len: usize) -> Result<u64, ProgramError> {
-    let raw = read()?;
-    let per_byte = match raw.exemption_threshold_bits {
-        THRESHOLD_ONE => raw.lamports_per_byte_year,
-        THRESHOLD_TWO => math::mul(raw.lamports_per_byte_year, 2)?,
-        _ => return Err(ProgramError::UnsupportedSysvar),
-    };
-    minimum_balance(per_byte, data_len)
+    minimum_balance(&read()?, data_len)
 }
 
-/// `(overhead + data_len) * lamports_per_byte`, checked.
+/// `floor((overhead + data_len) × lamports_per_byte_year × threshold)`, exactly.
 #[inline(always)]
-pub fn minimum_balance(lamports_per_byte: u64, data_len: usize) -> Result<u64, ProgramError> {
-    math::mul(
-        math::add(ACCOUNT_STORAGE_OVERHEAD, data_len as u64)?,
-        lamports_per_byte,
-    )
+pub fn minimum_balance(rent: &RawRent, data_len: usize) -> Result<u64, ProgramError> {
+    let bytes = math::add(ACCOUNT_STORAGE_OVERHEAD, data_len as u64)?;
+    let base = math::mul(bytes, rent.lamports_per_byte_year)?;
+    scale_by_f64(base, rent.exemption_threshold_bits)
+}
+
+/// `floor(value × f)` for the f64 with bits `bits` (finite, non-negative).
+pub fn scale_by_f64(value: u64, bits: u64) -> Result<u64, ProgramError> {
+    let exp_bits = (bits >> 52) & 0x7FF;
+    let frac = bits & ((1u64 << 52) - 1);
+    if bits >> 63 != 0 || exp_bits == 0x7FF {
+        return Err(ProgramError::UnsupportedSysvar);
+    }
+    if exp_bits == 0 && frac == 0 {
+        return Ok(0);
+    }
+    // value of the f64 = mant × 2^(exp - 1075)
+    let (mant, exp) = if exp_bits == 0 {
+        (frac, -1074i64)
+    } else {
+        (frac | (1u64 << 52), (exp_bits as i64).wrapping_sub(1075))
+    };
+    let (hi, lo) = mul_wide(value, mant);
+    if exp >= 0 {
+        let shift = exp as u32;
+        if hi != 0 || shift >= 64 || (shift > 0 && lo >> 64u32.wrapping_sub(shift) != 0) {
+            return Err(crate::error::AmplifyError::ArithmeticOverflow.into());
+        }
+        return Ok(lo << shift);
+    }
+    let shift = exp.unsigned_abs();
+    if shift >= 128 {
+        return Ok(0);
+    }
+    let shift = shift as u32;
+    if shift >= 64 {
+        return Ok(hi >> shift.wrapping_sub(64));
+    }
+    if hi >> shift != 0 {
+        return Err(crate::error::AmplifyError::ArithmeticOverflow.into());
+    }
+    Ok(if shift == 0 {
+        lo
+    } else {
+        (lo >> shift) | (hi << 64u32.wrapping_sub(shift))
+    })
+}
+
+/// The full 128-bit product `a × b` as (high, low) words, from 32-bit halves
+/// (the BPF backend cannot lower a u128 multiply).
+#[inline(always)]
+pub fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    const MASK: u64 = 0xFFFF_FFFF;
+    let (a1, a0) = (a >> 32, a & MASK);
+    let (b1, b0) = (b >> 32, b & MASK);
+    // Each partial product of 32-bit halves is below 2^64.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    // Below 3 × 2^32: no wrap.
+    let mid = (p00 >> 32)
+        .wrapping_add(p01 & MASK)
+        .wrapping_add(p10 & MASK);
+    let lo = (p00 & MASK) | (mid << 32);
+    let hi = p11
+        .wrapping_add(p01 >> 32)
+        .wrapping_add(p10 >> 32)
+        .wrapping_add(mid >> 32);
+    (hi, lo)
 }
 
 #[cfg(target_arch = "bpf")]
@@ -63,8 +124,8 @@ fn read() -> Result<RawRent, ProgramError> {
 #[cfg(not(target_arch = "bpf"))]
 fn read() -> Result<RawRent, ProgramError> {
     Ok(RawRent {
-        lamports_per_byte_year: 6960,
-        exemption_threshold_bits: THRESHOLD_ONE,
+        lamports_per_byte_year: 3480,
+        exemption_threshold_bits: 2.0f64.to_bits(),
         burn_percent: 50,
     })
 }

@@ -1,130 +1,85 @@
-use super::Layout;
+//! `Batch`, PDA `["batch", requester, batch_id (u64 LE)]`: the parameters, the
+//! money, and the roster of workers.
+//!
+//! Account data: the fixed `Batch` fields, then `base_uri` (borsh string), then
+//! the roster: `workers` (borsh vec of `roster_capacity` `RosterEntry`, the
+//! first `roster_len` used) and `order` (borsh vec of `roster_capacity` u16: the
+//! used roster indices sorted by worker address, so a worker's entry is found by
+//! binary search and a worker can never get two entries).
+//!
+//! Money is kept as counters; every amount follows exactly:
+//! * escrow = `price × (slots − completed_count − cancelled_slots)`
+//! * fees accrued = `fee_per_item × completed_count − fees_swept`
+//! * bonds held = `bond × reserved_count`
+//! * `lamports ≥ rent + escrow + fees accrued + bonds held`; the excess is the
+//!   requester's uncommitted deposit.
+
 use crate::{
-    discriminator,
+    codec::layout::{Layout, Pod},
     error::AmplifyError,
+    generated::layouts::{Batch, RosterEntry},
     shared::{math, rent::rent_exempt},
 };
 use pinocchio::{error::ProgramError, Address};
 
-pub const BATCH_VERSION: u8 = 1;
+pub const BATCH_VERSION: u8 = 2;
 pub const STATUS_OPEN: u8 = 0;
 pub const STATUS_PAUSED: u8 = 1;
 pub const STATUS_CANCELLED: u8 = 2;
-/// Longest base URI a batch may store.
-pub const MAX_BASE_URI_LEN: usize = 200;
+pub use crate::generated::constants::{MAX_BASE_URI_LEN, MAX_REDUNDANCY, MAX_ROSTER, MAX_TICK};
+/// Bytes per roster entry: the entry and its place in `order`.
+pub const ROSTER_ENTRY_BYTES: usize = core::mem::size_of::<RosterEntry>() + 2;
 
-/// A batch of tasks, PDA `["batch", requester, batch_id (u64 LE)]`.
-///
-/// The fixed part below is followed by `base_uri` as a borsh string (u32 length,
-/// bytes), so the account is exactly as large as its URI needs.
-///
-/// Money is kept as counters, so a payout writes two of them and nothing else.
-/// Derived amounts (all exact integers):
-/// * escrow = `price × (item_count × redundancy − completed_count − cancelled_slots)`
-/// * fees accrued here = `fee_per_item × completed_count − fees_swept`
-/// * paid to workers = `(price − fee_per_item) × completed_count`
-///
-/// and `lamports ≥ rent + escrow + fees accrued`; the excess is the requester's
-/// uncommitted deposit.
-#[repr(C)]
-pub struct Batch {
-    pub discriminator: [u8; 8],
-    pub version: u8,
-    pub bump: u8,
-    /// `STATUS_OPEN`, `STATUS_PAUSED` or `STATUS_CANCELLED`.
-    pub status: u8,
-    /// 1 when items are encrypted with per-item keys delivered sealed to workers.
-    pub encrypted: u8,
-    /// Distinct workers that must complete each item.
-    pub redundancy: u8,
-    pub _pad0: u8,
-    /// Protocol fee rate, fixed when the batch was created.
-    pub fee_bps: [u8; 2],
-    /// Minimum worker rating (milli-stars) to accept.
-    pub min_rating: [u8; 2],
-    /// Most items of this batch one worker may take; 0 = no cap.
-    pub per_worker_cap: [u8; 2],
-    /// Seconds a worker has to submit after accepting.
-    pub reservation_secs: [u8; 4],
-    pub requester: Address,
-    pub batch_id: [u8; 8],
-    /// Protocol-wide sequence number; seeds the addresses of workers' records.
-    pub batch_number: [u8; 8],
-    /// Lamports paid per item per worker, fee included.
-    pub price: [u8; 8],
-    /// `price × fee_bps / 10_000` (rounded down), fixed at creation.
-    pub fee_per_item: [u8; 8],
-    pub created_at: [u8; 8],
-    pub expires_at: [u8; 8],
-    pub item_count: [u8; 8],
-    /// Slots currently reserved by a worker.
-    pub reserved_count: [u8; 8],
-    /// Slots completed (result submitted and paid).
-    pub completed_count: [u8; 8],
-    /// Slots refunded to the requester.
-    pub cancelled_slots: [u8; 8],
-    /// Fees already moved to the treasury.
-    pub fees_swept: [u8; 8],
-    /// Lamports returned to the requester by cancellation and releases.
-    pub refunded_total: [u8; 8],
-    /// Item pages that exist (created and not closed).
-    pub page_count: [u8; 4],
-    pub _pad1: [u8; 4],
-    /// Content hash of the task instructions, at `base_uri` + hex(hash).
-    pub instructions_hash: [u8; 32],
-    pub reserved: [u8; 64],
+/// Byte size of a batch account with `uri_len` bytes of base URI and room for
+/// `roster_capacity` workers. Roster capacities are u16, so the products here
+/// and in `BatchView` cannot wrap (and a checked u64 multiply would need a
+/// 128-bit one, which the BPF backend cannot lower).
+pub const fn batch_size(uri_len: usize, roster_capacity: usize) -> usize {
+    Batch::LEN
+        .saturating_add(4)
+        .saturating_add(uri_len)
+        .saturating_add(8)
+        .saturating_add(roster_capacity.wrapping_mul(ROSTER_ENTRY_BYTES))
 }
-
-// SAFETY: repr(C), only byte arrays and `Address` (alignment 1), no padding.
-unsafe impl Layout for Batch {
-    const DISCRIMINATOR: [u8; 8] = discriminator::account::BATCH;
-}
-
-le_fields!(Batch {
-    fee_bps / set_fee_bps: u16,
-    min_rating / set_min_rating: u16,
-    per_worker_cap / set_per_worker_cap: u16,
-    reservation_secs / set_reservation_secs: u32,
-    batch_id / set_batch_id: u64,
-    batch_number / set_batch_number: u64,
-    price / set_price: u64,
-    fee_per_item / set_fee_per_item: u64,
-    created_at / set_created_at: i64,
-    expires_at / set_expires_at: i64,
-    item_count / set_item_count: u64,
-    reserved_count / set_reserved_count: u64,
-    completed_count / set_completed_count: u64,
-    cancelled_slots / set_cancelled_slots: u64,
-    fees_swept / set_fees_swept: u64,
-    refunded_total / set_refunded_total: u64,
-    page_count / set_page_count: u32,
-});
 
 impl Batch {
-    /// Over: cancelled, or past its expiry. Records of a finished batch can close.
+    #[inline(always)]
+    pub fn slots(&self) -> Result<u64, ProgramError> {
+        math::mul(self.item_count(), self.redundancy as u64)
+    }
+
+    /// Over: cancelled, or past its expiry. Nothing new can be accepted.
     #[inline(always)]
     pub fn finished(&self, now: i64) -> bool {
         self.status == STATUS_CANCELLED || now >= self.expires_at()
     }
 
-    /// Its records may close: the batch is over and no reservation is outstanding.
+    /// Done: no slot can change any more — none is reserved, and every slot is
+    /// completed or refunded, or the batch is over.
     #[inline(always)]
-    pub fn check_winding_down(&self, now: i64) -> Result<(), ProgramError> {
-        if !self.finished(now) {
-            return Err(AmplifyError::BatchActive.into());
-        }
+    pub fn done(&self, now: i64) -> Result<bool, ProgramError> {
         if self.reserved_count() != 0 {
-            return Err(AmplifyError::ReservationsOutstanding.into());
+            return Ok(false);
         }
-        Ok(())
+        let settled = math::add(self.completed_count(), self.cancelled_slots())?;
+        Ok(settled == self.slots()? || self.finished(now))
+    }
+
+    /// When the batch ended for rating purposes: its cancellation or expiry.
+    #[inline(always)]
+    pub fn ended_at(&self) -> i64 {
+        if self.status == STATUS_CANCELLED {
+            self.cancelled_at()
+        } else {
+            self.expires_at()
+        }
     }
 
     /// Lamports held for slots still payable (open or reserved).
     #[inline(always)]
     pub fn escrow(&self) -> Result<u64, ProgramError> {
-        let slots = math::mul(self.item_count(), self.redundancy as u64)?;
-        let done = math::add(self.completed_count(), self.cancelled_slots())?;
-        math::mul(self.price(), math::sub(slots, done)?)
+        let settled = math::add(self.completed_count(), self.cancelled_slots())?;
+        math::mul(self.price(), math::sub(self.slots()?, settled)?)
     }
 
     /// Fees earned by completed work and not yet swept to the treasury.
@@ -136,12 +91,191 @@ impl Batch {
         )
     }
 
-    /// Lamports the batch must keep: rent-exempt minimum + escrow + accrued fees.
+    /// Workers' bonds for the reservations outstanding.
+    #[inline(always)]
+    pub fn bonds_held(&self) -> Result<u64, ProgramError> {
+        math::mul(self.bond(), self.reserved_count())
+    }
+
+    /// Lamports the batch must keep: rent + escrow + accrued fees + bonds.
     #[inline(always)]
     pub fn committed(&self, data_len: usize) -> Result<u64, ProgramError> {
-        math::add(
-            math::add(rent_exempt(data_len)?, self.escrow()?)?,
-            self.fees_accrued()?,
-        )
+        let owed = math::add(
+            math::add(self.escrow()?, self.fees_accrued()?)?,
+            self.bonds_held()?,
+        )?;
+        math::add(rent_exempt(data_len)?, owed)
     }
+
+    /// The deadline tick for a reservation made at `now`: the reservation ends
+    /// at the first tick boundary at or after `now + reservation_secs`.
+    #[inline(always)]
+    pub fn deadline_tick(&self, now: i64) -> Result<u16, ProgramError> {
+        let offset = now
+            .checked_sub(self.created_at())
+            .and_then(|d| d.checked_add(self.reservation_secs() as i64))
+            .filter(|d| *d > 0)
+            .ok_or(AmplifyError::ArithmeticOverflow)?;
+        let tick = math::div_ceil(offset as u64, self.tick_secs() as u64)?;
+        u16::try_from(tick).map_err(|_| AmplifyError::BatchExpired.into())
+    }
+
+    /// Unix time at which a reservation with deadline `tick` lapses.
+    #[inline(always)]
+    pub fn tick_time(&self, tick: u16) -> Result<i64, ProgramError> {
+        let offset = math::mul(tick as u64, self.tick_secs() as u64)?;
+        self.created_at()
+            .checked_add(offset as i64)
+            .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+    }
+
+    /// Counters within bounds and the lamports to cover what the batch owes.
+    pub fn invariant(&self, lamports: u64, data_len: usize) -> Result<(), ProgramError> {
+        let settled = math::add(
+            math::add(self.reserved_count(), self.completed_count())?,
+            self.cancelled_slots(),
+        )?;
+        let bad = settled > self.slots()?
+            || self.rated_count() > self.completed_count()
+            || self.item_count() > self.items_capacity()
+            || self.roster_len() > self.roster_capacity()
+            || self.roster_capacity() > MAX_ROSTER
+            || self.status > STATUS_CANCELLED
+            || self.fee_per_item() >= self.price()
+            || self.fees_swept() > math::mul(self.fee_per_item(), self.completed_count())?
+            || lamports < self.committed(data_len)?;
+        if bad {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        Ok(())
+    }
+}
+
+/// A batch account's fixed fields and roster, viewed over its data.
+pub struct BatchView<'a> {
+    pub b: &'a mut Batch,
+    pub base_uri: &'a [u8],
+    pub workers: &'a mut [RosterEntry],
+    pub order: &'a mut [[u8; 2]],
+}
+
+/// Split `n` bytes off the front of `data`.
+#[inline(always)]
+fn take<'a>(data: &mut &'a mut [u8], n: usize) -> Result<&'a mut [u8], ProgramError> {
+    let (head, rest) = core::mem::take(data)
+        .split_at_mut_checked(n)
+        .ok_or(AmplifyError::InvalidAccountData)?;
+    *data = rest;
+    Ok(head)
+}
+
+/// A borsh u32 length prefix.
+#[inline(always)]
+fn prefix(data: &mut &mut [u8]) -> Result<usize, ProgramError> {
+    let raw = take(data, 4)?;
+    let bytes: [u8; 4] = (*raw)
+        .try_into()
+        .map_err(|_| AmplifyError::InvalidAccountData)?;
+    Ok(u32::from_le_bytes(bytes) as usize)
+}
+
+impl<'a> BatchView<'a> {
+    /// View batch account data, checking the discriminator and that every
+    /// length prefix agrees with the header and the account's size.
+    pub fn new(data: &'a mut [u8]) -> Result<Self, ProgramError> {
+        let mut rest: &'a mut [u8] = data;
+        let b = Batch::view_mut(take(&mut rest, Batch::LEN)?)?;
+        let uri_len = prefix(&mut rest)?;
+        let base_uri = take(&mut rest, uri_len)?;
+        let capacity = b.roster_capacity() as usize;
+        if prefix(&mut rest)? != capacity {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        let workers = RosterEntry::slice_mut(take(
+            &mut rest,
+            capacity.wrapping_mul(RosterEntry::SIZE),
+        )?);
+        if prefix(&mut rest)? != capacity {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        let order = <[u8; 2]>::slice_mut(take(&mut rest, capacity.wrapping_mul(2))?);
+        if !rest.is_empty() || b.roster_len() > b.roster_capacity() {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        Ok(Self {
+            b,
+            base_uri,
+            workers,
+            order,
+        })
+    }
+
+    /// The roster index of `worker`, or (as `Err`) where in `order` it would go.
+    #[inline(always)]
+    pub fn find(&self, worker: &Address) -> Result<Result<u16, usize>, ProgramError> {
+        let key = sort_key(worker);
+        let (mut lo, mut hi) = (0usize, self.b.roster_len() as usize);
+        while lo < hi {
+            let mid = lo.wrapping_add(hi.wrapping_sub(lo) >> 1);
+            let idx = u16::from_le_bytes(*self.order.get(mid).ok_or(AmplifyError::InvalidAccountData)?);
+            let entry = self
+                .workers
+                .get(idx as usize)
+                .ok_or(AmplifyError::InvalidAccountData)?;
+            match sort_key(&entry.worker).cmp(&key) {
+                core::cmp::Ordering::Less => lo = mid.wrapping_add(1),
+                core::cmp::Ordering::Greater => hi = mid,
+                core::cmp::Ordering::Equal => return Ok(Ok(idx)),
+            }
+        }
+        Ok(Err(lo))
+    }
+
+    /// `worker`'s roster index, adding it (at the end of `workers`, and at its
+    /// sorted place in `order`) when new.
+    pub fn find_or_add(&mut self, worker: &Address) -> Result<u16, ProgramError> {
+        let at = match self.find(worker)? {
+            Ok(idx) => return Ok(idx),
+            Err(at) => at,
+        };
+        let len = self.b.roster_len();
+        if len >= self.b.roster_capacity() {
+            return Err(AmplifyError::RosterFull.into());
+        }
+        let entry = self
+            .workers
+            .get_mut(len as usize)
+            .ok_or(AmplifyError::RosterFull)?;
+        entry.worker = *worker;
+        let end = (len as usize).saturating_add(1);
+        let order = self.order.get_mut(..end).ok_or(AmplifyError::RosterFull)?;
+        order.copy_within(at..end.saturating_sub(1), at.saturating_add(1));
+        order[at] = len.to_le_bytes();
+        self.b.set_roster_len(math::inc_u16(len, 1)?);
+        Ok(len)
+    }
+
+    /// The entry of roster index `idx` (a used one).
+    #[inline(always)]
+    pub fn entry(&mut self, idx: u16) -> Result<&mut RosterEntry, ProgramError> {
+        if idx >= self.b.roster_len() {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        self.workers
+            .get_mut(idx as usize)
+            .ok_or_else(|| AmplifyError::InvalidAccountData.into())
+    }
+}
+
+/// Workers are ordered by their address as four big-endian words: the same
+/// order as comparing the 32 bytes, without a `memcmp` call per probe.
+#[inline(always)]
+fn sort_key(a: &Address) -> [u64; 4] {
+    let b = a.as_array();
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i.saturating_add(8)]);
+        u64::from_be_bytes(w)
+    };
+    [word(0), word(8), word(16), word(24)]
 }

@@ -1,23 +1,34 @@
-use super::Layout;
-use crate::discriminator;
+//! `Treasury`, PDA `["treasury"]`: its lamports above rent are swept fees.
+
+use crate::{error::AmplifyError, generated::layouts::Treasury, shared::rent::rent_exempt};
+use pinocchio::error::ProgramError;
 
 pub const TREASURY_VERSION: u8 = 1;
 
-/// The protocol treasury, PDA `["treasury"]`. Its lamports above rent are the
-/// fees collected; `total_collected` counts every lamport ever swept in.
-#[repr(C)]
-pub struct Treasury {
-    pub discriminator: [u8; 8],
-    pub version: u8,
-    pub bump: u8,
-    pub _pad: [u8; 6],
-    pub total_collected: [u8; 8],
-    pub reserved: [u8; 32],
+impl Treasury {
+    /// The treasury never drops below its rent-exempt reserve.
+    pub fn invariant(&self, lamports: u64, data_len: usize) -> Result<(), ProgramError> {
+        if lamports < rent_exempt(data_len)? {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        Ok(())
+    }
 }
 
-// SAFETY: repr(C), only byte arrays (alignment 1), no padding.
-unsafe impl Layout for Treasury {
-    const DISCRIMINATOR: [u8; 8] = discriminator::account::TREASURY;
+/// Move a batch's accrued fees to the treasury (`sweep_fees`, and
+/// `close_batch` before it closes the batch). Returns the amount moved.
+pub fn sweep(
+    b: &mut crate::generated::layouts::Batch,
+    t: &mut Treasury,
+    batch: &pinocchio::AccountView,
+    treasury: &pinocchio::AccountView,
+) -> Result<u64, ProgramError> {
+    let amount = b.fees_accrued()?;
+    if amount == 0 {
+        return Ok(0);
+    }
+    b.set_fees_swept(crate::shared::math::add(b.fees_swept(), amount)?);
+    t.set_total_collected(crate::shared::math::add(t.total_collected(), amount)?);
+    crate::shared::lamports::transfer(batch, treasury, amount)?;
+    Ok(amount)
 }
-
-le_fields!(Treasury { total_collected / set_total_collected: u64 });

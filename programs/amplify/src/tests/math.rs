@@ -43,10 +43,20 @@ fn mul_detects_overflow_at_the_boundary() {
 }
 
 #[test]
-fn bps_split_is_exact() {
-    for amount in [0u64, 1, 19, 20, 999, 1_000_000, u64::MAX / 1_000] {
-        let fee = bps_of(amount, 500).unwrap();
-        assert!(fee <= amount);
-        assert_eq!(fee, amount / 20);
+fn fee_rounds_up_to_a_whole_lamport() {
+    // 5% of amounts whose exact fee is and is not a whole number of lamports.
+    let cases = [(0u64, 0u64), (1, 1), (19, 1), (20, 1), (21, 2), (10_000, 500), (10_001, 501)];
+    for (amount, fee) in cases {
+        assert_eq!(fee_of(amount, 500).unwrap(), fee, "fee of {amount}");
     }
+    assert_eq!(fee_of(123_456, 0).unwrap(), 0);
+    assert!(fee_of(u64::MAX, 500).is_err());
+}
+
+#[test]
+fn narrow_counters_refuse_underflow() {
+    assert!(dec_u16(0, 1).is_err());
+    assert!(dec_u32(2, 3).is_err());
+    assert!(inc_u16(u16::MAX, 1).is_err());
+    assert_eq!(inc_u32(7, 3).unwrap(), 10);
 }

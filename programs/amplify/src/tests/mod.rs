@@ -1,9 +1,7 @@
-//! Host unit tests (pure logic and the IDL check). They live apart from the
-//! program sources so that nothing on an input path uses `unwrap`.
+//! Host unit tests (pure logic). They live apart from the program sources so
+//! that nothing on an input path uses `unwrap`.
 #![allow(clippy::arithmetic_side_effects, clippy::unwrap_used)]
 
-mod idl_check;
-mod ledger;
 mod math;
 mod rent;
 mod seeds;

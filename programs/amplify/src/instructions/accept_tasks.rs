@@ -1,0 +1,145 @@
+//! `accept_tasks(items)`: reserve one slot of each listed item for the signing
+//! worker, in the batch's task table (requester-paid: the worker creates no
+//! account), and take the batch's bond per reservation from the worker.
+//!
+//! Worker-level rules fail the whole instruction: protocol or batch paused,
+//! batch cancelled or expired, rating below the minimum, roster full, an item
+//! that does not exist or is in another table. Item-level rules skip the item
+//! and report it in `TasksAccepted.refused` with the error code: the item is
+//! full (`ItemFull`), the worker already holds it (`AlreadyAccepted`), or the
+//! worker reached the batch's cap (`WorkerCapReached`) or active limit
+//! (`ActiveLimitReached`). So a bulk accept racing other workers for the same
+//! items takes what is left instead of failing whole.
+
+use crate::{
+    codec::{layout::Layout, log::Arena},
+    error::AmplifyError,
+    generated::{
+        events::TasksAccepted,
+        instructions::{AcceptTasksAccounts, AcceptTasksArgs},
+        layouts::Refusal,
+    },
+    shared::{accounts::clock_unix_timestamp, lamports, math},
+    state::{
+        self,
+        batch::{STATUS_CANCELLED, STATUS_PAUSED},
+        BatchView, Config, TableView, WorkerProfile,
+    },
+};
+use pinocchio::{address::address_eq, AccountView, ProgramResult};
+
+pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView]) -> ProgramResult {
+    if args.items.is_empty() {
+        return Err(AmplifyError::EmptyTaskList.into());
+    }
+    if Config::view(&state::borrow(&a.config)?)?.paused != 0 {
+        return Err(AmplifyError::ProtocolPaused.into());
+    }
+    let now = clock_unix_timestamp(&a.clock)?;
+    let rating = {
+        let pdata = state::borrow(&a.profile)?;
+        let prof = WorkerProfile::view(&pdata)?;
+        if !address_eq(&prof.worker, a.worker.address()) {
+            return Err(AmplifyError::WrongWorker.into());
+        }
+        prof.rating()
+    };
+
+    let (mut batch, mut table) = (a.batch, a.table);
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let mut v = BatchView::new(&mut bdata)?;
+    match v.b.status {
+        STATUS_CANCELLED => return Err(AmplifyError::BatchCancelled.into()),
+        STATUS_PAUSED => return Err(AmplifyError::BatchPaused.into()),
+        _ => {}
+    }
+    if now >= v.b.expires_at() {
+        return Err(AmplifyError::BatchExpired.into());
+    }
+    if rating < v.b.min_rating() {
+        return Err(AmplifyError::RatingTooLow.into());
+    }
+    let mut tdata = state::borrow_mut(&mut table)?;
+    let mut t = TableView::new(&mut tdata)?;
+    if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
+        return Err(AmplifyError::WrongTable.into());
+    }
+
+    let idx = v.find_or_add(a.worker.address())?;
+    let holder = math::inc_u16(idx, 1)?;
+    let tick = v.b.deadline_tick(now)?;
+    let (cap, max_active, item_count) =
+        (v.b.per_worker_cap(), v.b.max_active(), v.b.item_count());
+    let entry = v.entry(idx)?;
+    let (mut taken, mut active) = (entry.taken(), entry.active());
+
+    let mut arena = Arena::new();
+    let accepted = arena.slice::<[u8; 4]>(args.items.len())?;
+    let refused = arena.slice::<Refusal>(args.items.len())?;
+    let (mut na, mut nr) = (0usize, 0usize);
+    for item in args.items {
+        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
+        let code = if cap != 0 && taken >= cap {
+            AmplifyError::WorkerCapReached
+        } else if active >= max_active {
+            AmplifyError::ActiveLimitReached
+        } else {
+            let mut open = None;
+            let mut held = false;
+            for (k, s) in slots.iter().enumerate() {
+                let h = s.holder();
+                if h == holder {
+                    held = true;
+                    break;
+                }
+                if h == 0 && open.is_none() {
+                    open = Some(k);
+                }
+            }
+            match (held, open) {
+                (true, _) => AmplifyError::AlreadyAccepted,
+                (false, None) => AmplifyError::ItemFull,
+                (false, Some(k)) => {
+                    if let Some(s) = slots.get_mut(k) {
+                        s.set_worker(holder);
+                        s.set_tick(tick);
+                    }
+                    taken = math::inc_u32(taken, 1)?;
+                    active = math::inc_u16(active, 1)?;
+                    if let Some(out) = accepted.get_mut(na) {
+                        *out = *item;
+                    }
+                    na = na.saturating_add(1);
+                    continue;
+                }
+            }
+        };
+        if let Some(out) = refused.get_mut(nr) {
+            out.item = *item;
+            out.code = (code as u16).to_le_bytes();
+        }
+        nr = nr.saturating_add(1);
+    }
+    entry.set_taken(taken);
+    entry.set_active(active);
+    v.b.set_reserved_count(math::add(v.b.reserved_count(), na as u64)?);
+    let bonds = math::mul(v.b.bond(), na as u64)?;
+    t.invariant()?;
+    // The bond transfer below is this instruction's last step: the batch must
+    // cover what it owes once it has arrived.
+    v.b.invariant(
+        math::add(a.batch.lamports(), bonds)?,
+        a.batch.data_len(),
+    )?;
+    TasksAccepted {
+        batch: a.batch.address(),
+        worker: a.worker.address(),
+        deadline: v.b.tick_time(tick)?,
+        accepted: accepted.get(..na).unwrap_or_default(),
+        refused: refused.get(..nr).unwrap_or_default(),
+    }
+    .emit(&mut arena)?;
+    drop(tdata);
+    drop(bdata);
+    lamports::pay(&a.worker, &a.batch, bonds)
+}

@@ -1,0 +1,128 @@
+//! `submit_results(items, answers, result_uri)`: deliver results for items the
+//! signing worker holds and be paid at once from escrow — no requester veto.
+//!
+//! Each item pays `price − fee_per_item` plus the worker's bond back; the fee
+//! stays in the batch until `sweep_fees` moves it to the treasury, so payouts
+//! never write a shared account. A submission counts as long as the
+//! reservation stands, even past its deadline or after the batch was paused or
+//! cancelled: accepted work is paid. An item the worker does not hold reserved
+//! (or, in an encrypted batch, whose key it has not received) is skipped and
+//! reported in `ResultsSubmitted.refused`, so a bulk submit is not lost to one
+//! reservation released a moment earlier.
+
+use crate::{
+    codec::log::Arena,
+    error::AmplifyError,
+    generated::{
+        events::ResultsSubmitted,
+        instructions::{SubmitResultsAccounts, SubmitResultsArgs},
+        layouts::Refusal,
+    },
+    shared::{lamports, math},
+    state::{self, table::SLOT_FLAG, BatchView, TableView},
+};
+use pinocchio::{AccountView, ProgramResult};
+
+use crate::generated::constants::{MAX_ANSWER, MAX_RESULT_URI_LEN};
+
+pub fn process(
+    a: SubmitResultsAccounts,
+    args: SubmitResultsArgs,
+    _: &[AccountView],
+) -> ProgramResult {
+    let n = args.items.len();
+    if n == 0 {
+        return Err(AmplifyError::EmptyTaskList.into());
+    }
+    let width = args
+        .answers
+        .len()
+        .checked_div(n)
+        .filter(|w| {
+            (1..=MAX_ANSWER as usize).contains(w) && args.answers.len().checked_rem(n) == Some(0)
+        })
+        .ok_or(AmplifyError::InvalidAnswers)?;
+    if args.result_uri.len() > MAX_RESULT_URI_LEN as usize {
+        return Err(AmplifyError::ResultUriTooLong.into());
+    }
+
+    let (mut batch, mut table) = (a.batch, a.table);
+    let mut bdata = state::borrow_mut(&mut batch)?;
+    let mut v = BatchView::new(&mut bdata)?;
+    let mut tdata = state::borrow_mut(&mut table)?;
+    let mut t = TableView::new(&mut tdata)?;
+    if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
+        return Err(AmplifyError::WrongTable.into());
+    }
+    let idx = v
+        .find(a.worker.address())?
+        .map_err(|_| AmplifyError::NotInRoster)?;
+    let holder = math::inc_u16(idx, 1)?;
+    let (encrypted, item_count) = (v.b.encrypted != 0, v.b.item_count());
+
+    let mut arena = Arena::new();
+    let paid_items = arena.slice::<[u8; 4]>(n)?;
+    let answers = arena.bytes(args.answers.len())?;
+    let refused = arena.slice::<Refusal>(n)?;
+    let (mut np, mut nr) = (0usize, 0usize);
+    for (k, item) in args.items.iter().enumerate() {
+        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
+        let mine = slots
+            .iter_mut()
+            .find(|s| s.holder() == holder && s.is_reserved());
+        let code = match mine {
+            None => AmplifyError::NotReserved,
+            Some(s) if encrypted && !s.flag() => AmplifyError::KeyNotDelivered,
+            Some(s) => {
+                // Completed: tick 0; the flag now means "rated", not yet.
+                s.set_worker(holder & !SLOT_FLAG);
+                s.set_tick(0);
+                // k, np < items (< 1,232 bytes of data) and width <= 64.
+                let from = k.wrapping_mul(width);
+                let to = np.wrapping_mul(width);
+                if let (Some(src), Some(dst)) = (
+                    args.answers.get(from..from.saturating_add(width)),
+                    answers.get_mut(to..to.saturating_add(width)),
+                ) {
+                    dst.copy_from_slice(src);
+                }
+                if let Some(out) = paid_items.get_mut(np) {
+                    *out = *item;
+                }
+                np = np.saturating_add(1);
+                continue;
+            }
+        };
+        if let Some(out) = refused.get_mut(nr) {
+            out.item = *item;
+            out.code = (code as u16).to_le_bytes();
+        }
+        nr = nr.saturating_add(1);
+    }
+
+    let count = np as u64;
+    let entry = v.entry(idx)?;
+    let done = u16::try_from(np).map_err(|_| AmplifyError::ArithmeticOverflow)?;
+    entry.set_active(math::dec_u16(entry.active(), done)?);
+    let b = v.b;
+    b.set_reserved_count(math::sub(b.reserved_count(), count)?);
+    b.set_completed_count(math::add(b.completed_count(), count)?);
+    let fee = math::mul(b.fee_per_item(), count)?;
+    let net = math::mul(math::sub(b.price(), b.fee_per_item())?, count)?;
+    let bonds = math::mul(b.bond(), count)?;
+    lamports::transfer(&a.batch, &a.worker, math::add(net, bonds)?)?;
+    t.invariant()?;
+    b.invariant(a.batch.lamports(), a.batch.data_len())?;
+    ResultsSubmitted {
+        batch: a.batch.address(),
+        worker: a.worker.address(),
+        paid: net,
+        fee,
+        bond: bonds,
+        items: paid_items.get(..np).unwrap_or_default(),
+        answers: answers.get(..np.wrapping_mul(width)).unwrap_or_default(),
+        result_uri: args.result_uri.as_bytes(),
+        refused: refused.get(..nr).unwrap_or_default(),
+    }
+    .emit(&mut arena)
+}
