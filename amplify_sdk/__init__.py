@@ -1,13 +1,16 @@
 """Amplify SDK: a typed asyncio client for the Amplify micro-work marketplace.
 
-from amplify_sdk import AmplifyClient
+from amplify_sdk import Amplify
 
-async with await AmplifyClient.embedded() as client:
-    mint = await client.create_amp_mint()
-    config = await client.initialize(mint)
+async with await Amplify.embedded() as amp:
+    admin = amp.admin()
+    await admin.initialize(await admin.create_amp_mint())
+    requester = amp.requester()
+    batch = await requester.create_batch(price=10_000, redundancy=3)
 """
 
 from . import _instructions as instructions
+from ._admin import AdminClient
 from ._backend import AccountSnapshot, Backend, Event, TxReceipt
 from ._client import AmplifyClient, content_hash
 from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
@@ -15,34 +18,34 @@ from ._embedded import EmbeddedBackend
 from ._exceptions import (
     AccountNotFoundError,
     AmplifyError,
+    InsufficientFundsError,
+    ManifestMismatchError,
+    NotRegisteredError,
     ProgramError,
     SigningError,
     TransactionError,
     TransactionTooLargeError,
     TransportError,
 )
-from ._idl import Idl, load_idl
+from ._idl import Idl, constant, load_idl
+from ._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
 from ._models import (
     AccountModel,
     Batch,
     BatchStatus,
     Config,
-    ItemPage,
-    ItemRecord,
-    Ledger,
-    Slot,
-    SlotStatus,
+    ItemOutcome,
+    RosterEntry,
+    TaskTable,
     Treasury,
     WorkerProfile,
 )
-from ._packing import pack
 from ._pda import (
-    ITEMS_PER_PAGE,
     PROGRAM_ID,
     batch_pda,
     config_pda,
-    ledger_address,
-    page_pda,
+    table_address,
+    table_seed,
     treasury_pda,
     worker_profile_pda,
 )
@@ -50,52 +53,65 @@ from ._program import program_bytes
 from ._program_errors import *  # noqa: F403 -- one exception class per program error
 from ._program_errors import ERRORS_BY_CODE
 from ._program_errors import __all__ as _program_error_names
+from ._requester import RequesterClient
+from ._session import Amplify
+from ._worker import WorkerClient, x25519_public_key
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ERRORS_BY_CODE",
-    "ITEMS_PER_PAGE",
     "PROGRAM_ID",
     "AccountModel",
-    "Batch",
-    "BatchStatus",
-    "ItemPage",
-    "ItemRecord",
-    "Ledger",
-    "Slot",
-    "SlotStatus",
-    "WorkerProfile",
-    "ledger_address",
-    "batch_pda",
-    "content_hash",
-    "pack",
-    "page_pda",
-    "worker_profile_pda",
     "AccountNotFoundError",
     "AccountSnapshot",
+    "AdminClient",
+    "Amplify",
     "AmplifyClient",
     "AmplifyError",
     "Backend",
+    "Batch",
+    "BatchStatus",
     "Config",
     "EmbeddedBackend",
     "Event",
     "Idl",
+    "InsufficientFundsError",
+    "ItemOutcome",
+    "ManifestMismatchError",
+    "NotRegisteredError",
     "ProgramError",
+    "RequesterClient",
+    "RosterEntry",
     "SigningError",
+    "TaskTable",
     "TransactionError",
     "TransactionTooLargeError",
     "TransportError",
     "Treasury",
     "TxReceipt",
+    "Upload",
+    "WorkerClient",
+    "WorkerProfile",
+    "batch_pda",
     "config_pda",
+    "constant",
+    "content_hash",
     "decode_account",
     "decode_event",
     "decode_instruction",
     "encode_instruction",
     "instructions",
     "load_idl",
+    "manifest_hash",
+    "merkle_proof",
+    "merkle_root",
     "program_bytes",
+    "table_address",
+    "table_seed",
     "treasury_pda",
+    "verify_proof",
+    "worker_profile_pda",
+    "x25519_public_key",
     *[n for n in _program_error_names if n != "ERRORS_BY_CODE"],
 ]

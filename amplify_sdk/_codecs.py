@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import construct as c
+import numpy as np
 from solders.pubkey import Pubkey
 
 from ._idl import JSON, Idl, load_idl
@@ -118,9 +119,100 @@ def defined_codec(name: str, idl: Idl) -> c.Construct[Any, Any]:
     raise ValueError(f"unsupported type kind {ty['kind']}")
 
 
+_FIXED_SIZES = {"u8": 1, "i8": 1, "bool": 1, "u16": 2, "i16": 2, "u32": 4, "i32": 4}
+_FIXED_SIZES |= {"u64": 8, "i64": 8, "u128": 16, "i128": 16, "pubkey": 32}
+_NP_SCALARS = {"u8": "u1", "i8": "i1", "bool": "u1", "u16": "<u2", "i16": "<i2"}
+_NP_SCALARS |= {"u32": "<u4", "i32": "<i4", "u64": "<u8", "i64": "<i8"}
+
+
+def fixed_size(ty: Any, idl: Idl | None = None) -> int | None:
+    """Byte size of a fixed-size IDL type; None for variable-size ones."""
+    idl = idl or load_idl()
+    if isinstance(ty, str):
+        return _FIXED_SIZES.get(ty)
+    if "array" in ty:
+        inner, n = ty["array"]
+        size = fixed_size(inner, idl)
+        return None if size is None else size * n
+    if "defined" in ty:
+        total = 0
+        for f in idl.types[ty["defined"]["name"]]["type"].get("fields", []):
+            size = fixed_size(f["type"], idl)
+            if size is None:
+                return None
+            total += size
+        return total
+    return None
+
+
+def _split_fields(name: str) -> tuple[list[JSON], list[JSON]]:
+    """An account type's fields up to the first variable-size one, and the rest."""
+    fields: list[JSON] = load_idl().types[name]["type"].get("fields", [])
+    for i, f in enumerate(fields):
+        if fixed_size(f["type"]) is None:
+            return fields[:i], fields[i:]
+    return fields, []
+
+
+def prefix_size(name: str) -> int:
+    """Bytes of an account's fixed fields, discriminator included."""
+    return 8 + sum(fixed_size(f["type"]) or 0 for f in _split_fields(name)[0])
+
+
+@cache
+def numpy_dtype(type_name: str) -> np.dtype[Any]:
+    """A numpy structured dtype with the layout of a fixed-size IDL struct, for
+    decoding long vectors of it at C speed."""
+    fields: list[tuple[Any, ...]] = []
+    for f in load_idl().types[type_name]["type"].get("fields", []):
+        ty = f["type"]
+        if isinstance(ty, str) and ty in _NP_SCALARS:
+            fields.append((f["name"], _NP_SCALARS[ty]))
+        elif ty == "pubkey":
+            fields.append((f["name"], "u1", (32,)))
+        elif isinstance(ty, dict) and "array" in ty and ty["array"][0] == "u8":
+            fields.append((f["name"], "u1", (ty["array"][1],)))
+        else:
+            raise ValueError(f"{type_name}.{f['name']}: no numpy layout for {ty!r}")
+    return np.dtype(fields)
+
+
+def _decode_tail(fields: list[JSON], data: memoryview) -> dict[str, Any]:
+    """Variable-size trailing fields: strings, byte vectors, and vectors of fixed
+    elements as numpy arrays (an account can hold millions of them)."""
+    out: dict[str, Any] = {}
+    at = 0
+    for f in fields:
+        ty = f["type"]
+        n = int.from_bytes(data[at : at + 4], "little")
+        at += 4
+        if ty in ("string", "bytes"):
+            raw = bytes(data[at : at + n])
+            if len(raw) != n:
+                raise AccountTypeError(f"{f['name']}: truncated")
+            out[f["name"]] = raw.decode() if ty == "string" else raw
+            at += n
+            continue
+        if not (isinstance(ty, dict) and "vec" in ty):
+            raise ValueError(f"unsupported trailing field type {ty!r}")
+        inner = ty["vec"]
+        if isinstance(inner, str):
+            dtype = np.dtype(_NP_SCALARS[inner])
+        else:
+            dtype = numpy_dtype(inner["defined"]["name"])
+        size = n * dtype.itemsize
+        if at + size > len(data):
+            raise AccountTypeError(f"{f['name']}: truncated")
+        out[f["name"]] = np.frombuffer(data[at : at + size], dtype=dtype)
+        at += size
+    if at != len(data):
+        raise AccountTypeError(f"{len(data) - at} unexpected trailing bytes")
+    return out
+
+
 @cache
 def _account_codec(name: str) -> c.Construct[Any, Any]:
-    return defined_codec(name, load_idl())
+    return _fields_codec(_split_fields(name)[0], load_idl())
 
 
 @cache
@@ -131,7 +223,9 @@ def _args_codec(ix_name: str) -> c.Construct[Any, Any]:
 
 def account_size(name: str) -> int:
     """Size in bytes (discriminator included) of a fixed-size account type."""
-    return 8 + int(_account_codec(name).sizeof())
+    if _split_fields(name)[1]:
+        raise ValueError(f"{name} has variable-size fields")
+    return prefix_size(name)
 
 
 def encode_instruction(ix_name: str, args: Mapping[str, Any]) -> bytes:
@@ -153,10 +247,19 @@ class AccountTypeError(ValueError):
 
 
 def decode_account(name: str, data: bytes) -> dict[str, Any]:
+    """Decode account data of IDL type `name`: fixed fields as Python values,
+    trailing vectors as numpy arrays. Raises `AccountTypeError` on a wrong
+    discriminator or a size that does not match the layout."""
     disc = load_idl().account_discriminators[name]
     if data[:8] != disc:
         raise AccountTypeError(f"account data is not a {name}")
-    result: dict[str, Any] = _account_codec(name).parse(data[8:])
+    tail = _split_fields(name)[1]
+    end = prefix_size(name)
+    if len(data) < end:
+        raise AccountTypeError(f"{name} account data is truncated")
+    result: dict[str, Any] = _account_codec(name).parse(data[8:end])
+    if tail:
+        result |= _decode_tail(tail, memoryview(data)[end:])
     return result
 
 

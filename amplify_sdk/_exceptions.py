@@ -3,6 +3,9 @@
     AmplifyError
     ├── TransportError              the RPC endpoint failed or timed out
     ├── AccountNotFoundError        an account the call needs does not exist
+    │   └── NotRegisteredError      the wallet has no worker profile (register first)
+    ├── InsufficientFundsError      the wallet cannot pay for the call (checked before sending)
+    ├── ManifestMismatchError       items given for a resumed upload differ from those on chain
     ├── TransactionTooLargeError    over the 1,232-byte packet limit (checked before sending)
     ├── SigningError                a required signer's keypair was not given
     └── TransactionError            the cluster rejected or failed the transaction
@@ -26,6 +29,25 @@ class TransportError(AmplifyError):
 
 class AccountNotFoundError(AmplifyError):
     """An account the operation needs does not exist on the cluster."""
+
+
+class NotRegisteredError(AccountNotFoundError):
+    """The wallet has no worker profile: call `register` first."""
+
+
+class InsufficientFundsError(AmplifyError):
+    """The wallet holds fewer lamports than the call needs (fees, bonds,
+    escrow, rent); nothing was sent."""
+
+    def __init__(self, message: str, needed: int, available: int) -> None:
+        super().__init__(message)
+        self.needed = needed
+        self.available = available
+
+
+class ManifestMismatchError(AmplifyError):
+    """A resumed upload's items do not match what the chain committed: a
+    different file, order, or upload list."""
 
 
 class TransactionTooLargeError(AmplifyError):

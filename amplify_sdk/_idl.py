@@ -51,6 +51,7 @@ class Idl:
     event_discriminators: dict[str, bytes]
     errors: dict[int, IdlError]
     types: dict[str, JSON]
+    constants: dict[str, int | str]
 
 
 def _account_item(item: JSON) -> IdlAccountItem:
@@ -85,7 +86,23 @@ def parse_idl(raw: JSON) -> Idl:
         event_discriminators={e["name"]: bytes(e["discriminator"]) for e in raw.get("events", [])},
         errors={e["code"]: IdlError(e["code"], e["name"], e["msg"]) for e in raw["errors"]},
         types={t["name"]: t for t in raw["types"]},
+        constants={c["name"]: _constant(c) for c in raw.get("constants", [])},
     )
+
+
+def _constant(c: JSON) -> int | str:
+    value = c["value"]
+    if c["type"] == "string":
+        return str(json.loads(value))
+    return int(value)
+
+
+def constant(name: str) -> int:
+    """An integer constant the program publishes in its IDL."""
+    value = load_idl().constants[name]
+    if not isinstance(value, int):
+        raise TypeError(f"IDL constant {name} is not an integer")
+    return value
 
 
 @cache

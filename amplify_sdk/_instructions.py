@@ -19,9 +19,6 @@ from ._pda import (
     PROGRAM_ID,
     batch_pda,
     config_pda,
-    ledger_address,
-    page_of,
-    page_pda,
     program_data_pda,
     treasury_pda,
     worker_profile_pda,
@@ -33,6 +30,7 @@ def build_instruction(
     accounts: Mapping[str, Pubkey],
     args: Mapping[str, Any],
     program_id: Pubkey = PROGRAM_ID,
+    remaining: Sequence[AccountMeta] = (),
 ) -> Instruction:
     """Build instruction `name` from named accounts, in the IDL's order and flags.
 
@@ -54,7 +52,7 @@ def build_instruction(
         if key is None:
             raise ValueError(f"{name}: account {item.name!r} is required")
         metas.append(AccountMeta(key, is_signer=item.signer, is_writable=item.writable))
-    return Instruction(program_id, encode_instruction(name, args), metas)
+    return Instruction(program_id, encode_instruction(name, args), [*metas, *remaining])
 
 
 def initialize(admin: Pubkey, amp_mint: Pubkey, fee_bps: int = 500) -> Instruction:
@@ -85,20 +83,8 @@ def register_worker(worker: Pubkey, encryption_key: bytes) -> Instruction:
     )
 
 
-def create_batch(
-    requester: Pubkey,
-    batch_id: int,
-    *,
-    price: int,
-    redundancy: int,
-    min_rating: int,
-    per_worker_cap: int,
-    reservation_secs: int,
-    expires_at: int,
-    encrypted: bool,
-    instructions_hash: bytes,
-    base_uri: str,
-) -> Instruction:
+def create_batch(requester: Pubkey, batch_id: int, **params: Any) -> Instruction:
+    """`params` are the IDL's `create_batch` arguments other than `batch_id`."""
     return build_instruction(
         "create_batch",
         {
@@ -106,32 +92,31 @@ def create_batch(
             "config": config_pda()[0],
             "batch": batch_pda(requester, batch_id)[0],
         },
-        {
-            "batch_id": batch_id,
-            "price": price,
-            "redundancy": redundancy,
-            "min_rating": min_rating,
-            "per_worker_cap": per_worker_cap,
-            "reservation_secs": reservation_secs,
-            "expires_at": expires_at,
-            "encrypted": encrypted,
-            "instructions_hash": instructions_hash,
-            "base_uri": base_uri,
-        },
+        {"batch_id": batch_id, **params},
+    )
+
+
+def grow_roster(requester: Pubkey, batch: Pubkey, extra: int) -> Instruction:
+    return build_instruction(
+        "grow_roster", {"requester": requester, "batch": batch}, {"extra": extra}
+    )
+
+
+def init_table(requester: Pubkey, batch: Pubkey, table: Pubkey, index: int) -> Instruction:
+    return build_instruction(
+        "init_table",
+        {"requester": requester, "batch": batch, "table": table},
+        {"index": index},
     )
 
 
 def add_tasks(
-    requester: Pubkey, batch: Pubkey, start_index: int, hashes: Sequence[bytes]
+    requester: Pubkey, batch: Pubkey, table: Pubkey, start_index: int, count: int, root: bytes
 ) -> Instruction:
     return build_instruction(
         "add_tasks",
-        {
-            "requester": requester,
-            "batch": batch,
-            "page": page_pda(batch, page_of(start_index))[0],
-        },
-        {"start_index": start_index, "hashes": list(hashes)},
+        {"requester": requester, "batch": batch, "table": table},
+        {"start_index": start_index, "count": count, "root": root},
     )
 
 
@@ -141,96 +126,59 @@ def set_batch_paused(requester: Pubkey, batch: Pubkey, paused: bool) -> Instruct
     )
 
 
-def open_ledger(
-    worker: Pubkey, batch: Pubkey, batch_number: int, capacity: int, payer: Pubkey | None = None
-) -> Instruction:
-    """Create `worker`'s ledger for `batch` with `capacity` slots; `payer` (default:
-    the worker) pays the rent and gets it back when the ledger closes."""
+def accept_tasks(worker: Pubkey, batch: Pubkey, table: Pubkey, items: Sequence[int]) -> Instruction:
     return build_instruction(
-        "open_ledger",
-        {
-            "worker": worker,
-            "payer": payer or worker,
-            "batch": batch,
-            "ledger": ledger_address(worker, batch_number),
-        },
-        {"capacity": capacity},
-    )
-
-
-def grow_ledger(payer: Pubkey, batch: Pubkey, ledger: Pubkey, extra_slots: int) -> Instruction:
-    return build_instruction(
-        "grow_ledger",
-        {"payer": payer, "batch": batch, "ledger": ledger},
-        {"extra_slots": extra_slots},
-    )
-
-
-def accept_task(worker: Pubkey, batch: Pubkey, batch_number: int, item_index: int) -> Instruction:
-    """Reserve item `item_index` for `worker` in the next slot of its ledger."""
-    return build_instruction(
-        "accept_task",
+        "accept_tasks",
         {
             "worker": worker,
             "config": config_pda()[0],
             "profile": worker_profile_pda(worker)[0],
             "batch": batch,
-            "page": page_pda(batch, page_of(item_index))[0],
-            "ledger": ledger_address(worker, batch_number),
+            "table": table,
         },
-        {"item_index": item_index},
+        {"items": list(items)},
     )
 
 
-def submit_result(
+def submit_results(
     worker: Pubkey,
     batch: Pubkey,
-    batch_number: int,
-    slot: int,
-    item_index: int,
-    result_hash: bytes,
+    table: Pubkey,
+    items: Sequence[int],
+    answers: bytes,
     result_uri: str = "",
 ) -> Instruction:
-    """Deliver the result of ledger slot `slot` (which holds item `item_index`)."""
+    """`answers`: the same number of bytes (1-64) for every item, concatenated."""
     return build_instruction(
-        "submit_result",
-        {
-            "worker": worker,
-            "batch": batch,
-            "page": page_pda(batch, page_of(item_index))[0],
-            "ledger": ledger_address(worker, batch_number),
-        },
-        {"slot": slot, "result_hash": result_hash, "result_uri": result_uri},
+        "submit_results",
+        {"worker": worker, "batch": batch, "table": table},
+        {"items": list(items), "answers": answers, "result_uri": result_uri},
     )
 
 
 def release_expired(
-    batch: Pubkey, ledger: Pubkey, slot: int, item_index: int, requester: Pubkey
+    batch: Pubkey, table: Pubkey, requester: Pubkey, worker: Pubkey, items: Sequence[int]
 ) -> Instruction:
     return build_instruction(
         "release_expired",
-        {
-            "batch": batch,
-            "page": page_pda(batch, page_of(item_index))[0],
-            "ledger": ledger,
-            "requester": requester,
-        },
-        {"slot": slot},
+        {"batch": batch, "table": table, "requester": requester, "worker": worker},
+        {"items": list(items)},
     )
 
 
-def rate_assignment(
-    requester: Pubkey, batch: Pubkey, ledger: Pubkey, worker: Pubkey, slot: int, stars: int
+def rate_assignments(
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    ratings: Sequence[tuple[int, int, int, int]],
+    profiles: Sequence[Pubkey],
 ) -> Instruction:
+    """`ratings`: (item, worker roster index, stars, index into `profiles`)."""
     return build_instruction(
-        "rate_assignment",
-        {
-            "requester": requester,
-            "batch": batch,
-            "ledger": ledger,
-            "profile": worker_profile_pda(worker)[0],
-        },
-        {"slot": slot, "stars": stars},
+        "rate_assignments",
+        {"requester": requester, "batch": batch, "table": table},
+        {"ratings": [{"item": i, "worker": w, "stars": s, "profile": p} for i, w, s, p in ratings]},
+        remaining=[AccountMeta(p, is_signer=False, is_writable=True) for p in profiles],
     )
 
 
@@ -242,31 +190,10 @@ def sweep_fees(batch: Pubkey) -> Instruction:
     return build_instruction("sweep_fees", {"batch": batch, "treasury": treasury_pda()[0]}, {})
 
 
-def close_ledger(ledger: Pubkey, batch: Pubkey, rent_payer: Pubkey) -> Instruction:
-    return build_instruction(
-        "close_ledger", {"ledger": ledger, "batch": batch, "rent_payer": rent_payer}, {}
-    )
-
-
-def close_page(requester: Pubkey, batch: Pubkey, page_index: int) -> Instruction:
-    return build_instruction(
-        "close_page",
-        {"requester": requester, "batch": batch, "page": page_pda(batch, page_index)[0]},
-        {},
-    )
-
-
-def close_batch(requester: Pubkey, batch: Pubkey) -> Instruction:
+def close_batch(requester: Pubkey, batch: Pubkey, tables: Sequence[Pubkey]) -> Instruction:
     return build_instruction(
         "close_batch",
         {"requester": requester, "batch": batch, "treasury": treasury_pda()[0]},
         {},
-    )
-
-
-def create_page(requester: Pubkey, batch: Pubkey, page_index: int) -> Instruction:
-    return build_instruction(
-        "create_page",
-        {"requester": requester, "batch": batch, "page": page_pda(batch, page_index)[0]},
-        {"page_index": page_index},
+        remaining=[AccountMeta(t, is_signer=False, is_writable=True) for t in tables],
     )

@@ -6,13 +6,19 @@ the IDL fields (reserved/padding bytes excepted).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar, Self
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 from solders.pubkey import Pubkey
+from solders.signature import Signature
 
 from ._codecs import decode_account
+from ._exceptions import ProgramError
+from ._idl import constant
 
 
 class AccountModel(BaseModel):
@@ -44,6 +50,7 @@ class Config(AccountModel):
     amp_mint: Pubkey
     voting_period_secs: int
     batch_count: int
+    rating_window_secs: int
 
 
 class Treasury(AccountModel):
@@ -75,12 +82,24 @@ class BatchStatus(IntEnum):
     CANCELLED = 2
 
 
+class RosterEntry(BaseModel):
+    """A worker of a batch: `taken` counts every item it reserved there (the
+    per-worker cap), `active` its reservations now."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    index: int
+    worker: Pubkey
+    taken: int
+    active: int
+
+
 class Batch(AccountModel):
     """A batch of tasks (PDA `["batch", requester, batch_id]`).
 
-    Money is kept as counters; escrow, accrued fees and paid totals are derived
-    (exactly) by the properties below. The account holds at least
-    `rent + escrow + fees_accrued` lamports; the excess is uncommitted deposit.
+    Money is kept as counters; the properties below derive every amount exactly.
+    The account holds at least `rent + escrow + fees_accrued + bonds_held`
+    lamports; any excess is uncommitted deposit.
     """
 
     IDL_NAME: ClassVar[str] = "Batch"
@@ -91,24 +110,63 @@ class Batch(AccountModel):
     redundancy: int
     fee_bps: int
     min_rating: int
+    max_active: int
     per_worker_cap: int
     reservation_secs: int
+    tick_secs: int
     requester: Pubkey
+    key_agent: Pubkey
     batch_id: int
     batch_number: int
     price: int
     fee_per_item: int
+    bond: int
     created_at: int
     expires_at: int
+    cancelled_at: int
     item_count: int
+    items_capacity: int
     reserved_count: int
     completed_count: int
     cancelled_slots: int
+    rated_count: int
     fees_swept: int
     refunded_total: int
-    page_count: int
+    forfeited_total: int
+    rating_window_secs: int
+    table_count: int
+    roster_len: int
+    roster_capacity: int
+    manifest_hash: bytes
     instructions_hash: bytes
     base_uri: str
+    roster: tuple[RosterEntry, ...]
+
+    @classmethod
+    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+        fields = decode_account(cls.IDL_NAME, data)
+        workers = fields.pop("workers")
+        order = fields.pop("order")
+        del order  # the program's search index; the roster itself is `workers`
+        n = fields["roster_len"]
+        roster = tuple(
+            RosterEntry(
+                index=i,
+                worker=Pubkey.from_bytes(bytes(workers["worker"][i])),
+                taken=int(workers["taken"][i]),
+                active=int(workers["active"][i]),
+            )
+            for i in range(n)
+        )
+        wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
+        return cls(address=address, roster=roster, **wanted)
+
+    def roster_index(self, worker: Pubkey) -> int | None:
+        """The worker's index in this batch's roster; None before its first item."""
+        for entry in self.roster:
+            if entry.worker == worker:
+                return entry.index
+        return None
 
     @property
     def slots(self) -> int:
@@ -139,83 +197,104 @@ class Batch(AccountModel):
         return self.fees_total - self.fees_swept
 
     @property
+    def bonds_held(self) -> int:
+        return self.bond * self.reserved_count
+
+    @property
     def paid_total(self) -> int:
         return self.payout * self.completed_count
 
+    def deadline(self, tick: int) -> int:
+        """Unix time at which a reservation with deadline `tick` lapses."""
+        return self.created_at + tick * self.tick_secs
 
-class ItemRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    def done(self, now: int) -> bool:
+        """No slot can change any more: the batch can close."""
+        if self.reserved_count:
+            return False
+        settled = self.completed_count + self.cancelled_slots == self.slots
+        return settled or self.status == BatchStatus.CANCELLED or now >= self.expires_at
 
-    content_hash: bytes
-    reserved: int
-    completed: int
+
+U16Array = npt.NDArray[np.uint16]
 
 
-class ItemPage(AccountModel):
-    """Up to 256 items of a batch (PDA `["page", batch, page_index]`)."""
+class TaskTable(AccountModel):
+    """Slots of items `first_item .. first_item + count` of a batch.
 
-    IDL_NAME: ClassVar[str] = "ItemPage"
+    `holders[i, r]` is the roster index + 1 of the worker on slot r of item
+    `first_item + i` (0 = open); `ticks[i, r]` is 0 once completed, else the
+    reservation's deadline tick; `flags[i, r]` means key delivered (reserved)
+    or rated (completed).
+    """
+
+    IDL_NAME: ClassVar[str] = "TaskTable"
     version: int
-    bump: int
-    page_index: int
+    redundancy: int
+    index: int
     batch: Pubkey
-    count: int
-    items: list[ItemRecord]
-
-    @property
-    def filled(self) -> list[ItemRecord]:
-        return self.items[: self.count]
-
-
-class SlotStatus(IntEnum):
-    RESERVED = 0
-    SUBMITTED = 1
-    RATED = 2
-    RELEASED = 3
-
-
-class Slot(BaseModel):
-    """One acceptance in a worker's ledger."""
-
-    model_config = ConfigDict(frozen=True)
-
-    item_index: int
-    status: SlotStatus
-    rating: int
-    key_delivered: bool
-    deadline: int
-    result_hash: bytes
-    sealed_key: bytes
-
-
-class Ledger(AccountModel):
-    """A worker's ledger for one batch (address: `ledger_address`): every item the
-    worker took, in order. Only the first `taken` of `slots` are used."""
-
-    IDL_NAME: ClassVar[str] = "Ledger"
-    version: int
-    taken: int
-    capacity: int
-    bitmap_bytes: int
-    active: int
-    batch: Pubkey
-    worker: Pubkey
-    rent_payer: Pubkey
     batch_number: int
-    bitmap: bytes
-    slots: list[Slot]
+    first_item: int
+    capacity: int
+    count: int
+    holders: U16Array
+    ticks: U16Array
+    flags: npt.NDArray[np.bool_]
+
+    @classmethod
+    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+        fields = decode_account(cls.IDL_NAME, data)
+        slots = fields.pop("slots")
+        shape = (fields["capacity"], fields["redundancy"])
+        workers = slots["worker"].reshape(shape)[: fields["count"]]
+        ticks = slots["tick"].reshape(shape)[: fields["count"]]
+        wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
+        return cls(
+            address=address,
+            holders=workers & constant("SLOT_HOLDER"),
+            ticks=ticks.copy(),
+            flags=(workers & constant("SLOT_FLAG")) != 0,
+            **wanted,
+        )
 
     @property
-    def used(self) -> list[Slot]:
-        return self.slots[: self.taken]
+    def end_item(self) -> int:
+        return self.first_item + self.count
 
-    def holds(self, item_index: int) -> bool:
-        byte = item_index >> 3
-        return byte < len(self.bitmap) and bool(self.bitmap[byte] & (1 << (item_index & 7)))
+    def reserved(self) -> npt.NDArray[np.bool_]:
+        out: npt.NDArray[np.bool_] = (self.holders != 0) & (self.ticks != 0)
+        return out
 
-    def slot_of(self, item_index: int) -> int | None:
-        """The slot holding `item_index`, if the worker took it."""
-        for i, s in enumerate(self.used):
-            if s.item_index == item_index:
-                return i
-        return None
+    def completed(self) -> npt.NDArray[np.bool_]:
+        out: npt.NDArray[np.bool_] = (self.holders != 0) & (self.ticks == 0)
+        return out
+
+    def open_items(self, holder: int = 0) -> npt.NDArray[np.int64]:
+        """Items with an open slot that the worker with roster index + 1 =
+        `holder` does not already hold."""
+        has_open = (self.holders == 0).any(axis=1)
+        if holder:
+            has_open &= ~(self.holders == holder).any(axis=1)
+        return np.flatnonzero(has_open) + self.first_item
+
+    def items_of(self, holder: int, *, reserved: bool) -> npt.NDArray[np.int64]:
+        """Items the worker (roster index + 1) holds reserved, or completed."""
+        state = self.reserved() if reserved else self.completed()
+        return np.flatnonzero(((self.holders == holder) & state).any(axis=1)) + self.first_item
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What a bulk call did with one item: done (`ok`), or refused with the
+    program's typed error (`error`). `signature` is the transaction that decided
+    it; None when the SDK refused the item before sending anything."""
+
+    item: int
+    ok: bool
+    error: ProgramError | None = None
+    signature: Signature | None = None
+    detail: Any = None
+
+    def __post_init__(self) -> None:
+        if self.ok == (self.error is not None):
+            raise ValueError("an outcome is either ok or refused with an error")

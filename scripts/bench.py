@@ -1,258 +1,276 @@
 #!/usr/bin/env python3
-"""Benchmarks: compute units, items per transaction, rent, network fees and
-embedded-backend throughput, printed as tables. Numbers, not asserts.
+"""Benchmarks, measured from real transactions and real account sizes in the
+embedded SVM (the compiled program in the LiteSVM of the pinned `solders`).
+Numbers, not asserts; each is printed beside the figure before this layout.
 
-    ./scripts/bench
+    ./scripts/bench            tables
+    ./scripts/bench --json     the reference workload's figures as one JSON object
 
-Every figure comes from the compiled program running in the LiteSVM of the
-pinned `solders`; the one-account-per-item comparison is sized with the same
-transaction builder.
+Reference workload (issue "micro-task economics"): 10,000 items, redundancy 3,
+price 10,000 lamports, 30 workers completing 1,000 assignments each,
+categorical answers (one of 10 labels).
 """
 
 from __future__ import annotations
 
 import asyncio
-import statistics
+import json
 import sys
 import time
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.message import Message
 from solders.pubkey import Pubkey
-from solders.system_program import ID as SYSTEM_PROGRAM_ID
-from solders.transaction import Transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from amplify_sdk import (
-    PROGRAM_ID,
-    AmplifyClient,
-    instructions,
-    ledger_address,
-    page_pda,
+    Amplify,
+    TxReceipt,
+    WorkerClient,
     program_bytes,
+    table_address,
+    worker_profile_pda,
 )
 from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._tx import PACKET_DATA_SIZE, transaction_size
-from market import Market, item_hashes
+from market import SIGNATURE_FEE, item_hashes
 
-TARGETS = {"accept_task": 1_800, "submit_result": 800}
+ITEMS, REDUNDANCY, PRICE, WORKERS, PER_WORKER = 10_000, 3, 10_000, 30, 1_000
+#: Reservations a worker takes per round (accept all, label, submit all).
+ROUND = 500
+LABELS = 10
+SOL = 10**9
+
+#: The first layout's figures (item pages + worker ledgers), from the issue.
+BEFORE = {
+    "worker_rent_per_assignment": "890,880",
+    "rent_bytes_per_assignment": "~141",
+    "rent_lamports_per_item": "~2,940,000",
+    "network_fee_per_assignment": "490-550",
+    "upload_transactions": "~374",
+    "accept_cu_per_assignment": "874 (1/ix)",
+    "submit_cu_per_assignment": "768 (1/ix)",
+    "close_transactions_after_done": "blocked until expiry",
+}
+GOALS = {
+    "worker_rent_per_assignment": "0",
+    "rent_bytes_per_assignment": "<= 8",
+    "rent_lamports_per_item": "<= 170,000",
+    "network_fee_per_assignment": "<= 100",
+    "upload_transactions": "<= 10",
+    "accept_cu_per_assignment": "<= 500",
+    "submit_cu_per_assignment": "<= 500",
+    "close_transactions_after_done": "<= 1 per account, no wait",
+}
 
 
-def row(*cells: object, widths: tuple[int, ...] = (40, 12, 18, 30)) -> str:
-    return "".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))
+@dataclass
+class Tally:
+    receipts: list[TxReceipt] = field(default_factory=list)
+
+    def add(self, receipts: list[TxReceipt]) -> None:
+        self.receipts += receipts
+
+    @property
+    def fees(self) -> int:
+        return sum(r.fee for r in self.receipts)
+
+    @property
+    def cu(self) -> int:
+        return sum(r.compute_units for r in self.receipts)
 
 
-async def compute_units(m: Market, init_cu: int) -> list[tuple[str, int, str]]:
-    req = m.requester
-    out: list[tuple[str, int, str]] = []
+def new_receipts(client: WorkerClient, since: int) -> list[TxReceipt]:
+    return client.receipts[since:]
 
-    def cu(name: str, note: str = "") -> None:
-        r = out_client.last_receipt
-        assert r is not None
-        out.append((name, r.compute_units, note))
 
-    out_client = req
-    out.append(("initialize", init_cu, "once"))
-    w = await m.worker()
-    out_client = w
-    cu("register_worker", "once per worker")
-    out_client = req
-    b = await req.create_batch(price=100_000, redundancy=3, per_worker_cap=100)
-    cu("create_batch")
-    await req.fund_batch(b.address, 10**9)
-    await req.send([instructions.create_page(req.address, b.address, 0)])
-    cu("create_page", "once per 256 items")
-    await req.send([instructions.add_tasks(req.address, b.address, 0, item_hashes(1))])
-    one = req.last_receipt.compute_units if req.last_receipt else 0
-    await req.send([instructions.add_tasks(req.address, b.address, 1, item_hashes(30, b"x"))])
-    thirty = req.last_receipt.compute_units if req.last_receipt else 0
-    out.append(("add_tasks (1 item)", one, ""))
-    out.append(("add_tasks (30 items)", thirty, f"{(thirty - one) / 29:.1f} CU per extra item"))
-    out_client = w
-    await w.ensure_ledger(b.address, 16)
-    cu("open_ledger (16 slots)", "once per worker per batch")
-    b = await w.get_batch(b.address)
-    await w.send([instructions.accept_task(w.address, b.address, b.batch_number, 0)])
-    cu("accept_task", f"target <= {TARGETS['accept_task']:,}")
-    await w.send(
-        [instructions.submit_result(w.address, b.address, b.batch_number, 0, 0, bytes(32))]
+async def account_bytes(backend: EmbeddedBackend, addresses: list[Pubkey]) -> tuple[int, int]:
+    """(rent-bearing bytes incl. the 128-byte account overhead, rent lamports)."""
+    total_bytes = total_rent = 0
+    for a in addresses:
+        acc = await backend.get_account(a)
+        if acc is None:
+            continue
+        total_bytes += len(acc.data) + 128
+        total_rent += await backend.minimum_balance(len(acc.data))
+    return total_bytes, total_rent
+
+
+async def reference(amp: Amplify) -> dict[str, object]:
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    req = amp.requester()
+    b = await req.create_batch(
+        price=PRICE,
+        redundancy=REDUNDANCY,
+        per_worker_cap=PER_WORKER,
+        roster_capacity=WORKERS,
+        max_active=ROUND,
     )
-    cu("submit_result (payout + fee + result)", f"target <= {TARGETS['submit_result']:,}")
-    out_client = req
-    await req.rate(b.address, 0, w.address, 5)
-    cu("rate_assignment")
-    out_client = w
-    await w.accept_tasks(b.address, [1])
-    m.backend.warp(4_000)
-    ledger = ledger_address(w.address, b.batch_number)
-    await w.send([instructions.release_expired(b.address, ledger, 1, 1, req.address)])
-    cu("release_expired")
-    await w.ensure_ledger(b.address, 40)
-    cu("grow_ledger")
-    await w.sweep_fees(b.address)
-    cu("sweep_fees")
-    out_client = req
-    await req.cancel_batch(b.address)
-    cu("cancel_batch")
-    await req.send([instructions.close_page(req.address, b.address, 0)])
-    cu("close_page")
-    await req.close_ledger(b.address, w.address)
-    cu("close_ledger")
-    await req.send([instructions.close_batch(req.address, b.address)])
-    cu("close_batch")
+    create_receipts = len(req.receipts)
+    await req.add_tasks(b.address, item_hashes(ITEMS))
+    upload_txs = len(req.receipts) - create_receipts + 1  # create_batch included
+    b = await req.get_batch(b.address)
+    tables = [table_address(b.requester, b.batch_number, i) for i in range(b.table_count)]
+
+    workers = []
+    for _ in range(WORKERS):
+        wallet = Keypair()
+        await backend.airdrop(wallet.pubkey(), 10 * SOL)
+        workers.append(amp.worker(wallet))
+    setup, accepts, submits = Tally(), Tally(), Tally()
+    for w in workers:
+        await w.register()
+        setup.add(w.receipts[-1:])
+
+    # Each item needs 3 distinct workers: worker k takes the items i with
+    # i % 10 == k % 10, so workers k, k+10, k+20 share each item.
+    mine = {
+        w.address: [i for i in range(ITEMS) if i % LABELS == k % LABELS]
+        for k, w in enumerate(workers)
+    }
+    peak_bytes = peak_rent = 0
+    worker_locked_rent = 0
+    accepted_total = 0
+    rounds = 0
+    while any(mine.values()):
+        rounds += 1
+        for w in workers:
+            todo = mine[w.address][:ROUND]
+            if not todo:
+                continue
+            before = await w.balance()
+            n0 = len(w.receipts)
+            outcomes = await w.accept_tasks(b.address, todo)
+            got = [o.item for o in outcomes if o.ok]
+            assert len(got) == len(todo), [o for o in outcomes if not o.ok][:3]
+            r = new_receipts(w, n0)
+            accepts.add(r)
+            # What the worker has locked beyond fees and bonds: rent.
+            drop = before - await w.balance()
+            worker_locked_rent += drop - sum(x.fee for x in r) - b.bond * len(got)
+            accepted_total += len(got)
+        # Peak: every worker holds its round's reservations.
+        nb, nr = await account_bytes(backend, [b.address, *tables])
+        peak_bytes, peak_rent = max(peak_bytes, nb), max(peak_rent, nr)
+        for w in workers:
+            todo = mine[w.address][:ROUND]
+            if not todo:
+                continue
+            n0 = len(w.receipts)
+            outcomes = await w.submit_results(b.address, [(i, bytes([i % LABELS])) for i in todo])
+            assert all(o.ok for o in outcomes)
+            submits.add(new_receipts(w, n0))
+            mine[w.address] = mine[w.address][ROUND:]
+
+    b = await req.get_batch(b.address)
+    assignments = ITEMS * REDUNDANCY
+    assert b.completed_count == assignments, b.completed_count
+    n0 = len(req.receipts)
+    requester_before = await req.balance()
+    await req.close_batch(b.address)
+    close_txs = len(req.receipts) - n0
+    left = [a for a in [b.address, *tables] if await backend.get_account(a) is not None]
+    returned = await req.balance() - requester_before + req.receipts[-1].fee
+    return {
+        "worker_rent_per_assignment": worker_locked_rent // accepted_total,
+        "rent_bytes_per_assignment": round(peak_bytes / assignments, 2),
+        "rent_lamports_per_item": peak_rent // ITEMS,
+        "network_fee_per_assignment": round(
+            (setup.fees + accepts.fees + submits.fees) / assignments, 1
+        ),
+        "upload_transactions": upload_txs,
+        "accept_cu_per_assignment": accepts.cu // assignments,
+        "submit_cu_per_assignment": submits.cu // assignments,
+        "close_transactions_after_done": close_txs,
+        # Context for the table (not goals).
+        "_accept_transactions": len(accepts.receipts),
+        "_submit_transactions": len(submits.receipts),
+        "_rounds": rounds,
+        "_accounts_left_after_close": len(left),
+        "_returned_at_close": returned,
+        "_peak_rent_total": peak_rent,
+        "_batch_bytes": len((await backend.get_account(b.address)).data) if left else None,
+        "_profile_rent": await backend.minimum_balance(
+            len((await backend.get_account(worker_profile_pda(workers[0].address)[0])).data)
+        ),
+        "_bond": b.bond,
+    }
+
+
+async def linear(amp: Amplify) -> list[tuple[int, float, float]]:
+    """One worker accepting and submitting n assignments: time per assignment."""
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    req = amp.requester()
+    out = []
+    for n in (1_000, 5_000, 20_000):
+        b = await req.create_batch(price=PRICE, redundancy=1, max_active=60_000, roster_capacity=4)
+        await req.add_tasks(b.address, item_hashes(n, salt=str(n).encode()))
+        wallet = Keypair()
+        await backend.airdrop(wallet.pubkey(), 100 * SOL)
+        w = amp.worker(wallet)
+        await w.register()
+        t0 = time.perf_counter()
+        outcomes = await w.accept_tasks(b.address, range(n))
+        t1 = time.perf_counter()
+        assert all(o.ok for o in outcomes)
+        results = await w.submit_results(b.address, [(i, bytes([i % LABELS])) for i in range(n)])
+        t2 = time.perf_counter()
+        assert all(o.ok for o in results)
+        out.append((n, (t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6))
     return out
 
 
-def naive_add_ix(requester: Pubkey, batch: Pubkey, item: Pubkey, h: bytes) -> Instruction:
-    """One-account-per-item: one instruction per item, creating that item's account."""
-    return Instruction(
-        PROGRAM_ID,
-        bytes(8) + (0).to_bytes(8, "little") + h + b"\xff",  # disc, index, hash, bump
-        [
-            AccountMeta(requester, True, True),
-            AccountMeta(batch, False, True),
-            AccountMeta(item, False, True),
-            AccountMeta(SYSTEM_PROGRAM_ID, False, False),
-        ],
-    )
-
-
-async def bulk_layout(m: Market) -> None:
-    req = m.requester
-    payer = req.payer
-    b = await m.batch(n_items=256)
-    page = page_pda(b.address, 0)[0]
-    page_rent = await m.rent(page)
-    per_item = page_rent / 256
-    # The same fields in one account per item: discriminator 8, version/bump 2,
-    # batch 32, index 4, content hash 32, reserved/completed counters 2 = 80 bytes.
-    naive_size = 80
-    naive_rent = await m.backend.minimum_balance(naive_size)
-    ours = max(
-        n
-        for n in range(1, 64)
-        if transaction_size(
-            [instructions.add_tasks(req.address, b.address, 0, item_hashes(n))], payer, 1
-        )
-        <= PACKET_DATA_SIZE
-    )
-    naive = max(
-        n
-        for n in range(1, 64)
-        if transaction_size(
-            [naive_add_ix(req.address, b.address, Keypair().pubkey(), bytes(32)) for _ in range(n)],
-            payer,
-            1,
-        )
-        <= PACKET_DATA_SIZE
-    )
-    print("\n## Bulk items: item pages vs one account per item (same fields)\n")
-    print("(1 acct/item: one instruction and one new account per item, sized with the")
-    print(" same transaction builder; its rent is the rent-exempt minimum of 80 bytes.)\n")
-    print(row("", "item pages", "1 acct/item", "ratio", widths=(34, 16, 16, 16)))
-    print(
-        row("items per transaction", ours, naive, f"{ours / naive:.1f}x", widths=(34, 16, 16, 16))
-    )
-    print(
-        row(
-            "rent per item (lamports)",
-            f"{per_item:,.0f}",
-            f"{naive_rent:,}",
-            f"1/{naive_rent / per_item:.1f}",
-            widths=(34, 16, 16, 16),
-        )
-    )
-    print(row("bytes per item", "34 (+56/256)", naive_size + 128, "", widths=(34, 16, 16, 16)))
-    print(
-        f"\nItem page: 8,760 bytes, 256 items, rent {page_rent:,} lamports. "
-        f"Ledger slot (one acceptance): 128 bytes, "
-        f"{await m.backend.minimum_balance(128) - await m.backend.minimum_balance(0):,} "
-        "lamports of rent, refunded when the ledger closes."
-    )
-
-
-async def worker_fees(m: Market, n: int = 100) -> None:
-    b = await m.batch(n_items=n, redundancy=1)
-    w = await m.worker()
-    await w.ensure_ledger(b.address, n)
-    w.receipts.clear()
-    await w.accept_tasks(b.address, range(n))
-    accept_txs = len(w.receipts)
-    await w.submit_results(b.address, [(i, bytes(32)) for i in range(n)])
-    submit_txs = len(w.receipts) - accept_txs
-    fees = sum(r.fee for r in w.receipts)
-    print(f"\n## Network fee a worker pays per completed item ({n} items, bulk)\n")
-    print(row("accepts per transaction", f"{n / accept_txs:.1f}"))
-    print(row("submits per transaction", f"{n / submit_txs:.1f}"))
-    print(
-        row(
-            "fee per item (lamports)",
-            f"{fees / n:,.0f}",
-            "target <= 1,000",
-            "(one tx per item: 10,000)",
-        )
-    )
-
-
-async def throughput(m: Market, n: int = 400) -> None:
-    """Transactions per second: raw LiteSVM from Python vs the SDK's embedded backend,
-    same instruction (a batch pause toggle), same process, interleaved rounds."""
-    req = m.requester
-    b = await m.batch(n_items=1)
-    svm = m.backend.svm
-    ixs = [instructions.set_batch_paused(req.address, b.address, i % 2 == 0) for i in range(2)]
-
-    def raw_round() -> float:
-        t0 = time.perf_counter()
-        for i in range(n):
-            msg = Message.new_with_blockhash([ixs[i % 2]], req.address, svm.latest_blockhash())
-            svm.send_transaction(Transaction([req.payer], msg, svm.latest_blockhash()))
-            svm.expire_blockhash()
-        return n / (time.perf_counter() - t0)
-
-    async def sdk_round() -> float:
-        t0 = time.perf_counter()
-        for i in range(n):
-            await req.send([ixs[i % 2]])
-        return n / (time.perf_counter() - t0)
-
-    raw, sdk = [], []
-    for _ in range(5):
-        raw.append(raw_round())
-        sdk.append(await sdk_round())
-    r, s = statistics.median(raw), statistics.median(sdk)
-    print(f"\n## Embedded backend throughput (median of 5 rounds x {n} transactions)\n")
-    print(row("raw LiteSVM (solders)", f"{r:,.0f} tx/s"))
-    print(
-        row(
-            "AmplifyClient on EmbeddedBackend",
-            f"{s:,.0f} tx/s",
-            f"{s / r:.0%} of raw",
-            "target >= 60%",
-        )
-    )
+def row(*cells: object, widths: tuple[int, ...] = (32, 12, 32, 28)) -> str:
+    return "".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
 
 async def main() -> None:
-    client = await AmplifyClient.embedded()
-    mint = await client.create_amp_mint()
-    await client.initialize(mint)
-    assert isinstance(client.backend, EmbeddedBackend)
-    m = Market(client, client.backend)
-    init_cu = client.last_receipt.compute_units if client.last_receipt else 0
-    size = len(program_bytes())
-    print(f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program {size:,} bytes")
-    print("\n## Compute units per instruction (one instruction per transaction)\n")
-    print(row("instruction", "CU", "", "note"))
-    for name, cu, note in await compute_units(m, init_cu):
-        print(row(name, f"{cu:,}", "", note))
-    await bulk_layout(m)
-    await worker_fees(m)
-    await throughput(m)
+    as_json = "--json" in sys.argv[1:]
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        ref = await reference(amp)
+        keys = {k: v for k, v in ref.items() if not k.startswith("_")}
+        if as_json:
+            print(json.dumps(keys))
+            return
+        lin = await linear(amp)
+    print(f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
+          f"{len(program_bytes()):,} bytes")
+    print(
+        f"\n## Reference workload: {ITEMS:,} items x redundancy {REDUNDANCY}, price {PRICE:,}, "
+        f"{WORKERS} workers x {PER_WORKER:,} assignments\n"
+    )
+    print(row("key", "now", "before (item pages + ledgers)", "goal"))
+    for k, v in keys.items():
+        shown = f"{v:,}" if isinstance(v, int) else v
+        print(row(k, shown, BEFORE[k], GOALS[k]))
+    print(
+        f"\n{ref['_accept_transactions']} accept and {ref['_submit_transactions']} submit "
+        f"transactions in {ref['_rounds']} rounds of up to {ROUND} reservations per worker; "
+        f"accounts left after close: {ref['_accounts_left_after_close']}; "
+        f"returned to the requester at close: {ref['_returned_at_close']:,} lamports."
+    )
+    print(
+        f"Locked at peak: requester {ref['_peak_rent_total']:,} lamports of rent "
+        f"(batch + task table) and {ITEMS * REDUNDANCY * PRICE:,} of escrow; each worker no rent "
+        f"(its one-time profile: {ref['_profile_rent']:,}) and a bond of {ref['_bond']:,} "
+        f"per reservation it holds (returned on submission)."
+    )
+    print("\n## Linear time: one worker, bulk accept then bulk submit (SDK + SVM)\n")
+    print(row("assignments", "accept us/item", "submit us/item", "", widths=(16, 18, 18, 4)))
+    for n, a, s in lin:
+        print(row(f"{n:,}", f"{a:,.0f}", f"{s:,.0f}", "", widths=(16, 18, 18, 4)))
+    first, last = lin[0], lin[-1]
+    print(
+        f"ratio 20k/1k per item: accept {last[1] / first[1]:.2f}, submit {last[2] / first[2]:.2f} "
+        "(goal <= 1.2)"
+    )
+    print(f"\n(signature fee {SIGNATURE_FEE:,} lamports; CU measured by the SVM)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -238,8 +239,8 @@ class Gen:
     def rust_discriminators(self) -> str:
         out = [
             HEADER,
-            "//! Anchor discriminators: the first 8 bytes of `sha256(\"global:<ix>\")`,",
-            "//! `sha256(\"account:<Name>\")` and `sha256(\"event:<Name>\")`.",
+            '//! Anchor discriminators: the first 8 bytes of `sha256("global:<ix>")`,',
+            '//! `sha256("account:<Name>")` and `sha256("event:<Name>")`.',
             "",
         ]
         for mod, items in (
@@ -276,7 +277,12 @@ class Gen:
         out += ["}", "", "impl AmplifyError {", "    /// Every variant, in code order."]
         out.append("    pub const ALL: &'static [AmplifyError] = &[")
         out += [f"        AmplifyError::{e['name']}," for e in self.idl["errors"]]
-        out += ["    ];", "", "    pub const fn name(self) -> &'static str {", "        match self {"]
+        out += [
+            "    ];",
+            "",
+            "    pub const fn name(self) -> &'static str {",
+            "        match self {",
+        ]
         out += [
             f"            AmplifyError::{e['name']} => {json.dumps(e['name'])},"
             for e in self.idl["errors"]
@@ -358,14 +364,18 @@ class Gen:
         for ix in self.idl["instructions"]:
             name = camel(ix["name"])
             accs = ix["accounts"]
-            out += [f"/// Accounts of `{ix['name']}`: {ix['docs'][0]}", f"pub struct {name}Accounts {{"]
+            out += [
+                f"/// Accounts of `{ix['name']}`: {ix['docs'][0]}",
+                f"pub struct {name}Accounts {{",
+            ]
             for a in accs:
                 for d in a.get("docs", []):
                     out.append(f"    /// {d}")
                 out.append(f"    pub {a['name']}: AccountView,")
             out += ["}", "", f"impl {name}Accounts {{", "    #[inline(always)]"]
             out.append(
-                "    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {"
+                "    pub fn load(accounts: &[AccountView]) "
+                "-> Result<(Self, &[AccountView]), ProgramError> {"
             )
             names = ", ".join(a["name"] for a in accs)
             out.append(f"        let [{names}, rest @ ..] = accounts else {{")
@@ -380,7 +390,9 @@ class Gen:
             out.append("        ))")
             out.append("    }")
             out.append("")
-            out.append("    /// The IDL's signer, writable and fixed-address rules, in account order.")
+            out.append(
+                "    /// The IDL's signer, writable and fixed-address rules, in account order."
+            )
             out.append("    #[inline(always)]")
             out.append("    pub fn check(&self) -> Result<(), ProgramError> {")
             for a in accs:
@@ -432,7 +444,9 @@ class Gen:
 
         out.append("/// Route an instruction to its handler by its 8-byte discriminator.")
         out.append("#[inline(always)]")
-        out.append("pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResult {")
+        out.append(
+            "pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResult {"
+        )
         out.append("    let Some((disc, rest)) = data.split_first_chunk::<8>() else {")
         out.append("        return Err(check::unknown_instruction());")
         out.append("    };")
@@ -501,7 +515,7 @@ class Gen:
             HEADER,
             "//! Anchor-style events: `sol_log_data` of one buffer, the 8-byte event",
             "//! discriminator then the borsh body, which Anchor's `EventParser`,",
-            "//! anchorpy and the SDK decode from the \"Program data: ...\" log line.",
+            '//! anchorpy and the SDK decode from the "Program data: ..." log line.',
             "#![allow(clippy::doc_lazy_continuation)]",
             "// Body lengths are sums of field sizes and of slice lengths bounded by the",
             "// 32 KiB heap they were built in: wrapping arithmetic cannot wrap here, and",
@@ -532,7 +546,7 @@ class Gen:
             for f, t in zip(fields, types, strict=True):
                 out.append(f"        let len = len.wrapping_add({t[1].format(n=f['name'])});")
             const = f"crate::generated::discriminator::event::{upper(name)}"
-            out.append(f"        let mut w = EventWriter::new(arena, len)?;")
+            out.append("        let mut w = EventWriter::new(arena, len)?;")
             out.append(f"        w.put(&{const});")
             for f, t in zip(fields, types, strict=True):
                 out.append("        " + t[2].format(n=f["name"]))
@@ -570,7 +584,7 @@ class Gen:
             lines += [
                 "",
                 f"class {e['name']}(ProgramError):",
-                f'    """{e["msg"]}."""',
+                *docstring(e["msg"] + "."),
                 "",
                 f"    code = {e['code']}",
                 f"    name = {json.dumps(e['name'])}",
@@ -590,6 +604,14 @@ class Gen:
             "",
         ]
         return "\n".join(lines)
+
+
+def docstring(text: str) -> list[str]:
+    """A class docstring wrapped to the project's line length."""
+    lines = textwrap.wrap(text, 92)
+    if len(lines) == 1:
+        return [f'    """{lines[0]}"""']
+    return ['    """' + lines[0], *(f"    {line}" for line in lines[1:]), '    """']
 
 
 def rustfmt(text: str) -> str:

@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from solders.pubkey import Pubkey
 
-from amplify_sdk import AmplifyClient
+from amplify_sdk import Amplify
 from amplify_sdk._embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,19 +23,15 @@ def report(label: str, value: object) -> None:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[AmplifyClient]:
-    async with await AmplifyClient.embedded() as c:
-        yield c
+async def amp() -> AsyncIterator[Amplify]:
+    async with await Amplify.embedded() as session:
+        yield session
 
 
 @pytest.fixture
-async def amp_mint(client: AmplifyClient) -> Pubkey:
-    return await client.create_amp_mint()
-
-
-@pytest.fixture
-async def market(client: AmplifyClient, amp_mint: Pubkey) -> Market:
-    """An initialized protocol; `market.requester` is the admin and a requester."""
-    await client.initialize(amp_mint)
-    assert isinstance(client.backend, EmbeddedBackend)
-    return Market(client, client.backend)
+async def market(amp: Amplify) -> Market:
+    """An initialized protocol; `market.requester` is also the admin."""
+    admin = amp.admin()
+    await admin.initialize(await admin.create_amp_mint())
+    assert isinstance(amp.backend, EmbeddedBackend)
+    return Market(amp, amp.backend, admin, amp.requester())

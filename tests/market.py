@@ -12,20 +12,20 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import (
-    AmplifyClient,
+    AdminClient,
+    Amplify,
     Batch,
-    batch_pda,
-    config_pda,
+    RequesterClient,
+    WorkerClient,
+    content_hash,
     decode_instruction,
     load_idl,
-    treasury_pda,
+    table_address,
 )
-from amplify_sdk._client import content_hash
 from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._pda import page_pda
 
 SOL = 10**9
-#: The network fee per signature (LiteSVM charges the same as mainnet).
+#: The network fee per signature (LiteSVM charges what mainnet charges).
 SIGNATURE_FEE = 5_000
 
 
@@ -35,48 +35,70 @@ def item_hashes(n: int, salt: bytes = b"") -> list[bytes]:
 
 @dataclass
 class Market:
-    requester: AmplifyClient
+    amp: Amplify
     backend: EmbeddedBackend
+    admin: AdminClient
+    requester: RequesterClient
 
-    async def worker(self, lamports: int = 10 * SOL, register: bool = True) -> AmplifyClient:
+    async def worker(self, lamports: int = 10 * SOL, register: bool = True) -> WorkerClient:
         wallet = Keypair()
         await self.backend.airdrop(wallet.pubkey(), lamports)
-        w = self.requester.with_wallet(wallet)
+        w = self.amp.worker(wallet)
         if register:
-            await w.register_worker(bytes(wallet.pubkey()))  # any 32 bytes serve as a key here
+            await w.register()
         return w
 
-    async def batch(self, n_items: int = 10, salt: bytes = b"", **kwargs: object) -> Batch:
+    async def other_requester(self, lamports: int = 100 * SOL) -> RequesterClient:
+        wallet = Keypair()
+        await self.backend.airdrop(wallet.pubkey(), lamports)
+        return self.amp.requester(wallet)
+
+    async def batch(
+        self,
+        n_items: int = 10,
+        salt: bytes = b"",
+        requester: RequesterClient | None = None,
+        **kwargs: object,
+    ) -> Batch:
+        req = requester or self.requester
         kwargs.setdefault("price", 100_000)
-        b = await self.requester.create_batch(**kwargs)  # type: ignore[arg-type]
+        b = await req.create_batch(**kwargs)  # type: ignore[arg-type]
         if n_items:
-            await self.requester.add_tasks(b.address, item_hashes(n_items, salt))
-        return await self.requester.get_batch(b.address)
+            await req.add_tasks(b.address, item_hashes(n_items, salt))
+        return await req.get_batch(b.address)
+
+    def table(self, b: Batch, index: int = 0) -> Pubkey:
+        return table_address(b.requester, b.batch_number, index)
 
     async def balances(self, *addresses: Pubkey) -> dict[Pubkey, int]:
         return {a: await self.backend.get_balance(a) for a in addresses}
-
-    async def batch_accounts(self, b: Batch) -> list[Pubkey]:
-        pages = [page_pda(b.address, i)[0] for i in range(max(b.page_count, 1))]
-        return [b.address, *pages, treasury_pda()[0], config_pda()[0], b.requester]
 
     async def rent(self, address: Pubkey) -> int:
         acc = await self.backend.get_account(address)
         assert acc is not None
         return await self.backend.minimum_balance(len(acc.data))
 
+    async def data(self, address: Pubkey) -> bytes:
+        acc = await self.backend.get_account(address)
+        return b"" if acc is None else acc.data
+
     async def assert_escrow_invariant(self, batch: Pubkey, deposit: int = 0) -> None:
-        """The batch holds exactly rent + escrow + accrued fees + uncommitted deposit."""
+        """The batch holds exactly rent + escrow + accrued fees + bonds + deposit,
+        each derived from the counters and the batch's parameters."""
         b = await self.requester.get_batch(batch)
-        lamports = await self.backend.get_balance(batch)
-        assert lamports == await self.rent(batch) + b.escrow + b.fees_accrued + deposit
+        open_or_reserved = b.item_count * b.redundancy - b.completed_count - b.cancelled_slots
+        fees = b.fee_per_item * b.completed_count - b.fees_swept
+        expected = (
+            await self.rent(batch)
+            + b.price * open_or_reserved
+            + fees
+            + b.bond * b.reserved_count
+            + deposit
+        )
+        assert await self.backend.get_balance(batch) == expected
 
     def lamports(self, *addresses: Pubkey) -> Lamports:
         return Lamports(self, *addresses)
-
-
-def batch_address(requester: Pubkey, batch_id: int) -> Pubkey:
-    return batch_pda(requester, batch_id)[0]
 
 
 def swap(
@@ -103,16 +125,27 @@ def swap(
     return Instruction(ix.program_id, bytes(ix.data), metas)
 
 
+def with_data(ix: Instruction, data: bytes) -> Instruction:
+    return Instruction(ix.program_id, data, list(ix.accounts))
+
+
+def without_accounts(ix: Instruction, keep: int) -> Instruction:
+    return Instruction(ix.program_id, bytes(ix.data), list(ix.accounts)[:keep])
+
+
 class Lamports:
-    """Balances of a set of accounts, to prove a refused instruction moved nothing."""
+    """Balances (and data) of a set of accounts, to prove a refused instruction
+    changed nothing."""
 
     def __init__(self, market: Market, *addresses: Pubkey) -> None:
         self.market = market
         self.addresses = addresses
         self.before: dict[Pubkey, int] = {}
+        self.data: dict[Pubkey, bytes] = {}
 
     async def __aenter__(self) -> Lamports:
         self.before = await self.market.balances(*self.addresses)
+        self.data = {a: await self.market.data(a) for a in self.addresses}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -123,3 +156,4 @@ class Lamports:
         for a in self.addresses:
             expected = self.before[a] - (SIGNATURE_FEE * signatures if a == fee_payer else 0)
             assert after[a] == expected, f"lamports of {a} moved: {self.before[a]} -> {after[a]}"
+            assert await self.market.data(a) == self.data[a], f"data of {a} changed"

@@ -79,39 +79,37 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     let (mut na, mut nr) = (0usize, 0usize);
     for item in args.items {
         let slots = t.item(u32::from_le_bytes(*item), item_count)?;
-        let code = if cap != 0 && taken >= cap {
-            AmplifyError::WorkerCapReached
-        } else if active >= max_active {
-            AmplifyError::ActiveLimitReached
-        } else {
-            let mut open = None;
-            let mut held = false;
-            for (k, s) in slots.iter().enumerate() {
-                let h = s.holder();
-                if h == holder {
-                    held = true;
-                    break;
-                }
-                if h == 0 && open.is_none() {
-                    open = Some(k);
-                }
+        let mut open = None;
+        let mut held = false;
+        for (k, s) in slots.iter().enumerate() {
+            let h = s.holder();
+            if h == holder {
+                held = true;
+                break;
             }
-            match (held, open) {
-                (true, _) => AmplifyError::AlreadyAccepted,
-                (false, None) => AmplifyError::ItemFull,
-                (false, Some(k)) => {
-                    if let Some(s) = slots.get_mut(k) {
-                        s.set_worker(holder);
-                        s.set_tick(tick);
-                    }
-                    taken = math::inc_u32(taken, 1)?;
-                    active = math::inc_u16(active, 1)?;
-                    if let Some(out) = accepted.get_mut(na) {
-                        *out = *item;
-                    }
-                    na = na.saturating_add(1);
-                    continue;
+            if h == 0 && open.is_none() {
+                open = Some(k);
+            }
+        }
+        // The item's own state decides first; the worker's limits only when
+        // the item could otherwise be taken.
+        let code = match (held, open) {
+            (true, _) => AmplifyError::AlreadyAccepted,
+            (false, None) => AmplifyError::ItemFull,
+            _ if cap != 0 && taken >= cap => AmplifyError::WorkerCapReached,
+            _ if active >= max_active => AmplifyError::ActiveLimitReached,
+            (false, Some(k)) => {
+                if let Some(s) = slots.get_mut(k) {
+                    s.set_worker(holder);
+                    s.set_tick(tick);
                 }
+                taken = math::inc_u32(taken, 1)?;
+                active = math::inc_u16(active, 1)?;
+                if let Some(out) = accepted.get_mut(na) {
+                    *out = *item;
+                }
+                na = na.saturating_add(1);
+                continue;
             }
         };
         if let Some(out) = refused.get_mut(nr) {

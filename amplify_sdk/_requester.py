@@ -1,0 +1,333 @@
+"""The requester: post batches, upload items, rate work, cancel and close."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from solders.instruction import Instruction
+from solders.pubkey import Pubkey
+from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
+
+from . import _instructions as ix
+from ._bulk import table_of
+from ._client import SIGNATURE_FEE, AmplifyClient, Progress
+from ._codecs import fixed_size, prefix_size
+from ._exceptions import ManifestMismatchError, ProgramError
+from ._manifest import Upload, manifest_hash, merkle_root
+from ._models import Batch, BatchStatus, ItemOutcome, TaskTable
+from ._pda import PROGRAM_ID, batch_pda, table_address, table_seed, worker_profile_pda
+from ._program_errors import (
+    AlreadyRated,
+    InvalidStars,
+    ItemNotFound,
+    NotInRoster,
+    NotSubmitted,
+    SelfRating,
+)
+from ._tx import PACKET_DATA_SIZE, transaction_size
+
+#: The runtime's largest account (a top-level allocation may reach it).
+MAX_ACCOUNT_SIZE = 10 * 1024 * 1024
+#: Bytes of a task table before its first slot: fixed fields + vector length.
+TABLE_HEADER = prefix_size("TaskTable") + 4
+SLOT_SIZE = fixed_size({"defined": {"name": "Slot"}}) or 4
+
+
+def table_size(capacity: int, redundancy: int) -> int:
+    return TABLE_HEADER + capacity * redundancy * SLOT_SIZE
+
+
+def max_table_items(redundancy: int) -> int:
+    """Most items one task table (one 10 MiB account) can hold."""
+    return (MAX_ACCOUNT_SIZE - TABLE_HEADER) // (redundancy * SLOT_SIZE)
+
+
+@dataclass(frozen=True)
+class BatchParams:
+    """Defaults a requester can override in `create_batch`."""
+
+    #: Workers the roster has room for at first (grow_roster adds more).
+    roster_capacity: int = 64
+    #: Reservations one worker may hold at once.
+    max_active: int = 256
+    reservation_secs: int = 3600
+    expires_in: int = 7 * 24 * 3600
+
+
+class RequesterClient(AmplifyClient):
+    async def create_batch(
+        self,
+        *,
+        price: int,
+        redundancy: int = 1,
+        bond: int | None = None,
+        min_rating: int = 0,
+        per_worker_cap: int = 0,
+        max_active: int = BatchParams.max_active,
+        reservation_secs: int = BatchParams.reservation_secs,
+        expires_at: int | None = None,
+        expires_in: int = BatchParams.expires_in,
+        encrypted: bool = False,
+        roster_capacity: int = BatchParams.roster_capacity,
+        key_agent: Pubkey | None = None,
+        instructions_hash: bytes = bytes(32),
+        base_uri: str = "",
+        batch_id: int | None = None,
+    ) -> Batch:
+        """Open a batch. `price`: lamports per item per worker, fee included.
+        `bond` (default a tenth of the price): what a worker deposits per
+        reservation, forfeited to you if it lets the reservation expire."""
+        batch_id = secrets.randbits(63) if batch_id is None else batch_id
+        if expires_at is None:
+            expires_at = await self.now() + expires_in
+        await self.send(
+            [
+                ix.create_batch(
+                    self.address,
+                    batch_id,
+                    price=price,
+                    bond=price // 10 if bond is None else bond,
+                    redundancy=redundancy,
+                    min_rating=min_rating,
+                    per_worker_cap=per_worker_cap,
+                    max_active=max_active,
+                    reservation_secs=reservation_secs,
+                    expires_at=expires_at,
+                    encrypted=encrypted,
+                    roster_capacity=roster_capacity,
+                    key_agent=key_agent or self.address,
+                    instructions_hash=instructions_hash,
+                    base_uri=base_uri,
+                )
+            ]
+        )
+        return await self.get_batch(batch_pda(self.address, batch_id)[0])
+
+    async def add_tasks(
+        self,
+        batch: Pubkey,
+        content_hashes: Iterable[bytes],
+        *,
+        uploads: Sequence[Upload] = (),
+        progress: Progress | None = None,
+    ) -> list[Upload]:
+        """Put items on chain, exactly once: their content hashes are committed
+        by one Merkle root per task table reached, and their escrow
+        (price × items × redundancy) moves from this wallet into the batch.
+
+        Resumable: items the batch already holds are skipped, after checking
+        they are the first items given — pass the `uploads` this method
+        returned before (the manifest); a mismatch raises
+        `ManifestMismatchError` and nothing is sent. Returns every upload of
+        the batch, to keep beside the items (for proofs and for resuming).
+        """
+        items = list(content_hashes)
+        if any(len(h) != 32 for h in items):
+            raise ValueError("every content hash must be 32 bytes")
+        b = await self.get_batch(batch)
+        start = b.item_count
+        done = list(uploads)
+        self._check_prefix(b, items, done)
+        if start >= len(items):
+            return done
+        tables = await self.get_tables(b)
+        rent = 0
+        need_capacity = len(items) - b.items_capacity
+        new_tables = _plan_tables(need_capacity, b.redundancy) if need_capacity > 0 else []
+        for capacity in new_tables:
+            rent += await self.backend.minimum_balance(table_size(capacity, b.redundancy))
+        escrow = b.price * b.redundancy * (len(items) - start)
+        fees = SIGNATURE_FEE * (len(new_tables) + len(tables) + 1)
+        await self.require_lamports(escrow + rent + fees, "uploading these items")
+
+        index = start
+        next_table = b.table_count
+        tables_end = b.items_capacity
+        pending = list(new_tables)
+        while index < len(items):
+            ixs: list[Instruction] = []
+            table = table_of(tables, index)
+            if table is None:
+                capacity = pending.pop(0)
+                address = await self._create_table_ixs(b, next_table, capacity, ixs)
+                tables_end += capacity
+                end = tables_end
+                next_table += 1
+            else:
+                address, end = table.address, table.first_item + table.capacity
+            n = min(end, len(items)) - index
+            root = merkle_root(index, items[index : index + n])
+            ixs.append(ix.add_tasks(self.address, batch, address, index, n, root))
+            await self.send(ixs)
+            done.append(Upload(index, n, root))
+            index += n
+            if progress is not None:
+                progress(index - start, len(items) - start)
+            if table is None:
+                tables.append(await self.fetch(TaskTable, address))
+        return done
+
+    def _check_prefix(self, b: Batch, items: list[bytes], uploads: list[Upload]) -> None:
+        if b.item_count == 0:
+            if uploads:
+                raise ManifestMismatchError("uploads given for a batch with no items")
+            return
+        if sum(u.count for u in uploads) != b.item_count:
+            raise ManifestMismatchError(
+                f"the batch holds {b.item_count} items; pass the uploads that put them there"
+            )
+        if b.item_count > len(items):
+            raise ManifestMismatchError(f"the batch already holds {b.item_count} items")
+        if manifest_hash(uploads) != b.manifest_hash:
+            raise ManifestMismatchError("these uploads are not the ones the batch committed")
+        for u in uploads:
+            if merkle_root(u.start, items[u.start : u.start + u.count]) != u.root:
+                raise ManifestMismatchError(f"items {u.start}.. differ from those on chain")
+
+    async def _create_table_ixs(
+        self, b: Batch, index: int, capacity: int, out: list[Instruction]
+    ) -> Pubkey:
+        """Instructions allocating and initializing task table `index`."""
+        size = table_size(capacity, b.redundancy)
+        address = table_address(self.address, b.batch_number, index)
+        out.append(
+            create_account_with_seed(
+                CreateAccountWithSeedParams(
+                    from_pubkey=self.address,
+                    to_pubkey=address,
+                    base=self.address,
+                    seed=table_seed(b.batch_number, index),
+                    lamports=await self.backend.minimum_balance(size),
+                    space=size,
+                    owner=PROGRAM_ID,
+                )
+            )
+        )
+        out.append(ix.init_table(self.address, b.address, address, index))
+        return address
+
+    async def grow_roster(self, batch: Pubkey, extra: int) -> None:
+        """Room for `extra` more workers (42 bytes of rent each)."""
+        entry = (fixed_size({"defined": {"name": "RosterEntry"}}) or 0) + 2  # + its `order` u16
+        per_ix = (10 * 1024) // entry
+        ixs = []
+        while extra > 0:
+            step = min(extra, per_ix)
+            ixs.append(ix.grow_roster(self.address, batch, step))
+            extra -= step
+        await self.send(ixs)
+
+    async def set_batch_paused(self, batch: Pubkey, paused: bool) -> None:
+        await self.send([ix.set_batch_paused(self.address, batch, paused)])
+
+    async def cancel_batch(self, batch: Pubkey) -> None:
+        await self.send([ix.cancel_batch(self.address, batch)])
+
+    async def rate_assignments(
+        self, batch: Pubkey, ratings: Sequence[tuple[int, Pubkey, int]]
+    ) -> list[ItemOutcome]:
+        """Rate completed work: (item, worker, stars 1-5). One outcome per rating,
+        in order; ratings that cannot succeed (not completed, already rated,
+        your own work, bad stars) are refused before anything is sent."""
+        b = await self.get_batch(batch)
+        tables = await self.get_tables(b)
+        outcomes: list[ItemOutcome | None] = [None] * len(ratings)
+        groups: dict[int, list[tuple[int, int, int, int, Pubkey]]] = {}
+        for pos, (item, worker, stars) in enumerate(ratings):
+            idx = b.roster_index(worker)
+            table = table_of(tables, item)
+            err: ProgramError | None = None
+            if not 1 <= stars <= 5:
+                err = InvalidStars()
+            elif worker == b.requester:
+                err = SelfRating()
+            elif idx is None:
+                err = NotInRoster()
+            elif table is None or item >= b.item_count:
+                err = ItemNotFound()
+            else:
+                row = table.holders[item - table.first_item]
+                done = (row == idx + 1) & (table.ticks[item - table.first_item] == 0)
+                if not done.any():
+                    err = NotSubmitted()
+                elif table.flags[item - table.first_item][done].all():
+                    err = AlreadyRated()
+            if err is not None or idx is None or table is None:
+                outcomes[pos] = ItemOutcome(item, False, err)
+                continue
+            groups.setdefault(table.index, []).append((pos, item, idx, stars, worker))
+        for table_index, entries in groups.items():
+            table = tables[table_index]
+            for chunk, profiles in self._rating_chunks(b, table, entries):
+                ratings_args = [
+                    (item, idx, stars, profiles.index(worker_profile_pda(w)[0]))
+                    for _, item, idx, stars, w in chunk
+                ]
+                instr = ix.rate_assignments(
+                    self.address, batch, table.address, ratings_args, profiles
+                )
+                try:
+                    receipt = await self.send([instr])
+                except ProgramError as e:
+                    for pos, item, *_ in chunk:
+                        outcomes[pos] = ItemOutcome(item, False, e)
+                    continue
+                for pos, item, *_ in chunk:
+                    outcomes[pos] = ItemOutcome(item, True, signature=receipt.signature)
+        return [o for o in outcomes if o is not None]
+
+    def _rating_chunks(
+        self, b: Batch, table: TaskTable, entries: list[tuple[int, int, int, int, Pubkey]]
+    ) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
+        """Split ratings into transactions that fit: 8 bytes per rating plus a
+        writable profile account per distinct worker."""
+        chunk: list[tuple[int, int, int, int, Pubkey]] = []
+        profiles: list[Pubkey] = []
+        for e in entries:
+            profile = worker_profile_pda(e[4])[0]
+            trial_profiles = profiles if profile in profiles else [*profiles, profile]
+            trial = [*chunk, e]
+            instr = ix.rate_assignments(
+                self.address,
+                b.address,
+                table.address,
+                [
+                    (i, w, s, trial_profiles.index(worker_profile_pda(wk)[0]))
+                    for _, i, w, s, wk in trial
+                ],
+                trial_profiles,
+            )
+            if chunk and transaction_size([instr], self.wallet, 1) > PACKET_DATA_SIZE:
+                yield chunk, profiles
+                chunk, profiles = [e], [profile]
+            else:
+                chunk, profiles = trial, trial_profiles
+        if chunk:
+            yield chunk, profiles
+
+    async def close_batch(self, batch: Pubkey) -> None:
+        """Close a done batch and all its task tables in one transaction: fees to
+        the treasury, rent and unspent escrow back to this wallet."""
+        b = await self.get_batch(batch)
+        tables = [table_address(b.requester, b.batch_number, i) for i in range(b.table_count)]
+        await self.send([ix.close_batch(self.address, batch, tables)])
+
+    async def is_open(self, batch: Pubkey) -> bool:
+        b = await self.get_batch(batch)
+        return b.status == BatchStatus.OPEN and await self.now() < b.expires_at
+
+
+def _plan_tables(items: int, redundancy: int) -> list[int]:
+    """Capacities of the task tables to allocate for `items` more items: as few
+    accounts as possible, each exactly as large as needed."""
+    per = max_table_items(redundancy)
+    out = []
+    while items > 0:
+        out.append(min(per, items))
+        items -= out[-1]
+    return out
+
+
+__all__ = ["BatchParams", "RequesterClient", "max_table_items", "table_size"]

@@ -1,0 +1,60 @@
+"""`Amplify`: one connection (backend) and a default wallet, handing out role
+clients that share them."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from solders.keypair import Keypair
+
+from ._admin import AdminClient
+from ._backend import Backend
+from ._embedded import EmbeddedBackend
+from ._requester import RequesterClient
+from ._worker import WorkerClient
+
+#: Lamports given to the wallet of a fresh embedded session.
+EMBEDDED_WALLET_LAMPORTS = 1_000 * 10**9
+
+
+class Amplify:
+    """A connection to a cluster (any `Backend`) and a default wallet."""
+
+    def __init__(self, backend: Backend, wallet: Keypair) -> None:
+        self.backend = backend
+        self.wallet = wallet
+
+    @classmethod
+    async def embedded(cls, wallet: Keypair | None = None) -> Amplify:
+        """A session on a fresh in-process SVM running the shipped program; the
+        wallet is funded and holds the program's upgrade authority (it plays
+        the deployer, so it may `initialize`)."""
+        backend = EmbeddedBackend()
+        wallet = wallet or Keypair()
+        await backend.airdrop(wallet.pubkey(), EMBEDDED_WALLET_LAMPORTS)
+        backend.set_upgrade_authority(wallet.pubkey())
+        return cls(backend, wallet)
+
+    def admin(self, wallet: Keypair | None = None) -> AdminClient:
+        return AdminClient(self.backend, wallet or self.wallet)
+
+    def requester(self, wallet: Keypair | None = None) -> RequesterClient:
+        return RequesterClient(self.backend, wallet or self.wallet)
+
+    def worker(self, wallet: Keypair | None = None) -> WorkerClient:
+        return WorkerClient(self.backend, wallet or self.wallet)
+
+    async def close(self) -> None:
+        await self.backend.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,171 @@
+"""The worker: register, browse, accept in bulk, submit in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import nacl.bindings
+from solders.pubkey import Pubkey
+
+from . import _instructions as ix
+from ._bulk import chunks, collect, group, settle
+from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
+from ._exceptions import NotRegisteredError, ProgramError
+from ._models import Batch, BatchStatus, ItemOutcome, WorkerProfile
+from ._pda import worker_profile_pda
+from ._program_errors import (
+    BatchCancelled,
+    BatchExpired,
+    BatchPaused,
+    InvalidAnswers,
+    ProtocolPaused,
+    RatingTooLow,
+    RosterFull,
+)
+
+
+def x25519_public_key(ed25519_public_key: bytes) -> bytes:
+    """The X25519 key sealed item keys are addressed to, derived from the
+    worker's ed25519 wallet key (so one wallet needs no second key)."""
+    return bytes(nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(ed25519_public_key))
+
+
+class WorkerClient(AmplifyClient):
+    async def register(self, encryption_key: bytes | None = None) -> WorkerProfile:
+        """Create this wallet's worker profile (its one rent-bearing account).
+        `encryption_key` defaults to the X25519 form of the wallet key."""
+        key = encryption_key or x25519_public_key(bytes(self.address))
+        await self.send([ix.register_worker(self.address, key)])
+        return await self.get_worker_profile(self.address)
+
+    async def profile(self) -> WorkerProfile:
+        found = await self.fetch_or_none(WorkerProfile, worker_profile_pda(self.address)[0])
+        if found is None:
+            raise NotRegisteredError(f"{self.address} has no worker profile: call register()")
+        return found
+
+    async def open_items(self, batch: Pubkey) -> list[int]:
+        """Items of the batch with a free slot this worker does not hold."""
+        b = await self.get_batch(batch)
+        holder = _holder(b, self.address)
+        out: list[int] = []
+        for t in await self.get_tables(b):
+            out += t.open_items(holder).tolist()
+        return out
+
+    async def reservations(self, batch: Pubkey) -> list[tuple[int, int]]:
+        """(item, deadline) of this worker's reservations in the batch."""
+        b = await self.get_batch(batch)
+        holder = _holder(b, self.address)
+        if not holder:
+            return []
+        out = []
+        for t in await self.get_tables(b):
+            mine = (t.holders == holder) & t.reserved()
+            for row in t.items_of(holder, reserved=True) - t.first_item:
+                tick = int(t.ticks[row][mine[row]][0])
+                out.append((int(row) + t.first_item, b.deadline(tick)))
+        return out
+
+    async def accept_tasks(self, batch: Pubkey, items: Iterable[int]) -> list[ItemOutcome]:
+        """Reserve each item, many per transaction. Returns one outcome per
+        requested item, in order: accepted, or refused with the program's error
+        (`ItemFull`, `AlreadyAccepted`, `WorkerCapReached`, `ActiveLimitReached`,
+        `ItemNotFound`, ...).
+
+        Checks before spending anything: the wallet is registered
+        (`NotRegisteredError`), the batch is open to it (the program's
+        `BatchPaused`, `BatchExpired`, `RatingTooLow`, ... raised as such), and
+        it can pay the fees and the bonds (`InsufficientFundsError`).
+        """
+        wanted = list(items)
+        profile = await self.profile()
+        b = await self.get_batch(batch)
+        await self._check_open(b, profile)
+        tables = await self.get_tables(b)
+        groups, outcomes = group(wanted, b, tables)
+        k = self.max_items(lambda n: ix.accept_tasks(self.address, batch, PLACEHOLDER, [0] * n), 4)
+        todo = list(chunks(groups, k))
+        await self.require_lamports(
+            SIGNATURE_FEE * len(todo) + b.bond * sum(len(c) for _, c in todo),
+            "accepting these items",
+        )
+        for n, (table, chunk) in enumerate(todo):
+            try:
+                receipt = await self.send(
+                    [ix.accept_tasks(self.address, batch, table.address, [i for _, i in chunk])]
+                )
+            except ProgramError as e:
+                # Worker-level: every later chunk would fail the same way.
+                for _, rest in todo[n:]:
+                    for pos, item in rest:
+                        outcomes[pos] = ItemOutcome(item, False, e)
+                break
+            settle(chunk, receipt, "TasksAccepted", "accepted", outcomes)
+        return collect(outcomes)
+
+    async def submit_results(
+        self, batch: Pubkey, results: Sequence[tuple[int, bytes]], result_uri: str = ""
+    ) -> list[ItemOutcome]:
+        """Deliver (item, answer) pairs and be paid at once. Every answer has the
+        same length, 1-64 bytes: a label inline, or a 32-byte hash of a result
+        stored at `result_uri` + hex(hash). One outcome per pair, in order."""
+        widths = {len(a) for _, a in results}
+        if len(widths) > 1 or (widths and not 1 <= next(iter(widths)) <= 64):
+            raise InvalidAnswers()
+        width = widths.pop() if widths else 1
+        answers = dict(enumerate(a for _, a in results))
+        b = await self.get_batch(batch)
+        tables = await self.get_tables(b)
+        groups, outcomes = group([i for i, _ in results], b, tables)
+        k = self.max_items(
+            lambda n: ix.submit_results(
+                self.address, batch, PLACEHOLDER, [0] * n, bytes(n * width), result_uri
+            ),
+            4 + width,
+        )
+        todo = list(chunks(groups, k))
+        await self.require_lamports(SIGNATURE_FEE * len(todo), "submitting these results")
+        for n, (table, chunk) in enumerate(todo):
+            blob = b"".join(answers[pos] for pos, _ in chunk)
+            try:
+                receipt = await self.send(
+                    [
+                        ix.submit_results(
+                            self.address,
+                            batch,
+                            table.address,
+                            [i for _, i in chunk],
+                            blob,
+                            result_uri,
+                        )
+                    ]
+                )
+            except ProgramError as e:
+                for _, rest in todo[n:]:
+                    for pos, item in rest:
+                        outcomes[pos] = ItemOutcome(item, False, e)
+                break
+            settle(chunk, receipt, "ResultsSubmitted", "items", outcomes)
+        return collect(outcomes)
+
+    async def _check_open(self, b: Batch, profile: WorkerProfile) -> None:
+        config = await self.get_config()
+        now = await self.now()
+        if config.paused:
+            raise ProtocolPaused()
+        if b.status == BatchStatus.CANCELLED:
+            raise BatchCancelled()
+        if b.status == BatchStatus.PAUSED:
+            raise BatchPaused()
+        if now >= b.expires_at:
+            raise BatchExpired()
+        if profile.rating < b.min_rating:
+            raise RatingTooLow()
+        if b.roster_index(self.address) is None and b.roster_len >= b.roster_capacity:
+            raise RosterFull()
+
+
+def _holder(b: Batch, worker: Pubkey) -> int:
+    idx = b.roster_index(worker)
+    return 0 if idx is None else idx + 1
