@@ -116,7 +116,10 @@ class AmplifyClient:
         return await self.backend.get_balance(address or self.address)
 
     async def require_lamports(self, needed: int, what: str) -> None:
-        """Raise `InsufficientFundsError` before sending if the wallet is short."""
+        """Raise `InsufficientFundsError` before sending if the wallet is short.
+        A wallet must also stay rent-exempt itself (the runtime refuses a fee
+        payer left below that), so its own minimum counts."""
+        needed += await self.backend.minimum_balance(0)
         have = await self.balance()
         if have < needed:
             raise InsufficientFundsError(

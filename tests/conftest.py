@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from solders.pubkey import Pubkey
 
-from amplify_sdk import Amplify
+from amplify_sdk import AdminClient, Amplify
 from amplify_sdk._embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +36,13 @@ async def market(amp: Amplify) -> Market:
     await admin.initialize(await admin.create_amp_mint())
     assert isinstance(amp.backend, EmbeddedBackend)
     return Market(amp, amp.backend, admin, amp.requester())
+
+
+@pytest.fixture
+def admin(amp: Amplify) -> AdminClient:
+    return amp.admin()
+
+
+@pytest.fixture
+async def amp_mint(admin: AdminClient) -> Pubkey:
+    return await admin.create_amp_mint()

@@ -14,8 +14,8 @@ from solders.system_program import ID as SYSTEM_PROGRAM_ID
 from amplify_sdk import (
     PROGRAM_ID,
     AccountNotWritable,
+    AdminClient,
     AlreadyInitialized,
-    AmplifyClient,
     FeeTooHigh,
     InvalidInstructionData,
     InvalidMint,
@@ -28,6 +28,7 @@ from amplify_sdk import (
     UnknownInstruction,
     config_pda,
     instructions,
+    load_idl,
     treasury_pda,
 )
 from amplify_sdk._embedded import EmbeddedBackend
@@ -47,17 +48,15 @@ def _with(ix: Instruction, index: int, meta: AccountMeta) -> Instruction:
     return Instruction(ix.program_id, ix.data, metas)
 
 
-async def _assert_nothing_created(client: AmplifyClient) -> None:
-    assert await client.backend.get_account(config_pda()[0]) is None
-    assert await client.backend.get_account(treasury_pda()[0]) is None
+async def _assert_nothing_created(admin: AdminClient) -> None:
+    assert await admin.backend.get_account(config_pda()[0]) is None
+    assert await admin.backend.get_account(treasury_pda()[0]) is None
 
 
-async def test_initialize_creates_config_and_treasury(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
-    before = await client.backend.get_balance(client.payer.pubkey())
-    config = await client.initialize(amp_mint, fee_bps=500)
-    receipt = client.last_receipt
+async def test_initialize_creates_config_and_treasury(admin: AdminClient, amp_mint: Pubkey) -> None:
+    before = await admin.backend.get_balance(admin.address)
+    config = await admin.initialize(amp_mint, fee_bps=500)
+    receipt = admin.last_receipt
     assert receipt is not None
     report("initialize CU", receipt.compute_units)
 
@@ -68,173 +67,164 @@ async def test_initialize_creates_config_and_treasury(
     assert config.address == Pubkey.find_program_address([b"config"], PROGRAM_ID)[0]
     assert config.bump == config_pda()[1]
     assert config.treasury_bump == treasury_pda()[1]
-    assert config.version == 1
+    assert config.version == 2
     assert config.fee_bps == 500
-    assert config.admin == client.payer.pubkey()
+    assert config.admin == admin.address
     assert config.amp_mint == amp_mint
     assert config.paused is False
     assert config.quorum_bps == 1_000
     assert config.voting_period_secs == 3 * 24 * 3600
+    assert config.rating_window_secs == 7 * 24 * 3600
 
-    treasury = await client.get_treasury()
+    treasury = await admin.get_treasury()
     assert treasury.total_collected == 0
-    cfg_acc = await client.backend.get_account(config.address)
-    tre_acc = await client.backend.get_account(treasury.address)
+    cfg_acc = await admin.backend.get_account(config.address)
+    tre_acc = await admin.backend.get_account(treasury.address)
     assert cfg_acc is not None and tre_acc is not None
     assert cfg_acc.owner == PROGRAM_ID and tre_acc.owner == PROGRAM_ID
-    assert cfg_acc.lamports == await client.backend.minimum_balance(len(cfg_acc.data))
-    assert tre_acc.lamports == await client.backend.minimum_balance(len(tre_acc.data))
+    assert cfg_acc.lamports == await admin.backend.minimum_balance(len(cfg_acc.data))
+    assert tre_acc.lamports == await admin.backend.minimum_balance(len(tre_acc.data))
     # Exactly rent + the transaction fee left the admin: nothing else moved.
-    after = await client.backend.get_balance(client.payer.pubkey())
+    after = await admin.backend.get_balance(admin.address)
     assert before - after == cfg_acc.lamports + tre_acc.lamports + receipt.fee
 
     assert [e.name for e in receipt.events] == ["ProtocolInitialized"]
     event = receipt.events[0].fields
-    assert event == {"admin": client.payer.pubkey(), "amp_mint": amp_mint, "fee_bps": 500}
+    assert event == {"admin": admin.address, "amp_mint": amp_mint, "fee_bps": 500}
 
 
-async def test_fail_initialize_with_second_call(client: AmplifyClient, amp_mint: Pubkey) -> None:
-    await client.initialize(amp_mint)
-    before = await client.get_config()
+async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pubkey) -> None:
+    await admin.initialize(amp_mint)
+    before = await admin.get_config()
     with pytest.raises(AlreadyInitialized) as err:
-        await client.initialize(amp_mint, fee_bps=100)
-    assert err.value.code == 6009
+        await admin.initialize(amp_mint, fee_bps=100)
     assert "already initialized" in str(err.value)
     assert any("custom program error: 0x1779" in line for line in err.value.logs)
-    assert await client.get_config() == before
+    assert await admin.get_config() == before
 
 
 async def test_fail_initialize_by_anyone_but_the_upgrade_authority(
-    client: AmplifyClient, amp_mint: Pubkey
+    admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: initialization front-running (a stranger racing the deployer to
     # the admin seat), before and after the real initialization.
     attacker = Keypair()
-    await client.backend.airdrop(attacker.pubkey(), 10**9)
+    await admin.backend.airdrop(attacker.pubkey(), 10**9)
     ix = instructions.initialize(attacker.pubkey(), amp_mint, 0)
     with pytest.raises(Unauthorized):
-        await client.backend.send([ix], [], attacker)
-    await _assert_nothing_created(client)
-    await client.initialize(amp_mint)
+        await admin.backend.send([ix], [], attacker)
+    await _assert_nothing_created(admin)
+    await admin.initialize(amp_mint)
     with pytest.raises(Unauthorized):
-        await client.backend.send([ix], [], attacker)
-    assert (await client.get_config()).admin == client.payer.pubkey()
+        await admin.backend.send([ix], [], attacker)
+    assert (await admin.get_config()).admin == admin.address
 
 
 async def test_immutable_program_can_be_initialized_by_its_deployer_transaction(
-    client: AmplifyClient, amp_mint: Pubkey
+    admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Without an upgrade authority there is no deployer to check: whoever
     # initializes first becomes admin (deploy and initialize together).
-    backend = client.backend
+    backend = admin.backend
     assert isinstance(backend, EmbeddedBackend)
     backend.set_upgrade_authority(None)
     other = Keypair()
     await backend.airdrop(other.pubkey(), 10**9)
     await backend.send([instructions.initialize(other.pubkey(), amp_mint)], [], other)
-    assert (await client.get_config()).admin == other.pubkey()
+    assert (await admin.get_config()).admin == other.pubkey()
 
 
 @pytest.mark.parametrize("account", ["program", "program_data"])
 async def test_fail_initialize_with_fake_program_accounts(
-    client: AmplifyClient, amp_mint: Pubkey, account: str
+    admin: AdminClient, amp_mint: Pubkey, account: str
 ) -> None:
     # Bug class: forged deployer proof (another program's ProgramData, or a
     # program account that is not this program).
     fake = program_data_pda(TOKEN_PROGRAM_ID) if account == "program_data" else TOKEN_PROGRAM_ID
-    ix = swap(instructions.initialize(client.address, amp_mint), account, fake)
+    ix = swap(instructions.initialize(admin.address, amp_mint), account, fake)
     with pytest.raises(InvalidProgramAccount):
-        await client.send([ix])
-    await _assert_nothing_created(client)
+        await admin.send([ix])
+    await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_unsigned_admin(client: AmplifyClient, amp_mint: Pubkey) -> None:
+async def test_fail_initialize_with_unsigned_admin(admin: AdminClient, amp_mint: Pubkey) -> None:
     # Bug class: missing signer check. The admin is listed but does not sign;
     # someone else pays the fee.
-    admin = Keypair()
-    await client.backend.airdrop(admin.pubkey(), 10**9)
-    ix = instructions.initialize(admin.pubkey(), amp_mint)
-    ix = _with(ix, 0, AccountMeta(admin.pubkey(), is_signer=False, is_writable=True))
-    with pytest.raises(MissingSigner) as err:
-        await client.send([ix])
-    assert err.value.code == 6003
-    await _assert_nothing_created(client)
+    other = Keypair()
+    await admin.backend.airdrop(other.pubkey(), 10**9)
+    ix = instructions.initialize(other.pubkey(), amp_mint)
+    ix = _with(ix, 0, AccountMeta(other.pubkey(), is_signer=False, is_writable=True))
+    with pytest.raises(MissingSigner):
+        await admin.send([ix])
+    await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_fee_above_ceiling(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
+async def test_fail_initialize_with_fee_above_ceiling(admin: AdminClient, amp_mint: Pubkey) -> None:
     with pytest.raises(FeeTooHigh):
-        await client.initialize(amp_mint, fee_bps=1_001)
-    await _assert_nothing_created(client)
+        await admin.initialize(amp_mint, fee_bps=1_001)
+    await _assert_nothing_created(admin)
     # The ceiling itself is allowed.
-    assert (await client.initialize(amp_mint, fee_bps=1_000)).fee_bps == 1_000
+    assert (await admin.initialize(amp_mint, fee_bps=1_000)).fee_bps == 1_000
 
 
-async def test_fail_initialize_with_fake_config_pda(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
+async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint: Pubkey) -> None:
     # Bug class: fake PDA. A keypair address the attacker controls, signed, in
     # place of the config PDA.
     fake = Keypair()
     ix = _with(
-        instructions.initialize(client.payer.pubkey(), amp_mint),
+        instructions.initialize(admin.address, amp_mint),
         1,
         AccountMeta(fake.pubkey(), is_signer=True, is_writable=True),
     )
     with pytest.raises(InvalidPda):
-        await client.send([ix], [fake])
+        await admin.send([ix], [fake])
     # Same for a PDA derived with other seeds.
     other, _ = Pubkey.find_program_address([b"treasury"], PROGRAM_ID)
     ix = _with(
-        instructions.initialize(client.payer.pubkey(), amp_mint),
+        instructions.initialize(admin.address, amp_mint),
         1,
         AccountMeta(other, is_signer=False, is_writable=True),
     )
     with pytest.raises(InvalidPda):
-        await client.send([ix])
-    await _assert_nothing_created(client)
+        await admin.send([ix])
+    await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_fake_treasury_pda(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
+async def test_fail_initialize_with_fake_treasury_pda(admin: AdminClient, amp_mint: Pubkey) -> None:
     ix = _with(
-        instructions.initialize(client.payer.pubkey(), amp_mint),
+        instructions.initialize(admin.address, amp_mint),
         2,
         AccountMeta(Keypair().pubkey(), is_signer=False, is_writable=True),
     )
     with pytest.raises(InvalidPda):
-        await client.send([ix])
-    await _assert_nothing_created(client)
+        await admin.send([ix])
+    await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_read_only_config(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
+async def test_fail_initialize_with_read_only_config(admin: AdminClient, amp_mint: Pubkey) -> None:
     ix = _with(
-        instructions.initialize(client.payer.pubkey(), amp_mint),
+        instructions.initialize(admin.address, amp_mint),
         1,
         AccountMeta(config_pda()[0], is_signer=False, is_writable=False),
     )
     with pytest.raises(AccountNotWritable):
-        await client.send([ix])
+        await admin.send([ix])
 
 
 async def test_fail_initialize_with_substituted_system_program(
-    client: AmplifyClient, amp_mint: Pubkey
+    admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: substituted program account (a CPI target the attacker chose).
-    ix = swap(instructions.initialize(client.address, amp_mint), "system_program", TOKEN_PROGRAM_ID)
+    ix = swap(instructions.initialize(admin.address, amp_mint), "system_program", TOKEN_PROGRAM_ID)
     with pytest.raises(InvalidProgramAccount):
-        await client.send([ix])
-    await _assert_nothing_created(client)
+        await admin.send([ix])
+    await _assert_nothing_created(admin)
 
 
 @pytest.mark.parametrize("kind", ["system_account", "wrong_owner", "uninitialized", "short"])
-async def test_fail_initialize_with_bad_amp_mint(client: AmplifyClient, kind: str) -> None:
+async def test_fail_initialize_with_bad_amp_mint(admin: AdminClient, kind: str) -> None:
     # Bug class: wrong owner / wrong account type in place of the AMP mint.
-    backend = client.backend
+    backend = admin.backend
     assert isinstance(backend, EmbeddedBackend)
     fake = Keypair().pubkey()
     data = bytearray(82)
@@ -248,20 +238,20 @@ async def test_fail_initialize_with_bad_amp_mint(client: AmplifyClient, kind: st
         data = bytearray(40)
     backend.set_account(fake, Account(10**7, bytes(data), owner, False, 0))
     with pytest.raises(InvalidMint):
-        await client.initialize(fake)
-    await _assert_nothing_created(client)
+        await admin.initialize(fake)
+    await _assert_nothing_created(admin)
 
 
 async def test_initialize_succeeds_when_config_address_was_prefunded(
-    client: AmplifyClient, amp_mint: Pubkey
+    admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: creation DoS. Anyone can send lamports to the config PDA before
     # it exists; that must not make `initialize` impossible.
-    await client.backend.airdrop(config_pda()[0], 1_000_000)
-    config = await client.initialize(amp_mint)
-    acc = await client.backend.get_account(config.address)
+    await admin.backend.airdrop(config_pda()[0], 1_000_000)
+    config = await admin.initialize(amp_mint)
+    acc = await admin.backend.get_account(config.address)
     assert acc is not None
-    assert acc.lamports == await client.backend.minimum_balance(len(acc.data))
+    assert acc.lamports == await admin.backend.minimum_balance(len(acc.data))
     assert acc.owner == PROGRAM_ID
 
 
@@ -271,26 +261,30 @@ async def test_initialize_succeeds_when_config_address_was_prefunded(
         (b"", UnknownInstruction),
         (b"\x01\x02\x03", UnknownInstruction),
         (b"\x00" * 8 + struct.pack("<H", 500), UnknownInstruction),
-        (bytes([175, 175, 109, 31, 13, 152, 155, 237]), InvalidInstructionData),
-        (bytes([175, 175, 109, 31, 13, 152, 155, 237]) + b"\xf4", InvalidInstructionData),
-        (bytes([175, 175, 109, 31, 13, 152, 155, 237]) + b"\xf4\x01\x00", InvalidInstructionData),
+        (bytes(load_idl().instructions["initialize"].discriminator), InvalidInstructionData),
+        (
+            bytes(load_idl().instructions["initialize"].discriminator) + b"\xf4",
+            InvalidInstructionData,
+        ),
+        (
+            bytes(load_idl().instructions["initialize"].discriminator) + b"\xf4\x01\x00",
+            InvalidInstructionData,
+        ),
     ],
     ids=["empty", "short", "unknown", "no-args", "truncated-arg", "trailing-byte"],
 )
 async def test_fail_initialize_with_malformed_data(
-    client: AmplifyClient, amp_mint: Pubkey, data: bytes, error: type[ProgramError]
+    admin: AdminClient, amp_mint: Pubkey, data: bytes, error: type[ProgramError]
 ) -> None:
     # Bug class: malformed instruction data must fail with a typed error, not a panic.
-    ix = instructions.initialize(client.payer.pubkey(), amp_mint)
+    ix = instructions.initialize(admin.address, amp_mint)
     with pytest.raises(error):
-        await client.send([Instruction(ix.program_id, data, _metas(ix))])
-    await _assert_nothing_created(client)
+        await admin.send([Instruction(ix.program_id, data, _metas(ix))])
+    await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_missing_accounts(
-    client: AmplifyClient, amp_mint: Pubkey
-) -> None:
-    ix = instructions.initialize(client.payer.pubkey(), amp_mint)
+async def test_fail_initialize_with_missing_accounts(admin: AdminClient, amp_mint: Pubkey) -> None:
+    ix = instructions.initialize(admin.address, amp_mint)
     with pytest.raises(NotEnoughAccounts):
-        await client.send([Instruction(ix.program_id, ix.data, _metas(ix)[:4])])
-    await _assert_nothing_created(client)
+        await admin.send([Instruction(ix.program_id, ix.data, _metas(ix)[:4])])
+    await _assert_nothing_created(admin)

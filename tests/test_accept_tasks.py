@@ -1,0 +1,345 @@
+"""`accept_tasks`: bulk reservation, per-item outcomes, worker-level refusals,
+and every way to pass it the wrong accounts or data."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from solders.account import Account
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from amplify_sdk import (
+    PROGRAM_ID,
+    AccountNotWritable,
+    ActiveLimitReached,
+    BatchCancelled,
+    BatchExpired,
+    BatchPaused,
+    DuplicateAccount,
+    EmptyTaskList,
+    InsufficientFundsError,
+    InvalidAccountData,
+    InvalidInstructionData,
+    InvalidOwner,
+    InvalidProgramAccount,
+    ItemFull,
+    ItemNotFound,
+    MissingSigner,
+    NotEnoughAccounts,
+    NotRegisteredError,
+    ProgramError,
+    ProtocolPaused,
+    RatingTooLow,
+    RosterFull,
+    WorkerCapReached,
+    WrongTable,
+    WrongWorker,
+    config_pda,
+    instructions,
+    load_idl,
+    treasury_pda,
+    worker_profile_pda,
+)
+from conftest import report
+from market import SIGNATURE_FEE, Market, swap, with_data, without_accounts
+
+
+async def test_accept_tasks_reserves_each_item_and_takes_the_bond(market: Market) -> None:
+    b = await market.batch(n_items=40, redundancy=2, price=10_000, bond=700, reservation_secs=600)
+    w = await market.worker()
+    before = await w.balance()
+    now = await w.now()
+    outcomes = await w.accept_tasks(b.address, range(0, 40, 2))
+    assert [o.item for o in outcomes] == list(range(0, 40, 2))
+    assert all(o.ok for o in outcomes)
+    receipt = w.last_receipt
+    assert receipt is not None
+    report("accept_tasks CU for 20 items", receipt.compute_units)
+    # The worker paid one signature and 20 bonds: nothing else (no rent).
+    assert before - await w.balance() == SIGNATURE_FEE + 20 * 700
+
+    b = await w.get_batch(b.address)
+    assert b.reserved_count == 20
+    assert b.roster_len == 1 and b.roster[0].worker == w.address
+    assert (b.roster[0].taken, b.roster[0].active) == (20, 20)
+    (table,) = await w.get_tables(b)
+    for item in range(40):
+        holders = sorted(table.holders[item].tolist())
+        assert holders == ([0, 1] if item % 2 == 0 else [0, 0])
+    # A reservation lasts at least reservation_secs and at most one tick more.
+    deadline = b.deadline(int(table.ticks[0].max()))
+    assert now + 600 <= deadline < now + 600 + b.tick_secs
+    (event,) = [e for e in receipt.events if e.name == "TasksAccepted"]
+    assert event.fields["accepted"] == list(range(0, 40, 2))
+    assert event.fields["refused"] == []
+    assert event.fields["deadline"] == deadline
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_accept_tasks_reports_each_item_of_a_mixed_request(market: Market) -> None:
+    b = await market.batch(n_items=6, redundancy=1)
+    w, other = await market.worker(), await market.worker()
+    assert all(o.ok for o in await other.accept_tasks(b.address, [0, 1]))
+    assert all(o.ok for o in await w.accept_tasks(b.address, [2]))
+    (table,) = await w.get_tables(await w.get_batch(b.address))
+    before = table.holders.copy()
+
+    request = [0, 2, 3, 99, 3, 1, 4]
+    outcomes = await w.accept_tasks(b.address, request)
+    got = [(o.item, o.ok, type(o.error).__name__ if o.error else None) for o in outcomes]
+    assert got == [
+        (0, False, "ItemFull"),
+        (2, False, "AlreadyAccepted"),
+        (3, True, None),
+        (99, False, "ItemNotFound"),
+        (3, False, "AlreadyAccepted"),  # the same item twice: the second copy
+        (1, False, "ItemFull"),
+        (4, True, None),
+    ]
+    assert outcomes[3].signature is None  # refused before sending
+    (table,) = await w.get_tables(await w.get_batch(b.address))
+    # Refused items changed nothing; accepted ones now name this worker.
+    changed = {i for i in range(6) if (table.holders[i] != before[i]).any()}
+    assert changed == {3, 4}
+
+
+async def test_workers_racing_for_the_same_items_fill_each_exactly(market: Market) -> None:
+    redundancy = 2
+    b = await market.batch(n_items=30, redundancy=redundancy, price=10_000)
+    workers = [await market.worker() for _ in range(4)]
+    results = {w.address: await w.accept_tasks(b.address, range(30)) for w in workers}
+    # The first two take everything; later ones find every item full.
+    taken = [sum(o.ok for o in out) for out in results.values()]
+    assert taken == [30, 30, 0, 0]
+    for out in list(results.values())[2:]:
+        assert {type(o.error) for o in out} == {ItemFull}
+    b = await workers[0].get_batch(b.address)
+    (table,) = await workers[0].get_tables(b)
+    assert ((table.holders != 0).sum(axis=1) == redundancy).all()
+    assert b.reserved_count == 30 * redundancy
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_cap_and_active_limit_stop_a_worker(market: Market) -> None:
+    b = await market.batch(n_items=20, per_worker_cap=5, max_active=3)
+    w = await market.worker()
+    out = await w.accept_tasks(b.address, range(6))
+    assert [o.ok for o in out] == [True, True, True, False, False, False]
+    assert {type(o.error) for o in out[3:]} == {ActiveLimitReached}
+    await w.submit_results(b.address, [(i, b"\x01") for i in range(3)])
+    out = await w.accept_tasks(b.address, range(3, 8))
+    # Two more reach the cap of 5 items in total; the rest are refused.
+    assert [o.ok for o in out] == [True, True, False, False, False]
+    assert {type(o.error) for o in out[2:]} == {WorkerCapReached}
+    b = await w.get_batch(b.address)
+    assert (b.roster[0].taken, b.roster[0].active) == (5, 2)
+
+
+@pytest.mark.parametrize(
+    "case", ["protocol_paused", "batch_paused", "cancelled", "expired", "rating"]
+)
+async def test_fail_accept_tasks_when_the_batch_is_closed_to_the_worker(
+    market: Market, case: str
+) -> None:
+    # The SDK refuses before sending (the program's own typed error), and the
+    # program refuses the same instruction sent anyway, moving nothing.
+    b = await market.batch(n_items=3, min_rating=4_000 if case == "rating" else 0)
+    w = await market.worker()
+    if case == "protocol_paused":
+        await market.admin.set_paused(True)
+    elif case == "batch_paused":
+        await market.requester.set_batch_paused(b.address, True)
+    elif case == "cancelled":
+        await market.requester.cancel_batch(b.address)
+    elif case == "expired":
+        market.backend.warp(8 * 24 * 3600)
+    error = {
+        "protocol_paused": ProtocolPaused,
+        "batch_paused": BatchPaused,
+        "cancelled": BatchCancelled,
+        "expired": BatchExpired,
+        "rating": RatingTooLow,
+    }[case]
+    before = await w.balance()
+    with pytest.raises(error):
+        await w.accept_tasks(b.address, [0])
+    assert await w.balance() == before
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
+    async with market.lamports(w.address, b.address, market.table(b)) as bal:
+        with pytest.raises(error):
+            await w.send([ix])
+        await bal.assert_unchanged(fee_payer=w.address)
+
+
+async def test_fail_accept_tasks_for_an_unregistered_or_poor_worker(market: Market) -> None:
+    b = await market.batch(n_items=300, price=10_000, bond=50_000)
+    stranger = await market.worker(register=False)
+    before = await stranger.balance()
+    with pytest.raises(NotRegisteredError):
+        await stranger.accept_tasks(b.address, range(100))
+    assert await stranger.balance() == before
+    # On chain the missing profile is an account this program does not own.
+    ix = instructions.accept_tasks(stranger.address, b.address, market.table(b), [0])
+    with pytest.raises(InvalidOwner):
+        await stranger.send([ix])
+
+    poor = await market.worker(lamports=4_000_000)
+    before = await poor.balance()
+    with pytest.raises(InsufficientFundsError) as err:
+        await poor.accept_tasks(b.address, range(300))  # 300 bonds: 15M lamports
+    assert err.value.needed > before == err.value.available
+    assert await poor.balance() == before
+
+
+async def test_fail_accept_tasks_when_the_roster_is_full(market: Market) -> None:
+    b = await market.batch(n_items=5, roster_capacity=2)
+    for item in range(2):
+        assert (await (await market.worker()).accept_tasks(b.address, [item]))[0].ok
+    late = await market.worker()
+    with pytest.raises(RosterFull):
+        await late.accept_tasks(b.address, [1])
+    ix = instructions.accept_tasks(late.address, b.address, market.table(b), [1])
+    with pytest.raises(RosterFull):
+        await late.send([ix])
+    # The requester grows the roster; the worker gets in.
+    await market.requester.grow_roster(b.address, 3)
+    assert (await late.accept_tasks(b.address, [2]))[0].ok
+
+
+# -- adversarial: accounts ---------------------------------------------------------------
+
+
+async def test_fail_accept_tasks_with_a_missing_signer(market: Market) -> None:
+    # Bug class: missing signer. The worker is named but someone else pays and signs.
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    ix = swap(
+        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
+        "worker",
+        signer=False,
+    )
+    async with market.lamports(w.address, b.address, market.table(b)) as bal:
+        with pytest.raises(MissingSigner):
+            await market.requester.send([ix])
+        await bal.assert_unchanged()
+
+
+@pytest.mark.parametrize("account", ["batch", "table", "worker"])
+async def test_fail_accept_tasks_with_read_only_accounts(market: Market, account: str) -> None:
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    ix = swap(
+        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
+        account,
+        writable=False,
+    )
+    # Someone else pays: a fee payer is always writable.
+    with pytest.raises(AccountNotWritable):
+        await market.requester.send([ix], [w.wallet])
+
+
+async def test_fail_accept_tasks_with_substituted_accounts(market: Market) -> None:
+    # Bug class: substituted accounts of the right type from elsewhere.
+    b = await market.batch(n_items=4)
+    other = await market.batch(n_items=4, salt=b"other")
+    w, v = await market.worker(), await market.worker()
+    base = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
+    cases: list[tuple[str, Pubkey, type[ProgramError]]] = [
+        ("table", market.table(other), WrongTable),  # another batch's table
+        ("profile", worker_profile_pda(v.address)[0], WrongWorker),  # another worker's profile
+        ("config", treasury_pda()[0], InvalidAccountData),  # a program account of another type
+        ("batch", market.table(b), InvalidAccountData),  # a table where the batch goes
+        ("clock", config_pda()[0], InvalidProgramAccount),  # not the Clock sysvar
+        ("system_program", PROGRAM_ID, InvalidProgramAccount),
+    ]
+    for account, key, error in cases:
+        async with market.lamports(w.address, b.address, market.table(b)) as bal:
+            with pytest.raises(error):
+                await w.send([swap(base, account, key)])
+            await bal.assert_unchanged(fee_payer=w.address)
+
+
+async def test_fail_accept_tasks_with_the_same_account_in_two_roles(market: Market) -> None:
+    # Bug class: duplicate accounts. The batch passed again as its own table.
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    ix = swap(
+        instructions.accept_tasks(w.address, b.address, market.table(b), [0]), "table", b.address
+    )
+    with pytest.raises(DuplicateAccount):
+        await w.send([ix])
+
+
+async def test_fail_accept_tasks_with_accounts_of_another_owner(market: Market) -> None:
+    # Bug class: wrong owner. A copy of the real batch and table data in
+    # accounts owned by another program.
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    for account, source in (("batch", b.address), ("table", market.table(b))):
+        fake = Keypair().pubkey()
+        real = await market.backend.get_account(source)
+        assert real is not None
+        market.backend.set_account(
+            fake, Account(real.lamports, real.data, treasury_pda()[0], False, 0)
+        )
+        ix = swap(
+            instructions.accept_tasks(w.address, b.address, market.table(b), [0]), account, fake
+        )
+        with pytest.raises(InvalidOwner):
+            await w.send([ix])
+
+
+async def test_fail_accept_tasks_with_an_item_in_another_table(market: Market) -> None:
+    # Two uploads: the SDK sizes each new table to the items it adds, so the
+    # second upload opens table 1. Its items sent with table 0 are refused.
+    req = market.requester
+    b = await req.create_batch(price=1_000)
+    hashes = [bytes([i]) * 32 for i in range(8)]
+    first = await req.add_tasks(b.address, hashes[:5])
+    await req.add_tasks(b.address, hashes, uploads=first)
+    b = await req.get_batch(b.address)
+    assert b.table_count == 2 and b.item_count == 8
+    w = await market.worker()
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b, 0), [6])
+    with pytest.raises(WrongTable):
+        await w.send([ix])
+    # The SDK routes each item to its table.
+    assert all(o.ok for o in await w.accept_tasks(b.address, [4, 5, 6, 7]))
+
+
+# -- adversarial: data ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (b"", InvalidInstructionData),  # no vector length
+        (struct.pack("<I", 2) + struct.pack("<I", 0), InvalidInstructionData),  # length lies
+        (struct.pack("<I", 0xFFFFFFFF), InvalidInstructionData),  # absurd length
+        (struct.pack("<II", 1, 0) + b"\x00", InvalidInstructionData),  # trailing byte
+        (struct.pack("<I", 0), EmptyTaskList),
+        (struct.pack("<II", 1, 4), ItemNotFound),  # past the last item
+    ],
+    ids=["no-length", "short-vector", "huge-length", "trailing", "empty", "out-of-range"],
+)
+async def test_fail_accept_tasks_with_malformed_data(
+    market: Market, args: bytes, error: type[ProgramError]
+) -> None:
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
+    disc = load_idl().instructions["accept_tasks"].discriminator
+    async with market.lamports(w.address, b.address, market.table(b)) as bal:
+        with pytest.raises(error):
+            await w.send([with_data(ix, disc + args)])
+        await bal.assert_unchanged(fee_payer=w.address)
+
+
+async def test_fail_accept_tasks_with_missing_accounts(market: Market) -> None:
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
+    with pytest.raises(NotEnoughAccounts):
+        await w.send([without_accounts(ix, 6)])

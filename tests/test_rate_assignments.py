@@ -1,0 +1,169 @@
+"""`rate_assignments`: the requester rates completed work once, within the
+rating window, never its own; the worker cannot prevent it."""
+
+from __future__ import annotations
+
+import pytest
+from solders.instruction import AccountMeta, Instruction
+from solders.pubkey import Pubkey
+
+from amplify_sdk import (
+    AccountNotWritable,
+    AlreadyRated,
+    Batch,
+    InvalidStars,
+    NotEnoughAccounts,
+    NotSubmitted,
+    RatingWindowClosed,
+    SelfRating,
+    Unauthorized,
+    WorkerClient,
+    WrongWorker,
+    instructions,
+    worker_profile_pda,
+)
+from market import Market
+
+
+async def _done(market: Market, n: int = 4, **kw: object) -> tuple[Batch, WorkerClient]:
+    b = await market.batch(n_items=n, **kw)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(n))
+    await w.submit_results(b.address, [(i, b"\x01") for i in range(n)])
+    return b, w
+
+
+async def test_rate_assignments_updates_the_worker_once(market: Market) -> None:
+    b, w = await _done(market, 4)
+    req = market.requester
+    out = await req.rate_assignments(b.address, [(0, w.address, 5), (1, w.address, 2)])
+    assert all(o.ok for o in out)
+    p = await req.get_worker_profile(w.address)
+    # Ratings in milli-stars; the score is their running mean for now.
+    assert (p.rating_count, p.rating_sum, p.rating) == (2, 7_000, 3_500)
+    again = await req.rate_assignments(b.address, [(0, w.address, 1), (2, w.address, 4)])
+    assert [type(o.error) for o in again] == [AlreadyRated, type(None)]
+    assert again[0].signature is None  # refused before sending
+    b = await req.get_batch(b.address)
+    assert b.rated_count == 3
+    (table,) = await req.get_tables(b)
+    assert table.flags[:4].any(axis=1).tolist() == [True, True, True, False]
+
+
+async def test_rate_assignments_many_workers_in_one_transaction(market: Market) -> None:
+    b = await market.batch(n_items=6, redundancy=3)
+    workers = [await market.worker() for _ in range(3)]
+    for w in workers:
+        await w.accept_tasks(b.address, range(6))
+        await w.submit_results(b.address, [(i, b"\x02") for i in range(6)])
+    req = market.requester
+    n0 = len(req.receipts)
+    out = await req.rate_assignments(
+        b.address,
+        [(i, w.address, 1 + (i + k) % 5) for k, w in enumerate(workers) for i in range(6)],
+    )
+    assert all(o.ok for o in out) and len(out) == 18
+    assert len(req.receipts) - n0 == 1
+    for k, w in enumerate(workers):
+        stars = [1 + (i + k) % 5 for i in range(6)]
+        p = await req.get_worker_profile(w.address)
+        assert p.rating_sum == 1_000 * sum(stars) and p.rating_count == 6
+
+
+async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
+    b, w = await _done(market, 2)
+    other = await market.worker()
+    req = market.requester
+    out = await req.rate_assignments(
+        b.address,
+        [(0, w.address, 0), (0, w.address, 6), (1, other.address, 3), (5, w.address, 3)],
+    )
+    assert [type(o.error).__name__ for o in out] == [
+        "InvalidStars",
+        "InvalidStars",
+        "NotInRoster",
+        "ItemNotFound",
+    ]
+
+
+async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
+    # Bug class: self-dealing. A requester working its own batch cannot rate itself.
+    req = market.requester
+    b = await market.batch(n_items=2)
+    me = market.amp.worker(req.wallet)
+    await me.register()
+    await me.accept_tasks(b.address, [0])
+    await me.submit_results(b.address, [(0, b"\x01")])
+    out = await req.rate_assignments(b.address, [(0, req.address, 5)])
+    assert isinstance(out[0].error, SelfRating)
+    ix = instructions.rate_assignments(
+        req.address,
+        b.address,
+        market.table(b),
+        [(0, 0, 5, 0)],
+        [worker_profile_pda(req.address)[0]],
+    )
+    with pytest.raises(SelfRating):
+        await req.send([ix])
+    assert (await req.get_worker_profile(req.address)).rating_count == 0
+
+
+async def test_fail_rate_assignments_on_chain(market: Market) -> None:
+    b, w = await _done(market, 3, reservation_secs=60)
+    req = market.requester
+    table = market.table(b)
+    profile = worker_profile_pda(w.address)[0]
+    v = await market.worker()
+    await v.accept_tasks(b.address, [0])  # reserved, not submitted
+    stranger = await market.other_requester()
+
+    def rate(
+        item: int, worker: int, stars: int, profiles: list[Pubkey] | None = None
+    ) -> Instruction:
+        return instructions.rate_assignments(
+            req.address, b.address, table, [(item, worker, stars, 0)], profiles or [profile]
+        )
+
+    cases = [
+        (rate(0, 0, 9), InvalidStars),
+        (rate(0, 1, 3, [worker_profile_pda(v.address)[0]]), NotSubmitted),
+        (rate(1, 0, 3, [worker_profile_pda(v.address)[0]]), WrongWorker),
+        (
+            instructions.rate_assignments(req.address, b.address, table, [(1, 0, 3, 1)], [profile]),
+            NotEnoughAccounts,
+        ),
+    ]
+    for ix, error in cases:
+        async with market.lamports(req.address, profile, table) as bal:
+            with pytest.raises(error):
+                await req.send([ix])
+            await bal.assert_unchanged(fee_payer=req.address)
+    # Bug class: missing authority. Another requester signs for this batch.
+    forged = instructions.rate_assignments(
+        stranger.address, b.address, table, [(1, 0, 3, 0)], [profile]
+    )
+    with pytest.raises(Unauthorized):
+        await stranger.send([forged])
+    # A read-only profile cannot be rated into.
+    ro = Instruction(
+        forged.program_id,
+        bytes(rate(1, 0, 3).data),
+        [*list(rate(1, 0, 3).accounts)[:-1], AccountMeta(profile, False, False)],
+    )
+    with pytest.raises(AccountNotWritable):
+        await req.send([ro])
+
+
+async def test_rating_window_closes(market: Market) -> None:
+    b, w = await _done(market, 2, expires_in=100)
+    cfg = await market.requester.get_config()
+    market.backend.warp(100 + cfg.rating_window_secs + 1)
+    ix = instructions.rate_assignments(
+        market.requester.address,
+        b.address,
+        market.table(b),
+        [(0, 0, 4, 0)],
+        [worker_profile_pda(w.address)[0]],
+    )
+    with pytest.raises(RatingWindowClosed):
+        await market.requester.send([ix])

@@ -1,0 +1,210 @@
+"""`submit_results`: paid at once from escrow, per-item outcomes, inline
+answers in the event, and the refusals."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from amplify_sdk import (
+    DuplicateAccount,
+    EmptyTaskList,
+    InvalidAnswers,
+    InvalidInstructionData,
+    MissingSigner,
+    NotInRoster,
+    NotReserved,
+    ProgramError,
+    ResultUriTooLong,
+    WrongTable,
+    instructions,
+    load_idl,
+)
+from conftest import report
+from market import SIGNATURE_FEE, Market, swap, with_data
+
+
+async def test_submit_results_pays_each_item_at_once(market: Market) -> None:
+    price, bond, fee_bps = 10_000, 900, 500
+    b = await market.batch(n_items=12, redundancy=2, price=price, bond=bond)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(12))
+    before = await w.balance()
+    answers = [(i, bytes([i % 10])) for i in range(12)]
+    outcomes = await w.submit_results(b.address, answers)
+    assert all(o.ok for o in outcomes)
+    receipt = w.last_receipt
+    assert receipt is not None
+    report("submit_results CU for 12 items", receipt.compute_units)
+    # 5% of 10,000 is 500: the worker gets 9,500 and its bond back, per item.
+    fee = -(-price * fee_bps // 10_000)
+    assert await w.balance() - before == 12 * (price - fee + bond) - SIGNATURE_FEE
+    b = await w.get_batch(b.address)
+    assert (b.completed_count, b.reserved_count) == (12, 0)
+    assert b.fees_accrued == 12 * fee
+    assert b.roster[0].active == 0 and b.roster[0].taken == 12
+    (event,) = [e for e in receipt.events if e.name == "ResultsSubmitted"]
+    assert event.fields["items"] == list(range(12))
+    assert event.fields["answers"] == bytes(i % 10 for i in range(12))
+    assert (event.fields["paid"], event.fields["fee"], event.fields["bond"]) == (
+        12 * (price - fee),
+        12 * fee,
+        12 * bond,
+    )
+    (table,) = await w.get_tables(b)
+    assert (table.completed().sum(axis=1) == 1).all()
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_submit_results_reports_items_not_held(market: Market) -> None:
+    b = await market.batch(n_items=6)
+    w, other = await market.worker(), await market.worker()
+    await w.accept_tasks(b.address, [0, 1, 2])
+    await other.accept_tasks(b.address, [3])
+    await w.submit_results(b.address, [(2, b"\x07")])
+    out = await w.submit_results(
+        b.address, [(0, b"\x01"), (3, b"\x02"), (2, b"\x03"), (9, b"\x04"), (1, b"\x05")]
+    )
+    got = [(o.item, o.ok, type(o.error).__name__ if o.error else None) for o in out]
+    assert got == [
+        (0, True, None),
+        (3, False, "NotReserved"),  # another worker's
+        (2, False, "NotReserved"),  # already submitted
+        (9, False, "ItemNotFound"),
+        (1, True, None),
+    ]
+    (event,) = [
+        e for e in (w.last_receipt.events if w.last_receipt else []) if e.name == "ResultsSubmitted"
+    ]
+    assert event.fields["answers"] == b"\x01\x05"  # only the paid items' answers
+
+
+async def test_submit_results_with_hashes_and_a_result_uri(market: Market) -> None:
+    b = await market.batch(n_items=3)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(3))
+    hashes = [bytes([i]) * 32 for i in range(3)]
+    out = await w.submit_results(b.address, list(enumerate(hashes)), result_uri="ipfs://results/")
+    assert all(o.ok for o in out)
+    assert w.last_receipt is not None
+    (event,) = [e for e in w.last_receipt.events if e.name == "ResultsSubmitted"]
+    assert event.fields["answers"] == b"".join(hashes)
+    assert event.fields["result_uri"] == "ipfs://results/"
+
+
+async def test_submit_results_after_cancel_is_still_paid(market: Market) -> None:
+    # Accepted work is paid even if the requester cancels meanwhile.
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    await market.requester.cancel_batch(b.address)
+    out = await w.submit_results(b.address, [(0, b"\x01")])
+    assert out[0].ok
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
+    b = await market.batch(n_items=2)
+    w, stranger = await market.worker(), await market.worker()
+    await w.accept_tasks(b.address, [0])
+    ix = instructions.submit_results(stranger.address, b.address, market.table(b), [0], b"\x01")
+    async with market.lamports(w.address, b.address, market.table(b)) as bal:
+        with pytest.raises(NotInRoster):
+            await stranger.send([ix])
+        await bal.assert_unchanged()
+
+
+async def test_fail_submit_results_with_a_missing_signer(market: Market) -> None:
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    ix = swap(
+        instructions.submit_results(w.address, b.address, market.table(b), [0], b"\x01"),
+        "worker",
+        signer=False,
+    )
+    async with market.lamports(w.address, b.address) as bal:
+        with pytest.raises(MissingSigner):
+            await market.requester.send([ix])
+        await bal.assert_unchanged()
+
+
+async def test_fail_submit_results_with_substituted_accounts(market: Market) -> None:
+    b = await market.batch(n_items=2)
+    other = await market.batch(n_items=2, salt=b"o")
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    base = instructions.submit_results(w.address, b.address, market.table(b), [0], b"\x01")
+    for account, key, error in [
+        ("table", market.table(other), WrongTable),
+        ("table", b.address, DuplicateAccount),
+        ("batch", other.address, WrongTable),
+    ]:
+        async with market.lamports(w.address, b.address, market.table(b)) as bal:
+            with pytest.raises(error):
+                await w.send([swap(base, account, key)])
+            await bal.assert_unchanged(fee_payer=w.address)
+
+
+@pytest.mark.parametrize(
+    ("items", "answers", "uri", "error"),
+    [
+        ([], b"", "", EmptyTaskList),
+        ([0], b"", "", InvalidAnswers),
+        ([0, 1], b"\x01\x02\x03", "", InvalidAnswers),  # not a whole answer per item
+        ([0], bytes(65), "", InvalidAnswers),  # over 64 bytes
+        ([0], b"\x01", "u" * 201, ResultUriTooLong),
+    ],
+    ids=["empty", "no-answers", "ragged", "too-wide", "long-uri"],
+)
+async def test_fail_submit_results_with_bad_arguments(
+    market: Market, items: list[int], answers: bytes, uri: str, error: type[ProgramError]
+) -> None:
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0, 1])
+    ix = instructions.submit_results(w.address, b.address, market.table(b), items, answers, uri)
+    async with market.lamports(w.address, b.address) as bal:
+        with pytest.raises(error):
+            await w.send([ix])
+        await bal.assert_unchanged(fee_payer=w.address)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        struct.pack("<II", 1, 0),  # no answers vector
+        struct.pack("<II", 1, 0) + struct.pack("<I", 5) + b"\x01",  # answers length lies
+        struct.pack("<II", 1, 0)
+        + struct.pack("<I", 1)
+        + b"\x01"
+        + struct.pack("<I", 2)
+        + b"\xff\xfe",
+    ],
+    ids=["truncated", "lying-length", "uri-not-utf8"],
+)
+async def test_fail_submit_results_with_malformed_data(market: Market, args: bytes) -> None:
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    ix = instructions.submit_results(w.address, b.address, market.table(b), [0], b"\x01")
+    disc = load_idl().instructions["submit_results"].discriminator
+    with pytest.raises(InvalidInstructionData):
+        await w.send([with_data(ix, disc + args)])
+
+
+async def test_submit_results_refused_by_the_sdk_for_mixed_widths(market: Market) -> None:
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    with pytest.raises(InvalidAnswers):
+        await w.submit_results(b.address, [(0, b"\x01"), (1, b"\x01\x02")])
+
+
+async def test_not_reserved_is_not_paid(market: Market) -> None:
+    b = await market.batch(n_items=2)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    out = await w.submit_results(b.address, [(1, b"\x01")])
+    assert isinstance(out[0].error, NotReserved)
+    await market.assert_escrow_invariant(b.address)
