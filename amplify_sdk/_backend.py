@@ -41,6 +41,8 @@ class TxReceipt:
     fee: int
     logs: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    #: True for a transaction that landed but failed (it still paid its fee).
+    failed: bool = False
 
 
 class Backend(Protocol):

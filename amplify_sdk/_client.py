@@ -26,7 +26,12 @@ from solders.sysvar import CLOCK
 from . import _instructions as ix
 from ._backend import Backend, TxReceipt
 from ._bulk import chunks, collect, group, settle
-from ._exceptions import AccountNotFoundError, InsufficientFundsError, ProgramError
+from ._exceptions import (
+    AccountNotFoundError,
+    InsufficientFundsError,
+    ProgramError,
+    TransactionError,
+)
 from ._models import (
     AccountModel,
     Batch,
@@ -74,8 +79,17 @@ class AmplifyClient:
     async def send(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()
     ) -> TxReceipt:
-        """Send instructions in one transaction, paid by this client's wallet."""
-        receipt = await self.backend.send(instructions, signers, self.wallet)
+        """Send instructions in one transaction, paid by this client's wallet.
+        A transaction that fails on chain is recorded in `receipts` too (it
+        paid its fee) before its error is raised."""
+        try:
+            receipt = await self.backend.send(instructions, signers, self.wallet)
+        except TransactionError as e:
+            if e.signature is not None:
+                self.receipts.append(
+                    TxReceipt(e.signature, e.compute_units, e.fee, e.logs, failed=True)
+                )
+            raise
         self.last_receipt = receipt
         self.receipts.append(receipt)
         return receipt

@@ -268,7 +268,10 @@ def decode_event(data: bytes) -> tuple[str, dict[str, Any]] | None:
     idl = load_idl()
     for name, disc in idl.event_discriminators.items():
         if data[:8] == disc:
-            fields: dict[str, Any] = _event_codec(name).parse(data[8:])
+            try:
+                fields: dict[str, Any] = _event_codec(name).parse(data[8:])
+            except c.ConstructError:
+                return None  # not exactly this event's layout: not our event
             return name, fields
     return None
 

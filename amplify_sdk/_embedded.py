@@ -74,7 +74,10 @@ class EmbeddedBackend:
         self.svm.expire_blockhash()
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
-            raise error_from_litesvm(result.err(), list(meta.logs()))
+            err = error_from_litesvm(result.err(), list(meta.logs()))
+            err.signature, err.fee = meta.signature(), meta.fee()
+            err.compute_units = meta.compute_units_consumed()
+            raise err
         logs = list(result.logs())
         return TxReceipt(
             signature=result.signature(),

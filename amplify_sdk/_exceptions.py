@@ -18,6 +18,8 @@ exactly as the IDL lists them; `error_for_code` maps a code to its class.
 
 from __future__ import annotations
 
+from solders.signature import Signature
+
 
 class AmplifyError(Exception):
     """Base class of every error the SDK raises."""
@@ -59,11 +61,18 @@ class SigningError(AmplifyError):
 
 
 class TransactionError(AmplifyError):
-    """The transaction failed; `logs` holds the program log lines, if any."""
+    """The transaction failed; `logs` holds the program log lines, if any.
+
+    A transaction that failed on chain was still charged: `fee` and
+    `compute_units` say what it cost, `signature` names it (None when it never
+    reached the chain)."""
 
     def __init__(self, message: str, logs: list[str] | None = None) -> None:
         super().__init__(message)
         self.logs: list[str] = logs or []
+        self.signature: Signature | None = None
+        self.fee = 0
+        self.compute_units = 0
 
 
 class ProgramError(TransactionError):

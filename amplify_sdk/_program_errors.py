@@ -394,7 +394,9 @@ class LedgerFull(ProgramError):
 
     code = 6048
     name = "LedgerFull"
-    msg = "(retired in 0.2) Worker ledger has no free slot or does not cover this item; grow it first"
+    msg = (
+        "(retired in 0.2) Worker ledger has no free slot or does not cover this item; grow it first"
+    )
 
 
 class SlotNotFound(ProgramError):

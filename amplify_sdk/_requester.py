@@ -235,6 +235,7 @@ class RequesterClient(AmplifyClient):
         tables = await self.get_tables(b)
         outcomes: list[ItemOutcome | None] = [None] * len(ratings)
         groups: dict[int, list[tuple[int, int, int, int, Pubkey]]] = {}
+        asked: set[tuple[int, Pubkey]] = set()
         for pos, (item, worker, stars) in enumerate(ratings):
             idx = b.roster_index(worker)
             table = table_of(tables, item)
@@ -252,11 +253,12 @@ class RequesterClient(AmplifyClient):
                 done = (row == idx + 1) & (table.ticks[item - table.first_item] == 0)
                 if not done.any():
                     err = NotSubmitted()
-                elif table.flags[item - table.first_item][done].all():
+                elif table.flags[item - table.first_item][done].all() or (item, worker) in asked:
                     err = AlreadyRated()
             if err is not None or idx is None or table is None:
                 outcomes[pos] = ItemOutcome(item, False, err)
                 continue
+            asked.add((item, worker))
             groups.setdefault(table.index, []).append((pos, item, idx, stars, worker))
         for table_index, entries in groups.items():
             table = tables[table_index]

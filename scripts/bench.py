@@ -239,8 +239,10 @@ async def main() -> None:
             print(json.dumps(keys))
             return
         lin = await linear(amp)
-    print(f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
-          f"{len(program_bytes()):,} bytes")
+    print(
+        f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
+        f"{len(program_bytes()):,} bytes"
+    )
     print(
         f"\n## Reference workload: {ITEMS:,} items x redundancy {REDUNDANCY}, price {PRICE:,}, "
         f"{WORKERS} workers x {PER_WORKER:,} assignments\n"

@@ -614,6 +614,22 @@ def docstring(text: str) -> list[str]:
     return ['    """' + lines[0], *(f"    {line}" for line in lines[1:]), '    """']
 
 
+def ruff_format(text: str) -> str:
+    """The generated Python as the project's formatter writes it (so `ruff
+    format --check` and this script's `--check` agree)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(ERRORS_PY), "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"ruff format failed on generated code:\n{result.stderr}")
+    return result.stdout
+
+
 def rustfmt(text: str) -> str:
     exe = shutil.which("rustfmt") or "/usr/bin/rustfmt"
     result = subprocess.run(
@@ -647,7 +663,7 @@ def outputs() -> dict[Path, str]:
         "events.rs": g.rust_events(),
     }
     files = {RUST_OUT / name: rustfmt(text) for name, text in rust.items()}
-    files[ERRORS_PY] = g.python_errors()
+    files[ERRORS_PY] = ruff_format(g.python_errors())
     files[IDL_COPY] = idl_text
     return files
 

@@ -1,35 +1,55 @@
-"""Every event in the IDL is emitted by the program with exactly the IDL's layout
-(decoding is strict: a byte too many or too few fails)."""
+"""Every event in the IDL is emitted by the program with exactly the IDL's
+layout (decoding is strict: a byte too many or too few fails), and only
+events our program logs are decoded."""
 
 from __future__ import annotations
 
-from amplify_sdk import load_idl
+import base64
+
+from amplify_sdk import PROGRAM_ID, load_idl
+from amplify_sdk._codecs import events_from_logs
 from market import Market
 
 
 async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     req = market.requester
     w = await market.worker()  # WorkerRegistered
-    b = await market.batch(
-        n_items=3, reservation_secs=10, expires_in=100
-    )  # BatchCreated, TasksAdded
-    await w.accept_tasks(b.address, [0, 1])  # TaskAccepted
-    await w.submit_results(b.address, [(0, b"\x01" * 32)])  # ResultSubmitted
-    await req.rate(b.address, 0, w.address, 3)  # AssignmentRated
-    market.backend.warp(11)
-    await w.release_expired(b.address, w.address, 1)  # TaskReleased
+    b = await market.batch(n_items=3, reservation_secs=10, expires_in=100)
+    # BatchCreated, TableInitialized, TasksAdded
+    await req.set_batch_paused(b.address, True)  # BatchPauseChanged
+    await req.set_batch_paused(b.address, False)
+    await w.accept_tasks(b.address, [0, 1])  # TasksAccepted
+    await w.submit_results(b.address, [(0, b"\x01")])  # ResultsSubmitted
+    await req.rate_assignments(b.address, [(0, w.address, 3)])  # AssignmentRated
+    market.backend.warp(11 + b.tick_secs)
+    await req.release_expired(b.address, w.address)  # TasksReleased
     await req.sweep_fees(b.address)  # FeesSwept
-    await req.set_paused(True)  # PauseChanged
-    await req.set_paused(False)
+    await market.admin.set_paused(True)  # PauseChanged
+    await market.admin.set_paused(False)
     await req.cancel_batch(b.address)  # BatchCancelled
-    await w.close_ledger(b.address, w.address)
     await req.close_batch(b.address)  # BatchClosed
-    seen = {e.name: e.fields for r in req.receipts + w.receipts for e in r.events}
-    seen.update({e.name: e.fields for r in market.requester.receipts for e in r.events})
-    # ProtocolInitialized was emitted by the fixture's initialize.
+    receipts = req.receipts + w.receipts + market.admin.receipts
+    seen: dict[str, dict[str, object]] = {}
+    for r in receipts:
+        for e in r.events:
+            seen.setdefault(e.name, e.fields)
     assert set(load_idl().event_discriminators) == set(seen)
-    assert seen["TaskReleased"] == {"batch": b.address, "item_index": 1, "worker": w.address}
+    assert seen["TasksReleased"]["items"] == [1]
     assert seen["BatchCancelled"]["slots"] == 2  # items 1 (released) and 2 (never taken)
-    assert seen["PauseChanged"] == {"paused": False}
     assert seen["WorkerRegistered"]["worker"] == w.address
     assert seen["FeesSwept"]["amount"] == b.fee_per_item
+    assert seen["TableInitialized"]["capacity"] == 3
+
+
+def test_events_of_other_programs_are_not_decoded() -> None:
+    # Bug class: forged events. Another program logging our discriminator and a
+    # valid body is not taken for our event; neither is a truncated body.
+    disc = load_idl().event_discriminators["PauseChanged"]
+    forged = "Program data: " + base64.b64encode(disc + b"\x01").decode()
+    other = "11111111111111111111111111111111"
+    logs = [f"Program {other} invoke [1]", forged, f"Program {other} success"]
+    assert events_from_logs(logs) == []
+    ours = [f"Program {PROGRAM_ID} invoke [1]", forged, f"Program {PROGRAM_ID} success"]
+    assert events_from_logs(ours) == [("PauseChanged", {"paused": True})]
+    truncated = "Program data: " + base64.b64encode(disc).decode()
+    assert events_from_logs([f"Program {PROGRAM_ID} invoke [1]", truncated]) == []

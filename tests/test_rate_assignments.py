@@ -109,7 +109,7 @@ async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
 
 
 async def test_fail_rate_assignments_on_chain(market: Market) -> None:
-    b, w = await _done(market, 3, reservation_secs=60)
+    b, w = await _done(market, 3, reservation_secs=60, redundancy=2)
     req = market.requester
     table = market.table(b)
     profile = worker_profile_pda(w.address)[0]

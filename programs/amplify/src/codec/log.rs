@@ -6,8 +6,8 @@
 //! does not read). `Arena` hands out scratch memory from the SBF heap region,
 //! which nothing else uses (the program declares no allocator).
 
-use crate::generated::error::AmplifyError;
 use crate::codec::layout::Pod;
+use crate::generated::error::AmplifyError;
 use pinocchio::{error::ProgramError, ProgramResult};
 
 /// Bump allocation over the 32 KiB heap region, for one instruction.
@@ -43,7 +43,9 @@ impl Arena {
             // SAFETY: `at..end` lies in the heap region (checked above), which this
             // program never uses otherwise (no allocator), and each range is handed
             // out once. The runtime zeroes the heap for every instruction.
-            Ok(unsafe { core::slice::from_raw_parts_mut(HEAP_START.wrapping_add(at) as *mut u8, len) })
+            Ok(unsafe {
+                core::slice::from_raw_parts_mut(HEAP_START.wrapping_add(at) as *mut u8, len)
+            })
         }
         #[cfg(not(target_arch = "bpf"))]
         {
@@ -103,7 +105,10 @@ impl EventWriter {
         self.put(&(items.len() as u32).to_le_bytes());
         // SAFETY: `T: Pod` is plain bytes without padding.
         let raw = unsafe {
-            core::slice::from_raw_parts(items.as_ptr() as *const u8, items.len().wrapping_mul(T::SIZE))
+            core::slice::from_raw_parts(
+                items.as_ptr() as *const u8,
+                items.len().wrapping_mul(T::SIZE),
+            )
         };
         self.put(raw);
     }

@@ -65,13 +65,23 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         return Err(AmplifyError::WrongTable.into());
     }
 
-    let idx = v.find_or_add(a.worker.address())?;
+    // A worker joins the roster with its first accepted item: a request whose
+    // items are all refused must not take a roster place.
+    let (idx, joins) = match v.find(a.worker.address())? {
+        Ok(idx) => (idx, None),
+        Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Some(at)),
+        Err(_) => return Err(AmplifyError::RosterFull.into()),
+    };
     let holder = math::inc_u16(idx, 1)?;
     let tick = v.b.deadline_tick(now)?;
-    let (cap, max_active, item_count) =
-        (v.b.per_worker_cap(), v.b.max_active(), v.b.item_count());
-    let entry = v.entry(idx)?;
-    let (mut taken, mut active) = (entry.taken(), entry.active());
+    let (cap, max_active, item_count) = (v.b.per_worker_cap(), v.b.max_active(), v.b.item_count());
+    let (mut taken, mut active) = match joins {
+        None => {
+            let entry = v.entry(idx)?;
+            (entry.taken(), entry.active())
+        }
+        Some(_) => (0, 0),
+    };
 
     let mut arena = Arena::new();
     let accepted = arena.slice::<[u8; 4]>(args.items.len())?;
@@ -118,17 +128,20 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         }
         nr = nr.saturating_add(1);
     }
-    entry.set_taken(taken);
-    entry.set_active(active);
+    if na > 0 {
+        if let Some(at) = joins {
+            v.add(a.worker.address(), at)?;
+        }
+        let entry = v.entry(idx)?;
+        entry.set_taken(taken);
+        entry.set_active(active);
+    }
     v.b.set_reserved_count(math::add(v.b.reserved_count(), na as u64)?);
     let bonds = math::mul(v.b.bond(), na as u64)?;
     t.invariant()?;
     // The bond transfer below is this instruction's last step: the batch must
     // cover what it owes once it has arrived.
-    v.b.invariant(
-        math::add(a.batch.lamports(), bonds)?,
-        a.batch.data_len(),
-    )?;
+    v.b.invariant(math::add(a.batch.lamports(), bonds)?, a.batch.data_len())?;
     TasksAccepted {
         batch: a.batch.address(),
         worker: a.worker.address(),

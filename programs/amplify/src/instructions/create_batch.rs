@@ -50,7 +50,9 @@ fn validate(p: &CreateBatchArgs, fee: u64, now: i64) -> ProgramResult {
         return Err(AmplifyError::UriTooLong.into());
     }
     let size = batch_size(p.base_uri.len(), p.roster_capacity as usize);
-    if p.roster_capacity == 0 || p.roster_capacity > MAX_ROSTER || size > MAX_PERMITTED_DATA_INCREASE
+    if p.roster_capacity == 0
+        || p.roster_capacity > MAX_ROSTER
+        || size > MAX_PERMITTED_DATA_INCREASE
     {
         return Err(AmplifyError::RosterTooLarge.into());
     }
@@ -156,7 +158,9 @@ fn write_tail(data: &mut [u8], uri: &[u8], capacity: u16) -> ProgramResult {
     let mut at = state::Batch::LEN;
     let mut put = |at: &mut usize, bytes: &[u8]| -> ProgramResult {
         let end = at.checked_add(bytes.len()).ok_or_else(bad)?;
-        data.get_mut(*at..end).ok_or_else(bad)?.copy_from_slice(bytes);
+        data.get_mut(*at..end)
+            .ok_or_else(bad)?
+            .copy_from_slice(bytes);
         *at = end;
         Ok(())
     };

@@ -68,7 +68,9 @@ pub fn process(a: GrowRosterAccounts, args: GrowRosterArgs, _: &[AccountView]) -
         new_prefix.saturating_add(4),
     );
     let old_prefix = old_order.saturating_sub(4);
-    data.get_mut(old_prefix..new_prefix).ok_or_else(bad)?.fill(0);
+    data.get_mut(old_prefix..new_prefix)
+        .ok_or_else(bad)?
+        .fill(0);
     let cap = (new_cap as u32).to_le_bytes();
     data.get_mut(base..base.saturating_add(4))
         .ok_or_else(bad)?

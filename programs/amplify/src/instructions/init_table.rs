@@ -62,7 +62,9 @@ pub fn process(a: InitTableAccounts, args: InitTableArgs, _: &[AccountView]) -> 
         .checked_sub(TABLE_HEADER)
         .filter(|n| *n >= per_item && n.checked_rem(per_item) == Some(0))
         .ok_or(AmplifyError::InvalidTable)?;
-    let items = body.checked_div(per_item).ok_or(AmplifyError::InvalidTable)?;
+    let items = body
+        .checked_div(per_item)
+        .ok_or(AmplifyError::InvalidTable)?;
     let capacity = u32::try_from(items).map_err(|_| AmplifyError::InvalidTable)?;
     let first = u32::try_from(b.items_capacity()).map_err(|_| AmplifyError::InvalidTable)?;
     first
@@ -97,4 +99,3 @@ pub fn process(a: InitTableAccounts, args: InitTableArgs, _: &[AccountView]) -> 
     }
     .emit(&mut Arena::new())
 }
-

@@ -7,6 +7,7 @@
 
 use crate::{
     codec::layout::Layout,
+    codec::log::Arena,
     error::AmplifyError,
     generated::{
         events::ProtocolInitialized,
@@ -26,7 +27,6 @@ use crate::{
         treasury::TREASURY_VERSION,
         Config, Treasury,
     },
-    codec::log::Arena,
     ID,
 };
 use pinocchio::{cpi::Seed, error::ProgramError, AccountView, ProgramResult};

@@ -37,11 +37,10 @@ pub fn process(
     if !address_eq(&v.b.requester, a.requester.address()) {
         return Err(AmplifyError::Unauthorized.into());
     }
-    let closes = v
-        .b
-        .ended_at()
-        .checked_add(v.b.rating_window_secs() as i64)
-        .ok_or(AmplifyError::ArithmeticOverflow)?;
+    let closes =
+        v.b.ended_at()
+            .checked_add(v.b.rating_window_secs() as i64)
+            .ok_or(AmplifyError::ArithmeticOverflow)?;
     if now > closes {
         return Err(AmplifyError::RatingWindowClosed.into());
     }
@@ -58,10 +57,7 @@ pub fn process(
             return Err(AmplifyError::InvalidStars.into());
         }
         let idx = r.worker();
-        let worker = v
-            .entry(idx)
-            .map_err(|_| AmplifyError::NotInRoster)?
-            .worker;
+        let worker = v.entry(idx).map_err(|_| AmplifyError::NotInRoster)?.worker;
         if address_eq(&worker, a.requester.address()) {
             return Err(AmplifyError::SelfRating.into());
         }

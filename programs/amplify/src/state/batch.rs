@@ -191,10 +191,8 @@ impl<'a> BatchView<'a> {
         if prefix(&mut rest)? != capacity {
             return Err(AmplifyError::InvalidAccountData.into());
         }
-        let workers = RosterEntry::slice_mut(take(
-            &mut rest,
-            capacity.wrapping_mul(RosterEntry::SIZE),
-        )?);
+        let workers =
+            RosterEntry::slice_mut(take(&mut rest, capacity.wrapping_mul(RosterEntry::SIZE))?);
         if prefix(&mut rest)? != capacity {
             return Err(AmplifyError::InvalidAccountData.into());
         }
@@ -217,7 +215,12 @@ impl<'a> BatchView<'a> {
         let (mut lo, mut hi) = (0usize, self.b.roster_len() as usize);
         while lo < hi {
             let mid = lo.wrapping_add(hi.wrapping_sub(lo) >> 1);
-            let idx = u16::from_le_bytes(*self.order.get(mid).ok_or(AmplifyError::InvalidAccountData)?);
+            let idx = u16::from_le_bytes(
+                *self
+                    .order
+                    .get(mid)
+                    .ok_or(AmplifyError::InvalidAccountData)?,
+            );
             let entry = self
                 .workers
                 .get(idx as usize)
@@ -231,13 +234,9 @@ impl<'a> BatchView<'a> {
         Ok(Err(lo))
     }
 
-    /// `worker`'s roster index, adding it (at the end of `workers`, and at its
-    /// sorted place in `order`) when new.
-    pub fn find_or_add(&mut self, worker: &Address) -> Result<u16, ProgramError> {
-        let at = match self.find(worker)? {
-            Ok(idx) => return Ok(idx),
-            Err(at) => at,
-        };
+    /// Add `worker` as the next roster entry, at position `at` of `order` (as
+    /// `find` reported). Returns its roster index.
+    pub fn add(&mut self, worker: &Address, at: usize) -> Result<u16, ProgramError> {
         let len = self.b.roster_len();
         if len >= self.b.roster_capacity() {
             return Err(AmplifyError::RosterFull.into());
@@ -249,6 +248,9 @@ impl<'a> BatchView<'a> {
         entry.worker = *worker;
         let end = (len as usize).saturating_add(1);
         let order = self.order.get_mut(..end).ok_or(AmplifyError::RosterFull)?;
+        if at >= end {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
         order.copy_within(at..end.saturating_sub(1), at.saturating_add(1));
         order[at] = len.to_le_bytes();
         self.b.set_roster_len(math::inc_u16(len, 1)?);

@@ -45,7 +45,15 @@ fn mul_detects_overflow_at_the_boundary() {
 #[test]
 fn fee_rounds_up_to_a_whole_lamport() {
     // 5% of amounts whose exact fee is and is not a whole number of lamports.
-    let cases = [(0u64, 0u64), (1, 1), (19, 1), (20, 1), (21, 2), (10_000, 500), (10_001, 501)];
+    let cases = [
+        (0u64, 0u64),
+        (1, 1),
+        (19, 1),
+        (20, 1),
+        (21, 2),
+        (10_000, 500),
+        (10_001, 501),
+    ];
     for (amount, fee) in cases {
         assert_eq!(fee_of(amount, 500).unwrap(), fee, "fee of {amount}");
     }

@@ -39,7 +39,12 @@ fn non_dyadic_threshold_is_the_exact_floor() {
 
 #[test]
 fn wide_product_is_exact() {
-    for (a, b) in [(u64::MAX, u64::MAX), (1 << 63, 3), (0xFFFF_FFFF, 0x1_0000_0001), (0, 5)] {
+    for (a, b) in [
+        (u64::MAX, u64::MAX),
+        (1 << 63, 3),
+        (0xFFFF_FFFF, 0x1_0000_0001),
+        (0, 5),
+    ] {
         let (hi, lo) = mul_wide(a, b);
         assert_eq!(((hi as u128) << 64) | lo as u128, a as u128 * b as u128);
     }

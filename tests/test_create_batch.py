@@ -1,0 +1,181 @@
+"""`create_batch`: parameters, fee snapshot (rounded up), deadline ticks, the
+roster's room, and every refusal."""
+
+from __future__ import annotations
+
+import pytest
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from amplify_sdk import (
+    PROGRAM_ID,
+    AlreadyExists,
+    BatchStatus,
+    InvalidExpiry,
+    InvalidInstructionData,
+    InvalidMinRating,
+    InvalidPda,
+    InvalidPrice,
+    InvalidRedundancy,
+    InvalidReservation,
+    MissingSigner,
+    PriceBelowFee,
+    ProgramError,
+    ProtocolPaused,
+    RosterTooLarge,
+    UriTooLong,
+    batch_pda,
+    instructions,
+    load_idl,
+)
+from conftest import report
+from market import Market, swap, with_data
+
+
+def params(**overrides: object) -> dict[str, object]:
+    p: dict[str, object] = {
+        "price": 10_000,
+        "bond": 500,
+        "redundancy": 3,
+        "min_rating": 0,
+        "per_worker_cap": 0,
+        "max_active": 100,
+        "reservation_secs": 3600,
+        "expires_at": 0,
+        "encrypted": False,
+        "roster_capacity": 16,
+        "key_agent": Pubkey.default(),
+        "instructions_hash": bytes(32),
+        "base_uri": "ipfs://bafy/",
+    }
+    p.update(overrides)
+    return p
+
+
+async def test_create_batch_records_its_parameters(market: Market) -> None:
+    req = market.requester
+    now = await req.now()
+    b = await req.create_batch(
+        price=10_001,
+        redundancy=3,
+        bond=777,
+        min_rating=3_500,
+        per_worker_cap=40,
+        max_active=25,
+        reservation_secs=900,
+        expires_at=now + 86_400,
+        roster_capacity=10,
+        base_uri="ipfs://bafy/",
+        instructions_hash=b"\x07" * 32,
+        batch_id=42,
+    )
+    report("create_batch CU", req.last_receipt.compute_units if req.last_receipt else 0)
+    assert b.address == batch_pda(req.address, 42)[0]
+    assert (b.price, b.bond, b.redundancy, b.min_rating) == (10_001, 777, 3, 3_500)
+    assert (b.per_worker_cap, b.max_active, b.reservation_secs) == (40, 25, 900)
+    assert b.status == BatchStatus.OPEN and b.requester == req.address == b.key_agent
+    # 5% of 10,001 is 500.05: the fee rounds up to a whole lamport.
+    assert b.fee_bps == 500 and b.fee_per_item == 501
+    assert b.created_at == now and b.expires_at == now + 86_400
+    # Deadlines are u16 ticks: the tick is the smallest that covers expiry + reservation.
+    span = 86_400 + 900
+    assert b.tick_secs == -(-span // 65_535)
+    assert (b.roster_capacity, b.roster_len, b.roster) == (10, 0, ())
+    assert b.base_uri == "ipfs://bafy/" and b.instructions_hash == b"\x07" * 32
+    assert b.manifest_hash == bytes(32) and b.item_count == 0
+    acc = await market.backend.get_account(b.address)
+    assert acc is not None and acc.owner == PROGRAM_ID
+    # Fixed part + base URI + 42 bytes per roster place; rent only.
+    assert len(acc.data) == 376 + 4 + len("ipfs://bafy/") + 8 + 10 * 42
+    assert acc.lamports == await market.backend.minimum_balance(len(acc.data))
+    config = await req.get_config()
+    assert config.batch_count == b.batch_number + 1
+
+
+async def test_fee_rounding_keeps_every_payment_whole(market: Market) -> None:
+    # price 1 at 5%: a fee of 1 would leave the worker nothing.
+    with pytest.raises(PriceBelowFee):
+        await market.requester.create_batch(price=1)
+    b = await market.requester.create_batch(price=2)
+    assert (b.fee_per_item, b.payout) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"price": 0}, InvalidPrice),
+        ({"redundancy": 0}, InvalidRedundancy),
+        ({"redundancy": 65}, InvalidRedundancy),
+        ({"min_rating": 5_001}, InvalidMinRating),
+        ({"reservation_secs": 0}, InvalidReservation),
+        ({"max_active": 0}, InvalidReservation),
+        ({"expires_at": -1}, InvalidExpiry),
+        ({"base_uri": "u" * 201}, UriTooLong),
+        ({"roster_capacity": 0}, RosterTooLarge),
+        ({"roster_capacity": 300}, RosterTooLarge),  # over 10 KiB in one instruction
+    ],
+)
+async def test_fail_create_batch_with_bad_parameters(
+    market: Market, overrides: dict[str, object], error: type[ProgramError]
+) -> None:
+    req = market.requester
+    now = await req.now()
+    p = params(**{"expires_at": now + 3600, **overrides})
+    if p["expires_at"] == -1:
+        p["expires_at"] = now  # "now" is not in the future
+    ix = instructions.create_batch(req.address, 7, **p)
+    async with market.lamports(req.address) as bal:
+        with pytest.raises(error):
+            await req.send([ix])
+        await bal.assert_unchanged(fee_payer=req.address)
+    assert await market.backend.get_account(batch_pda(req.address, 7)[0]) is None
+
+
+async def test_fail_create_batch_when_paused_or_taken(market: Market) -> None:
+    req = market.requester
+    await req.create_batch(price=1_000, batch_id=5)
+    with pytest.raises(AlreadyExists):
+        await req.create_batch(price=1_000, batch_id=5)
+    await market.admin.set_paused(True)
+    with pytest.raises(ProtocolPaused):
+        await req.create_batch(price=1_000, batch_id=6)
+
+
+async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
+    req = market.requester
+    now = await req.now()
+    base = instructions.create_batch(req.address, 9, **params(expires_at=now + 60))
+    # Bug class: fake PDA (another requester's seeds, or a keypair address).
+    for fake in (batch_pda(Keypair().pubkey(), 9)[0], Keypair().pubkey()):
+        with pytest.raises(InvalidPda):
+            await req.send([swap(base, "batch", fake)])
+    # Bug class: missing signer (the requester named but not signing).
+    other = await market.other_requester()
+    forged = swap(
+        instructions.create_batch(other.address, 9, **params(expires_at=now + 60)),
+        "requester",
+        signer=False,
+    )
+    with pytest.raises(MissingSigner):
+        await req.send([forged])
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"",  # nothing
+        b"\x01" * 10,  # truncated
+        None,  # base_uri that is not UTF-8
+    ],
+    ids=["empty", "truncated", "uri-not-utf8"],
+)
+async def test_fail_create_batch_with_malformed_data(market: Market, tail: bytes | None) -> None:
+    req = market.requester
+    now = await req.now()
+    ix = instructions.create_batch(req.address, 11, **params(expires_at=now + 60, base_uri="ab"))
+    disc = load_idl().instructions["create_batch"].discriminator
+    data = bytes(ix.data)
+    # tail None: the URI's two bytes replaced by bytes that are not UTF-8.
+    body = data[:-2] + b"\xff\xfe" if tail is None else disc + tail
+    with pytest.raises(InvalidInstructionData):
+        await req.send([with_data(ix, body)])
