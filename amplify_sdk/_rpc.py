@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,6 +57,10 @@ from ._tx import build_transaction, decode_events, error_from_litesvm, message_i
 #: The most compute units one transaction may request.
 MAX_COMPUTE_UNITS = 1_400_000
 MAX_ACCOUNTS_PER_CALL = 100
+#: Signatures remembered to keep repeated sends distinct: more than a
+#: blockhash's lifetime of sends at any realistic rate.
+SENT_MEMORY = 100_000
+COMPUTE_BUDGET_ID = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
 _RANK = {"processed": 0, "confirmed": 1, "finalized": 2}
 _STATUS_RANK = [
     (TransactionConfirmationStatus.Processed, 0),
@@ -114,6 +119,8 @@ class RpcBackend:
         self.backoff = backoff or Backoff()
         self.program_id = program_id
         self._rent: dict[int, int] = {}
+        #: Signatures this backend sent recently (see `_distinct`).
+        self._sent: OrderedDict[Signature, None] = OrderedDict()
         self.subscriber = Subscriber(self, ws_url or _ws_url(url))
 
     # -- sending -----------------------------------------------------------------
@@ -127,13 +134,47 @@ class RpcBackend:
         blockhash, last_valid = await self._latest_blockhash()
         final = await self._with_compute_budget(instructions, signers, payer, blockhash)
         for _ in range(self.max_resigns):
-            tx = build_transaction(final, signers, payer, blockhash)
+            tx, blockhash, last_valid = await self._distinct(
+                final, signers, payer, blockhash, last_valid
+            )
             status = await self._submit(tx, blockhash, last_valid)
             if status is not None:
                 return await self._receipt(tx.signatures[0], status)
             # Provably never landed and never will: a new signature is safe.
             blockhash, last_valid = await self._latest_blockhash()
         raise TransactionError(f"transaction did not land after {self.max_resigns} blockhashes")
+
+    async def _distinct(
+        self,
+        final: list[Instruction],
+        signers: Sequence[Keypair],
+        payer: Keypair,
+        blockhash: Hash,
+        last_valid: int,
+    ) -> tuple[Transaction, Hash, int]:
+        """Sign, making sure the signature is not one this backend already sent.
+
+        The same instructions sent twice under one blockhash are the same
+        transaction, which a cluster runs once: the second `send` would report
+        the first one's result. Each `send` is its own operation, so a repeat is
+        made distinct by one more compute unit requested, or, without a budget
+        instruction, by waiting for the next blockhash.
+        """
+        ixs = final
+        for bump in range(1, 64):
+            tx = build_transaction(ixs, signers, payer, blockhash)
+            if tx.signatures[0] not in self._sent:
+                self._sent[tx.signatures[0]] = None
+                if len(self._sent) > SENT_MEMORY:
+                    self._sent.popitem(last=False)
+                return tx, blockhash, last_valid
+            if final and final[0].program_id == COMPUTE_BUDGET_ID:
+                limit = int.from_bytes(bytes(final[0].data)[1:5], "little") + bump
+                ixs = [set_compute_unit_limit(limit), *final[1:]]
+            else:
+                await asyncio.sleep(self.poll_interval)
+                blockhash, last_valid = await self._latest_blockhash()
+        raise TransactionError("could not make the transaction distinct from earlier ones")
 
     async def _with_compute_budget(
         self,

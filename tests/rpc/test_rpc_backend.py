@@ -166,3 +166,13 @@ async def test_subscriptions_on_both_backends(any_backend: tuple[Backend, Keypai
         state = await asyncio.wait_for(anext(account), TIMEOUT)
         assert state is not None and state.lamports == 10**9
     assert logs.closed and account.closed
+
+
+async def test_identical_sends_are_two_operations(backend: RpcBackend, funded: Keypair) -> None:
+    # Same instructions, same payer, same slot: a cluster would run one
+    # transaction; the backend makes the second one distinct.
+    dst = Keypair().pubkey()
+    ix = transfer_ix(funded.pubkey(), dst, 10**9)
+    first, second = await backend.send([ix], [], funded), await backend.send([ix], [], funded)
+    assert first.signature != second.signature
+    assert await backend.get_balance(dst) == 2 * 10**9
