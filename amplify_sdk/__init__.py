@@ -8,7 +8,19 @@ async with await AmplifyClient.embedded() as client:
 """
 
 from . import _instructions as instructions
-from ._backend import AccountSnapshot, Backend, Event, TxReceipt
+from ._backend import (
+    AccountFilter,
+    AccountSnapshot,
+    Backend,
+    DataSize,
+    Event,
+    LogsNotice,
+    Memcmp,
+    SignatureInfo,
+    Subscription,
+    TransactionDetails,
+    TxReceipt,
+)
 from ._client import AmplifyClient, content_hash
 from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
 from ._embedded import EmbeddedBackend
@@ -50,6 +62,7 @@ from ._program import program_bytes
 from ._program_errors import *  # noqa: F403 -- one exception class per program error
 from ._program_errors import ERRORS_BY_CODE
 from ._program_errors import __all__ as _program_error_names
+from ._rpc import RpcBackend
 
 __version__ = "0.1.0"
 
@@ -72,8 +85,16 @@ __all__ = [
     "pack",
     "page_pda",
     "worker_profile_pda",
+    "AccountFilter",
     "AccountNotFoundError",
     "AccountSnapshot",
+    "DataSize",
+    "LogsNotice",
+    "Memcmp",
+    "RpcBackend",
+    "SignatureInfo",
+    "Subscription",
+    "TransactionDetails",
     "AmplifyClient",
     "AmplifyError",
     "Backend",

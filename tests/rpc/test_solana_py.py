@@ -13,6 +13,7 @@ from solana.rpc.async_api import AsyncClient
 from solana.rpc.core import RPCException
 from solana.rpc.models import MemcmpOpts, TxOpts
 from solders.keypair import Keypair
+from solders.message import MessageV0
 from solders.rpc.errors import SendTransactionPreflightFailureMessage
 from solders.transaction import VersionedTransaction
 from solders.transaction_status import (
@@ -27,7 +28,7 @@ from localnet import LocalNode
 from localnet.codec import b58encode
 
 from .conftest import LAMPORTS
-from .util import signed_transfer
+from .util import signed_transfer, transfer_ix
 
 
 async def _post(node: LocalNode, body: bytes | str) -> Any:
@@ -223,8 +224,11 @@ async def test_cluster_info_methods(rpc: AsyncClient, node: LocalNode) -> None:
     assert (await rpc.get_recent_prioritization_fees()).value[-1].prioritization_fee == 0
     assert (await rpc.get_minimum_balance_for_rent_exemption(0)).value == 890_880
     blockhash = (await rpc.get_latest_blockhash()).value.blockhash
-    tx = signed_transfer(Keypair(), Keypair().pubkey(), 1, blockhash)
-    assert (await rpc.get_fee_for_message(tx.message)).value == 5_000
+    payer = Keypair()
+    ix = transfer_ix(payer.pubkey(), Keypair().pubkey(), 1)
+    # A v0 message: the fee is the same, 5,000 lamports per signature.
+    message = MessageV0.try_compile(payer.pubkey(), [ix], [], blockhash)
+    assert (await rpc.get_fee_for_message(message)).value == 5_000
 
 
 async def test_json_rpc_errors_and_batches(node: LocalNode) -> None:
