@@ -256,3 +256,29 @@ async def test_json_rpc_errors_and_batches(node: LocalNode) -> None:
     assert batch[1]["result"] == "ok"
     assert batch[2]["error"]["code"] == -32601
     assert batch[3]["error"]["code"] == -32600
+
+
+async def test_base58_wire_encoding_and_bad_signature(node: LocalNode, funded: Keypair) -> None:
+    tx = signed_transfer(funded, Keypair().pubkey(), 10**9, node.chain.latest_blockhash)
+    params = [b58encode(bytes(tx)), {"encoding": "base58"}]
+    body = {"jsonrpc": "2.0", "id": 1, "method": "sendTransaction", "params": params}
+    assert (await _post(node, json.dumps(body)))["result"] == str(tx.signatures[0])
+    got = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "getTransaction",
+        "params": [str(tx.signatures[0]), {"encoding": "base58"}],
+    }
+    assert (await _post(node, json.dumps(got)))["result"]["transaction"] == [params[0], "base58"]
+
+    # Signed by the wrong key: refused before anything runs, preflight or not.
+    forged = signed_transfer(Keypair(), Keypair().pubkey(), 1, node.chain.latest_blockhash)
+    raw = bytearray(bytes(forged))
+    raw[1:65] = bytes(funded.sign_message(b"not this message"))
+    for skip in (False, True):
+        params = [
+            base64.b64encode(bytes(raw)).decode(),
+            {"encoding": "base64", "skipPreflight": skip},
+        ]
+        body = {"jsonrpc": "2.0", "id": 3, "method": "sendTransaction", "params": params}
+        assert (await _post(node, json.dumps(body)))["error"]["code"] == -32003
