@@ -60,10 +60,14 @@ class Subscriber:
         self.backend = backend
         self.ws_url = ws_url
         self.tasks: set[asyncio.Task[None]] = set()
+        self.subscriptions: set[Subscription[Any]] = set()
         #: How many websocket failures made a subscription fall back to polling.
         self.fallbacks = 0
 
     async def close(self) -> None:
+        # Iterators still waiting end (StopAsyncIteration) instead of hanging.
+        for sub in list(self.subscriptions):
+            await sub.close()
         for task in list(self.tasks):
             task.cancel()
         for task in list(self.tasks):
@@ -90,11 +94,13 @@ class Subscriber:
         task.add_done_callback(self.tasks.discard)
 
         async def stop() -> None:
+            self.subscriptions.discard(sub)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
         sub.set_on_close(stop)
+        self.subscriptions.add(sub)
         await ready.wait()
 
     def _subscribe_message(self, id_: int, method: str, params: list[Any]) -> str:

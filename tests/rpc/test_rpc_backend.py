@@ -176,3 +176,11 @@ async def test_identical_sends_are_two_operations(backend: RpcBackend, funded: K
     first, second = await backend.send([ix], [], funded), await backend.send([ix], [], funded)
     assert first.signature != second.signature
     assert await backend.get_balance(dst) == 2 * 10**9
+
+
+async def test_closing_the_backend_ends_its_subscriptions(node: LocalNode) -> None:
+    backend = RpcBackend(node.url, poll_interval=0.05)
+    logs = await backend.subscribe_logs([Keypair().pubkey()])
+    waiting = asyncio.create_task(anext(logs, None))
+    await backend.close()
+    assert await asyncio.wait_for(waiting, TIMEOUT) is None
