@@ -20,6 +20,8 @@ class Faults:
     drop_send_responses: int = 0
     #: Answer the next N HTTP requests with 429 Too Many Requests (not executed).
     http_429: int = 0
+    #: Answer the next N HTTP requests with 503 Service Unavailable (not executed).
+    http_503: int = 0
     #: Delay every HTTP response by this many seconds.
     delay_seconds: float = 0.0
     #: The next N submitted transactions are accepted (signature returned) but

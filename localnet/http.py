@@ -60,6 +60,8 @@ class RpcHttpServer:
             # TEST-ONLY: what rate-limited providers answer, body included.
             body = _error(RpcError(429, "Too many requests for a specific RPC call"), None)
             return web.Response(status=429, body=_dumps(body), content_type="application/json")
+        if self.faults_enabled and faults.take("http_503"):
+            return web.Response(status=503, text="Service Unavailable")
         raw = await request.read()
         try:
             payload = json.loads(raw)

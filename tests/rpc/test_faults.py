@@ -4,14 +4,17 @@ every operation still applies exactly once."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from typing import Any
 
 import httpx2
+import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import AmplifyClient
+from amplify_sdk import AmplifyClient, TransportError
+from amplify_sdk._retry import Backoff
 from amplify_sdk._rpc import RpcBackend
 from localnet import LocalNode
 
@@ -79,6 +82,30 @@ async def test_429_bursts_are_retried_with_backoff(
     node.faults.http_429 = 3
     assert await backend.get_balance(dst) == 10**9
     assert _sent_by(node, funded.pubkey()) == 1
+
+
+async def test_503_bursts_are_retried(
+    node: LocalNode, backend: RpcBackend, funded: Keypair
+) -> None:
+    dst = Keypair().pubkey()
+    node.faults.http_503 = 4
+    await backend.send([transfer_ix(funded.pubkey(), dst, 10**9)], [], funded)
+    assert node.faults.http_503 == 0
+    assert await backend.get_balance(dst) == 10**9
+    assert _sent_by(node, funded.pubkey()) == 1
+
+
+async def test_unreachable_node_is_a_transport_error() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # Nothing listens there: connection refused, retried, then TransportError.
+    backend = RpcBackend(f"http://127.0.0.1:{port}", backoff=Backoff(attempts=3, base=0.01))
+    try:
+        with pytest.raises(TransportError, match="failed after 3 attempts"):
+            await backend.get_balance(Keypair().pubkey())
+    finally:
+        await backend.close()
 
 
 async def test_blockhash_expiring_between_send_and_confirm_is_resigned_once(
