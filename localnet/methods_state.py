@@ -8,7 +8,14 @@ from solders.message import from_bytes_versioned
 from solders.pubkey import Pubkey
 
 from .chain import LAMPORTS_PER_SIGNATURE, MAX_BLOCKHASH_AGE, TxRejected
-from .codec import b58decode, decode_wire, encode_account, encode_data, slice_data
+from .codec import (
+    RENT_EPOCH_EXEMPT,
+    b58decode,
+    decode_wire,
+    encode_account,
+    encode_data,
+    slice_data,
+)
 from .errors import BLOCK_NOT_AVAILABLE, RpcError
 from .params import JSON, Params, config_int, parse_hash, parse_pubkey
 from .registry import API_VERSION, FEATURE_SET, Context, method
@@ -211,7 +218,7 @@ def get_program_accounts(ctx: Context, p: Params) -> JSON:
                     "executable": account.executable,
                     "lamports": account.lamports,
                     "owner": str(account.owner),
-                    "rentEpoch": 2**64 - 1,
+                    "rentEpoch": RENT_EPOCH_EXEMPT,
                     "space": len(data),
                 },
             }
@@ -232,12 +239,18 @@ def get_token_account_balance(ctx: Context, p: Params) -> JSON:
         raise RpcError.invalid_params("Invalid param: could not find mint")
     amount = int.from_bytes(data[64:72], "little")
     decimals = bytes(mint.data)[44]
-    ui = amount / 10**decimals
+    whole, fraction = divmod(amount, 10**decimals)
+    # Exact decimal string (a float would round large amounts).
     ui_string = (
-        f"{amount / 10**decimals:.{decimals}f}".rstrip("0").rstrip(".") if decimals else str(amount)
+        f"{whole}.{fraction:0{decimals}d}".rstrip("0").rstrip(".") if decimals else str(amount)
     )
     return ctx.with_context(
-        {"amount": str(amount), "decimals": decimals, "uiAmount": ui, "uiAmountString": ui_string}
+        {
+            "amount": str(amount),
+            "decimals": decimals,
+            "uiAmount": amount / 10**decimals,
+            "uiAmountString": ui_string,
+        }
     )
 
 

@@ -12,9 +12,11 @@ import pytest
 from solana.rpc.async_api import AsyncClient
 from solana.rpc.core import RPCException
 from solana.rpc.models import MemcmpOpts, TxOpts
+from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.message import MessageV0
 from solders.rpc.errors import SendTransactionPreflightFailureMessage
+from solders.system_program import CreateAccountParams, create_account
 from solders.transaction import VersionedTransaction
 from solders.transaction_status import (
     InstructionErrorCustom,
@@ -24,6 +26,7 @@ from solders.transaction_status import (
 )
 
 from amplify_sdk import PROGRAM_ID, AmplifyClient, Config, load_idl
+from amplify_sdk._token import TOKEN_PROGRAM_ID
 from localnet import LocalNode
 from localnet.codec import b58encode
 
@@ -282,3 +285,37 @@ async def test_base58_wire_encoding_and_bad_signature(node: LocalNode, funded: K
         ]
         body = {"jsonrpc": "2.0", "id": 3, "method": "sendTransaction", "params": params}
         assert (await _post(node, json.dumps(body)))["error"]["code"] == -32003
+
+
+async def test_token_account_balance(rpc: AsyncClient, admin: AmplifyClient) -> None:
+    mint = await admin.create_amp_mint()  # 6 decimals, the admin is the mint authority
+    account = Keypair()
+    rent = await admin.backend.minimum_balance(165)
+    create = create_account(
+        CreateAccountParams(
+            from_pubkey=admin.address,
+            to_pubkey=account.pubkey(),
+            lamports=rent,
+            space=165,
+            owner=TOKEN_PROGRAM_ID,
+        )
+    )
+    # SPL Token InitializeAccount3 (18) and MintTo (7), by hand.
+    init = Instruction(
+        TOKEN_PROGRAM_ID,
+        bytes([18]) + bytes(admin.address),
+        [AccountMeta(account.pubkey(), False, True), AccountMeta(mint, False, False)],
+    )
+    mint_to = Instruction(
+        TOKEN_PROGRAM_ID,
+        bytes([7]) + (12_345_678_901).to_bytes(8, "little"),
+        [
+            AccountMeta(mint, False, True),
+            AccountMeta(account.pubkey(), False, True),
+            AccountMeta(admin.address, True, False),
+        ],
+    )
+    await admin.send([create, init, mint_to], [account])
+    balance = (await rpc.get_token_account_balance(account.pubkey())).value
+    assert balance.amount == "12345678901" and balance.decimals == 6
+    assert balance.ui_amount_string == "12345.678901"
