@@ -11,7 +11,19 @@ async with await Amplify.embedded() as amp:
 
 from . import _instructions as instructions
 from ._admin import AdminClient
-from ._backend import AccountSnapshot, Backend, Event, TxReceipt
+from ._backend import (
+    AccountFilter,
+    AccountSnapshot,
+    Backend,
+    DataSize,
+    Event,
+    LogsNotice,
+    Memcmp,
+    SignatureInfo,
+    Subscription,
+    TransactionDetails,
+    TxReceipt,
+)
 from ._client import AmplifyClient, content_hash
 from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
 from ._embedded import EmbeddedBackend
@@ -54,6 +66,7 @@ from ._program_errors import *  # noqa: F403 -- one exception class per program 
 from ._program_errors import ERRORS_BY_CODE
 from ._program_errors import __all__ as _program_error_names
 from ._requester import RequesterClient
+from ._rpc import RpcBackend
 from ._session import Amplify
 from ._worker import WorkerClient, x25519_public_key
 
@@ -63,10 +76,18 @@ __all__ = [
     "ERRORS_BY_CODE",
     "PROGRAM_ID",
     "AccountModel",
+    "AccountFilter",
     "AccountNotFoundError",
     "AccountSnapshot",
     "AdminClient",
     "Amplify",
+    "DataSize",
+    "LogsNotice",
+    "Memcmp",
+    "RpcBackend",
+    "SignatureInfo",
+    "Subscription",
+    "TransactionDetails",
     "AmplifyClient",
     "AmplifyError",
     "Backend",

@@ -15,12 +15,24 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
-from solders.transaction_metadata import FailedTransactionMetadata
+from solders.signature import Signature
+from solders.system_program import TransferParams, transfer
+from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
+from solders.transaction_status import TransactionErrorType
 
-from ._backend import AccountSnapshot, TxReceipt
+from ._backend import (
+    AccountFilter,
+    AccountSnapshot,
+    LogsNotice,
+    SignatureInfo,
+    Subscription,
+    TransactionDetails,
+    TxReceipt,
+)
+from ._embedded_history import EmbeddedHistory, matches
 from ._pda import PROGRAM_ID, program_data_pda
 from ._program import program_bytes
-from ._tx import build_transaction, decode_events, error_from_litesvm
+from ._tx import build_transaction, decode_events, error_from_litesvm, message_instructions
 
 
 class EmbeddedBackend:
@@ -31,6 +43,11 @@ class EmbeddedBackend:
         # LiteSVM's clock starts at unix time 0; start from the wall clock instead so
         # expiry times look like a cluster's.
         self.set_time(int(time.time()))
+        # LiteSVM keeps no history a client can page through; this one does,
+        # and feeds the subscriptions.
+        self.history = EmbeddedHistory()
+        self._log_subs: list[tuple[frozenset[Pubkey], Subscription[LogsNotice]]] = []
+        self._account_subs: dict[Pubkey, list[Subscription[AccountSnapshot | None]]] = {}
 
     def set_upgrade_authority(self, authority: Pubkey | None) -> None:
         """Set the program's upgrade authority, as `solana program deploy` would
@@ -72,12 +89,17 @@ class EmbeddedBackend:
         # same instructions again is a new transaction (as after a cluster's next
         # block), not a duplicate the runtime refuses.
         self.svm.expire_blockhash()
+        instructions = message_instructions(tx.message)
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
             err = error_from_litesvm(result.err(), list(meta.logs()))
-            err.signature, err.fee = meta.signature(), meta.fee()
-            err.compute_units = meta.compute_units_consumed()
+            # Only a transaction that paid its fee landed (carries its signature).
+            if meta.signature() == tx.signatures[0]:
+                self._record(meta, result.err(), instructions, tx.message.account_keys)
+                err.signature, err.fee = meta.signature(), meta.fee()
+                err.compute_units = meta.compute_units_consumed()
             raise err
+        self._record(result, None, instructions, tx.message.account_keys)
         logs = list(result.logs())
         return TxReceipt(
             signature=result.signature(),
@@ -101,12 +123,102 @@ class EmbeddedBackend:
 
     async def airdrop(self, address: Pubkey, lamports: int) -> None:
         result = self.svm.airdrop(address, lamports)
+        faucet = self.svm.airdrop_pubkey()
+        ix = transfer(TransferParams(from_pubkey=faucet, to_pubkey=address, lamports=lamports))
         if isinstance(result, FailedTransactionMetadata):
             raise error_from_litesvm(result.err(), list(result.meta().logs()))
+        self._record(result, None, [ix], [faucet, address, ix.program_id])
 
     def set_account(self, address: Pubkey, account: Account) -> None:
         """Test hook: place an arbitrary account (used by adversarial tests)."""
         self.svm.set_account(address, account)
+
+    # -- history, queries and subscriptions ------------------------------------------
+
+    def _record(
+        self,
+        meta: TransactionMetadata,
+        err: TransactionErrorType | None,
+        instructions: list[Instruction],
+        keys: Sequence[Pubkey],
+    ) -> None:
+        logs = list(meta.logs())
+        details = TransactionDetails(
+            signature=meta.signature(),
+            slot=self.svm.get_clock().slot,
+            block_time=self.svm.get_clock().unix_timestamp,
+            fee=meta.fee(),
+            compute_units=meta.compute_units_consumed(),
+            err=err,
+            instructions=instructions,
+            logs=logs,
+            events=decode_events(logs),
+        )
+        self.history.add(details, list(keys))
+        if self._log_subs:
+            notice = LogsNotice(details.signature, err, logs, details.events)
+            for mentions, sub in self._log_subs:
+                if not mentions.isdisjoint(keys):
+                    sub.push(notice)
+        for key in keys:
+            for account_sub in self._account_subs.get(key, ()):
+                account_sub.push(self._snapshot(key))
+
+    def _snapshot(self, address: Pubkey) -> AccountSnapshot | None:
+        acc = self.svm.get_account(address)
+        if acc is None or (acc.lamports == 0 and not acc.data):
+            return None
+        return AccountSnapshot(address, acc.lamports, acc.owner, bytes(acc.data), acc.executable)
+
+    async def get_multiple_accounts(
+        self, addresses: Sequence[Pubkey]
+    ) -> list[AccountSnapshot | None]:
+        return [self._snapshot(a) for a in addresses]
+
+    async def get_program_accounts(
+        self, program: Pubkey, filters: Sequence[AccountFilter] = ()
+    ) -> list[AccountSnapshot]:
+        return [
+            AccountSnapshot(address, acc.lamports, acc.owner, bytes(acc.data), acc.executable)
+            for address, acc in self.svm.get_program_accounts(program)
+            if matches(bytes(acc.data), filters)
+        ]
+
+    async def get_signatures_for_address(
+        self,
+        address: Pubkey,
+        *,
+        limit: int = 1000,
+        before: Signature | None = None,
+        until: Signature | None = None,
+    ) -> list[SignatureInfo]:
+        return [
+            SignatureInfo(d.signature, d.slot, d.err, d.block_time)
+            for d in self.history.for_address(address, limit=limit, before=before, until=until)
+        ]
+
+    async def get_transaction(self, signature: Signature) -> TransactionDetails | None:
+        return self.history.get(signature)
+
+    async def subscribe_logs(self, mentions: Sequence[Pubkey]) -> Subscription[LogsNotice]:
+        entry: tuple[frozenset[Pubkey], Subscription[LogsNotice]]
+
+        async def on_close() -> None:
+            self._log_subs.remove(entry)
+
+        entry = (frozenset(mentions), Subscription(on_close))
+        self._log_subs.append(entry)
+        return entry[1]
+
+    async def subscribe_account(self, address: Pubkey) -> Subscription[AccountSnapshot | None]:
+        subs = self._account_subs.setdefault(address, [])
+
+        async def on_close() -> None:
+            subs.remove(sub)
+
+        sub: Subscription[AccountSnapshot | None] = Subscription(on_close)
+        subs.append(sub)
+        return sub
 
     async def close(self) -> None:
         return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from solders.hash import Hash
-from solders.instruction import Instruction
+from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.message import Message
+from solders.message import Message, MessageV0
+from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_status import (
     InstructionErrorCustom,
@@ -73,3 +74,35 @@ def error_from_litesvm(err: object, logs: list[str]) -> TransactionError:
 
 def decode_events(logs: list[str]) -> list[Event]:
     return [Event(name, fields) for name, fields in events_from_logs(logs)]
+
+
+def message_instructions(
+    message: Message | MessageV0,
+    loaded_writable: Sequence[Pubkey] = (),
+    loaded_readonly: Sequence[Pubkey] = (),
+) -> list[Instruction]:
+    """The instructions of a compiled message, with their account metas (signer
+    and writable flags from the header; lookup-table addresses from the meta)."""
+    h = message.header
+    static = list(message.account_keys)
+    keys = static + list(loaded_writable) + list(loaded_readonly)
+    n_signed = h.num_required_signatures
+    signed_writable = n_signed - h.num_readonly_signed_accounts
+    unsigned_writable_end = len(static) - h.num_readonly_unsigned_accounts
+    n_loaded_writable = len(static) + len(loaded_writable)
+
+    def meta(i: int) -> AccountMeta:
+        if i < n_signed:
+            writable = i < signed_writable
+        elif i < len(static):
+            writable = i < unsigned_writable_end
+        else:
+            writable = i < n_loaded_writable
+        return AccountMeta(keys[i], is_signer=i < n_signed, is_writable=writable)
+
+    return [
+        Instruction(
+            keys[ix.program_id_index], bytes(ix.data), [meta(i) for i in bytes(ix.accounts)]
+        )
+        for ix in message.instructions
+    ]

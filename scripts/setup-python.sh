@@ -9,7 +9,8 @@ if [ -x "$venv/bin/python" ] && cmp -s "$root/requirements.lock" "$stamp"; then
   exit 0
 fi
 echo "python: creating $venv from requirements.lock"
-python3 -m venv "$venv"
+# --clear: a venv left by another interpreter must not be mixed with this one.
+python3 -m venv --clear "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/requirements.lock"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -e "$root"
 cp "$root/requirements.lock" "$stamp"

@@ -1,0 +1,96 @@
+// @solana/web3.js (the Connection Anchor uses) against the local node.
+// Usage: node check.mjs RPC_URL WS_URL PROGRAM_ID CONFIG_ADDRESS CONFIG_SIZE
+// Prints one JSON line with what it saw; exits non-zero on the first failure.
+import assert from "node:assert/strict";
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  sendAndConfirmTransaction,
+} from "@solana/web3.js";
+
+const [rpcUrl, wsUrl, programIdText, configText, configSizeText] = process.argv.slice(2);
+const programId = new PublicKey(programIdText);
+const config = new PublicKey(configText);
+const conn = new Connection(rpcUrl, { commitment: "confirmed", wsEndpoint: wsUrl });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const payer = Keypair.generate();
+  const airdrop = await conn.requestAirdrop(payer.publicKey, 2 * LAMPORTS_PER_SOL);
+  const latest = await conn.getLatestBlockhash();
+  await conn.confirmTransaction({ signature: airdrop, ...latest }, "confirmed");
+  assert.equal(await conn.getBalance(payer.publicKey), 2 * LAMPORTS_PER_SOL);
+
+  const dst = Keypair.generate().publicKey;
+  let resolveLogs;
+  const gotLogs = new Promise((resolve) => (resolveLogs = resolve));
+  const subscription = conn.onLogs(dst, (logs) => resolveLogs(logs), "confirmed");
+
+  // web3.js subscribes in the background: keep sending until the
+  // subscription has seen one (every transfer mentions dst).
+  const sent = [];
+  let logs = null;
+  for (let i = 0; i < 10 && logs === null; i++) {
+    const tx = new Transaction().add(
+      SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: dst, lamports: LAMPORTS_PER_SOL / 10 + i }),
+    );
+    sent.push(await sendAndConfirmTransaction(conn, tx, [payer], { commitment: "confirmed" }));
+    logs = await Promise.race([gotLogs, sleep(1500).then(() => null)]);
+  }
+  assert.ok(logs !== null, "onLogs never fired");
+  assert.ok(sent.includes(logs.signature), "onLogs reported an unknown signature");
+  assert.equal(logs.err, null);
+  assert.ok(logs.logs.includes("Program 11111111111111111111111111111111 success"));
+  await conn.removeOnLogsListener(subscription);
+
+  const account = await conn.getAccountInfo(dst);
+  assert.ok(account !== null && account.owner.equals(SystemProgram.programId));
+  assert.ok(account.lamports >= LAMPORTS_PER_SOL / 10);
+  const program = await conn.getAccountInfo(programId);
+  assert.ok(program !== null && program.executable, "program account is not executable");
+
+  const accounts = await conn.getProgramAccounts(programId, {
+    filters: [{ dataSize: Number(configSizeText) }],
+  });
+  assert.ok(accounts.some((a) => a.pubkey.equals(config)), "config not among the program's accounts");
+  const withContext = await conn.getProgramAccounts(programId, { withContext: true });
+  assert.ok(withContext.context.slot >= 0 && withContext.value.length >= 2);
+
+  const tx = await conn.getTransaction(sent[0], { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
+  assert.ok(tx !== null && tx.meta.err === null && tx.meta.fee === 5000);
+  const history = await conn.getSignaturesForAddress(dst);
+  assert.equal(history.length, sent.length);
+  const status = await conn.getSignatureStatus(sent[0], { searchTransactionHistory: true });
+  assert.equal(status.value.confirmationStatus, "finalized");
+  const epoch = await conn.getEpochInfo();
+  const version = await conn.getVersion();
+  const multiple = await conn.getMultipleAccountsInfo([dst, Keypair.generate().publicKey]);
+  assert.ok(multiple[0] !== null && multiple[1] === null);
+  const fees = await conn.getRecentPrioritizationFees();
+  const rent = await conn.getMinimumBalanceForRentExemption(0);
+  assert.ok(await conn.isBlockhashValid(latest.blockhash, { commitment: "confirmed" }).then((r) => r.value));
+
+  console.log(
+    JSON.stringify({
+      transfers: sent.length,
+      logsSignature: logs.signature,
+      programAccounts: accounts.length,
+      slot: epoch.absoluteSlot,
+      version: version["solana-core"],
+      fees: fees.length,
+      rent,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
