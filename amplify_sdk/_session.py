@@ -4,7 +4,7 @@ clients that share them."""
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from solders.keypair import Keypair
 
@@ -12,6 +12,7 @@ from ._admin import AdminClient
 from ._backend import Backend
 from ._embedded import EmbeddedBackend
 from ._requester import RequesterClient
+from ._rpc import RpcBackend
 from ._worker import WorkerClient
 
 #: Lamports given to the wallet of a fresh embedded session.
@@ -35,6 +36,12 @@ class Amplify:
         await backend.airdrop(wallet.pubkey(), EMBEDDED_WALLET_LAMPORTS)
         backend.set_upgrade_authority(wallet.pubkey())
         return cls(backend, wallet)
+
+    @classmethod
+    def connect(cls, url: str, wallet: Keypair, **options: Any) -> Amplify:
+        """A session on a JSON-RPC endpoint (localnet, devnet, mainnet):
+        `options` go to `RpcBackend` (commitment, priority_fee, ...)."""
+        return cls(RpcBackend(url, **options), wallet)
 
     def admin(self, wallet: Keypair | None = None) -> AdminClient:
         return AdminClient(self.backend, wallet or self.wallet)
