@@ -197,3 +197,19 @@ def close_batch(requester: Pubkey, batch: Pubkey, tables: Sequence[Pubkey]) -> I
         {},
         remaining=[AccountMeta(t, is_signer=False, is_writable=True) for t in tables],
     )
+
+
+def deliver_keys(
+    authority: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    worker: Pubkey,
+    items: Sequence[int],
+    sealed_keys: Sequence[bytes],
+) -> Instruction:
+    """`sealed_keys[i]`: item `items[i]`'s key sealed to the worker (80 bytes)."""
+    return build_instruction(
+        "deliver_keys",
+        {"authority": authority, "batch": batch, "table": table, "worker": worker},
+        {"items": list(items), "sealed_keys": list(sealed_keys)},
+    )

@@ -543,6 +543,30 @@ class DuplicateAccount(ProgramError):
     msg = "The same account was passed in two roles"
 
 
+class NotEncrypted(ProgramError):
+    """The batch is not encrypted."""
+
+    code = 6067
+    name = "NotEncrypted"
+    msg = "The batch is not encrypted"
+
+
+class KeyAlreadyDelivered(ProgramError):
+    """The item key was already delivered to this worker."""
+
+    code = 6068
+    name = "KeyAlreadyDelivered"
+    msg = "The item key was already delivered to this worker"
+
+
+class SealedKeyCountMismatch(ProgramError):
+    """Give one sealed key per item."""
+
+    code = 6069
+    name = "SealedKeyCountMismatch"
+    msg = "Give one sealed key per item"
+
+
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,
@@ -611,6 +635,9 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     KeyNotDelivered.code: KeyNotDelivered,
     NotInRoster.code: NotInRoster,
     DuplicateAccount.code: DuplicateAccount,
+    NotEncrypted.code: NotEncrypted,
+    KeyAlreadyDelivered.code: KeyAlreadyDelivered,
+    SealedKeyCountMismatch.code: SealedKeyCountMismatch,
 }
 
 __all__ = [
@@ -648,12 +675,14 @@ __all__ = [
     "InvalidTable",
     "ItemFull",
     "ItemNotFound",
+    "KeyAlreadyDelivered",
     "KeyNotDelivered",
     "LedgerActive",
     "LedgerFull",
     "LedgerTooLarge",
     "MissingSigner",
     "NonCanonicalBump",
+    "NotEncrypted",
     "NotEnoughAccounts",
     "NotInRoster",
     "NotReserved",
@@ -669,6 +698,7 @@ __all__ = [
     "ResultUriTooLong",
     "RosterFull",
     "RosterTooLarge",
+    "SealedKeyCountMismatch",
     "SelfRating",
     "SlotNotFound",
     "TableFull",

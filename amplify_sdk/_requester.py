@@ -11,9 +11,10 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
 from . import _instructions as ix
-from ._bulk import table_of
-from ._client import SIGNATURE_FEE, AmplifyClient, Progress
+from ._bulk import chunks, collect, group, settle, table_of
+from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
 from ._codecs import fixed_size, prefix_size
+from ._crypto import seal_key
 from ._exceptions import ManifestMismatchError, ProgramError
 from ._manifest import Upload, manifest_hash, merkle_root
 from ._models import Batch, BatchStatus, ItemOutcome, TaskTable
@@ -308,6 +309,46 @@ class RequesterClient(AmplifyClient):
                 chunk, profiles = trial, trial_profiles
         if chunk:
             yield chunk, profiles
+
+    async def deliver_keys(
+        self, batch: Pubkey, worker: Pubkey, keys: Sequence[tuple[int, bytes]]
+    ) -> list[ItemOutcome]:
+        """Deliver item keys to `worker` for items it reserved in an encrypted
+        batch: (item, 32-byte item key), sealed here to the worker's registered
+        X25519 key. This wallet must be the batch's requester or key agent."""
+        profile = await self.get_worker_profile(worker)
+        b = await self.get_batch(batch)
+        tables = await self.get_tables(b)
+        sealed = {pos: seal_key(k, profile.encryption_key) for pos, (_, k) in enumerate(keys)}
+        groups, outcomes = group([i for i, _ in keys], b, tables)
+        k = self.max_items(
+            lambda n: ix.deliver_keys(
+                self.address, batch, PLACEHOLDER, worker, [0] * n, [bytes(80)] * n
+            ),
+            4 + 80,
+        )
+        todo = list(chunks(groups, k))
+        for n, (table, chunk) in enumerate(todo):
+            try:
+                receipt = await self.send(
+                    [
+                        ix.deliver_keys(
+                            self.address,
+                            batch,
+                            table.address,
+                            worker,
+                            [i for _, i in chunk],
+                            [sealed[pos] for pos, _ in chunk],
+                        )
+                    ]
+                )
+            except ProgramError as e:
+                for _, rest in todo[n:]:
+                    for pos, item in rest:
+                        outcomes[pos] = ItemOutcome(item, False, e)
+                break
+            settle(chunk, receipt, "KeysDelivered", "items", outcomes)
+        return collect(outcomes)
 
     async def close_batch(self, batch: Pubkey) -> None:
         """Close a done batch and all its task tables in one transaction: fees to

@@ -336,6 +336,9 @@ class Gen:
             if inner in ("u16", "u32", "u64"):
                 n = FIXED_SIZES[inner]
                 return f"&'a [[u8; {n}]]", f"args.vec_of::<{n}>()?"
+            if isinstance(inner, dict) and "array" in inner and inner["array"][0] == "u8":
+                n = inner["array"][1]
+                return f"&'a [[u8; {n}]]", f"args.vec_of::<{n}>()?"
             if isinstance(inner, dict) and "defined" in inner:
                 name = inner["defined"]["name"]
                 return f"&'a [{name}]", f"args.pod_slice::<{name}>()?"
@@ -493,6 +496,13 @@ class Gen:
             return f"&'a [u8; {n}]", str(n), "w.put(self.{n});"
         if "vec" in ty:
             inner = ty["vec"]
+            if isinstance(inner, dict) and "array" in inner and inner["array"][0] == "u8":
+                size = inner["array"][1]
+                return (
+                    f"&'a [[u8; {size}]]",
+                    f"self.{{n}}.len().wrapping_mul({size}).wrapping_add(4)",
+                    "w.pods(self.{n});",
+                )
             if inner in ("u16", "u32", "u64"):
                 size = FIXED_SIZES[inner]
                 return (

@@ -14,11 +14,12 @@ from market import Market
 async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     req = market.requester
     w = await market.worker()  # WorkerRegistered
-    b = await market.batch(n_items=3, reservation_secs=10, expires_in=100)
+    b = await market.batch(n_items=3, reservation_secs=10, expires_in=100, encrypted=True)
     # BatchCreated, TableInitialized, TasksAdded
     await req.set_batch_paused(b.address, True)  # BatchPauseChanged
     await req.set_batch_paused(b.address, False)
     await w.accept_tasks(b.address, [0, 1])  # TasksAccepted
+    await req.deliver_keys(b.address, w.address, [(0, bytes(32))])  # KeysDelivered
     await w.submit_results(b.address, [(0, b"\x01")])  # ResultsSubmitted
     await req.rate_assignments(b.address, [(0, w.address, 3)])  # AssignmentRated
     market.backend.warp(11 + b.tick_secs)

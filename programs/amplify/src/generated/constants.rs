@@ -22,3 +22,5 @@ pub const SLOT_FLAG: u16 = 32768;
 pub const SLOT_HOLDER: u16 = 32767;
 /// Task table seed: this prefix + hex16(batch_number) + hex4(index).
 pub const TABLE_SEED_PREFIX: &[u8] = b"t";
+/// Bytes of a sealed item key: a libsodium sealed box (32 ephemeral + 16 MAC) of 32 bytes.
+pub const SEALED_KEY_LEN: u16 = 80;

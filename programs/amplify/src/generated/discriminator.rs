@@ -14,6 +14,7 @@ pub mod ix {
     pub const SET_BATCH_PAUSED: [u8; 8] = [245, 114, 210, 36, 241, 65, 14, 98];
     pub const ACCEPT_TASKS: [u8; 8] = [90, 69, 226, 73, 174, 147, 155, 119];
     pub const SUBMIT_RESULTS: [u8; 8] = [22, 16, 250, 159, 91, 235, 19, 57];
+    pub const DELIVER_KEYS: [u8; 8] = [175, 91, 51, 241, 200, 134, 1, 223];
     pub const RELEASE_EXPIRED: [u8; 8] = [150, 199, 225, 10, 15, 244, 46, 47];
     pub const RATE_ASSIGNMENTS: [u8; 8] = [142, 242, 123, 248, 150, 242, 236, 201];
     pub const CANCEL_BATCH: [u8; 8] = [234, 119, 48, 250, 255, 221, 77, 45];
@@ -31,6 +32,7 @@ pub mod ix {
         ("set_batch_paused", SET_BATCH_PAUSED),
         ("accept_tasks", ACCEPT_TASKS),
         ("submit_results", SUBMIT_RESULTS),
+        ("deliver_keys", DELIVER_KEYS),
         ("release_expired", RELEASE_EXPIRED),
         ("rate_assignments", RATE_ASSIGNMENTS),
         ("cancel_batch", CANCEL_BATCH),
@@ -63,6 +65,7 @@ pub mod event {
     pub const TASKS_ADDED: [u8; 8] = [11, 238, 32, 72, 68, 214, 207, 61];
     pub const TASKS_ACCEPTED: [u8; 8] = [112, 60, 158, 156, 227, 124, 178, 42];
     pub const RESULTS_SUBMITTED: [u8; 8] = [115, 110, 15, 144, 27, 92, 181, 41];
+    pub const KEYS_DELIVERED: [u8; 8] = [48, 49, 28, 138, 233, 211, 180, 192];
     pub const TASKS_RELEASED: [u8; 8] = [83, 39, 123, 247, 186, 183, 25, 53];
     pub const ASSIGNMENT_RATED: [u8; 8] = [255, 99, 132, 39, 212, 175, 248, 22];
     pub const BATCH_CANCELLED: [u8; 8] = [59, 115, 236, 211, 209, 249, 121, 225];
@@ -79,6 +82,7 @@ pub mod event {
         ("TasksAdded", TASKS_ADDED),
         ("TasksAccepted", TASKS_ACCEPTED),
         ("ResultsSubmitted", RESULTS_SUBMITTED),
+        ("KeysDelivered", KEYS_DELIVERED),
         ("TasksReleased", TASKS_RELEASED),
         ("AssignmentRated", ASSIGNMENT_RATED),
         ("BatchCancelled", BATCH_CANCELLED),

@@ -142,6 +142,12 @@ pub enum AmplifyError {
     NotInRoster = 6065,
     /// The same account was passed in two roles
     DuplicateAccount = 6066,
+    /// The batch is not encrypted
+    NotEncrypted = 6067,
+    /// The item key was already delivered to this worker
+    KeyAlreadyDelivered = 6068,
+    /// Give one sealed key per item
+    SealedKeyCountMismatch = 6069,
 }
 
 impl AmplifyError {
@@ -214,6 +220,9 @@ impl AmplifyError {
         AmplifyError::KeyNotDelivered,
         AmplifyError::NotInRoster,
         AmplifyError::DuplicateAccount,
+        AmplifyError::NotEncrypted,
+        AmplifyError::KeyAlreadyDelivered,
+        AmplifyError::SealedKeyCountMismatch,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -285,6 +294,9 @@ impl AmplifyError {
             AmplifyError::KeyNotDelivered => "KeyNotDelivered",
             AmplifyError::NotInRoster => "NotInRoster",
             AmplifyError::DuplicateAccount => "DuplicateAccount",
+            AmplifyError::NotEncrypted => "NotEncrypted",
+            AmplifyError::KeyAlreadyDelivered => "KeyAlreadyDelivered",
+            AmplifyError::SealedKeyCountMismatch => "SealedKeyCountMismatch",
         }
     }
 
@@ -357,6 +369,9 @@ impl AmplifyError {
             AmplifyError::KeyNotDelivered => "The item key has not been delivered to this worker yet",
             AmplifyError::NotInRoster => "Worker has taken no item of this batch",
             AmplifyError::DuplicateAccount => "The same account was passed in two roles",
+            AmplifyError::NotEncrypted => "The batch is not encrypted",
+            AmplifyError::KeyAlreadyDelivered => "The item key was already delivered to this worker",
+            AmplifyError::SealedKeyCountMismatch => "Give one sealed key per item",
         }
     }
 }

@@ -271,6 +271,35 @@ impl<'a> ResultsSubmitted<'a> {
     }
 }
 
+/// Item keys reached a worker: sealed_keys holds 80 bytes per delivered item, in order.
+pub struct KeysDelivered<'a> {
+    pub batch: &'a Address,
+    pub worker: &'a Address,
+    pub items: &'a [[u8; 4]],
+    pub sealed_keys: &'a [[u8; 80]],
+    pub refused: &'a [Refusal],
+}
+
+impl<'a> KeysDelivered<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(self.items.len().wrapping_mul(4).wrapping_add(4));
+        let len = len.wrapping_add(self.sealed_keys.len().wrapping_mul(80).wrapping_add(4));
+        let len = len.wrapping_add(self.refused.len().wrapping_mul(6).wrapping_add(4));
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::KEYS_DELIVERED);
+        w.put(self.batch.as_array());
+        w.put(self.worker.as_array());
+        w.pods(self.items);
+        w.pods(self.sealed_keys);
+        w.pods(self.refused);
+        w.emit()
+    }
+}
+
 /// Expired reservations were released. forfeited: bonds to the requester; bond_returned: bonds back to the worker; refunded: escrow back to the requester (cancelled batch).
 pub struct TasksReleased<'a> {
     pub batch: &'a Address,

@@ -624,6 +624,63 @@ impl<'a> SubmitResultsArgs<'a> {
     }
 }
 
+/// Accounts of `deliver_keys`: Requester or its key agent: deliver the item keys of a worker's reservations in an encrypted batch. Each key travels sealed to the worker's X25519 key (80 bytes: a libsodium sealed box of the 32-byte item key) in this instruction's data and its KeysDelivered event; the slot only records that it was delivered (no rent per key). Items not reserved by the worker, or whose key was already delivered, are skipped and reported.
+pub struct DeliverKeysAccounts {
+    /// The batch's requester or its key_agent.
+    pub authority: AccountView,
+    pub batch: AccountView,
+    /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
+    pub table: AccountView,
+    /// The worker whose reservations get their keys.
+    pub worker: AccountView,
+}
+
+impl DeliverKeysAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [authority, batch, table, worker, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                authority: *authority,
+                batch: *batch,
+                table: *table,
+                worker: *worker,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.authority)?;
+        check::writable(&self.table)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `deliver_keys`.
+pub struct DeliverKeysArgs<'a> {
+    pub items: &'a [[u8; 4]],
+    /// One 80-byte sealed key per item, in order.
+    pub sealed_keys: &'a [[u8; 80]],
+}
+
+impl<'a> DeliverKeysArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            items: args.vec_of::<4>()?,
+            sealed_keys: args.vec_of::<80>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
 /// Accounts of `release_expired`: Anyone: release the worker's reservations of the listed items whose deadline has passed, reopening their slots. The bond goes to the requester (to the worker when an encrypted batch never delivered the item's key); in a cancelled batch the slot's escrow is refunded. Items not releasable are skipped and reported.
 pub struct ReleaseExpiredAccounts {
     pub batch: AccountView,
@@ -949,6 +1006,12 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             let args = SubmitResultsArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::submit_results::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::DELIVER_KEYS) => {
+            let (accs, remaining) = DeliverKeysAccounts::load(accounts)?;
+            let args = DeliverKeysArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::deliver_keys::process(accs, args, remaining)
         }
         x if x == u64::from_le_bytes(crate::generated::discriminator::ix::RELEASE_EXPIRED) => {
             let (accs, remaining) = ReleaseExpiredAccounts::load(accounts)?;

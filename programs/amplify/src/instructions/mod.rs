@@ -7,6 +7,7 @@ pub mod add_tasks;
 pub mod cancel_batch;
 pub mod close_batch;
 pub mod create_batch;
+pub mod deliver_keys;
 pub mod grow_roster;
 pub mod init_table;
 pub mod initialize;

@@ -151,6 +151,72 @@ impl Batch {
     }
 }
 
+/// Where the variable parts of batch account data lie, after checking every
+/// length prefix against the header and the account's size.
+struct Parts {
+    uri: core::ops::Range<usize>,
+    workers: core::ops::Range<usize>,
+    order: core::ops::Range<usize>,
+}
+
+/// A borsh u32 length prefix at `at`.
+#[inline(always)]
+fn prefix(data: &[u8], at: usize) -> Result<usize, ProgramError> {
+    let bytes: [u8; 4] = data
+        .get(at..at.saturating_add(4))
+        .and_then(|b| b.try_into().ok())
+        .ok_or(AmplifyError::InvalidAccountData)?;
+    Ok(u32::from_le_bytes(bytes) as usize)
+}
+
+fn parts(data: &[u8]) -> Result<Parts, ProgramError> {
+    let b = Batch::view(data)?;
+    let capacity = b.roster_capacity() as usize;
+    let uri_at = Batch::LEN.saturating_add(4);
+    let uri = uri_at..uri_at.saturating_add(prefix(data, Batch::LEN)?);
+    let workers_at = uri.end.saturating_add(4);
+    let workers = workers_at..workers_at.saturating_add(capacity.wrapping_mul(RosterEntry::SIZE));
+    let order_at = workers.end.saturating_add(4);
+    let order = order_at..order_at.saturating_add(capacity.wrapping_mul(2));
+    if prefix(data, uri.end)? != capacity
+        || prefix(data, workers.end)? != capacity
+        || order.end != data.len()
+        || b.roster_len() > b.roster_capacity()
+    {
+        return Err(AmplifyError::InvalidAccountData.into());
+    }
+    Ok(Parts {
+        uri,
+        workers,
+        order,
+    })
+}
+
+/// The roster index of `worker` among the used entries, or (as `Err`) where in
+/// `order` it would go. Binary search over `order`.
+fn search(
+    workers: &[RosterEntry],
+    order: &[[u8; 2]],
+    len: u16,
+    worker: &Address,
+) -> Result<Result<u16, usize>, ProgramError> {
+    let key = sort_key(worker);
+    let (mut lo, mut hi) = (0usize, len as usize);
+    while lo < hi {
+        let mid = lo.wrapping_add(hi.wrapping_sub(lo) >> 1);
+        let idx = u16::from_le_bytes(*order.get(mid).ok_or(AmplifyError::InvalidAccountData)?);
+        let entry = workers
+            .get(idx as usize)
+            .ok_or(AmplifyError::InvalidAccountData)?;
+        match sort_key(&entry.worker).cmp(&key) {
+            core::cmp::Ordering::Less => lo = mid.wrapping_add(1),
+            core::cmp::Ordering::Greater => hi = mid,
+            core::cmp::Ordering::Equal => return Ok(Ok(idx)),
+        }
+    }
+    Ok(Err(lo))
+}
+
 /// A batch account's fixed fields and roster, viewed over its data.
 pub struct BatchView<'a> {
     pub b: &'a mut Batch,
@@ -159,79 +225,31 @@ pub struct BatchView<'a> {
     pub order: &'a mut [[u8; 2]],
 }
 
-/// Split `n` bytes off the front of `data`.
-#[inline(always)]
-fn take<'a>(data: &mut &'a mut [u8], n: usize) -> Result<&'a mut [u8], ProgramError> {
-    let (head, rest) = core::mem::take(data)
-        .split_at_mut_checked(n)
-        .ok_or(AmplifyError::InvalidAccountData)?;
-    *data = rest;
-    Ok(head)
-}
-
-/// A borsh u32 length prefix.
-#[inline(always)]
-fn prefix(data: &mut &mut [u8]) -> Result<usize, ProgramError> {
-    let raw = take(data, 4)?;
-    let bytes: [u8; 4] = (*raw)
-        .try_into()
-        .map_err(|_| AmplifyError::InvalidAccountData)?;
-    Ok(u32::from_le_bytes(bytes) as usize)
-}
-
 impl<'a> BatchView<'a> {
     /// View batch account data, checking the discriminator and that every
     /// length prefix agrees with the header and the account's size.
     pub fn new(data: &'a mut [u8]) -> Result<Self, ProgramError> {
-        let mut rest: &'a mut [u8] = data;
-        let b = Batch::view_mut(take(&mut rest, Batch::LEN)?)?;
-        let uri_len = prefix(&mut rest)?;
-        let base_uri = take(&mut rest, uri_len)?;
-        let capacity = b.roster_capacity() as usize;
-        if prefix(&mut rest)? != capacity {
-            return Err(AmplifyError::InvalidAccountData.into());
-        }
-        let workers =
-            RosterEntry::slice_mut(take(&mut rest, capacity.wrapping_mul(RosterEntry::SIZE))?);
-        if prefix(&mut rest)? != capacity {
-            return Err(AmplifyError::InvalidAccountData.into());
-        }
-        let order = <[u8; 2]>::slice_mut(take(&mut rest, capacity.wrapping_mul(2))?);
-        if !rest.is_empty() || b.roster_len() > b.roster_capacity() {
-            return Err(AmplifyError::InvalidAccountData.into());
-        }
+        let p = parts(data)?;
+        let (head, rest) = data.split_at_mut(Batch::LEN);
+        let (mid, order) = rest.split_at_mut(p.order.start.saturating_sub(Batch::LEN));
+        let (uri_part, workers) = mid.split_at_mut(p.workers.start.saturating_sub(Batch::LEN));
+        let bad = || ProgramError::from(AmplifyError::InvalidAccountData);
+        let base_uri = uri_part
+            .get(p.uri.start.saturating_sub(Batch::LEN)..p.uri.end.saturating_sub(Batch::LEN))
+            .ok_or_else(bad)?;
+        let workers = workers.get_mut(..p.workers.len()).ok_or_else(bad)?;
         Ok(Self {
-            b,
+            b: Batch::view_mut(head)?,
             base_uri,
-            workers,
-            order,
+            workers: RosterEntry::slice_mut(workers),
+            order: <[u8; 2]>::slice_mut(order),
         })
     }
 
     /// The roster index of `worker`, or (as `Err`) where in `order` it would go.
     #[inline(always)]
     pub fn find(&self, worker: &Address) -> Result<Result<u16, usize>, ProgramError> {
-        let key = sort_key(worker);
-        let (mut lo, mut hi) = (0usize, self.b.roster_len() as usize);
-        while lo < hi {
-            let mid = lo.wrapping_add(hi.wrapping_sub(lo) >> 1);
-            let idx = u16::from_le_bytes(
-                *self
-                    .order
-                    .get(mid)
-                    .ok_or(AmplifyError::InvalidAccountData)?,
-            );
-            let entry = self
-                .workers
-                .get(idx as usize)
-                .ok_or(AmplifyError::InvalidAccountData)?;
-            match sort_key(&entry.worker).cmp(&key) {
-                core::cmp::Ordering::Less => lo = mid.wrapping_add(1),
-                core::cmp::Ordering::Greater => hi = mid,
-                core::cmp::Ordering::Equal => return Ok(Ok(idx)),
-            }
-        }
-        Ok(Err(lo))
+        search(self.workers, self.order, self.b.roster_len(), worker)
     }
 
     /// Add `worker` as the next roster entry, at position `at` of `order` (as
@@ -266,6 +284,30 @@ impl<'a> BatchView<'a> {
         self.workers
             .get_mut(idx as usize)
             .ok_or_else(|| AmplifyError::InvalidAccountData.into())
+    }
+}
+
+/// A batch account viewed read-only (instructions that do not write it).
+pub struct BatchRef<'a> {
+    pub b: &'a Batch,
+    pub workers: &'a [RosterEntry],
+    pub order: &'a [[u8; 2]],
+}
+
+impl<'a> BatchRef<'a> {
+    pub fn new(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let p = parts(data)?;
+        let bad = || ProgramError::from(AmplifyError::InvalidAccountData);
+        Ok(Self {
+            b: Batch::view(data)?,
+            workers: RosterEntry::slice(data.get(p.workers).ok_or_else(bad)?),
+            order: <[u8; 2]>::slice(data.get(p.order).ok_or_else(bad)?),
+        })
+    }
+
+    #[inline(always)]
+    pub fn find(&self, worker: &Address) -> Result<Result<u16, usize>, ProgramError> {
+        search(self.workers, self.order, self.b.roster_len(), worker)
     }
 }
 

@@ -1,0 +1,95 @@
+//! `deliver_keys(items, sealed_keys)`: the requester (or the key agent it named
+//! on the batch) delivers the item keys of a worker's reservations in an
+//! encrypted batch.
+//!
+//! A key is sealed to the worker's X25519 key (a libsodium sealed box: only
+//! that worker can open it) and travels in this instruction's data and in the
+//! `KeysDelivered` event — chain history, no rent per key. The slot records
+//! only that it was delivered (its flag bit): the worker may submit from then
+//! on, and a reservation whose key never came is released without counting
+//! against the worker. Items not reserved by the worker (`NotReserved`) or
+//! already delivered (`KeyAlreadyDelivered`) are skipped and reported.
+
+use crate::{
+    codec::log::Arena,
+    error::AmplifyError,
+    generated::{
+        events::KeysDelivered,
+        instructions::{DeliverKeysAccounts, DeliverKeysArgs},
+        layouts::Refusal,
+    },
+    shared::math,
+    state::{self, batch::BatchRef, table::SLOT_FLAG, TableView},
+};
+use pinocchio::{address::address_eq, AccountView, ProgramResult};
+
+pub fn process(a: DeliverKeysAccounts, args: DeliverKeysArgs, _: &[AccountView]) -> ProgramResult {
+    let n = args.items.len();
+    if n == 0 {
+        return Err(AmplifyError::EmptyTaskList.into());
+    }
+    if args.sealed_keys.len() != n {
+        return Err(AmplifyError::SealedKeyCountMismatch.into());
+    }
+    let bdata = state::borrow(&a.batch)?;
+    let roster = BatchRef::new(&bdata)?;
+    let b = roster.b;
+    if !address_eq(&b.requester, a.authority.address())
+        && !address_eq(&b.key_agent, a.authority.address())
+    {
+        return Err(AmplifyError::Unauthorized.into());
+    }
+    if b.encrypted == 0 {
+        return Err(AmplifyError::NotEncrypted.into());
+    }
+    let mut table = a.table;
+    let mut tdata = state::borrow_mut(&mut table)?;
+    let mut t = TableView::new(&mut tdata)?;
+    if !t.belongs_to(a.batch.address(), b.batch_number()) {
+        return Err(AmplifyError::WrongTable.into());
+    }
+    let idx = roster
+        .find(a.worker.address())?
+        .map_err(|_| AmplifyError::NotInRoster)?;
+    let holder = math::inc_u16(idx, 1)?;
+    let item_count = b.item_count();
+
+    let mut arena = Arena::new();
+    let done = arena.slice::<[u8; 4]>(n)?;
+    let keys = arena.slice::<[u8; 80]>(n)?;
+    let refused = arena.slice::<Refusal>(n)?;
+    let (mut nd, mut nr) = (0usize, 0usize);
+    for (item, key) in args.items.iter().zip(args.sealed_keys) {
+        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
+        let mine = slots
+            .iter_mut()
+            .find(|s| s.holder() == holder && s.is_reserved());
+        let code = match mine {
+            None => AmplifyError::NotReserved,
+            Some(s) if s.flag() => AmplifyError::KeyAlreadyDelivered,
+            Some(s) => {
+                s.set_worker(holder | SLOT_FLAG);
+                if let (Some(d), Some(k)) = (done.get_mut(nd), keys.get_mut(nd)) {
+                    *d = *item;
+                    *k = *key;
+                }
+                nd = nd.saturating_add(1);
+                continue;
+            }
+        };
+        if let Some(out) = refused.get_mut(nr) {
+            out.item = *item;
+            out.code = (code as u16).to_le_bytes();
+        }
+        nr = nr.saturating_add(1);
+    }
+    t.invariant()?;
+    KeysDelivered {
+        batch: a.batch.address(),
+        worker: a.worker.address(),
+        items: done.get(..nd).unwrap_or_default(),
+        sealed_keys: keys.get(..nd).unwrap_or_default(),
+        refused: refused.get(..nr).unwrap_or_default(),
+    }
+    .emit(&mut arena)
+}

@@ -1,0 +1,136 @@
+"""`deliver_keys`: in an encrypted batch, the requester's key agent delivers
+each accepted item's key sealed to the worker; the worker cannot submit
+before, and a reservation whose key never came is released without counting
+against it."""
+
+from __future__ import annotations
+
+import pytest
+
+from amplify_sdk import (
+    KeyNotDelivered,
+    NotEncrypted,
+    SealedKeyCountMismatch,
+    Unauthorized,
+    WrongTable,
+    instructions,
+)
+from amplify_sdk._crypto import (
+    DecryptionError,
+    decrypt_item,
+    encrypt_item,
+    item_key,
+    new_master_key,
+    open_sealed_key,
+    x25519_secret,
+)
+from market import Market
+
+
+async def test_keys_reach_only_the_accepting_worker(market: Market) -> None:
+    req = market.requester
+    b = await market.batch(n_items=4, encrypted=True, redundancy=2)
+    master = new_master_key()
+    blobs = {
+        i: encrypt_item(item_key(master, b.address, i), b.address, i, f"secret {i}".encode())
+        for i in range(4)
+    }
+    w, other = await market.worker(), await market.worker()
+    await w.accept_tasks(b.address, [0, 1])
+    # Before its key arrives the worker cannot submit.
+    out = await w.submit_results(b.address, [(0, b"\x01")])
+    assert isinstance(out[0].error, KeyNotDelivered)
+
+    delivered = await req.deliver_keys(
+        b.address, w.address, [(i, item_key(master, b.address, i)) for i in (0, 1, 2)]
+    )
+    assert [o.ok for o in delivered] == [True, True, False]  # item 2 is not the worker's
+    (event,) = [e for e in req.last_receipt.events if e.name == "KeysDelivered"]  # type: ignore[union-attr]
+    assert event.fields["items"] == [0, 1]
+    # The worker opens its keys from the event alone and decrypts its items.
+    secret = x25519_secret(w.wallet)
+    for item, sealed in zip(event.fields["items"], event.fields["sealed_keys"], strict=True):
+        key = open_sealed_key(sealed, secret)
+        assert decrypt_item(key, b.address, item, blobs[item]) == f"secret {item}".encode()
+    # Nobody else can: not another worker, not with another item's key or slot.
+    with pytest.raises(DecryptionError):
+        open_sealed_key(event.fields["sealed_keys"][0], x25519_secret(other.wallet))
+    key0 = open_sealed_key(event.fields["sealed_keys"][0], secret)
+    with pytest.raises(DecryptionError):
+        decrypt_item(key0, b.address, 1, blobs[0])  # swapped into another item
+    again = await req.deliver_keys(b.address, w.address, [(0, key0)])
+    assert type(again[0].error).__name__ == "KeyAlreadyDelivered"
+    assert all(o.ok for o in await w.submit_results(b.address, [(0, b"\x01"), (1, b"\x02")]))
+
+
+async def test_undelivered_reservation_does_not_count_against_the_worker(market: Market) -> None:
+    bond = 1_000
+    b = await market.batch(
+        n_items=3, encrypted=True, per_worker_cap=2, bond=bond, reservation_secs=30
+    )
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0, 1])
+    await market.requester.deliver_keys(b.address, w.address, [(0, bytes(32))])
+    market.backend.warp(31 + b.tick_secs)
+    before = await w.balance()
+    out = await market.requester.release_expired(b.address, w.address)
+    assert sorted(o.item for o in out if o.ok) == [0, 1]
+    # Item 1's key never came: its bond went back and it left the cap.
+    assert await w.balance() - before == bond
+    b = await w.get_batch(b.address)
+    assert b.roster[0].taken == 1 and b.forfeited_total == bond
+
+
+async def test_fail_deliver_keys(market: Market) -> None:
+    req = market.requester
+    b = await market.batch(n_items=2, encrypted=True)
+    plain = await market.batch(n_items=2, salt=b"p")
+    other = await market.batch(n_items=2, encrypted=True, salt=b"o")
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    await w.accept_tasks(plain.address, [0])
+    stranger = await market.other_requester()
+    t = market.table(b)
+    cases = [
+        (
+            req,
+            instructions.deliver_keys(
+                req.address, plain.address, market.table(plain), w.address, [0], [bytes(80)]
+            ),
+            NotEncrypted,
+        ),
+        (
+            stranger,
+            instructions.deliver_keys(stranger.address, b.address, t, w.address, [0], [bytes(80)]),
+            Unauthorized,
+        ),
+        (
+            req,
+            instructions.deliver_keys(
+                req.address, b.address, market.table(other), w.address, [0], [bytes(80)]
+            ),
+            WrongTable,
+        ),
+        (
+            req,
+            instructions.deliver_keys(req.address, b.address, t, w.address, [0], []),
+            SealedKeyCountMismatch,
+        ),
+    ]
+    for sender, ix, error in cases:
+        async with market.lamports(t) as bal:
+            with pytest.raises(error):
+                await sender.send([ix])
+            await bal.assert_unchanged()
+
+
+async def test_a_named_key_agent_may_deliver(market: Market) -> None:
+    agent = await market.other_requester()
+    b = await market.batch(n_items=1, encrypted=True, key_agent=agent.address)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    ix = instructions.deliver_keys(
+        agent.address, b.address, market.table(b), w.address, [0], [bytes(80)]
+    )
+    await agent.send([ix])
+    assert (await w.submit_results(b.address, [(0, b"\x01")]))[0].ok
