@@ -20,6 +20,7 @@ from ._pda import (
     batch_pda,
     config_pda,
     program_data_pda,
+    requester_profile_pda,
     treasury_pda,
     worker_profile_pda,
 )
@@ -166,6 +167,26 @@ def release_expired(
     )
 
 
+def register_requester(requester: Pubkey) -> Instruction:
+    return build_instruction(
+        "register_requester",
+        {
+            "requester": requester,
+            "profile": requester_profile_pda(requester)[0],
+            "config": config_pda()[0],
+        },
+        {},
+    )
+
+
+def set_reputation_params(admin: Pubkey, params: Mapping[str, int]) -> Instruction:
+    return build_instruction(
+        "set_reputation_params",
+        {"admin": admin, "config": config_pda()[0]},
+        {"params": {"_pad": bytes(3), **params}},
+    )
+
+
 def rate_assignments(
     requester: Pubkey,
     batch: Pubkey,
@@ -176,7 +197,13 @@ def rate_assignments(
     """`ratings`: (item, worker roster index, stars, index into `profiles`)."""
     return build_instruction(
         "rate_assignments",
-        {"requester": requester, "batch": batch, "table": table},
+        {
+            "requester": requester,
+            "requester_profile": requester_profile_pda(requester)[0],
+            "config": config_pda()[0],
+            "batch": batch,
+            "table": table,
+        },
         {"ratings": [{"item": i, "worker": w, "stars": s, "profile": p} for i, w, s, p in ratings]},
         remaining=[AccountMeta(p, is_signer=False, is_writable=True) for p in profiles],
     )

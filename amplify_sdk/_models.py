@@ -36,6 +36,23 @@ class AccountModel(BaseModel):
         return cls(address=address, **wanted)
 
 
+class ReputationParams(BaseModel):
+    """The reputation formula's parameters (docs/reputation.md): ratings in
+    milli-stars, weights in lamports of protocol fee."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prior_mean: int
+    neutral: int
+    distinct_cap: int
+    prior_weight: int
+    horizon: int
+    requester_horizon: int
+    max_weight_per_rating: int
+    max_weight_per_requester: int
+    qualifying_weight: int
+
+
 class Config(AccountModel):
     """Protocol configuration (PDA `["config"]`)."""
 
@@ -51,6 +68,8 @@ class Config(AccountModel):
     voting_period_secs: int
     batch_count: int
     rating_window_secs: int
+    requester_count: int
+    reputation: ReputationParams
 
 
 class Treasury(AccountModel):
@@ -63,7 +82,10 @@ class Treasury(AccountModel):
 
 
 class WorkerProfile(AccountModel):
-    """A worker (PDA `["worker", worker]`). `rating` is in milli-stars, 0 = unrated."""
+    """A worker (PDA `["worker", worker]`). `rating` is its score in
+    milli-stars, 0 = no rating yet; `score_sum`/`weight` are the fee-weighted,
+    fading sums of its adjusted ratings; `raters` the requesters (by id) that
+    rated it and the weight each carried (docs/reputation.md)."""
 
     IDL_NAME: ClassVar[str] = "WorkerProfile"
     version: int
@@ -72,8 +94,30 @@ class WorkerProfile(AccountModel):
     rating_count: int
     worker: Pubkey
     encryption_key: bytes
-    rating_sum: int
+    score_sum: int
+    weight: int
     registered_at: int
+    raters: list[dict[str, int]]
+
+    @property
+    def rated(self) -> bool:
+        return self.rating_count > 0
+
+
+class RequesterProfile(AccountModel):
+    """A requester (PDA `["requester", requester]`): the fee-weighted, fading
+    average of the stars it gives (`stars_sum / weight`), against which its
+    ratings are read."""
+
+    IDL_NAME: ClassVar[str] = "RequesterProfile"
+    version: int
+    bump: int
+    id: int
+    requester: Pubkey
+    stars_sum: int
+    weight: int
+    rated_weight: int
+    ratings_given: int
 
 
 class BatchStatus(IntEnum):

@@ -33,6 +33,10 @@ def worker_profile_pda(worker: Pubkey) -> tuple[Pubkey, int]:
     return _find(b"worker", bytes(worker))
 
 
+def requester_profile_pda(requester: Pubkey) -> tuple[Pubkey, int]:
+    return _find(b"requester", bytes(requester))
+
+
 def batch_pda(requester: Pubkey, batch_id: int) -> tuple[Pubkey, int]:
     return _find(b"batch", bytes(requester), batch_id.to_bytes(8, "little"))
 

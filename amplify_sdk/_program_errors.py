@@ -567,6 +567,22 @@ class SealedKeyCountMismatch(ProgramError):
     msg = "Give one sealed key per item"
 
 
+class InvalidParams(ProgramError):
+    """Parameters out of bounds."""
+
+    code = 6070
+    name = "InvalidParams"
+    msg = "Parameters out of bounds"
+
+
+class RequesterNotRegistered(ProgramError):
+    """The requester has no requester profile: register_requester first."""
+
+    code = 6071
+    name = "RequesterNotRegistered"
+    msg = "The requester has no requester profile: register_requester first"
+
+
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,
@@ -638,6 +654,8 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     NotEncrypted.code: NotEncrypted,
     KeyAlreadyDelivered.code: KeyAlreadyDelivered,
     SealedKeyCountMismatch.code: SealedKeyCountMismatch,
+    InvalidParams.code: InvalidParams,
+    RequesterNotRegistered.code: RequesterNotRegistered,
 }
 
 __all__ = [
@@ -666,6 +684,7 @@ __all__ = [
     "InvalidMinRating",
     "InvalidMint",
     "InvalidOwner",
+    "InvalidParams",
     "InvalidPda",
     "InvalidPrice",
     "InvalidProgramAccount",
@@ -693,6 +712,7 @@ __all__ = [
     "ProtocolPaused",
     "RatingTooLow",
     "RatingWindowClosed",
+    "RequesterNotRegistered",
     "ReservationActive",
     "ReservationsOutstanding",
     "ResultUriTooLong",

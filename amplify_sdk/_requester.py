@@ -17,8 +17,15 @@ from ._codecs import fixed_size, prefix_size
 from ._crypto import seal_key
 from ._exceptions import ManifestMismatchError, ProgramError
 from ._manifest import Upload, manifest_hash, merkle_root
-from ._models import Batch, BatchStatus, ItemOutcome, TaskTable
-from ._pda import PROGRAM_ID, batch_pda, table_address, table_seed, worker_profile_pda
+from ._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
+from ._pda import (
+    PROGRAM_ID,
+    batch_pda,
+    requester_profile_pda,
+    table_address,
+    table_seed,
+    worker_profile_pda,
+)
 from ._program_errors import (
     AlreadyRated,
     InvalidStars,
@@ -209,6 +216,11 @@ class RequesterClient(AmplifyClient):
         out.append(ix.init_table(self.address, b.address, address, index))
         return address
 
+    async def register_requester(self) -> RequesterProfile:
+        """Create this wallet's requester profile (its rating habits)."""
+        await self.send([ix.register_requester(self.address)])
+        return await self.fetch(RequesterProfile, requester_profile_pda(self.address)[0])
+
     async def grow_roster(self, batch: Pubkey, extra: int) -> None:
         """Room for `extra` more workers (42 bytes of rent each)."""
         entry = (fixed_size({"defined": {"name": "RosterEntry"}}) or 0) + 2  # + its `order` u16
@@ -231,9 +243,15 @@ class RequesterClient(AmplifyClient):
     ) -> list[ItemOutcome]:
         """Rate completed work: (item, worker, stars 1-5). One outcome per rating,
         in order; ratings that cannot succeed (not completed, already rated,
-        your own work, bad stars) are refused before anything is sent."""
+        your own work, bad stars) are refused before anything is sent. The
+        first rating registers this wallet's requester profile (once)."""
         b = await self.get_batch(batch)
         tables = await self.get_tables(b)
+        if (
+            await self.fetch_or_none(RequesterProfile, requester_profile_pda(self.address)[0])
+            is None
+        ):
+            await self.register_requester()
         outcomes: list[ItemOutcome | None] = [None] * len(ratings)
         groups: dict[int, list[tuple[int, int, int, int, Pubkey]]] = {}
         asked: set[tuple[int, Pubkey]] = set()

@@ -174,6 +174,9 @@ class Gen:
 
     def struct_def(self, name: str, fields: list[JSON], docs: list[str], disc: bool) -> str:
         lines = [f"/// {d}" for d in docs]
+        if not disc:
+            # Plain values (arguments, list elements): copyable.
+            lines.append("#[derive(Clone, Copy)]")
         lines += ["#[repr(C)]", f"pub struct {name} {{"]
         if disc:
             lines.append("    pub discriminator: [u8; 8],")
@@ -328,6 +331,9 @@ class Gen:
         raise SystemExit(f"unsupported argument type {ty!r}")
 
     def arg_compound(self, ty: JSON) -> tuple[str, str]:
+        if "defined" in ty:
+            name = ty["defined"]["name"]
+            return f"&'a {name}", f"args.pod::<{name}>()?"
         if "array" in ty and ty["array"][0] == "u8":
             n = ty["array"][1]
             return f"&'a [u8; {n}]", f"args.bytes::<{n}>()?"

@@ -81,7 +81,8 @@ def test_account_sizes() -> None:
     # sizes against the IDL at compile time).
     assert account_size("Config") == 224
     assert account_size("Treasury") == 56
-    assert account_size("WorkerProfile") == 184
+    assert account_size("WorkerProfile") == 200
+    assert account_size("RequesterProfile") == 112
     assert prefix_size("Batch") == 376
     assert prefix_size("TaskTable") == 96
 

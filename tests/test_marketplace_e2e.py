@@ -19,6 +19,7 @@ async def test_full_marketplace_run(market: Market) -> None:
     workers = [await market.worker() for _ in range(REDUNDANCY)]
     treasury = treasury_pda()[0]
     treasury_before = await market.backend.get_balance(treasury)
+    await req.register_requester()  # its rating habits, rent paid once
     req_before = await req.balance()
     worker_before = [await w.balance() for w in workers]
     req.receipts.clear()
@@ -43,8 +44,7 @@ async def test_full_marketplace_run(market: Market) -> None:
     ratings = [(i, w.address, 1 + (i % 5)) for w in workers for i in range(20)]
     assert all(o.ok for o in await req.rate_assignments(b.address, ratings))
     profile = await req.get_worker_profile(workers[0].address)
-    assert profile.rating_count == 20
-    assert profile.rating_sum == 1_000 * sum(1 + (i % 5) for i in range(20))
+    assert profile.rating_count == 20 and 1_000 <= profile.rating <= 5_000
 
     # Done: it closes at once, with its table.
     await req.close_batch(b.address)

@@ -117,6 +117,7 @@ async def run(steps: list[tuple[str, int, list[int] | int]]) -> Reached:
             reservation_secs=RES,
         )
         workers = [await m.worker() for _ in range(WORKERS)]
+        await req.register_requester()  # before the balances the model starts from
         model = Model(b.created_at, b.tick_secs, await req.now())
         treasury = treasury_pda()[0]
         wallets = [req.address, *(w.address for w in workers)]

@@ -4,6 +4,7 @@ rating window, never its own; the worker cannot prevent it."""
 from __future__ import annotations
 
 import pytest
+import reputation_ref as ref
 from solders.instruction import AccountMeta, Instruction
 from solders.pubkey import Pubkey
 
@@ -15,11 +16,13 @@ from amplify_sdk import (
     NotEnoughAccounts,
     NotSubmitted,
     RatingWindowClosed,
+    RequesterProfile,
     SelfRating,
     Unauthorized,
     WorkerClient,
     WrongWorker,
     instructions,
+    requester_profile_pda,
     worker_profile_pda,
 )
 from market import Market
@@ -39,8 +42,16 @@ async def test_rate_assignments_updates_the_worker_once(market: Market) -> None:
     out = await req.rate_assignments(b.address, [(0, w.address, 5), (1, w.address, 2)])
     assert all(o.ok for o in out)
     p = await req.get_worker_profile(w.address)
-    # Ratings in milli-stars; the score is their running mean for now.
-    assert (p.rating_count, p.rating_sum, p.rating) == (2, 7_000, 3_500)
+    rp = await req.fetch(RequesterProfile, requester_profile_pda(req.address)[0])
+    # Expected from the reference formula (docs/reputation.md), fee = 5% of the price.
+    wk, rq = ref.Worker(), ref.Requester(rp.id)
+    fee = -(-b.price * 500 // 10_000)
+    expected = [ref.rate(ref.DEFAULTS, wk, rq, stars, fee) for stars in (5, 2)]
+    assert (p.rating_count, p.score_sum, p.weight, p.rating) == (2, wk.s, wk.w, expected[-1][2])
+    events = [e.fields for e in req.last_receipt.events if e.name == "AssignmentRated"]  # type: ignore[union-attr]
+    assert [(e["adjusted"], e["weight"], e["rating"]) for e in events] == expected
+    # A fresh worker's score starts near the pessimistic prior, not at 5 stars.
+    assert 2_500 <= p.rating < 3_000
     again = await req.rate_assignments(b.address, [(0, w.address, 1), (2, w.address, 4)])
     assert [type(o.error) for o in again] == [AlreadyRated, type(None)]
     assert again[0].signature is None  # refused before sending
@@ -57,6 +68,7 @@ async def test_rate_assignments_many_workers_in_one_transaction(market: Market) 
         await w.accept_tasks(b.address, range(6))
         await w.submit_results(b.address, [(i, b"\x02") for i in range(6)])
     req = market.requester
+    await req.register_requester()
     n0 = len(req.receipts)
     out = await req.rate_assignments(
         b.address,
@@ -64,10 +76,19 @@ async def test_rate_assignments_many_workers_in_one_transaction(market: Market) 
     )
     assert all(o.ok for o in out) and len(out) == 18
     assert len(req.receipts) - n0 == 1
+    rp = await req.fetch(RequesterProfile, requester_profile_pda(req.address)[0])
+    rq = ref.Requester(rp.id)
+    fee = -(-b.price * 500 // 10_000)
+    refs = [ref.Worker() for _ in workers]
+    # The chain applies the ratings in the order given: so does the reference.
+    scores = [
+        ref.rate(ref.DEFAULTS, refs[k], rq, 1 + (i + k) % 5, fee)[2]
+        for k in range(3)
+        for i in range(6)
+    ]
     for k, w in enumerate(workers):
-        stars = [1 + (i + k) % 5 for i in range(6)]
         p = await req.get_worker_profile(w.address)
-        assert p.rating_sum == 1_000 * sum(stars) and p.rating_count == 6
+        assert p.rating_count == 6 and p.rating == scores[6 * k + 5]
 
 
 async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
@@ -111,6 +132,7 @@ async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
 async def test_fail_rate_assignments_on_chain(market: Market) -> None:
     b, w = await _done(market, 3, reservation_secs=60, redundancy=2)
     req = market.requester
+    await req.register_requester()
     table = market.table(b)
     profile = worker_profile_pda(w.address)[0]
     v = await market.worker()
@@ -138,7 +160,8 @@ async def test_fail_rate_assignments_on_chain(market: Market) -> None:
             with pytest.raises(error):
                 await req.send([ix])
             await bal.assert_unchanged(fee_payer=req.address)
-    # Bug class: missing authority. Another requester signs for this batch.
+    # Bug class: missing authority. Another (registered) requester signs for this batch.
+    await stranger.register_requester()
     forged = instructions.rate_assignments(
         stranger.address, b.address, table, [(1, 0, 3, 0)], [profile]
     )
@@ -157,6 +180,7 @@ async def test_fail_rate_assignments_on_chain(market: Market) -> None:
 async def test_rating_window_closes(market: Market) -> None:
     b, w = await _done(market, 2, expires_in=100)
     cfg = await market.requester.get_config()
+    await market.requester.register_requester()
     market.backend.warp(100 + cfg.rating_window_secs + 1)
     ix = instructions.rate_assignments(
         market.requester.address,

@@ -24,7 +24,7 @@ async def test_register_worker_creates_the_profile(market: Market) -> None:
     # The X25519 key is the wallet's ed25519 key converted (libsodium's mapping).
     expected = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(bytes(w.address))
     assert p.encryption_key == expected
-    assert (p.rating, p.rating_count, p.rating_sum) == (0, 0, 0)
+    assert (p.rating, p.rating_count, p.score_sum, p.weight) == (0, 0, 0, 0)
     rent = await market.rent(p.address)
     assert before - await w.balance() == rent + SIGNATURE_FEE
     with pytest.raises(AlreadyExists):

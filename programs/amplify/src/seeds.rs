@@ -4,6 +4,7 @@
 pub const CONFIG: &[u8] = b"config";
 pub const TREASURY: &[u8] = b"treasury";
 pub const WORKER: &[u8] = b"worker";
+pub const REQUESTER: &[u8] = b"requester";
 pub const BATCH: &[u8] = b"batch";
 
 /// Length of a task table's seed: "t", 16 hex digits, 4 hex digits.

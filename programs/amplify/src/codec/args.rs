@@ -102,6 +102,14 @@ impl<'a> Args<'a> {
         Ok(T::slice(head))
     }
 
+    /// A plain-bytes struct argument, viewed in place.
+    #[inline(always)]
+    pub fn pod<T: Pod>(&mut self) -> Result<&'a T, ProgramError> {
+        let (head, rest) = self.data.split_at_checked(T::SIZE).ok_or_else(invalid)?;
+        self.data = rest;
+        T::slice(head).first().ok_or_else(invalid)
+    }
+
     /// Borsh `Vec<uN>` as little-endian byte arrays.
     #[inline(always)]
     pub fn vec_of<const N: usize>(&mut self) -> Result<&'a [[u8; N]], ProgramError> {

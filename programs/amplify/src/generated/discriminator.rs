@@ -6,7 +6,9 @@
 pub mod ix {
     pub const INITIALIZE: [u8; 8] = [175, 175, 109, 31, 13, 152, 155, 237];
     pub const SET_PAUSED: [u8; 8] = [91, 60, 125, 192, 176, 225, 166, 218];
+    pub const SET_REPUTATION_PARAMS: [u8; 8] = [74, 172, 248, 104, 160, 161, 6, 75];
     pub const REGISTER_WORKER: [u8; 8] = [22, 253, 23, 225, 230, 31, 6, 192];
+    pub const REGISTER_REQUESTER: [u8; 8] = [50, 157, 72, 97, 175, 16, 140, 104];
     pub const CREATE_BATCH: [u8; 8] = [159, 198, 248, 43, 248, 31, 235, 86];
     pub const GROW_ROSTER: [u8; 8] = [76, 91, 249, 183, 245, 241, 176, 251];
     pub const INIT_TABLE: [u8; 8] = [236, 14, 14, 155, 160, 169, 133, 111];
@@ -24,7 +26,9 @@ pub mod ix {
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("initialize", INITIALIZE),
         ("set_paused", SET_PAUSED),
+        ("set_reputation_params", SET_REPUTATION_PARAMS),
         ("register_worker", REGISTER_WORKER),
+        ("register_requester", REGISTER_REQUESTER),
         ("create_batch", CREATE_BATCH),
         ("grow_roster", GROW_ROSTER),
         ("init_table", INIT_TABLE),
@@ -44,6 +48,7 @@ pub mod account {
     pub const CONFIG: [u8; 8] = [155, 12, 170, 224, 30, 250, 204, 130];
     pub const TREASURY: [u8; 8] = [238, 239, 123, 238, 89, 1, 168, 253];
     pub const WORKER_PROFILE: [u8; 8] = [40, 244, 208, 98, 69, 236, 70, 229];
+    pub const REQUESTER_PROFILE: [u8; 8] = [114, 48, 241, 11, 150, 91, 30, 229];
     pub const BATCH: [u8; 8] = [156, 194, 70, 44, 22, 88, 137, 44];
     pub const TASK_TABLE: [u8; 8] = [191, 5, 108, 48, 233, 1, 58, 195];
     /// Every discriminator with the name it is derived from.
@@ -51,6 +56,7 @@ pub mod account {
         ("Config", CONFIG),
         ("Treasury", TREASURY),
         ("WorkerProfile", WORKER_PROFILE),
+        ("RequesterProfile", REQUESTER_PROFILE),
         ("Batch", BATCH),
         ("TaskTable", TASK_TABLE),
     ];

@@ -148,6 +148,10 @@ pub enum AmplifyError {
     KeyAlreadyDelivered = 6068,
     /// Give one sealed key per item
     SealedKeyCountMismatch = 6069,
+    /// Parameters out of bounds
+    InvalidParams = 6070,
+    /// The requester has no requester profile: register_requester first
+    RequesterNotRegistered = 6071,
 }
 
 impl AmplifyError {
@@ -223,6 +227,8 @@ impl AmplifyError {
         AmplifyError::NotEncrypted,
         AmplifyError::KeyAlreadyDelivered,
         AmplifyError::SealedKeyCountMismatch,
+        AmplifyError::InvalidParams,
+        AmplifyError::RequesterNotRegistered,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -297,6 +303,8 @@ impl AmplifyError {
             AmplifyError::NotEncrypted => "NotEncrypted",
             AmplifyError::KeyAlreadyDelivered => "KeyAlreadyDelivered",
             AmplifyError::SealedKeyCountMismatch => "SealedKeyCountMismatch",
+            AmplifyError::InvalidParams => "InvalidParams",
+            AmplifyError::RequesterNotRegistered => "RequesterNotRegistered",
         }
     }
 
@@ -372,6 +380,8 @@ impl AmplifyError {
             AmplifyError::NotEncrypted => "The batch is not encrypted",
             AmplifyError::KeyAlreadyDelivered => "The item key was already delivered to this worker",
             AmplifyError::SealedKeyCountMismatch => "Give one sealed key per item",
+            AmplifyError::InvalidParams => "Parameters out of bounds",
+            AmplifyError::RequesterNotRegistered => "The requester has no requester profile: register_requester first",
         }
     }
 }

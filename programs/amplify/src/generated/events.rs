@@ -340,6 +340,8 @@ pub struct AssignmentRated<'a> {
     pub item_index: u32,
     pub worker: &'a Address,
     pub stars: u8,
+    pub adjusted: u16,
+    pub weight: u64,
     pub rating: u16,
 }
 
@@ -352,12 +354,16 @@ impl<'a> AssignmentRated<'a> {
         let len = len.wrapping_add(32);
         let len = len.wrapping_add(1);
         let len = len.wrapping_add(2);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(2);
         let mut w = EventWriter::new(arena, len)?;
         w.put(&crate::generated::discriminator::event::ASSIGNMENT_RATED);
         w.put(self.batch.as_array());
         w.put(&self.item_index.to_le_bytes());
         w.put(self.worker.as_array());
         w.put(&[self.stars]);
+        w.put(&self.adjusted.to_le_bytes());
+        w.put(&self.weight.to_le_bytes());
         w.put(&self.rating.to_le_bytes());
         w.emit()
     }

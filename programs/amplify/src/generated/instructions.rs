@@ -133,6 +133,53 @@ impl SetPausedArgs {
     }
 }
 
+/// Accounts of `set_reputation_params`: Admin (later: governance): change the reputation formula's parameters, within bounds.
+pub struct SetReputationParamsAccounts {
+    pub admin: AccountView,
+    pub config: AccountView,
+}
+
+impl SetReputationParamsAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [admin, config, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                admin: *admin,
+                config: *config,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.admin)?;
+        check::writable(&self.config)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `set_reputation_params`.
+pub struct SetReputationParamsArgs<'a> {
+    pub params: &'a ReputationParams,
+}
+
+impl<'a> SetReputationParamsArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            params: args.pod::<ReputationParams>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
 /// Accounts of `register_worker`: Create the signer's worker profile with its X25519 encryption key.
 pub struct RegisterWorkerAccounts {
     pub worker: AccountView,
@@ -184,6 +231,58 @@ impl<'a> RegisterWorkerArgs<'a> {
         };
         args.finish()?;
         Ok(parsed)
+    }
+}
+
+/// Accounts of `register_requester`: Create the signer's requester profile (once; it must exist before the requester rates).
+pub struct RegisterRequesterAccounts {
+    pub requester: AccountView,
+    pub profile: AccountView,
+    pub config: AccountView,
+    pub system_program: AccountView,
+}
+
+impl RegisterRequesterAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [requester, profile, config, system_program, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                requester: *requester,
+                profile: *profile,
+                config: *config,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.requester)?;
+        check::writable(&self.requester)?;
+        check::writable(&self.profile)?;
+        check::writable(&self.config)?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `register_requester`.
+pub struct RegisterRequesterArgs {}
+
+impl RegisterRequesterArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let args = Args::new(data);
+        args.finish()?;
+        Ok(Self {})
     }
 }
 
@@ -743,9 +842,11 @@ impl<'a> ReleaseExpiredArgs<'a> {
     }
 }
 
-/// Accounts of `rate_assignments`: Requester: rate completed assignments 1-5 stars, once each, until the batch's rating window closes (rating_window_secs after expiry or cancellation). Each rating names the item, the worker's roster index and the index of that worker's profile among the remaining accounts (writable WorkerProfile accounts).
+/// Accounts of `rate_assignments`: Requester: rate completed assignments 1-5 stars, once each, until the batch's rating window closes (rating_window_secs after expiry or cancellation). Each rating names the item, the worker's roster index and the index of that worker's profile among the remaining accounts (writable WorkerProfile accounts). Each rating updates the worker's score by the reputation formula (docs/reputation.md): weighted by the fee the work paid, read against the requester's own rating pattern, bounded per rating and per requester.
 pub struct RateAssignmentsAccounts {
     pub requester: AccountView,
+    pub requester_profile: AccountView,
+    pub config: AccountView,
     pub batch: AccountView,
     /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
     pub table: AccountView,
@@ -756,12 +857,15 @@ pub struct RateAssignmentsAccounts {
 impl RateAssignmentsAccounts {
     #[inline(always)]
     pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
-        let [requester, batch, table, clock, rest @ ..] = accounts else {
+        let [requester, requester_profile, config, batch, table, clock, rest @ ..] = accounts
+        else {
             return Err(check::not_enough_accounts());
         };
         Ok((
             Self {
                 requester: *requester,
+                requester_profile: *requester_profile,
+                config: *config,
                 batch: *batch,
                 table: *table,
                 clock: *clock,
@@ -774,6 +878,7 @@ impl RateAssignmentsAccounts {
     #[inline(always)]
     pub fn check(&self) -> Result<(), ProgramError> {
         check::signer(&self.requester)?;
+        check::writable(&self.requester_profile)?;
         check::writable(&self.batch)?;
         check::writable(&self.table)?;
         check::address(
@@ -959,11 +1064,25 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             accs.check()?;
             crate::instructions::set_paused::process(accs, args, remaining)
         }
+        x if x
+            == u64::from_le_bytes(crate::generated::discriminator::ix::SET_REPUTATION_PARAMS) =>
+        {
+            let (accs, remaining) = SetReputationParamsAccounts::load(accounts)?;
+            let args = SetReputationParamsArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::set_reputation_params::process(accs, args, remaining)
+        }
         x if x == u64::from_le_bytes(crate::generated::discriminator::ix::REGISTER_WORKER) => {
             let (accs, remaining) = RegisterWorkerAccounts::load(accounts)?;
             let args = RegisterWorkerArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::register_worker::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::REGISTER_REQUESTER) => {
+            let (accs, remaining) = RegisterRequesterAccounts::load(accounts)?;
+            let args = RegisterRequesterArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::register_requester::process(accs, args, remaining)
         }
         x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CREATE_BATCH) => {
             let (accs, remaining) = CreateBatchAccounts::load(accounts)?;

@@ -11,7 +11,63 @@ use crate::codec::layout::{Layout, Pod};
 use crate::le_fields;
 use pinocchio::Address;
 
+/// Parameters of the reputation formula (docs/reputation.md). Weights are in lamports of protocol fee; ratings in milli-stars.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct ReputationParams {
+    /// Where a new worker's score starts (milli-stars).
+    pub prior_mean: [u8; 2],
+    /// What a rating equal to its requester's own average counts as.
+    pub neutral: [u8; 2],
+    /// Most distinct qualified requesters that divide the prior's weight.
+    pub distinct_cap: u8,
+    pub _pad: [u8; 3],
+    /// Fee weight of the prior: how much rated work it takes to move away from prior_mean.
+    pub prior_weight: [u8; 8],
+    /// Fee weight over which a worker's older ratings fade (exponentially).
+    pub horizon: [u8; 8],
+    /// Fee weight over which a requester's own average fades.
+    pub requester_horizon: [u8; 8],
+    /// Most weight one rating can carry.
+    pub max_weight_per_rating: [u8; 8],
+    /// Most weight one requester's ratings can carry on one worker (for the raters a profile tracks).
+    pub max_weight_per_requester: [u8; 8],
+    /// Weight a requester must have given a worker to count as a distinct rater.
+    pub qualifying_weight: [u8; 8],
+}
+const _: () = assert!(core::mem::size_of::<ReputationParams>() == 56);
+le_fields!(ReputationParams {
+    prior_mean / set_prior_mean: u16,
+    neutral / set_neutral: u16,
+    prior_weight / set_prior_weight: u64,
+    horizon / set_horizon: u64,
+    requester_horizon / set_requester_horizon: u64,
+    max_weight_per_rating / set_max_weight_per_rating: u64,
+    max_weight_per_requester / set_max_weight_per_requester: u64,
+    qualifying_weight / set_qualifying_weight: u64,
+});
+// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
+// valid for every bit pattern.
+unsafe impl Pod for ReputationParams {}
+
+/// A requester that rated this worker (by requester id) and the weight its ratings carried.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct RaterEntry {
+    pub requester_id: [u8; 4],
+    pub weight: [u8; 4],
+}
+const _: () = assert!(core::mem::size_of::<RaterEntry>() == 8);
+le_fields!(RaterEntry {
+    requester_id / set_requester_id: u32,
+    weight / set_weight: u32,
+});
+// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
+// valid for every bit pattern.
+unsafe impl Pod for RaterEntry {}
+
 /// A worker of a batch: taken counts every item it reserved (the per-worker cap), active its reservations now.
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct RosterEntry {
     pub worker: Address,
@@ -29,6 +85,7 @@ le_fields!(RosterEntry {
 unsafe impl Pod for RosterEntry {}
 
 /// One worker's place on one item. worker: 0 = open; else bits 0-14 = roster index + 1 and bit 15 a flag (reserved: item key delivered; completed: rated). tick: 0 = completed; else reserved until created_at + tick x tick_secs.
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Slot {
     pub worker: [u8; 2],
@@ -44,6 +101,7 @@ le_fields!(Slot {
 unsafe impl Pod for Slot {}
 
 /// An item a bulk instruction skipped, with the program error code that says why.
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Refusal {
     pub item: [u8; 4],
@@ -59,6 +117,7 @@ le_fields!(Refusal {
 unsafe impl Pod for Refusal {}
 
 /// A rating of one completed assignment: item, the worker's roster index, 1-5 stars, and the index of the worker's profile among the remaining accounts.
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Rating {
     pub item: [u8; 4],
@@ -92,7 +151,11 @@ pub struct Config {
     /// Seconds after a batch ends during which its requester may still rate.
     pub rating_window_secs: [u8; 4],
     pub _pad0: [u8; 4],
-    pub reserved: [u8; 120],
+    /// Requester profiles ever registered (their ids).
+    pub requester_count: [u8; 8],
+    /// The reputation formula's parameters (docs/reputation.md).
+    pub reputation: ReputationParams,
+    pub reserved: [u8; 56],
 }
 const _: () = assert!(core::mem::size_of::<Config>() == 224);
 le_fields!(Config {
@@ -101,6 +164,7 @@ le_fields!(Config {
     voting_period_secs / set_voting_period_secs: i64,
     batch_count / set_batch_count: u64,
     rating_window_secs / set_rating_window_secs: u32,
+    requester_count / set_requester_count: u64,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for Config {
@@ -126,7 +190,7 @@ unsafe impl Layout for Treasury {
     const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::TREASURY;
 }
 
-/// A worker, PDA ["worker", worker]. rating is in milli-stars (0 = unrated).
+/// A worker, PDA ["worker", worker]. rating: its score in milli-stars, 0 = no rating yet (docs/reputation.md). score_sum / weight: the fee-weighted, exponentially fading sums of its adjusted ratings.
 #[repr(C)]
 pub struct WorkerProfile {
     pub discriminator: [u8; 8],
@@ -136,20 +200,53 @@ pub struct WorkerProfile {
     pub rating_count: [u8; 4],
     pub worker: Address,
     pub encryption_key: [u8; 32],
-    pub rating_sum: [u8; 8],
+    pub score_sum: [u8; 8],
+    pub weight: [u8; 8],
     pub registered_at: [u8; 8],
-    pub reserved: [u8; 88],
+    /// The requesters that rated it (up to 8; the lightest is replaced).
+    pub raters: [RaterEntry; 8],
+    pub reserved: [u8; 32],
 }
-const _: () = assert!(core::mem::size_of::<WorkerProfile>() == 184);
+const _: () = assert!(core::mem::size_of::<WorkerProfile>() == 200);
 le_fields!(WorkerProfile {
     rating / set_rating: u16,
     rating_count / set_rating_count: u32,
-    rating_sum / set_rating_sum: u64,
+    score_sum / set_score_sum: u64,
+    weight / set_weight: u64,
     registered_at / set_registered_at: i64,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for WorkerProfile {
     const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::WORKER_PROFILE;
+}
+
+/// A requester, PDA ["requester", requester]: its rating habits (fee-weighted, fading average of the stars it gives), so its ratings can be read against its own pattern.
+#[repr(C)]
+pub struct RequesterProfile {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub _pad: [u8; 2],
+    pub id: [u8; 4],
+    pub requester: Address,
+    pub stars_sum: [u8; 8],
+    pub weight: [u8; 8],
+    /// Weight of every rating it ever gave (not fading).
+    pub rated_weight: [u8; 8],
+    pub ratings_given: [u8; 8],
+    pub reserved: [u8; 32],
+}
+const _: () = assert!(core::mem::size_of::<RequesterProfile>() == 112);
+le_fields!(RequesterProfile {
+    id / set_id: u32,
+    stars_sum / set_stars_sum: u64,
+    weight / set_weight: u64,
+    rated_weight / set_rated_weight: u64,
+    ratings_given / set_ratings_given: u64,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for RequesterProfile {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::REQUESTER_PROFILE;
 }
 
 /// A batch of tasks, PDA ["batch", requester, batch_id u64 LE]. status: 0 open, 1 paused, 2 cancelled.

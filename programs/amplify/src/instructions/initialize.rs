@@ -81,6 +81,7 @@ pub fn process(a: InitializeAccounts, args: InitializeArgs, _: &[AccountView]) -
     c.set_quorum_bps(DEFAULT_QUORUM_BPS);
     c.set_voting_period_secs(DEFAULT_VOTING_PERIOD_SECS);
     c.set_rating_window_secs(DEFAULT_RATING_WINDOW_SECS);
+    c.reputation.set_defaults();
     c.admin = *a.admin.address();
     c.amp_mint = *a.amp_mint.address();
     c.invariant()?;

@@ -4,7 +4,10 @@
 //! rateable whatever the worker does: the slots live in the requester's table.
 //!
 //! Each rating names the item, the worker's roster index, and the position of
-//! that worker's (writable) `WorkerProfile` among the remaining accounts.
+//! that worker's (writable) `WorkerProfile` among the remaining accounts. Each
+//! updates the worker's score by the reputation formula (`state::reputation`):
+//! weighted by the fee the work paid, read against this requester's habits
+//! (kept in its `RequesterProfile`), bounded per rating and per requester.
 //! Refused, failing the whole instruction: a requester rating its own work
 //! (`SelfRating`), an assignment not completed (`NotSubmitted`) or already
 //! rated (`AlreadyRated`), stars out of 1–5 (`InvalidStars`), a profile of
@@ -18,7 +21,10 @@ use crate::{
         instructions::{RateAssignmentsAccounts, RateAssignmentsArgs},
     },
     shared::{accounts::clock_unix_timestamp, math},
-    state::{self, table::SLOT_FLAG, BatchView, TableView, WorkerProfile},
+    state::{
+        self, reputation, table::SLOT_FLAG, BatchView, Config, RequesterProfile, TableView,
+        WorkerProfile,
+    },
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -31,6 +37,14 @@ pub fn process(
         return Err(AmplifyError::EmptyTaskList.into());
     }
     let now = clock_unix_timestamp(&a.clock)?;
+    let cdata = state::borrow(&a.config)?;
+    let params = &Config::view(&cdata)?.reputation;
+    let mut rp = a.requester_profile;
+    let mut rdata = state::borrow_mut(&mut rp)?;
+    let requester = RequesterProfile::view_mut(&mut rdata)?;
+    if !address_eq(&requester.requester, a.requester.address()) {
+        return Err(AmplifyError::RequesterNotRegistered.into());
+    }
     let (mut batch, mut table) = (a.batch, a.table);
     let mut bdata = state::borrow_mut(&mut batch)?;
     let mut v = BatchView::new(&mut bdata)?;
@@ -50,6 +64,7 @@ pub fn process(
         return Err(AmplifyError::WrongTable.into());
     }
     let item_count = v.b.item_count();
+    let fee = v.b.fee_per_item();
     let mut rated = v.b.rated_count();
     let mut arena = Arena::new();
     for r in args.ratings {
@@ -80,7 +95,7 @@ pub fn process(
         if !address_eq(&p.worker, &worker) {
             return Err(AmplifyError::WrongWorker.into());
         }
-        let score = p.add_rating(r.stars)?;
+        let done = reputation::apply(params, p, requester, r.stars, fee)?;
         p.invariant()?;
         rated = math::add(rated, 1)?;
         AssignmentRated {
@@ -88,10 +103,13 @@ pub fn process(
             item_index: r.item(),
             worker: &worker,
             stars: r.stars,
-            rating: score,
+            adjusted: done.adjusted,
+            weight: done.weight,
+            rating: done.rating,
         }
         .emit(&mut arena)?;
     }
+    requester.invariant()?;
     v.b.set_rated_count(rated);
     t.invariant()?;
     v.b.invariant(a.batch.lamports(), a.batch.data_len())

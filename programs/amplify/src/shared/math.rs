@@ -38,6 +38,13 @@ pub fn sub(a: u64, b: u64) -> Result<u64, ProgramError> {
         .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }
 
+/// `floor(a / b)`, checked for `b == 0`.
+#[inline(always)]
+pub fn div(a: u64, b: u64) -> Result<u64, ProgramError> {
+    a.checked_div(b)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+}
+
 /// `ceil(a / b)` for `b > 0`.
 #[inline(always)]
 pub fn div_ceil(a: u64, b: u64) -> Result<u64, ProgramError> {

@@ -18,6 +18,6 @@ impl Config {
         if self.fee_bps() > MAX_FEE_BPS || self.paused > 1 || self.quorum_bps() > 10_000 {
             return Err(AmplifyError::InvalidAccountData.into());
         }
-        Ok(())
+        self.reputation.validate()
     }
 }

@@ -9,11 +9,13 @@
 pub mod batch;
 pub mod config;
 pub mod profile;
+pub mod reputation;
 pub mod table;
 pub mod treasury;
 
 pub use crate::generated::layouts::{
-    Batch, Config, Rating, Refusal, RosterEntry, Slot, TaskTable, Treasury, WorkerProfile,
+    Batch, Config, Rating, Refusal, ReputationParams, RequesterProfile, RosterEntry, Slot,
+    TaskTable, Treasury, WorkerProfile,
 };
 pub use batch::BatchView;
 pub use table::TableView;

@@ -1,0 +1,212 @@
+//! The reputation formula (docs/reputation.md), in integer arithmetic: the
+//! SDK's numpy twin (`amplify_sdk.reputation`) reproduces it bit for bit.
+//!
+//! One rating of `stars` on work that paid a fee of `fee` lamports:
+//!
+//! 1. `x = stars × 1000` (milli-stars).
+//! 2. Read against the requester's habits: `m` = the requester's fee-weighted
+//!    fading average of the stars it gives (`neutral` until it has rated),
+//!    `adjusted = clamp(x + neutral − m, 1000, 5000)`. A harsh rater's 2 stars
+//!    count for more than a lenient rater's; a requester that gives everyone 5
+//!    stars lifts nobody above `neutral`.
+//! 3. Weight: `w = min(fee, max_weight_per_rating)`, then capped so that this
+//!    requester's ratings of this worker weigh at most `max_weight_per_requester`
+//!    in all. Work that paid no fee carries no weight.
+//! 4. The worker's sums fade by `horizon / (horizon + w)` and take the rating:
+//!    `W' = W·H/(H+w)`, `S' = S·W'/W`, then `S = S' + adjusted·w`, `W = W' + w`
+//!    — exponential recency in fee weight (the paid work done since), not in
+//!    time or count.
+//! 5. The score: `(prior_mean·P + S) / (P + W)`, where the prior weight `P` is
+//!    `prior_weight` divided by the number of distinct requesters (up to
+//!    `distinct_cap`) whose ratings of this worker reached `qualifying_weight`.
+//!
+//! Every division floors; every product is checked (parameter bounds keep them
+//! within u64: see `ReputationParams::validate`).
+
+use crate::{
+    error::AmplifyError,
+    generated::layouts::{RaterEntry, ReputationParams, RequesterProfile, WorkerProfile},
+    shared::math,
+};
+use pinocchio::error::ProgramError;
+
+pub const MILLI_STARS_PER_STAR: u64 = 1_000;
+pub const MIN_SCORE: u64 = 1_000;
+pub const MAX_SCORE: u64 = 5_000;
+/// With a weight at most 2·horizon (a rating weighs at most one horizon) and
+/// a sum at most 5,000 per unit of weight, `sum · weight` stays below 2^64 for
+/// horizons up to this.
+pub const MAX_HORIZON: u64 = 25_000_000;
+
+impl ReputationParams {
+    /// The defaults `initialize` sets (docs/reputation.md explains each).
+    pub fn set_defaults(&mut self) {
+        self.set_prior_mean(2_500);
+        self.set_neutral(4_000);
+        self.distinct_cap = 4;
+        self.set_prior_weight(10_000_000);
+        self.set_horizon(25_000_000);
+        self.set_requester_horizon(25_000_000);
+        self.set_max_weight_per_rating(100_000);
+        self.set_max_weight_per_requester(10_000_000);
+        self.set_qualifying_weight(250_000);
+    }
+
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        let in_stars = |v: u16| (MIN_SCORE..=MAX_SCORE).contains(&(v as u64));
+        let ok = in_stars(self.prior_mean())
+            && in_stars(self.neutral())
+            && (1..=8).contains(&self.distinct_cap)
+            && (1..=1_000_000_000_000).contains(&self.prior_weight())
+            && (1..=MAX_HORIZON).contains(&self.horizon())
+            && (1..=MAX_HORIZON).contains(&self.requester_horizon())
+            && (1..=self.horizon().min(self.requester_horizon()))
+                .contains(&self.max_weight_per_rating())
+            && (1..=u32::MAX as u64).contains(&self.max_weight_per_requester())
+            && self.qualifying_weight() >= 1;
+        if ok {
+            Ok(())
+        } else {
+            Err(AmplifyError::InvalidParams.into())
+        }
+    }
+}
+
+/// `(sum, weight)` faded by `h / (h + w)`, then with `value × w` added.
+///
+/// The weight is faded first and the sum scaled by the same ratio
+/// (`sum · faded / weight`), so the average `sum / weight` never drifts out of
+/// the range of the values added (separate floors would let it creep above 5
+/// stars).
+#[inline(always)]
+fn fade_and_add(
+    sum: u64,
+    weight: u64,
+    h: u64,
+    w: u64,
+    value: u64,
+) -> Result<(u64, u64), ProgramError> {
+    let faded = math::div(math::mul(weight, h)?, math::add(h, w)?)?;
+    let sum = if weight == 0 {
+        0
+    } else {
+        math::div(math::mul(sum, faded)?, weight)?
+    };
+    Ok((math::add(sum, math::mul(value, w)?)?, math::add(faded, w)?))
+}
+
+/// What one rating did: the rating as read against its requester, the weight
+/// it carried, and the worker's new score.
+pub struct Applied {
+    pub adjusted: u16,
+    pub weight: u64,
+    pub rating: u16,
+}
+
+/// Apply one rating (steps 1–5 above) to a worker's and its requester's profiles.
+pub fn apply(
+    p: &ReputationParams,
+    worker: &mut WorkerProfile,
+    requester: &mut RequesterProfile,
+    stars: u8,
+    fee: u64,
+) -> Result<Applied, ProgramError> {
+    let x = math::mul(stars as u64, MILLI_STARS_PER_STAR)?;
+    let neutral = p.neutral() as u64;
+    let mean = if requester.weight() == 0 {
+        neutral
+    } else {
+        math::div(requester.stars_sum(), requester.weight())?
+    };
+    let lifted = math::add(x, neutral)?;
+    let adjusted = if lifted >= math::add(mean, MIN_SCORE)? {
+        math::sub(lifted, mean)?.min(MAX_SCORE)
+    } else {
+        MIN_SCORE
+    };
+    let w0 = fee.min(p.max_weight_per_rating());
+    let w = charge_requester(p, worker, requester.id(), w0)?;
+
+    if w > 0 {
+        let (s, wt) = fade_and_add(
+            worker.score_sum(),
+            worker.weight(),
+            p.horizon(),
+            w,
+            adjusted,
+        )?;
+        worker.set_score_sum(s);
+        worker.set_weight(wt);
+    }
+    if w0 > 0 {
+        let (s, wt) = fade_and_add(
+            requester.stars_sum(),
+            requester.weight(),
+            p.requester_horizon(),
+            w0,
+            x,
+        )?;
+        requester.set_stars_sum(s);
+        requester.set_weight(wt);
+        requester.set_rated_weight(math::add(requester.rated_weight(), w0)?);
+    }
+    requester.set_ratings_given(math::add(requester.ratings_given(), 1)?);
+    worker.set_rating_count(math::inc_u32(worker.rating_count(), 1)?);
+    let rating = score(p, worker)?;
+    worker.set_rating(rating);
+    Ok(Applied {
+        adjusted: adjusted as u16,
+        weight: w,
+        rating,
+    })
+}
+
+/// Find (or make room for) `requester_id` among the worker's raters and grant
+/// up to `w` of weight within that requester's per-worker cap. A requester not
+/// tracked yet replaces the lightest entry when all eight are taken.
+fn charge_requester(
+    p: &ReputationParams,
+    worker: &mut WorkerProfile,
+    requester_id: u32,
+    w: u64,
+) -> Result<u64, ProgramError> {
+    let raters = &mut worker.raters;
+    let at = match raters.iter().position(|r| r.requester_id() == requester_id) {
+        Some(i) => i,
+        None => {
+            let (i, _) = raters
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, r)| (r.requester_id() != 0, r.weight()))
+                .ok_or(AmplifyError::InvalidAccountData)?;
+            raters[i] = RaterEntry {
+                requester_id: requester_id.to_le_bytes(),
+                weight: [0; 4],
+            };
+            i
+        }
+    };
+    let entry = &mut raters[at];
+    let room = p
+        .max_weight_per_requester()
+        .saturating_sub(entry.weight() as u64);
+    let granted = w.min(room);
+    let total = math::add(entry.weight() as u64, granted)?;
+    entry.set_weight(u32::try_from(total).map_err(|_| AmplifyError::ArithmeticOverflow)?);
+    Ok(granted)
+}
+
+/// Step 5: the score from the worker's sums and its distinct qualified raters.
+pub fn score(p: &ReputationParams, worker: &WorkerProfile) -> Result<u16, ProgramError> {
+    let qualified = worker
+        .raters
+        .iter()
+        .filter(|r| r.requester_id() != 0 && r.weight() as u64 >= p.qualifying_weight())
+        .count() as u64;
+    let divisor = qualified.clamp(1, p.distinct_cap as u64);
+    let prior = math::div(p.prior_weight(), divisor)?;
+    let num = math::add(math::mul(p.prior_mean() as u64, prior)?, worker.score_sum())?;
+    let den = math::add(prior, worker.weight())?;
+    let s = math::div(num, den)?;
+    u16::try_from(s).map_err(|_| AmplifyError::ArithmeticOverflow.into())
+}
