@@ -46,12 +46,19 @@ from ._models import (
     Batch,
     BatchStatus,
     Config,
+    EmissionParams,
+    Governance,
+    GovernanceParams,
     ItemOutcome,
+    Proposal,
+    ProposalStatus,
     ReputationParams,
     RequesterProfile,
     RosterEntry,
+    StakeAccount,
     TaskTable,
     Treasury,
+    VoteRecord,
     WorkerProfile,
 )
 from ._pda import (
@@ -71,6 +78,7 @@ from ._program_errors import __all__ as _program_error_names
 from ._requester import RequesterClient
 from ._rpc import RpcBackend
 from ._session import Amplify
+from ._voter import VoterClient
 from ._worker import WorkerClient, x25519_public_key
 
 __version__ = "0.2.0"
@@ -98,7 +106,14 @@ __all__ = [
     "BatchStatus",
     "Config",
     "EmbeddedBackend",
+    "EmissionParams",
     "Event",
+    "Governance",
+    "GovernanceParams",
+    "Proposal",
+    "ProposalStatus",
+    "StakeAccount",
+    "VoteRecord",
     "Idl",
     "InsufficientFundsError",
     "ItemOutcome",
@@ -117,6 +132,7 @@ __all__ = [
     "Treasury",
     "TxReceipt",
     "Upload",
+    "VoterClient",
     "WorkerClient",
     "WorkerProfile",
     "batch_pda",

@@ -79,6 +79,21 @@ class _StructAdapter(_StructBase):
         return dict(obj)
 
 
+class _TaggedAdapter(_AnyBase):
+    """A borsh enum with fields, as `{"VariantName": {field: value, ...}}`."""
+
+    def __init__(self, names: list[str], subcon: c.Construct[Any, Any]) -> None:
+        super().__init__(subcon)
+        self.names = names
+
+    def _decode(self, obj: Any, context: Any, path: Any) -> Any:
+        return {self.names[obj.tag]: obj.value}
+
+    def _encode(self, obj: Any, context: Any, path: Any) -> Any:
+        ((name, value),) = obj.items()
+        return {"tag": self.names.index(name), "value": value}
+
+
 def type_codec(ty: Any, idl: Idl) -> c.Construct[Any, Any]:
     """The construct for one IDL type expression."""
     if isinstance(ty, str):
@@ -114,7 +129,20 @@ def defined_codec(name: str, idl: Idl) -> c.Construct[Any, Any]:
     if ty["kind"] == "enum":
         variants = ty["variants"]
         if any("fields" in v for v in variants):
-            raise ValueError(f"enum {name} with fields is not supported")
+            return _TaggedAdapter(
+                [v["name"] for v in variants],
+                c.Struct(
+                    "tag" / c.Int8ul,
+                    "value"
+                    / c.Switch(
+                        c.this.tag,
+                        {
+                            i: _fields_codec(v.get("fields", []), idl)
+                            for i, v in enumerate(variants)
+                        },
+                    ),
+                ),
+            )
         return c.Enum(c.Int8ul, **{v["name"]: i for i, v in enumerate(variants)})
     raise ValueError(f"unsupported type kind {ty['kind']}")
 
@@ -261,6 +289,12 @@ def decode_account(name: str, data: bytes) -> dict[str, Any]:
     if tail:
         result |= _decode_tail(tail, memoryview(data)[end:])
     return result
+
+
+def decode_type(name: str, data: bytes) -> Any:
+    """Decode a value of IDL type `name` from the start of `data` (trailing
+    bytes, e.g. zero padding, are ignored)."""
+    return defined_codec(name, load_idl()).parse(data)
 
 
 def decode_event(data: bytes) -> tuple[str, dict[str, Any]] | None:

@@ -19,9 +19,15 @@ from ._pda import (
     PROGRAM_ID,
     batch_pda,
     config_pda,
+    governance_pda,
+    mint_authority_pda,
     program_data_pda,
+    proposal_pda,
     requester_profile_pda,
+    stake_pda,
     treasury_pda,
+    vault_pda,
+    vote_pda,
     worker_profile_pda,
 )
 
@@ -239,4 +245,125 @@ def deliver_keys(
         "deliver_keys",
         {"authority": authority, "batch": batch, "table": table, "worker": worker},
         {"items": list(items), "sealed_keys": list(sealed_keys)},
+    )
+
+
+def initialize_governance(
+    admin: Pubkey, amp_mint: Pubkey, params: Mapping[str, int], emission: Mapping[str, int]
+) -> Instruction:
+    return build_instruction(
+        "initialize_governance",
+        {
+            "admin": admin,
+            "config": config_pda()[0],
+            "treasury": treasury_pda()[0],
+            "governance": governance_pda()[0],
+            "vault": vault_pda()[0],
+            "amp_mint": amp_mint,
+            "mint_authority": mint_authority_pda()[0],
+            "program_data": program_data_pda(),
+        },
+        {"params": dict(params), "emission": {"_pad": bytes(7), **emission}},
+    )
+
+
+def stake(owner: Pubkey, owner_tokens: Pubkey, amount: int) -> Instruction:
+    return build_instruction(
+        "stake",
+        {
+            "owner": owner,
+            "stake_account": stake_pda(owner)[0],
+            "owner_tokens": owner_tokens,
+            "governance": governance_pda()[0],
+            "vault": vault_pda()[0],
+            "treasury": treasury_pda()[0],
+        },
+        {"amount": amount},
+    )
+
+
+def unstake(owner: Pubkey, owner_tokens: Pubkey, amount: int) -> Instruction:
+    return build_instruction(
+        "unstake",
+        {
+            "owner": owner,
+            "stake_account": stake_pda(owner)[0],
+            "owner_tokens": owner_tokens,
+            "governance": governance_pda()[0],
+            "vault": vault_pda()[0],
+            "treasury": treasury_pda()[0],
+        },
+        {"amount": amount},
+    )
+
+
+def claim(owner: Pubkey) -> Instruction:
+    return build_instruction(
+        "claim",
+        {
+            "owner": owner,
+            "stake_account": stake_pda(owner)[0],
+            "governance": governance_pda()[0],
+            "treasury": treasury_pda()[0],
+        },
+        {},
+    )
+
+
+def create_proposal(proposer: Pubkey, proposal_id: int, action: Mapping[str, Any]) -> Instruction:
+    """`action`: `{"SetFee": {"fee_bps": 300}}` and so on (the IDL's ProposalAction)."""
+    return build_instruction(
+        "create_proposal",
+        {
+            "proposer": proposer,
+            "stake_account": stake_pda(proposer)[0],
+            "governance": governance_pda()[0],
+            "proposal": proposal_pda(proposal_id)[0],
+        },
+        {"action": dict(action)},
+    )
+
+
+def cast_vote(voter: Pubkey, proposal: Pubkey, choice: int) -> Instruction:
+    return build_instruction(
+        "cast_vote",
+        {
+            "voter": voter,
+            "stake_account": stake_pda(voter)[0],
+            "proposal": proposal,
+            "vote_record": vote_pda(proposal, voter)[0],
+        },
+        {"choice": choice},
+    )
+
+
+def execute_proposal(
+    executor: Pubkey, proposal: Pubkey, extra: Sequence[AccountMeta] = ()
+) -> Instruction:
+    return build_instruction(
+        "execute_proposal",
+        {
+            "executor": executor,
+            "proposal": proposal,
+            "governance": governance_pda()[0],
+            "config": config_pda()[0],
+            "treasury": treasury_pda()[0],
+        },
+        {},
+        remaining=extra,
+    )
+
+
+def claim_emissions(worker: Pubkey, worker_tokens: Pubkey, amp_mint: Pubkey) -> Instruction:
+    return build_instruction(
+        "claim_emissions",
+        {
+            "worker": worker,
+            "profile": worker_profile_pda(worker)[0],
+            "worker_tokens": worker_tokens,
+            "governance": governance_pda()[0],
+            "amp_mint": amp_mint,
+            "mint_authority": mint_authority_pda()[0],
+        },
+        {},
     )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from ._codecs import decode_account
+from ._codecs import decode_account, decode_type
 from ._exceptions import ProgramError
 from ._idl import constant
 
@@ -70,6 +70,7 @@ class Config(AccountModel):
     rating_window_secs: int
     requester_count: int
     reputation: ReputationParams
+    emission_min_stars: int
 
 
 class Treasury(AccountModel):
@@ -98,6 +99,8 @@ class WorkerProfile(AccountModel):
     weight: int
     registered_at: int
     raters: list[dict[str, int]]
+    well_rated: int
+    emissions_claimed: int
 
     @property
     def rated(self) -> bool:
@@ -325,6 +328,132 @@ class TaskTable(AccountModel):
         """Items the worker (roster index + 1) holds reserved, or completed."""
         state = self.reserved() if reserved else self.completed()
         return np.flatnonzero(((self.holders == holder) & state).any(axis=1)) + self.first_item
+
+
+class GovernanceParams(BaseModel):
+    """How proposals are decided."""
+
+    model_config = ConfigDict(frozen=True)
+
+    voting_period_secs: int
+    timelock_secs: int
+    execution_window_secs: int
+    quorum_bps: int
+    threshold_bps: int
+    min_stake_to_propose: int
+
+
+class EmissionParams(BaseModel):
+    """AMP minted to workers per well-rated assignment, up to a cap."""
+
+    model_config = ConfigDict(frozen=True)
+
+    per_assignment: int
+    cap: int
+    min_stars: int
+
+
+class Governance(AccountModel):
+    """AMP governance (PDA `["governance"]`): stake, the treasury's sharing
+    among stakers (`reward_per_share`, 64.64 fixed point), proposals."""
+
+    IDL_NAME: ClassVar[str] = "Governance"
+    version: int
+    bump: int
+    vault_bump: int
+    mint_authority_bump: int
+    amp_mint: Pubkey
+    vault: Pubkey
+    total_staked: int
+    reward_per_share: int
+    distributed_upto: int
+    held: int
+    distributed: int
+    claimed: int
+    proposal_count: int
+    emitted: int
+    params: GovernanceParams
+    emission: EmissionParams
+
+
+class StakeAccount(AccountModel):
+    """One holder's stake (PDA `["stake", owner]`)."""
+
+    IDL_NAME: ClassVar[str] = "StakeAccount"
+    version: int
+    bump: int
+    owner: Pubkey
+    amount: int
+    reward_snapshot: int
+    pending: int
+    claimed: int
+    locked_until: int
+
+
+class ProposalStatus(IntEnum):
+    VOTING = 0
+    EXECUTED = 1
+
+
+class Proposal(AccountModel):
+    """A proposal (PDA `["proposal", id]`); `action` decoded from its bytes as
+    `{"VariantName": {fields}}`."""
+
+    IDL_NAME: ClassVar[str] = "Proposal"
+    version: int
+    bump: int
+    status: ProposalStatus
+    id: int
+    proposer: Pubkey
+    created_at: int
+    voting_ends_at: int
+    executable_at: int
+    expires_at: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    staked_at_creation: int
+    quorum_bps: int
+    threshold_bps: int
+    action: dict[str, Any]
+
+    @classmethod
+    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+        fields = decode_account(cls.IDL_NAME, data)
+        raw = fields.pop("action")
+        action = decode_type("ProposalAction", raw)
+        wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
+        return cls(address=address, action=action, **wanted)
+
+    @property
+    def cast(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+    @property
+    def quorum(self) -> int:
+        """Votes needed (for + against + abstain)."""
+        return -(-self.staked_at_creation * self.quorum_bps // 10_000)
+
+    def passed(self) -> bool:
+        """Quorum and threshold reached (by the votes cast so far)."""
+        decided = self.votes_for + self.votes_against
+        return (
+            self.cast >= max(self.quorum, 1)
+            and self.votes_for > 0
+            and self.votes_for * 10_000 >= decided * self.threshold_bps
+        )
+
+
+class VoteRecord(AccountModel):
+    """One holder's vote on one proposal (PDA `["vote", proposal, voter]`)."""
+
+    IDL_NAME: ClassVar[str] = "VoteRecord"
+    version: int
+    bump: int
+    choice: int
+    proposal: Pubkey
+    voter: Pubkey
+    weight: int
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,27 @@ def table_address(requester: Pubkey, batch_number: int, index: int) -> Pubkey:
     program)`. Not a PDA: the requester allocates it with a top-level
     instruction (up to 10 MiB), which a PDA cannot sign for."""
     return Pubkey.create_with_seed(requester, table_seed(batch_number, index), PROGRAM_ID)
+
+
+def governance_pda() -> tuple[Pubkey, int]:
+    return _find(b"governance")
+
+
+def vault_pda() -> tuple[Pubkey, int]:
+    return _find(b"vault")
+
+
+def mint_authority_pda() -> tuple[Pubkey, int]:
+    return _find(b"mint_authority")
+
+
+def stake_pda(owner: Pubkey) -> tuple[Pubkey, int]:
+    return _find(b"stake", bytes(owner))
+
+
+def proposal_pda(proposal_id: int) -> tuple[Pubkey, int]:
+    return _find(b"proposal", proposal_id.to_bytes(8, "little"))
+
+
+def vote_pda(proposal: Pubkey, voter: Pubkey) -> tuple[Pubkey, int]:
+    return _find(b"vote", bytes(proposal), bytes(voter))

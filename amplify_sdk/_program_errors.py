@@ -583,6 +583,134 @@ class RequesterNotRegistered(ProgramError):
     msg = "The requester has no requester profile: register_requester first"
 
 
+class GovernanceActive(ProgramError):
+    """Governance decides this now: make a proposal."""
+
+    code = 6072
+    name = "GovernanceActive"
+    msg = "Governance decides this now: make a proposal"
+
+
+class NotAuthorityOfProgram(ProgramError):
+    """The program's upgrade authority must be the governance PDA."""
+
+    code = 6073
+    name = "NotAuthorityOfProgram"
+    msg = "The program's upgrade authority must be the governance PDA"
+
+
+class WrongMint(ProgramError):
+    """Not the AMP mint or its token account."""
+
+    code = 6074
+    name = "WrongMint"
+    msg = "Not the AMP mint or its token account"
+
+
+class InsufficientStake(ProgramError):
+    """Not enough AMP staked."""
+
+    code = 6075
+    name = "InsufficientStake"
+    msg = "Not enough AMP staked"
+
+
+class StakeLocked(ProgramError):
+    """Stake is locked until the votes it cast have ended."""
+
+    code = 6076
+    name = "StakeLocked"
+    msg = "Stake is locked until the votes it cast have ended"
+
+
+class VotingClosed(ProgramError):
+    """The vote on this proposal has ended."""
+
+    code = 6077
+    name = "VotingClosed"
+    msg = "The vote on this proposal has ended"
+
+
+class VotingActive(ProgramError):
+    """The vote on this proposal has not ended."""
+
+    code = 6078
+    name = "VotingActive"
+    msg = "The vote on this proposal has not ended"
+
+
+class TimelockActive(ProgramError):
+    """The proposal's time lock has not passed."""
+
+    code = 6079
+    name = "TimelockActive"
+    msg = "The proposal's time lock has not passed"
+
+
+class ProposalExpired(ProgramError):
+    """The proposal expired unexecuted."""
+
+    code = 6080
+    name = "ProposalExpired"
+    msg = "The proposal expired unexecuted"
+
+
+class QuorumNotMet(ProgramError):
+    """Not enough votes were cast."""
+
+    code = 6081
+    name = "QuorumNotMet"
+    msg = "Not enough votes were cast"
+
+
+class ThresholdNotMet(ProgramError):
+    """The proposal did not win enough for-votes."""
+
+    code = 6082
+    name = "ThresholdNotMet"
+    msg = "The proposal did not win enough for-votes"
+
+
+class ProposalNotActive(ProgramError):
+    """The proposal was already executed, defeated or expired."""
+
+    code = 6083
+    name = "ProposalNotActive"
+    msg = "The proposal was already executed, defeated or expired"
+
+
+class InvalidChoice(ProgramError):
+    """A vote is 0 (for), 1 (against) or 2 (abstain)."""
+
+    code = 6084
+    name = "InvalidChoice"
+    msg = "A vote is 0 (for), 1 (against) or 2 (abstain)"
+
+
+class InsufficientHeld(ProgramError):
+    """The treasury does not hold that much of its own."""
+
+    code = 6085
+    name = "InsufficientHeld"
+    msg = "The treasury does not hold that much of its own"
+
+
+class WrongActionAccounts(ProgramError):
+    """The accounts given do not match the proposal's action."""
+
+    code = 6086
+    name = "WrongActionAccounts"
+    msg = "The accounts given do not match the proposal's action"
+
+
+class NothingToClaim(ProgramError):
+    """Nothing to claim."""
+
+    code = 6087
+    name = "NothingToClaim"
+    msg = "Nothing to claim"
+
+
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,
@@ -656,6 +784,22 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     SealedKeyCountMismatch.code: SealedKeyCountMismatch,
     InvalidParams.code: InvalidParams,
     RequesterNotRegistered.code: RequesterNotRegistered,
+    GovernanceActive.code: GovernanceActive,
+    NotAuthorityOfProgram.code: NotAuthorityOfProgram,
+    WrongMint.code: WrongMint,
+    InsufficientStake.code: InsufficientStake,
+    StakeLocked.code: StakeLocked,
+    VotingClosed.code: VotingClosed,
+    VotingActive.code: VotingActive,
+    TimelockActive.code: TimelockActive,
+    ProposalExpired.code: ProposalExpired,
+    QuorumNotMet.code: QuorumNotMet,
+    ThresholdNotMet.code: ThresholdNotMet,
+    ProposalNotActive.code: ProposalNotActive,
+    InvalidChoice.code: InvalidChoice,
+    InsufficientHeld.code: InsufficientHeld,
+    WrongActionAccounts.code: WrongActionAccounts,
+    NothingToClaim.code: NothingToClaim,
 }
 
 __all__ = [
@@ -675,10 +819,14 @@ __all__ = [
     "DuplicateAccount",
     "EmptyTaskList",
     "FeeTooHigh",
+    "GovernanceActive",
     "IndexMismatch",
     "InsufficientDeposit",
+    "InsufficientHeld",
+    "InsufficientStake",
     "InvalidAccountData",
     "InvalidAnswers",
+    "InvalidChoice",
     "InvalidExpiry",
     "InvalidInstructionData",
     "InvalidMinRating",
@@ -701,15 +849,20 @@ __all__ = [
     "LedgerTooLarge",
     "MissingSigner",
     "NonCanonicalBump",
+    "NotAuthorityOfProgram",
     "NotEncrypted",
     "NotEnoughAccounts",
     "NotInRoster",
     "NotReserved",
     "NotSubmitted",
+    "NothingToClaim",
     "PageFull",
     "PagesOutstanding",
     "PriceBelowFee",
+    "ProposalExpired",
+    "ProposalNotActive",
     "ProtocolPaused",
+    "QuorumNotMet",
     "RatingTooLow",
     "RatingWindowClosed",
     "RequesterNotRegistered",
@@ -721,13 +874,20 @@ __all__ = [
     "SealedKeyCountMismatch",
     "SelfRating",
     "SlotNotFound",
+    "StakeLocked",
     "TableFull",
     "TablesOutstanding",
+    "ThresholdNotMet",
+    "TimelockActive",
     "Unauthorized",
     "UnknownInstruction",
     "UriTooLong",
+    "VotingActive",
+    "VotingClosed",
     "WorkerCapReached",
+    "WrongActionAccounts",
     "WrongBatch",
+    "WrongMint",
     "WrongPage",
     "WrongRentPayer",
     "WrongTable",

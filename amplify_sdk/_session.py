@@ -13,6 +13,7 @@ from ._backend import Backend
 from ._embedded import EmbeddedBackend
 from ._requester import RequesterClient
 from ._rpc import RpcBackend
+from ._voter import VoterClient
 from ._worker import WorkerClient
 
 #: Lamports given to the wallet of a fresh embedded session.
@@ -51,6 +52,9 @@ class Amplify:
 
     def worker(self, wallet: Keypair | None = None) -> WorkerClient:
         return WorkerClient(self.backend, wallet or self.wallet)
+
+    def voter(self, wallet: Keypair | None = None) -> VoterClient:
+        return VoterClient(self.backend, wallet or self.wallet)
 
     async def close(self) -> None:
         await self.backend.close()

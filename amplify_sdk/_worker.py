@@ -11,8 +11,8 @@ from . import _instructions as ix
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
 from ._exceptions import NotRegisteredError, ProgramError
-from ._models import Batch, BatchStatus, ItemOutcome, WorkerProfile
-from ._pda import worker_profile_pda
+from ._models import Batch, BatchStatus, Governance, ItemOutcome, WorkerProfile
+from ._pda import governance_pda, worker_profile_pda
 from ._program_errors import (
     BatchCancelled,
     BatchExpired,
@@ -22,6 +22,7 @@ from ._program_errors import (
     RatingTooLow,
     RosterFull,
 )
+from ._token import associated_token_address, create_associated_token_account
 
 
 def x25519_public_key(ed25519_public_key: bytes) -> bytes:
@@ -148,6 +149,18 @@ class WorkerClient(AmplifyClient):
                 break
             settle(chunk, receipt, "ResultsSubmitted", "items", outcomes)
         return collect(outcomes)
+
+    async def claim_emissions(self) -> int:
+        """Mint the AMP this worker's well-rated work earned; returns the amount."""
+        g = await self.fetch(Governance, governance_pda()[0])
+        tokens = associated_token_address(self.address, g.amp_mint)
+        receipt = await self.send(
+            [
+                create_associated_token_account(self.address, self.address, g.amp_mint),
+                ix.claim_emissions(self.address, tokens, g.amp_mint),
+            ]
+        )
+        return sum(e.fields["amount"] for e in receipt.events if e.name == "EmissionsClaimed")
 
     async def _check_open(self, b: Batch, profile: WorkerProfile) -> None:
         config = await self.get_config()

@@ -109,9 +109,24 @@ class Gen:
     def fields(self, type_name: str) -> list[JSON]:
         ty = self.types[type_name]["type"]
         if ty["kind"] != "struct":
-            raise SystemExit(f"{type_name}: only struct types are supported")
+            raise SystemExit(f"{type_name}: only struct types are supported here")
         fields: list[JSON] = ty.get("fields", [])
         return fields
+
+    def is_enum(self, type_name: str) -> bool:
+        return bool(self.types[type_name]["type"]["kind"] == "enum")
+
+    def enum_types(self) -> list[str]:
+        """Enums with fields used as instruction arguments."""
+        out = []
+        for ix in self.idl["instructions"]:
+            for a in ix["args"]:
+                ty = a["type"]
+                is_enum = isinstance(ty, dict) and "defined" in ty
+                is_enum = is_enum and self.is_enum(ty["defined"]["name"])
+                if is_enum and ty["defined"]["name"] not in out:
+                    out.append(ty["defined"]["name"])
+        return out
 
     def fixed_prefix(self, type_name: str) -> tuple[list[JSON], list[JSON]]:
         """Fields up to the first variable-size one, and the rest."""
@@ -156,6 +171,11 @@ class Gen:
                     visit(ty["array"][0])
                 if "defined" in ty:
                     name = ty["defined"]["name"]
+                    if self.is_enum(name):
+                        for v in self.types[name]["type"]["variants"]:
+                            for f in v.get("fields", []):
+                                visit(f["type"])
+                        return
                     for f in self.fields(name):
                         visit(f["type"])
                     if name not in out:
@@ -206,8 +226,12 @@ class Gen:
             "//! borsh encoding the IDL describes.",
             "#![allow(clippy::doc_lazy_continuation)]",
             "",
+            "#[allow(unused_imports)]",
+            "use crate::codec::args::Args;",
             "use crate::codec::layout::{Layout, Pod};",
             "use crate::le_fields;",
+            "#[allow(unused_imports)]",
+            "use pinocchio::error::ProgramError;",
             "use pinocchio::Address;",
             "",
         ]
@@ -218,6 +242,8 @@ class Gen:
                 f"// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,\n"
                 f"// valid for every bit pattern.\nunsafe impl Pod for {name} {{}}\n"
             )
+        for name in self.enum_types():
+            out.append(self.rust_enum(name))
         for acc in self.idl["accounts"]:
             name = acc["name"]
             fixed, tail = self.fixed_prefix(name)
@@ -236,6 +262,52 @@ class Gen:
                 f"{upper(name)};\n}}\n"
             )
         return "\n".join(out)
+
+    def rust_enum(self, name: str) -> str:
+        """A borsh enum with fields: a Rust enum and its parser."""
+        variants = self.types[name]["type"]["variants"]
+        lines = [f"/// {d}" for d in self.types[name].get("docs", [])]
+        lines += ["#[derive(Clone, Copy)]", f"pub enum {name} {{"]
+        for v in variants:
+            fields = v.get("fields", [])
+            inner = ", ".join(f"{f['name']}: {self.enum_field(f['type'])[0]}" for f in fields)
+            lines.append(f"    {v['name']} {{ {inner} }}," if fields else f"    {v['name']},")
+        lines.append("}")
+        lines.append("")
+        lines.append(f"impl {name} {{")
+        lines.append(
+            "    /// Parse the borsh encoding: a u8 variant tag, then the variant's fields."
+        )
+        lines.append("    pub fn parse(args: &mut Args<'_>) -> Result<Self, ProgramError> {")
+        lines.append("        Ok(match args.u8()? {")
+        for i, v in enumerate(variants):
+            fields = v.get("fields", [])
+            if fields:
+                inner = ", ".join(f"{f['name']}: {self.enum_field(f['type'])[1]}" for f in fields)
+                lines.append(f"            {i} => Self::{v['name']} {{ {inner} }},")
+            else:
+                lines.append(f"            {i} => Self::{v['name']},")
+        lines.append(
+            "            _ => return Err(crate::generated::error::AmplifyError::"
+            "InvalidInstructionData.into()),"
+        )
+        lines.append("        })")
+        lines.append("    }")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def enum_field(self, ty: Any) -> tuple[str, str]:
+        if ty in ("u8", "bool", "u16", "u32", "u64", "i64"):
+            return ty, f"args.{ty}()?"
+        if ty == "pubkey":
+            return "Address", "args.address()?"
+        if isinstance(ty, dict) and "defined" in ty:
+            n = ty["defined"]["name"]
+            return n, f"*args.pod::<{n}>()?"
+        if isinstance(ty, dict) and "array" in ty and ty["array"][0] == "u8":
+            n = ty["array"][1]
+            return f"[u8; {n}]", f"*args.bytes::<{n}>()?"
+        raise SystemExit(f"unsupported enum field type {ty!r}")
 
     # -- Rust: discriminators and errors -------------------------------------------
 
@@ -333,6 +405,8 @@ class Gen:
     def arg_compound(self, ty: JSON) -> tuple[str, str]:
         if "defined" in ty:
             name = ty["defined"]["name"]
+            if self.is_enum(name):
+                return f"Encoded<'a, {name}>", f"args.encoded({name}::parse)?"
             return f"&'a {name}", f"args.pod::<{name}>()?"
         if "array" in ty and ty["array"][0] == "u8":
             n = ty["array"][1]
@@ -363,7 +437,8 @@ class Gen:
             "//! (`InvalidProgramAccount`); then the handler's own rules.",
             "#![allow(clippy::doc_lazy_continuation)]",
             "",
-            "use crate::codec::args::Args;",
+            "#[allow(unused_imports)]",
+            "use crate::codec::args::{Args, Encoded};",
             "use crate::codec::check;",
             "#[allow(unused_imports)]",
             "use crate::generated::layouts::*;",

@@ -34,7 +34,17 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     for r in receipts:
         for e in r.events:
             seen.setdefault(e.name, e.fields)
-    assert set(load_idl().event_discriminators) == set(seen)
+    # Governance events are emitted and decoded in tests/test_governance.py.
+    governance = {
+        "GovernanceInitialized",
+        "Staked",
+        "RewardsClaimed",
+        "ProposalCreated",
+        "VoteCast",
+        "ProposalExecuted",
+        "EmissionsClaimed",
+    }
+    assert set(load_idl().event_discriminators) - governance == set(seen)
     assert seen["TasksReleased"]["items"] == [1]
     assert seen["BatchCancelled"]["slots"] == 2  # items 1 (released) and 2 (never taken)
     assert seen["WorkerRegistered"]["worker"] == w.address

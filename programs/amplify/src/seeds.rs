@@ -6,6 +6,12 @@ pub const TREASURY: &[u8] = b"treasury";
 pub const WORKER: &[u8] = b"worker";
 pub const REQUESTER: &[u8] = b"requester";
 pub const BATCH: &[u8] = b"batch";
+pub const GOVERNANCE: &[u8] = b"governance";
+pub const VAULT: &[u8] = b"vault";
+pub const MINT_AUTHORITY: &[u8] = b"mint_authority";
+pub const STAKE: &[u8] = b"stake";
+pub const PROPOSAL: &[u8] = b"proposal";
+pub const VOTE: &[u8] = b"vote";
 
 /// Length of a task table's seed: "t", 16 hex digits, 4 hex digits.
 pub const TABLE_SEED_LEN: usize = 21;

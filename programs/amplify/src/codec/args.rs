@@ -9,6 +9,12 @@ pub struct Args<'a> {
     data: &'a [u8],
 }
 
+/// A parsed argument and the bytes it was parsed from (to store as is).
+pub struct Encoded<'a, T> {
+    pub value: T,
+    pub raw: &'a [u8],
+}
+
 #[inline(always)]
 fn invalid() -> ProgramError {
     AmplifyError::InvalidInstructionData.into()
@@ -114,6 +120,21 @@ impl<'a> Args<'a> {
     #[inline(always)]
     pub fn vec_of<const N: usize>(&mut self) -> Result<&'a [[u8; N]], ProgramError> {
         self.pod_slice::<[u8; N]>()
+    }
+
+    /// Parse with `parse`, keeping the bytes it consumed.
+    #[inline(always)]
+    pub fn encoded<T>(
+        &mut self,
+        parse: impl FnOnce(&mut Args<'a>) -> Result<T, ProgramError>,
+    ) -> Result<Encoded<'a, T>, ProgramError> {
+        let start = self.data;
+        let value = parse(self)?;
+        let used = start.len().saturating_sub(self.data.len());
+        Ok(Encoded {
+            value,
+            raw: start.get(..used).ok_or_else(invalid)?,
+        })
     }
 
     /// All arguments must be consumed: trailing bytes mean a client and the

@@ -22,6 +22,14 @@ pub mod ix {
     pub const CANCEL_BATCH: [u8; 8] = [234, 119, 48, 250, 255, 221, 77, 45];
     pub const SWEEP_FEES: [u8; 8] = [175, 225, 98, 71, 118, 66, 34, 148];
     pub const CLOSE_BATCH: [u8; 8] = [166, 174, 35, 253, 209, 211, 181, 28];
+    pub const INITIALIZE_GOVERNANCE: [u8; 8] = [171, 87, 101, 237, 27, 107, 201, 57];
+    pub const STAKE: [u8; 8] = [206, 176, 202, 18, 200, 209, 179, 108];
+    pub const UNSTAKE: [u8; 8] = [90, 95, 107, 42, 205, 124, 50, 225];
+    pub const CLAIM: [u8; 8] = [62, 198, 214, 193, 213, 159, 108, 210];
+    pub const CREATE_PROPOSAL: [u8; 8] = [132, 116, 68, 174, 216, 160, 198, 22];
+    pub const CAST_VOTE: [u8; 8] = [20, 212, 15, 189, 69, 180, 69, 151];
+    pub const EXECUTE_PROPOSAL: [u8; 8] = [186, 60, 116, 133, 108, 128, 111, 28];
+    pub const CLAIM_EMISSIONS: [u8; 8] = [251, 131, 246, 29, 92, 210, 241, 19];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("initialize", INITIALIZE),
@@ -42,6 +50,14 @@ pub mod ix {
         ("cancel_batch", CANCEL_BATCH),
         ("sweep_fees", SWEEP_FEES),
         ("close_batch", CLOSE_BATCH),
+        ("initialize_governance", INITIALIZE_GOVERNANCE),
+        ("stake", STAKE),
+        ("unstake", UNSTAKE),
+        ("claim", CLAIM),
+        ("create_proposal", CREATE_PROPOSAL),
+        ("cast_vote", CAST_VOTE),
+        ("execute_proposal", EXECUTE_PROPOSAL),
+        ("claim_emissions", CLAIM_EMISSIONS),
     ];
 }
 pub mod account {
@@ -51,6 +67,10 @@ pub mod account {
     pub const REQUESTER_PROFILE: [u8; 8] = [114, 48, 241, 11, 150, 91, 30, 229];
     pub const BATCH: [u8; 8] = [156, 194, 70, 44, 22, 88, 137, 44];
     pub const TASK_TABLE: [u8; 8] = [191, 5, 108, 48, 233, 1, 58, 195];
+    pub const GOVERNANCE: [u8; 8] = [18, 143, 88, 13, 73, 217, 47, 49];
+    pub const STAKE_ACCOUNT: [u8; 8] = [80, 158, 67, 124, 50, 189, 192, 255];
+    pub const PROPOSAL: [u8; 8] = [26, 94, 189, 187, 116, 136, 53, 33];
+    pub const VOTE_RECORD: [u8; 8] = [112, 9, 123, 165, 234, 9, 157, 167];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("Config", CONFIG),
@@ -59,6 +79,10 @@ pub mod account {
         ("RequesterProfile", REQUESTER_PROFILE),
         ("Batch", BATCH),
         ("TaskTable", TASK_TABLE),
+        ("Governance", GOVERNANCE),
+        ("StakeAccount", STAKE_ACCOUNT),
+        ("Proposal", PROPOSAL),
+        ("VoteRecord", VOTE_RECORD),
     ];
 }
 pub mod event {
@@ -77,6 +101,13 @@ pub mod event {
     pub const BATCH_CANCELLED: [u8; 8] = [59, 115, 236, 211, 209, 249, 121, 225];
     pub const FEES_SWEPT: [u8; 8] = [96, 218, 115, 136, 74, 170, 202, 172];
     pub const BATCH_CLOSED: [u8; 8] = [192, 76, 201, 211, 10, 212, 139, 232];
+    pub const GOVERNANCE_INITIALIZED: [u8; 8] = [41, 187, 103, 26, 42, 44, 30, 15];
+    pub const STAKED: [u8; 8] = [11, 146, 45, 205, 230, 58, 213, 240];
+    pub const REWARDS_CLAIMED: [u8; 8] = [75, 98, 88, 18, 219, 112, 88, 121];
+    pub const PROPOSAL_CREATED: [u8; 8] = [186, 8, 160, 108, 81, 13, 51, 206];
+    pub const VOTE_CAST: [u8; 8] = [39, 53, 195, 104, 188, 17, 225, 213];
+    pub const PROPOSAL_EXECUTED: [u8; 8] = [92, 213, 189, 201, 101, 83, 111, 83];
+    pub const EMISSIONS_CLAIMED: [u8; 8] = [221, 78, 155, 224, 226, 71, 232, 104];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ProtocolInitialized", PROTOCOL_INITIALIZED),
@@ -94,5 +125,12 @@ pub mod event {
         ("BatchCancelled", BATCH_CANCELLED),
         ("FeesSwept", FEES_SWEPT),
         ("BatchClosed", BATCH_CLOSED),
+        ("GovernanceInitialized", GOVERNANCE_INITIALIZED),
+        ("Staked", STAKED),
+        ("RewardsClaimed", REWARDS_CLAIMED),
+        ("ProposalCreated", PROPOSAL_CREATED),
+        ("VoteCast", VOTE_CAST),
+        ("ProposalExecuted", PROPOSAL_EXECUTED),
+        ("EmissionsClaimed", EMISSIONS_CLAIMED),
     ];
 }

@@ -152,6 +152,38 @@ pub enum AmplifyError {
     InvalidParams = 6070,
     /// The requester has no requester profile: register_requester first
     RequesterNotRegistered = 6071,
+    /// Governance decides this now: make a proposal
+    GovernanceActive = 6072,
+    /// The program's upgrade authority must be the governance PDA
+    NotAuthorityOfProgram = 6073,
+    /// Not the AMP mint or its token account
+    WrongMint = 6074,
+    /// Not enough AMP staked
+    InsufficientStake = 6075,
+    /// Stake is locked until the votes it cast have ended
+    StakeLocked = 6076,
+    /// The vote on this proposal has ended
+    VotingClosed = 6077,
+    /// The vote on this proposal has not ended
+    VotingActive = 6078,
+    /// The proposal's time lock has not passed
+    TimelockActive = 6079,
+    /// The proposal expired unexecuted
+    ProposalExpired = 6080,
+    /// Not enough votes were cast
+    QuorumNotMet = 6081,
+    /// The proposal did not win enough for-votes
+    ThresholdNotMet = 6082,
+    /// The proposal was already executed, defeated or expired
+    ProposalNotActive = 6083,
+    /// A vote is 0 (for), 1 (against) or 2 (abstain)
+    InvalidChoice = 6084,
+    /// The treasury does not hold that much of its own
+    InsufficientHeld = 6085,
+    /// The accounts given do not match the proposal's action
+    WrongActionAccounts = 6086,
+    /// Nothing to claim
+    NothingToClaim = 6087,
 }
 
 impl AmplifyError {
@@ -229,6 +261,22 @@ impl AmplifyError {
         AmplifyError::SealedKeyCountMismatch,
         AmplifyError::InvalidParams,
         AmplifyError::RequesterNotRegistered,
+        AmplifyError::GovernanceActive,
+        AmplifyError::NotAuthorityOfProgram,
+        AmplifyError::WrongMint,
+        AmplifyError::InsufficientStake,
+        AmplifyError::StakeLocked,
+        AmplifyError::VotingClosed,
+        AmplifyError::VotingActive,
+        AmplifyError::TimelockActive,
+        AmplifyError::ProposalExpired,
+        AmplifyError::QuorumNotMet,
+        AmplifyError::ThresholdNotMet,
+        AmplifyError::ProposalNotActive,
+        AmplifyError::InvalidChoice,
+        AmplifyError::InsufficientHeld,
+        AmplifyError::WrongActionAccounts,
+        AmplifyError::NothingToClaim,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -305,6 +353,22 @@ impl AmplifyError {
             AmplifyError::SealedKeyCountMismatch => "SealedKeyCountMismatch",
             AmplifyError::InvalidParams => "InvalidParams",
             AmplifyError::RequesterNotRegistered => "RequesterNotRegistered",
+            AmplifyError::GovernanceActive => "GovernanceActive",
+            AmplifyError::NotAuthorityOfProgram => "NotAuthorityOfProgram",
+            AmplifyError::WrongMint => "WrongMint",
+            AmplifyError::InsufficientStake => "InsufficientStake",
+            AmplifyError::StakeLocked => "StakeLocked",
+            AmplifyError::VotingClosed => "VotingClosed",
+            AmplifyError::VotingActive => "VotingActive",
+            AmplifyError::TimelockActive => "TimelockActive",
+            AmplifyError::ProposalExpired => "ProposalExpired",
+            AmplifyError::QuorumNotMet => "QuorumNotMet",
+            AmplifyError::ThresholdNotMet => "ThresholdNotMet",
+            AmplifyError::ProposalNotActive => "ProposalNotActive",
+            AmplifyError::InvalidChoice => "InvalidChoice",
+            AmplifyError::InsufficientHeld => "InsufficientHeld",
+            AmplifyError::WrongActionAccounts => "WrongActionAccounts",
+            AmplifyError::NothingToClaim => "NothingToClaim",
         }
     }
 
@@ -382,6 +446,22 @@ impl AmplifyError {
             AmplifyError::SealedKeyCountMismatch => "Give one sealed key per item",
             AmplifyError::InvalidParams => "Parameters out of bounds",
             AmplifyError::RequesterNotRegistered => "The requester has no requester profile: register_requester first",
+            AmplifyError::GovernanceActive => "Governance decides this now: make a proposal",
+            AmplifyError::NotAuthorityOfProgram => "The program's upgrade authority must be the governance PDA",
+            AmplifyError::WrongMint => "Not the AMP mint or its token account",
+            AmplifyError::InsufficientStake => "Not enough AMP staked",
+            AmplifyError::StakeLocked => "Stake is locked until the votes it cast have ended",
+            AmplifyError::VotingClosed => "The vote on this proposal has ended",
+            AmplifyError::VotingActive => "The vote on this proposal has not ended",
+            AmplifyError::TimelockActive => "The proposal's time lock has not passed",
+            AmplifyError::ProposalExpired => "The proposal expired unexecuted",
+            AmplifyError::QuorumNotMet => "Not enough votes were cast",
+            AmplifyError::ThresholdNotMet => "The proposal did not win enough for-votes",
+            AmplifyError::ProposalNotActive => "The proposal was already executed, defeated or expired",
+            AmplifyError::InvalidChoice => "A vote is 0 (for), 1 (against) or 2 (abstain)",
+            AmplifyError::InsufficientHeld => "The treasury does not hold that much of its own",
+            AmplifyError::WrongActionAccounts => "The accounts given do not match the proposal's action",
+            AmplifyError::NothingToClaim => "Nothing to claim",
         }
     }
 }

@@ -428,3 +428,161 @@ impl<'a> BatchClosed<'a> {
         w.emit()
     }
 }
+
+/// Governance took over the admin seat and the upgrade authority.
+pub struct GovernanceInitialized<'a> {
+    pub governance: &'a Address,
+    pub vault: &'a Address,
+}
+
+impl<'a> GovernanceInitialized<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(32);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::GOVERNANCE_INITIALIZED);
+        w.put(self.governance.as_array());
+        w.put(self.vault.as_array());
+        w.emit()
+    }
+}
+
+/// AMP staked (positive amount) or unstaked (negative direction by flag).
+pub struct Staked<'a> {
+    pub owner: &'a Address,
+    pub amount: u64,
+    pub unstake: bool,
+    pub total_staked: u64,
+}
+
+impl<'a> Staked<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(1);
+        let len = len.wrapping_add(8);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::STAKED);
+        w.put(self.owner.as_array());
+        w.put(&self.amount.to_le_bytes());
+        w.put(&[self.unstake as u8]);
+        w.put(&self.total_staked.to_le_bytes());
+        w.emit()
+    }
+}
+
+/// A staker claimed its share of the treasury.
+pub struct RewardsClaimed<'a> {
+    pub owner: &'a Address,
+    pub lamports: u64,
+}
+
+impl<'a> RewardsClaimed<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::REWARDS_CLAIMED);
+        w.put(self.owner.as_array());
+        w.put(&self.lamports.to_le_bytes());
+        w.emit()
+    }
+}
+
+pub struct ProposalCreated<'a> {
+    pub proposal: &'a Address,
+    pub id: u64,
+    pub proposer: &'a Address,
+    pub voting_ends_at: i64,
+    pub action: &'a [u8],
+}
+
+impl<'a> ProposalCreated<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(self.action.len().wrapping_add(4));
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::PROPOSAL_CREATED);
+        w.put(self.proposal.as_array());
+        w.put(&self.id.to_le_bytes());
+        w.put(self.proposer.as_array());
+        w.put(&self.voting_ends_at.to_le_bytes());
+        w.bytes(self.action);
+        w.emit()
+    }
+}
+
+pub struct VoteCast<'a> {
+    pub proposal: &'a Address,
+    pub voter: &'a Address,
+    pub choice: u8,
+    pub weight: u64,
+}
+
+impl<'a> VoteCast<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(1);
+        let len = len.wrapping_add(8);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::VOTE_CAST);
+        w.put(self.proposal.as_array());
+        w.put(self.voter.as_array());
+        w.put(&[self.choice]);
+        w.put(&self.weight.to_le_bytes());
+        w.emit()
+    }
+}
+
+pub struct ProposalExecuted<'a> {
+    pub proposal: &'a Address,
+    pub id: u64,
+}
+
+impl<'a> ProposalExecuted<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::PROPOSAL_EXECUTED);
+        w.put(self.proposal.as_array());
+        w.put(&self.id.to_le_bytes());
+        w.emit()
+    }
+}
+
+/// AMP minted to a worker for well-rated work.
+pub struct EmissionsClaimed<'a> {
+    pub worker: &'a Address,
+    pub amount: u64,
+}
+
+impl<'a> EmissionsClaimed<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::EMISSIONS_CLAIMED);
+        w.put(self.worker.as_array());
+        w.put(&self.amount.to_le_bytes());
+        w.emit()
+    }
+}

@@ -10,7 +10,8 @@
 //! (`InvalidProgramAccount`); then the handler's own rules.
 #![allow(clippy::doc_lazy_continuation)]
 
-use crate::codec::args::Args;
+#[allow(unused_imports)]
+use crate::codec::args::{Args, Encoded};
 use crate::codec::check;
 #[allow(unused_imports)]
 use crate::generated::layouts::*;
@@ -1044,6 +1045,543 @@ impl CloseBatchArgs {
     }
 }
 
+/// Accounts of `initialize_governance`: Admin: hand the protocol to AMP holders. Creates the governance account and the stake vault; the program's upgrade authority must already be the governance PDA and the AMP mint's mint authority the mint-authority PDA (for emissions). From then on the governance PDA is the config's admin: only executed proposals change what proposals govern.
+pub struct InitializeGovernanceAccounts {
+    pub admin: AccountView,
+    pub config: AccountView,
+    pub treasury: AccountView,
+    pub governance: AccountView,
+    /// SPL token account of AMP owned by the governance PDA.
+    pub vault: AccountView,
+    pub amp_mint: AccountView,
+    pub mint_authority: AccountView,
+    pub program: AccountView,
+    pub program_data: AccountView,
+    pub token_program: AccountView,
+    pub system_program: AccountView,
+}
+
+impl InitializeGovernanceAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [admin, config, treasury, governance, vault, amp_mint, mint_authority, program, program_data, token_program, system_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                admin: *admin,
+                config: *config,
+                treasury: *treasury,
+                governance: *governance,
+                vault: *vault,
+                amp_mint: *amp_mint,
+                mint_authority: *mint_authority,
+                program: *program,
+                program_data: *program_data,
+                token_program: *token_program,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.admin)?;
+        check::writable(&self.admin)?;
+        check::writable(&self.config)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.vault)?;
+        check::address(
+            &self.program,
+            &Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx"),
+        )?;
+        check::address(
+            &self.token_program,
+            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+        )?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `initialize_governance`.
+pub struct InitializeGovernanceArgs<'a> {
+    pub params: &'a GovernanceParams,
+    pub emission: &'a EmissionParams,
+}
+
+impl<'a> InitializeGovernanceArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            params: args.pod::<GovernanceParams>()?,
+            emission: args.pod::<EmissionParams>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `stake`: Move AMP from the owner's token account into the vault (creating its stake account the first time). Rewards earned so far are settled first.
+pub struct StakeAccounts {
+    pub owner: AccountView,
+    pub stake_account: AccountView,
+    /// The owner's AMP token account.
+    pub owner_tokens: AccountView,
+    pub governance: AccountView,
+    pub vault: AccountView,
+    pub treasury: AccountView,
+    pub token_program: AccountView,
+    pub system_program: AccountView,
+}
+
+impl StakeAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [owner, stake_account, owner_tokens, governance, vault, treasury, token_program, system_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                owner: *owner,
+                stake_account: *stake_account,
+                owner_tokens: *owner_tokens,
+                governance: *governance,
+                vault: *vault,
+                treasury: *treasury,
+                token_program: *token_program,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.owner)?;
+        check::writable(&self.owner)?;
+        check::writable(&self.stake_account)?;
+        check::writable(&self.owner_tokens)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.vault)?;
+        check::address(
+            &self.token_program,
+            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+        )?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `stake`.
+pub struct StakeArgs {
+    pub amount: u64,
+}
+
+impl StakeArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            amount: args.u64()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `unstake`: Move staked AMP back to the owner's token account; refused while a proposal it voted on is still in its vote (locked_until).
+pub struct UnstakeAccounts {
+    pub owner: AccountView,
+    pub stake_account: AccountView,
+    pub owner_tokens: AccountView,
+    pub governance: AccountView,
+    pub vault: AccountView,
+    pub treasury: AccountView,
+    pub token_program: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+}
+
+impl UnstakeAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [owner, stake_account, owner_tokens, governance, vault, treasury, token_program, clock, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                owner: *owner,
+                stake_account: *stake_account,
+                owner_tokens: *owner_tokens,
+                governance: *governance,
+                vault: *vault,
+                treasury: *treasury,
+                token_program: *token_program,
+                clock: *clock,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.owner)?;
+        check::writable(&self.stake_account)?;
+        check::writable(&self.owner_tokens)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.vault)?;
+        check::address(
+            &self.token_program,
+            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+        )?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `unstake`.
+pub struct UnstakeArgs {
+    pub amount: u64,
+}
+
+impl UnstakeArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            amount: args.u64()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `claim`: Pay the owner its share of the treasury's fees, in lamports.
+pub struct ClaimAccounts {
+    pub owner: AccountView,
+    pub stake_account: AccountView,
+    pub governance: AccountView,
+    pub treasury: AccountView,
+}
+
+impl ClaimAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [owner, stake_account, governance, treasury, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                owner: *owner,
+                stake_account: *stake_account,
+                governance: *governance,
+                treasury: *treasury,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.owner)?;
+        check::writable(&self.owner)?;
+        check::writable(&self.stake_account)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.treasury)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `claim`.
+pub struct ClaimArgs {}
+
+impl ClaimArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let args = Args::new(data);
+        args.finish()?;
+        Ok(Self {})
+    }
+}
+
+/// Accounts of `create_proposal`: A staker with at least min_stake_to_propose opens a proposal; voting runs for voting_period_secs.
+pub struct CreateProposalAccounts {
+    pub proposer: AccountView,
+    pub stake_account: AccountView,
+    pub governance: AccountView,
+    pub proposal: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+    pub system_program: AccountView,
+}
+
+impl CreateProposalAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [proposer, stake_account, governance, proposal, clock, system_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                proposer: *proposer,
+                stake_account: *stake_account,
+                governance: *governance,
+                proposal: *proposal,
+                clock: *clock,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.proposer)?;
+        check::writable(&self.proposer)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.proposal)?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `create_proposal`.
+pub struct CreateProposalArgs<'a> {
+    pub action: Encoded<'a, ProposalAction>,
+}
+
+impl<'a> CreateProposalArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            action: args.encoded(ProposalAction::parse)?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `cast_vote`: Vote with everything staked, once per proposal; the stake stays locked until the vote ends.
+pub struct CastVoteAccounts {
+    pub voter: AccountView,
+    pub stake_account: AccountView,
+    pub proposal: AccountView,
+    pub vote_record: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+    pub system_program: AccountView,
+}
+
+impl CastVoteAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [voter, stake_account, proposal, vote_record, clock, system_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                voter: *voter,
+                stake_account: *stake_account,
+                proposal: *proposal,
+                vote_record: *vote_record,
+                clock: *clock,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.voter)?;
+        check::writable(&self.voter)?;
+        check::writable(&self.stake_account)?;
+        check::writable(&self.proposal)?;
+        check::writable(&self.vote_record)?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `cast_vote`.
+pub struct CastVoteArgs {
+    /// 0 for, 1 against, 2 abstain.
+    pub choice: u8,
+}
+
+impl CastVoteArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self { choice: args.u8()? };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `execute_proposal`: Anyone: carry out a passed proposal after its vote and time lock, before it expires. The accounts its action needs follow as remaining accounts (Spend: the recipient; UpgradeProgram: program data, program, buffer, spill, rent sysvar, the upgradeable loader; SetUpgradeAuthority: program data, the new authority, the loader).
+pub struct ExecuteProposalAccounts {
+    pub executor: AccountView,
+    pub proposal: AccountView,
+    pub governance: AccountView,
+    pub config: AccountView,
+    pub treasury: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+}
+
+impl ExecuteProposalAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [executor, proposal, governance, config, treasury, clock, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                executor: *executor,
+                proposal: *proposal,
+                governance: *governance,
+                config: *config,
+                treasury: *treasury,
+                clock: *clock,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.executor)?;
+        check::writable(&self.proposal)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.config)?;
+        check::writable(&self.treasury)?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `execute_proposal`.
+pub struct ExecuteProposalArgs {}
+
+impl ExecuteProposalArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let args = Args::new(data);
+        args.finish()?;
+        Ok(Self {})
+    }
+}
+
+/// Accounts of `claim_emissions`: A worker mints the AMP its well-rated work earned under the emission schedule (up to its cap).
+pub struct ClaimEmissionsAccounts {
+    pub worker: AccountView,
+    pub profile: AccountView,
+    /// The worker's AMP token account.
+    pub worker_tokens: AccountView,
+    pub governance: AccountView,
+    pub amp_mint: AccountView,
+    pub mint_authority: AccountView,
+    pub token_program: AccountView,
+}
+
+impl ClaimEmissionsAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [worker, profile, worker_tokens, governance, amp_mint, mint_authority, token_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                worker: *worker,
+                profile: *profile,
+                worker_tokens: *worker_tokens,
+                governance: *governance,
+                amp_mint: *amp_mint,
+                mint_authority: *mint_authority,
+                token_program: *token_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.worker)?;
+        check::writable(&self.profile)?;
+        check::writable(&self.worker_tokens)?;
+        check::writable(&self.governance)?;
+        check::writable(&self.amp_mint)?;
+        check::address(
+            &self.token_program,
+            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `claim_emissions`.
+pub struct ClaimEmissionsArgs {}
+
+impl ClaimEmissionsArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let args = Args::new(data);
+        args.finish()?;
+        Ok(Self {})
+    }
+}
+
 /// Route an instruction to its handler by its 8-byte discriminator.
 #[inline(always)]
 pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResult {
@@ -1161,6 +1699,56 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             let args = CloseBatchArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::close_batch::process(accs, args, remaining)
+        }
+        x if x
+            == u64::from_le_bytes(crate::generated::discriminator::ix::INITIALIZE_GOVERNANCE) =>
+        {
+            let (accs, remaining) = InitializeGovernanceAccounts::load(accounts)?;
+            let args = InitializeGovernanceArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::initialize_governance::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::STAKE) => {
+            let (accs, remaining) = StakeAccounts::load(accounts)?;
+            let args = StakeArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::stake::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::UNSTAKE) => {
+            let (accs, remaining) = UnstakeAccounts::load(accounts)?;
+            let args = UnstakeArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::unstake::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CLAIM) => {
+            let (accs, remaining) = ClaimAccounts::load(accounts)?;
+            let args = ClaimArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::claim::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CREATE_PROPOSAL) => {
+            let (accs, remaining) = CreateProposalAccounts::load(accounts)?;
+            let args = CreateProposalArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::create_proposal::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CAST_VOTE) => {
+            let (accs, remaining) = CastVoteAccounts::load(accounts)?;
+            let args = CastVoteArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::cast_vote::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::EXECUTE_PROPOSAL) => {
+            let (accs, remaining) = ExecuteProposalAccounts::load(accounts)?;
+            let args = ExecuteProposalArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::execute_proposal::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CLAIM_EMISSIONS) => {
+            let (accs, remaining) = ClaimEmissionsAccounts::load(accounts)?;
+            let args = ClaimEmissionsArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::claim_emissions::process(accs, args, remaining)
         }
         _ => Err(check::unknown_instruction()),
     }

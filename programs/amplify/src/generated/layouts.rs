@@ -7,8 +7,12 @@
 //! borsh encoding the IDL describes.
 #![allow(clippy::doc_lazy_continuation)]
 
+#[allow(unused_imports)]
+use crate::codec::args::Args;
 use crate::codec::layout::{Layout, Pod};
 use crate::le_fields;
+#[allow(unused_imports)]
+use pinocchio::error::ProgramError;
 use pinocchio::Address;
 
 /// Parameters of the reputation formula (docs/reputation.md). Weights are in lamports of protocol fee; ratings in milli-stars.
@@ -116,6 +120,56 @@ le_fields!(Refusal {
 // valid for every bit pattern.
 unsafe impl Pod for Refusal {}
 
+/// How proposals are decided (changeable by proposal).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct GovernanceParams {
+    pub voting_period_secs: [u8; 4],
+    /// Wait between a proposal passing and its execution.
+    pub timelock_secs: [u8; 4],
+    /// After this long past its time lock a passed proposal expires unexecuted.
+    pub execution_window_secs: [u8; 4],
+    /// Votes cast (for + against + abstain) must reach this share of the AMP staked when the proposal was made.
+    pub quorum_bps: [u8; 2],
+    /// For-votes must reach this share of for + against.
+    pub threshold_bps: [u8; 2],
+    /// AMP (base units) a proposer must have staked.
+    pub min_stake_to_propose: [u8; 8],
+}
+const _: () = assert!(core::mem::size_of::<GovernanceParams>() == 24);
+le_fields!(GovernanceParams {
+    voting_period_secs / set_voting_period_secs: u32,
+    timelock_secs / set_timelock_secs: u32,
+    execution_window_secs / set_execution_window_secs: u32,
+    quorum_bps / set_quorum_bps: u16,
+    threshold_bps / set_threshold_bps: u16,
+    min_stake_to_propose / set_min_stake_to_propose: u64,
+});
+// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
+// valid for every bit pattern.
+unsafe impl Pod for GovernanceParams {}
+
+/// AMP minted to workers for well-rated work (claimable).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct EmissionParams {
+    /// AMP base units per well-rated assignment.
+    pub per_assignment: [u8; 8],
+    /// Most AMP the schedule mints in all.
+    pub cap: [u8; 8],
+    /// Stars from which an assignment counts as well rated.
+    pub min_stars: u8,
+    pub _pad: [u8; 7],
+}
+const _: () = assert!(core::mem::size_of::<EmissionParams>() == 24);
+le_fields!(EmissionParams {
+    per_assignment / set_per_assignment: u64,
+    cap / set_cap: u64,
+});
+// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
+// valid for every bit pattern.
+unsafe impl Pod for EmissionParams {}
+
 /// A rating of one completed assignment: item, the worker's roster index, 1-5 stars, and the index of the worker's profile among the remaining accounts.
 #[derive(Clone, Copy)]
 #[repr(C)]
@@ -133,6 +187,54 @@ le_fields!(Rating {
 // SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
 // valid for every bit pattern.
 unsafe impl Pod for Rating {}
+
+/// What a passed proposal does.
+#[derive(Clone, Copy)]
+pub enum ProposalAction {
+    SetFee { fee_bps: u16 },
+    SetReputationParams { params: ReputationParams },
+    SetGovernanceParams { params: GovernanceParams },
+    SetEmission { params: EmissionParams },
+    SetPaused { paused: bool },
+    Spend { recipient: Address, lamports: u64 },
+    UpgradeProgram { buffer: Address, spill: Address },
+    SetUpgradeAuthority { new_authority: Address },
+}
+
+impl ProposalAction {
+    /// Parse the borsh encoding: a u8 variant tag, then the variant's fields.
+    pub fn parse(args: &mut Args<'_>) -> Result<Self, ProgramError> {
+        Ok(match args.u8()? {
+            0 => Self::SetFee {
+                fee_bps: args.u16()?,
+            },
+            1 => Self::SetReputationParams {
+                params: *args.pod::<ReputationParams>()?,
+            },
+            2 => Self::SetGovernanceParams {
+                params: *args.pod::<GovernanceParams>()?,
+            },
+            3 => Self::SetEmission {
+                params: *args.pod::<EmissionParams>()?,
+            },
+            4 => Self::SetPaused {
+                paused: args.bool()?,
+            },
+            5 => Self::Spend {
+                recipient: args.address()?,
+                lamports: args.u64()?,
+            },
+            6 => Self::UpgradeProgram {
+                buffer: args.address()?,
+                spill: args.address()?,
+            },
+            7 => Self::SetUpgradeAuthority {
+                new_authority: args.address()?,
+            },
+            _ => return Err(crate::generated::error::AmplifyError::InvalidInstructionData.into()),
+        })
+    }
+}
 
 /// Protocol configuration, PDA ["config"]. fee_bps: protocol fee in basis points (ceiling 1000).
 #[repr(C)]
@@ -155,7 +257,9 @@ pub struct Config {
     pub requester_count: [u8; 8],
     /// The reputation formula's parameters (docs/reputation.md).
     pub reputation: ReputationParams,
-    pub reserved: [u8; 56],
+    /// Stars from which a rating counts towards AMP emissions (0: none count).
+    pub emission_min_stars: u8,
+    pub reserved: [u8; 55],
 }
 const _: () = assert!(core::mem::size_of::<Config>() == 224);
 le_fields!(Config {
@@ -205,7 +309,11 @@ pub struct WorkerProfile {
     pub registered_at: [u8; 8],
     /// The requesters that rated it (up to 8; the lightest is replaced).
     pub raters: [RaterEntry; 8],
-    pub reserved: [u8; 32],
+    /// Ratings at or above the emission schedule's stars.
+    pub well_rated: [u8; 4],
+    /// Of those, how many were paid out in AMP.
+    pub emissions_claimed: [u8; 4],
+    pub reserved: [u8; 24],
 }
 const _: () = assert!(core::mem::size_of::<WorkerProfile>() == 200);
 le_fields!(WorkerProfile {
@@ -214,6 +322,8 @@ le_fields!(WorkerProfile {
     score_sum / set_score_sum: u64,
     weight / set_weight: u64,
     registered_at / set_registered_at: i64,
+    well_rated / set_well_rated: u32,
+    emissions_claimed / set_emissions_claimed: u32,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for WorkerProfile {
@@ -371,4 +481,145 @@ le_fields!(TaskTable {
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for TaskTable {
     const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::TASK_TABLE;
+}
+
+/// AMP governance, PDA ["governance"]: the stake vault, the treasury's sharing among stakers (reward per staked unit, 64.64 fixed point), the proposal counter and the parameters. Once it exists it is the config's admin and the program's upgrade authority.
+#[repr(C)]
+pub struct Governance {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub vault_bump: u8,
+    pub mint_authority_bump: u8,
+    pub _pad0: [u8; 4],
+    pub amp_mint: Address,
+    pub vault: Address,
+    pub total_staked: [u8; 8],
+    /// Lamports per staked AMP base unit × 2^64, accumulated.
+    pub reward_per_share: [u8; 16],
+    /// The treasury's total_collected already shared out or held.
+    pub distributed_upto: [u8; 8],
+    /// Fees that arrived while nobody staked: the protocol's own, spendable by proposal.
+    pub held: [u8; 8],
+    /// Lamports shared among stakers in all.
+    pub distributed: [u8; 8],
+    /// Lamports stakers claimed in all.
+    pub claimed: [u8; 8],
+    pub proposal_count: [u8; 8],
+    /// AMP minted to workers in all.
+    pub emitted: [u8; 8],
+    pub params: GovernanceParams,
+    pub emission: EmissionParams,
+    pub reserved: [u8; 64],
+}
+const _: () = assert!(core::mem::size_of::<Governance>() == 264);
+le_fields!(Governance {
+    total_staked / set_total_staked: u64,
+    reward_per_share / set_reward_per_share: u128,
+    distributed_upto / set_distributed_upto: u64,
+    held / set_held: u64,
+    distributed / set_distributed: u64,
+    claimed / set_claimed: u64,
+    proposal_count / set_proposal_count: u64,
+    emitted / set_emitted: u64,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for Governance {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::GOVERNANCE;
+}
+
+/// One holder's stake, PDA ["stake", owner].
+#[repr(C)]
+pub struct StakeAccount {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub _pad0: [u8; 6],
+    pub owner: Address,
+    /// AMP staked (base units).
+    pub amount: [u8; 8],
+    /// reward_per_share when this stake's rewards were last settled.
+    pub reward_snapshot: [u8; 16],
+    /// Lamports settled and not claimed.
+    pub pending: [u8; 8],
+    pub claimed: [u8; 8],
+    /// Unstaking is refused before this: the end of the last vote it cast.
+    pub locked_until: [u8; 8],
+    pub reserved: [u8; 32],
+}
+const _: () = assert!(core::mem::size_of::<StakeAccount>() == 128);
+le_fields!(StakeAccount {
+    amount / set_amount: u64,
+    reward_snapshot / set_reward_snapshot: u128,
+    pending / set_pending: u64,
+    claimed / set_claimed: u64,
+    locked_until / set_locked_until: i64,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for StakeAccount {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::STAKE_ACCOUNT;
+}
+
+/// A proposal, PDA ["proposal", id u64 LE]. status: 0 voting, 1 executed, 2 defeated, 3 expired. action: the borsh ProposalAction, zero-padded.
+#[repr(C)]
+pub struct Proposal {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub status: u8,
+    pub _pad0: [u8; 5],
+    pub id: [u8; 8],
+    pub proposer: Address,
+    pub created_at: [u8; 8],
+    pub voting_ends_at: [u8; 8],
+    pub executable_at: [u8; 8],
+    pub expires_at: [u8; 8],
+    pub votes_for: [u8; 8],
+    pub votes_against: [u8; 8],
+    pub votes_abstain: [u8; 8],
+    pub staked_at_creation: [u8; 8],
+    pub quorum_bps: [u8; 2],
+    pub threshold_bps: [u8; 2],
+    pub _pad1: [u8; 4],
+    pub action: [u8; 128],
+    pub reserved: [u8; 32],
+}
+const _: () = assert!(core::mem::size_of::<Proposal>() == 288);
+le_fields!(Proposal {
+    id / set_id: u64,
+    created_at / set_created_at: i64,
+    voting_ends_at / set_voting_ends_at: i64,
+    executable_at / set_executable_at: i64,
+    expires_at / set_expires_at: i64,
+    votes_for / set_votes_for: u64,
+    votes_against / set_votes_against: u64,
+    votes_abstain / set_votes_abstain: u64,
+    staked_at_creation / set_staked_at_creation: u64,
+    quorum_bps / set_quorum_bps: u16,
+    threshold_bps / set_threshold_bps: u16,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for Proposal {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::PROPOSAL;
+}
+
+/// One holder's vote on one proposal, PDA ["vote", proposal, voter]: it exists once, so nobody votes twice. choice: 0 for, 1 against, 2 abstain.
+#[repr(C)]
+pub struct VoteRecord {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub choice: u8,
+    pub _pad0: [u8; 5],
+    pub proposal: Address,
+    pub voter: Address,
+    pub weight: [u8; 8],
+}
+const _: () = assert!(core::mem::size_of::<VoteRecord>() == 88);
+le_fields!(VoteRecord {
+    weight / set_weight: u64,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for VoteRecord {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::VOTE_RECORD;
 }

@@ -15,8 +15,9 @@ use crate::{
     },
     seeds,
     shared::{
-        accounts::{self, BPF_LOADER_UPGRADEABLE_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID},
+        accounts::{self, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID},
         create::create_pda,
+        loader,
     },
     state::{
         self,
@@ -29,7 +30,7 @@ use crate::{
     },
     ID,
 };
-use pinocchio::{cpi::Seed, error::ProgramError, AccountView, ProgramResult};
+use pinocchio::{address::address_eq, cpi::Seed, error::ProgramError, AccountView, ProgramResult};
 
 /// SPL mint layout: 82 bytes, `is_initialized` at offset 45.
 const MINT_LEN: usize = 82;
@@ -112,31 +113,16 @@ fn check_mint(mint: &AccountView) -> Result<(), ProgramError> {
     Ok(())
 }
 
-/// The upgradeable loader's program account is `tag 2 (u32) || programdata
-/// address` (the IDL fixes the program account's address); its ProgramData is
-/// `tag 3 (u32) || slot (u64) || Option<authority>`.
+/// Only the program's upgrade authority may initialize (none: immutable, so
+/// whoever deploys initializes in the same breath).
 fn check_deployer(
     admin: &AccountView,
     program: &AccountView,
     program_data: &AccountView,
 ) -> ProgramResult {
-    if !program.owned_by(&BPF_LOADER_UPGRADEABLE_ID)
-        || !program_data.owned_by(&BPF_LOADER_UPGRADEABLE_ID)
-    {
-        return Err(AmplifyError::InvalidProgramAccount.into());
-    }
-    let in_use = |_| ProgramError::from(AmplifyError::DuplicateAccount);
-    let p = program.try_borrow().map_err(in_use)?;
-    let pd = program_data.try_borrow().map_err(in_use)?;
-    let points_here =
-        p.len() >= 36 && p[..4] == [2, 0, 0, 0] && p[4..36] == *program_data.address().as_array();
-    if !points_here || pd.len() < 45 || pd[..4] != [3, 0, 0, 0] {
-        return Err(AmplifyError::InvalidProgramAccount.into());
-    }
-    match pd[12] {
-        0 => Ok(()), // immutable: no deployer to check
-        1 if pd[13..45] == *admin.address().as_array() => Ok(()),
-        1 => Err(AmplifyError::Unauthorized.into()),
-        _ => Err(AmplifyError::InvalidProgramAccount.into()),
+    match loader::upgrade_authority(program, program_data)? {
+        None => Ok(()),
+        Some(a) if address_eq(&a, admin.address()) => Ok(()),
+        Some(_) => Err(AmplifyError::Unauthorized.into()),
     }
 }

@@ -38,7 +38,8 @@ pub fn process(
     }
     let now = clock_unix_timestamp(&a.clock)?;
     let cdata = state::borrow(&a.config)?;
-    let params = &Config::view(&cdata)?.reputation;
+    let config = Config::view(&cdata)?;
+    let (params, min_stars) = (&config.reputation, config.emission_min_stars);
     let mut rp = a.requester_profile;
     let mut rdata = state::borrow_mut(&mut rp)?;
     let requester = RequesterProfile::view_mut(&mut rdata)?;
@@ -96,6 +97,10 @@ pub fn process(
             return Err(AmplifyError::WrongWorker.into());
         }
         let done = reputation::apply(params, p, requester, r.stars, fee)?;
+        // Counted for AMP emissions (claimed later with claim_emissions).
+        if min_stars != 0 && r.stars >= min_stars {
+            p.set_well_rated(math::inc_u32(p.well_rated(), 1)?);
+        }
         p.invariant()?;
         rated = math::add(rated, 1)?;
         AssignmentRated {

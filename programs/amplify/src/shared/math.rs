@@ -88,3 +88,38 @@ pub fn dec_u16(v: u16, by: u16) -> Result<u16, ProgramError> {
     v.checked_sub(by)
         .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }
+
+/// The full 128-bit product `a × b` as (high, low) words.
+///
+/// Built from 32 × 16-bit partial products added with explicit carries. (The
+/// textbook 32 × 32-bit version is recognised by LLVM as a 128-bit multiply,
+/// which the BPF backend then cannot lower; this shape is not.)
+pub fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    let (a_hi, a_lo) = (a >> 32, a & 0xFFFF_FFFF);
+    let (mut hi, mut lo) = (0u64, 0u64);
+    for i in 0..4u32 {
+        let at = i.wrapping_mul(16);
+        let chunk = b.wrapping_shr(at) & 0xFFFF;
+        // Each part is below 2^48, placed at bit `at` (low half of a) or
+        // `at + 32` (high half).
+        for (part, shift) in [
+            (a_lo.wrapping_mul(chunk), at),
+            (a_hi.wrapping_mul(chunk), at.wrapping_add(32)),
+        ] {
+            let (add_hi, add_lo) = if shift == 0 {
+                (0, part)
+            } else if shift < 64 {
+                (
+                    part.wrapping_shr(64u32.wrapping_sub(shift)),
+                    part.wrapping_shl(shift),
+                )
+            } else {
+                (part.wrapping_shl(shift.wrapping_sub(64)), 0)
+            };
+            let (sum, carry) = lo.overflowing_add(add_lo);
+            lo = sum;
+            hi = hi.wrapping_add(add_hi).wrapping_add(carry as u64);
+        }
+    }
+    (hi, lo)
+}

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod create;
 pub mod hash;
 pub mod lamports;
+pub mod loader;
 pub mod math;
 #[cfg(target_arch = "bpf")]
 pub mod mem;

@@ -81,29 +81,7 @@ pub fn scale_by_f64(value: u64, bits: u64) -> Result<u64, ProgramError> {
     })
 }
 
-/// The full 128-bit product `a × b` as (high, low) words, from 32-bit halves
-/// (the BPF backend cannot lower a u128 multiply).
-#[inline(always)]
-pub fn mul_wide(a: u64, b: u64) -> (u64, u64) {
-    const MASK: u64 = 0xFFFF_FFFF;
-    let (a1, a0) = (a >> 32, a & MASK);
-    let (b1, b0) = (b >> 32, b & MASK);
-    // Each partial product of 32-bit halves is below 2^64.
-    let p00 = a0.wrapping_mul(b0);
-    let p01 = a0.wrapping_mul(b1);
-    let p10 = a1.wrapping_mul(b0);
-    let p11 = a1.wrapping_mul(b1);
-    // Below 3 × 2^32: no wrap.
-    let mid = (p00 >> 32)
-        .wrapping_add(p01 & MASK)
-        .wrapping_add(p10 & MASK);
-    let lo = (p00 & MASK) | (mid << 32);
-    let hi = p11
-        .wrapping_add(p01 >> 32)
-        .wrapping_add(p10 >> 32)
-        .wrapping_add(mid >> 32);
-    (hi, lo)
-}
+pub use crate::shared::math::mul_wide;
 
 #[cfg(target_arch = "bpf")]
 #[inline(always)]

@@ -8,14 +8,16 @@
 
 pub mod batch;
 pub mod config;
+pub mod governance;
 pub mod profile;
 pub mod reputation;
 pub mod table;
 pub mod treasury;
 
 pub use crate::generated::layouts::{
-    Batch, Config, Rating, Refusal, ReputationParams, RequesterProfile, RosterEntry, Slot,
-    TaskTable, Treasury, WorkerProfile,
+    Batch, Config, EmissionParams, Governance, GovernanceParams, Proposal, Rating, Refusal,
+    ReputationParams, RequesterProfile, RosterEntry, Slot, StakeAccount, TaskTable, Treasury,
+    VoteRecord, WorkerProfile,
 };
 pub use batch::BatchView;
 pub use table::TableView;

@@ -68,3 +68,27 @@ fn narrow_counters_refuse_underflow() {
     assert!(inc_u16(u16::MAX, 1).is_err());
     assert_eq!(inc_u32(7, 3).unwrap(), 10);
 }
+
+#[test]
+fn wide_product_is_exact_everywhere() {
+    let edges = [
+        0u64,
+        1,
+        0xFFFF,
+        0x1_0000,
+        0xFFFF_FFFF,
+        0x1_0000_0000,
+        u64::MAX / 3,
+        u64::MAX,
+    ];
+    for &a in &edges {
+        for &b in &edges {
+            let (hi, lo) = mul_wide(a, b);
+            assert_eq!(
+                ((hi as u128) << 64) | lo as u128,
+                a as u128 * b as u128,
+                "{a} * {b}"
+            );
+        }
+    }
+}

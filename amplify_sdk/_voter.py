@@ -1,0 +1,123 @@
+"""The AMP holder: stake, share the treasury, propose, vote, execute."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from solders.instruction import AccountMeta
+from solders.pubkey import Pubkey
+
+from . import _instructions as ix
+from ._backend import Memcmp, TxReceipt
+from ._client import AmplifyClient
+from ._idl import load_idl
+from ._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
+from ._pda import (
+    BPF_LOADER_UPGRADEABLE,
+    PROGRAM_ID,
+    governance_pda,
+    program_data_pda,
+    proposal_pda,
+    stake_pda,
+    treasury_pda,
+    vote_pda,
+)
+from ._token import associated_token_address, create_associated_token_account, token_balance
+
+FOR, AGAINST, ABSTAIN = 0, 1, 2
+RENT_SYSVAR = Pubkey.from_string("SysvarRent111111111111111111111111111111111")
+
+
+class VoterClient(AmplifyClient):
+    async def governance(self) -> Governance:
+        return await self.fetch(Governance, governance_pda()[0])
+
+    async def stake_account(self, owner: Pubkey | None = None) -> StakeAccount | None:
+        return await self.fetch_or_none(StakeAccount, stake_pda(owner or self.address)[0])
+
+    async def amp_tokens(self) -> Pubkey:
+        """This wallet's AMP token account (associated token account)."""
+        g = await self.governance()
+        return associated_token_address(self.address, g.amp_mint)
+
+    async def amp_balance(self) -> int:
+        acc = await self.backend.get_account(await self.amp_tokens())
+        return 0 if acc is None else token_balance(acc.data)
+
+    async def stake(self, amount: int) -> TxReceipt:
+        return await self.send([ix.stake(self.address, await self.amp_tokens(), amount)])
+
+    async def unstake(self, amount: int) -> TxReceipt:
+        tokens = await self.amp_tokens()
+        g = await self.governance()
+        return await self.send(
+            [
+                create_associated_token_account(self.address, self.address, g.amp_mint),
+                ix.unstake(self.address, tokens, amount),
+            ]
+        )
+
+    async def pending_rewards(self) -> int:
+        """Lamports `claim` would pay now (the program's own arithmetic)."""
+        s = await self.stake_account()
+        if s is None:
+            return 0
+        g = await self.governance()
+        t = await self.fetch(Treasury, treasury_pda()[0])
+        rps = g.reward_per_share
+        fresh = t.total_collected - g.distributed_upto
+        if fresh and g.total_staked:
+            rps += (fresh << 64) // g.total_staked
+        return s.pending + (s.amount * (rps - s.reward_snapshot) >> 64)
+
+    async def claim(self) -> TxReceipt:
+        return await self.send([ix.claim(self.address)])
+
+    async def propose(self, action: Mapping[str, Any]) -> Proposal:
+        """Open a proposal: `action` as the IDL's ProposalAction, e.g.
+        `{"SetFee": {"fee_bps": 300}}`."""
+        g = await self.governance()
+        await self.send([ix.create_proposal(self.address, g.proposal_count, action)])
+        return await self.fetch(Proposal, proposal_pda(g.proposal_count)[0])
+
+    async def vote(self, proposal: Pubkey, choice: int) -> TxReceipt:
+        return await self.send([ix.cast_vote(self.address, proposal, choice)])
+
+    async def execute(self, proposal: Pubkey) -> TxReceipt:
+        """Carry out a passed proposal (anyone may), with the accounts its action needs."""
+        p = await self.fetch(Proposal, proposal)
+        return await self.send([ix.execute_proposal(self.address, proposal, action_accounts(p))])
+
+    async def proposals(self) -> list[Proposal]:
+        disc = load_idl().account_discriminators["Proposal"]
+        found = await self.backend.get_program_accounts(PROGRAM_ID, [Memcmp(0, disc)])
+        return sorted(
+            (Proposal.from_account_data(a.address, a.data) for a in found), key=lambda p: p.id
+        )
+
+    async def vote_of(self, proposal: Pubkey, voter: Pubkey) -> VoteRecord | None:
+        return await self.fetch_or_none(VoteRecord, vote_pda(proposal, voter)[0])
+
+
+def action_accounts(p: Proposal) -> Sequence[AccountMeta]:
+    """The remaining accounts `execute_proposal` needs for the proposal's action."""
+    ((name, fields),) = p.action.items()
+    if name == "Spend":
+        return [AccountMeta(fields["recipient"], False, True)]
+    if name == "UpgradeProgram":
+        return [
+            AccountMeta(program_data_pda(), False, True),
+            AccountMeta(PROGRAM_ID, False, True),
+            AccountMeta(fields["buffer"], False, True),
+            AccountMeta(fields["spill"], False, True),
+            AccountMeta(RENT_SYSVAR, False, False),
+            AccountMeta(BPF_LOADER_UPGRADEABLE, False, False),
+        ]
+    if name == "SetUpgradeAuthority":
+        return [
+            AccountMeta(program_data_pda(), False, True),
+            AccountMeta(fields["new_authority"], False, False),
+            AccountMeta(BPF_LOADER_UPGRADEABLE, False, False),
+        ]
+    return []

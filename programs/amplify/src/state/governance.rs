@@ -1,0 +1,160 @@
+//! `Governance`, PDA `["governance"]`, and `StakeAccount`, PDA
+//! `["stake", owner]`: the treasury shared among AMP stakers.
+//!
+//! Every fee that reaches the treasury (`Treasury.total_collected` grows) is
+//! shared among the AMP staked at that moment: before any stake changes, the
+//! fees collected since the last change are spread over the stake that was
+//! there all along (`update`), by adding `fees · 2^64 / total_staked` to a
+//! reward-per-share accumulator (64.64 fixed point). A stake's rewards are
+//! `amount · (accumulator − its snapshot) / 2^64`, settled before its amount
+//! changes. Fees that arrive while nobody stakes are `held`: the protocol's
+//! own, spendable only by proposal.
+//!
+//! The treasury balances to the lamport:
+//! `lamports = rent + held + (distributed − claimed) + (total_collected −
+//! distributed_upto)`. The floors in the rewards leave at most a lamport per
+//! stake per settlement inside `distributed − claimed` (never over-paid).
+
+use crate::{
+    error::AmplifyError,
+    generated::layouts::{
+        EmissionParams, Governance, GovernanceParams, ProposalAction, StakeAccount, Treasury,
+    },
+    shared::{math, math::mul_wide},
+    state::config::MAX_FEE_BPS,
+};
+use pinocchio::error::ProgramError;
+
+pub const GOVERNANCE_VERSION: u8 = 1;
+pub const STAKE_VERSION: u8 = 1;
+pub const PROPOSAL_VERSION: u8 = 1;
+pub const VOTE_VERSION: u8 = 1;
+pub const PROPOSAL_VOTING: u8 = 0;
+pub const PROPOSAL_EXECUTED: u8 = 1;
+pub const VOTE_FOR: u8 = 0;
+pub const VOTE_AGAINST: u8 = 1;
+pub const VOTE_ABSTAIN: u8 = 2;
+/// Bytes a proposal keeps of its borsh-encoded action.
+pub const ACTION_LEN: usize = 128;
+
+/// `(f · 2^64) / d` for `d > 0`, as a 128-bit value (the BPF backend cannot
+/// lower a u128 division: long division by shifts and subtractions).
+pub fn div_shl64(f: u64, d: u64) -> Result<u128, ProgramError> {
+    let hi = math::div(f, d)?;
+    let mut rem = f.checked_rem(d).ok_or(AmplifyError::ArithmeticOverflow)?;
+    let mut lo = 0u64;
+    for _ in 0..64 {
+        // `rem < d`; doubling it may need a 65th bit: `carry` holds it.
+        let carry = rem >> 63;
+        rem <<= 1;
+        lo <<= 1;
+        if carry == 1 || rem >= d {
+            rem = rem.wrapping_sub(d);
+            lo |= 1;
+        }
+    }
+    Ok(((hi as u128) << 64) | lo as u128)
+}
+
+/// `(a · b) / 2^64`, floored, for a 64.64 fixed-point `b`.
+pub fn mul_shr64(a: u64, b: u128) -> Result<u64, ProgramError> {
+    let (b_hi, b_lo) = ((b >> 64) as u64, b as u64);
+    let whole = math::mul(a, b_hi)?;
+    let (frac, _) = mul_wide(a, b_lo);
+    math::add(whole, frac)
+}
+
+impl Governance {
+    /// Share out (or hold) the fees the treasury collected since the last
+    /// update, among the stake as it stands: call before any stake changes.
+    pub fn update(&mut self, t: &Treasury) -> Result<(), ProgramError> {
+        let fresh = math::sub(t.total_collected(), self.distributed_upto())?;
+        if fresh == 0 {
+            return Ok(());
+        }
+        if self.total_staked() == 0 {
+            self.set_held(math::add(self.held(), fresh)?);
+        } else {
+            let per_share = div_shl64(fresh, self.total_staked())?;
+            let rps = self
+                .reward_per_share()
+                .checked_add(per_share)
+                .ok_or(AmplifyError::ArithmeticOverflow)?;
+            self.set_reward_per_share(rps);
+            self.set_distributed(math::add(self.distributed(), fresh)?);
+        }
+        self.set_distributed_upto(t.total_collected());
+        Ok(())
+    }
+
+    /// Settle `stake`'s rewards up to now into its `pending`.
+    pub fn settle(&self, stake: &mut StakeAccount) -> Result<(), ProgramError> {
+        let delta = self
+            .reward_per_share()
+            .checked_sub(stake.reward_snapshot())
+            .ok_or(AmplifyError::ArithmeticOverflow)?;
+        let earned = mul_shr64(stake.amount(), delta)?;
+        stake.set_pending(math::add(stake.pending(), earned)?);
+        stake.set_reward_snapshot(self.reward_per_share());
+        Ok(())
+    }
+
+    /// The treasury balances to the lamport (see the module doc).
+    pub fn invariant(&self, t: &Treasury, lamports: u64, rent: u64) -> Result<(), ProgramError> {
+        let owed = math::sub(self.distributed(), self.claimed())?;
+        let fresh = math::sub(t.total_collected(), self.distributed_upto())?;
+        let expected = math::add(math::add(rent, self.held())?, math::add(owed, fresh)?)?;
+        if lamports != expected || self.params.validate().is_err() {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        Ok(())
+    }
+}
+
+impl GovernanceParams {
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        let ok = self.voting_period_secs() >= 1
+            && self.quorum_bps() <= 10_000
+            && (1..=10_000).contains(&self.threshold_bps())
+            && self.execution_window_secs() >= 1;
+        if ok {
+            Ok(())
+        } else {
+            Err(AmplifyError::InvalidParams.into())
+        }
+    }
+}
+
+impl ProposalAction {
+    /// An action is checked when proposed (so voters judge a valid change) and
+    /// again when executed.
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        match self {
+            ProposalAction::SetFee { fee_bps } if *fee_bps > MAX_FEE_BPS => {
+                Err(AmplifyError::FeeTooHigh.into())
+            }
+            ProposalAction::SetReputationParams { params } => params.validate(),
+            ProposalAction::SetGovernanceParams { params } => params.validate(),
+            ProposalAction::SetEmission { params } => params.validate(),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl EmissionParams {
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        if self.min_stars > 5 {
+            return Err(AmplifyError::InvalidParams.into());
+        }
+        Ok(())
+    }
+}
+
+impl StakeAccount {
+    pub fn invariant(&self, g: &Governance) -> Result<(), ProgramError> {
+        if self.amount() > g.total_staked() || self.reward_snapshot() > g.reward_per_share() {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+"""Test helpers for governance: AMP holders, a governed protocol, fees flowing
+into the treasury through real work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from amplify_sdk import Batch, VoterClient, WorkerClient, treasury_pda
+from amplify_sdk._admin import AMP
+from market import SOL, Market
+
+#: Short periods so tests move the clock instead of waiting.
+PARAMS = {
+    "voting_period_secs": 100,
+    "timelock_secs": 10,
+    "execution_window_secs": 1_000,
+    "quorum_bps": 2_000,
+    "threshold_bps": 5_001,
+    "min_stake_to_propose": 10 * AMP,
+}
+EMISSION = {"per_assignment": 1_000, "cap": 4_500, "min_stars": 4}
+
+
+@dataclass
+class Dao:
+    market: Market
+    mint: Pubkey
+    voters: list[VoterClient]
+
+    async def treasury(self) -> int:
+        return await self.market.backend.get_balance(treasury_pda()[0])
+
+
+async def make_dao(market: Market, holdings: list[int], **params: int) -> Dao:
+    """AMP minted to holders while the admin is the mint authority, then the
+    protocol handed to governance (upgrade and mint authorities included)."""
+    admin = market.admin
+    mint = (await admin.get_config()).amp_mint
+    voters = []
+    for amount in holdings:
+        wallet = Keypair()
+        await market.backend.airdrop(wallet.pubkey(), 10 * SOL)
+        await admin.mint_amp(mint, wallet.pubkey(), amount)
+        voters.append(market.amp.voter(wallet))
+    await admin.initialize_governance({**PARAMS, **params}, EMISSION)
+    return Dao(market, mint, voters)
+
+
+async def earn_fees(market: Market, items: int, price: int = 100_000) -> tuple[Batch, WorkerClient]:
+    """A batch whose work is done and whose fees are swept to the treasury."""
+    b = await market.batch(
+        n_items=items,
+        price=price,
+        salt=price.to_bytes(8, "little")
+        + items.to_bytes(4, "little")
+        + bytes(Keypair().pubkey())[:4],
+    )
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(items))
+    await w.submit_results(b.address, [(i, b"\x01") for i in range(items)])
+    await market.requester.sweep_fees(b.address)
+    return b, w

@@ -1,0 +1,144 @@
+"""Treasury sharing, exact to the lamport, over random stakes, fees, claims
+and unstakes: every fee is shared among the stake at the moment it arrives
+(or held when nobody stakes), nobody is paid more than its exact share, and
+the treasury always balances."""
+
+from __future__ import annotations
+
+import asyncio
+from fractions import Fraction
+
+from governance import make_dao
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amplify_sdk import Amplify, NothingToClaim, treasury_pda
+from amplify_sdk._admin import AMP
+from amplify_sdk._embedded import EmbeddedBackend
+from conftest import report
+from market import Market
+
+FEE = 5_000  # per item: 5% of 100,000
+HOLDERS = 3
+REACHED = {"examples": 0, "steps": 0, "claims": 0, "held_fees": 0, "shared_fees": 0}
+
+holder = st.integers(0, HOLDERS - 1)
+stake = st.tuples(st.just("stake"), holder, st.integers(1, 40))
+unstake = st.tuples(st.just("unstake"), holder, st.integers(1, 40))
+claim = st.tuples(st.just("claim"), holder, st.just(0))
+fee = st.tuples(st.just("fee"), st.just(0), st.integers(1, 4))
+# Rounds as holders live them (some stake, fees arrive, some claim or leave),
+# mixed with single steps; one_of weighs its branches evenly.
+round_ = st.tuples(stake, fee, st.one_of(claim, unstake), claim).map(list)
+single = st.one_of(stake, unstake, claim, fee).map(lambda x: [x])
+chunk = st.integers(0, 2).flatmap(lambda n: round_ if n else single)
+
+
+async def run(steps: list[tuple[str, int, int]]) -> None:
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        assert isinstance(amp.backend, EmbeddedBackend)
+        m = Market(amp, amp.backend, admin, amp.requester())
+        dao = await make_dao(m, [100 * AMP] * HOLDERS)
+        voters = dao.voters
+        b = await m.batch(n_items=80, price=100_000)
+        w = await m.worker()
+        next_item = 0
+        staked = [0] * HOLDERS
+        exact = [Fraction(0)] * HOLDERS  # each holder's exact share of fees
+        claimed = [0] * HOLDERS
+        held = distributed = 0
+        fresh = 0  # fees swept in, not yet shared out (the program updates lazily)
+
+        def share_out() -> None:
+            nonlocal held, distributed, fresh
+            total = sum(staked)
+            if fresh and total == 0:
+                held += fresh
+                REACHED["held_fees"] += 1
+            elif fresh:
+                for i in range(HOLDERS):
+                    exact[i] += Fraction(fresh * staked[i], total)
+                distributed += fresh
+                REACHED["shared_fees"] += 1
+            fresh = 0
+
+        for op, h, x in steps:
+            REACHED["steps"] += 1
+            v = voters[h]
+            if op == "fee":
+                k = min(x, 80 - next_item)
+                if k == 0:
+                    continue
+                items = list(range(next_item, next_item + k))
+                next_item += k
+                await w.accept_tasks(b.address, items)
+                await w.submit_results(b.address, [(i, b"\x01") for i in items])
+                await m.requester.sweep_fees(b.address)
+                fresh += k * FEE
+            elif op == "stake":
+                amount = x * AMP
+                if staked[h] + amount > 100 * AMP:
+                    continue
+                await v.stake(amount)
+                share_out()
+                staked[h] += amount
+            elif op == "unstake":
+                amount = x * AMP
+                if amount > staked[h]:
+                    continue
+                await v.unstake(amount)
+                share_out()
+                staked[h] -= amount
+            elif op == "claim":
+                if await v.stake_account() is None:
+                    continue  # never staked: no account to claim for
+                before = await m.backend.get_balance(v.address)
+                try:
+                    receipt = await v.claim()
+                except NothingToClaim:
+                    share_out()
+                    continue
+                share_out()
+                got = await m.backend.get_balance(v.address) - before + receipt.fee
+                claimed[h] += got
+                REACHED["claims"] += 1
+            g = await v.governance()
+            t = await v.get_treasury()
+            rent = await m.rent(treasury_pda()[0])
+            lamports = await m.backend.get_balance(treasury_pda()[0])
+            # The program's books equal the model's.
+            assert (g.held, g.distributed, g.claimed) == (held, distributed, sum(claimed))
+            assert t.total_collected - g.distributed_upto == fresh
+            # The treasury balances to the lamport.
+            assert lamports == rent + g.held + (g.distributed - g.claimed) + fresh
+            # Nobody was paid more than its exact share, or lost more than a
+            # lamport per settlement to rounding.
+            for i in range(HOLDERS):
+                s = await voters[i].stake_account()
+                # Settled, plus earned since its last settlement (not yet written).
+                earned = (
+                    0
+                    if s is None
+                    else s.pending + (s.amount * (g.reward_per_share - s.reward_snapshot) >> 64)
+                )
+                owed = claimed[i] + earned
+                assert owed <= exact[i] < owed + len(steps) + 1
+        REACHED["examples"] += 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(chunk, min_size=1, max_size=8))
+def test_treasury_sharing_is_exact(chunks: list[list[tuple[str, int, int]]]) -> None:
+    asyncio.run(run([s for c in chunks for s in c]))
+
+
+def test_treasury_sharing_reached_its_paths() -> None:
+    report(
+        "treasury-sharing examples / steps / claims / fees held / fees shared",
+        f"{REACHED['examples']} / {REACHED['steps']} / {REACHED['claims']} / "
+        f"{REACHED['held_fees']} / {REACHED['shared_fees']}",
+    )
+    assert REACHED["examples"] >= 80
+    assert REACHED["claims"] >= 100 and REACHED["shared_fees"] >= 100 and REACHED["held_fees"] >= 5
