@@ -26,6 +26,8 @@ from solders.pubkey import Pubkey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from governance import earn_fees, make_dao
+
 from amplify_sdk import (
     Amplify,
     TxReceipt,
@@ -34,8 +36,9 @@ from amplify_sdk import (
     table_address,
     worker_profile_pda,
 )
+from amplify_sdk._admin import AMP
 from amplify_sdk._embedded import EmbeddedBackend
-from market import SIGNATURE_FEE, item_hashes
+from market import SIGNATURE_FEE, Market, item_hashes
 
 ITEMS, REDUNDANCY, PRICE, WORKERS, PER_WORKER = 10_000, 3, 10_000, 30, 1_000
 #: Reservations a worker takes per round (accept all, label, submit all).
@@ -224,6 +227,42 @@ async def linear(amp: Amplify) -> list[tuple[int, float, float]]:
     return out
 
 
+async def governance_cu(amp: Amplify) -> list[tuple[str, int]]:
+    """Compute units of each governance instruction, on a small DAO."""
+
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    admin = amp.admin()
+    m = Market(amp, backend, admin, amp.requester())
+    dao = await make_dao(m, [100 * AMP, 100 * AMP])
+    a, b = dao.voters
+    out = [("initialize_governance (+ loader and mint hand-over)", admin.last_receipt)]
+    await a.stake(60 * AMP)
+    out.append(("stake (first: creates the stake account)", a.last_receipt))
+    await a.stake(40 * AMP)
+    out.append(("stake", a.last_receipt))
+    await b.stake(100 * AMP)
+    _, w = await earn_fees(m, 10)
+    await a.claim()
+    out.append(("claim", a.last_receipt))
+    p = await a.propose({"SetFee": {"fee_bps": 400}})
+    out.append(("create_proposal", a.last_receipt))
+    await a.vote(p.address, 0)
+    out.append(("cast_vote", a.last_receipt))
+    backend.warp(111)
+    await b.execute(p.address)
+    out.append(("execute_proposal (SetFee)", b.last_receipt))
+    await a.unstake(10 * AMP)
+    out.append(("unstake", a.last_receipt))
+    batch = await m.batch(n_items=1, salt=b"cu")
+    await w.accept_tasks(batch.address, [0])
+    await w.submit_results(batch.address, [(0, b"\x01")])
+    await m.requester.rate_assignments(batch.address, [(0, w.address, 5)])
+    await w.claim_emissions()
+    out.append(("claim_emissions", w.last_receipt))
+    return [(name, r.compute_units if r else 0) for name, r in out]
+
+
 def row(*cells: object, widths: tuple[int, ...] = (32, 12, 32, 28)) -> str:
     return "".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
@@ -239,6 +278,10 @@ async def main() -> None:
             print(json.dumps(keys))
             return
         lin = await linear(amp)
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        gov = await governance_cu(amp)
     print(
         f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
         f"{len(program_bytes()):,} bytes"
@@ -272,6 +315,9 @@ async def main() -> None:
         f"ratio 20k/1k per item: accept {last[1] / first[1]:.2f}, submit {last[2] / first[2]:.2f} "
         "(goal <= 1.2)"
     )
+    print("\n## Governance: compute units per instruction (one per transaction)\n")
+    for name, cu in gov:
+        print(row(name, f"{cu:,}", widths=(56, 10)))
     print(f"\n(signature fee {SIGNATURE_FEE:,} lamports; CU measured by the SVM)")
 
 
