@@ -94,14 +94,15 @@ def _file_node(children: list[tuple[bytes, int, int]]) -> bytes:
     return bytes(out)
 
 
-def compute_cid(data: bytes) -> str:
-    """The CID Kubo's `add` with `ADD_PARAMS` gives `data`."""
-    if len(data) <= CHUNK_SIZE:
+def compute_cid(data: bytes, chunk_size: int = CHUNK_SIZE) -> str:
+    """The CID Kubo's `add` with `ADD_PARAMS` (and `chunker=size-<chunk_size>`)
+    gives `data`."""
+    if len(data) <= chunk_size:
         return raw_cid(hashlib.sha256(data).digest())
     # (cid, cumulative dag size, file bytes) per node of the current level.
     level = [
         (cid_bytes(RAW, hashlib.sha256(chunk).digest()), len(chunk), len(chunk))
-        for chunk in (data[i : i + CHUNK_SIZE] for i in range(0, len(data), CHUNK_SIZE))
+        for chunk in (data[i : i + chunk_size] for i in range(0, len(data), chunk_size))
     ]
     while True:
         parents = []
