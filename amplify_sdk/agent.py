@@ -105,6 +105,8 @@ class KeyAgent:
         self.discover = discover
         self.resync_interval = resync_interval
         self.stats = AgentStats()
+        #: Set once the agent follows events and has caught up with the chain.
+        self.ready = asyncio.Event()
         self._gate = asyncio.Semaphore(concurrency)
         #: Delivered in this run (saves a refused transaction when an
         #: acceptance is seen both in a table read and in an event).
@@ -197,6 +199,7 @@ class KeyAgent:
             try:
                 # Subscribed first, then read: an acceptance in between is in one or both.
                 await self.catch_up()
+                self.ready.set()
                 await self._follow(sub, stop)
             finally:
                 await sub.close()
