@@ -10,6 +10,7 @@ async with await Amplify.embedded() as amp:
 """
 
 from . import _instructions as instructions
+from . import agent, storage
 from ._admin import AdminClient
 from ._backend import (
     AccountFilter,
@@ -35,6 +36,7 @@ from ._crypto import (
     open_result,
     open_sealed_key,
     seal_result,
+    x25519_from_signature,
     x25519_secret,
 )
 from ._embedded import EmbeddedBackend
@@ -89,6 +91,8 @@ __version__ = "0.2.0"
 __all__ = [
     "ERRORS_BY_CODE",
     "AgentStats",
+    "agent",
+    "storage",
     "ContentMismatchError",
     "DecryptionError",
     "KeyAgent",
@@ -104,6 +108,7 @@ __all__ = [
     "open_sealed_key",
     "run_agent",
     "seal_result",
+    "x25519_from_signature",
     "x25519_secret",
     "PROGRAM_ID",
     "AccountModel",

@@ -94,6 +94,18 @@ def x25519_secret(wallet: Keypair) -> PrivateKey:
     return PrivateKey(sodium.crypto_sign_ed25519_sk_to_curve25519(seed_and_pk))
 
 
+#: What a browser wallet signs to derive a worker's encryption key: wallet
+#: adapters expose no secret key, but ed25519 signatures are deterministic, so
+#: the same wallet always derives the same X25519 secret from this message.
+ENCRYPTION_KEY_MESSAGE = b"Amplify encryption key v1"
+
+
+def x25519_from_signature(signature: bytes) -> PrivateKey:
+    """The X25519 secret derived from the wallet's signature of
+    `ENCRYPTION_KEY_MESSAGE` (register its public key with `register`)."""
+    return PrivateKey(hashlib.sha256(b"amplify/x25519/v1" + signature).digest())
+
+
 def seal_key(key: bytes, worker_x25519: bytes) -> bytes:
     """`key` sealed to the worker's X25519 public key (80 bytes)."""
     return bytes(SealedBox(PublicKey(worker_x25519)).encrypt(key))

@@ -23,16 +23,20 @@ from amplify_sdk import (
     TransactionDetails,
     Unauthorized,
     WorkerCapReached,
+    content_hash,
     decrypt_item,
+    encrypt_items,
     instructions,
     item_key,
     new_master_key,
     open_result,
     open_sealed_key,
     seal_result,
+    x25519_from_signature,
     x25519_secret,
 )
 from amplify_sdk._codecs import events_from_logs
+from amplify_sdk._crypto import ENCRYPTION_KEY_MESSAGE
 from amplify_sdk._history import events, signatures
 from amplify_sdk._tx import decode_events
 from amplify_sdk.storage import BatchManifest, LocalStore, manifest_name
@@ -271,3 +275,39 @@ async def test_the_cap_stops_a_worker_on_chain(market: Market, tmp_path: Path) -
     assert all(isinstance(o.error, WorkerCapReached) for o in again)
     entry = (await req.get_batch(b.address)).roster[0]
     assert entry.taken == 3 and entry.active == 0
+
+
+async def test_an_interrupted_upload_resumes_from_chain_data(
+    market: Market, tmp_path: Path
+) -> None:
+    req, store, master = market.requester, LocalStore(tmp_path / "s"), new_master_key()
+    b = await req.create_batch(price=100_000, encrypted=True)
+    items = [plaintext(i) for i in range(50)]
+    # A first run stored 10 blobs and committed 30 items, then died before
+    # saving its manifest.
+    blobs = encrypt_items(b.address, items, master)
+    await store.put_many(blobs[:10])
+    await req.add_tasks(b.address, [content_hash(x) for x in blobs[:30]])
+    manifest = await req.upload_encrypted(b.address, items, store, master)
+    assert [(u.start, u.count) for u in manifest.uploads] == [(0, 30), (30, 20)]
+    manifest.verify(await req.get_batch(b.address))
+    w = await market.worker()
+    await w.accept_tasks(b.address, [5, 45])
+    await KeyAgent(req, {b.address: master}).catch_up()
+    assert await w.fetch_items(b.address, [5, 45], store) == [items[5], items[45]]
+
+
+async def test_a_separately_registered_encryption_key(market: Market, tmp_path: Path) -> None:
+    """A browser wallet exposes no secret key: the worker registers an X25519
+    key derived from its signature of a fixed message."""
+    req, store, master = market.requester, LocalStore(tmp_path), new_master_key()
+    b = await req.create_batch(price=100_000, encrypted=True)
+    await req.upload_encrypted(b.address, [plaintext(0)], store, master)
+    w = await market.worker(register=False)
+    secret = x25519_from_signature(bytes(w.wallet.sign_message(ENCRYPTION_KEY_MESSAGE)))
+    await w.register(bytes(secret.public_key))
+    await w.accept_tasks(b.address, [0])
+    await KeyAgent(req, {b.address: master}).catch_up()
+    with pytest.raises(DecryptionError):
+        await w.fetch_item(b.address, 0, store)  # the wallet-derived key is not the one registered
+    assert await w.fetch_item(b.address, 0, store, secret=secret) == plaintext(0)
