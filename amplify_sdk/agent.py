@@ -108,8 +108,9 @@ class KeyAgent:
         #: Set once the agent follows events and has caught up with the chain.
         self.ready = asyncio.Event()
         self._gate = asyncio.Semaphore(concurrency)
-        #: Delivered in this run (saves a refused transaction when an
-        #: acceptance is seen both in a table read and in an event).
+        #: Keys that landed in this run: an acceptance seen in a table read
+        #: and then in its event is not sent twice (the program would refuse
+        #: the second, but it would cost a transaction).
         self._done: set[tuple[Pubkey, Pubkey, int]] = set()
 
     @property
@@ -143,11 +144,19 @@ class KeyAgent:
                 continue
             owed.update(owed_keys(b, await self.client.get_tables(b)))
         self.stats.catch_ups += 1
-        return await self._deliver(owed, {})
+        # The tables are the truth: what they show owed is sent even if this
+        # run delivered it before (a release and a new acceptance reuse a slot).
+        return await self._deliver(owed, {}, from_table=True)
 
-    async def _deliver(self, owed: Owed, seen_at: Mapping[tuple[Pubkey, Pubkey], float]) -> int:
+    async def _deliver(
+        self,
+        owed: Owed,
+        seen_at: Mapping[tuple[Pubkey, Pubkey], float],
+        *,
+        from_table: bool = False,
+    ) -> int:
         async def one(batch: Pubkey, worker: Pubkey, items: set[int]) -> int:
-            todo = sorted(i for i in items if (batch, worker, i) not in self._done)
+            todo = sorted(i for i in items if from_table or (batch, worker, i) not in self._done)
             if not todo:
                 return 0
             master = self.master_keys[batch]
@@ -161,7 +170,8 @@ class KeyAgent:
                     return 0
                 sent = self.client.receipts[before:]
             landed = [o.item for o in outcomes if o.ok]
-            self._done.update((batch, worker, i) for i in todo)
+            # Refused items are not marked: a later table read decides them.
+            self._done.update((batch, worker, i) for i in landed)
             self.stats.keys += len(landed)
             self.stats.refused += len(outcomes) - len(landed)
             self.stats.transactions += sum(1 for r in sent if not r.failed)
