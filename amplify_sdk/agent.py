@@ -205,7 +205,16 @@ class KeyAgent:
         catch-up, from the chain)."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            sub = await self._subscribe()
+            await self.discover_batches()
+            if not self.master_keys:
+                if not self.discover:
+                    raise ValueError("the key agent has no batch to serve")
+                # Nothing to serve yet: look again after a resync interval.
+                self.ready.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.resync_interval)
+                continue
+            sub = await self.client.backend.subscribe_logs(self.batches)
             try:
                 # Subscribed first, then read: an acceptance in between is in one or both.
                 await self.catch_up()
@@ -214,12 +223,6 @@ class KeyAgent:
             finally:
                 await sub.close()
         return self.stats
-
-    async def _subscribe(self) -> Subscription[LogsNotice]:
-        await self.discover_batches()
-        if not self.master_keys:
-            raise ValueError("the key agent has no batch to serve")
-        return await self.client.backend.subscribe_logs(self.batches)
 
     async def _follow(self, sub: Subscription[LogsNotice], stop: asyncio.Event) -> None:
         """Deliver for events until stop, or until a resync finds new batches

@@ -77,3 +77,19 @@ async def test_agent_discovers_batches_and_serves_a_named_key_agent(market: Mark
     assert set(agent.batches) == {b1.address, b2.address}
     keys = await w.receive_keys(b2.address, [0, 1])
     assert keys[1] == item_key(master, b2.address, 1)
+
+
+async def test_a_running_agent_picks_up_new_batches(market: Market) -> None:
+    agent_wallet, master = await market.other_requester(), new_master_key()
+    agent = KeyAgent(agent_wallet, master_key=master, discover=True, resync_interval=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(agent.run(stop))
+    await agent.ready.wait()  # serving nothing yet
+    b = await market.batch(n_items=3, encrypted=True, key_agent=agent_wallet.address)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [2])
+    assert await w.receive_keys(b.address, [2], wait=10) == {2: item_key(master, b.address, 2)}
+    await w.accept_tasks(b.address, [0])  # now followed live
+    assert (await w.receive_keys(b.address, [0], wait=10))[0] == item_key(master, b.address, 0)
+    stop.set()
+    await task
