@@ -39,7 +39,7 @@ from amplify_sdk._codecs import events_from_logs
 from amplify_sdk._crypto import ENCRYPTION_KEY_MESSAGE
 from amplify_sdk._history import events, signatures
 from amplify_sdk._tx import decode_events
-from amplify_sdk.storage import BatchManifest, LocalStore, manifest_name
+from amplify_sdk.storage import BatchManifest, LocalStore, manifest_name, proof_name
 from market import Market
 
 N_ITEMS, N_WORKERS = 50, 5
@@ -288,13 +288,19 @@ async def test_an_interrupted_upload_resumes_from_chain_data(
     blobs = encrypt_items(b.address, items, master)
     await store.put_many(blobs[:10])
     await req.add_tasks(b.address, [content_hash(x) for x in blobs[:30]])
-    manifest = await req.upload_encrypted(b.address, items, store, master)
+    manifest = await req.upload_encrypted(b.address, items, store, master, proofs=True)
     assert [(u.start, u.count) for u in manifest.uploads] == [(0, 30), (30, 20)]
     manifest.verify(await req.get_batch(b.address))
     w = await market.worker()
     await w.accept_tasks(b.address, [5, 45])
     await KeyAgent(req, {b.address: master}).catch_up()
+    # Without the manifest, each item's own proof document suffices.
+    store._named(manifest_name(b.address)).unlink()
     assert await w.fetch_items(b.address, [5, 45], store) == [items[5], items[45]]
+    # A proof document for another item is refused.
+    await store.put_named(proof_name(b.address, 5), manifest.proof(6).to_json())
+    with pytest.raises(ManifestMismatchError):
+        await w.fetch_item(b.address, 5, store)
 
 
 async def test_a_separately_registered_encryption_key(market: Market, tmp_path: Path) -> None:
