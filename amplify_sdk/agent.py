@@ -162,19 +162,18 @@ class KeyAgent:
             master = self.master_keys[batch]
             keys = [(i, item_key(master, batch, i)) for i in todo]
             async with self._gate:
-                before = len(self.client.receipts)
                 try:
                     outcomes = await self.client.deliver_keys(batch, worker, keys)
                 except AmplifyError as e:  # owed keys stay owed: the next resync retries
                     log.warning("delivering %d keys to %s failed: %s", len(keys), worker, e)
                     return 0
-                sent = self.client.receipts[before:]
             landed = [o.item for o in outcomes if o.ok]
             # Refused items are not marked: a later table read decides them.
             self._done.update((batch, worker, i) for i in landed)
             self.stats.keys += len(landed)
             self.stats.refused += len(outcomes) - len(landed)
-            self.stats.transactions += sum(1 for r in sent if not r.failed)
+            # Counted from the outcomes, not `receipts`: deliveries run concurrently.
+            self.stats.transactions += len({o.signature for o in outcomes if o.ok})
             if (batch, worker) in seen_at:
                 elapsed = time.monotonic() - seen_at[(batch, worker)]
                 self.stats.latencies += [elapsed] * len(landed)
