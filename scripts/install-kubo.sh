@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the IPFS node (kubo) the storage tests run against, from the Go module
 # proxy only, into the toolchain folder. Idempotent: a no-op when the pinned
-# version is in place (the build takes ~4 minutes on 2 cores, so it is kept).
+# version is in place (a cold build, Go toolchain and modules downloaded, takes
+# about 5 minutes on 2 cores, so the binary is kept).
 #
 # Why not `go install github.com/ipfs/kubo/cmd/ipfs@v0.36.0`: that asks the
 # proxy for kubo's version list (deprecation check), which it does not serve.
