@@ -10,6 +10,7 @@ async with await Amplify.embedded() as amp:
 """
 
 from . import _instructions as instructions
+from . import agent, storage
 from ._admin import AdminClient
 from ._backend import (
     AccountFilter,
@@ -26,7 +27,20 @@ from ._backend import (
 )
 from ._client import AmplifyClient, content_hash
 from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
+from ._crypto import (
+    DecryptionError,
+    decrypt_item,
+    encrypt_item,
+    item_key,
+    new_master_key,
+    open_result,
+    open_sealed_key,
+    seal_result,
+    x25519_from_signature,
+    x25519_secret,
+)
 from ._embedded import EmbeddedBackend
+from ._encrypted import KeyNotFoundError, encrypt_items
 from ._exceptions import (
     AccountNotFoundError,
     AmplifyError,
@@ -80,11 +94,33 @@ from ._rpc import RpcBackend
 from ._session import Amplify
 from ._voter import VoterClient
 from ._worker import WorkerClient, x25519_public_key
+from .agent import AgentStats, KeyAgent, run_agent
+from .storage import ContentMismatchError, StorageError, Store
 
 __version__ = "0.2.0"
 
 __all__ = [
     "ERRORS_BY_CODE",
+    "AgentStats",
+    "agent",
+    "storage",
+    "ContentMismatchError",
+    "DecryptionError",
+    "KeyAgent",
+    "KeyNotFoundError",
+    "StorageError",
+    "Store",
+    "decrypt_item",
+    "encrypt_item",
+    "encrypt_items",
+    "item_key",
+    "new_master_key",
+    "open_result",
+    "open_sealed_key",
+    "run_agent",
+    "seal_result",
+    "x25519_from_signature",
+    "x25519_secret",
     "PROGRAM_ID",
     "AccountModel",
     "AccountFilter",

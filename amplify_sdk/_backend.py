@@ -133,6 +133,19 @@ class Subscription(Generic[T]):
         if not self.closed:
             self._queue.put_nowait(_End(error))
 
+    def pending(self) -> list[T]:
+        """Items already queued, taken without waiting (an end marker stays
+        queued for the next `__anext__`)."""
+        out: list[T] = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if isinstance(item, _End):
+                # Put back in front of nothing: it is the last item anyway.
+                self._queue.put_nowait(item)
+                break
+            out.append(item)
+        return out
+
     def __aiter__(self) -> Self:
         return self
 

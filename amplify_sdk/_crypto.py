@@ -4,12 +4,16 @@ pynacl.
 * One secret per batch: the requester's 32-byte master key.
 * Item keys: `item_key = BLAKE2b-256(key=master, msg="amplify/item-key/v1" ||
   batch address || item index u32 LE)` — derived, never stored.
-* Items: XChaCha20-Poly1305 (IETF) with the item key, a random 24-byte nonce,
-  and associated data `batch address || item index u32 LE`, so a ciphertext
-  cannot be moved to another item or batch. Blob = nonce || ciphertext.
+* Items: XChaCha20-Poly1305 (IETF) with the item key, a 24-byte nonce (random,
+  or synthetic: keyed BLAKE2b of the plaintext, so that re-encrypting an item
+  gives the same blob and an interrupted upload resumes), and associated data
+  `batch address || item index u32 LE`, so a ciphertext cannot be moved to
+  another item or batch. Blob = nonce || ciphertext.
 * Delivery: the item key sealed to the accepting worker's X25519 key (a
   libsodium sealed box: 32-byte ephemeral key, 16-byte MAC, 80 bytes in all);
   only that worker can open it.
+* Results (optional): sealed to the requester's X25519 key, derived from its
+  wallet like a worker's (`seal_result` / `open_result`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from solders.pubkey import Pubkey
 from ._exceptions import AmplifyError
 
 ITEM_KEY_CONTEXT = b"amplify/item-key/v1"
+#: BLAKE2b personalization of synthetic nonces (16 bytes, its maximum).
+NONCE_PERSON = b"amplify-nonce-v1"
 NONCE_LEN = 24
 
 
@@ -46,8 +52,20 @@ def item_key(master: bytes, batch: Pubkey, item: int) -> bytes:
     ).digest()
 
 
-def encrypt_item(key: bytes, batch: Pubkey, item: int, plaintext: bytes) -> bytes:
-    nonce = secrets.token_bytes(NONCE_LEN)
+def synthetic_nonce(key: bytes, plaintext: bytes) -> bytes:
+    """A nonce that is a PRF of the plaintext under the item key: each key
+    encrypts one item only, so the sole repeat is the same plaintext again,
+    which then yields the same blob (deterministic, SIV-style)."""
+    return hashlib.blake2b(plaintext, key=key, digest_size=NONCE_LEN, person=NONCE_PERSON).digest()
+
+
+def encrypt_item(
+    key: bytes, batch: Pubkey, item: int, plaintext: bytes, nonce: bytes | None = None
+) -> bytes:
+    """`nonce || XChaCha20-Poly1305(plaintext)`; a random nonce unless given."""
+    nonce = secrets.token_bytes(NONCE_LEN) if nonce is None else nonce
+    if len(nonce) != NONCE_LEN:
+        raise ValueError(f"the nonce is {NONCE_LEN} bytes")
     ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
         plaintext, _item_ad(batch, item), nonce, key
     )
@@ -64,11 +82,28 @@ def decrypt_item(key: bytes, batch: Pubkey, item: int, blob: bytes) -> bytes:
         raise DecryptionError(f"item {item} did not decrypt: {e}") from e
 
 
+def x25519_public(ed25519_public_key: bytes) -> bytes:
+    """The X25519 form of an ed25519 wallet key (what `register` stores)."""
+    return bytes(sodium.crypto_sign_ed25519_pk_to_curve25519(ed25519_public_key))
+
+
 def x25519_secret(wallet: Keypair) -> PrivateKey:
     """The X25519 secret matching the public key `register` derives from the
     wallet (libsodium's ed25519 → curve25519 conversion)."""
     seed_and_pk = bytes(wallet)  # 64 bytes: secret seed || public key
     return PrivateKey(sodium.crypto_sign_ed25519_sk_to_curve25519(seed_and_pk))
+
+
+#: What a browser wallet signs to derive a worker's encryption key: wallet
+#: adapters expose no secret key, but ed25519 signatures are deterministic, so
+#: the same wallet always derives the same X25519 secret from this message.
+ENCRYPTION_KEY_MESSAGE = b"Amplify encryption key v1"
+
+
+def x25519_from_signature(signature: bytes) -> PrivateKey:
+    """The X25519 secret derived from the wallet's signature of
+    `ENCRYPTION_KEY_MESSAGE` (register its public key with `register`)."""
+    return PrivateKey(hashlib.sha256(b"amplify/x25519/v1" + signature).digest())
 
 
 def seal_key(key: bytes, worker_x25519: bytes) -> bytes:
@@ -81,3 +116,16 @@ def open_sealed_key(sealed: bytes, secret: PrivateKey) -> bytes:
         return bytes(SealedBox(secret).decrypt(sealed))
     except Exception as e:
         raise DecryptionError(f"sealed key did not open: {e}") from e
+
+
+def seal_result(result: bytes, requester: Pubkey) -> bytes:
+    """A result only `requester`'s wallet can open (48 bytes of overhead: a
+    one-byte label sealed is 49 bytes, within an inline answer's 64)."""
+    return bytes(SealedBox(PublicKey(x25519_public(bytes(requester)))).encrypt(result))
+
+
+def open_result(sealed: bytes, wallet: Keypair) -> bytes:
+    try:
+        return bytes(SealedBox(x25519_secret(wallet)).decrypt(sealed))
+    except Exception as e:
+        raise DecryptionError(f"sealed result did not open: {e}") from e

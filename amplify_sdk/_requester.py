@@ -15,6 +15,7 @@ from ._bulk import chunks, collect, group, settle, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
 from ._codecs import fixed_size, prefix_size
 from ._crypto import seal_key
+from ._encrypted import upload_encrypted
 from ._exceptions import ManifestMismatchError, ProgramError
 from ._manifest import Upload, manifest_hash, merkle_root
 from ._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
@@ -35,6 +36,7 @@ from ._program_errors import (
     SelfRating,
 )
 from ._tx import PACKET_DATA_SIZE, transaction_size
+from .storage import DEFAULT_CONCURRENCY, BatchManifest, Store
 
 #: The runtime's largest account (a top-level allocation may reach it).
 MAX_ACCOUNT_SIZE = 10 * 1024 * 1024
@@ -367,6 +369,31 @@ class RequesterClient(AmplifyClient):
                 break
             settle(chunk, receipt, "KeysDelivered", "items", outcomes)
         return collect(outcomes)
+
+    async def upload_encrypted(
+        self,
+        batch: Pubkey,
+        items: Sequence[bytes],
+        store: Store,
+        master_key: bytes,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        proofs: bool = False,
+        progress: Progress | None = None,
+    ) -> BatchManifest:
+        """Encrypt `items` (the batch's items 0..n-1) under keys derived from
+        `master_key`, store the ciphertexts, commit their hashes and save the
+        manifest beside them. Resumable: call again with the same arguments."""
+        return await upload_encrypted(
+            self,
+            batch,
+            items,
+            store,
+            master_key,
+            concurrency=concurrency,
+            proofs=proofs,
+            progress=progress,
+        )
 
     async def close_batch(self, batch: Pubkey) -> None:
         """Close a done batch and all its task tables in one transaction: fees to

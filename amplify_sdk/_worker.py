@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import nacl.bindings
+from nacl.public import PrivateKey
 from solders.pubkey import Pubkey
 
 from . import _instructions as ix
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
+from ._encrypted import fetch_items, receive_keys
 from ._exceptions import NotRegisteredError, ProgramError
 from ._models import Batch, BatchStatus, Governance, ItemOutcome, WorkerProfile
 from ._pda import governance_pda, worker_profile_pda
@@ -23,6 +25,7 @@ from ._program_errors import (
     RosterFull,
 )
 from ._token import associated_token_address, create_associated_token_account
+from .storage import Store
 
 
 def x25519_public_key(ed25519_public_key: bytes) -> bytes:
@@ -161,6 +164,42 @@ class WorkerClient(AmplifyClient):
             ]
         )
         return sum(e.fields["amount"] for e in receipt.events if e.name == "EmissionsClaimed")
+
+    async def receive_keys(
+        self,
+        batch: Pubkey,
+        items: Iterable[int],
+        *,
+        wait: float = 0.0,
+        secret: PrivateKey | None = None,
+    ) -> dict[int, bytes]:
+        """Item keys delivered to this wallet for `items` of an encrypted batch,
+        from chain data alone; waits up to `wait` s for missing ones."""
+        return await receive_keys(self, batch, items, wait=wait, secret=secret)
+
+    async def fetch_items(
+        self,
+        batch: Pubkey,
+        items: Sequence[int],
+        store: Store,
+        *,
+        wait: float = 0.0,
+        secret: PrivateKey | None = None,
+    ) -> list[bytes]:
+        """Plaintexts of reserved items of an encrypted batch: key from chain
+        data, blob checked against the chain's commitment, decrypted."""
+        return await fetch_items(self, batch, items, store, wait=wait, secret=secret)
+
+    async def fetch_item(
+        self,
+        batch: Pubkey,
+        item: int,
+        store: Store,
+        *,
+        wait: float = 0.0,
+        secret: PrivateKey | None = None,
+    ) -> bytes:
+        return (await self.fetch_items(batch, [item], store, wait=wait, secret=secret))[0]
 
     async def _check_open(self, b: Batch, profile: WorkerProfile) -> None:
         config = await self.get_config()

@@ -371,7 +371,12 @@ async def check(
     await m.assert_escrow_invariant(b.address)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # reach counts are asserted: the same examples every run
+)
 @given(
     st.lists(chunk, min_size=2, max_size=10),
     st.booleans(),

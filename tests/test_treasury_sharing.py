@@ -128,7 +128,12 @@ async def run(steps: list[tuple[str, int, int]]) -> None:
         REACHED["examples"] += 1
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # reach counts are asserted: the same examples every run
+)
 @given(st.lists(chunk, min_size=1, max_size=8))
 def test_treasury_sharing_is_exact(chunks: list[list[tuple[str, int, int]]]) -> None:
     asyncio.run(run([s for c in chunks for s in c]))

@@ -1,0 +1,95 @@
+"""The key agent on the embedded backend: keys follow acceptances, in bulk,
+and a restart (the agent's task cancelled mid-run) neither misses nor
+repeats a delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from agent_util import deliveries, summary
+
+from amplify_sdk import KeyAgent, WorkerClient, item_key, new_master_key
+from conftest import report
+from market import Market
+
+
+async def _accept(w: WorkerClient, batch: object, items: list[int]) -> float:
+    out = await w.accept_tasks(batch, items)  # type: ignore[arg-type]
+    assert all(o.ok for o in out)
+    return time.monotonic()
+
+
+async def test_agent_survives_a_restart_exactly_once(market: Market) -> None:
+    req, master = market.requester, new_master_key()
+    b = await market.batch(n_items=80, encrypted=True, roster_capacity=8)
+    workers = [await market.worker() for _ in range(8)]
+    latencies: list[float] = []
+
+    async def accept_and_time(w: WorkerClient, items: list[int]) -> None:
+        landed = await _accept(w, b.address, items)
+        await w.receive_keys(b.address, items, wait=10)
+        latencies.append(time.monotonic() - landed)
+
+    first = KeyAgent(req, {b.address: master})
+    task = asyncio.create_task(first.run())
+    await first.ready.wait()
+    for n in range(3):  # live: each acceptance gets its keys from the events
+        await accept_and_time(workers[n], list(range(n * 10, n * 10 + 10)))
+    # Acceptances land, and the agent is killed before it has delivered them.
+    await _accept(workers[3], b.address, list(range(30, 40)))
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await _accept(workers[4], b.address, list(range(40, 45)))  # while it is down
+    await _accept(workers[5], b.address, list(range(45, 50)))
+
+    second = KeyAgent(req, {b.address: master})  # no memory of the first
+    stop = asyncio.Event()
+    task = asyncio.create_task(second.run(stop))
+    await second.ready.wait()
+    assert second.stats.keys == 20  # caught up from the tables: 3's, 4's and 5's
+    for n in (6, 7):
+        await accept_and_time(workers[n], list(range(n * 10 - 10, n * 10)))
+    stop.set()
+    await task
+
+    counts, transactions = await deliveries(req.backend, b.address)
+    accepted = {(w.address, i) for w in workers for i, _ in await w.reservations(b.address)}
+    assert len(accepted) == 70
+    assert set(counts) == accepted and set(counts.values()) == {1}
+    report("key agent (embedded): acceptance → key seen by the worker", summary(latencies))
+    report(
+        "key agent (embedded): keys per transaction", f"{sum(counts.values()) / transactions:.1f}"
+    )
+
+
+async def test_agent_discovers_batches_and_serves_a_named_key_agent(market: Market) -> None:
+    agent_wallet = await market.other_requester()
+    master = new_master_key()
+    b1 = await market.batch(n_items=5, encrypted=True, key_agent=agent_wallet.address)
+    b2 = await market.batch(n_items=5, encrypted=True, key_agent=agent_wallet.address, salt=b"2")
+    plain = await market.batch(n_items=5, salt=b"p")
+    w = await market.worker()
+    for b in (b1, b2, plain):
+        await w.accept_tasks(b.address, [0, 1])
+    agent = KeyAgent(agent_wallet, master_key=master, discover=True)
+    assert await agent.catch_up() == 4
+    assert set(agent.batches) == {b1.address, b2.address}
+    keys = await w.receive_keys(b2.address, [0, 1])
+    assert keys[1] == item_key(master, b2.address, 1)
+
+
+async def test_a_running_agent_picks_up_new_batches(market: Market) -> None:
+    agent_wallet, master = await market.other_requester(), new_master_key()
+    agent = KeyAgent(agent_wallet, master_key=master, discover=True, resync_interval=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(agent.run(stop))
+    await agent.ready.wait()  # serving nothing yet
+    b = await market.batch(n_items=3, encrypted=True, key_agent=agent_wallet.address)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [2])
+    assert await w.receive_keys(b.address, [2], wait=10) == {2: item_key(master, b.address, 2)}
+    await w.accept_tasks(b.address, [0])  # now followed live
+    assert (await w.receive_keys(b.address, [0], wait=10))[0] == item_key(master, b.address, 0)
+    stop.set()
+    await task
