@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 IDL = ROOT / "idl" / "amplify.json"
 RUST_OUT = ROOT / "programs" / "amplify" / "src" / "generated"
+ERRORS_RS = ROOT / "programs" / "amplify" / "src" / "error.rs"
 ERRORS_PY = ROOT / "amplify_sdk" / "_program_errors.py"
 IDL_COPY = ROOT / "amplify_sdk" / "program" / "amplify.json"
 
@@ -288,7 +289,7 @@ class Gen:
             else:
                 lines.append(f"            {i} => Self::{v['name']},")
         lines.append(
-            "            _ => return Err(crate::generated::error::AmplifyError::"
+            "            _ => return Err(crate::error::AmplifyError::"
             "InvalidInstructionData.into()),"
         )
         lines.append("        })")
@@ -741,19 +742,21 @@ def outputs() -> dict[Path, str]:
     g.validate()
     mod = (
         HEADER + "//! The program's interface, generated from the IDL.\n\n"
-        "pub mod constants;\npub mod discriminator;\npub mod error;\npub mod events;\n"
+        "pub mod constants;\npub mod discriminator;\npub mod events;\n"
         "pub mod instructions;\npub mod layouts;\n"
     )
     rust = {
         "mod.rs": mod,
         "constants.rs": g.rust_constants(),
         "discriminator.rs": g.rust_discriminators(),
-        "error.rs": g.rust_errors(),
         "layouts.rs": g.rust_layouts(),
         "instructions.rs": g.rust_instructions(),
         "events.rs": g.rust_events(),
     }
     files = {RUST_OUT / name: rustfmt(text) for name, text in rust.items()}
+    # The error enum is the bottom of the crate (the codec and every module use
+    # it), so it lives beside `generated/`, not in it: no module cycle.
+    files[ERRORS_RS] = rustfmt(g.rust_errors())
     files[ERRORS_PY] = ruff_format(g.python_errors())
     files[IDL_COPY] = idl_text
     return files

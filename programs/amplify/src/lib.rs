@@ -20,7 +20,7 @@ pub mod seeds;
 pub mod shared;
 pub mod state;
 
-pub use generated::error;
+pub mod error;
 
 #[cfg(target_arch = "bpf")]
 mod entrypoint;

@@ -2,7 +2,7 @@
 //! failure is `InvalidInstructionData`: the client and the IDL disagree.
 
 use crate::codec::layout::Pod;
-use crate::generated::error::AmplifyError;
+use crate::error::AmplifyError;
 use pinocchio::{error::ProgramError, Address};
 
 pub struct Args<'a> {

@@ -1,7 +1,7 @@
 //! The account rules the IDL states (signer, writable, fixed address), each with
 //! the program's typed error so a client learns which rule an account broke.
 
-use crate::generated::error::AmplifyError;
+use crate::error::AmplifyError;
 use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address};
 
 #[inline(always)]

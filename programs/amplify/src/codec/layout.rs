@@ -4,7 +4,7 @@
 //! struct has alignment 1 and no padding: a view is sound at any address and
 //! the bytes are exactly the borsh encoding every Anchor client reads.
 
-use crate::generated::error::AmplifyError;
+use crate::error::AmplifyError;
 use pinocchio::error::ProgramError;
 
 /// Little-endian accessors for integer fields stored as byte arrays: for each

@@ -7,7 +7,7 @@
 //! which nothing else uses (the program declares no allocator).
 
 use crate::codec::layout::Pod;
-use crate::generated::error::AmplifyError;
+use crate::error::AmplifyError;
 use pinocchio::{error::ProgramError, ProgramResult};
 
 /// Bump allocation over the 32 KiB heap region, for one instruction.

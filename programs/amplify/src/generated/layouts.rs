@@ -231,7 +231,7 @@ impl ProposalAction {
             7 => Self::SetUpgradeAuthority {
                 new_authority: args.address()?,
             },
-            _ => return Err(crate::generated::error::AmplifyError::InvalidInstructionData.into()),
+            _ => return Err(crate::error::AmplifyError::InvalidInstructionData.into()),
         })
     }
 }

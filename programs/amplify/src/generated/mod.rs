@@ -3,7 +3,6 @@
 
 pub mod constants;
 pub mod discriminator;
-pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod layouts;
