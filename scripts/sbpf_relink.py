@@ -204,6 +204,7 @@ def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
     cursor = text.offset + len(text.data)
     rodata.offset = _align(cursor, 8)
     cursor = rodata.offset + len(rodata.data)
+    image_end = cursor  # the end of what a relocation may point into
 
     def address(sym: _Symbol) -> int:
         """File offset (== vaddr - MM_PROGRAM_START) of a defined symbol."""
@@ -213,6 +214,18 @@ def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
             raise RelinkError(f"symbol {sym.name!r} is in a section that is not loaded")
         out, start = placed[sym.shndx]
         return out.offset + start + sym.value
+
+    def in_program(sym: _Symbol, addend: int, target: _Section, r_offset: int) -> int:
+        """`sym + addend` as an offset into the loaded image (code and read-only
+        data); anything outside it would be a wild pointer, so it is refused
+        rather than written."""
+        offset = address(sym) + addend
+        if not 0 <= offset < image_end:
+            raise RelinkError(
+                f"relocation at {target.name}+{r_offset:#x}: {sym.name}{addend:+#x} "
+                "is outside the program image"
+            )
+        return offset
 
     syscall_names: list[str] = []
     dyn_relocs: list[tuple[int, str]] = []  # (offset in file, syscall name)
@@ -257,15 +270,23 @@ def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
                     raise RelinkError(f"undefined data symbol {sym.name!r}")
                 if out is not text or out.data[at] != OP_LDDW:
                     raise RelinkError(f"R_BPF_64_64 at {target.name}+{r_offset:#x} is not lddw")
-                addend = struct.unpack_from("<I", out.data, at + 4)[0]
-                value = MM_PROGRAM_START + address(sym) + addend
+                # The implicit addend is lddw's first 32-bit immediate, signed (as
+                # LLVM writes it: a negative addend is its two's complement; a
+                # value past 32 bits was already truncated by the assembler).
+                # A producer that fills the second immediate too gives all 64.
+                lo = struct.unpack_from("<I", out.data, at + 4)[0]
+                hi = struct.unpack_from("<I", out.data, at + 12)[0]
+                raw = lo | hi << 32 if hi else lo | (0xFFFFFFFF << 32 if lo >> 31 else 0)
+                addend = struct.unpack("<q", struct.pack("<Q", raw))[0]
+                value = MM_PROGRAM_START + in_program(sym, addend, target, r_offset)
                 struct.pack_into("<I", out.data, at + 4, value & 0xFFFFFFFF)
                 struct.pack_into("<I", out.data, at + 12, value >> 32)
             elif r_type == R_BPF_64_ABS64:
                 if sym.shndx == SHN_UNDEF:
                     raise RelinkError(f"undefined data symbol {sym.name!r}")
-                addend = struct.unpack_from("<Q", out.data, at)[0]
-                struct.pack_into("<Q", out.data, at, MM_PROGRAM_START + address(sym) + addend)
+                addend = struct.unpack_from("<q", out.data, at)[0]
+                offset = in_program(sym, addend, target, r_offset)
+                struct.pack_into("<Q", out.data, at, MM_PROGRAM_START + offset)
             else:
                 raise RelinkError(f"unsupported relocation type {r_type} in {target.name}")
 

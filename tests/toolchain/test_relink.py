@@ -196,3 +196,21 @@ def test_cli_writes_the_program(tmp_path: Path) -> None:
     out = tmp_path / "out.so"
     assert sbpf_relink.main(["sbpf_relink.py", str(obj), str(out)]) == 0
     assert out.read_bytes() == relink(obj.read_bytes())
+
+
+def test_lddw_addends_in_range_are_applied_whole(tmp_path: Path) -> None:
+    # Bug class: silent mis-relocation. The addend is the lddw's whole 64-bit
+    # immediate; one inside the image lands where it points.
+    source = PROGRAM.replace("r1 = msg ll", "r1 = msg+1 ll").replace("r2 = 5\n", "r2 = 4\n", 1)
+    logs = list(run(relink(assemble(tmp_path, source), frozenset({"sol_log_"}))).meta().logs())  # type: ignore[attr-defined]
+    assert "Program log: ello" in logs
+
+
+@pytest.mark.parametrize("addend", ["-0x1000000", "+0x7fffffff"])
+def test_fail_relink_with_an_addend_outside_the_image(tmp_path: Path, addend: str) -> None:
+    # A negative addend (two's complement in the 32-bit immediate) or one past
+    # the image is a wild pointer: refused, not written. (One past 32 bits is
+    # truncated by the assembler itself, before the relinker sees it.)
+    source = PROGRAM.replace("r1 = msg ll", f"r1 = msg{addend} ll")
+    with pytest.raises(RelinkError, match="outside the program image"):
+        relink(assemble(tmp_path, source), frozenset({"sol_log_"}))
