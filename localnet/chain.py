@@ -80,6 +80,9 @@ class Chain:
         self.genesis_hash = Hash.new_unique()
         self.slot_seconds = slot_seconds
         self.start_time = time.time()
+        #: Test-only: seconds the cluster clock runs ahead of the wall clock
+        #: (`warp`), so tests of deadlines need not wait.
+        self.time_offset = 0
         self.slot = 0
         self.epoch_schedule = EpochSchedule.without_warmup()
         self.svm.set_epoch_schedule(self.epoch_schedule)
@@ -132,8 +135,13 @@ class Chain:
     def block_time(self, slot: int) -> int:
         return int(self.start_time + slot * self.slot_seconds)
 
+    def warp(self, seconds: int) -> None:
+        """Test-only: move the cluster's unix time forward (slots keep their pace)."""
+        self.time_offset += seconds
+        self._set_clock()
+
     def _set_clock(self) -> None:
-        now = int(time.time())
+        now = int(time.time()) + self.time_offset
         epoch = self.epoch
         epoch_start = self.block_time(epoch * self.epoch_schedule.slots_per_epoch)
         self.svm.set_clock(Clock(self.slot, epoch_start, epoch, epoch + 1, now))

@@ -15,6 +15,9 @@ from amplify_sdk._embedded import EmbeddedBackend
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from rpc_backend import NodeBackend  # noqa: E402
+
+from localnet import LocalNode  # noqa: E402
 from market import Market  # noqa: E402 -- after the path set-up above
 
 
@@ -23,9 +26,26 @@ def report(label: str, value: object) -> None:
     print(f"[measure] {label}: {value}")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # The client suite runs on the embedded SVM and over real HTTP to a local
+    # node; tests that reach into LiteSVM itself are marked `embedded_only`.
+    if "backend_kind" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("embedded_only") is not None
+        metafunc.parametrize("backend_kind", ["embedded"] if only else ["embedded", "rpc"])
+
+
 @pytest.fixture
-async def amp() -> AsyncIterator[Amplify]:
-    async with await Amplify.embedded() as session:
+async def amp(backend_kind: str) -> AsyncIterator[Amplify]:
+    if backend_kind == "embedded":
+        async with await Amplify.embedded() as session:
+            yield session
+        return
+    # Over HTTP: the node's default keypair is the program's upgrade authority,
+    # as `solana-test-validator`'s would be; it plays the deployer.
+    async with (
+        LocalNode(rpc_port=0) as node,
+        Amplify(NodeBackend(node), node.authority) as session,
+    ):
         yield session
 
 
@@ -34,7 +54,7 @@ async def market(amp: Amplify) -> Market:
     """An initialized protocol; `market.requester` is also the admin."""
     admin = amp.admin()
     await admin.initialize(await admin.create_amp_mint())
-    assert isinstance(amp.backend, EmbeddedBackend)
+    assert isinstance(amp.backend, EmbeddedBackend | NodeBackend)
     return Market(amp, amp.backend, admin, amp.requester())
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rpc_backend import NodeBackend
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -36,7 +37,7 @@ def item_hashes(n: int, salt: bytes = b"") -> list[bytes]:
 @dataclass
 class Market:
     amp: Amplify
-    backend: EmbeddedBackend
+    backend: EmbeddedBackend | NodeBackend
     admin: AdminClient
     requester: RequesterClient
 
@@ -66,6 +67,13 @@ class Market:
         if n_items:
             await req.add_tasks(b.address, item_hashes(n_items, salt))
         return await req.get_batch(b.address)
+
+    @property
+    def refused_fee(self) -> int:
+        """What one signature of a refused transaction costs its payer: the
+        embedded chain executes and charges it, as a leader would; over RPC the
+        SDK simulates first and never sends what would fail."""
+        return SIGNATURE_FEE if isinstance(self.backend, EmbeddedBackend) else 0
 
     def table(self, b: Batch, index: int = 0) -> Pubkey:
         return table_address(b.requester, b.batch_number, index)
@@ -154,6 +162,7 @@ class Lamports:
     async def assert_unchanged(self, fee_payer: Pubkey | None = None, signatures: int = 1) -> None:
         after = await self.market.balances(*self.addresses)
         for a in self.addresses:
-            expected = self.before[a] - (SIGNATURE_FEE * signatures if a == fee_payer else 0)
+            fee = self.market.refused_fee * signatures if a == fee_payer else 0
+            expected = self.before[a] - fee
             assert after[a] == expected, f"lamports of {a} moved: {self.before[a]} -> {after[a]}"
             assert await self.market.data(a) == self.data[a], f"data of {a} changed"

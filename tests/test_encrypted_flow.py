@@ -204,6 +204,8 @@ async def test_tampered_and_swapped_blobs_are_refused(market: Market, tmp_path: 
         decrypt_item(keys[1], b.address, 1, blob[2])
 
 
+# Plants a forged transaction in the embedded history.
+@pytest.mark.embedded_only
 async def test_keys_only_from_the_authority_and_our_program(market: Market) -> None:
     req = market.requester
     b = await market.batch(n_items=2, encrypted=True)
