@@ -340,3 +340,54 @@ async def test_chain_matches_the_twin(market: Market) -> None:
         f"{checked} / {limited}",
     )
     assert checked >= 300 and limited >= 20 and evicted == len(workers)
+
+
+# -- a flaw found while building the simulation (reported, not fixed: the formula is
+#    the program's) --------------------------------------------------------------------------
+
+ONE_STAR_FLAW = (
+    "the pattern correction reads every rating against its requester's own mean: a requester "
+    "whose workers were all bad has a mean of 1 star, so its 1-star ratings read as neutral "
+    "(4 stars) and lift the workers it rates"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=ONE_STAR_FLAW)
+async def test_one_star_ratings_never_raise_a_score(market: Market) -> None:
+    # On chain, default parameters: a fresh requester's batch is taken by one
+    # worker who delivers junk; the requester honestly rates all 20 items 1
+    # star. The first rating reads as 1 star, the next 19 as 4 stars, and the
+    # worker ends *above* the score of a worker with no weight at all.
+    b = await market.batch(n_items=20, price=10_000)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(20))
+    await w.submit_results(b.address, [(i, b"\x00") for i in range(20)])
+    before = len(market.requester.receipts)
+    await market.requester.rate_assignments(b.address, [(i, w.address, 1) for i in range(20)])
+    adjusted = [
+        e.fields["adjusted"]
+        for r in market.requester.receipts[before:]
+        for e in r.events
+        if e.name == "AssignmentRated"
+    ]
+    assert adjusted == [1_000] + [4_000] * 19  # this holds: the mechanism
+    profile = await market.requester.get_worker_profile(w.address)
+    assert profile.rating <= DEFAULT_PARAMS.prior_mean  # fails: 2,501
+
+
+@pytest.mark.xfail(strict=True, reason=ONE_STAR_FLAW)
+def test_junk_rated_one_star_everywhere_stays_below_a_three_star_gate() -> None:
+    # Twin (bit-exact with the chain), default parameters: a bot takes 600
+    # items from one fresh requester after another (10,000-lamport items,
+    # 500-lamport fee) and every single assignment is rated 1 star. Each
+    # requester reads its own 1s as neutral after its first rating; the bot
+    # crosses a 3-star gate after 3,000 tasks.
+    twin = Reputation()
+    ws, rs = WorkerStates.zeros(1), RequesterStates.create(6)
+    crossed = None
+    for r in range(6):
+        out = twin.apply_stream(ws, rs, [0] * 600, [r] * 600, [1] * 600, [500] * 600)
+        if crossed is None and int(out.rating[-1]) >= 3_000:
+            crossed = (r + 1) * 600
+    report("a bot rated 1 star on every task: tasks to cross a 3-star gate", crossed)
+    assert crossed is None  # fails: 3,000
