@@ -10,6 +10,9 @@ async with await Amplify.embedded() as amp:
 """
 
 from . import _instructions as instructions
+
+# Public submodules (reputation twin, agreement and gold grading).
+from . import agreement, gold, grading, reputation
 from ._admin import AdminClient
 from ._backend import (
     AccountFilter,
@@ -119,6 +122,7 @@ __all__ = [
     "Upload",
     "WorkerClient",
     "WorkerProfile",
+    "agreement",
     "batch_pda",
     "config_pda",
     "constant",
@@ -127,12 +131,15 @@ __all__ = [
     "decode_event",
     "decode_instruction",
     "encode_instruction",
+    "gold",
+    "grading",
     "instructions",
     "load_idl",
     "manifest_hash",
     "merkle_proof",
     "merkle_root",
     "program_bytes",
+    "reputation",
     "requester_profile_pda",
     "table_address",
     "table_seed",
