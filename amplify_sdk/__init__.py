@@ -10,7 +10,7 @@ async with await Amplify.embedded() as amp:
 """
 
 from . import _instructions as instructions
-from . import agent, storage
+from . import agent, agreement, gold, grading, reputation, storage
 from ._admin import AdminClient
 from ._backend import (
     AccountFilter,
@@ -171,6 +171,7 @@ __all__ = [
     "VoterClient",
     "WorkerClient",
     "WorkerProfile",
+    "agreement",
     "batch_pda",
     "config_pda",
     "constant",
@@ -179,12 +180,15 @@ __all__ = [
     "decode_event",
     "decode_instruction",
     "encode_instruction",
+    "gold",
+    "grading",
     "instructions",
     "load_idl",
     "manifest_hash",
     "merkle_proof",
     "merkle_root",
     "program_bytes",
+    "reputation",
     "requester_profile_pda",
     "table_address",
     "table_seed",

@@ -1,0 +1,605 @@
+"""The reputation formula off chain: a numpy twin of the program's
+`state::reputation`, bit for bit (docs/reputation.md).
+
+One rating of `stars` on work that paid `fee` lamports of protocol fee:
+
+1. `x = stars × 1000` (milli-stars).
+2. `m` = the requester's fee-weighted, fading mean of the stars it gives
+   (`neutral` while it has none); `adjusted = clamp(x + neutral − m, 1000, 5000)`.
+3. `w0 = min(fee, max_weight_per_rating)`; `w = w0` capped by what is left of
+   this requester's allowance for this worker (`max_weight_per_requester`,
+   tracked in the worker's eight `raters`: a requester not tracked yet takes
+   an empty place, or the lightest one).
+4. If `w > 0` the worker's `(S, W)` fade by `horizon / (horizon + w)` and take
+   `adjusted × w`; if `w0 > 0` the requester's `(stars_sum, weight)` fade by
+   `requester_horizon / (requester_horizon + w0)` and take `x × w0`.
+5. `score = (prior_mean·P + S) / (P + W)`, `P = prior_weight / clamp(q, 1,
+   distinct_cap)`, q = the raters whose weight reached `qualifying_weight`.
+
+Every division floors, as on chain. Everything is unsigned 64-bit: the
+parameter bounds (`validate_params`, the program's `validate`) keep a weight
+below 2 × 25,000,000 and a sum below 5,000 × that, so the largest product,
+`S × faded weight`, stays below 1.25·10^19 < 2^64 — it would not fit int64, so
+no signed type is used anywhere.
+
+Vectorisation: a rating reads and writes exactly one worker and one requester,
+so ratings that share neither commute. `Reputation.apply_stream` takes a
+stream in order and puts each rating in the earliest *round* after the last
+round that touched its worker or its requester (a wavefront schedule); the
+ratings of one round touch distinct workers and distinct requesters and are
+applied in one vector step. Each state sees its ratings in stream order, so
+the result is the sequential one, exactly. `apply_round` takes a round the
+caller built itself (the simulation does: one rating per worker per step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._models import ReputationParams, RequesterProfile, WorkerProfile
+from ._program_errors import ArithmeticOverflow, InvalidAccountData, InvalidParams, InvalidStars
+
+U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
+U16 = npt.NDArray[np.uint16]
+I64 = npt.NDArray[np.int64]
+
+MILLI_STARS_PER_STAR = 1_000
+MIN_SCORE = 1_000
+MAX_SCORE = 5_000
+#: The largest horizon the program accepts: with it, every product fits u64.
+MAX_HORIZON = 25_000_000
+MAX_PRIOR_WEIGHT = 1_000_000_000_000
+MAX_DISTINCT_CAP = 8
+#: Requesters tracked per worker (`WorkerProfile.raters`).
+RATERS = 8
+U32_MAX = 2**32 - 1
+#: A weight (worker's or requester's) never exceeds this: it starts at 0 and
+#: `W' = W·H/(H+w) + w` keeps `W ≤ 2H` whenever `w ≤ H` (the bounds), with H at
+#: most MAX_HORIZON.
+MAX_STATE_WEIGHT = 2 * MAX_HORIZON
+
+#: The parameters `initialize` sets (the program's `set_defaults`).
+DEFAULT_PARAMS = ReputationParams(
+    prior_mean=2_500,
+    neutral=4_000,
+    distinct_cap=4,
+    prior_weight=10_000_000,
+    horizon=25_000_000,
+    requester_horizon=25_000_000,
+    max_weight_per_rating=100_000,
+    max_weight_per_requester=10_000_000,
+    qualifying_weight=250_000,
+)
+
+
+def params_of(params: ReputationParams | Mapping[str, int] | None) -> ReputationParams:
+    """`ReputationParams` from a model, a dict of the nine fields, or None (the defaults)."""
+    if params is None:
+        return DEFAULT_PARAMS
+    if isinstance(params, ReputationParams):
+        return params
+    return ReputationParams(**params)
+
+
+def validate_params(p: ReputationParams) -> None:
+    """Raise `InvalidParams` unless `p` is within the bounds the program
+    enforces (`ReputationParams::validate`); those bounds are what keeps
+    every product of the formula within 64 bits."""
+    ok = (
+        MIN_SCORE <= p.prior_mean <= MAX_SCORE
+        and MIN_SCORE <= p.neutral <= MAX_SCORE
+        and 1 <= p.distinct_cap <= MAX_DISTINCT_CAP
+        and 1 <= p.prior_weight <= MAX_PRIOR_WEIGHT
+        and 1 <= p.horizon <= MAX_HORIZON
+        and 1 <= p.requester_horizon <= MAX_HORIZON
+        and 1 <= p.max_weight_per_rating <= min(p.horizon, p.requester_horizon)
+        and 1 <= p.max_weight_per_requester <= U32_MAX
+        and 1 <= p.qualifying_weight < 2**64
+    )
+    if not ok:
+        raise InvalidParams()
+
+
+# -- state -------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerStates:
+    """The reputation fields of n workers' profiles, as arrays (row i = worker i)."""
+
+    score_sum: U64
+    weight: U64
+    rating: U16
+    rating_count: U32
+    #: (n, 8): requester ids (0 = empty place) and the weight each carried.
+    rater_ids: U32
+    rater_weights: U32
+
+    @classmethod
+    def zeros(cls, n: int) -> WorkerStates:
+        """n fresh profiles (never rated)."""
+        return cls(
+            score_sum=np.zeros(n, np.uint64),
+            weight=np.zeros(n, np.uint64),
+            rating=np.zeros(n, np.uint16),
+            rating_count=np.zeros(n, np.uint32),
+            rater_ids=np.zeros((n, RATERS), np.uint32),
+            rater_weights=np.zeros((n, RATERS), np.uint32),
+        )
+
+    @classmethod
+    def from_profiles(cls, profiles: Sequence[WorkerProfile | WorkerState]) -> WorkerStates:
+        out = cls.zeros(len(profiles))
+        for i, p in enumerate(profiles):
+            s = p if isinstance(p, WorkerState) else WorkerState.from_profile(p)
+            s.check()
+            out.score_sum[i] = s.score_sum
+            out.weight[i] = s.weight
+            out.rating[i] = s.rating
+            out.rating_count[i] = s.rating_count
+            out.rater_ids[i] = [r for r, _ in s.raters]
+            out.rater_weights[i] = [w for _, w in s.raters]
+        return out
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def state(self, i: int) -> WorkerState:
+        """Worker i as a scalar `WorkerState`."""
+        return WorkerState(
+            score_sum=int(self.score_sum[i]),
+            weight=int(self.weight[i]),
+            rating=int(self.rating[i]),
+            rating_count=int(self.rating_count[i]),
+            raters=[
+                (int(r), int(w))
+                for r, w in zip(self.rater_ids[i], self.rater_weights[i], strict=True)
+            ],
+        )
+
+    def check(self) -> None:
+        """Raise `InvalidAccountData` unless every row keeps the program's
+        invariant (`S/W` within 1–5 stars, weight within its bound): states
+        built any other way than by this formula are refused, as on chain."""
+        w = self.weight
+        if (
+            bool((w > MAX_STATE_WEIGHT).any())
+            or bool((self.score_sum > w * MAX_SCORE).any())
+            or bool((self.score_sum < w * MIN_SCORE).any())
+        ):
+            raise InvalidAccountData()
+
+
+@dataclass
+class RequesterStates:
+    """The reputation fields of m requesters' profiles, as arrays."""
+
+    id: U32
+    stars_sum: U64
+    weight: U64
+    rated_weight: U64
+    ratings_given: U64
+
+    @classmethod
+    def create(cls, m: int, first_id: int = 1) -> RequesterStates:
+        """m fresh profiles with ids first_id, first_id + 1, ... (ids are
+        given by `register_requester` from 1; 0 marks an empty rater place)."""
+        if first_id < 1 or first_id + m - 1 > U32_MAX:
+            raise ValueError("requester ids run from 1 to 2^32 - 1")
+        return cls(
+            id=np.arange(first_id, first_id + m, dtype=np.uint32),
+            stars_sum=np.zeros(m, np.uint64),
+            weight=np.zeros(m, np.uint64),
+            rated_weight=np.zeros(m, np.uint64),
+            ratings_given=np.zeros(m, np.uint64),
+        )
+
+    @classmethod
+    def from_profiles(
+        cls, profiles: Sequence[RequesterProfile | RequesterState]
+    ) -> RequesterStates:
+        out = cls.create(len(profiles))
+        for i, p in enumerate(profiles):
+            s = p if isinstance(p, RequesterState) else RequesterState.from_profile(p)
+            s.check()
+            out.id[i] = s.id
+            out.stars_sum[i] = s.stars_sum
+            out.weight[i] = s.weight
+            out.rated_weight[i] = s.rated_weight
+            out.ratings_given[i] = s.ratings_given
+        return out
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def state(self, i: int) -> RequesterState:
+        return RequesterState(
+            id=int(self.id[i]),
+            stars_sum=int(self.stars_sum[i]),
+            weight=int(self.weight[i]),
+            rated_weight=int(self.rated_weight[i]),
+            ratings_given=int(self.ratings_given[i]),
+        )
+
+    def mean(self, neutral: int = DEFAULT_PARAMS.neutral) -> U64:
+        """Each requester's mean (milli-stars) as the formula reads it."""
+        return np.where(self.weight == 0, np.uint64(neutral), self.stars_sum // _nz(self.weight))
+
+    def check(self) -> None:
+        w = self.weight
+        if (
+            bool((self.id == 0).any())
+            or bool((w > MAX_STATE_WEIGHT).any())
+            or bool((self.stars_sum > w * MAX_SCORE).any())
+            or bool((self.stars_sum < w * MIN_SCORE).any())
+        ):
+            raise InvalidAccountData()
+
+
+@dataclass
+class WorkerState:
+    """One worker's reputation fields (what `WorkerProfile` holds), mutable."""
+
+    score_sum: int = 0
+    weight: int = 0
+    rating: int = 0
+    rating_count: int = 0
+    raters: list[tuple[int, int]] = field(default_factory=lambda: [(0, 0)] * RATERS)
+
+    @classmethod
+    def from_profile(cls, p: WorkerProfile) -> WorkerState:
+        return cls(
+            score_sum=p.score_sum,
+            weight=p.weight,
+            rating=p.rating,
+            rating_count=p.rating_count,
+            raters=[(int(r["requester_id"]), int(r["weight"])) for r in p.raters],
+        )
+
+    def check(self) -> None:
+        if len(self.raters) != RATERS or not all(
+            0 <= r <= U32_MAX and 0 <= w <= U32_MAX for r, w in self.raters
+        ):
+            raise InvalidAccountData()
+        if not (
+            0 <= self.weight <= MAX_STATE_WEIGHT
+            and self.weight * MIN_SCORE <= self.score_sum <= self.weight * MAX_SCORE
+            and 0 <= self.rating_count <= U32_MAX
+        ):
+            raise InvalidAccountData()
+
+
+@dataclass
+class RequesterState:
+    """One requester's rating habits (what `RequesterProfile` holds), mutable."""
+
+    id: int
+    stars_sum: int = 0
+    weight: int = 0
+    rated_weight: int = 0
+    ratings_given: int = 0
+
+    @classmethod
+    def from_profile(cls, p: RequesterProfile) -> RequesterState:
+        return cls(
+            id=p.id,
+            stars_sum=p.stars_sum,
+            weight=p.weight,
+            rated_weight=p.rated_weight,
+            ratings_given=p.ratings_given,
+        )
+
+    def check(self) -> None:
+        if not (
+            1 <= self.id <= U32_MAX
+            and 0 <= self.weight <= MAX_STATE_WEIGHT
+            and self.weight * MIN_SCORE <= self.stars_sum <= self.weight * MAX_SCORE
+            and 0 <= self.rated_weight < 2**64
+            and 0 <= self.ratings_given < 2**64 - 1
+        ):
+            raise InvalidAccountData()
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What each rating did, in input order: the rating read against its
+    requester (milli-stars), the weight it carried, the worker's new score —
+    the `adjusted`, `weight` and `rating` fields of `AssignmentRated`."""
+
+    adjusted: U16
+    weight: U64
+    rating: U16
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def tuples(self) -> list[tuple[int, int, int]]:
+        return list(
+            zip(self.adjusted.tolist(), self.weight.tolist(), self.rating.tolist(), strict=True)
+        )
+
+
+# -- the formula -------------------------------------------------------------------------
+
+
+def _nz(a: U64) -> U64:
+    """`a` with zeros replaced by ones: a divisor for lanes whose result is
+    discarded (numpy evaluates every lane of a `where`)."""
+    out: U64 = np.maximum(a, np.uint64(1))
+    return out
+
+
+def _fade_and_add(s: U64, w: U64, h: int, add: U64, value: U64) -> tuple[U64, U64]:
+    """`(s, w)` faded by `h / (h + add)`, then with `value × add` added. The
+    sum is scaled by the faded weight's ratio (`s · faded / w`), as on chain,
+    so the mean never drifts out of the range of the values added."""
+    faded = w * np.uint64(h) // (np.uint64(h) + add)
+    scaled = np.where(w == 0, np.uint64(0), s * faded // _nz(w))
+    return scaled + value * add, faded + add
+
+
+def _score(p: ReputationParams, s: U64, w: U64, ids: U32, weights: npt.NDArray[Any]) -> U16:
+    heavy = weights.astype(np.uint64) >= np.uint64(p.qualifying_weight)
+    qualified = ((ids != 0) & heavy).sum(axis=1, dtype=np.uint64)
+    divisor = np.clip(qualified, np.uint64(1), np.uint64(p.distinct_cap))
+    prior = np.uint64(p.prior_weight) // divisor
+    score = (np.uint64(p.prior_mean) * prior + s) // (prior + w)
+    out: U16 = score.astype(np.uint16)
+    return out
+
+
+class Reputation:
+    """The formula with one set of parameters (validated as the program does)."""
+
+    def __init__(self, params: ReputationParams | Mapping[str, int] | None = None) -> None:
+        self.params = params_of(params)
+        validate_params(self.params)
+
+    # -- vector API ---------------------------------------------------------------
+
+    def apply_round(
+        self,
+        workers: WorkerStates,
+        requesters: RequesterStates,
+        worker_idx: npt.ArrayLike,
+        requester_idx: npt.ArrayLike,
+        stars: npt.ArrayLike,
+        fee: npt.ArrayLike,
+        *,
+        check: bool = True,
+    ) -> Applied:
+        """Apply k ratings at once, updating `workers` and `requesters` in place.
+        The k workers must be distinct, and so must the k requesters (each
+        rating then reads state no other rating of the round writes);
+        `check=False` skips verifying that, for callers that built the round so."""
+        p = self.params
+        wi = np.asarray(worker_idx, dtype=np.int64)
+        ri = np.asarray(requester_idx, dtype=np.int64)
+        st = np.asarray(stars, dtype=np.int64)
+        fe = np.asarray(fee)
+        if check:
+            if len(np.unique(wi)) != len(wi) or len(np.unique(ri)) != len(ri):
+                raise ValueError("a round rates each worker, and uses each requester, once")
+            if fe.dtype.kind not in "ui" or bool((fe < 0).any()) or bool((fe >= 2**64).any()):
+                raise ValueError("fees are lamports: integers from 0 to 2^64 - 1")
+        if bool(((st < 1) | (st > 5)).any()):
+            raise InvalidStars()
+        if bool((workers.rating_count[wi] == U32_MAX).any()):
+            raise ArithmeticOverflow()
+        fe64: U64 = fe.astype(np.uint64)
+        k = len(wi)
+
+        # 1-2: the stars, read against the requester's mean.
+        x = st.astype(np.uint64) * np.uint64(MILLI_STARS_PER_STAR)
+        rw = requesters.weight[ri]
+        rs = requesters.stars_sum[ri]
+        neutral = np.uint64(p.neutral)
+        mean = np.where(rw == 0, neutral, rs // _nz(rw))
+        lifted = x + neutral
+        # clamp(lifted − mean, 1000, 5000) without an unsigned wrap below zero.
+        adjusted = np.minimum(
+            np.maximum(lifted, mean + np.uint64(MIN_SCORE)) - mean, np.uint64(MAX_SCORE)
+        )
+
+        # 3: the weight, within this requester's allowance for this worker.
+        w0 = np.minimum(fe64, np.uint64(p.max_weight_per_rating))
+        ids = workers.rater_ids[wi]
+        weights = workers.rater_weights[wi].astype(np.uint64)
+        rid = requesters.id[ri]
+        match = ids == rid[:, None]
+        found = match.any(axis=1)
+        # A requester not tracked yet takes the first empty place, else the
+        # first of the lightest (Rust's min_by_key keeps the first minimum, so
+        # does argmin): key = (taken, weight).
+        key = ((ids != 0).astype(np.uint64) << np.uint64(32)) | weights
+        at = np.where(found, match.argmax(axis=1), key.argmin(axis=1))
+        rows = np.arange(k)
+        held = np.where(found, weights[rows, at], np.uint64(0))
+        cap = np.uint64(p.max_weight_per_requester)
+        room = np.where(cap > held, cap - held, np.uint64(0))
+        w = np.minimum(w0, room)
+        ids[rows, at] = rid
+        weights[rows, at] = held + w  # ≤ max(cap, held) ≤ u32::MAX
+        workers.rater_ids[wi] = ids
+        workers.rater_weights[wi] = weights.astype(np.uint32)
+
+        # 4: fade and add — the worker's by w, the requester's by w0.
+        ws, ww = workers.score_sum[wi], workers.weight[wi]
+        ns, nw = _fade_and_add(ws, ww, p.horizon, w, adjusted)
+        carried = w > 0
+        ws = np.where(carried, ns, ws)
+        ww = np.where(carried, nw, ww)
+        workers.score_sum[wi] = ws
+        workers.weight[wi] = ww
+        ns, nw = _fade_and_add(rs, rw, p.requester_horizon, w0, x)
+        paid = w0 > 0
+        requesters.stars_sum[ri] = np.where(paid, ns, rs)
+        requesters.weight[ri] = np.where(paid, nw, rw)
+        requesters.rated_weight[ri] += w0
+        requesters.ratings_given[ri] += np.uint64(1)
+        workers.rating_count[wi] += np.uint32(1)
+
+        # 5: the score.
+        rating = _score(p, ws, ww, ids, weights)
+        workers.rating[wi] = rating
+        return Applied(adjusted.astype(np.uint16), w, rating)
+
+    def apply_stream(
+        self,
+        workers: WorkerStates,
+        requesters: RequesterStates,
+        worker_idx: npt.ArrayLike,
+        requester_idx: npt.ArrayLike,
+        stars: npt.ArrayLike,
+        fee: npt.ArrayLike,
+    ) -> Applied:
+        """Apply ratings in stream order (any workers and requesters, repeated
+        at will), exactly as the chain would one after the other; vectorised
+        over rounds of independent ratings (see the module's docstring)."""
+        wi = np.asarray(worker_idx, dtype=np.int64)
+        ri = np.asarray(requester_idx, dtype=np.int64)
+        st = np.asarray(stars, dtype=np.int64)
+        fe = np.asarray(fee)
+        n = len(wi)
+        if not len(ri) == len(st) == len(fe) == n:
+            raise ValueError("worker_idx, requester_idx, stars and fee differ in length")
+        if n and (fe.dtype.kind not in "ui" or bool((fe < 0).any())):
+            raise ValueError("fees are lamports: integers from 0 to 2^64 - 1")
+        workers.check()
+        requesters.check()
+        level = schedule(wi, ri)
+        order = np.argsort(level, kind="stable")
+        bounds = np.flatnonzero(np.diff(level[order])) + 1
+        adjusted = np.zeros(n, np.uint16)
+        weight = np.zeros(n, np.uint64)
+        rating = np.zeros(n, np.uint16)
+        for part in np.split(order, bounds) if n else []:
+            out = self.apply_round(
+                workers, requesters, wi[part], ri[part], st[part], fe[part], check=False
+            )
+            adjusted[part] = out.adjusted
+            weight[part] = out.weight
+            rating[part] = out.rating
+        return Applied(adjusted, weight, rating)
+
+    def scores(self, workers: WorkerStates) -> U16:
+        """Every worker's score from its state now (step 5 alone): what the
+        chain's `rating` will read after the next rating if the parameters
+        changed since the last."""
+        return _score(
+            self.params, workers.score_sum, workers.weight, workers.rater_ids, workers.rater_weights
+        )
+
+    # -- scalar API -----------------------------------------------------------------
+
+    def apply(
+        self, worker: WorkerState, requester: RequesterState, stars: int, fee: int
+    ) -> tuple[int, int, int]:
+        """Apply one rating to `worker` and `requester` (updated in place), as
+        `rate_assignments` does: returns (adjusted, weight, score)."""
+        worker.check()
+        requester.check()
+        ws = WorkerStates.from_profiles([worker])
+        rs = RequesterStates.from_profiles([requester])
+        if not 0 <= fee < 2**64:
+            raise ValueError("a fee is lamports: an integer from 0 to 2^64 - 1")
+        out = self.apply_round(ws, rs, [0], [0], [stars], np.array([fee], np.uint64), check=False)
+        new_w, new_r = ws.state(0), rs.state(0)
+        worker.__dict__.update(new_w.__dict__)
+        requester.__dict__.update(new_r.__dict__)
+        a, w, s = out.tuples()[0]
+        return a, w, s
+
+    def predict(
+        self,
+        worker: WorkerProfile | WorkerState,
+        requester: RequesterProfile | RequesterState,
+        stars: int,
+        fee: int,
+    ) -> tuple[int, int, int]:
+        """What one more rating would do, without changing anything:
+        (adjusted, weight, the worker's new score)."""
+        w = WorkerState.from_profile(worker) if isinstance(worker, WorkerProfile) else _copy(worker)
+        r = (
+            RequesterState.from_profile(requester)
+            if isinstance(requester, RequesterProfile)
+            else RequesterState(**requester.__dict__)
+        )
+        return self.apply(w, r, stars, fee)
+
+    def score(self, worker: WorkerProfile | WorkerState) -> int:
+        """The worker's score from its profile under these parameters (0 for a
+        worker never rated, as on chain)."""
+        s = WorkerState.from_profile(worker) if isinstance(worker, WorkerProfile) else worker
+        s.check()
+        if s.rating_count == 0:
+            return 0
+        return int(self.scores(WorkerStates.from_profiles([s]))[0])
+
+
+def _copy(w: WorkerState) -> WorkerState:
+    return WorkerState(w.score_sum, w.weight, w.rating, w.rating_count, list(w.raters))
+
+
+def predict_score(
+    profile: WorkerProfile | WorkerState, params: ReputationParams | Mapping[str, int] | None = None
+) -> int:
+    """A worker's score from its on-chain profile (`Config.reputation` for
+    `params`; the defaults if None). Equals `profile.rating` unless the
+    parameters changed since its last rating."""
+    return Reputation(params).score(profile)
+
+
+def schedule(worker_idx: npt.ArrayLike, requester_idx: npt.ArrayLike) -> I64:
+    """The round of each rating of a stream: one after the last round that
+    touched its worker or its requester. Within a round no worker and no
+    requester repeats; across rounds each one's ratings keep stream order."""
+    wi = np.asarray(worker_idx, dtype=np.int64).tolist()
+    ri = np.asarray(requester_idx, dtype=np.int64).tolist()
+    last_w: dict[int, int] = {}
+    last_r: dict[int, int] = {}
+    out = [0] * len(wi)
+    for k, (w, r) in enumerate(zip(wi, ri, strict=True)):
+        lvl = max(last_w.get(w, -1), last_r.get(r, -1)) + 1
+        last_w[w] = last_r[r] = out[k] = lvl
+    return np.asarray(out, dtype=np.int64)
+
+
+def replay(
+    params: ReputationParams | Mapping[str, int] | None,
+    ratings: Iterable[tuple[int, int, int, int]],
+    workers: int,
+    requesters: int,
+) -> tuple[WorkerStates, RequesterStates, Applied]:
+    """Fresh states for `workers` workers and `requesters` requesters (ids
+    1..m), then `ratings` as (worker, requester, stars, fee) in order."""
+    rows = list(ratings)
+    arr = np.array(rows, dtype=np.uint64).reshape(-1, 4) if rows else np.zeros((0, 4), np.uint64)
+    ws, rs = WorkerStates.zeros(workers), RequesterStates.create(requesters)
+    out = Reputation(params).apply_stream(
+        ws, rs, arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), arr[:, 2], arr[:, 3]
+    )
+    return ws, rs, out
+
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "MAX_HORIZON",
+    "Applied",
+    "Reputation",
+    "RequesterState",
+    "RequesterStates",
+    "WorkerState",
+    "WorkerStates",
+    "params_of",
+    "predict_score",
+    "replay",
+    "schedule",
+    "validate_params",
+]

@@ -1,0 +1,212 @@
+"""Agreement and grading: Dawid–Skene against majority vote on synthetic
+crowds of known accuracies, gold answers committed before the batch and
+revealed at grading, and a batch graded from chain history and rated."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from solders.pubkey import Pubkey
+
+from amplify_sdk import batch_pda, content_hash
+from amplify_sdk.agreement import (
+    Answer,
+    Grades,
+    StarScale,
+    accuracy,
+    dawid_skene,
+    grade,
+    majority_vote,
+)
+from amplify_sdk.gold import (
+    GoldMismatchError,
+    GoldOpening,
+    GoldSet,
+    gold_commitment,
+    verify_reveal,
+)
+from amplify_sdk.grading import batch_answers, grade_batch, rate_batch
+from conftest import report
+from market import Market
+
+
+def crowd(
+    rng: np.random.Generator,
+    accuracies: list[float],
+    n_items: int,
+    redundancy: int,
+    labels: int,
+    *,
+    constant: set[int] | None = None,
+) -> tuple[list[Answer], dict[int, bytes], list[Pubkey]]:
+    """Synthetic answers: each item answered by `redundancy` distinct workers
+    drawn at random; worker w right with probability accuracies[w], else a
+    uniformly wrong label; workers in `constant` always answer label 0."""
+    workers = [Pubkey.new_unique() for _ in accuracies]
+    truth = rng.integers(labels, size=n_items)
+    out = []
+    for i in range(n_items):
+        for w in rng.choice(len(workers), size=redundancy, replace=False).tolist():
+            if constant and w in constant:
+                label = 0
+            elif rng.random() < accuracies[w]:
+                label = int(truth[i])
+            else:
+                label = int((truth[i] + rng.integers(1, labels)) % labels)
+            out.append(Answer(i, workers[w], bytes([label])))
+    return out, {i: bytes([int(t)]) for i, t in enumerate(truth)}, workers
+
+
+def test_dawid_skene_recovers_more_true_labels_than_a_vote() -> None:
+    # Four labels, three answers per item; a few reliable workers, more
+    # mediocre ones and many who answer at random: the vote is swayed by the
+    # crowd, Dawid–Skene learns whom to trust.
+    rng = np.random.default_rng(11)
+    accuracies = [0.92] * 6 + [0.65] * 8 + [0.25] * 10
+    answers, truth, workers = crowd(rng, accuracies, 2_000, 3, 4)
+    mv = accuracy(majority_vote(answers).label_of(), truth)
+    ds_fit = dawid_skene(answers)
+    ds = accuracy(ds_fit.label_of(), truth)
+    report("true labels recovered, majority vote / Dawid–Skene", f"{mv:.3f} / {ds:.3f}")
+    assert ds >= mv + 0.08
+    # Its per-worker estimates track the true accuracies.
+    est = dict(zip(ds_fit.workers, ds_fit.agreement.tolist(), strict=True))
+    errors = [abs(est[w] - a) for w, a in zip(workers, accuracies, strict=True)]
+    assert max(errors) < 0.12
+    # And the stars follow: reliable ≥ 4, random 1.
+    g = grade(answers)
+    stars = [g.workers[w].stars for w in workers]
+    assert all(s is not None and s >= 4 for s in stars[:6])
+    assert all(s == 1 for s in stars[14:])
+
+
+def test_gold_and_dawid_skene_expose_a_colluding_majority() -> None:
+    # Three workers always answer "0" on a balanced yes/no task: they are the
+    # majority on every item and agree perfectly with each other. Graded by
+    # the vote, they come out on top and the two honest workers at the
+    # bottom. Gold (10% of items) turns that round; Dawid–Skene sees that
+    # their answers do not depend on the truth even without gold.
+    rng = np.random.default_rng(5)
+    answers, truth, workers = crowd(rng, [0.95, 0.95, 0, 0, 0], 400, 5, 2, constant={2, 3, 4})
+    gold = {i: truth[i] for i in range(0, 400, 10)}
+    by_vote = grade(answers, method="majority_vote")
+    by_vote_gold = grade(answers, method="majority_vote", gold=gold)
+    by_ds = grade(answers)
+    by_ds_gold = grade(answers, gold=gold)
+    found = [
+        accuracy(g.consensus.label_of(), truth) for g in (by_vote, by_vote_gold, by_ds, by_ds_gold)
+    ]
+    report(
+        "colluding majority: true labels by vote / vote+gold / Dawid–Skene / Dawid–Skene+gold",
+        " / ".join(f"{a:.3f}" for a in found),
+    )
+    assert found[0] < 0.6 and found[2] > 0.9 and found[3] > 0.9
+
+    def stars(g: Grades) -> list[int | None]:
+        return [g.workers[w].stars for w in workers]
+
+    fooled = [s or 0 for s in stars(by_vote)]
+    assert fooled[0] < 3 <= min(fooled[2:])
+    assert stars(by_vote_gold) == stars(by_ds) == stars(by_ds_gold) == [5, 5, 1, 1, 1]
+    assert by_ds_gold.workers[workers[0]].gold_answered == 40
+
+
+def test_star_scale_and_evidence() -> None:
+    scale = StarScale()
+    assert [scale.stars(q, 2) for q in (1.0, 0.93, 0.86, 0.76, 0.63, 0.5)] == [5, 5, 4, 3, 2, 1]
+    # One answer on an item nobody else did: nothing to grade it by.
+    w = Pubkey.new_unique()
+    assert grade([Answer(0, w, b"a")]).ratings == []
+    with pytest.raises(ValueError, match="two answers"):
+        grade([Answer(0, w, b"a"), Answer(0, w, b"b")])
+
+
+# -- gold commitments ----------------------------------------------------------------------
+
+
+def test_gold_commitment_opens_and_a_wrong_reveal_fails() -> None:
+    batch = Pubkey.new_unique()
+    gold = GoldSet.create(batch, 100, {3: b"cat", 50: b"dog", 99: b"cat"})
+    opening = GoldOpening.from_json(gold.opening().to_json())
+    assert opening.verify() == {3: b"cat", 50: b"dog", 99: b"cat"}
+    assert GoldSet.from_json(gold.to_json()) == gold
+    doc = gold.instructions(b"Label each image: cat or dog.")
+    opening.check_instructions(doc, content_hash(doc))
+    # Commitments hide which items are gold: every item has one, all alike.
+    assert len(set(gold.commitments)) == 100
+    good = opening.reveals[0]
+    for bad in (
+        dataclasses.replace(good, answer=b"dog"),  # a different answer
+        dataclasses.replace(good, salt=bytes(32)),  # a guessed salt
+        dataclasses.replace(good, item=4),  # claimed for another item
+        dataclasses.replace(good, proof=opening.reveals[1].proof),  # another item's proof
+    ):
+        assert not verify_reveal(batch, 100, opening.root, bad)
+        with pytest.raises(GoldMismatchError):
+            dataclasses.replace(opening, reveals=(bad,)).verify()
+    assert not verify_reveal(Pubkey.new_unique(), 100, opening.root, good)  # another batch
+    with pytest.raises(GoldMismatchError):  # instructions the batch did not commit to
+        opening.check_instructions(doc + b" ", content_hash(doc))
+    other = GoldSet.create(batch, 100, {3: b"dog"})
+    with pytest.raises(GoldMismatchError):  # the batch's document names another root
+        other.opening().check_instructions(doc, content_hash(doc))
+    assert gold_commitment(batch, 3, b"cat", gold.salts[3]) == gold.commitments[3]
+
+
+# -- a batch graded from chain history -----------------------------------------------------
+
+
+async def test_grade_a_batch_from_chain_and_rate_it(market: Market) -> None:
+    # 40 items, redundancy 3, five workers (two careful, two careless, one
+    # answering at random), 8 gold items committed in the instructions
+    # before the batch opened. The requester grades from the batch's history
+    # alone and rates; the careful workers come out on top on chain too.
+    req = market.requester
+    rng = np.random.default_rng(2)
+    n, labels = 40, 4
+    truth = rng.integers(labels, size=n)
+    batch_id = 77
+    address = batch_pda(req.address, batch_id)[0]
+    gold = GoldSet.create(address, n, {i: bytes([int(truth[i])]) for i in range(0, n, 5)})
+    doc = gold.instructions(b"Pick the animal in the picture: 0 cat, 1 dog, 2 bird, 3 fish.\n")
+    b = await market.batch(
+        n_items=n,
+        redundancy=3,
+        price=10_000,
+        batch_id=batch_id,
+        instructions_hash=content_hash(doc),
+    )
+    assert b.address == address
+    skill = [1.0, 0.95, 0.7, 0.6, 0.0]
+    workers = [await market.worker() for _ in skill]
+    for k, (w, acc) in enumerate(zip(workers, skill, strict=True)):
+        mine = [i for i in range(n) if (i - k) % 5 < 3]  # item i: workers i, i+1, i+2 (mod 5)
+        await w.accept_tasks(b.address, mine)
+        answers = [int(truth[i]) if rng.random() < acc else int(rng.integers(labels)) for i in mine]
+        await w.submit_results(
+            b.address, [(i, bytes([a])) for i, a in zip(mine, answers, strict=True)]
+        )
+    found = await batch_answers(req, b.address)
+    assert len(found) == n * 3
+    opening = gold.opening()
+    with pytest.raises(GoldMismatchError):
+        await grade_batch(req, b.address, gold=opening, instructions=doc + b"tampered")
+    forged = dataclasses.replace(
+        opening, reveals=(dataclasses.replace(opening.reveals[0], answer=b"\x09"),)
+    )
+    with pytest.raises(GoldMismatchError):
+        await grade_batch(req, b.address, gold=forged, instructions=doc)
+    grades, outcomes = await rate_batch(req, b.address, gold=opening, instructions=doc)
+    assert all(o.ok for o in outcomes) and len(outcomes) == len(grades.ratings) == n * 3
+    stars = [grades.workers[w.address].stars or 0 for w in workers]
+    gold_acc = [grades.workers[w.address].gold_accuracy for w in workers]
+    report("graded from chain: stars by worker (careful → random)", stars)
+    assert stars[0] == 5 and stars[-1] == 1 and stars == sorted(stars, reverse=True)
+    assert gold_acc[0] == 1.0
+    ratings = [(await req.get_worker_profile(w.address)).rating for w in workers]
+    assert ratings[0] > ratings[-1]
+    # A second pass rates nothing twice.
+    _, again = await rate_batch(req, b.address, gold=opening, instructions=doc)
+    assert again and not any(o.ok for o in again)
