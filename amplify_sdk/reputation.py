@@ -5,8 +5,10 @@ One rating of `stars` on work that paid `fee` lamports of protocol fee:
 
 1. `x = stars × 1000` (milli-stars).
 2. `m` = the requester's fee-weighted, fading mean of the stars it gives
-   (`neutral` while it has none); `adjusted = clamp(x + neutral − m, 1000, 5000)`.
-3. `w0 = min(fee, max_weight_per_rating)`; `w = w0` capped by what is left of
+   (`neutral` while it has none); `adjusted = max(x − max(m − neutral, 0), 1000)`:
+   a lenient rater is discounted, no rating is ever raised.
+3. `w0 = min(fee, max_weight_per_rating)`; `w = w0 · m / neutral` while
+   `m < neutral` (a harsh rater weighs less), else `w0`; then capped by what is left of
    this requester's allowance for this worker (`max_weight_per_requester`,
    tracked in the worker's eight `raters`: a requester not tracked yet takes
    an empty place, or the lightest one).
@@ -69,7 +71,7 @@ DEFAULT_PARAMS = ReputationParams(
     prior_mean=2_500,
     neutral=4_000,
     distinct_cap=4,
-    prior_weight=10_000_000,
+    prior_weight=20_000_000,
     horizon=25_000_000,
     requester_horizon=25_000_000,
     max_weight_per_rating=100_000,
@@ -401,11 +403,9 @@ class Reputation:
         rs = requesters.stars_sum[ri]
         neutral = np.uint64(p.neutral)
         mean = np.where(rw == 0, neutral, rs // _nz(rw))
-        lifted = x + neutral
-        # clamp(lifted − mean, 1000, 5000) without an unsigned wrap below zero.
-        adjusted = np.minimum(
-            np.maximum(lifted, mean + np.uint64(MIN_SCORE)) - mean, np.uint64(MAX_SCORE)
-        )
+        # max(x − max(mean − neutral, 0), 1000) without an unsigned wrap below zero.
+        excess = np.maximum(mean, neutral) - neutral
+        adjusted = np.maximum(x, excess + np.uint64(MIN_SCORE)) - excess
 
         # 3: the weight, within this requester's allowance for this worker.
         w0 = np.minimum(fe64, np.uint64(p.max_weight_per_rating))
@@ -423,7 +423,9 @@ class Reputation:
         held = np.where(found, weights[rows, at], np.uint64(0))
         cap = np.uint64(p.max_weight_per_requester)
         room = np.where(cap > held, cap - held, np.uint64(0))
-        w = np.minimum(w0, room)
+        # A harsh rater (mean below neutral) weighs w0 · mean / neutral.
+        w_rated = np.where(mean < neutral, w0 * mean // neutral, w0)
+        w = np.minimum(w_rated, room)
         ids[rows, at] = rid
         weights[rows, at] = held + w  # ≤ max(cap, held) ≤ u32::MAX
         workers.rater_ids[wi] = ids

@@ -10,7 +10,7 @@ DEFAULTS = {
     "prior_mean": 2_500,
     "neutral": 4_000,
     "distinct_cap": 4,
-    "prior_weight": 10_000_000,
+    "prior_weight": 20_000_000,
     "horizon": 25_000_000,
     "requester_horizon": 25_000_000,
     "max_weight_per_rating": 100_000,
@@ -47,14 +47,17 @@ def rate(
     """(adjusted, weight, new score) of one rating."""
     x = stars * 1000
     mean = p["neutral"] if rq.w == 0 else rq.s // rq.w
-    adjusted = max(1000, min(5000, x + p["neutral"] - mean))
+    # Lenient raters are discounted by their excess over neutral; nobody is lifted.
+    adjusted = max(1000, x - max(0, mean - p["neutral"]))
     w0 = min(fee, p["max_weight_per_rating"])
+    # A harsh rater (average below neutral) weighs in proportion to its average.
+    w_rated = w0 * mean // p["neutral"] if mean < p["neutral"] else w0
     entry = next((e for e in wk.raters if e[0] == rq.id), None)
     if entry is None:
         # An empty place first, else the one that carried the least weight.
         entry = min(wk.raters, key=lambda e: (e[0] != 0, e[1]))
         entry[0], entry[1] = rq.id, 0
-    w = min(w0, max(0, p["max_weight_per_requester"] - entry[1]))
+    w = min(w_rated, max(0, p["max_weight_per_requester"] - entry[1]))
     entry[1] += w
     if w:
         wk.s, wk.w = fade(wk.s, wk.w, p["horizon"], w, adjusted)

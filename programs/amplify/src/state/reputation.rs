@@ -6,10 +6,16 @@
 //! 1. `x = stars × 1000` (milli-stars).
 //! 2. Read against the requester's habits: `m` = the requester's fee-weighted
 //!    fading average of the stars it gives (`neutral` until it has rated),
-//!    `adjusted = clamp(x + neutral − m, 1000, 5000)`. A harsh rater's 2 stars
-//!    count for more than a lenient rater's; a requester that gives everyone 5
-//!    stars lifts nobody above `neutral`.
-//! 3. Weight: `w = min(fee, max_weight_per_rating)`, then capped so that this
+//!    `adjusted = max(x − max(m − neutral, 0), 1000)`. A lenient rater's stars
+//!    are discounted by how far its average runs above `neutral`, so a
+//!    requester that gives everyone 5 stars lifts nobody above `neutral`. The
+//!    correction never raises a rating: a requester whose workers were all bad
+//!    averages 1 star, and lifting its 1s toward `neutral` would let junk
+//!    rated 1 star everywhere climb (tests/test_reputation_twin.py).
+//! 3. Weight: `w0 = min(fee, max_weight_per_rating)`; a harsh rater's ratings
+//!    weigh less instead: `w = w0 · m / neutral` while `m < neutral` (a
+//!    requester averaging 2 stars weighs half), so its 2 stars hurt less than
+//!    a lenient rater's and still never lift anyone. Then `w` is capped so that this
 //!    requester's ratings of this worker weigh at most `max_weight_per_requester`
 //!    in all. Work that paid no fee carries no weight.
 //! 4. The worker's sums fade by `horizon / (horizon + w)` and take the rating:
@@ -44,7 +50,7 @@ impl ReputationParams {
         self.set_prior_mean(2_500);
         self.set_neutral(4_000);
         self.distinct_cap = 4;
-        self.set_prior_weight(10_000_000);
+        self.set_prior_weight(20_000_000);
         self.set_horizon(25_000_000);
         self.set_requester_horizon(25_000_000);
         self.set_max_weight_per_rating(100_000);
@@ -118,14 +124,15 @@ pub fn apply(
     } else {
         math::div(requester.stars_sum(), requester.weight())?
     };
-    let lifted = math::add(x, neutral)?;
-    let adjusted = if lifted >= math::add(mean, MIN_SCORE)? {
-        math::sub(lifted, mean)?.min(MAX_SCORE)
-    } else {
-        MIN_SCORE
-    };
+    let excess = mean.saturating_sub(neutral);
+    let adjusted = x.saturating_sub(excess).max(MIN_SCORE);
     let w0 = fee.min(p.max_weight_per_rating());
-    let w = charge_requester(p, worker, requester.id(), w0)?;
+    let w_rated = if mean < neutral {
+        math::div(math::mul(w0, mean)?, neutral)?
+    } else {
+        w0
+    };
+    let w = charge_requester(p, worker, requester.id(), w_rated)?;
 
     if w > 0 {
         let (s, wt) = fade_and_add(
