@@ -12,7 +12,7 @@ from typing import Any
 from amplify_sdk import ERRORS_BY_CODE, AdminClient, decode_account, decode_event, load_idl
 from localnet import LocalNode
 
-from .anchor_form import anchor_form, camel
+from .client_forms import anchor_form, camel
 from .node_tools import run, write_run_config
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from amplify_sdk import AdminClient, ItemNotFound, decode_account
 from localnet import LocalNode
 
-from .anchor_form import anchor_form
+from .client_forms import anchor_form
 from .node_tools import run, write_run_config
 
 
