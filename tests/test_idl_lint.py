@@ -17,7 +17,7 @@ import idl_lint
 from conftest import ROOT
 
 JSON = dict[str, Any]
-RELEASED = json.loads((ROOT / "idl" / "released" / "amplify-0.2.0.json").read_text())
+RELEASED: JSON = json.loads((ROOT / "idl" / "released" / "amplify-0.2.0.json").read_text())
 
 
 def edited(change: Callable[[JSON], object], version: str | None = None) -> JSON:
