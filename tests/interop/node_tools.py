@@ -20,7 +20,7 @@ STAMP = "node_modules/.amplify-lock.json"
 
 def require_node() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js (node and npm) is not installed: TypeScript interop not checked")
+        pytest.skip("Node.js (node and npm) is not installed: JavaScript clients not checked")
 
 
 def ensure_installed(package: Path) -> None:
