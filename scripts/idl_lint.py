@@ -45,16 +45,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen import Gen
+
 ROOT = Path(__file__).resolve().parent.parent
 IDL = ROOT / "idl" / "amplify.json"
 RELEASED = ROOT / "idl" / "released"
 
 JSON = dict[str, Any]
 Version = tuple[int, int, int]
-
-FIXED_SIZES = {"u8": 1, "i8": 1, "bool": 1, "u16": 2, "i16": 2, "u32": 4, "i32": 4}
-FIXED_SIZES |= {"u64": 8, "i64": 8, "f64": 8, "u128": 16, "i128": 16, "pubkey": 32}
-FIXED_SIZES |= {"f32": 4, "u256": 32, "i256": 32}
 
 
 @dataclass
@@ -95,22 +94,8 @@ def fields_of(idl: JSON, type_name: str) -> list[JSON]:
 
 
 def size_of(idl: JSON, ty: Any) -> int | None:
-    """Byte size of a fixed-size type; None for variable-size ones."""
-    if isinstance(ty, str):
-        return FIXED_SIZES.get(ty)
-    if "array" in ty:
-        inner = size_of(idl, ty["array"][0])
-        return None if inner is None else inner * ty["array"][1]
-    if "defined" in ty:
-        d = ty["defined"]
-        total = 0
-        for f in fields_of(idl, d["name"] if isinstance(d, dict) else d):
-            s = size_of(idl, f["type"])
-            if s is None:
-                return None
-            total += s
-        return total
-    return None
+    """Byte size of a fixed-size type; None for variable-size ones (as gen.py lays out)."""
+    return Gen(idl).size(ty)
 
 
 def sequence(what: str, old: list[JSON], new: list[JSON], r: Report, kind: str) -> list[str]:

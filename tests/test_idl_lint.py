@@ -5,13 +5,13 @@ breaking changes fail unless the version says so, additions only warn."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from gen import sighash
 
 import idl_lint
 from conftest import ROOT
@@ -65,10 +65,6 @@ def assert_breaking(new: JSON, *fragments: str) -> None:
 
 def swap(items: list[Any], i: int, j: int) -> None:
     items[i], items[j] = items[j], items[i]
-
-
-def sighash(prefix: str, name: str) -> list[int]:
-    return list(hashlib.sha256(f"{prefix}:{name}".encode()).digest()[:8])
 
 
 def test_the_repository_idl_passes_against_its_release() -> None:
