@@ -15,7 +15,7 @@ Standard library only, so it runs in any client's environment. What changes:
 * `pubkey` becomes `publicKey`, `{"defined": {"name": X}}` becomes
   `{"defined": X}`;
 * account and event types are inlined (`accounts[].type`, `events[].fields`)
-  and leave `types`;
+  and leave `types`; enum variants' field types are converted likewise;
 * discriminators are dropped: legacy clients derive them from the names
   (`sha256("global:<ix>")`, `"account:<Name>"`, `"event:<Name>"`), which is
   what this program's are (scripts/gen.py checks it).
@@ -51,6 +51,24 @@ def _field(f: JSON) -> JSON:
     if f.get("docs"):
         out["docs"] = f["docs"]
     return out
+
+
+def _legacy_typedef(ty: JSON) -> JSON:
+    """A struct's or enum's definition (named, tuple or unit variants)."""
+    if ty["kind"] == "struct":
+        return {"kind": "struct", "fields": [_field(f) for f in ty.get("fields", [])]}
+    if ty["kind"] == "enum":
+        variants = []
+        for v in ty["variants"]:
+            out: JSON = {"name": v["name"]}
+            if "fields" in v:
+                out["fields"] = [
+                    _field(f) if isinstance(f, dict) and "name" in f else legacy_type(f)
+                    for f in v["fields"]
+                ]
+            variants.append(out)
+        return {"kind": "enum", "variants": variants}
+    raise ValueError(f"no legacy form for a {ty['kind']} type")
 
 
 def _seed(seed: JSON, ix: JSON) -> JSON:
@@ -117,11 +135,7 @@ def to_legacy(idl: JSON) -> JSON:
             {
                 "name": t["name"],
                 **({"docs": t["docs"]} if t.get("docs") else {}),
-                "type": (
-                    {"kind": "struct", "fields": [_field(f) for f in t["type"]["fields"]]}
-                    if t["type"]["kind"] == "struct"
-                    else t["type"]
-                ),
+                "type": _legacy_typedef(t["type"]),
             }
             for t in idl.get("types", [])
             if t["name"] not in inlined
