@@ -276,7 +276,9 @@ def _layout(name: str, old: JSON, new: JSON, r: Report) -> None:
     old_size = sum(size for _, _, size in old_fixed)
     new_size = sum(size for _, _, size in new_fixed)
     if old_size != new_size:
-        r.breaking.append(f"{what}: fixed part {old_size} -> {new_size} bytes")
+        r.breaking.append(
+            f"{what}: fixed part {old_size} -> {new_size} bytes (after the discriminator)"
+        )
     old_names = {f["name"] for f, _, _ in old_fixed}
     for f, at, size in new_fixed:
         if f["name"] in old_names or _is_padding(f["name"]):
