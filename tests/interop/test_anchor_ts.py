@@ -52,4 +52,3 @@ async def test_anchor_ts_flow(
         "AlreadyRated",
         "BatchNotDone",
     ]
-    assert seen["resolved"]["releaseExpiredRequester"]
