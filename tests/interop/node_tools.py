@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from solders.pubkey import Pubkey
@@ -81,8 +82,15 @@ def _bin(package: Path, name: str) -> str:
     return str(local) if local.exists() else name
 
 
-def write_run_config(path: Path, node: LocalNode, amp_mint: Pubkey) -> Path:
-    """The configuration a Node.js flow reads: the node, its authority, an AMP mint."""
+async def run_flow(
+    package: Path, script: str, node: LocalNode, amp_mint: Pubkey, workdir: Path
+) -> Any:
+    """Run a TypeScript flow of `package` against `node` (its authority and an
+    AMP mint in a config file it reads); the JSON of its last output line."""
+    config = workdir / "run.json"
     authority = list(bytes(node.authority))
-    path.write_text(json.dumps({"url": node.url, "authority": authority, "ampMint": str(amp_mint)}))
-    return path
+    settings = {"url": node.url, "authority": authority, "ampMint": str(amp_mint)}
+    config.write_text(json.dumps(settings))
+    code, out, err = await run(package, "tsx", script, str(config), limit=120)
+    assert code == 0, f"{script} failed:\n{out}\n{err}"
+    return json.loads(out.strip().splitlines()[-1])

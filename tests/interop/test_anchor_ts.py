@@ -5,7 +5,6 @@ event) must be what amplify_sdk decodes from the same bytes."""
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,14 @@ from amplify_sdk import ERRORS_BY_CODE, AdminClient, decode_account, decode_even
 from localnet import LocalNode
 
 from .client_forms import anchor_form, camel
-from .node_tools import run, write_run_config
+from .node_tools import run_flow
 
 
 async def test_anchor_ts_flow(
     ts_package: Path, node: LocalNode, admin: AdminClient, tmp_path: Path
 ) -> None:
-    config = write_run_config(tmp_path / "run.json", node, await admin.create_amp_mint())
-    code, out, err = await run(ts_package, "tsx", "src/anchor_flow.ts", str(config), limit=120)
-    assert code == 0, f"anchor flow failed:\n{out}\n{err}"
-    seen: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    mint = await admin.create_amp_mint()
+    seen: dict[str, Any] = await run_flow(ts_package, "src/anchor_flow.ts", node, mint, tmp_path)
 
     idl = load_idl()
     # Every event type and every account type went through Anchor's coders.

@@ -6,7 +6,6 @@ amplify_sdk's."""
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +13,14 @@ from amplify_sdk import AdminClient, ItemNotFound, decode_account
 from localnet import LocalNode
 
 from .client_forms import anchor_form
-from .node_tools import run, write_run_config
+from .node_tools import run_flow
 
 
 async def test_codama_client_flow(
     ts_package: Path, node: LocalNode, admin: AdminClient, tmp_path: Path
 ) -> None:
-    config = write_run_config(tmp_path / "run.json", node, await admin.create_amp_mint())
-    code, out, err = await run(ts_package, "tsx", "src/codama_flow.ts", str(config), limit=120)
-    assert code == 0, f"codama flow failed:\n{out}\n{err}"
-    seen: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    mint = await admin.create_amp_mint()
+    seen: dict[str, Any] = await run_flow(ts_package, "src/codama_flow.ts", node, mint, tmp_path)
 
     assert seen["refused"] == {"code": ItemNotFound.code, "message": ItemNotFound.msg}
     table = seen["table"]
