@@ -31,6 +31,26 @@ def _error(err: RpcError, id_: JSON) -> dict[str, JSON]:
     return {"jsonrpc": "2.0", "error": err.to_json(), "id": id_}
 
 
+@web.middleware
+async def cors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Any origin may call the node, as a validator's RPC allows: web pages
+    (front-ends on another origin) preflight their JSON POSTs, with web3.js's
+    `solana-client` header."""
+    if request.method == "OPTIONS":
+        response: web.StreamResponse = web.Response(status=200)
+        response.headers["Access-Control-Allow-Methods"] = "POST, GET, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "content-type"
+        )
+        response.headers["Access-Control-Max-Age"] = "86400"
+    else:
+        response = await handler(request)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 class RpcHttpServer:
     def __init__(
         self,
@@ -44,7 +64,7 @@ class RpcHttpServer:
         self.on_fault_action = on_fault_action
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app = web.Application(client_max_size=50 * 1024 * 1024, middlewares=[cors])
         app.router.add_post("/", self.handle)
         app.router.add_get("/health", self.health)
         if self.faults_enabled:

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
 from amplify_sdk import PROGRAM_ID, AdminClient
+from interop.node_tools import ensure_installed, run
 from localnet import LocalNode
 
 HERE = Path(__file__).resolve().parents[1] / "interop" / "web3js"
 
 
-async def _run(*cmd: str, limit: float) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        *cmd, cwd=HERE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), limit)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
-
-
 async def test_web3js_connection(node: LocalNode, admin: AdminClient) -> None:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js (node and npm) is not installed: web3.js interop not checked")
-    if not (HERE / "node_modules" / "@solana" / "web3.js").exists():
-        code, out, err = await _run("npm", "ci", "--no-audit", "--no-fund", limit=300)
-        assert code == 0, f"npm ci failed:\n{out}\n{err}"
+    ensure_installed(HERE)
     config = await admin.initialize(await admin.create_amp_mint())
     acc = await admin.backend.get_account(config.address)
     assert acc is not None
-    code, out, err = await _run(
+    code, out, err = await run(
+        HERE,
         "node",
         "check.mjs",
         node.url,

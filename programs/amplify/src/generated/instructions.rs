@@ -786,8 +786,9 @@ pub struct ReleaseExpiredAccounts {
     pub batch: AccountView,
     /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
     pub table: AccountView,
+    /// The batch's requester (not a signer here): receives forfeited bonds and refunds. Anchor clients resolve it from batch.requester.
     pub requester: AccountView,
-    /// The worker whose reservations are released.
+    /// The worker whose reservations are released; any fee payer may send this instruction.
     pub worker: AccountView,
     /// The Clock sysvar.
     pub clock: AccountView,

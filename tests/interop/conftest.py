@@ -1,0 +1,42 @@
+"""Fixtures of the third-party client tests: a real node on 127.0.0.1 (free
+ports) per test, its upgrade authority, and the TypeScript package built from
+the IDL once per session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from amplify_sdk import AdminClient
+from amplify_sdk._rpc import RpcBackend
+from localnet import LocalNode
+
+from .node_tools import ensure_installed, run_sync
+
+TS = Path(__file__).resolve().parent / "ts"
+
+
+@pytest.fixture
+async def node() -> AsyncIterator[LocalNode]:
+    async with LocalNode(rpc_port=0) as n:
+        yield n
+
+
+@pytest.fixture
+async def admin(node: LocalNode) -> AsyncIterator[AdminClient]:
+    """A client whose wallet is the node's default keypair: the upgrade authority."""
+    backend = RpcBackend(node.url, poll_interval=0.05)
+    yield AdminClient(backend, node.authority)
+    await backend.close()
+
+
+@pytest.fixture(scope="session")
+def ts_package() -> Path:
+    """tests/interop/ts installed, its clients generated from the IDL (Anchor's
+    IDL type, Codama's client) and the whole package type-checked."""
+    ensure_installed(TS)
+    run_sync(TS, "tsx", "src/gen.ts")
+    run_sync(TS, "tsc", "--noEmit", "-p", ".")
+    return TS
