@@ -15,10 +15,9 @@ from amplify_sdk._embedded import EmbeddedBackend
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from rpc_backend import NodeBackend  # noqa: E402
-
 from localnet import LocalNode  # noqa: E402
 from market import Market  # noqa: E402 -- after the path set-up above
+from rpc_backend import NodeBackend  # noqa: E402
 
 
 def report(label: str, value: object) -> None:

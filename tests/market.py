@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rpc_backend import NodeBackend
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -24,6 +23,7 @@ from amplify_sdk import (
     table_address,
 )
 from amplify_sdk._embedded import EmbeddedBackend
+from rpc_backend import NodeBackend
 
 SOL = 10**9
 #: The network fee per signature (LiteSVM charges what mainnet charges).

@@ -38,7 +38,9 @@ def test_accounts_flags_seeds_and_types() -> None:
     assert workers["type"] == {"vec": {"defined": "RosterEntry"}}
     # Account and event layouts are inlined, not repeated among the types.
     names = {t["name"] for t in legacy["types"]}
-    assert names == {"RosterEntry", "Slot", "Rating", "Refusal"}
+    inlined = {a["name"] for a in IDL["accounts"]} | {e["name"] for e in IDL["events"]}
+    assert names == {t["name"] for t in IDL["types"]} - inlined
+    assert {"RosterEntry", "Slot", "Rating", "Refusal", "ProposalAction"} <= names
     accepted = next(e for e in legacy["events"] if e["name"] == "TasksAccepted")
     assert accepted["fields"][-1] == {
         "name": "refused",

@@ -14,6 +14,7 @@ import pytest
 from gen import sighash
 
 import idl_lint
+from amplify_sdk._codecs import account_size
 from conftest import ROOT
 
 JSON = dict[str, Any]
@@ -247,17 +248,21 @@ def test_account_grown_or_tail_changed() -> None:
 
 
 def test_field_carved_out_of_reserved_is_an_addition() -> None:
+    config = fields(RELEASED, "Config")
+    assert config[-1]["name"] == "reserved"
+    spare = config[-1]["type"]["array"][1]
+
     def carve(idl: JSON) -> None:
-        config = fields(idl, "Config")
-        i = next(k for k, f in enumerate(config) if f["name"] == "reserved")
-        config[i : i + 1] = [
+        fields(idl, "Config")[-1:] = [
             {"name": "min_price", "type": "u64"},
-            {"name": "reserved", "type": {"array": ["u8", 112]}},
+            {"name": "reserved", "type": {"array": ["u8", spare - 8]}},
         ]
 
     breaking, additions, problems = verdict(edited(carve))
     assert (breaking, problems) == ([], [])
-    assert additions == ["account Config: field `min_price` carved out of padding at byte 104"]
+    # The reserved bytes end the account: they start `spare` bytes before its end.
+    at = account_size("Config") - spare
+    assert additions == [f"account Config: field `min_price` carved out of padding at byte {at}"]
 
 
 def test_event_field_appended() -> None:
@@ -289,13 +294,19 @@ def test_errors_removed_renumbered_or_reused() -> None:
 
 
 def test_new_error_and_message_are_additions() -> None:
+    item_full = error(RELEASED, "ItemFull")["code"]
+    new_code = max(e["code"] for e in RELEASED["errors"]) + 1
+
     def errors(idl: JSON) -> None:
         error(idl, "ItemFull")["msg"] = "Every slot of this item is taken"
-        idl["errors"].append({"code": 6067, "name": "KeysPending", "msg": "Keys are pending"})
+        idl["errors"].append({"code": new_code, "name": "QuotaExceeded", "msg": "Over quota"})
 
     breaking, additions, problems = verdict(edited(errors))
     assert (breaking, problems) == ([], [])
-    assert additions == ["error 6030 ItemFull: message changed", "error 6067 KeysPending: added"]
+    assert additions == [
+        f"error {item_full} ItemFull: message changed",
+        f"error {new_code} QuotaExceeded: added",
+    ]
 
 
 def test_seed_constant_is_breaking_other_constants_warn() -> None:
@@ -315,14 +326,14 @@ def test_added_instruction_only_warns() -> None:
     def add(idl: JSON) -> None:
         idl["instructions"].append(
             {
-                "name": "deliver_keys",
-                "discriminator": sighash("global", "deliver_keys"),
-                "accounts": [{"name": "key_agent", "signer": True}],
+                "name": "claim_bounty",
+                "discriminator": sighash("global", "claim_bounty"),
+                "accounts": [{"name": "hunter", "signer": True}],
                 "args": [{"name": "sealed", "type": "bytes"}],
             }
         )
 
-    assert verdict(edited(add)) == ([], ["instruction deliver_keys: added"], [])
+    assert verdict(edited(add)) == ([], ["instruction claim_bounty: added"], [])
 
 
 def test_versions() -> None:

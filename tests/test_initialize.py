@@ -5,7 +5,6 @@ from __future__ import annotations
 import struct
 
 import pytest
-from rpc_backend import NodeBackend
 from solders.account import Account
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
@@ -37,6 +36,7 @@ from amplify_sdk._pda import program_data_pda
 from amplify_sdk._token import TOKEN_PROGRAM_ID
 from conftest import report
 from market import swap
+from rpc_backend import NodeBackend
 
 
 def _metas(ix: Instruction) -> list[AccountMeta]:

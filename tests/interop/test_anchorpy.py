@@ -84,7 +84,15 @@ def sample(ty: Any, k: int) -> Any:
     elif "vec" in ty:
         return [sample(ty["vec"], k + i) for i in range(3)]
     elif "defined" in ty:
-        fields = load_idl().types[ty["defined"]["name"]]["type"]["fields"]
+        defined = load_idl().types[ty["defined"]["name"]]["type"]
+        if defined["kind"] == "enum":
+            # A variant with fields (one per instruction: the k-th).
+            variant = defined["variants"][k % len(defined["variants"])]
+            fields = variant.get("fields", [])
+            return {
+                variant["name"]: {f["name"]: sample(f["type"], k + j) for j, f in enumerate(fields)}
+            }
+        fields = defined["fields"]
         return {f["name"]: sample(f["type"], k + j) for j, f in enumerate(fields)}
     raise ValueError(f"no sample for {ty!r}")
 
@@ -98,7 +106,15 @@ def sdk_value(ty: Any, value: Any) -> Any:
     if isinstance(ty, dict) and "vec" in ty:
         return [sdk_value(ty["vec"], v) for v in value]
     if isinstance(ty, dict) and "defined" in ty:
-        fields = load_idl().types[ty["defined"]["name"]]["type"]["fields"]
+        defined = load_idl().types[ty["defined"]["name"]]["type"]
+        if defined["kind"] == "enum":
+            ((variant, fields_value),) = value.items()
+            spec = next(v for v in defined["variants"] if v["name"] == variant)
+            fields = spec.get("fields", [])
+            return {
+                variant: {f["name"]: sdk_value(f["type"], fields_value[f["name"]]) for f in fields}
+            }
+        fields = defined["fields"]
         return {f["name"]: sdk_value(f["type"], value[f["name"]]) for f in fields}
     return value
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from anchorpy import Coder, Idl  # type: ignore[import-not-found]  # its own venv
+from anchorpy.program.namespace.types import _build_types  # type: ignore[import-not-found]
 from construct import Container, ListContainer
 from solders.pubkey import Pubkey
 
@@ -50,8 +51,26 @@ def arg_value(ty: Any, value: Any, types: dict[str, Any]) -> Any:
         return [arg_value(ty["vec"], v, types) for v in value]
     if "option" in ty:
         return None if value is None else arg_value(ty["option"], value, types)
-    fields = types[ty["defined"]]["type"]["fields"]
-    return {f["name"]: arg_value(f["type"], value[f["name"]], types) for f in fields}
+    defined = types[ty["defined"]]["type"]
+    if defined["kind"] == "enum":
+        # anchorpy builds enums from its generated sum type's constructors.
+        ((variant, fields_value),) = value.items()
+        spec = next(v for v in defined["variants"] if v["name"] == variant)
+        fields = {
+            f["name"]: arg_value(f["type"], fields_value[f["name"]], types)
+            for f in spec.get("fields", [])
+        }
+        for f in spec.get("fields", []):
+            nested = f["type"]
+            if isinstance(nested, dict) and "defined" in nested:
+                fields[f["name"]] = PY_TYPES[nested["defined"]](**fields[f["name"]])
+        return getattr(PY_TYPES[ty["defined"]], variant)(**fields)
+    # anchorpy names fields without their leading underscores (`_pad` -> `pad`).
+    fields = defined["fields"]
+    return {f["name"].lstrip("_"): arg_value(f["type"], value[f["name"]], types) for f in fields}
+
+
+PY_TYPES: dict[str, Any] = {}
 
 
 def plain(v: Any) -> Any:
@@ -74,6 +93,7 @@ def main() -> None:
     legacy = load_converter(root).to_legacy(json.loads((root / "idl" / "amplify.json").read_text()))
     idl = Idl.from_json(json.dumps(legacy))
     coder = Coder(idl)
+    PY_TYPES.update(_build_types(idl))
     types = {t["name"]: t for t in legacy["types"]}
     ix_args = {ix["name"]: ix["args"] for ix in legacy["instructions"]}
     # The account metas anchorpy builds instructions with, as it parsed them.

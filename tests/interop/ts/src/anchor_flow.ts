@@ -365,7 +365,16 @@ await eventOf(
   "resultsSubmitted",
 );
 
-// -- ratings: worker profiles as remaining accounts ---------------------------------
+// -- ratings: the requester's profile (its rating habits) first, then worker profiles
+//    as remaining accounts ---------------------------------------------------------
+
+await requester.methods.registerRequester().accounts({}).rpc();
+const requesterProfile = PublicKey.findProgramAddressSync(
+  [Buffer.from("requester"), requesterKp.publicKey.toBuffer()],
+  requester.programId,
+)[0];
+const rp = await requester.account.requesterProfile.fetch(requesterProfile);
+eq([rp.requester, rp.ratingsGiven.toNumber()], [requesterKp.publicKey, 0], "new requester profile");
 
 b = await requester.account.batch.fetch(batch);
 const rosterIndex = (w: PublicKey) => b.workers.findIndex((e) => e.worker.equals(w));
