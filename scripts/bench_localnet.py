@@ -38,6 +38,8 @@ from solders.pubkey import Pubkey
 from solders.system_program import TransferParams, transfer
 from solders.transaction import Transaction
 
+from amplify_sdk._embedded import EmbeddedBackend
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,24 @@ def bench_raw(count: int) -> float:
         svm.send_transaction(tx)
     elapsed = time.perf_counter() - t0
     assert svm.get_balance(dst) == sum(1_000_000 + i for i in range(count))
+    return count / elapsed
+
+
+async def bench_embedded(count: int) -> float:
+    """The SDK's embedded backend: build, sign, execute and record each
+    transfer (what a test or `Amplify.embedded()` user pays per transaction)."""
+    backend = EmbeddedBackend()
+    payer, dst = Keypair(), Keypair().pubkey()
+    await backend.airdrop(payer.pubkey(), 10**14)
+    ixs = [
+        transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=1_000_000 + i))
+        for i in range(count)
+    ]
+    t0 = time.perf_counter()
+    for ix in ixs:
+        await backend.send([ix], [], payer)
+    elapsed = time.perf_counter() - t0
+    assert await backend.get_balance(dst) == sum(1_000_000 + i for i in range(count))
     return count / elapsed
 
 
@@ -247,6 +267,7 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true", help="run the node in this process")
     args = parser.parse_args()
     results = {"raw LiteSVM (send_transaction loop)": bench_raw(args.count)}
+    results["SDK embedded backend (sign, send, record)"] = asyncio.run(bench_embedded(args.count))
     results.update(asyncio.run(bench_http(args)))
     where = "in process" if args.in_process else "subprocess"
     print(
