@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 from solders.pubkey import Pubkey
 
 from .._models import Batch, BatchStatus
 from .._requester import BatchParams
-from .._results import batch_results
 from .._scan import batches
 from ._context import Out, Settings, UserError, command, connect, lamports
-from ._inputs import read_hashes
 from ._params import ADDRESS, DURATION, stars, when
-from ._upload import DEFAULT_CHUNK, journal_path, manifest_path, upload
 
 
 @click.group("batch")
@@ -40,6 +24,9 @@ def group() -> None:
 
 
 def register(cli: click.Group) -> None:
+    # The group's other commands live in their own modules.
+    from . import batch_results, batch_upload  # noqa: F401
+
     cli.add_command(group)
 
 
@@ -207,98 +194,6 @@ async def create(settings: Settings, out: Out, **opts: Any) -> None:
     )
 
 
-class _Rate(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} items/s" if speed else "… items/s")
-
-
-@command(group, "upload")
-@click.argument("batch", type=ADDRESS)
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_CHUNK,
-    show_default=True,
-    help="Items per add_tasks transaction (journal grain).",
-)
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Journal file [default: SOURCE.amplify-journal.sqlite].",
-)
-@click.option(
-    "--manifest",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Manifest JSON [default: SOURCE.amplify-manifest.json].",
-)
-async def upload_cmd(
-    settings: Settings,
-    out: Out,
-    batch: Pubkey,
-    source: Path,
-    chunk_size: int,
-    journal: Path | None,
-    manifest: Path | None,
-) -> None:
-    """Upload the items of a CSV or JSONL file or a folder, exactly once.
-
-    Every row is checked first (a bad row is reported with its file and line,
-    and nothing is sent). Interrupted at any moment, the same command resumes
-    where the chain is.
-    """
-    hashes = read_hashes(source)
-    wallet = settings.wallet()
-    stderr = Console(stderr=True)
-    progress = Progress(
-        TextColumn("uploading"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _Rate(),
-        TimeRemainingColumn(),
-        console=stderr,
-        # A bar only for a person watching: logs and pipes get the summary.
-        disable=settings.json or not stderr.is_terminal,
-    )
-    task = progress.add_task("upload", total=len(hashes))
-    async with connect(settings, wallet) as amp:
-        with progress:
-            result = await upload(
-                amp.requester(),
-                batch,
-                hashes,
-                journal_file=journal or journal_path(source),
-                manifest_file=manifest or manifest_path(source),
-                source=str(source),
-                chunk=chunk_size,
-                progress=lambda done, total: progress.update(task, completed=done),
-            )
-    rate = result.sent / result.seconds if result.seconds else 0.0
-    data = {
-        "batch": batch,
-        "items": result.items,
-        "sent": result.sent,
-        "already_on_chain": result.items - result.sent,
-        "resumed": result.resumed,
-        "recovered_uploads": result.recovered,
-        "uploads": len(result.uploads),
-        "seconds": round(result.seconds, 3),
-        "items_per_second": round(rate, 1),
-        "journal": result.journal,
-        "manifest": result.manifest,
-    }
-    out.result(
-        data,
-        f"{result.items:,} items on chain in batch {batch} ({result.sent:,} sent now, "
-        f"{rate:,.0f} items/s; {len(result.uploads)} uploads"
-        + (f", {result.recovered} recovered from the chain" if result.recovered else "")
-        + f")\nmanifest: {result.manifest}\njournal:  {result.journal}",
-    )
-
-
 @command(group, "status")
 @click.argument("batch", type=ADDRESS)
 async def status(settings: Settings, out: Out, batch: Pubkey) -> None:
@@ -344,61 +239,6 @@ async def list_cmd(
         c.print(table if infos else "no batches")
 
     out.result({"batches": infos}, render)
-
-
-@command(group, "results")
-@click.argument("batch", type=ADDRESS)
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
-)
-@click.option(
-    "--out",
-    "dest",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write here [default: stdout].",
-)
-async def results(settings: Settings, out: Out, batch: Pubkey, fmt: str, dest: Path | None) -> None:
-    """Every delivered result, from the cluster's transaction history: item,
-    worker, answer (hex and text), payment, signature, stars if rated."""
-    async with connect(settings) as amp:
-        rows = [r.as_dict() for r in await batch_results(amp.backend, batch)]
-    if dest is None and settings.json:
-        out.result({"batch": batch, "results": rows}, "")
-        return
-    buf = io.StringIO()
-    if fmt == "jsonl":
-        for row in rows:
-            buf.write(json.dumps(row) + "\n")
-    else:
-        columns = [
-            "item",
-            "worker",
-            "answer",
-            "answer_hex",
-            "paid",
-            "fee",
-            "stars",
-            "signature",
-            "slot",
-            "block_time",
-            "result_uri",
-        ]
-        writer = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    if dest is None:
-        print(buf.getvalue(), end="")
-        return
-    write_text(dest, buf.getvalue())
-    out.result(
-        {"batch": batch, "results": len(rows), "file": dest},
-        f"{len(rows):,} results written to {dest}",
-    )
-
-
-def write_text(path: Path, text: str) -> None:
-    path.write_text(text)
 
 
 @command(group, "cancel")
