@@ -40,7 +40,7 @@ from ._journal import Journal
 DEFAULT_CHUNK = 1_000
 #: At most this many chunks per upload: `add_tasks` re-verifies the uploaded
 #: prefix on every call, so more chunks would cost quadratic hashing.
-MAX_CHUNKS = 64
+MAX_CHUNKS = 32
 
 Progress = Callable[[int, int], None]
 
