@@ -67,3 +67,11 @@ def test_demo_reports(tmp_path: Path) -> None:
         "Done in",
     ):
         assert line in text
+
+
+def test_dataset_is_the_generators_output() -> None:
+    """The shipped dataset is exactly what scripts/gen_moderation.py writes."""
+    import gen_moderation  # scripts/ is on the path (tests/conftest.py)
+
+    shipped = ROOT / "amplify_sdk/data/moderation.jsonl"
+    assert shipped.read_text(encoding="utf-8") == gen_moderation.render()
