@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -147,7 +146,9 @@ def start_node(tmp: Path, *extra: str) -> Node:
 
 
 def stop_node(node: Node) -> None:
-    node.proc.send_signal(signal.SIGINT)
+    # SIGTERM, not SIGINT: a shell's background job ignores SIGINT, and so
+    # would the node it starts.
+    node.proc.terminate()
     try:
         node.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
