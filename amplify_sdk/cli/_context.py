@@ -261,13 +261,6 @@ def lamports(n: int) -> str:
     return f"{n:,} lamports ({n / SOL:.4f} SOL)" if abs(n) >= 10**6 else f"{n:,} lamports"
 
 
-def parse_pubkey(value: str, what: str = "address") -> Pubkey:
-    try:
-        return Pubkey.from_string(value)
-    except ValueError:
-        raise UserError(f"{what} {value!r} is not a base58 Solana address") from None
-
-
 # -- commands -------------------------------------------------------------------------
 
 #: The settings of the command being run (main() reads the output mode on error).

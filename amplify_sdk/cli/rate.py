@@ -11,7 +11,7 @@ import click
 from solders.pubkey import Pubkey
 
 from .._results import batch_results, majority_ratings
-from ._context import Out, Settings, UserError, command, connect, parse_pubkey, require_some
+from ._context import Out, Settings, UserError, command, connect, require_some
 from ._params import ADDRESS
 from .worker import outcome_summary
 
@@ -41,7 +41,7 @@ def read_ratings(path: Path) -> list[tuple[int, Pubkey, int]]:
     for n, row in rows:
         try:
             item, stars = int(row["item"]), int(row["stars"])
-            worker = parse_pubkey(str(row["worker"]), "worker")
+            worker = Pubkey.from_string(str(row["worker"]))
         except (KeyError, ValueError, TypeError):
             raise UserError(
                 f"{path}:{n}: need integer 'item', 'worker' address, integer 'stars'"
