@@ -4,11 +4,14 @@ started by the CLI (`amplify localnet`) on free ports."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,10 +44,17 @@ class Result:
         return lines[0]
 
 
+#: An empty home for the CLI: no user's Solana config leaks into the tests.
+HOME = Path(tempfile.mkdtemp(prefix="amplify-cli-home-"))
+atexit.register(shutil.rmtree, HOME, ignore_errors=True)
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMPLIFY_")}
-    # No user config leaks in: a missing default config is the clean state.
-    env["HOME"] = env.get("AMPLIFY_TEST_HOME", "/nonexistent-home")
+    env["HOME"] = str(HOME)
+    # matplotlib's font cache lives under HOME: keep the real one, which a
+    # fresh home would rebuild (seconds) on every run.
+    env.setdefault("MPLCONFIGDIR", str(Path.home() / ".cache/matplotlib"))
     env["COLUMNS"] = "200"
     return env | extra
 
