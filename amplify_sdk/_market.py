@@ -24,10 +24,10 @@ from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK
 
 from ._backend import Backend
-from ._history import EventRecord, events
 from ._models import BatchStatus
 from ._pda import PROGRAM_ID
 from ._scan import batches, profiles
+from ._timeline import EventRecord, events
 
 BUCKETS = ("unrated", "<3★", "3–4★", "≥4★")
 #: Seconds per slot, for a node that reports no block times.

@@ -13,7 +13,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 
 from ._backend import Backend
-from ._history import EventRecord, events
+from ._timeline import EventRecord, events
 
 
 @dataclass(frozen=True)

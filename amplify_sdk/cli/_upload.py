@@ -28,11 +28,11 @@ from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from .._client import SIGNATURE_FEE
-from .._history import events
 from .._manifest import Upload, manifest_hash, merkle_root
 from .._models import Batch
 from .._program_errors import IndexMismatch
 from .._requester import RequesterClient, _plan_tables, table_size
+from .._timeline import events
 from ._context import UserError
 from ._journal import Journal
 

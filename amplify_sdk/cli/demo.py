@@ -34,7 +34,7 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from .._market import MarketView, market_view, plot
-from .._pda import table_address, treasury_pda
+from .._pda import PROGRAM_ID, table_address, treasury_pda
 from .._requester import RequesterClient
 from .._results import batch_results, majority, majority_ratings
 from .._session import Amplify
@@ -81,6 +81,15 @@ async def _accounts(req: RequesterClient, batch: Pubkey) -> list[Pubkey]:
     return [batch, *(table_address(b.requester, b.batch_number, i) for i in range(b.table_count))]
 
 
+async def _balances(amp: Amplify, wallets: list[Pubkey]) -> dict[Pubkey, int]:
+    """Lamports of the wallets and of every program account: what the run
+    moves money between (network fees aside)."""
+    out = {a: await amp.backend.get_balance(a) for a in wallets}
+    for acc in await amp.backend.get_program_accounts(PROGRAM_ID):
+        out[acc.address] = acc.lamports
+    return out
+
+
 async def run_demo(
     n_items: int, n_premium: int, seed: int, counts: dict[str, int], plot_path: Path
 ) -> tuple[dict[str, Any], MarketView]:
@@ -97,8 +106,8 @@ async def run_demo(
         req = amp.requester()
         crowd = Crowd(amp, rng, len(labels))
         await crowd.hire(counts, WORKER_LAMPORTS)
-        wallets = [req.address, *(w.address for w in crowd.workers), treasury_pda()[0]]
-        before = {a: await amp.backend.get_balance(a) for a in wallets}
+        wallets = [req.address, *(w.address for w in crowd.workers)]
+        before = await _balances(amp, wallets)
         clients = [req, *(w.client for w in crowd.workers)]
         for c in clients:
             c.receipts.clear()  # count the fees of what follows only
@@ -142,13 +151,20 @@ async def run_demo(
 
         view = await market_view(amp.backend, limit=None)
         plot(view, plot_path)
-        tracked = wallets + main_accounts + premium_accounts
-        after = {a: await amp.backend.get_balance(a) for a in tracked}
+        after = await _balances(amp, wallets)
         profiles = {w.address: await w.client.profile() for w in crowd.workers}
         top = majority(results)
 
     fees = sum(r.fee for c in clients for r in c.receipts)
-    change = {a: after[a] - before.get(a, 0) for a in after}
+    change = {a: after.get(a, 0) - before.get(a, 0) for a in {*before, *after}}
+    treasury = treasury_pda()[0]
+    named = {
+        req.address,
+        treasury,
+        *main_accounts,
+        *premium_accounts,
+        *(w.address for w in crowd.workers),
+    }
     classes = []
     for kind in CLASSES:
         members = [w for w in crowd.workers if w.kind is kind]
@@ -196,9 +212,11 @@ async def run_demo(
         "lamports": {
             "requester": change[req.address],
             "workers": sum(c["wallet_change"] for c in classes),
-            "treasury": change[treasury_pda()[0]],
-            "closed_batch": sum(change[a] for a in main_accounts),
-            "premium_batch": sum(change[a] for a in premium_accounts),
+            "treasury": change[treasury],
+            "closed_batch": sum(change.get(a, 0) for a in main_accounts),
+            "premium_batch": sum(change.get(a, 0) for a in premium_accounts),
+            # Rent of any other program account the run created (profiles...).
+            "other_accounts": sum(v for a, v in change.items() if a not in named),
             "network_fees": fees,
         },
         "classes": classes,

@@ -14,10 +14,10 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from .._client import AmplifyClient
-from .._history import events
 from .._models import BatchStatus, ItemOutcome, WorkerProfile
 from .._pda import worker_profile_pda
 from .._scan import batches
+from .._timeline import events
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
 from ._params import ADDRESS, ITEMS, stars, when
 

@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,13 @@ def amplify(*args: str | Path, cwd: Path | None = None, **env: str) -> Result:
         timeout=120,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def parallel(*calls: Callable[[], Result]) -> list[Result]:
+    """Independent CLI runs at once (each is a process; this machine has two
+    cores): their results, in order."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda call: call(), calls))
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from amplify_sdk import PROGRAM_ID, AdminClient, program_bytes
 from amplify_sdk._deploy import deploy
 from amplify_sdk._rpc import RpcBackend
 
-from .conftest import ROOT, Node, start_node, stop_node
+from .conftest import ROOT, Node, parallel, start_node, stop_node
 
 PROGRAM_KEYPAIR = ROOT / "programs/amplify/program-keypair.json"
 
@@ -77,10 +77,13 @@ async def test_deploy_resume_then_initialize(bare: Node, tmp_path: Path) -> None
     batch = bare.ok("batch", "create", "--price", "10000")
     assert batch["fee_per_item"] == 250
 
-    assert bare.ok("program", "deploy")["action"] == "unchanged"
     stranger = tmp_path / "stranger.json"
     bare.wallet(stranger)
-    r = bare.cli("program", "deploy", "--force", keypair=stranger)
-    assert r.code == 2 and "upgrade authority" in r.error
-    r = bare.cli("program", "deploy", "--program-keypair", stranger)
-    assert r.code == 2 and "not of the program address" in r.error
+    same, foreign, wrong_id = parallel(
+        lambda: bare.cli("program", "deploy", "-o", "json"),
+        lambda: bare.cli("program", "deploy", "--force", keypair=stranger),
+        lambda: bare.cli("program", "deploy", "--program-keypair", stranger),
+    )
+    assert same.code == 0 and same.json()["action"] == "unchanged"
+    assert foreign.code == 2 and "upgrade authority" in foreign.error
+    assert wrong_id.code == 2 and "not of the program address" in wrong_id.error

@@ -21,7 +21,7 @@ from amplify_sdk import Batch, RequesterClient, manifest_hash, merkle_root
 from amplify_sdk._manifest import Upload
 from amplify_sdk._rpc import RpcBackend
 
-from .conftest import ROOT, Node, cli_env
+from .conftest import ROOT, Node, cli_env, parallel
 
 PRICE, REDUNDANCY = 1_000, 2
 
@@ -163,14 +163,19 @@ async def test_malformed_rows_send_nothing(node: Node, tmp_path: Path) -> None:
     before = node.balance(address)
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("id,text\n1,fine\n2,also fine\n3,\n4,x,extra\n5,ok\n")
-    r = node.cli("batch", "upload", batch, bad_csv, keypair=requester)
-    assert r.code == 2
-    assert r.error == (f"error: {bad_csv}:4: empty 'text' (and 1 more bad rows); nothing was sent")
     bad_jsonl = tmp_path / "bad.jsonl"
     bad_jsonl.write_text('{"text": "a"}\n\n{"text": "b",}\n{"data": "!!"}\n{"path": "none.txt"}\n')
-    r = node.cli("batch", "upload", batch, bad_jsonl, keypair=requester)
-    assert r.code == 2 and r.error.startswith(f"error: {bad_jsonl}:3: invalid JSON")
-    assert "(and 2 more bad rows)" in r.error
+    csv_run, jsonl_run = parallel(
+        lambda: node.cli("batch", "upload", batch, bad_csv, keypair=requester),
+        lambda: node.cli("batch", "upload", batch, bad_jsonl, keypair=requester),
+    )
+    assert csv_run.code == 2
+    assert csv_run.error == (
+        f"error: {bad_csv}:4: empty 'text' (and 1 more bad rows); nothing was sent"
+    )
+    assert jsonl_run.code == 2
+    assert jsonl_run.error.startswith(f"error: {bad_jsonl}:3: invalid JSON")
+    assert "(and 2 more bad rows)" in jsonl_run.error
     assert node.balance(address) == before
     assert (await chain_batch(node, batch))[0].item_count == 0
     assert not (tmp_path / "bad.csv.amplify-journal.sqlite").exists()

@@ -1,5 +1,6 @@
-"""The program's events from transaction history: what happened to an
-address (a batch, a worker, the program itself), oldest first.
+"""The program's events over time, from transaction history: what happened to
+an address (a batch, a worker, the program itself), oldest first, with each
+transaction's slot and block time (fill times are measured from them).
 
 Events live only in the logs of the transactions that emitted them, so a batch
 that closed long ago is still readable as long as the cluster keeps its
