@@ -10,7 +10,7 @@ package and a crowd of simulated workers.
    done.
 3. The requester rates each result by agreement with its item's majority
    (read back from chain history) and closes the batch.
-4. A premium batch for workers rated 4 stars and up, partly taken: ratings now
+4. A premium batch for the best-rated 40% of the crowd, partly taken: ratings now
    decide who may work, and what is left shows as open work.
 5. The report: items done, lamports moved per party, each class's accuracy and
    earnings, the market view (table and chart), the time taken.
@@ -46,6 +46,7 @@ from .market import market_tables
 
 PRICE = 10_000
 PREMIUM_PRICE = 25_000
+PREMIUM_QUANTILE = 0.6
 WORKER_LAMPORTS = 2 * 10**9
 
 
@@ -134,6 +135,10 @@ async def run_demo(
             main_batch = await req.get_batch(main)
             await req.close_batch(main)
 
+            # The premium bar: the rating the best 40% of the crowd reach now
+            # (relative, so it holds whatever the reputation formula).
+            now_rated = [(await w.client.profile()).rating for w in crowd.workers]
+            bar = max(1, min(5_000, int(np.quantile(now_rated, PREMIUM_QUANTILE))))
             premium = await _post(
                 req,
                 rows[n_items : n_items + n_premium],
@@ -141,7 +146,7 @@ async def run_demo(
                 "premium",
                 price=PREMIUM_PRICE,
                 redundancy=1,
-                min_rating=4_000,
+                min_rating=bar,
                 base_uri="ipfs://amplify-demo/premium/",
             )
             premium_accounts = await _accounts(req, premium)
@@ -206,6 +211,7 @@ async def run_demo(
         "majority_accuracy": majority_correct / max(len(top), 1),
         "premium": {
             "items": n_premium,
+            "min_rating": bar,
             "done": premium_batch.completed_count,
             "open_slots": premium_batch.open_slots,
         },
@@ -242,7 +248,8 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             f"{report['majority_accuracy']:.1%} of items; batch closed"
         )
         c.print(
-            f"Premium batch (≥ 4★, {PREMIUM_PRICE:,} lamports): {p['done']:,} of "
+            f"Premium batch (≥ {p['min_rating'] / 1000:.2f}★, the best 40% of the crowd; "
+            f"{PREMIUM_PRICE:,} lamports): {p['done']:,} of "
             f"{p['items']:,} items done, {p['open_slots']:,} slots open"
         )
         money = Table("party", "lamports moved", title="Lamports moved (balance changes)")
@@ -307,7 +314,7 @@ def absolute(path: Path) -> Path:
     type=click.IntRange(1, 1190),
     default=200,
     show_default=True,
-    help="Items of the premium batch (≥ 4 stars).",
+    help="Items of the premium batch (for the best-rated 40% of workers).",
 )
 @click.option(
     "--workers",
