@@ -1,0 +1,236 @@
+"""The market view: what work pays, by worker rating; how fast it is done;
+what is open now. Computed from chain data only:
+
+- worker profiles and open batches: program accounts (`getProgramAccounts`
+  with the account's discriminator as a `Memcmp` filter);
+- payments and fill times: the `TasksAccepted` and `ResultsSubmitted` events of
+  the program's latest transactions (history of the program's address).
+
+A worker's bucket is its rating now (milli-stars in its profile): unrated,
+under 3 stars, 3 to 4, 4 and up. A fill time is from a worker's acceptance of
+an item to its delivery of that item (block times; slots × 0.4 s where a
+node gives no block time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from solders.pubkey import Pubkey
+from solders.sysvar import CLOCK
+
+from ._backend import Backend
+from ._models import BatchStatus
+from ._pda import PROGRAM_ID
+from ._scan import batches, profiles
+from ._timeline import EventRecord, events
+
+BUCKETS = ("unrated", "<3★", "3–4★", "≥4★")
+#: Seconds per slot, for a node that reports no block times.
+SLOT_SECONDS = 0.4
+F64 = npt.NDArray[np.float64]
+
+
+def bucket_of(rating: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """Bucket index of ratings in milli-stars (0 = unrated)."""
+    r = np.asarray(rating)
+    out: npt.NDArray[np.intp] = np.where(r == 0, 0, np.digitize(r, [3000, 4000]) + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class BucketStats:
+    name: str
+    #: Registered workers whose rating falls in the bucket.
+    workers: int
+    #: Items delivered (and paid) by those workers.
+    items: int
+    paid_total: int
+    payout_mean: float
+    payout_median: float
+    price_mean: float
+    fill_median_s: float
+    fill_p90_s: float
+
+
+@dataclass(frozen=True)
+class OpenBatch:
+    address: Pubkey
+    price: int
+    payout: int
+    open_slots: int
+    value: int
+    min_rating: int
+    expires_at: int
+
+
+@dataclass
+class MarketView:
+    buckets: list[BucketStats]
+    open_work: list[OpenBatch]
+    #: Fill times (s) of every delivered item with a known acceptance, by bucket.
+    fills: list[F64] = field(default_factory=list)
+    transactions: int = 0
+    now: int = 0
+
+    @property
+    def open_value(self) -> int:
+        return sum(b.value for b in self.open_work)
+
+    def as_dict(self) -> dict[str, Any]:
+        def clean(x: float) -> float | None:
+            return None if np.isnan(x) else round(float(x), 3)
+
+        return {
+            "now": self.now,
+            "transactions": self.transactions,
+            "buckets": [
+                {k: clean(v) if isinstance(v, float) else v for k, v in b.__dict__.items()}
+                for b in self.buckets
+            ],
+            "open_work": [dict(b.__dict__) for b in self.open_work],
+            "open_value": self.open_value,
+        }
+
+
+def _seconds(r: EventRecord) -> float:
+    return float(r.block_time) if r.block_time is not None else r.slot * SLOT_SECONDS
+
+
+def _stat(values: F64, fn: Any) -> float:
+    values = values[~np.isnan(values)]
+    return float(fn(values)) if values.size else float("nan")
+
+
+def compute(
+    records: list[EventRecord],
+    ratings: dict[Pubkey, int],
+    open_batches: list[OpenBatch],
+    now: int,
+) -> MarketView:
+    """The view from events (oldest first), worker ratings and open batches."""
+    accepted: dict[tuple[Pubkey, Pubkey, int], float] = {}
+    workers: list[Pubkey] = []
+    payout: list[float] = []
+    price: list[float] = []
+    fill: list[float] = []
+    for r in records:
+        f = r.fields
+        if r.name == "TasksAccepted":
+            for item in f["accepted"]:
+                accepted[(f["batch"], f["worker"], item)] = _seconds(r)
+        elif r.name == "ResultsSubmitted" and f["items"]:
+            n = len(f["items"])
+            for item in f["items"]:
+                t0 = accepted.pop((f["batch"], f["worker"], item), None)
+                workers.append(f["worker"])
+                payout.append(f["paid"] / n)
+                price.append((f["paid"] + f["fee"]) / n)
+                fill.append(_seconds(r) - t0 if t0 is not None else float("nan"))
+    item_bucket = bucket_of([ratings.get(w, 0) for w in workers]).astype(np.intp)
+    worker_bucket = bucket_of(list(ratings.values())).astype(np.intp)
+    pay = np.asarray(payout, dtype=np.float64)
+    cost = np.asarray(price, dtype=np.float64)
+    fills = np.asarray(fill, dtype=np.float64)
+    stats = []
+    per_bucket_fills = []
+    for k, name in enumerate(BUCKETS):
+        m = item_bucket == k
+        per_bucket_fills.append(fills[m & ~np.isnan(fills)])
+        stats.append(
+            BucketStats(
+                name=name,
+                workers=int(np.count_nonzero(worker_bucket == k)),
+                items=int(np.count_nonzero(m)),
+                paid_total=round(float(pay[m].sum())),
+                payout_mean=_stat(pay[m], np.mean),
+                payout_median=_stat(pay[m], np.median),
+                price_mean=_stat(cost[m], np.mean),
+                fill_median_s=_stat(fills[m], np.median),
+                fill_p90_s=_stat(fills[m], lambda v: np.percentile(v, 90)),
+            )
+        )
+    return MarketView(
+        stats, open_batches, per_bucket_fills, len({r.signature for r in records}), now
+    )
+
+
+async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketView:
+    """The market from the cluster: accounts now, and the program's latest
+    `limit` transactions (None: all the node keeps)."""
+    clock = await backend.get_account(CLOCK)
+    now = int.from_bytes(clock.data[32:40], "little", signed=True) if clock else 0
+    ratings = {p.worker: p.rating for p in await profiles(backend)}
+    open_batches = sorted(
+        (
+            OpenBatch(
+                b.address,
+                b.price,
+                b.payout,
+                b.open_slots,
+                b.open_slots * b.price,
+                b.min_rating,
+                b.expires_at,
+            )
+            for b in await batches(backend, status=BatchStatus.OPEN)
+            if b.open_slots > 0 and now < b.expires_at
+        ),
+        key=lambda o: -o.value,
+    )
+    records = await events(
+        backend, PROGRAM_ID, names={"TasksAccepted", "ResultsSubmitted"}, limit=limit
+    )
+    return compute(records, ratings, open_batches, now)
+
+
+def plot(view: MarketView, path: Path) -> Path:
+    """A PNG of the view: payout and fill time by rating bucket, open work by
+    batch. Agg backend: no display needed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(13, 4.2), layout="constrained")
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+    names = [b.name for b in view.buckets]
+    means = [0.0 if np.isnan(b.payout_mean) else b.payout_mean for b in view.buckets]
+    bars = ax1.bar(names, means, color=["#999999", "#d62728", "#ff7f0e", "#2ca02c"])
+    for bar, b in zip(bars, view.buckets, strict=True):
+        ax1.annotate(
+            f"{b.items:,} items",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    ax1.set_title("Mean payout per item by worker rating")
+    ax1.set_ylabel("lamports")
+    shown = [(n, f) for n, f in zip(names, view.fills, strict=True) if f.size]
+    if shown:
+        ax2.boxplot([f for _, f in shown], tick_labels=[n for n, _ in shown], showfliers=False)
+    ax2.set_title("Fill time (acceptance → delivery)")
+    ax2.set_ylabel("seconds")
+    top = view.open_work[:10]
+    ax3.barh([str(b.address)[:8] + "…" for b in top], [b.value / 1e9 for b in top], color="#1f77b4")
+    ax3.invert_yaxis()
+    ax3.set_title(f"Open work: {view.open_value / 1e9:.4f} SOL in {len(view.open_work)} batches")
+    ax3.set_xlabel("SOL (open slots × price)")
+    fig.savefig(path, dpi=110)
+    return path
+
+
+__all__ = [
+    "BUCKETS",
+    "BucketStats",
+    "MarketView",
+    "OpenBatch",
+    "bucket_of",
+    "compute",
+    "market_view",
+    "plot",
+]

@@ -1,0 +1,123 @@
+"""`amplify`: the command line of the Amplify marketplace.
+
+    amplify batch create|upload|status|list|results|cancel|close
+    amplify worker register|browse|accept|submit|earnings
+    amplify rate | market | localnet | program deploy|init|show | demo
+    amplify keygen | airdrop | balance
+
+Exit status: 0 on success; 1 when the cluster or the program refused or failed
+(the program's error name, code and message on stderr); 2 for a usage or input
+mistake (what to fix on stderr); 130 when interrupted. Errors are one line on
+stderr; with `--output json` a `{"error": ...}` document also goes to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .._exceptions import (
+    AmplifyError,
+    InsufficientFundsError,
+    ProgramError,
+    TransportError,
+)
+from ._context import CURRENT, Refused, UserError, common_options
+
+
+@click.group(
+    name="amplify",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@common_options
+@click.version_option(package_name="amplify-sdk", prog_name="amplify")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    url: str | None,
+    keypair: Path | None,
+    config: Path | None,
+    output: str | None,
+) -> None:
+    """Amplify: an on-chain micro-work marketplace on Solana.
+
+    Options given here apply to every command (the command's own win).
+    """
+    ctx.obj = {"url": url, "keypair": keypair, "config": config, "output": output}
+
+
+def _register() -> None:
+    # Each module adds its commands to `cli` when imported.
+    from . import batch, demo, market, program, rate, wallet, worker
+
+    for module in (batch, worker, rate, market, program, demo, wallet):
+        module.register(cli)
+
+
+_register()
+
+
+def _fail(kind: str, message: str, code: int, extra: dict[str, Any] | None = None) -> int:
+    message = " ".join(message.split("\n")).strip()
+    settings = CURRENT.get("settings")
+    if settings is not None and settings.json:
+        print(json.dumps({"error": {"type": kind, "message": message, **(extra or {})}}))
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line; the exit status (errors already reported)."""
+    try:
+        rv = cli.main(args=argv, prog_name="amplify", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help() if e.ctx else "amplify --help")
+        return 0
+    except click.UsageError as e:
+        hint = f" (see '{e.ctx.command_path} --help')" if e.ctx else ""
+        return _fail("usage", e.format_message() + hint, 2)
+    except click.ClickException as e:
+        return _fail("usage", e.format_message(), 2)
+    except click.Abort:
+        return _fail("interrupted", "interrupted", 130)
+    except UserError as e:
+        return _fail("input", str(e), UserError.exit_code)
+    except Refused as e:
+        extra = {"name": e.error.name, "code": e.error.code, "items": e.count}
+        return _fail("program", f"{e} (refused for all {e.count:,} items)", 1, extra)
+    except ProgramError as e:
+        extra = {"name": e.name, "code": e.code}
+        return _fail("program", f"{e.name} ({e.code}): {e.msg}", 1, extra)
+    except InsufficientFundsError as e:
+        extra = {"needed": e.needed, "available": e.available}
+        return _fail("funds", f"{e}: fund the wallet and run again", 1, extra)
+    except TransportError as e:
+        settings = CURRENT.get("settings")
+        where = f"{settings.url}: " if settings else ""
+        return _fail("transport", f"{where}{e}", 1)
+    except AmplifyError as e:
+        return _fail(type(e).__name__, str(e), 1)
+    except OSError as e:
+        return _fail("os", str(e), 1)
+    except Exception as e:
+        if os.environ.get("AMPLIFY_DEBUG"):
+            raise
+        return _fail(
+            "internal",
+            f"internal error {type(e).__name__}: {e} (AMPLIFY_DEBUG=1 shows the traceback)",
+            1,
+        )
+    return rv if isinstance(rv, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `amplify` console script."""
+    sys.exit(run(argv))
+
+
+__all__ = ["cli", "main", "run"]

@@ -1,0 +1,283 @@
+"""`amplify batch create|upload|status|list|results|cancel|close`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from solders.pubkey import Pubkey
+
+from .._models import Batch, BatchStatus
+from .._requester import BatchParams
+from .._scan import batches
+from ._context import Out, Settings, UserError, command, connect, lamports
+from ._params import ADDRESS, DURATION, stars, when
+
+
+@click.group("batch")
+def group() -> None:
+    """Post and manage batches of tasks (a batch is named by its address)."""
+
+
+def register(cli: click.Group) -> None:
+    # The group's other commands live in their own modules.
+    from . import batch_results, batch_upload  # noqa: F401
+
+    cli.add_command(group)
+
+
+def batch_info(b: Batch, now: int, balance: int | None = None) -> dict[str, Any]:
+    state = b.status.name.lower()
+    if b.status == BatchStatus.OPEN and now >= b.expires_at:
+        state = "expired"
+    info: dict[str, Any] = {
+        "address": b.address,
+        "requester": b.requester,
+        "status": state,
+        "done": b.done(now),
+        "price": b.price,
+        "fee_per_item": b.fee_per_item,
+        "payout": b.payout,
+        "bond": b.bond,
+        "redundancy": b.redundancy,
+        "min_rating": b.min_rating,
+        "per_worker_cap": b.per_worker_cap,
+        "max_active": b.max_active,
+        "reservation_secs": b.reservation_secs,
+        "items": b.item_count,
+        "items_capacity": b.items_capacity,
+        "slots": b.slots,
+        "open_slots": b.open_slots,
+        "reserved": b.reserved_count,
+        "completed": b.completed_count,
+        "cancelled_slots": b.cancelled_slots,
+        "rated": b.rated_count,
+        "escrow": b.escrow,
+        "paid_total": b.paid_total,
+        "fees_total": b.fees_total,
+        "workers": b.roster_len,
+        "roster_capacity": b.roster_capacity,
+        "tables": b.table_count,
+        "created_at": b.created_at,
+        "expires_at": b.expires_at,
+        "manifest_hash": b.manifest_hash,
+        "base_uri": b.base_uri,
+    }
+    if balance is not None:
+        info["lamports"] = balance
+    return info
+
+
+def _info_table(info: dict[str, Any]) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in info.items():
+        if key in ("created_at", "expires_at"):
+            value = when(value)
+        elif key == "min_rating":
+            value = stars(value) if value else "any"
+        elif key in ("price", "fee_per_item", "payout", "bond", "escrow", "lamports"):
+            value = lamports(value)
+        elif isinstance(value, bytes):
+            value = value.hex()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:,}"
+        table.add_row(key.replace("_", " "), str(value))
+    return table
+
+
+@command(group, "create")
+@click.option(
+    "--price",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Lamports per item per worker, the 5% protocol fee included.",
+)
+@click.option(
+    "--redundancy",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Workers per item.",
+)
+@click.option(
+    "--bond",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Lamports a worker deposits per reservation [default: price / 10].",
+)
+@click.option(
+    "--min-rating",
+    type=click.FloatRange(0, 5),
+    default=0.0,
+    help="Minimum worker rating in stars (0 = anyone).",
+)
+@click.option(
+    "--per-worker-cap",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Most items one worker may take (0 = no cap).",
+)
+@click.option(
+    "--max-active",
+    type=click.IntRange(1, 65535),
+    default=BatchParams.max_active,
+    show_default=True,
+    help="Reservations one worker may hold at once.",
+)
+@click.option(
+    "--reservation",
+    type=DURATION,
+    default=f"{BatchParams.reservation_secs}",
+    show_default=True,
+    help="How long a reservation lasts (e.g. 30m, 2h).",
+)
+@click.option(
+    "--expires-in",
+    type=DURATION,
+    default="7d",
+    show_default=True,
+    help="How long the batch stays open (e.g. 2h, 7d).",
+)
+@click.option(
+    "--roster-capacity",
+    type=click.IntRange(1, 32767),
+    default=BatchParams.roster_capacity,
+    show_default=True,
+    help="Workers the batch has room for at first.",
+)
+@click.option("--base-uri", default="", help="Where the items are stored (≤ 200 bytes).")
+@click.option(
+    "--instructions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Instructions for workers: its sha256 is committed on chain.",
+)
+@click.option(
+    "--batch-id",
+    type=click.IntRange(0, 2**64 - 1),
+    default=None,
+    help="The batch's id (with the requester, its address) [default: random].",
+)
+async def create(settings: Settings, out: Out, **opts: Any) -> None:
+    """Open a batch; the wallet is the requester. Prints the batch's address."""
+    instructions_hash = bytes(32)
+    if opts["instructions"] is not None:
+        instructions_hash = hashlib.sha256(opts["instructions"].read_bytes()).digest()
+    async with connect(settings, settings.wallet()) as amp:
+        req = amp.requester()
+        b = await req.create_batch(
+            price=opts["price"],
+            redundancy=opts["redundancy"],
+            bond=opts["bond"],
+            min_rating=round(opts["min_rating"] * 1000),
+            per_worker_cap=opts["per_worker_cap"],
+            max_active=opts["max_active"],
+            reservation_secs=opts["reservation"],
+            expires_in=opts["expires_in"],
+            roster_capacity=opts["roster_capacity"],
+            base_uri=opts["base_uri"],
+            instructions_hash=instructions_hash,
+            batch_id=opts["batch_id"],
+        )
+        info = batch_info(b, await req.now())
+    info["signature"] = req.last_receipt.signature if req.last_receipt else None
+    out.result(info, f"{b.address}")
+    out.note(
+        f"batch created: {b.redundancy} worker(s) per item at {lamports(b.price)}, "
+        f"payout {b.payout:,}; expires {when(b.expires_at)}"
+    )
+
+
+@command(group, "status")
+@click.argument("batch", type=ADDRESS)
+async def status(settings: Settings, out: Out, batch: Pubkey) -> None:
+    """A batch's parameters, counters and money."""
+    async with connect(settings) as amp:
+        client = amp.requester()
+        b = await client.get_batch(batch)
+        info = batch_info(b, await client.now(), await client.balance(batch))
+    out.result(info, lambda c: c.print(_info_table(info)))
+
+
+@command(group, "list")
+@click.option("--requester", type=ADDRESS, default=None, help="Only this requester's batches.")
+@click.option("--mine", is_flag=True, help="Only the wallet's batches.")
+@click.option("--open", "open_only", is_flag=True, help="Only batches with open slots.")
+async def list_cmd(
+    settings: Settings, out: Out, requester: Pubkey | None, mine: bool, open_only: bool
+) -> None:
+    """Batches on the cluster (from the program's accounts)."""
+    if mine:
+        requester = settings.wallet().pubkey()
+    async with connect(settings) as amp:
+        client = amp.requester()
+        found = await batches(amp.backend, requester=requester)
+        now = await client.now()
+    infos = [batch_info(b, now) for b in sorted(found, key=lambda b: b.created_at)]
+    if open_only:
+        infos = [i for i in infos if i["status"] == "open" and i["open_slots"] > 0]
+
+    def render(c: Console) -> None:
+        table = Table("batch", "status", "price", "redundancy", "items", "open", "done", "expires")
+        for i in infos:
+            table.add_row(
+                str(i["address"]),
+                i["status"],
+                f"{i['price']:,}",
+                str(i["redundancy"]),
+                f"{i['items']:,}",
+                f"{i['open_slots']:,}",
+                f"{i['completed']:,}",
+                when(i["expires_at"]),
+            )
+        c.print(table if infos else "no batches")
+
+    out.result({"batches": infos}, render)
+
+
+@command(group, "cancel")
+@click.argument("batch", type=ADDRESS)
+async def cancel(settings: Settings, out: Out, batch: Pubkey) -> None:
+    """Cancel a batch: open slots are refunded at once; reserved work may
+    still be delivered."""
+    async with connect(settings, settings.wallet()) as amp:
+        req = amp.requester()
+        before = await req.balance()
+        await req.cancel_batch(batch)
+        b = await req.get_batch(batch)
+        refunded = await req.balance() - before
+    out.result(
+        {
+            "batch": batch,
+            "status": "cancelled",
+            "wallet_change": refunded,
+            "reserved": b.reserved_count,
+        },
+        f"batch {batch} cancelled; wallet {refunded:+,} lamports; "
+        f"{b.reserved_count:,} reservations outstanding",
+    )
+
+
+@command(group, "close")
+@click.argument("batch", type=ADDRESS)
+async def close(settings: Settings, out: Out, batch: Pubkey) -> None:
+    """Close a done batch and its task tables: fees to the treasury, rent and
+    unspent escrow back to the wallet."""
+    async with connect(settings, settings.wallet()) as amp:
+        req = amp.requester()
+        b = await req.get_batch(batch)
+        if b.requester != req.address:
+            raise UserError(f"batch {batch} belongs to {b.requester}; --keypair is {req.address}")
+        before = await req.balance()
+        await req.close_batch(batch)
+        returned = await req.balance() - before
+    out.result(
+        {"batch": batch, "status": "closed", "wallet_change": returned},
+        f"batch {batch} closed; {returned:+,} lamports back to the wallet",
+    )

@@ -1,0 +1,218 @@
+"""`amplify program deploy|init|show`: put the shipped program on a cluster,
+initialize the protocol, look at both."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from solders.pubkey import Pubkey
+from solders.sysvar import CLOCK
+
+from .._backend import Backend
+from .._deploy import DeployError, deploy
+from .._models import Config, Treasury
+from .._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
+from .._program import program_bytes
+from ._context import Out, Settings, UserError, command, connect, lamports, load_keypair
+from ._params import ADDRESS
+
+#: The program's keypair in a source checkout (the program's address is fixed:
+#: the program refuses to run anywhere else).
+SOURCE_KEYPAIR = Path(__file__).resolve().parents[2] / "programs/amplify/program-keypair.json"
+DEFAULT_BUFFER = Path(".amplify-deploy-buffer.json")
+
+
+@click.group("program")
+def group() -> None:
+    """Deploy the shipped Amplify program and initialize the protocol."""
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(group)
+
+
+async def _slot(backend: Backend) -> int:
+    clock = await backend.get_account(CLOCK)
+    return int.from_bytes(clock.data[:8], "little") if clock else 0
+
+
+async def _next_slot(backend: Backend, wait: float = 5.0) -> None:
+    """Wait for the next slot: a program is callable from the slot after the
+    one it was deployed in (the runtime's delayed visibility)."""
+    start = await _slot(backend)
+    for _ in range(int(wait / 0.1)):
+        if await _slot(backend) > start:
+            return
+        await asyncio.sleep(0.1)
+
+
+@command(group, "deploy")
+@click.option(
+    "--program-keypair",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Keypair of the program address {PROGRAM_ID} (a first deployment needs it) "
+    "[default: programs/amplify/program-keypair.json of a source checkout].",
+)
+@click.option(
+    "--buffer",
+    "buffer_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_BUFFER,
+    show_default=True,
+    help="Where the buffer's keypair is kept until the deployment completes.",
+)
+@click.option(
+    "--max-len",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Room for later upgrades, bytes [default: twice the program's size].",
+)
+@click.option("--force", is_flag=True, help="Upgrade even if the deployed bytes are the same.")
+async def deploy_cmd(
+    settings: Settings,
+    out: Out,
+    program_keypair: Path | None,
+    buffer_file: Path,
+    max_len: int | None,
+    force: bool,
+) -> None:
+    """Deploy the program shipped in this package (or upgrade it; the wallet is
+    the upgrade authority). Interrupted, the same command resumes, writing only
+    what the buffer lacks."""
+    elf = program_bytes()
+    path = program_keypair or (SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() else None)
+    keypair = load_keypair(path) if path is not None else None
+    if keypair is not None and keypair.pubkey() != PROGRAM_ID:
+        raise UserError(
+            f"{path} is the keypair of {keypair.pubkey()}, not of the program "
+            f"address {PROGRAM_ID} (the program only runs there)"
+        )
+    stderr = Console(stderr=True)
+    progress = Progress(
+        TextColumn("writing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        disable=settings.json or not stderr.is_terminal,
+    )
+    task = progress.add_task("write", total=None)
+    async with connect(settings, settings.wallet()) as amp:
+        client = amp.admin()
+        with progress:
+            try:
+                result = await deploy(
+                    client,
+                    elf,
+                    PROGRAM_ID,
+                    program_keypair=keypair,
+                    buffer_file=buffer_file,
+                    max_len=max_len,
+                    force=force,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
+            except DeployError as e:
+                if keypair is None and "needs its keypair" in str(e):
+                    raise UserError(f"{e}: pass --program-keypair PATH") from None
+                raise UserError(str(e)) from None
+        if result.action != "unchanged":
+            await _next_slot(amp.backend)
+    data = {
+        "program_id": result.program_id,
+        "action": result.action,
+        "authority": result.authority,
+        "program_bytes": len(elf),
+        "buffer": result.buffer,
+        "chunks": result.chunks,
+        "chunks_written": result.written,
+        "transactions": result.transactions,
+        "seconds": round(result.seconds, 3),
+    }
+    out.result(
+        data,
+        f"program {result.program_id} {result.action} "
+        f"({len(elf):,} bytes; {result.written}/{result.chunks} chunks written now, "
+        f"{result.transactions} transactions, {result.seconds:.1f} s); "
+        f"upgrade authority {result.authority}",
+    )
+
+
+@command(group, "init")
+@click.option(
+    "--fee-bps",
+    type=click.IntRange(0, 1000),
+    default=500,
+    show_default=True,
+    help="Protocol fee in basis points (hard ceiling 1,000).",
+)
+@click.option(
+    "--amp-mint",
+    type=ADDRESS,
+    default=None,
+    help="The AMP governance token's mint [default: create one (dev clusters)].",
+)
+async def init(settings: Settings, out: Out, fee_bps: int, amp_mint: Pubkey | None) -> None:
+    """Initialize the protocol (config and treasury); the wallet must be the
+    program's upgrade authority and becomes the admin."""
+    async with connect(settings, settings.wallet()) as amp:
+        admin = amp.admin()
+        mint = amp_mint or await admin.create_amp_mint()
+        config = await admin.initialize(mint, fee_bps)
+    out.result(
+        {
+            "admin": config.admin,
+            "amp_mint": config.amp_mint,
+            "fee_bps": config.fee_bps,
+            "config": config.address,
+        },
+        f"protocol initialized: admin {config.admin}, fee {config.fee_bps} bps, "
+        f"AMP mint {config.amp_mint}",
+    )
+
+
+@command(group, "show")
+async def show(settings: Settings, out: Out) -> None:
+    """The program account, its upgrade authority, and the protocol's state."""
+    async with connect(settings) as amp:
+        client = amp.admin()
+        program = await amp.backend.get_account(PROGRAM_ID)
+        pdata = await amp.backend.get_account(program_data_pda(PROGRAM_ID))
+        config = await client.fetch_or_none(Config, config_pda()[0])
+        treasury = await client.fetch_or_none(Treasury, treasury_pda()[0])
+        treasury_lamports = await client.balance(treasury_pda()[0])
+    data: dict[str, object] = {"program_id": PROGRAM_ID, "deployed": program is not None}
+    if pdata is not None:
+        data["deployed_slot"] = int.from_bytes(pdata.data[4:12], "little")
+        data["upgrade_authority"] = (
+            Pubkey.from_bytes(pdata.data[13:45]) if pdata.data[12] == 1 else None
+        )
+        data["program_data_bytes"] = len(pdata.data) - 45
+    data["initialized"] = config is not None
+    if config is not None:
+        data |= {
+            "admin": config.admin,
+            "fee_bps": config.fee_bps,
+            "paused": config.paused,
+            "amp_mint": config.amp_mint,
+            "batches_created": config.batch_count,
+        }
+    if treasury is not None:
+        data |= {
+            "treasury_collected": treasury.total_collected,
+            "treasury_lamports": treasury_lamports,
+        }
+
+    def render(c: Console) -> None:
+        for key, value in data.items():
+            shown = (
+                lamports(value) if key.startswith("treasury") and isinstance(value, int) else value
+            )
+            c.print(f"[bold]{key.replace('_', ' ')}:[/bold] {shown}")
+
+    out.result(json.loads(json.dumps(data, default=str)), render)

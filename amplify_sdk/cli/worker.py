@@ -1,0 +1,309 @@
+"""`amplify worker register|browse|accept|submit|earnings`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from solders.pubkey import Pubkey
+
+from .._client import AmplifyClient
+from .._models import BatchStatus, ItemOutcome, WorkerProfile
+from .._pda import worker_profile_pda
+from .._scan import batches
+from .._timeline import events
+from ._context import Out, Settings, UserError, command, connect, lamports, require_some
+from ._params import ADDRESS, ITEMS, stars, when
+
+
+@click.group("worker")
+def group() -> None:
+    """Find work, take it, deliver it, get paid."""
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(group)
+
+
+def outcome_summary(outcomes: list[ItemOutcome]) -> dict[str, Any]:
+    refused = Counter(
+        f"{o.error.name} ({o.error.code})" for o in outcomes if not o.ok and o.error is not None
+    )
+    return {
+        "ok": [o.item for o in outcomes if o.ok],
+        "refused": dict(refused),
+        "signatures": sorted({str(o.signature) for o in outcomes if o.signature}),
+    }
+
+
+@command(group, "register")
+async def register_cmd(settings: Settings, out: Out) -> None:
+    """Create the wallet's worker profile (once; its rent is the only cost)."""
+    async with connect(settings, settings.wallet()) as amp:
+        profile = await amp.worker().register()
+    out.result(
+        {"worker": profile.worker, "profile": profile.address, "rating": profile.rating},
+        f"registered worker {profile.worker} (profile {profile.address})",
+    )
+
+
+@command(group, "browse")
+@click.argument("batch", type=ADDRESS, required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Items to list for a batch.",
+)
+async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int) -> None:
+    """Open batches you may work on, best payout first; or, with BATCH, the
+    items of it you can accept and your reservations there."""
+    wallet = settings.wallet_or_none()
+    async with connect(settings, wallet) as amp:
+        w = amp.worker()
+        now = await w.now()
+        rating = 0
+        if wallet is not None:
+            profile = await _profile(w, w.address)
+            rating = profile.rating if profile is not None else 0
+        if batch is not None:
+            b = await w.get_batch(batch)
+            items = await w.open_items(batch)
+            mine = await w.reservations(batch) if wallet is not None else []
+            data = {
+                "batch": batch,
+                "payout": b.payout,
+                "open_items": len(items),
+                "items": items[:limit],
+                "reservations": [{"item": i, "deadline": d} for i, d in mine],
+                "expires_at": b.expires_at,
+            }
+            out.result(
+                data,
+                f"batch {batch}: {len(items):,} items open to you at {b.payout:,} lamports "
+                f"each; first {min(limit, len(items))}: {items[:limit]}\n"
+                f"your reservations: {len(mine):,}; expires {when(b.expires_at)}",
+            )
+            return
+        found = await batches(amp.backend, status=BatchStatus.OPEN)
+    offers: list[dict[str, Any]] = [
+        {
+            "batch": b.address,
+            "payout": b.payout,
+            "open_slots": b.open_slots,
+            "min_rating": b.min_rating,
+            "eligible": rating >= b.min_rating,
+            "expires_at": b.expires_at,
+            "base_uri": b.base_uri,
+        }
+        for b in found
+        if b.open_slots > 0 and now < b.expires_at
+    ]
+    offers.sort(key=lambda o: (-o["eligible"], -o["payout"]))
+
+    def render(c: Console) -> None:
+        table = Table(
+            "batch",
+            "payout/item",
+            "open slots",
+            "min rating",
+            "you",
+            "expires",
+            title=f"open work (your rating: {stars(rating)})",
+        )
+        for o in offers:
+            table.add_row(
+                str(o["batch"]),
+                f"{o['payout']:,}",
+                f"{o['open_slots']:,}",
+                stars(o["min_rating"]) if o["min_rating"] else "any",
+                "yes" if o["eligible"] else "rating too low",
+                when(o["expires_at"]),
+            )
+        c.print(table if offers else "no open work")
+
+    out.result({"rating": rating, "batches": offers}, render)
+
+
+@command(group, "accept")
+@click.argument("batch", type=ADDRESS)
+@click.option("--items", type=ITEMS, default=None, help="Items to accept: 0,5,7-9.")
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Accept this many open items [default: as many as you may hold].",
+)
+async def accept(
+    settings: Settings, out: Out, batch: Pubkey, items: list[int] | None, count: int | None
+) -> None:
+    """Reserve items (a small bond each, back on delivery). Refused items are
+    listed with the program's reason."""
+    if items is not None and count is not None:
+        raise UserError("give --items or --count, not both")
+    async with connect(settings, settings.wallet()) as amp:
+        w = amp.worker()
+        if items is None:
+            b = await w.get_batch(batch)
+            idx = b.roster_index(w.address)
+            active = b.roster[idx].active if idx is not None else 0
+            items = (await w.open_items(batch))[: count or max(b.max_active - active, 0)]
+        if not items:
+            raise UserError(f"no item of batch {batch} is open to you (see amplify worker browse)")
+        outcomes = await w.accept_tasks(batch, items)
+        require_some(outcomes)
+        deadlines = dict(await w.reservations(batch))
+    data = {"batch": batch, **outcome_summary(outcomes)}
+    data["deadline"] = max((deadlines.get(i, 0) for i in data["ok"]), default=None)
+    refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
+    out.result(
+        data,
+        f"accepted {len(data['ok']):,} items: {data['ok'][:20]}"
+        + ("…" if len(data["ok"]) > 20 else "")
+        + (f"; refused {refused}" if refused else "")
+        + (f"; deliver by {when(data['deadline'])}" if data["deadline"] else ""),
+    )
+
+
+def read_answers(path: Path) -> list[tuple[int, bytes]]:
+    """(item, answer) rows of a CSV (`item`, `answer` or `answer_hex`) or
+    JSONL file; every row checked first."""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            rows = [(reader.line_num, dict(r)) for r in reader]
+    elif path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise UserError(f"{path}:{n}: invalid JSON ({e.msg})") from None
+                    rows.append((n, obj if isinstance(obj, dict) else {}))
+    else:
+        raise UserError(f"{path}: give a .csv or .jsonl file of item,answer rows")
+    out = []
+    for n, row in rows:
+        try:
+            item = int(row["item"])
+            if row.get("answer_hex") not in (None, ""):
+                answer = bytes.fromhex(str(row["answer_hex"]))
+            else:
+                answer = str(row["answer"]).encode()
+        except (KeyError, ValueError, TypeError):
+            raise UserError(
+                f"{path}:{n}: need an integer 'item' and an 'answer' (text) or 'answer_hex'"
+            ) from None
+        if not 1 <= len(answer) <= 64:
+            raise UserError(f"{path}:{n}: an answer is 1 to 64 bytes, this one {len(answer)}")
+        out.append((item, answer))
+    return out
+
+
+@command(group, "submit")
+@click.argument("batch", type=ADDRESS)
+@click.argument(
+    "answers", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--answer",
+    "inline",
+    multiple=True,
+    metavar="ITEM=TEXT",
+    help="An answer on the command line (repeatable).",
+)
+@click.option("--result-uri", default="", help="Where hashed results are stored (≤ 200 bytes).")
+async def submit(
+    settings: Settings,
+    out: Out,
+    batch: Pubkey,
+    answers: Path | None,
+    inline: tuple[str, ...],
+    result_uri: str,
+) -> None:
+    """Deliver answers (a label of 1-64 bytes, or a 32-byte hash as
+    answer_hex) for reserved items and be paid at once."""
+    pairs = read_answers(answers) if answers is not None else []
+    for spec in inline:
+        index, sep, text = spec.partition("=")
+        if not sep or not index.strip().isdigit() or not 1 <= len(text.encode()) <= 64:
+            raise UserError(f"--answer {spec!r}: write ITEM=TEXT with 1-64 bytes of text")
+        pairs.append((int(index), text.encode()))
+    if not pairs:
+        raise UserError("no answers: give an ANSWERS file or --answer ITEM=TEXT")
+    # One call per answer width: a transaction's answers all have one width.
+    by_width: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+    for item, answer in pairs:
+        by_width[len(answer)].append((item, answer))
+    outcomes: list[ItemOutcome] = []
+    async with connect(settings, settings.wallet()) as amp:
+        w = amp.worker()
+        before = await w.balance()
+        for group_pairs in by_width.values():
+            outcomes += await w.submit_results(batch, group_pairs, result_uri)
+        change = await w.balance() - before
+    require_some(outcomes)
+    data = {"batch": batch, **outcome_summary(outcomes), "wallet_change": change}
+    refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
+    out.result(
+        data,
+        f"delivered {len(data['ok']):,} results; wallet {change:+,} lamports "
+        "(payments + bonds back − fees)" + (f"; refused {refused}" if refused else ""),
+    )
+
+
+@command(group, "earnings")
+@click.option("--worker", type=ADDRESS, default=None, help="Another worker [default: wallet].")
+async def earnings(settings: Settings, out: Out, worker: Pubkey | None) -> None:
+    """What the wallet earned, per batch, from the cluster's history."""
+    me = worker or settings.wallet().pubkey()
+    async with connect(settings) as amp:
+        profile = await _profile(amp.worker(), me)
+        records = await events(amp.backend, me, names={"ResultsSubmitted", "TasksReleased"})
+    per: dict[str, dict[str, int]] = defaultdict(lambda: {"items": 0, "paid": 0, "forfeited": 0})
+    for r in records:
+        if r.fields["worker"] != me:
+            continue
+        row = per[str(r.fields["batch"])]
+        if r.name == "ResultsSubmitted":
+            row["items"] += len(r.fields["items"])
+            row["paid"] += r.fields["paid"]
+        else:
+            row["forfeited"] += r.fields["forfeited"]
+    total = sum(v["paid"] for v in per.values())
+    data = {
+        "worker": me,
+        "rating": profile.rating if profile else None,
+        "ratings": profile.rating_count if profile else 0,
+        "paid_total": total,
+        "items_total": sum(v["items"] for v in per.values()),
+        "batches": [{"batch": k, **v} for k, v in per.items()],
+    }
+
+    def render(c: Console) -> None:
+        table = Table(
+            "batch",
+            "items",
+            "paid (lamports)",
+            "bonds forfeited",
+            title=f"earnings of {me} — rating {stars(profile.rating if profile else 0)}",
+        )
+        for k, v in per.items():
+            table.add_row(k, f"{v['items']:,}", f"{v['paid']:,}", f"{v['forfeited']:,}")
+        c.print(table)
+        c.print(f"total: {lamports(total)} for {data['items_total']:,} items")
+
+    out.result(data, render)
+
+
+async def _profile(client: AmplifyClient, worker: Pubkey) -> WorkerProfile | None:
+    return await client.fetch_or_none(WorkerProfile, worker_profile_pda(worker)[0])

@@ -1,0 +1,189 @@
+"""The `amplify` command line, run through its real entry point
+(`python -m amplify_sdk.cli`) against a real local node on 127.0.0.1, itself
+started by the CLI (`amplify localnet`) on free ports."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from solders.keypair import Keypair
+
+ROOT = Path(__file__).resolve().parents[2]
+SOL = 10**9
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def error(self) -> str:
+        """The error line; asserts there is exactly one line on stderr."""
+        lines = [line for line in self.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, f"expected one line on stderr, got: {self.stderr!r}"
+        assert lines[0].startswith("error: "), lines[0]
+        return lines[0]
+
+
+#: An empty home for the CLI: no user's Solana config leaks into the tests.
+HOME = Path(tempfile.mkdtemp(prefix="amplify-cli-home-"))
+atexit.register(shutil.rmtree, HOME, ignore_errors=True)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMPLIFY_")}
+    env["HOME"] = str(HOME)
+    # matplotlib's font cache lives under HOME: keep the real one, which a
+    # fresh home would rebuild (seconds) on every run.
+    env.setdefault("MPLCONFIGDIR", str(Path.home() / ".cache/matplotlib"))
+    env["COLUMNS"] = "200"
+    return env | extra
+
+
+def amplify(*args: str | Path, cwd: Path | None = None, **env: str) -> Result:
+    proc = subprocess.run(
+        [sys.executable, "-m", "amplify_sdk.cli", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def parallel(*calls: Callable[[], Result]) -> list[Result]:
+    """Independent CLI runs at once (each is a process; this machine has two
+    cores): their results, in order."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def free_port() -> int:
+    # The node needs PORT and PORT + 1: pick until both are free.
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if port < 65535:
+            with socket.socket() as s2:
+                try:
+                    s2.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+            return port
+
+
+@dataclass
+class Node:
+    url: str
+    authority: Path
+    proc: subprocess.Popen[str]
+
+    def cli(self, *args: str | Path, keypair: Path | None = None, **kw: Any) -> Result:
+        """`amplify ARGS -u URL -k KEYPAIR` (the authority by default)."""
+        return amplify(*args, "-u", self.url, "-k", keypair or self.authority, **kw)
+
+    def ok(self, *args: str | Path, keypair: Path | None = None, **kw: Any) -> Any:
+        """Run with `-o json`, assert success, return the parsed document."""
+        r = self.cli(*args, "-o", "json", keypair=keypair, **kw)
+        assert r.code == 0, r.stderr
+        return r.json()
+
+    def rpc(self, method: str, *params: Any) -> Any:
+        """One JSON-RPC call (test set-up and checks, not the CLI under test)."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        request = urllib.request.Request(
+            self.url, body.encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            answer = json.loads(resp.read())
+        assert "error" not in answer, answer
+        return answer["result"]
+
+    def balance(self, address: str) -> int:
+        return int(self.rpc("getBalance", address)["value"])
+
+    def wallet(self, path: Path, sol: float = 10) -> str:
+        """A new keypair file at `path`, funded; its address."""
+        kp = Keypair()
+        path.write_text(json.dumps(list(bytes(kp))))
+        self.rpc("requestAirdrop", str(kp.pubkey()), int(sol * SOL))
+        return str(kp.pubkey())
+
+
+def start_node(tmp: Path, *extra: str) -> Node:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "amplify_sdk.cli",
+            "localnet",
+            "--rpc-port",
+            str(port),
+            "--ledger",
+            str(tmp),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"amplify localnet exited ({proc.wait()})")
+        if line.startswith("Authority:"):
+            return Node(f"http://127.0.0.1:{port}", tmp / "authority.json", proc)
+    raise RuntimeError("amplify localnet printed no banner")
+
+
+def stop_node(node: Node) -> None:
+    # SIGTERM, not SIGINT: a shell's background job ignores SIGINT, and so
+    # would the node it starts.
+    node.proc.terminate()
+    try:
+        node.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        node.proc.kill()
+        node.proc.wait()
+    assert node.proc.stdout is not None
+    node.proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """One node for the CLI tests, the protocol initialized by its authority
+    through `amplify program init`."""
+    n = start_node(tmp_path_factory.mktemp("ledger"))
+    try:
+        init = n.ok("program", "init")
+        assert init["fee_bps"] == 500
+        yield n
+    finally:
+        stop_node(n)

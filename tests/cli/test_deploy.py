@@ -1,0 +1,89 @@
+"""`amplify program deploy` onto a node started without the program
+(`amplify localnet --no-program`): the upgradeable loader's buffer, chunked
+writes and DeployWithMaxDataLen in LiteSVM, resumed after an interruption;
+then `amplify program init` by the upgrade authority, and the program runs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from solders.keypair import Keypair
+
+from amplify_sdk import PROGRAM_ID, AdminClient, program_bytes
+from amplify_sdk._deploy import deploy
+from amplify_sdk._rpc import RpcBackend
+
+from .conftest import ROOT, Node, parallel, start_node, stop_node
+
+PROGRAM_KEYPAIR = ROOT / "programs/amplify/program-keypair.json"
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    n = start_node(tmp_path_factory.mktemp("bare"), "--no-program")
+    yield n
+    stop_node(n)
+
+
+class Interrupt(Exception):
+    pass
+
+
+async def test_deploy_resume_then_initialize(bare: Node, tmp_path: Path) -> None:
+    assert bare.ok("program", "show")["deployed"] is False
+    r = bare.cli("program", "init")
+    assert r.code == 1 and r.error.startswith("error: ")
+
+    # An interrupted run: the buffer exists, partly written, its keypair kept.
+    buffer_file = tmp_path / "buffer.json"
+    authority = Keypair.from_bytes(bytes(json.loads(bare.authority.read_text())))
+    program = Keypair.from_bytes(bytes(json.loads(PROGRAM_KEYPAIR.read_text())))
+    backend = RpcBackend(bare.url)
+
+    def stop_midway(done: int, total: int) -> None:
+        if done >= total // 3:
+            raise Interrupt
+
+    try:
+        with pytest.raises(Interrupt):
+            await deploy(
+                AdminClient(backend, authority),
+                program_bytes(),
+                PROGRAM_ID,
+                program_keypair=program,
+                buffer_file=buffer_file,
+                progress=stop_midway,
+                concurrency=4,
+            )
+    finally:
+        await backend.close()
+    assert buffer_file.exists()
+
+    done = bare.ok(
+        "program", "deploy", "--buffer", buffer_file, "--program-keypair", PROGRAM_KEYPAIR
+    )
+    assert done["action"] == "deployed" and done["program_id"] == str(PROGRAM_ID)
+    assert 0 < done["chunks_written"] < done["chunks"]
+    assert not buffer_file.exists()
+    shown = bare.ok("program", "show")
+    assert shown["deployed"] and shown["upgrade_authority"] == str(authority.pubkey())
+    assert shown["initialized"] is False
+
+    init = bare.ok("program", "init", "--fee-bps", "250")
+    assert init["admin"] == str(authority.pubkey()) and init["fee_bps"] == 250
+    batch = bare.ok("batch", "create", "--price", "10000")
+    assert batch["fee_per_item"] == 250
+
+    stranger = tmp_path / "stranger.json"
+    bare.wallet(stranger)
+    same, foreign, wrong_id = parallel(
+        lambda: bare.cli("program", "deploy", "-o", "json"),
+        lambda: bare.cli("program", "deploy", "--force", keypair=stranger),
+        lambda: bare.cli("program", "deploy", "--program-keypair", stranger),
+    )
+    assert same.code == 0 and same.json()["action"] == "unchanged"
+    assert foreign.code == 2 and "upgrade authority" in foreign.error
+    assert wrong_id.code == 2 and "not of the program address" in wrong_id.error

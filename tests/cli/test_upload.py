@@ -1,0 +1,210 @@
+"""`amplify batch upload`: input validation (nothing sent on a bad row), and
+exactly-once uploads across `kill -9` at any moment: mid-run, and in the
+window between a landed transaction and its journal record."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import signal
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+
+from amplify_sdk import Batch, RequesterClient, manifest_hash, merkle_root
+from amplify_sdk._manifest import Upload
+from amplify_sdk._rpc import RpcBackend
+
+from .conftest import ROOT, Node, cli_env, parallel
+
+PRICE, REDUNDANCY = 1_000, 2
+
+
+async def chain_batch(node: Node, batch: str) -> tuple[Batch, int, int]:
+    """The batch, its lamports and its rent-exempt minimum, read over RPC."""
+    backend = RpcBackend(node.url)
+    try:
+        client = RequesterClient(backend, Keypair())
+        b = await client.get_batch(Pubkey.from_string(batch))
+        acc = await backend.get_account(b.address)
+        assert acc is not None
+        return b, acc.lamports, await backend.minimum_balance(len(acc.data))
+    finally:
+        await backend.close()
+
+
+async def assert_exact(node: Node, batch: str, texts: list[str], manifest: Path) -> None:
+    """Every item on chain once, in order; escrow = price × items × redundancy."""
+    hashes = [hashlib.sha256(t.encode()).digest() for t in texts]
+    b, lamports, rent = await chain_batch(node, batch)
+    doc = read_json(manifest)
+    uploads = [Upload(u["start"], u["count"], bytes.fromhex(u["root"])) for u in doc["uploads"]]
+    assert b.item_count == len(texts) == doc["items"]
+    assert [bytes.fromhex(h) for h in doc["hashes"]] == hashes
+    assert manifest_hash(uploads) == b.manifest_hash
+    assert all(merkle_root(u.start, hashes[u.start : u.start + u.count]) == u.root for u in uploads)
+    assert b.escrow == PRICE * len(texts) * REDUNDANCY
+    assert lamports == rent + b.escrow
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+def new_batch(node: Node) -> str:
+    made = node.ok("batch", "create", "--price", str(PRICE), "--redundancy", str(REDUNDANCY))
+    return str(made["address"])
+
+
+def write_jsonl(path: Path, texts: list[str]) -> None:
+    path.write_text("".join(json.dumps({"text": t, "label": "x"}) + "\n" for t in texts))
+
+
+def journal_rows(journal: Path, state: str) -> int:
+    if not journal.exists():
+        return 0
+    db = sqlite3.connect(journal)
+    try:
+        return int(
+            db.execute("SELECT count(*) FROM uploads WHERE state = ?", (state,)).fetchone()[0]
+        )
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        db.close()
+
+
+async def test_sigkill_mid_upload_resumes_exactly_once(node: Node, tmp_path: Path) -> None:
+    texts = [f"item {i}" for i in range(8_000)]
+    source = tmp_path / "items.jsonl"
+    write_jsonl(source, texts)
+    journal = tmp_path / "items.jsonl.amplify-journal.sqlite"
+    batch = new_batch(node)
+    # TEST-ONLY: a pause after each recorded chunk, so the kill lands mid-run.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "amplify_sdk.cli",
+        "batch",
+        "upload",
+        batch,
+        str(source),
+        "--chunk-size",
+        "200",
+        "-u",
+        node.url,
+        "-k",
+        str(node.authority),
+        cwd=ROOT,
+        env=cli_env(AMPLIFY_TEST_UPLOAD_DELAY="0.2"),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while journal_rows(journal, "landed") < 3 and time.monotonic() < deadline:
+        assert proc.returncode is None, "the upload ended before it could be killed"
+        await asyncio.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    assert await proc.wait() == -signal.SIGKILL
+    b, _, _ = await chain_batch(node, batch)
+    assert 0 < b.item_count < len(texts)
+
+    done = node.ok("batch", "upload", batch, source)
+    assert done["resumed"] and done["sent"] == len(texts) - b.item_count
+    await assert_exact(node, batch, texts, tmp_path / "items.jsonl.amplify-manifest.json")
+    again = node.ok("batch", "upload", batch, source)
+    assert again["sent"] == 0 and again["uploads"] == done["uploads"]
+
+
+async def test_crash_between_send_and_record(node: Node, tmp_path: Path) -> None:
+    """The chunk landed, the journal never heard: recovered from the pending
+    row; with that row gone (and another chunk size), from history."""
+    for fallback in (False, True):
+        texts = [f"{fallback} post {i}" for i in range(2_000)]
+        source = tmp_path / f"items-{fallback}.jsonl"
+        write_jsonl(source, texts)
+        journal = source.with_name(source.name + ".amplify-journal.sqlite")
+        batch = new_batch(node)
+        crashed = node.cli(
+            "batch",
+            "upload",
+            batch,
+            source,
+            "--chunk-size",
+            "500",
+            AMPLIFY_TEST_CRASH_AFTER_SEND="2",
+        )
+        assert crashed.code == -signal.SIGKILL
+        assert (journal_rows(journal, "landed"), journal_rows(journal, "pending")) == (1, 1)
+        assert (await chain_batch(node, batch))[0].item_count == 1_000
+        if fallback:
+            db = sqlite3.connect(journal)
+            with db:
+                db.execute("DELETE FROM uploads WHERE state = 'pending'")
+                db.execute("UPDATE meta SET value = '333' WHERE key = 'chunk'")
+            db.close()
+        done = node.ok("batch", "upload", batch, source)
+        assert done["recovered_uploads"] == 1 and done["sent"] == 1_000
+        await assert_exact(
+            node, batch, texts, source.with_name(source.name + ".amplify-manifest.json")
+        )
+
+
+async def test_malformed_rows_send_nothing(node: Node, tmp_path: Path) -> None:
+    requester = tmp_path / "req.json"
+    address = node.wallet(requester, sol=5)
+    batch = str(node.ok("batch", "create", "--price", "1000", keypair=requester)["address"])
+    before = node.balance(address)
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("id,text\n1,fine\n2,also fine\n3,\n4,x,extra\n5,ok\n")
+    bad_jsonl = tmp_path / "bad.jsonl"
+    bad_jsonl.write_text('{"text": "a"}\n\n{"text": "b",}\n{"data": "!!"}\n{"path": "none.txt"}\n')
+    csv_run, jsonl_run = parallel(
+        lambda: node.cli("batch", "upload", batch, bad_csv, keypair=requester),
+        lambda: node.cli("batch", "upload", batch, bad_jsonl, keypair=requester),
+    )
+    assert csv_run.code == 2
+    assert csv_run.error == (
+        f"error: {bad_csv}:4: empty 'text' (and 1 more bad rows); nothing was sent"
+    )
+    assert jsonl_run.code == 2
+    assert jsonl_run.error.startswith(f"error: {bad_jsonl}:3: invalid JSON")
+    assert "(and 2 more bad rows)" in jsonl_run.error
+    assert node.balance(address) == before
+    assert (await chain_batch(node, batch))[0].item_count == 0
+    assert not (tmp_path / "bad.csv.amplify-journal.sqlite").exists()
+
+
+async def test_folder_and_path_items(node: Node, tmp_path: Path) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    blobs = {f"{name}.bin": bytes([n]) * (n + 1) for n, name in enumerate("dcab")}
+    for name, data in blobs.items():
+        (folder / name).write_bytes(data)
+    batch = new_batch(node)
+    assert node.ok("batch", "upload", batch, folder)["sent"] == 4
+    doc = json.loads((tmp_path / "images.amplify-manifest.json").read_text())
+    assert doc["hashes"] == [hashlib.sha256(blobs[n]).hexdigest() for n in sorted(blobs)]
+    # The same files named from a CSV's `path` column are the same items.
+    listing = tmp_path / "list.csv"
+    listing.write_text("path\n" + "".join(f"images/{n}\n" for n in sorted(blobs)))
+    other = new_batch(node)
+    node.ok("batch", "upload", other, listing)
+    assert (
+        json.loads((tmp_path / "list.csv.amplify-manifest.json").read_text())["hashes"]
+        == (doc["hashes"])
+    )
+    # The journal is bound to its batch and its input.
+    r = node.cli(
+        "batch", "upload", other, folder, "--journal", tmp_path / "images.amplify-journal.sqlite"
+    )
+    assert r.code == 2 and f"belongs to batch {batch}" in r.error
+    (folder / "e.bin").write_bytes(b"new")
+    r = node.cli("batch", "upload", batch, folder)
+    assert r.code == 2 and "input changed" in r.error
