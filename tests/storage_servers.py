@@ -10,22 +10,16 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
 
 from amplify_sdk.storage import compute_cid
+from ports import free_port
 
 KUBO = Path(os.environ.get("AMPLIFY_TOOLS", Path.home() / ".local/share/amplify-toolchain"))
 KUBO_BIN = KUBO / "bin" / "ipfs"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:

@@ -8,7 +8,6 @@ import atexit
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ from typing import Any
 
 import pytest
 from solders.keypair import Keypair
+
+import ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SOL = 10**9
@@ -80,18 +81,7 @@ def parallel(*calls: Callable[[], Result]) -> list[Result]:
 
 
 def free_port() -> int:
-    # The node needs PORT and PORT + 1: pick until both are free.
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port: int = s.getsockname()[1]
-        if port < 65535:
-            with socket.socket() as s2:
-                try:
-                    s2.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-            return port
+    return ports.free_port(pair=True)  # the node needs PORT and PORT + 1
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import sys
 from pathlib import Path
 
@@ -16,15 +15,13 @@ from solders.pubkey import Pubkey
 
 from amplify_sdk import PROGRAM_ID
 from localnet.node import KEYPAIR_FILE
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    return free_port(pair=True)  # the node binds PORT and PORT + 1
 
 
 async def _start(*args: str) -> tuple[asyncio.subprocess.Process, dict[str, str]]:

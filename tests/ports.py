@@ -1,0 +1,23 @@
+"""Free TCP ports on 127.0.0.1 for servers the tests start."""
+
+from __future__ import annotations
+
+import socket
+
+
+def free_port(pair: bool = False) -> int:
+    """A port nobody listens on; with `pair`, one whose successor is free too
+    (a node serves JSON-RPC on PORT and PubSub on PORT + 1)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if not pair:
+            return port
+        if port < 65535:
+            with socket.socket() as s2:
+                try:
+                    s2.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+            return port
