@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from solders.instruction import Instruction
+from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
 from . import _instructions as ix
+from ._backend import Backend
 from ._bulk import chunks, collect, group, settle, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
 from ._codecs import fixed_size, prefix_size
@@ -67,6 +69,13 @@ class BatchParams:
 
 
 class RequesterClient(AmplifyClient):
+    def __init__(self, backend: Backend, wallet: Keypair) -> None:
+        super().__init__(backend, wallet)
+        # Per batch: the manifest hash and items of the last prefix this client
+        # checked or uploaded, so chunked uploads (add_tasks with a growing
+        # list) hash each item once rather than once per call.
+        self._verified: dict[Pubkey, tuple[bytes, list[bytes]]] = {}
+
     async def create_batch(
         self,
         *,
@@ -177,9 +186,19 @@ class RequesterClient(AmplifyClient):
                 progress(index - start, len(items) - start)
             if table is None:
                 tables.append(await self.fetch(TaskTable, address))
+            self._verified[batch] = (manifest_hash(done), items[:index])
         return done
 
     def _check_prefix(self, b: Batch, items: list[bytes], uploads: list[Upload]) -> None:
+        known = self._verified.get(b.address)
+        if (
+            known is not None
+            and known[0] == b.manifest_hash
+            and len(known[1]) == b.item_count
+            and manifest_hash(uploads) == b.manifest_hash
+            and items[: b.item_count] == known[1]
+        ):
+            return  # the same items this client already matched with this manifest
         if b.item_count == 0:
             if uploads:
                 raise ManifestMismatchError("uploads given for a batch with no items")
@@ -195,6 +214,7 @@ class RequesterClient(AmplifyClient):
         for u in uploads:
             if merkle_root(u.start, items[u.start : u.start + u.count]) != u.root:
                 raise ManifestMismatchError(f"items {u.start}.. differ from those on chain")
+        self._verified[b.address] = (b.manifest_hash, items[: b.item_count])
 
     async def _create_table_ixs(
         self, b: Batch, index: int, capacity: int, out: list[Instruction]

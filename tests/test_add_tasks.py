@@ -74,6 +74,36 @@ async def test_upload_resumes_exactly_once(market: Market) -> None:
     assert len(req.receipts) == n0
 
 
+async def test_chunked_upload_hashes_each_item_once(
+    market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file uploaded in chunks calls add_tasks with a growing list; the
+    # prefix already matched with the batch's manifest is not hashed again.
+    import amplify_sdk._requester as requester_module
+
+    hashed: list[int] = []
+    real = requester_module.merkle_root
+
+    def counting(start: int, leaves: list[bytes]) -> bytes:
+        hashed.append(len(leaves))
+        return real(start, leaves)
+
+    monkeypatch.setattr(requester_module, "merkle_root", counting)
+    req = market.requester
+    b = await req.create_batch(price=1_000)
+    hashes, chunk, done = item_hashes(1_000), 25, []
+    for end in range(chunk, len(hashes) + 1, chunk):
+        done = await req.add_tasks(b.address, hashes[:end], uploads=done)
+    assert (await req.get_batch(b.address)).item_count == len(hashes)
+    report("items hashed for 1,000 items in 40 chunks", sum(hashed))
+    assert sum(hashed) == len(hashes)
+    # Another client (a resumed process) checks the whole prefix once.
+    again = market.amp.requester(req.wallet)
+    hashed.clear()
+    assert await again.add_tasks(b.address, hashes, uploads=done) == done
+    assert sum(hashed) == len(hashes)
+
+
 async def test_upload_refuses_a_different_file_before_sending(market: Market) -> None:
     req = market.requester
     b = await req.create_batch(price=1_000)
@@ -83,6 +113,10 @@ async def test_upload_refuses_a_different_file_before_sending(market: Market) ->
         await req.add_tasks(b.address, item_hashes(20, salt=b"other"), uploads=first)
     with pytest.raises(ManifestMismatchError):
         await req.add_tasks(b.address, item_hashes(20))  # no manifest given
+    one_changed = item_hashes(20)
+    one_changed[3] = bytes(32)
+    with pytest.raises(ManifestMismatchError):
+        await req.add_tasks(b.address, one_changed, uploads=first)
     assert await req.balance() == before
 
 
