@@ -301,16 +301,11 @@ class RequesterClient(AmplifyClient):
                 continue
             asked.add((item, worker))
             groups.setdefault(table.index, []).append((pos, item, idx, stars, worker))
+        pdas = {w: worker_profile_pda(w)[0] for es in groups.values() for *_, w in es}
         for table_index, entries in groups.items():
             table = tables[table_index]
-            for chunk, profiles in self._rating_chunks(b, table, entries):
-                ratings_args = [
-                    (item, idx, stars, profiles.index(worker_profile_pda(w)[0]))
-                    for _, item, idx, stars, w in chunk
-                ]
-                instr = ix.rate_assignments(
-                    self.address, batch, table.address, ratings_args, profiles
-                )
+            for chunk, profiles in self._rating_chunks(b, table, entries, pdas):
+                instr = self._rating_ix(b, table, chunk, profiles, pdas)
                 try:
                     receipt = await self.send([instr])
                 except ProgramError as e:
@@ -321,32 +316,58 @@ class RequesterClient(AmplifyClient):
                     outcomes[pos] = ItemOutcome(item, True, signature=receipt.signature)
         return [o for o in outcomes if o is not None]
 
+    def _rating_ix(
+        self,
+        b: Batch,
+        table: TaskTable,
+        chunk: list[tuple[int, int, int, int, Pubkey]],
+        profiles: list[Pubkey],
+        pdas: dict[Pubkey, Pubkey],
+    ) -> Instruction:
+        at = {p: k for k, p in enumerate(profiles)}
+        args = [(item, idx, stars, at[pdas[w]]) for _, item, idx, stars, w in chunk]
+        return ix.rate_assignments(self.address, b.address, table.address, args, profiles)
+
     def _rating_chunks(
-        self, b: Batch, table: TaskTable, entries: list[tuple[int, int, int, int, Pubkey]]
+        self,
+        b: Batch,
+        table: TaskTable,
+        entries: list[tuple[int, int, int, int, Pubkey]],
+        pdas: dict[Pubkey, Pubkey],
     ) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
         """Split ratings into transactions that fit: 8 bytes per rating plus a
-        writable profile account per distinct worker."""
+        writable profile account per distinct worker. Sizes are measured;
+        between measurements a rating adds at most 8 bytes and a new profile 33
+        (its key and its index in the instruction), plus a byte when a length
+        prefix grows (compact-u16), so building the transaction is only needed
+        near the limit (linear time)."""
         chunk: list[tuple[int, int, int, int, Pubkey]] = []
         profiles: list[Pubkey] = []
+        size = 0
         for e in entries:
-            profile = worker_profile_pda(e[4])[0]
-            trial_profiles = profiles if profile in profiles else [*profiles, profile]
+            profile = pdas[e[4]]
+            new_profile = profile not in profiles
+            estimate = size + 8 + (33 if new_profile else 0)
+            trial_profiles = [*profiles, profile] if new_profile else profiles
+            # One byte spare: the instruction data's length prefix grows once
+            # (past 127 bytes); no other prefix can grow within one packet.
+            if chunk and estimate + 1 <= PACKET_DATA_SIZE:
+                chunk.append(e)
+                profiles, size = trial_profiles, estimate
+                continue
             trial = [*chunk, e]
-            instr = ix.rate_assignments(
-                self.address,
-                b.address,
-                table.address,
-                [
-                    (i, w, s, trial_profiles.index(worker_profile_pda(wk)[0]))
-                    for _, i, w, s, wk in trial
-                ],
-                trial_profiles,
+            measured = transaction_size(
+                [self._rating_ix(b, table, trial, trial_profiles, pdas)], self.wallet, 1
             )
-            if chunk and transaction_size([instr], self.wallet, 1) > PACKET_DATA_SIZE:
+            if chunk and measured > PACKET_DATA_SIZE:
                 yield chunk, profiles
                 chunk, profiles = [e], [profile]
+                measured = transaction_size(
+                    [self._rating_ix(b, table, chunk, profiles, pdas)], self.wallet, 1
+                )
             else:
                 chunk, profiles = trial, trial_profiles
+            size = measured
         if chunk:
             yield chunk, profiles
 

@@ -25,6 +25,7 @@ from amplify_sdk import (
     requester_profile_pda,
     worker_profile_pda,
 )
+from conftest import report
 from market import Market
 
 
@@ -89,6 +90,30 @@ async def test_rate_assignments_many_workers_in_one_transaction(market: Market) 
     for k, w in enumerate(workers):
         p = await req.get_worker_profile(w.address)
         assert p.rating_count == 6 and p.rating == scores[6 * k + 5]
+
+
+async def test_rate_assignments_packs_full_transactions(market: Market) -> None:
+    # 12 workers x 30 items: ratings and profile accounts fill several
+    # transactions to the packet limit; every rating lands exactly once.
+    b = await market.batch(n_items=30, redundancy=12)
+    workers = [await market.worker() for _ in range(12)]
+    for w in workers:
+        await w.accept_tasks(b.address, range(30))
+        await w.submit_results(b.address, [(i, b"\x02") for i in range(30)])
+    req = market.requester
+    await req.register_requester()
+    n0 = len(req.receipts)
+    wanted = [(i, w.address, 1 + (i * k) % 5) for i in range(30) for k, w in enumerate(workers)]
+    out = await req.rate_assignments(b.address, wanted)
+    assert [o.item for o in out] == [i for i, _, _ in wanted] and all(o.ok for o in out)
+    txs = len(req.receipts) - n0
+    # One profile (32-byte key) per worker and 8 bytes per rating: 360 ratings
+    # cannot fit fewer than 360 * 8 / 1232 transactions, and packing must not
+    # waste a transaction per worker either.
+    assert -(-360 * 8 // 1232) <= txs < 12
+    report("ratings per transaction (12 workers, 360 ratings)", round(360 / txs, 1))
+    for w in workers:
+        assert (await req.get_worker_profile(w.address)).rating_count == 30
 
 
 async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
