@@ -1,6 +1,7 @@
 """@coral-xyz/anchor's `Program`, built from the IDL alone, runs the whole
-marketplace against the node; what it decodes (every account type, every
-event) must be what amplify_sdk decodes from the same bytes."""
+marketplace and its governance against the node (every instruction of the
+IDL lands); what it decodes (every account type, every event) must be what
+amplify_sdk decodes from the same bytes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ async def test_anchor_ts_flow(
     seen: dict[str, Any] = await run_flow(ts_package, "src/anchor_flow.ts", node, mint, tmp_path)
 
     idl = load_idl()
-    # Every event type and every account type went through Anchor's coders.
+    # Every instruction landed (named by Anchor's instruction coder), every event
+    # type and every account type went through Anchor's coders.
+    assert set(seen["instructions"]) == {camel(n) for n in idl.instructions}
     assert {e["name"] for e in seen["events"]} == {camel(n) for n in idl.event_discriminators}
     assert set(seen["accounts"]) == set(idl.account_discriminators)
     for ev in seen["events"]:
@@ -46,6 +49,11 @@ async def test_anchor_ts_flow(
         "BatchPaused",
         "RosterFull",
         "ItemNotFound",
+        "Unauthorized",
+        "InsufficientStake",
+        "VotingActive",
+        "StakeLocked",
         "AlreadyRated",
+        "NothingToClaim",
         "BatchNotDone",
     ]

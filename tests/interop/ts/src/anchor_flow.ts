@@ -1,10 +1,21 @@
 // The whole marketplace through @coral-xyz/anchor's `Program`, built from
 // idl/amplify.json and nothing else, against the local node over HTTP.
 //
-// Every instruction uses `.accounts({...})` (not `.accountsPartial`): the
-// compiler accepts only what the IDL cannot resolve (signers default to the
-// provider's wallet; PDAs, fixed addresses and `relations` are resolved by
-// Anchor), so `tsc --noEmit` over this file is itself a check of the IDL.
+// Every instruction of the IDL runs, each with `.accounts({...})` (not
+// `.accountsPartial`): the compiler accepts only what the IDL cannot resolve
+// (signers default to the provider's wallet; PDAs — including one seeded by a
+// field of another account, `governance.proposal_count` —, fixed addresses and
+// `relations` are resolved by Anchor), so `tsc --noEmit` over this file is
+// itself a check of the IDL.
+//
+// The run: the admin initializes and sets the reputation parameters; workers
+// and a requester register; an encrypted batch is filled, worked (item keys
+// delivered first) and paid; then the admin hands the protocol to AMP
+// holders (upgrade authority, mint authority, admin seat), who stake, propose
+// a fee change and vote; meanwhile the work is rated (the 5-star assignment
+// earns its worker AMP), fees swept and shared with the stakers, the batch
+// closed; the proposal executes after its (short) vote and time lock, and the
+// next batch is created at the new fee and has a reservation released.
 //
 // Prints one JSON line: every event (decoded by Anchor, with its raw
 // payload), every account type (decoded by Anchor, with its raw bytes) and
@@ -13,6 +24,7 @@
 // Usage: tsx src/anchor_flow.ts <run-config.json>
 import {
   AnchorProvider,
+  BorshInstructionCoder,
   EventParser,
   Program,
   ProgramError,
@@ -25,6 +37,7 @@ import {
   LAMPORTS_PER_SOL,
   PublicKey,
   SystemProgram,
+  SYSVAR_CLOCK_PUBKEY,
   Transaction,
 } from "@solana/web3.js";
 import BN from "bn.js";
@@ -43,6 +56,17 @@ import {
   tableSize,
 } from "./common.js";
 import { rawIdl } from "./idl.js";
+import {
+  associatedTokenAddress,
+  createAssociatedTokenAccount,
+  mintAuthorityOf,
+  mintTo,
+  programDataAddress,
+  setMintAuthority,
+  setUpgradeAuthority,
+  tokenAmount,
+  upgradeAuthorityOf,
+} from "./spl.js";
 
 const cfg = loadConfig();
 const connection = new Connection(cfg.url, "confirmed");
@@ -155,9 +179,20 @@ async function fund(...to: PublicKey[]) {
   await admin.provider.sendAndConfirm!(tx);
 }
 
+/** The chain's time as the program reads it: the Clock sysvar's unix_timestamp. */
 async function now(): Promise<number> {
-  const slot = await connection.getSlot();
-  return (await connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000);
+  const clock = await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+  check(clock, "the Clock sysvar");
+  return Number(clock.data.readBigInt64LE(32));
+}
+
+/** The IDL's code of error `name`. */
+const errorCode = (name: string) => rawIdl.errors!.find((e) => e.name === name)!.code;
+
+/** AMP (base units) in token account `address`; 0 if it does not exist. */
+async function tokensIn(address: PublicKey): Promise<BN> {
+  const info = await connection.getAccountInfo(address);
+  return info === null ? new BN(0) : tokenAmount(info.data);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,23 +201,42 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const [configPda] = PublicKey.findProgramAddressSync([Buffer.from("config")], PROGRAM_ID);
 const [treasuryPda] = PublicKey.findProgramAddressSync([Buffer.from("treasury")], PROGRAM_ID);
-const profileOf = (w: PublicKey) =>
-  PublicKey.findProgramAddressSync([Buffer.from("worker"), w.toBuffer()], PROGRAM_ID)[0];
+const pda = (...seeds: (string | Buffer)[]) =>
+  PublicKey.findProgramAddressSync(
+    seeds.map((s) => (typeof s === "string" ? Buffer.from(s) : s)),
+    PROGRAM_ID,
+  )[0];
+const profileOf = (w: PublicKey) => pda("worker", w.toBuffer());
+const [governancePda, vaultPda, mintAuthorityPda] = [
+  pda("governance"),
+  pda("vault"),
+  pda("mint_authority"),
+];
+const stakeOf = (owner: PublicKey) => pda("stake", owner.toBuffer());
+const proposalPda = (id: number) => pda("proposal", new BN(id).toArrayLike(Buffer, "le", 8));
+const ampMint = new PublicKey(cfg.ampMint);
 
 if ((await connection.getAccountInfo(configPda)) === null) {
   // admin (signer) = the provider's wallet; config, treasury and program_data
   // are PDAs; program and system_program fixed addresses: only the mint is input.
-  const sig = await admin.methods
-    .initialize(500)
-    .accounts({ ampMint: new PublicKey(cfg.ampMint) })
-    .rpc();
+  const sig = await admin.methods.initialize(500).accounts({ ampMint }).rpc();
   const ev = await eventOf(sig, "protocolInitialized");
   eq(ev.admin, authority.publicKey, "ProtocolInitialized.admin");
   eq(ev.feeBps, 500, "ProtocolInitialized.feeBps");
 }
-const config = await admin.account.config.fetch(configPda);
-await record("Config", configPda, config);
-eq(config.admin, authority.publicKey, "Config.admin");
+let config = await admin.account.config.fetch(configPda);
+eq([config.admin, config.ampMint], [authority.publicKey, ampMint], "Config.admin, ampMint");
+
+// -- the reputation formula's parameters: the admin's until governance takes over
+
+const reputation = {
+  ...config.reputation,
+  distinctCap: 6,
+  qualifyingWeight: config.reputation.qualifyingWeight.muln(2),
+};
+await admin.methods.setReputationParams(reputation).accounts({}).rpc();
+config = await admin.account.config.fetch(configPda);
+eq(config.reputation, reputation, "Config.reputation = set_reputation_params' params");
 
 const requesterKp = Keypair.generate();
 const workerKp = Keypair.generate();
@@ -219,7 +273,10 @@ const REDUNDANCY = 2;
 const ITEMS = 4;
 const expiresAt = (await now()) + 3600;
 
-function createBatchArgs(batchId: BN, over: { price?: number; reservationSecs?: number } = {}) {
+function createBatchArgs(
+  batchId: BN,
+  over: { price?: number; reservationSecs?: number; encrypted?: boolean } = {},
+) {
   return [
     batchId,
     new BN(over.price ?? PRICE),
@@ -230,7 +287,7 @@ function createBatchArgs(batchId: BN, over: { price?: number; reservationSecs?: 
     16, // max_active
     over.reservationSecs ?? 3600,
     new BN(expiresAt),
-    false, // encrypted
+    over.encrypted ?? false, // encrypted: item keys are delivered to each accepting worker
     1, // roster_capacity: room for one worker (grow_roster adds more)
     requesterKp.publicKey, // key_agent
     Array.from(contentHash("label cats and dogs")), // instructions_hash
@@ -246,7 +303,9 @@ await expectError("InvalidPrice", () =>
 );
 
 const batchId = new BN(Date.now());
-const create = requester.methods.createBatch(...createBatchArgs(batchId)).accounts({});
+const create = requester.methods
+  .createBatch(...createBatchArgs(batchId, { encrypted: true }))
+  .accounts({});
 const { batch } = await create.pubkeys();
 check(batch, "batch resolved from seeds");
 const [expectBatch] = PublicKey.findProgramAddressSync(
@@ -255,10 +314,18 @@ const [expectBatch] = PublicKey.findProgramAddressSync(
 );
 eq(batch, expectBatch, "batch PDA [batch, requester, batch_id u64 LE]");
 const created = await eventOf(await create.rpc(), "batchCreated");
-eq([created.batch, created.requester, created.feeBps], [batch, requesterKp.publicKey, 500], "BatchCreated");
+eq(
+  [created.batch, created.requester, created.feeBps, created.encrypted],
+  [batch, requesterKp.publicKey, 500, true],
+  "BatchCreated",
+);
 
 let b = await requester.account.batch.fetch(batch);
-eq([b.requester, b.price, b.feePerItem, b.redundancy], [requesterKp.publicKey, PRICE, 500, REDUNDANCY], "Batch");
+eq(
+  [b.requester, b.price, b.feePerItem, b.redundancy, b.encrypted, b.keyAgent],
+  [requesterKp.publicKey, PRICE, 500, REDUNDANCY, true, requesterKp.publicKey],
+  "Batch",
+);
 
 // -- a task table: a top-level createAccountWithSeed, then init_table -----------
 
@@ -335,8 +402,7 @@ const again = await eventOf(
   await worker.methods.acceptTasks([0]).accounts({ batch, table }).rpc(),
   "tasksAccepted",
 );
-const alreadyAccepted = rawIdl.errors!.find((e) => e.name === "AlreadyAccepted")!.code;
-eq(again.refused, [{ item: 0, code: alreadyAccepted }], "a held item is refused in the event");
+eq(again.refused, [{ item: 0, code: errorCode("AlreadyAccepted") }], "a held item is refused in the event");
 
 await expectError("RosterFull", () =>
   worker2.methods.acceptTasks([0]).accounts({ batch, table }).rpc(),
@@ -346,6 +412,51 @@ await expectError("ItemNotFound", () =>
   worker2.methods.acceptTasks([ITEMS]).accounts({ batch, table }).rpc(),
 );
 await eventOf(await worker2.methods.acceptTasks([0, 1]).accounts({ batch, table }).rpc(), "tasksAccepted");
+
+// -- item keys: in an encrypted batch a worker submits once its keys came -----------
+
+const early = await eventOf(
+  await worker.methods
+    .submitResults([0], Buffer.from([1]), "")
+    .accounts({ batch, table })
+    .rpc(),
+  "resultsSubmitted",
+);
+eq(
+  [early.items, early.paid, early.refused],
+  [[], 0, [{ item: 0, code: errorCode("KeyNotDelivered") }]],
+  "no key yet: the item is refused, nothing paid",
+);
+
+// Stand-ins for libsodium sealed boxes of the item keys (32-byte ephemeral key,
+// 16-byte MAC, the 32-byte key; amplify_sdk/_crypto.py): the program keeps
+// none of it, the worker reads its keys from the event.
+const sealedKey = (w: PublicKey, item: number) =>
+  Array.from(Buffer.concat([w.toBuffer(), contentHash(`item key ${item}`), Buffer.alloc(16, item)]));
+// authority (signer) = the provider's wallet, the requester here (or the batch's
+// key_agent); batch, table and the worker whose reservations these are: inputs.
+for (const [kp, items, delivered, refused] of [
+  [workerKp, [0, 1, 2, 3], [0, 1, 2, 3], []],
+  [worker2Kp, [0, 1, 2], [0, 1], [{ item: 2, code: errorCode("NotReserved") }]],
+] as const) {
+  const keys = items.map((i) => sealedKey(kp.publicKey, i));
+  const ev = await eventOf(
+    await requester.methods
+      .deliverKeys([...items], keys)
+      .accounts({ batch, table, worker: kp.publicKey })
+      .rpc(),
+    "keysDelivered",
+  );
+  eq(
+    [ev.batch, ev.worker, ev.items, ev.sealedKeys, ev.refused],
+    [batch, kp.publicKey, delivered, delivered.map((i) => sealedKey(kp.publicKey, i)), refused],
+    "KeysDelivered: the keys of the worker's reservations, in order; the others refused",
+  );
+}
+const flagged = (await requester.account.taskTable.fetch(table)).slots.filter(
+  (s) => s.worker & 0x8000,
+);
+eq(flagged.length, 6, "every reservation's slot flags its key as delivered");
 
 // -- results: paid at once -----------------------------------------------------------
 
@@ -365,16 +476,196 @@ await eventOf(
   "resultsSubmitted",
 );
 
+// -- governance: the admin hands the protocol to AMP holders ------------------------
+
+const AMP = 10 ** 6; // base units (6 decimals)
+const voterKp = Keypair.generate();
+const voter2Kp = Keypair.generate();
+await fund(voterKp.publicKey, voter2Kp.publicKey);
+const voter = programFor(voterKp);
+const voter2 = programFor(voter2Kp);
+const tokensOf = (kp: Keypair) => associatedTokenAddress(kp.publicKey, ampMint);
+const HOLDINGS = [
+  [voter, voterKp, 100 * AMP],
+  [voter2, voter2Kp, 5 * AMP],
+] as const;
+// Minted while the admin is still the mint authority.
+await admin.provider.sendAndConfirm!(
+  new Transaction().add(
+    ...HOLDINGS.flatMap(([, kp, amount]) => [
+      createAssociatedTokenAccount(authority.publicKey, kp.publicKey, ampMint),
+      mintTo(ampMint, tokensOf(kp), authority.publicKey, new BN(amount)),
+    ]),
+  ),
+);
+
+// Short periods (the program accepts a 1-second vote and no time lock): the
+// node's Clock follows the wall clock, and its test-only warp (Chain.warp) is
+// out of reach of this separate process. The flow goes on while the vote and
+// time lock run, then waits out the rest (about 4 s).
+const GOVERNANCE = {
+  votingPeriodSecs: 4,
+  timelockSecs: 1,
+  executionWindowSecs: 3600,
+  quorumBps: 2_000,
+  thresholdBps: 5_001,
+  minStakeToPropose: new BN(10 * AMP),
+};
+// AMP per assignment rated 4 stars or more, up to a cap.
+const EMISSION = {
+  perAssignment: new BN(1_000),
+  cap: new BN(4_500),
+  minStars: 4,
+  pad: Array<number>(7).fill(0),
+};
+// One transaction, as the SDK's AdminClient.initialize_governance: the upgrade
+// authority and the mint authority move to the program's PDAs first (the
+// program checks both). admin signs; config, treasury, governance, vault,
+// mint_authority and program_data are PDAs; only the mint is input.
+const handover = admin.methods
+  .initializeGovernance(GOVERNANCE, EMISSION)
+  .accounts({ ampMint })
+  .preInstructions([
+    setUpgradeAuthority(PROGRAM_ID, authority.publicKey, governancePda),
+    setMintAuthority(ampMint, authority.publicKey, mintAuthorityPda),
+  ]);
+const handoverKeys = await handover.pubkeys();
+eq(
+  [handoverKeys.governance, handoverKeys.vault, handoverKeys.mintAuthority, handoverKeys.programData],
+  [governancePda, vaultPda, mintAuthorityPda, programDataAddress(PROGRAM_ID)],
+  "initialize_governance: governance, vault, mint_authority, program_data resolved",
+);
+const govInit = await eventOf(await handover.rpc(), "governanceInitialized");
+eq([govInit.governance, govInit.vault], [governancePda, vaultPda], "GovernanceInitialized");
+let gov = await voter.account.governance.fetch(governancePda);
+eq(
+  [gov.ampMint, gov.vault, gov.totalStaked, gov.held, gov.proposalCount, gov.params, gov.emission],
+  [ampMint, vaultPda, 0, 0, 0, GOVERNANCE, EMISSION],
+  "Governance: its parameters, nothing staked, no fees swept yet (none held)",
+);
+config = await admin.account.config.fetch(configPda);
+eq([config.admin, config.emissionMinStars], [governancePda, 4], "Config.admin = the governance PDA");
+const programData = await connection.getAccountInfo(programDataAddress(PROGRAM_ID));
+eq(upgradeAuthorityOf(programData!.data), governancePda, "upgrade authority = the governance PDA");
+const mintInfo = await connection.getAccountInfo(ampMint);
+eq(mintAuthorityOf(mintInfo!.data), mintAuthorityPda, "AMP mint authority = the mint-authority PDA");
+// The admin key no longer governs. (Another change than the admin's earlier
+// ones: the same transaction again within one blockhash would be "already
+// processed", not refused.)
+await expectError("Unauthorized", () =>
+  admin.methods
+    .setReputationParams({ ...reputation, distinctCap: 5 })
+    .accounts({})
+    .rpc(),
+);
+
+// -- stake: the stake account PDA from the owner; vault and treasury resolved ----------
+
+let staked = 0;
+for (const [v, kp, amount] of HOLDINGS) {
+  const ev = await eventOf(
+    await v.methods
+      .stake(new BN(amount))
+      .accounts({ ownerTokens: tokensOf(kp) })
+      .rpc(),
+    "staked",
+  );
+  staked += amount;
+  eq([ev.owner, ev.amount, ev.unstake, ev.totalStaked], [kp.publicKey, amount, false, staked], "Staked");
+  eq(await tokensIn(tokensOf(kp)), 0, "the holder's AMP moved to the vault");
+}
+eq(await tokensIn(vaultPda), staked, "vault holds the stake");
+
+// -- a proposal: its PDA [proposal, id u64 LE] from governance.proposal_count, which
+//    Anchor reads from the Governance account ---------------------------------------
+
+await expectError("InsufficientStake", () =>
+  voter2.methods
+    .createProposal({ setPaused: { paused: true } })
+    .accounts({})
+    .rpc(),
+);
+const NEW_FEE_BPS = 300;
+const action = { setFee: { feeBps: NEW_FEE_BPS } };
+const propose = voter.methods.createProposal(action).accounts({});
+const { proposal } = await propose.pubkeys();
+check(proposal, "proposal resolved");
+eq(proposal, proposalPda(0), "create_proposal.proposal = PDA [proposal, governance.proposal_count]");
+const before = await now();
+const proposed = await eventOf(await propose.rpc(), "proposalCreated");
+let p = await voter.account.proposal.fetch(proposal);
+const createdAt = p.createdAt.toNumber();
+check(before <= createdAt && createdAt <= (await now()), "Proposal.createdAt: the Clock's time");
+eq(
+  [proposed.proposal, proposed.id, proposed.proposer, proposed.votingEndsAt, proposed.action],
+  [proposal, 0, voterKp.publicKey, p.votingEndsAt, voter.coder.types.encode("proposalAction", action)],
+  "ProposalCreated: the action borsh-encoded as Anchor encodes ProposalAction",
+);
+eq(
+  [p.status, p.votingEndsAt, p.executableAt, p.expiresAt, p.stakedAtCreation, p.quorumBps, p.thresholdBps],
+  [
+    0,
+    p.createdAt.addn(GOVERNANCE.votingPeriodSecs),
+    p.createdAt.addn(GOVERNANCE.votingPeriodSecs + GOVERNANCE.timelockSecs),
+    p.createdAt.addn(
+      GOVERNANCE.votingPeriodSecs + GOVERNANCE.timelockSecs + GOVERNANCE.executionWindowSecs,
+    ),
+    staked,
+    GOVERNANCE.quorumBps,
+    GOVERNANCE.thresholdBps,
+  ],
+  "Proposal: its periods, quorum and threshold fixed when made",
+);
+eq(
+  voter.coder.types.decode("proposalAction", Buffer.from(p.action)),
+  action,
+  "Proposal.action (zero-padded) decodes to the action",
+);
+
+// -- votes: the vote record PDA [vote, proposal, voter]; the stake account from the voter
+
+const [FOR, AGAINST] = [0, 1];
+for (const [v, kp, amount, choice] of [
+  [voter, voterKp, HOLDINGS[0][2], FOR],
+  [voter2, voter2Kp, HOLDINGS[1][2], AGAINST],
+] as const) {
+  const vote = v.methods.castVote(choice).accounts({ proposal });
+  eq(
+    (await vote.pubkeys()).voteRecord,
+    pda("vote", proposal.toBuffer(), kp.publicKey.toBuffer()),
+    "cast_vote.vote_record",
+  );
+  const ev = await eventOf(await vote.rpc(), "voteCast");
+  eq([ev.proposal, ev.voter, ev.choice, ev.weight], [proposal, kp.publicKey, choice, amount], "VoteCast");
+}
+// Still in its vote (these run well within its 4 s): not executable yet, and the
+// voters' stake is locked until it ends.
+await expectError("VotingActive", () =>
+  voter2.methods.executeProposal().accounts({ proposal }).rpc(),
+);
+await expectError("StakeLocked", () =>
+  voter.methods
+    .unstake(new BN(HOLDINGS[0][2]))
+    .accounts({ ownerTokens: tokensOf(voterKp) })
+    .rpc(),
+);
+
 // -- ratings: the requester's profile (its rating habits) first, then worker profiles
 //    as remaining accounts ---------------------------------------------------------
 
-await requester.methods.registerRequester().accounts({}).rpc();
-const requesterProfile = PublicKey.findProgramAddressSync(
-  [Buffer.from("requester"), requesterKp.publicKey.toBuffer()],
-  requester.programId,
-)[0];
+// requester (signer) = the wallet; profile PDA [requester, requester] and config resolved.
+const register = requester.methods.registerRequester().accounts({});
+const requesterProfile = pda("requester", requesterKp.publicKey.toBuffer());
+eq((await register.pubkeys()).profile, requesterProfile, "register_requester.profile");
+// Ids count from 1: the profile's id is Config.requesterCount after it.
+const requesterId = (await admin.account.config.fetch(configPda)).requesterCount.addn(1);
+await register.rpc();
 const rp = await requester.account.requesterProfile.fetch(requesterProfile);
-eq([rp.requester, rp.ratingsGiven.toNumber()], [requesterKp.publicKey, 0], "new requester profile");
+eq(
+  [rp.requester, rp.id, rp.ratingsGiven],
+  [requesterKp.publicKey, requesterId, 0],
+  "new requester profile: the next id",
+);
 
 b = await requester.account.batch.fetch(batch);
 const rosterIndex = (w: PublicKey) => b.workers.findIndex((e) => e.worker.equals(w));
@@ -403,8 +694,12 @@ eq(
   "AssignmentRated x2",
 );
 const rated = await worker.account.workerProfile.fetch(profileOf(workerKp.publicKey));
-eq(rated.ratingCount, 1, "WorkerProfile.ratingCount");
-await record("WorkerProfile", profileOf(workerKp.publicKey), rated);
+const rated2 = await worker.account.workerProfile.fetch(profileOf(worker2Kp.publicKey));
+eq(
+  [rated.ratingCount, rated.wellRated, rated2.wellRated],
+  [1, 1, 0],
+  "5 stars count towards emissions (min_stars 4), 3 do not",
+);
 await expectError("AlreadyRated", () =>
   requester.methods
     .rateAssignments([{ item: 0, worker: rosterIndex(workerKp.publicKey), stars: 4, profile: 0 }])
@@ -413,12 +708,47 @@ await expectError("AlreadyRated", () =>
     .rpc(),
 );
 
-// -- fees: anyone sweeps them to the treasury PDA --------------------------------------
+// -- emissions: AMP minted to the worker for its well-rated assignment ------------------
+//    (worker signs; profile and mint_authority are PDAs; its token account and the
+//    mint are inputs)
+
+const workerTokens = associatedTokenAddress(workerKp.publicKey, ampMint);
+const emitted = await eventOf(
+  await worker.methods
+    .claimEmissions()
+    .accounts({ workerTokens, ampMint })
+    .preInstructions([createAssociatedTokenAccount(workerKp.publicKey, workerKp.publicKey, ampMint)])
+    .rpc(),
+  "emissionsClaimed",
+);
+eq([emitted.worker, emitted.amount], [workerKp.publicKey, EMISSION.perAssignment], "EmissionsClaimed");
+eq(await tokensIn(workerTokens), EMISSION.perAssignment, "the worker holds its AMP");
+await expectError("NothingToClaim", () =>
+  worker2.methods
+    .claimEmissions()
+    .accounts({ workerTokens: associatedTokenAddress(worker2Kp.publicKey, ampMint), ampMint })
+    .rpc(),
+);
+const claimedProfile = await worker.account.workerProfile.fetch(profileOf(workerKp.publicKey));
+eq([claimedProfile.wellRated, claimedProfile.emissionsClaimed], [1, 1], "WorkerProfile: emission paid");
+await record("WorkerProfile", profileOf(workerKp.publicKey), claimedProfile);
+const rpRated = await requester.account.requesterProfile.fetch(requesterProfile);
+eq(rpRated.ratingsGiven, 2, "RequesterProfile.ratingsGiven");
+await record("RequesterProfile", requesterProfile, rpRated);
+
+// -- fees: anyone sweeps them to the treasury PDA; stakers share them ------------------
 
 const swept = await eventOf(await worker2.methods.sweepFees().accounts({ batch }).rpc(), "feesSwept");
-eq(swept.amount, 500 * 6, "FeesSwept.amount = fee x completed slots");
+const FEES = 500 * 6;
+eq(swept.amount, FEES, "FeesSwept.amount = fee x completed slots");
 const treasury = await admin.account.treasury.fetch(treasuryPda);
+eq(treasury.totalCollected, FEES, "Treasury.totalCollected");
 await record("Treasury", treasuryPda, treasury);
+// The program's arithmetic: reward per staked unit in 64.64 fixed point, floored twice.
+const rewardPerShare = (BigInt(FEES) << 64n) / BigInt(staked);
+const reward = (BigInt(HOLDINGS[0][2]) * rewardPerShare) >> 64n;
+const rewarded = await eventOf(await voter.methods.claim().accounts({}).rpc(), "rewardsClaimed");
+eq([rewarded.owner, rewarded.lamports], [voterKp.publicKey, reward], "RewardsClaimed: the staker's share");
 
 // -- every account type decoded (the TaskTable small enough for fetch) ---------
 
@@ -452,6 +782,59 @@ eq(closedEvents.map((e) => e.name), ["batchClosed"], "BatchClosed (fees were swe
 eq(await connection.getAccountInfo(batch), null, "batch closed");
 eq(await connection.getAccountInfo(table), null, "table closed with it");
 
+// -- the proposal executes once its vote and time lock are over (anyone may) ----------
+
+while ((await now()) < p.executableAt.toNumber()) await sleep(200);
+const executed = await eventOf(
+  await voter2.methods.executeProposal().accounts({ proposal }).rpc(),
+  "proposalExecuted",
+);
+eq([executed.proposal, executed.id], [proposal, 0], "ProposalExecuted");
+p = await voter.account.proposal.fetch(proposal);
+eq(
+  [p.status, p.votesFor, p.votesAgainst, p.votesAbstain],
+  [1, HOLDINGS[0][2], HOLDINGS[1][2], 0],
+  "Proposal executed with its tally",
+);
+await record("Proposal", proposal, p);
+const voteRecord = pda("vote", proposal.toBuffer(), voterKp.publicKey.toBuffer());
+const vr = await voter.account.voteRecord.fetch(voteRecord);
+eq([vr.proposal, vr.voter, vr.choice, vr.weight], [proposal, voterKp.publicKey, FOR, HOLDINGS[0][2]], "VoteRecord");
+await record("VoteRecord", voteRecord, vr);
+config = await admin.account.config.fetch(configPda);
+eq([config.feeBps, config.admin], [NEW_FEE_BPS, governancePda], "Config.feeBps set by the proposal");
+await record("Config", configPda, config);
+
+// -- unstake: free again once the vote is over ------------------------------------------
+
+const unstaked = await eventOf(
+  await voter.methods
+    .unstake(new BN(HOLDINGS[0][2]))
+    .accounts({ ownerTokens: tokensOf(voterKp) })
+    .rpc(),
+  "staked",
+);
+eq(
+  [unstaked.owner, unstaked.amount, unstaked.unstake, unstaked.totalStaked],
+  [voterKp.publicKey, HOLDINGS[0][2], true, HOLDINGS[1][2]],
+  "Staked (unstake)",
+);
+eq(await tokensIn(tokensOf(voterKp)), HOLDINGS[0][2], "the AMP is back");
+const stakeAccount = await voter.account.stakeAccount.fetch(stakeOf(voterKp.publicKey));
+eq(
+  [stakeAccount.owner, stakeAccount.amount, stakeAccount.pending, stakeAccount.claimed, stakeAccount.lockedUntil],
+  [voterKp.publicKey, 0, 0, reward, p.votingEndsAt],
+  "StakeAccount: unstaked, rewards claimed, locked until the vote's end",
+);
+await record("StakeAccount", stakeOf(voterKp.publicKey), stakeAccount);
+gov = await voter.account.governance.fetch(governancePda);
+eq(
+  [gov.totalStaked, gov.proposalCount, gov.distributed, gov.claimed, gov.held, gov.emitted],
+  [HOLDINGS[1][2], 1, FEES, reward, 0, EMISSION.perAssignment],
+  "Governance totals",
+);
+await record("Governance", governancePda, gov);
+
 // -- an expired reservation released by anyone: release_expired's requester
 //    (not a signer there) is resolved through `relations` from the batch
 
@@ -460,8 +843,10 @@ const create2 = requester.methods
   .createBatch(...createBatchArgs(batchId2, { reservationSecs: 1 }))
   .accounts({});
 const batch2 = (await create2.pubkeys()).batch!;
-await create2.rpc();
+const created2 = await eventOf(await create2.rpc(), "batchCreated");
+eq(created2.feeBps, NEW_FEE_BPS, "a new batch is created at the fee the proposal set");
 const b2 = await requester.account.batch.fetch(batch2);
+eq(b2.feePerItem, (PRICE * NEW_FEE_BPS) / 10_000, "fee_per_item at the new fee");
 const table2 = await tableAddress(requesterKp.publicKey, BigInt(b2.batchNumber.toString()), 0);
 const space2 = tableSize(1, REDUNDANCY);
 await requester.methods
@@ -509,4 +894,24 @@ for (let i = 0; i < 50 && live.length < fromLogs.length; i++) await sleep(100);
 await worker.removeEventListener(listener);
 eq(live, fromLogs, "addEventListener delivered every TasksAccepted");
 
-console.log(JSON.stringify({ events, accounts, errors }));
+// -- every instruction that landed, named by Anchor's instruction coder ------------------
+
+const instructionCoder = new BorshInstructionCoder(admin.idl);
+const instructions = new Set<string>();
+const sigs = await connection.getSignaturesForAddress(PROGRAM_ID, { limit: 1000 });
+for (const { signature, err } of sigs) {
+  if (err !== null) continue;
+  const tx = await connection.getTransaction(signature, {
+    commitment: "confirmed",
+    maxSupportedTransactionVersion: 0,
+  });
+  const msg = tx!.transaction.message;
+  for (const ix of msg.compiledInstructions) {
+    if (!msg.staticAccountKeys[ix.programIdIndex].equals(PROGRAM_ID)) continue;
+    const decoded = instructionCoder.decode(Buffer.from(ix.data));
+    check(decoded, `an instruction of ${signature} decodes`);
+    instructions.add(decoded.name);
+  }
+}
+
+console.log(JSON.stringify({ instructions: [...instructions].sort(), events, accounts, errors }));
