@@ -75,9 +75,10 @@ def top_fee(r: SimulationReport) -> int:
 def max_step(r: SimulationReport, w: int) -> float:
     """The most one rating of weight w can lower a score (exact value, before
     flooring). From the formula: old S and W fade by f = H/(H+w), the rating
-    adds x' ≥ 1000 with weight w, P does not rise (a rater's weight only
+    adds x' ≥ 1000 with weight w, and P does not rise (a rater's weight only
     grows; an evicted rater is the lightest, so never a qualified one unless
-    all eight are). With s the score and a = S/W:
+    all eight are, leaving seven, ≥ distinct_cap ≤ 7); a falling P only lifts a
+    score above prior_mean. With s the score and a = S/W:
         drop = [W(1−f)(a − s) + w(s − x')] / (P + W·f + w),
     a − s = (a − prior_mean)·P/(P+W) ≤ (MAX − prior_mean)·P/(P+W), s − x' ≤ MAX − MIN,
     W(1−f) = W·w/(H+w), W·P/(P+W) ≤ P, and the denominator ≥ P + w:
