@@ -10,7 +10,7 @@ async with await Amplify.embedded() as amp:
 """
 
 from . import _instructions as instructions
-from . import agent, agreement, gold, grading, reputation, simulate, storage
+from . import agent, agreement, gold, grading, reputation, storage
 from ._admin import AdminClient
 from ._backend import (
     AccountFilter,
@@ -190,7 +190,6 @@ __all__ = [
     "program_bytes",
     "reputation",
     "requester_profile_pda",
-    "simulate",
     "table_address",
     "table_seed",
     "treasury_pda",

@@ -50,6 +50,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulationReport, Pat
         check=True,
         timeout=120,
     )
+    assert "Warning" not in done.stderr, done.stderr
     return SimulationReport.model_validate_json(done.stdout), png
 
 
