@@ -427,7 +427,13 @@ class Reputation:
         w_rated = np.where(mean < neutral, w0 * mean // neutral, w0)
         w = np.minimum(w_rated, room)
         ids[rows, at] = rid
-        weights[rows, at] = held + w  # ≤ max(cap, held) ≤ u32::MAX
+        weights[rows, at] = held
+        # Every requester's share fades with the worker's weight (when this
+        # rating carries weight), then this requester's takes w: ≤ cap.
+        h = np.uint64(p.horizon)
+        faded = weights * h // (h + w)[:, None]
+        weights = np.where((w > 0)[:, None], faded, weights)
+        weights[rows, at] += w
         workers.rater_ids[wi] = ids
         workers.rater_weights[wi] = weights.astype(np.uint32)
 

@@ -58,8 +58,11 @@ def rate(
         entry = min(wk.raters, key=lambda e: (e[0] != 0, e[1]))
         entry[0], entry[1] = rq.id, 0
     w = min(w_rated, max(0, p["max_weight_per_requester"] - entry[1]))
-    entry[1] += w
     if w:
+        # Every requester's share of the worker's weight fades with it.
+        for e in wk.raters:
+            e[1] = e[1] * p["horizon"] // (p["horizon"] + w)
+        entry[1] += w
         wk.s, wk.w = fade(wk.s, wk.w, p["horizon"], w, adjusted)
     if w0:
         rq.s, rq.w = fade(rq.s, rq.w, p["requester_horizon"], w0, x)

@@ -212,6 +212,31 @@ def cost_to_pass(
     return spent
 
 
+def test_a_long_standing_client_keeps_a_say() -> None:
+    # Three clients rate a worker 5 stars, 150 times each at the per-rating
+    # cap: each has given 15M of weight, past the 10M per-requester cap. The
+    # cap bounds a requester's weight *now* (shares fade with the worker's
+    # weight), so when the worker turns bad, the first client's 1-stars still
+    # count; were the cap on weight ever given, they would carry nothing.
+    p = ref.DEFAULTS
+    top = p["max_weight_per_rating"]
+    given = 150 * top
+    assert given > p["max_weight_per_requester"]
+    wk = ref.Worker()
+    clients = [ref.Requester(i + 1) for i in range(3)]
+    for _ in range(150):
+        for rq in clients:
+            before = ref.rate(p, wk, rq, 5, top)[2]
+            assert all(e[1] <= p["max_weight_per_requester"] for e in wk.raters)
+    first = ref.rate(p, wk, clients[0], 1, top)
+    assert first[1] == top and first[2] < before
+    for _ in range(99):
+        last = ref.rate(p, wk, clients[0], 1, top)
+        assert all(e[1] <= p["max_weight_per_requester"] for e in wk.raters)
+    report("a capped client's 1-stars: score before / after 100", (before, last[2]))
+    assert last[2] < first[2]
+
+
 def test_sybil_rings_pay_more_than_a_four_star_gate_protects() -> None:
     # A typical gated batch: 10,000 lamports per item, a per-worker cap of 500:
     # passing the gate lets one identity take at most 500 items (4.75M

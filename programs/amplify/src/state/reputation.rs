@@ -17,8 +17,9 @@
 //!    requester averaging 2 stars weighs half), so its 2 stars hurt less than
 //!    a lenient rater's and still never lift anyone. Then `w` is capped so that this
 //!    requester's ratings of this worker weigh at most `max_weight_per_requester`
-//!    in all. Work that paid no fee carries no weight.
-//! 4. The worker's sums fade by `horizon / (horizon + w)` and take the rating:
+//!    at any one time. Work that paid no fee carries no weight.
+//! 4. The worker's sums, and each requester's share of its weight, fade by
+//!    `horizon / (horizon + w)`; the sums take the rating, the share its weight:
 //!    `W' = W·H/(H+w)`, `S' = S·W'/W`, then `S = S' + adjusted·w`, `W = W' + w`
 //!    — exponential recency in fee weight (the paid work done since), not in
 //!    time or count.
@@ -132,9 +133,20 @@ pub fn apply(
     } else {
         w0
     };
-    let w = charge_requester(p, worker, requester.id(), w_rated)?;
+    let (at, w) = charge_requester(p, worker, requester.id(), w_rated)?;
 
     if w > 0 {
+        // Each requester's share fades with the worker's weight, so the
+        // per-requester cap bounds its weight *now*: a long-standing client
+        // regains a say as its old ratings fade (a capped one could not mark
+        // a worker down after it turned bad).
+        let h = p.horizon();
+        let hw = math::add(h, w)?;
+        for (i, r) in worker.raters.iter_mut().enumerate() {
+            let faded = math::div(math::mul(r.weight() as u64, h)?, hw)?;
+            let new = if i == at { math::add(faded, w)? } else { faded };
+            r.set_weight(u32::try_from(new).map_err(|_| AmplifyError::ArithmeticOverflow)?);
+        }
         let (s, wt) = fade_and_add(
             worker.score_sum(),
             worker.weight(),
@@ -168,15 +180,16 @@ pub fn apply(
     })
 }
 
-/// Find (or make room for) `requester_id` among the worker's raters and grant
-/// up to `w` of weight within that requester's per-worker cap. A requester not
+/// Find (or make room for) `requester_id` among the worker's raters: its
+/// entry and the weight it may add, up to `w` within that requester's
+/// per-worker cap (the caller fades the entries and adds it). A requester not
 /// tracked yet replaces the lightest entry when all eight are taken.
 fn charge_requester(
     p: &ReputationParams,
     worker: &mut WorkerProfile,
     requester_id: u32,
     w: u64,
-) -> Result<u64, ProgramError> {
+) -> Result<(usize, u64), ProgramError> {
     let raters = &mut worker.raters;
     let at = match raters.iter().position(|r| r.requester_id() == requester_id) {
         Some(i) => i,
@@ -193,14 +206,10 @@ fn charge_requester(
             i
         }
     };
-    let entry = &mut raters[at];
     let room = p
         .max_weight_per_requester()
-        .saturating_sub(entry.weight() as u64);
-    let granted = w.min(room);
-    let total = math::add(entry.weight() as u64, granted)?;
-    entry.set_weight(u32::try_from(total).map_err(|_| AmplifyError::ArithmeticOverflow)?);
-    Ok(granted)
+        .saturating_sub(raters[at].weight() as u64);
+    Ok((at, w.min(room)))
 }
 
 /// Step 5: the score from the worker's sums and its distinct qualified raters.
