@@ -45,6 +45,26 @@ TABLE_HEADER = prefix_size("TaskTable") + 4
 SLOT_SIZE = fixed_size({"defined": {"name": "Slot"}}) or 4
 
 
+#: Bytes of log a transaction keeps (the runtime's log collector limit); past
+#: it every line is dropped ("Log truncated"), events included.
+LOG_LIMIT = 10_000
+#: Log bytes left for what is not an event: invoke, compute and success lines
+#: of the program and of the compute-budget program.
+LOG_RESERVE = 1_000
+
+
+def _event_line_size(name: str) -> int:
+    """Bytes of one `Program data: <base64>` line carrying event `name`."""
+    size = 8 + (fixed_size({"defined": {"name": name}}) or 0)
+    return len("Program data: ") + 4 * -(-size // 3)
+
+
+#: Most ratings one transaction may carry: `rate_assignments` logs an
+#: `AssignmentRated` event per rating, and events past the log limit are lost
+#: to every reader of history (ratings in `batch_results`, the market view).
+MAX_RATINGS_PER_TX = (LOG_LIMIT - LOG_RESERVE) // _event_line_size("AssignmentRated")
+
+
 def table_size(capacity: int, redundancy: int) -> int:
     return TABLE_HEADER + capacity * redundancy * SLOT_SIZE
 
@@ -305,7 +325,8 @@ class RequesterClient(AmplifyClient):
         self, b: Batch, table: TaskTable, entries: list[tuple[int, int, int, int, Pubkey]]
     ) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
         """Split ratings into transactions that fit: 8 bytes per rating plus a
-        writable profile account per distinct worker."""
+        writable profile account per distinct worker, and at most
+        `MAX_RATINGS_PER_TX` (their events must fit in the log)."""
         chunk: list[tuple[int, int, int, int, Pubkey]] = []
         profiles: list[Pubkey] = []
         for e in entries:
@@ -322,7 +343,8 @@ class RequesterClient(AmplifyClient):
                 ],
                 trial_profiles,
             )
-            if chunk and transaction_size([instr], self.wallet, 1) > PACKET_DATA_SIZE:
+            too_big = transaction_size([instr], self.wallet, 1) > PACKET_DATA_SIZE
+            if chunk and (too_big or len(trial) > MAX_RATINGS_PER_TX):
                 yield chunk, profiles
                 chunk, profiles = [e], [profile]
             else:
