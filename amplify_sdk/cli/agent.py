@@ -49,7 +49,7 @@ def _log_to_stderr() -> None:
     help="The master key the batches' items were encrypted with (batch upload).",
 )
 @click.option(
-    "--resync",
+    "--resync-interval",
     type=DURATION,
     default="30s",
     show_default=True,
@@ -57,7 +57,11 @@ def _log_to_stderr() -> None:
     "BATCH, look for new batches).",
 )
 async def run(
-    settings: Settings, out: Out, batches: tuple[Pubkey, ...], master_key: Path, resync: int
+    settings: Settings,
+    out: Out,
+    batches: tuple[Pubkey, ...],
+    master_key: Path,
+    resync_interval: int,
 ) -> None:
     """Deliver item keys to workers as they accept items, until Ctrl-C or
     SIGTERM (then exit 0). Serves BATCH...; without BATCH, every encrypted
@@ -110,7 +114,7 @@ async def run(
             master_key=None if batches else key,
             discover=not batches,
             stop=stop,
-            resync_interval=resync,
+            resync_interval=resync_interval,
             on_delivery=delivered,
             on_ready=ready,
         )

@@ -430,7 +430,8 @@ async def _staking(settings: Settings, out: Out, amount: Decimal, unstake: bool)
     out.result(
         {
             "owner": voter.address,
-            verb: n,
+            #: This call's amount; `staked` is the wallet's stake after it.
+            "amount": n,
             "staked": staked,
             "total_staked": total,
             "amp_balance": balance,

@@ -134,8 +134,9 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     assert init["params"] == params and init["emission"]["min_stars"] == 5
     assert init["amp_decimals"] == 6
 
-    staked = node.ok("gov", "stake", STAKED[1], keypair=keys[1])  # 50.5: decimals
-    assert staked["staked"] == base(STAKED[1])
+    node.run(lambda amp: _stake(amp, "50"), keys[1])
+    staked = node.ok("gov", "stake", "0.5", keypair=keys[1])  # 50 + 0.5 = STAKED[1]
+    assert staked["amount"] == AMP // 2 and staked["staked"] == base(STAKED[1])
     assert staked["amp_balance"] == base(HELD[1]) - base(STAKED[1])
     node.run(lambda amp: _stake(amp, STAKED[0]), keys[0])
     node.run(lambda amp: _stake(amp, STAKED[2]), keys[2])
@@ -165,7 +166,9 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
             "gov", "propose", "set-governance-params", "--file", tmp_path / "typo.yaml"
         ),
         # 50.5 AMP staked, 60 needed to propose.
-        lambda: node.cli("gov", "propose", "set-paused", "--paused", "true", keypair=keys[1]),
+        lambda: node.cli(
+            "gov", "propose", "spend", "--recipient", holders[1], "--lamports", "1", keypair=keys[1]
+        ),
         lambda: node.cli("gov", "vote", "0", "for", "-o", "json", keypair=keys[0]),
         lambda: node.cli("gov", "execute", "0"),
         lambda: node.cli("gov", "list", "-o", "json"),
