@@ -70,13 +70,19 @@ def _option(inner: c.Construct[Any, Any]) -> c.Construct[Any, Any]:
 
 
 class _StructAdapter(_StructBase):
-    """Decode to a plain dict (without construct's private keys)."""
+    """Decode to a plain dict (without construct's private keys). Padding
+    fields (`_pad…`: a `u8` array named with a leading underscore) default to
+    zeros when encoding, so callers give only the fields that mean something."""
+
+    def __init__(self, subcon: c.Construct[Any, Any], padding: Mapping[str, int]) -> None:
+        super().__init__(subcon)
+        self.padding = dict(padding)
 
     def _decode(self, obj: Any, context: Any, path: Any) -> dict[str, Any]:
         return {k: v for k, v in obj.items() if not k.startswith("_io")}
 
     def _encode(self, obj: Mapping[str, Any], context: Any, path: Any) -> Any:
-        return dict(obj)
+        return {**{name: bytes(n) for name, n in self.padding.items()}, **obj}
 
 
 class _TaggedAdapter(_AnyBase):
@@ -119,7 +125,16 @@ def type_codec(ty: Any, idl: Idl) -> c.Construct[Any, Any]:
 
 
 def _fields_codec(fields: list[JSON], idl: Idl) -> c.Construct[Any, Any]:
-    return _StructAdapter(c.Struct(*(f["name"] / type_codec(f["type"], idl) for f in fields)))
+    padding = {
+        f["name"]: f["type"]["array"][1]
+        for f in fields
+        if f["name"].startswith("_")
+        and isinstance(f["type"], dict)
+        and f["type"].get("array", [None])[0] == "u8"
+    }
+    return _StructAdapter(
+        c.Struct(*(f["name"] / type_codec(f["type"], idl) for f in fields)), padding
+    )
 
 
 def defined_codec(name: str, idl: Idl) -> c.Construct[Any, Any]:

@@ -189,7 +189,7 @@ def set_reputation_params(admin: Pubkey, params: Mapping[str, int]) -> Instructi
     return build_instruction(
         "set_reputation_params",
         {"admin": admin, "config": config_pda()[0]},
-        {"params": {"_pad": bytes(3), **params}},
+        {"params": dict(params)},
     )
 
 
@@ -263,7 +263,7 @@ def initialize_governance(
             "mint_authority": mint_authority_pda()[0],
             "program_data": program_data_pda(),
         },
-        {"params": dict(params), "emission": {"_pad": bytes(7), **emission}},
+        {"params": dict(params), "emission": dict(emission)},
     )
 
 

@@ -7,7 +7,7 @@ the IDL fields (reserved/padding bytes excepted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -391,8 +391,27 @@ class StakeAccount(AccountModel):
 
 
 class ProposalStatus(IntEnum):
+    """What the program records: a proposal is voting until it is executed."""
+
     VOTING = 0
     EXECUTED = 1
+
+
+class ProposalStage(StrEnum):
+    """Where a proposal stands at a given time (`Proposal.stage`): the
+    program's checks in `cast_vote` and `execute_proposal`, read ahead."""
+
+    #: Votes are accepted (`now < voting_ends_at`).
+    VOTING = "voting"
+    #: The vote ended without quorum or threshold: it can never execute.
+    DEFEATED = "defeated"
+    #: Passed, waiting for its time lock (`now < executable_at`).
+    TIMELOCKED = "timelocked"
+    #: Passed and executable by anyone until `expires_at`.
+    EXECUTABLE = "executable"
+    #: Passed but left unexecuted past its execution window.
+    EXPIRED = "expired"
+    EXECUTED = "executed"
 
 
 class Proposal(AccountModel):
@@ -434,14 +453,34 @@ class Proposal(AccountModel):
         """Votes needed (for + against + abstain)."""
         return -(-self.staked_at_creation * self.quorum_bps // 10_000)
 
+    @property
+    def quorum_met(self) -> bool:
+        """Enough votes cast (for + against + abstain), and at least one."""
+        return self.cast >= max(self.quorum, 1)
+
+    @property
+    def threshold_met(self) -> bool:
+        """For-votes reach `threshold_bps` of for + against (and are not zero)."""
+        decided = self.votes_for + self.votes_against
+        return self.votes_for > 0 and self.votes_for * 10_000 >= decided * self.threshold_bps
+
     def passed(self) -> bool:
         """Quorum and threshold reached (by the votes cast so far)."""
-        decided = self.votes_for + self.votes_against
-        return (
-            self.cast >= max(self.quorum, 1)
-            and self.votes_for > 0
-            and self.votes_for * 10_000 >= decided * self.threshold_bps
-        )
+        return self.quorum_met and self.threshold_met
+
+    def stage(self, now: int) -> ProposalStage:
+        """The proposal's stage at unix time `now` (the cluster's clock)."""
+        if self.status == ProposalStatus.EXECUTED:
+            return ProposalStage.EXECUTED
+        if now < self.voting_ends_at:
+            return ProposalStage.VOTING
+        if not self.passed():
+            return ProposalStage.DEFEATED
+        if now < self.executable_at:
+            return ProposalStage.TIMELOCKED
+        if now > self.expires_at:
+            return ProposalStage.EXPIRED
+        return ProposalStage.EXECUTABLE
 
 
 class VoteRecord(AccountModel):

@@ -47,6 +47,26 @@ TABLE_HEADER = prefix_size("TaskTable") + 4
 SLOT_SIZE = fixed_size({"defined": {"name": "Slot"}}) or 4
 
 
+#: Bytes of log a transaction keeps (the runtime's log collector limit); past
+#: it every line is dropped ("Log truncated"), events included.
+LOG_LIMIT = 10_000
+#: Log bytes left for what is not an event: invoke, compute and success lines
+#: of the program and of the compute-budget program.
+LOG_RESERVE = 1_000
+
+
+def _event_line_size(name: str) -> int:
+    """Bytes of one `Program data: <base64>` line carrying event `name`."""
+    size = 8 + (fixed_size({"defined": {"name": name}}) or 0)
+    return len("Program data: ") + 4 * -(-size // 3)
+
+
+#: Most ratings one transaction may carry: `rate_assignments` logs an
+#: `AssignmentRated` event per rating, and events past the log limit are lost
+#: to every reader of history (ratings in `batch_results`, the market view).
+MAX_RATINGS_PER_TX = (LOG_LIMIT - LOG_RESERVE) // _event_line_size("AssignmentRated")
+
+
 def table_size(capacity: int, redundancy: int) -> int:
     return TABLE_HEADER + capacity * redundancy * SLOT_SIZE
 
@@ -336,11 +356,12 @@ class RequesterClient(AmplifyClient):
         pdas: dict[Pubkey, Pubkey],
     ) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
         """Split ratings into transactions that fit: 8 bytes per rating plus a
-        writable profile account per distinct worker. Sizes are measured;
-        between measurements a rating adds at most 8 bytes and a new profile 33
-        (its key and its index in the instruction), plus a byte when a length
-        prefix grows (compact-u16), so building the transaction is only needed
-        near the limit (linear time)."""
+        writable profile account per distinct worker, and at most
+        `MAX_RATINGS_PER_TX` (their events must fit in the log). Sizes are
+        measured; between measurements a rating adds at most 8 bytes and a new
+        profile 33 (its key and its index in the instruction), plus a byte when
+        a length prefix grows (compact-u16), so building the transaction is
+        only needed near the limit (linear time)."""
         chunk: list[tuple[int, int, int, int, Pubkey]] = []
         profiles: list[Pubkey] = []
         size = 0
@@ -351,7 +372,7 @@ class RequesterClient(AmplifyClient):
             trial_profiles = [*profiles, profile] if new_profile else profiles
             # One byte spare: the instruction data's length prefix grows once
             # (past 127 bytes); no other prefix can grow within one packet.
-            if chunk and estimate + 1 <= PACKET_DATA_SIZE:
+            if chunk and estimate + 1 <= PACKET_DATA_SIZE and len(chunk) < MAX_RATINGS_PER_TX:
                 chunk.append(e)
                 profiles, size = trial_profiles, estimate
                 continue
@@ -359,7 +380,7 @@ class RequesterClient(AmplifyClient):
             measured = transaction_size(
                 [self._rating_ix(b, table, trial, trial_profiles, pdas)], self.wallet, 1
             )
-            if chunk and measured > PACKET_DATA_SIZE:
+            if chunk and (measured > PACKET_DATA_SIZE or len(trial) > MAX_RATINGS_PER_TX):
                 yield chunk, profiles
                 chunk, profiles = [e], [profile]
                 measured = transaction_size(

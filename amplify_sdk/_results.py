@@ -1,11 +1,15 @@
 """A batch's delivered results, read back from chain data: each
 `ResultsSubmitted` event names the worker, the items, their answers (equal
 widths, concatenated) and the payment; `AssignmentRated` events add the stars.
+
+This is the one reader of delivered answers: `amplify_sdk.grading` grades
+these rows, and `majority` is `agreement.majority_vote`'s consensus kept only
+where it is a strict majority.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +18,7 @@ from solders.signature import Signature
 
 from ._backend import Backend
 from ._timeline import EventRecord, events
+from .agreement import Answer, majority_vote
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ class ResultRow:
     block_time: int | None
     result_uri: str
     stars: int | None = None
+
+    @property
+    def as_answer(self) -> Answer:
+        """The row as `agreement`'s input."""
+        return Answer(self.item, self.worker, self.answer)
 
     @property
     def label(self) -> str:
@@ -55,8 +65,11 @@ class ResultRow:
         }
 
 
-def rows_from_events(records: list[EventRecord]) -> list[ResultRow]:
-    """Result rows (in delivery order) from a batch's events, with ratings."""
+def rows_from_events(records: list[EventRecord], batch: Pubkey) -> list[ResultRow]:
+    """Result rows of `batch` (in delivery order) from its events, with
+    ratings. Events of other batches are skipped: a transaction that mentions
+    this batch may also deliver to another."""
+    records = [r for r in records if r.fields.get("batch") == batch]
     stars: dict[tuple[int, Pubkey], int] = {}
     for r in records:
         if r.name == "AssignmentRated":
@@ -89,22 +102,24 @@ def rows_from_events(records: list[EventRecord]) -> list[ResultRow]:
 
 
 async def batch_results(backend: Backend, batch: Pubkey) -> list[ResultRow]:
+    """Every result delivered to `batch`, from its transaction history."""
     return rows_from_events(
-        await events(backend, batch, names={"ResultsSubmitted", "AssignmentRated"})
+        await events(backend, batch, names={"ResultsSubmitted", "AssignmentRated"}), batch
     )
 
 
 def majority(rows: list[ResultRow]) -> dict[int, bytes | None]:
     """Each item's answer given by more than half of its results; None when
     no answer has a strict majority."""
-    by_item: dict[int, list[bytes]] = defaultdict(list)
-    for row in rows:
-        by_item[row.item].append(row.answer)
-    out: dict[int, bytes | None] = {}
-    for item, answers in by_item.items():
-        answer, n = Counter(answers).most_common(1)[0]
-        out[item] = answer if 2 * n > len(answers) else None
-    return out
+    if not rows:
+        return {}
+    # The vote's posterior is each answer's share of the item's answers.
+    c = majority_vote([row.as_answer for row in rows])
+    best = c.posterior.argmax(axis=1)
+    return {
+        item: c.labels[int(b)] if c.posterior[i, b] > 0.5 else None
+        for i, (item, b) in enumerate(zip(c.items, best, strict=True))
+    }
 
 
 def majority_ratings(

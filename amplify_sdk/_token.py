@@ -101,6 +101,12 @@ def token_balance(data: bytes) -> int:
     return int.from_bytes(data[64:72], "little")
 
 
+def mint_decimals(data: bytes) -> int:
+    """The decimals of an SPL mint (offset 44: after the optional mint
+    authority, 36 bytes, and the supply, 8)."""
+    return data[44]
+
+
 __all__ = [
     "ATA_PROGRAM_ID",
     "MINT_SIZE",
@@ -108,6 +114,7 @@ __all__ = [
     "associated_token_address",
     "create_associated_token_account",
     "create_mint_instructions",
+    "mint_decimals",
     "mint_to",
     "set_mint_authority",
     "set_upgrade_authority",

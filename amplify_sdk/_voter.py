@@ -11,6 +11,7 @@ from solders.pubkey import Pubkey
 from . import _instructions as ix
 from ._backend import Memcmp, TxReceipt
 from ._client import AmplifyClient
+from ._exceptions import AccountNotFoundError
 from ._idl import load_idl
 from ._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
 from ._pda import (
@@ -23,7 +24,12 @@ from ._pda import (
     treasury_pda,
     vote_pda,
 )
-from ._token import associated_token_address, create_associated_token_account, token_balance
+from ._token import (
+    associated_token_address,
+    create_associated_token_account,
+    mint_decimals,
+    token_balance,
+)
 
 FOR, AGAINST, ABSTAIN = 0, 1, 2
 RENT_SYSVAR = Pubkey.from_string("SysvarRent111111111111111111111111111111111")
@@ -42,8 +48,18 @@ class VoterClient(AmplifyClient):
         return associated_token_address(self.address, g.amp_mint)
 
     async def amp_balance(self) -> int:
+        """AMP in this wallet's token account, in base units."""
         acc = await self.backend.get_account(await self.amp_tokens())
         return 0 if acc is None else token_balance(acc.data)
+
+    async def amp_decimals(self) -> int:
+        """The AMP mint's decimals, read from the mint (6 for the mint
+        `AdminClient.create_amp_mint` makes; a cluster's own mint may differ)."""
+        g = await self.governance()
+        mint = await self.backend.get_account(g.amp_mint)
+        if mint is None:
+            raise AccountNotFoundError(f"AMP mint {g.amp_mint} does not exist")
+        return mint_decimals(mint.data)
 
     async def stake(self, amount: int) -> TxReceipt:
         return await self.send([ix.stake(self.address, await self.amp_tokens(), amount)])

@@ -1,7 +1,7 @@
 """The key agent: delivers item keys to workers as they accept, for a
 requester's encrypted batches.
 
-    agent = KeyAgent(requester_client, {batch: master_key})
+    agent = KeyAgent(requester_client, {batch: master_key}, on_delivery=print)
     await agent.run(stop)                      # or: await run_agent(backend, wallet, ...)
 
 What is owed comes from the chain, not from a file: a slot that is reserved
@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,6 +62,20 @@ class AgentStats:
         return self.keys / self.transactions if self.transactions else 0.0
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One `deliver_keys` round for one worker of one batch: the items whose
+    keys landed, and how many the program refused (already delivered, or the
+    slot released meanwhile). `from_table`: found owed in the task tables (a
+    catch-up) rather than in a live `TasksAccepted` event."""
+
+    batch: Pubkey
+    worker: Pubkey
+    items: list[int]
+    refused: int
+    from_table: bool
+
+
 def _field_offset(account: str, name: str) -> int:
     offset = 8
     for f in _split_fields(account)[0]:
@@ -85,7 +99,9 @@ def owed_keys(b: Batch, tables: Iterable[TaskTable]) -> Owed:
 class KeyAgent:
     """Delivers keys for `master_keys` (batch → its master key). With
     `master_key` and `discover`, also every encrypted batch naming this wallet
-    as key agent (found by account query at each resync)."""
+    as key agent (found by account query at each resync). `on_delivery` is
+    called after each delivery round that landed or was refused (a CLI prints
+    them); `on_ready` once, when the agent first follows events, caught up."""
 
     def __init__(
         self,
@@ -96,6 +112,8 @@ class KeyAgent:
         discover: bool = False,
         resync_interval: float = 30.0,
         concurrency: int = CONCURRENCY,
+        on_delivery: Callable[[Delivery], None] | None = None,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         if discover and master_key is None:
             raise ValueError("discovering batches needs the master key they share")
@@ -104,6 +122,8 @@ class KeyAgent:
         self.master_key = master_key
         self.discover = discover
         self.resync_interval = resync_interval
+        self.on_delivery = on_delivery
+        self.on_ready = on_ready
         self.stats = AgentStats()
         #: Set once the agent follows events and has caught up with the chain.
         self.ready = asyncio.Event()
@@ -177,6 +197,9 @@ class KeyAgent:
             if (batch, worker) in seen_at:
                 elapsed = time.monotonic() - seen_at[(batch, worker)]
                 self.stats.latencies += [elapsed] * len(landed)
+            if self.on_delivery is not None and outcomes:
+                refused = len(outcomes) - len(landed)
+                self.on_delivery(Delivery(batch, worker, landed, refused, from_table))
             return len(landed)
 
         counts = await asyncio.gather(*(one(b, w, items) for (b, w), items in owed.items()))
@@ -209,7 +232,7 @@ class KeyAgent:
                 if not self.discover:
                     raise ValueError("the key agent has no batch to serve")
                 # Nothing to serve yet: look again after a resync interval.
-                self.ready.set()
+                self._set_ready()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.resync_interval)
                 continue
@@ -217,11 +240,17 @@ class KeyAgent:
             try:
                 # Subscribed first, then read: an acceptance in between is in one or both.
                 await self.catch_up()
-                self.ready.set()
+                self._set_ready()
                 await self._follow(sub, stop)
             finally:
                 await sub.close()
         return self.stats
+
+    def _set_ready(self) -> None:
+        if not self.ready.is_set():
+            self.ready.set()
+            if self.on_ready is not None:
+                self.on_ready()
 
     async def _follow(self, sub: Subscription[LogsNotice], stop: asyncio.Event) -> None:
         """Deliver for events until stop, or until a resync finds new batches
@@ -273,17 +302,21 @@ async def run_agent(
     discover: bool = False,
     stop: asyncio.Event | None = None,
     resync_interval: float = 30.0,
+    on_delivery: Callable[[Delivery], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> AgentStats:
     """Run a key agent with `wallet` (the batches' requester or named key
-    agent) until `stop` is set; what a CLI's `amplify agent run` calls."""
+    agent) until `stop` is set; what `amplify agent run` calls."""
     agent = KeyAgent(
         RequesterClient(backend, wallet),
         master_keys,
         master_key=master_key,
         discover=discover,
         resync_interval=resync_interval,
+        on_delivery=on_delivery,
+        on_ready=on_ready,
     )
     return await agent.run(stop)
 
 
-__all__ = ["AgentStats", "KeyAgent", "owed_keys", "run_agent"]
+__all__ = ["AgentStats", "Delivery", "KeyAgent", "owed_keys", "run_agent"]

@@ -12,69 +12,23 @@ holding the published gold opening recomputes the same grades.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from solders.pubkey import Pubkey
-from solders.signature import Signature
 
-from ._backend import Backend, TransactionDetails
 from ._client import AmplifyClient
 from ._models import ItemOutcome
 from ._requester import RequesterClient
+from ._results import ResultRow, batch_results
 from .agreement import Answer, Grades, Method, StarScale, grade
 from .gold import GoldMismatchError, GoldOpening
 
-#: Most signatures one `get_signatures_for_address` returns.
-PAGE = 1000
 
-
-async def batch_signatures(backend: Backend, batch: Pubkey) -> list[Signature]:
-    """Every landed, successful transaction that mentions the batch, oldest first."""
-    out: list[Signature] = []
-    before: Signature | None = None
-    while True:
-        page = await backend.get_signatures_for_address(batch, limit=PAGE, before=before)
-        out += [s.signature for s in page if s.err is None]
-        if len(page) < PAGE:
-            break
-        before = page[-1].signature
-    out.reverse()
-    return out
-
-
-async def batch_answers(
-    client: AmplifyClient, batch: Pubkey, *, concurrency: int = 8
-) -> list[Answer]:
+async def batch_answers(client: AmplifyClient, batch: Pubkey) -> list[Answer]:
     """Every answer delivered to the batch, in delivery order, from its
-    history: the `ResultsSubmitted` events (items and their answers, equal
-    widths, concatenated). Failed transactions changed nothing and are skipped."""
-    signatures = await batch_signatures(client.backend, batch)
-    gate = asyncio.Semaphore(concurrency)
-
-    async def fetch(sig: Signature) -> TransactionDetails | None:
-        async with gate:
-            return await client.backend.get_transaction(sig)
-
-    details = await asyncio.gather(*(fetch(s) for s in signatures))
-    out: list[Answer] = []
-    for d in details:
-        if d is None or d.err is not None:
-            continue
-        for e in d.events:
-            if e.name != "ResultsSubmitted" or e.fields["batch"] != batch:
-                continue
-            items = [int(i) for i in e.fields["items"]]
-            blob: bytes = bytes(e.fields["answers"])
-            if not items:
-                continue
-            width = len(blob) // len(items)
-            worker: Pubkey = e.fields["worker"]
-            out += [
-                Answer(item, worker, blob[k * width : (k + 1) * width])
-                for k, item in enumerate(items)
-            ]
-    return out
+    history (`ResultsSubmitted` events, read by `_results.batch_results`).
+    Failed transactions changed nothing and are skipped."""
+    return [row.as_answer for row in await batch_results(client.backend, batch)]
 
 
 async def grade_batch(
@@ -105,6 +59,12 @@ async def grade_batch(
     return grade(found, gold=gold_answers, method=method, scale=scale, min_evidence=min_evidence)
 
 
+def _unrated(grades: Grades, rows: Sequence[ResultRow]) -> list[tuple[int, Pubkey, int]]:
+    """The grades' ratings for the assignments `rows` show unrated."""
+    done = {(r.item, r.worker) for r in rows if r.stars is not None}
+    return [r for r in grades.ratings if (r[0], r[1]) not in done]
+
+
 async def rate_batch(
     requester: RequesterClient,
     batch: Pubkey,
@@ -115,9 +75,9 @@ async def rate_batch(
     scale: StarScale | None = None,
     min_evidence: int = 3,
 ) -> tuple[Grades, list[ItemOutcome]]:
-    """Grade the batch (`grade_batch`) and send the stars: one outcome per
-    rating (assignments already rated come back refused with `AlreadyRated`,
-    nothing sent for them)."""
+    """Grade the batch (`grade_batch`) and send the stars of every assignment
+    not rated yet: one outcome per rating sent (a second run sends nothing)."""
+    rows = await batch_results(requester.backend, batch)
     grades = await grade_batch(
         requester,
         batch,
@@ -126,9 +86,11 @@ async def rate_batch(
         method=method,
         scale=scale,
         min_evidence=min_evidence,
+        answers=[row.as_answer for row in rows],
     )
-    outcomes = await requester.rate_assignments(batch, grades.ratings) if grades.ratings else []
+    todo = _unrated(grades, rows)
+    outcomes = await requester.rate_assignments(batch, todo) if todo else []
     return grades, outcomes
 
 
-__all__ = ["batch_answers", "batch_signatures", "grade_batch", "rate_batch"]
+__all__ = ["batch_answers", "grade_batch", "rate_batch"]

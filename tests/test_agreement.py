@@ -9,8 +9,10 @@ import dataclasses
 import numpy as np
 import pytest
 from solders.pubkey import Pubkey
+from solders.signature import Signature
 
 from amplify_sdk import batch_pda, content_hash
+from amplify_sdk._results import ResultRow, majority, majority_ratings
 from amplify_sdk.agreement import (
     Answer,
     Grades,
@@ -80,6 +82,35 @@ def test_dawid_skene_recovers_more_true_labels_than_a_vote() -> None:
     stars = [g.workers[w].stars for w in workers]
     assert all(s is not None and s >= 4 for s in stars[:6])
     assert all(s == 1 for s in stars[14:])
+
+
+def test_strict_majority_and_its_ratings() -> None:
+    # `amplify rate --majority`: the vote's consensus where it is a strict
+    # majority (more than half of the item's answers), None on a tie.
+    w = [Pubkey.new_unique() for _ in range(4)]
+    sig = Signature.default()
+
+    def row(item: int, worker: Pubkey, answer: bytes, stars: int | None = None) -> ResultRow:
+        return ResultRow(item, worker, answer, 9_500, 500, sig, 1, None, "", stars)
+
+    rows = [
+        *(row(0, x, a) for x, a in zip(w, [b"a", b"a", b"b", b"a"], strict=True)),  # 3 of 4
+        *(row(1, x, a) for x, a in zip(w, [b"a", b"b", b"a", b"b"], strict=True)),  # 2 of 4
+        row(2, w[0], b"c"),  # alone
+        *(row(3, x, a, s) for x, a, s in zip(w, [b"d", b"d", b"e"], [5, None, None], strict=False)),
+    ]
+    assert majority(rows) == {0: b"a", 1: None, 2: b"c", 3: b"d"}
+    # Unrated results of items with two answers or more: 5 agreeing, 1 not or
+    # without a majority; item 2 (one answer) and the rated result left out.
+    assert majority_ratings(rows) == [
+        (0, w[0], 5),
+        (0, w[1], 5),
+        (0, w[2], 1),
+        (0, w[3], 5),
+        *((1, x, 1) for x in w),
+        (3, w[1], 5),
+        (3, w[2], 1),
+    ]
 
 
 def test_gold_and_dawid_skene_expose_a_colluding_majority() -> None:
@@ -207,6 +238,7 @@ async def test_grade_a_batch_from_chain_and_rate_it(market: Market) -> None:
     assert gold_acc[0] == 1.0
     ratings = [(await req.get_worker_profile(w.address)).rating for w in workers]
     assert ratings[0] > ratings[-1]
-    # A second pass rates nothing twice.
+    # A second pass rates nothing twice: every assignment is rated, nothing is sent.
+    sent = len(req.receipts)
     _, again = await rate_batch(req, b.address, gold=opening, instructions=doc)
-    assert again and not any(o.ok for o in again)
+    assert again == [] and len(req.receipts) == sent

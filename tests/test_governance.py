@@ -20,20 +20,23 @@ from amplify_sdk import (
     InsufficientStake,
     NotAuthorityOfProgram,
     NothingToClaim,
+    Proposal,
     ProposalExpired,
     ProposalNotActive,
+    ProposalStage,
     QuorumNotMet,
     StakeLocked,
     ThresholdNotMet,
     TimelockActive,
     TransactionError,
     Unauthorized,
+    VoterClient,
     VotingActive,
     VotingClosed,
     instructions,
     program_bytes,
 )
-from amplify_sdk._admin import AMP
+from amplify_sdk._admin import AMP, AMP_DECIMALS
 from amplify_sdk._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
 from amplify_sdk._token import associated_token_address, token_balance
 from amplify_sdk._voter import ABSTAIN, AGAINST, FOR
@@ -86,11 +89,15 @@ async def test_a_fee_change_applies_to_new_batches_only(market: Market) -> None:
     await b.vote(p.address, AGAINST)
     with pytest.raises(VotingActive):
         await b.execute(p.address)
+    assert (await stage(a, p)) is ProposalStage.VOTING
     market.backend.warp(101)
     with pytest.raises(TimelockActive):
         await b.execute(p.address)
+    assert (await stage(a, p)) is ProposalStage.TIMELOCKED
     market.backend.warp(10)
+    assert (await stage(a, p)) is ProposalStage.EXECUTABLE
     await b.execute(p.address)
+    assert (await stage(a, p)) is ProposalStage.EXECUTED
     assert (await market.admin.get_config()).fee_bps == 200
     after = await market.batch(n_items=1, price=100_000, salt=b"new")
     assert (before.fee_per_item, after.fee_per_item) == (5_000, 2_000)
@@ -115,6 +122,7 @@ async def test_proposals_refused(market: Market) -> None:
     market.backend.warp(111)
     with pytest.raises(QuorumNotMet):
         await small.execute(p.address)
+    assert (await stage(a, p)) is ProposalStage.DEFEATED
     # Threshold: the whale votes against.
     q = await a.propose({"SetPaused": {"paused": True}})
     await a.vote(q.address, FOR)
@@ -128,9 +136,40 @@ async def test_proposals_refused(market: Market) -> None:
     market.backend.warp(111 + 1_001)
     with pytest.raises(ProposalExpired):
         await a.execute(r.address)
+    assert (await stage(a, r)) is ProposalStage.EXPIRED
     with pytest.raises(VotingClosed):
         await a.vote(r.address, ABSTAIN)
     assert (await market.admin.get_config()).paused is False
+
+
+async def test_parameter_actions_need_only_their_fields(market: Market) -> None:
+    # Struct parameters are given without their padding (`_pad`, zeros); the
+    # executed proposals apply exactly what was proposed.
+    dao = await make_dao(market, [100 * AMP])
+    (a,) = dao.voters
+    assert await a.amp_decimals() == AMP_DECIMALS
+    await a.stake(100 * AMP)
+    config = await market.admin.get_config()
+    reputation = config.reputation.model_dump() | {"prior_mean": 2_500}
+    emission = {"per_assignment": 7, "cap": 70, "min_stars": 5}
+    params = (await a.governance()).params.model_dump() | {"quorum_bps": 3_000}
+    proposals = [
+        await a.propose({"SetReputationParams": {"params": reputation}}),
+        await a.propose({"SetEmission": {"params": emission}}),
+        await a.propose({"SetGovernanceParams": {"params": params}}),
+    ]
+    for p in proposals:
+        await a.vote(p.address, FOR)
+    market.backend.warp(111)
+    for p in proposals:
+        await a.execute(p.address)
+    g = await a.governance()
+    assert (await market.admin.get_config()).reputation.model_dump() == reputation
+    assert g.emission.model_dump() == emission and g.params.model_dump() == params
+
+
+async def stage(voter: VoterClient, p: Proposal) -> ProposalStage:
+    return (await voter.fetch(Proposal, p.address)).stage(await voter.now())
 
 
 async def test_the_same_tokens_never_vote_twice(market: Market) -> None:

@@ -10,6 +10,7 @@ import time
 from agent_util import deliveries, summary
 
 from amplify_sdk import KeyAgent, WorkerClient, item_key, new_master_key
+from amplify_sdk.agent import Delivery
 from conftest import report
 from market import Market
 
@@ -43,15 +44,33 @@ async def test_agent_survives_a_restart_exactly_once(market: Market) -> None:
     await _accept(workers[4], b.address, list(range(40, 45)))  # while it is down
     await _accept(workers[5], b.address, list(range(45, 50)))
 
-    second = KeyAgent(req, {b.address: master})  # no memory of the first
+    # No memory of the first; reports each delivery and when it is ready.
+    seen: list[Delivery] = []
+    ready: list[int] = []
+    second = KeyAgent(
+        req,
+        {b.address: master},
+        on_delivery=seen.append,
+        on_ready=lambda: ready.append(len(seen)),
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(second.run(stop))
     await second.ready.wait()
     assert second.stats.keys == 20  # caught up from the tables: 3's, 4's and 5's
+    assert ready == [3] and all(d.from_table for d in seen)
+    assert {(d.worker, tuple(d.items)) for d in seen} == {
+        (workers[3].address, tuple(range(30, 40))),
+        (workers[4].address, tuple(range(40, 45))),
+        (workers[5].address, tuple(range(45, 50))),
+    }
     for n in (6, 7):
         await accept_and_time(workers[n], list(range(n * 10 - 10, n * 10)))
     stop.set()
     await task
+    live = seen[3:]
+    assert [d.worker for d in live] == [workers[6].address, workers[7].address]
+    assert not any(d.from_table or d.refused for d in live)
+    assert sum(len(d.items) for d in seen) == second.stats.keys == 40
 
     counts, transactions = await deliveries(req.backend, b.address)
     accepted = {(w.address, i) for w in workers for i, _ in await w.reservations(b.address)}

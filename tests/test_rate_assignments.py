@@ -25,6 +25,8 @@ from amplify_sdk import (
     requester_profile_pda,
     worker_profile_pda,
 )
+from amplify_sdk._requester import MAX_RATINGS_PER_TX
+from amplify_sdk._timeline import events
 from conftest import report
 from market import Market
 
@@ -114,6 +116,22 @@ async def test_rate_assignments_packs_full_transactions(market: Market) -> None:
     report("ratings per transaction (12 workers, 360 ratings)", round(360 / txs, 1))
     for w in workers:
         assert (await req.get_worker_profile(w.address)).rating_count == 30
+
+
+async def test_every_rating_event_reaches_history(market: Market) -> None:
+    # One AssignmentRated event per rating: a transaction whose events
+    # overflow the runtime's 10,000-byte log loses them ("Log truncated"), so
+    # the SDK sends at most MAX_RATINGS_PER_TX per transaction (the packet
+    # alone would take ~94 ratings of one worker).
+    n = MAX_RATINGS_PER_TX + 20
+    b, w = await _done(market, n)
+    req = market.requester
+    await req.register_requester()
+    n0 = len(req.receipts)
+    out = await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(n)])
+    assert all(o.ok for o in out) and len(req.receipts) - n0 == 2
+    rated = await events(req.backend, b.address, names={"AssignmentRated"})
+    assert sorted(e.fields["item_index"] for e in rated) == list(range(n))
 
 
 async def test_rate_assignments_refusals_before_sending(market: Market) -> None:

@@ -1,7 +1,9 @@
 """`amplify`: the command line of the Amplify marketplace.
 
-    amplify batch create|upload|status|list|results|cancel|close
-    amplify worker register|browse|accept|submit|earnings
+    amplify batch create|upload|status|list|results|grade|cancel|close
+    amplify worker register|browse|accept|fetch|submit|earnings
+    amplify agent run
+    amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
     amplify rate | market | localnet | program deploy|init|show | demo
     amplify keygen | airdrop | balance
 
@@ -53,9 +55,9 @@ def cli(
 
 def _register() -> None:
     # Each module adds its commands to `cli` when imported.
-    from . import batch, demo, market, program, rate, wallet, worker
+    from . import agent, batch, demo, gov, market, program, rate, wallet, worker
 
-    for module in (batch, worker, rate, market, program, demo, wallet):
+    for module in (batch, worker, rate, market, program, gov, agent, demo, wallet):
         module.register(cli)
 
 

@@ -18,7 +18,7 @@ import binascii
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +112,17 @@ def _dir_rows(path: Path) -> Iterator[tuple[int, bytes | str]]:
 def read_hashes(path: Path) -> list[bytes]:
     """Every item's content hash, in order; `InputError` naming the first bad
     row (file:line) and how many rows are bad, before anything is sent."""
+    return _read(path, lambda item: hashlib.sha256(item).digest())
+
+
+def read_items(path: Path) -> list[bytes]:
+    """Every item's bytes, in order (an encrypted upload encrypts them);
+    checked as `read_hashes` checks them."""
+    return _read(path, bytes)
+
+
+def _read(path: Path, keep: Callable[[bytes], bytes]) -> list[bytes]:
+    """`keep(item)` for every item of the file or folder, all rows checked."""
     if path.is_dir():
         rows = _dir_rows(path)
     elif not path.is_file():
@@ -122,14 +133,14 @@ def read_hashes(path: Path) -> list[bytes]:
         rows = _jsonl_rows(path)
     else:
         raise UserError(f"{path}: give a .csv or .jsonl file or a folder")
-    hashes: list[bytes] = []
+    kept: list[bytes] = []
     bad: list[Bad] = []
     try:
         for line, item in rows:
             if isinstance(item, str):
                 bad.append(Bad(path, line, item))
             else:
-                hashes.append(hashlib.sha256(item).digest())
+                kept.append(keep(item))
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     except csv.Error as e:
@@ -138,6 +149,6 @@ def read_hashes(path: Path) -> list[bytes]:
         first = bad[0]
         more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
         raise InputError(f"{first.path}:{first.line}: {first.message}{more}; nothing was sent")
-    if not hashes:
+    if not kept:
         raise InputError(f"{path}: no items")
-    return hashes
+    return kept

@@ -38,8 +38,8 @@ from ._journal import Journal
 
 #: Items per `add_tasks` by default: the journal's and progress bar's grain.
 DEFAULT_CHUNK = 1_000
-#: At most this many chunks per upload: `add_tasks` re-verifies the uploaded
-#: prefix on every call, so more chunks would cost quadratic hashing.
+#: At most this many chunks per upload (the journal's rows and the fee
+#: estimate stay small; `add_tasks` hashes each item once however many).
 MAX_CHUNKS = 32
 
 Progress = Callable[[int, int], None]

@@ -1,4 +1,4 @@
-"""`amplify batch create|upload|status|list|results|cancel|close`."""
+"""`amplify batch create|upload|status|list|results|grade|cancel|close`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def group() -> None:
 
 def register(cli: click.Group) -> None:
     # The group's other commands live in their own modules.
-    from . import batch_results, batch_upload  # noqa: F401
+    from . import batch_grade, batch_results, batch_upload  # noqa: F401
 
     cli.add_command(group)
 
@@ -66,7 +66,10 @@ def batch_info(b: Batch, now: int, balance: int | None = None) -> dict[str, Any]
         "expires_at": b.expires_at,
         "manifest_hash": b.manifest_hash,
         "base_uri": b.base_uri,
+        "encrypted": b.encrypted,
     }
+    if b.encrypted:
+        info["key_agent"] = b.key_agent
     if balance is not None:
         info["lamports"] = balance
     return info
@@ -153,6 +156,18 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 @click.option("--base-uri", default="", help="Where the items are stored (≤ 200 bytes).")
 @click.option(
+    "--encrypted",
+    is_flag=True,
+    help="Items encrypted per item; each worker gets its items' keys from the key "
+    "agent (batch upload --encrypt, agent run).",
+)
+@click.option(
+    "--key-agent",
+    type=ADDRESS,
+    default=None,
+    help="The wallet that delivers keys (--encrypted) [default: the requester].",
+)
+@click.option(
     "--instructions",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -166,6 +181,8 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 async def create(settings: Settings, out: Out, **opts: Any) -> None:
     """Open a batch; the wallet is the requester. Prints the batch's address."""
+    if opts["key_agent"] is not None and not opts["encrypted"]:
+        raise UserError("--key-agent goes with --encrypted")
     instructions_hash = bytes(32)
     if opts["instructions"] is not None:
         instructions_hash = hashlib.sha256(opts["instructions"].read_bytes()).digest()
@@ -184,6 +201,8 @@ async def create(settings: Settings, out: Out, **opts: Any) -> None:
             base_uri=opts["base_uri"],
             instructions_hash=instructions_hash,
             batch_id=opts["batch_id"],
+            encrypted=opts["encrypted"],
+            key_agent=opts["key_agent"],
         )
         info = batch_info(b, await req.now())
     info["signature"] = req.last_receipt.signature if req.last_receipt else None

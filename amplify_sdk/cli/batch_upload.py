@@ -1,7 +1,9 @@
-"""`amplify batch upload`: a file's items onto a batch, exactly once."""
+"""`amplify batch upload`: a file's items onto a batch, exactly once; for an
+encrypted batch, encrypted into a store first."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -12,15 +14,18 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
 from solders.pubkey import Pubkey
 
-from ._context import Out, Settings, command, connect
-from ._inputs import read_hashes
+from ..storage import manifest_name
+from ._context import Out, Settings, UserError, command, connect
+from ._inputs import read_hashes, read_items
 from ._params import ADDRESS
+from ._store import DEFAULT_MASTER_KEY, STORE_HELP, base_of, master_key_for_upload, open_store
 from ._upload import DEFAULT_CHUNK, journal_path, manifest_path, upload
 from .batch import group
 
@@ -37,9 +42,8 @@ class _Rate(ProgressColumn):
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_CHUNK,
-    show_default=True,
-    help="Items per add_tasks transaction (journal grain).",
+    default=None,
+    help=f"Items per add_tasks transaction (journal grain) [default: {DEFAULT_CHUNK:,}].",
 )
 @click.option(
     "--journal",
@@ -53,45 +57,75 @@ class _Rate(ProgressColumn):
     default=None,
     help="Manifest JSON [default: SOURCE.amplify-manifest.json].",
 )
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt each item under its own key and put the ciphertexts in --store "
+    "(a batch created with --encrypted).",
+)
+@click.option("--store", default=None, help=f"{STORE_HELP} (--encrypt)")
+@click.option(
+    "--master-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"The key every item key derives from; made if the file does not exist "
+    f"(--encrypt) [default: {DEFAULT_MASTER_KEY}].",
+)
 async def upload_cmd(
     settings: Settings,
     out: Out,
     batch: Pubkey,
     source: Path,
-    chunk_size: int,
+    chunk_size: int | None,
     journal: Path | None,
     manifest: Path | None,
+    encrypt: bool,
+    store: str | None,
+    master_key: Path | None,
 ) -> None:
     """Upload the items of a CSV or JSONL file or a folder, exactly once.
 
     Every row is checked first (a bad row is reported with its file and line,
     and nothing is sent). Interrupted at any moment, the same command resumes
     where the chain is.
+
+    With --encrypt (an encrypted batch), the items are encrypted, stored in
+    --store, and the ciphertexts' hashes committed; the key agent (amplify
+    agent run) needs the same --master-key. Resumed the same way: the same
+    items encrypt to the same blobs, blobs the store holds are not sent again,
+    and items already on chain are checked and skipped.
     """
+    if encrypt:
+        if chunk_size is not None or journal is not None or manifest is not None:
+            raise UserError(
+                "--chunk-size, --journal and --manifest are for plain uploads: an encrypted "
+                "upload resumes from the chain and the store, and keeps its manifest there"
+            )
+        if store is None:
+            raise UserError("--encrypt needs --store: where the encrypted items go")
+        await _upload_encrypted(
+            settings, out, batch, source, store, master_key or DEFAULT_MASTER_KEY
+        )
+        return
+    if store is not None or master_key is not None:
+        raise UserError("--store and --master-key go with --encrypt")
     hashes = read_hashes(source)
     wallet = settings.wallet()
-    stderr = Console(stderr=True)
-    progress = Progress(
-        TextColumn("uploading"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _Rate(),
-        TimeRemainingColumn(),
-        console=stderr,
-        # A bar only for a person watching: logs and pipes get the summary.
-        disable=settings.json or not stderr.is_terminal,
-    )
-    task = progress.add_task("upload", total=len(hashes))
+    progress, task = _progress(settings, len(hashes))
     async with connect(settings, wallet) as amp:
+        req = amp.requester()
+        if (await req.get_batch(batch)).encrypted:
+            # Plaintext hashes on chain would let anyone confirm a guess of an item.
+            raise UserError(f"batch {batch} is encrypted: upload with --encrypt --store DIR|URL")
         with progress:
             result = await upload(
-                amp.requester(),
+                req,
                 batch,
                 hashes,
                 journal_file=journal or journal_path(source),
                 manifest_file=manifest or manifest_path(source),
                 source=str(source),
-                chunk=chunk_size,
+                chunk=chunk_size or DEFAULT_CHUNK,
                 progress=lambda done, total: progress.update(task, completed=done),
             )
     rate = result.sent / result.seconds if result.seconds else 0.0
@@ -115,3 +149,77 @@ async def upload_cmd(
         + (f", {result.recovered} recovered from the chain" if result.recovered else "")
         + f")\nmanifest: {result.manifest}\njournal:  {result.journal}",
     )
+
+
+def _progress(settings: Settings, total: int) -> tuple[Progress, TaskID]:
+    stderr = Console(stderr=True)
+    progress = Progress(
+        TextColumn("uploading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeRemainingColumn(),
+        console=stderr,
+        # A bar only for a person watching: logs and pipes get the summary.
+        disable=settings.json or not stderr.is_terminal,
+    )
+    return progress, progress.add_task("upload", total=total)
+
+
+async def _upload_encrypted(
+    settings: Settings, out: Out, batch: Pubkey, source: Path, store: str, master_key: Path
+) -> None:
+    items = read_items(source)
+    wallet = settings.wallet()
+    key, created = master_key_for_upload(master_key)
+    progress, task = _progress(settings, len(items))
+    t0 = time.perf_counter()
+    async with connect(settings, wallet) as amp:
+        req = amp.requester()
+        b = await req.get_batch(batch)
+        if b.requester != req.address:
+            raise UserError(
+                f"batch {batch} belongs to requester {b.requester}; --keypair is {req.address}"
+            )
+        if not b.encrypted:
+            raise UserError(
+                f"batch {batch} is not encrypted (batch create --encrypted): upload "
+                "without --encrypt"
+            )
+        async with open_store(store) as target:
+            with progress:
+                done = await req.upload_encrypted(
+                    batch,
+                    items,
+                    target,
+                    key,
+                    progress=lambda n, total: progress.update(task, completed=b.item_count + n),
+                )
+            base = base_of(target)
+    seconds = time.perf_counter() - t0
+    data = {
+        "batch": batch,
+        "items": len(items),
+        "sent": len(items) - b.item_count,
+        "already_on_chain": b.item_count,
+        "uploads": len(done.uploads),
+        "seconds": round(seconds, 3),
+        "store": store,
+        "manifest": manifest_name(batch),
+        "master_key": master_key,
+        "master_key_created": created,
+    }
+    out.result(
+        data,
+        f"{len(items):,} encrypted items on chain in batch {batch} "
+        f"({data['sent']:,} sent now, {len(done.uploads)} uploads); blobs and manifest "
+        f"({manifest_name(batch)}) in {store}",
+    )
+    # Said once it worked (an error stays the one line on stderr).
+    if created:
+        out.note(f"new master key in {master_key}: keep it secret; amplify agent run needs it")
+    if base is not None and b.base_uri != base:
+        out.note(
+            f"the batch's base URI is {b.base_uri!r}, not {base!r}: workers need "
+            f"--store {store} to fetch"
+        )

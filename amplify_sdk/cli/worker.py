@@ -1,4 +1,4 @@
-"""`amplify worker register|browse|accept|submit|earnings`."""
+"""`amplify worker register|browse|accept|fetch|submit|earnings`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def group() -> None:
 
 
 def register(cli: click.Group) -> None:
+    # `worker fetch` lives in its own module.
+    from . import worker_fetch  # noqa: F401
+
     cli.add_command(group)
 
 

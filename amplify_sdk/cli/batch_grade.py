@@ -1,0 +1,164 @@
+"""`amplify batch grade`: grade a batch's delivered answers by agreement
+(`amplify_sdk.grading`), optionally against gold answers, and rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, get_args
+
+import click
+from rich.console import Console
+from rich.table import Table
+from solders.pubkey import Pubkey
+
+from ..agreement import Method
+from ..gold import GoldOpening
+from ..grading import grade_batch, rate_batch
+from ._context import Out, Settings, UserError, command, connect, require_some
+from ._params import ADDRESS
+from .batch import group
+from .worker import outcome_summary
+
+#: The SDK's methods, spelled as options are (dawid-skene, majority-vote).
+METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
+
+
+def _label(answer: bytes) -> str:
+    try:
+        text = answer.decode()
+    except UnicodeDecodeError:
+        return answer.hex()
+    return text if text.isprintable() else answer.hex()
+
+
+def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
+    """The gold opening and the instructions document it is checked against."""
+    try:
+        opening = GoldOpening.from_json(gold.read_text())
+    except (KeyError, ValueError, TypeError) as e:
+        raise UserError(f"{gold} is not a gold opening (GoldOpening JSON): {e}") from None
+    return opening, instructions.read_bytes()
+
+
+@command(group, "grade")
+@click.argument("batch", type=ADDRESS)
+@click.option(
+    "--method",
+    type=click.Choice(list(METHODS)),
+    default="dawid-skene",
+    show_default=True,
+    help="Consensus: Dawid-Skene (learns each worker's reliability) or majority vote.",
+)
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Gold answers: the opening (GoldOpening JSON) of the commitments the "
+    "batch's instructions name.",
+)
+@click.option(
+    "--instructions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The batch's instructions document (its sha256 is on chain); with --gold.",
+)
+@click.option(
+    "--min-evidence",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Answers on shared or gold items a worker needs to be rated.",
+)
+@click.option("--apply", is_flag=True, help="Rate every unrated assignment on chain.")
+async def grade(
+    settings: Settings,
+    out: Out,
+    batch: Pubkey,
+    method: str,
+    gold: Path | None,
+    instructions: Path | None,
+    min_evidence: int,
+    apply: bool,
+) -> None:
+    """Grade BATCH's answers from chain history by agreement (and gold): each
+    worker's agreement, accuracy and the stars it earns on every one of its
+    assignments. With --apply, rate them (assignments already rated are left
+    as they are)."""
+    opening, doc = None, None
+    if gold is not None and instructions is not None:
+        opening, doc = _read_gold(gold, instructions)
+    elif gold is not None or instructions is not None:
+        raise UserError("--gold and --instructions go together")
+    kw: dict[str, Any] = {
+        "gold": opening,
+        "instructions": doc,
+        "method": METHODS[method],
+        "min_evidence": min_evidence,
+    }
+    async with connect(settings, settings.wallet() if apply else settings.wallet_or_none()) as amp:
+        req = amp.requester()
+        if apply:
+            grades, outcomes = await rate_batch(req, batch, **kw)
+            require_some(outcomes)
+        else:
+            grades, outcomes = await grade_batch(req, batch, **kw), []
+    c = grades.consensus
+    workers = sorted(grades.workers.values(), key=lambda g: (-g.accuracy, bytes(g.worker)))
+    data: dict[str, Any] = {
+        "batch": batch,
+        "method": method,
+        "items": len(c.items),
+        "answers": sum(g.answers for g in workers),
+        "labels": [_label(label) for label in c.labels],
+        "workers": [
+            {
+                "worker": g.worker,
+                "answers": g.answers,
+                "agreement": round(g.agreement, 4),
+                "gold_answered": g.gold_answered,
+                "gold_right": g.gold_right,
+                "accuracy": round(g.accuracy, 4),
+                "stars": g.stars,
+            }
+            for g in workers
+        ],
+        "ratings": len(grades.ratings),
+    }
+    if apply:
+        summary = outcome_summary(outcomes)
+        data |= {"rated": len(summary["ok"]), "refused": summary["refused"]}
+        data["signatures"] = summary["signatures"]
+
+    def render(console: Console) -> None:
+        table = Table(
+            title=f"batch {batch}: {len(c.items):,} items, {data['answers']:,} answers, "
+            f"{len(c.labels)} labels ({method})",
+        )
+        table.add_column("worker")
+        for name in ("answers", "agreement", "gold", "accuracy"):
+            table.add_column(name, justify="right")
+        table.add_column("stars")
+        for g in workers:
+            table.add_row(
+                str(g.worker),
+                f"{g.answers:,}",
+                f"{g.agreement:.1%}",
+                f"{g.gold_right}/{g.gold_answered}" if g.gold_answered else "-",
+                f"{g.accuracy:.1%}",
+                "★" * g.stars if g.stars else "too little evidence",
+            )
+        console.print(table)
+        if apply:
+            refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
+            why = ""
+            if not data["rated"]:
+                why = " (all were rated already)" if grades.ratings else " (none to rate)"
+            console.print(
+                f"rated {data['rated']:,} assignments"
+                + (f"; refused {refused}" if refused else "")
+                + why
+            )
+        else:
+            console.print(f"{len(grades.ratings):,} ratings proposed; --apply sends them")
+
+    out.result(data, render)
