@@ -56,6 +56,8 @@ BEFORE = {
     "accept_cu_per_assignment": "874 (1/ix)",
     "submit_cu_per_assignment": "768 (1/ix)",
     "close_transactions_after_done": "blocked until expiry",
+    "rate_cu_per_assignment": "n/a (running mean, 1/ix)",
+    "rate_fee_per_assignment": "5,000 (1/tx)",
 }
 GOALS = {
     "worker_rent_per_assignment": "0",
@@ -66,6 +68,8 @@ GOALS = {
     "accept_cu_per_assignment": "<= 500",
     "submit_cu_per_assignment": "<= 500",
     "close_transactions_after_done": "<= 1 per account, no wait",
+    "rate_cu_per_assignment": "<= 2,000",
+    "rate_fee_per_assignment": "<= 100",
 }
 
 
@@ -124,6 +128,7 @@ async def reference(amp: Amplify) -> dict[str, object]:
         await backend.airdrop(wallet.pubkey(), 10 * SOL)
         workers.append(amp.worker(wallet))
     setup, accepts, submits = Tally(), Tally(), Tally()
+    delivered: list[tuple[int, Pubkey]] = []
     for w in workers:
         await w.register()
         setup.add(w.receipts[-1:])
@@ -165,12 +170,20 @@ async def reference(amp: Amplify) -> dict[str, object]:
             n0 = len(w.receipts)
             outcomes = await w.submit_results(b.address, [(i, bytes([i % LABELS])) for i in todo])
             assert all(o.ok for o in outcomes)
+            delivered += [(i, w.address) for i in todo]
             submits.add(new_receipts(w, n0))
             mine[w.address] = mine[w.address][ROUND:]
 
     b = await req.get_batch(b.address)
     assignments = ITEMS * REDUNDANCY
     assert b.completed_count == assignments, b.completed_count
+    # The requester rates every assignment (the reputation formula per rating).
+    n0 = len(req.receipts)
+    rated = await req.rate_assignments(
+        b.address, [(i, w, 1 + (i + k) % 5) for k, (i, w) in enumerate(delivered)]
+    )
+    assert len(rated) == assignments and all(o.ok for o in rated)
+    rates = Tally(req.receipts[n0:])
     n0 = len(req.receipts)
     requester_before = await req.balance()
     await req.close_batch(b.address)
@@ -188,6 +201,8 @@ async def reference(amp: Amplify) -> dict[str, object]:
         "accept_cu_per_assignment": accepts.cu // assignments,
         "submit_cu_per_assignment": submits.cu // assignments,
         "close_transactions_after_done": close_txs,
+        "rate_cu_per_assignment": rates.cu // assignments,
+        "rate_fee_per_assignment": round(rates.fees / assignments, 1),
         # Context for the table (not goals).
         "_accept_transactions": len(accepts.receipts),
         "_submit_transactions": len(submits.receipts),
