@@ -191,3 +191,39 @@ async def test_rating_window_closes(market: Market) -> None:
     )
     with pytest.raises(RatingWindowClosed):
         await market.requester.send([ix])
+
+
+async def test_fail_rate_assignments_with_a_window_reopened_by_a_late_cancel(
+    market: Market,
+) -> None:
+    # Bug class: time-window bypass. The window closes `rating_window_secs`
+    # after the batch ends; cancelling an expired batch set its end to the
+    # cancellation and so reopened a window that had closed.
+    b, w = await _done(market, 2, expires_in=100)
+    req = market.requester
+    cfg = await req.get_config()
+    await req.register_requester()
+    market.backend.warp(100 + cfg.rating_window_secs + 1)
+    await req.cancel_batch(b.address)
+    assert (await req.get_batch(b.address)).cancelled_at > b.expires_at
+    ix = instructions.rate_assignments(
+        req.address, b.address, market.table(b), [(0, 0, 1, 0)], [worker_profile_pda(w.address)[0]]
+    )
+    profile = worker_profile_pda(w.address)[0]
+    async with market.lamports(req.address, profile, b.address, market.table(b)) as bal:
+        with pytest.raises(RatingWindowClosed):
+            await req.send([ix])
+        await bal.assert_unchanged(fee_payer=req.address)
+
+
+async def test_a_cancel_before_expiry_closes_the_window_early(market: Market) -> None:
+    b, w = await _done(market, 2, expires_in=10_000)
+    req = market.requester
+    cfg = await req.get_config()
+    await req.register_requester()
+    await req.cancel_batch(b.address)
+    market.backend.warp(cfg.rating_window_secs)  # inside the window from the cancel
+    assert (await req.rate_assignments(b.address, [(0, w.address, 4)]))[0].ok
+    market.backend.warp(2)  # past it, though the batch's expiry is still ahead
+    (out,) = await req.rate_assignments(b.address, [(1, w.address, 4)])
+    assert isinstance(out.error, RatingWindowClosed)
