@@ -18,7 +18,6 @@ from amplify_sdk import (
     FeeTooHigh,
     InsufficientHeld,
     InsufficientStake,
-    NotAuthorityOfProgram,
     NothingToClaim,
     ProposalExpired,
     ProposalNotActive,
@@ -53,26 +52,6 @@ async def test_governance_takes_over_admin_and_upgrades(market: Market) -> None:
     params = (await market.admin.get_config()).reputation.model_dump()
     with pytest.raises(Unauthorized):
         await market.admin.send([instructions.set_reputation_params(market.admin.address, params)])
-
-
-async def test_initialize_governance_needs_the_upgrade_authority(market: Market) -> None:
-    admin = market.admin
-    config = await admin.get_config()
-    ix = instructions.initialize_governance(
-        admin.address,
-        config.amp_mint,
-        {
-            "voting_period_secs": 1,
-            "timelock_secs": 0,
-            "execution_window_secs": 1,
-            "quorum_bps": 0,
-            "threshold_bps": 5_001,
-            "min_stake_to_propose": 0,
-        },
-        {"per_assignment": 0, "cap": 0, "min_stars": 4},
-    )
-    with pytest.raises(NotAuthorityOfProgram):
-        await admin.send([ix])
 
 
 async def test_a_fee_change_applies_to_new_batches_only(market: Market) -> None:
