@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -196,7 +197,7 @@ class Attack:
         except TransactionError as e:
             assert type(e) is error, f"{label}: {type(e).__name__} instead of {error.__name__}: {e}"
             if code is not None:
-                assert f"custom error {code}" in str(e), f"{label}: {e}"
+                assert re.search(rf"custom error {code}\b", str(e)), f"{label}: {e}"
             if message is not None:
                 assert message in str(e), f"{label}: {e}"
         else:
