@@ -10,9 +10,9 @@ from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from adversarial import Attack
 from amplify_sdk import (
     PROGRAM_ID,
-    AccountNotWritable,
     ActiveLimitReached,
     BatchCancelled,
     BatchExpired,
@@ -26,8 +26,6 @@ from amplify_sdk import (
     InvalidProgramAccount,
     ItemFull,
     ItemNotFound,
-    MissingSigner,
-    NotEnoughAccounts,
     NotRegisteredError,
     ProgramError,
     ProtocolPaused,
@@ -43,7 +41,7 @@ from amplify_sdk import (
     worker_profile_pda,
 )
 from conftest import report
-from market import SIGNATURE_FEE, Market, swap, with_data, without_accounts
+from market import SIGNATURE_FEE, Market, swap, with_data
 
 
 async def test_accept_tasks_reserves_each_item_and_takes_the_bond(market: Market) -> None:
@@ -211,35 +209,6 @@ async def test_fail_accept_tasks_when_the_roster_is_full(market: Market) -> None
 # -- adversarial: accounts ---------------------------------------------------------------
 
 
-async def test_fail_accept_tasks_with_a_missing_signer(market: Market) -> None:
-    # Bug class: missing signer. The worker is named but someone else pays and signs.
-    b = await market.batch(n_items=4)
-    w = await market.worker()
-    ix = swap(
-        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
-        "worker",
-        signer=False,
-    )
-    async with market.lamports(w.address, b.address, market.table(b)) as bal:
-        with pytest.raises(MissingSigner):
-            await market.requester.send([ix])
-        await bal.assert_unchanged()
-
-
-@pytest.mark.parametrize("account", ["batch", "table", "worker"])
-async def test_fail_accept_tasks_with_read_only_accounts(market: Market, account: str) -> None:
-    b = await market.batch(n_items=4)
-    w = await market.worker()
-    ix = swap(
-        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
-        account,
-        writable=False,
-    )
-    # Someone else pays: a fee payer is always writable.
-    with pytest.raises(AccountNotWritable):
-        await market.requester.send([ix], [w.wallet])
-
-
 async def test_fail_accept_tasks_with_substituted_accounts(market: Market) -> None:
     # Bug class: substituted accounts of the right type from elsewhere.
     b = await market.batch(n_items=4)
@@ -337,9 +306,81 @@ async def test_fail_accept_tasks_with_malformed_data(
         await bal.assert_unchanged(fee_payer=w.address)
 
 
-async def test_fail_accept_tasks_with_missing_accounts(market: Market) -> None:
-    b = await market.batch(n_items=4)
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, bond=700)
     w = await market.worker()
-    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
-    with pytest.raises(NotEnoughAccounts):
-        await w.send([without_accounts(ix, 6)])
+    payer = await market.other_requester()
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0, 1])
+    return Attack(market, ix, [w.wallet], payer, [], {"b": b, "w": w})
+
+
+async def test_fail_accept_tasks_with_item_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (an item index past every table, among good ones:
+    # the whole request fails, nothing is reserved).
+    await attack.arguments(
+        [
+            ({"items": [2**32 - 1]}, ItemNotFound),
+            ({"items": [0, 2**32 - 1]}, ItemNotFound),
+            ({"items": [4]}, ItemNotFound),
+            ({"items": []}, EmptyTaskList),
+        ]
+    )
+    await attack.expect_ok(attack.with_args(items=[0] * 150))  # one reserved, 149 refused
+
+
+async def test_fail_accept_tasks_with_an_unregistered_signer(attack: Attack) -> None:
+    # Bug class: missing authority (a wallet without a profile, using
+    # another worker's profile).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("worker", stranger.pubkey()), WrongWorker, [stranger])
+
+
+async def test_fail_accept_tasks_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_accept_tasks_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_accept_tasks_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_accept_tasks_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_accept_tasks_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_accept_tasks_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_accept_tasks_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_accept_tasks_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_accept_tasks_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

@@ -7,17 +7,21 @@ import struct
 
 import pytest
 
+from adversarial import Attack
 from amplify_sdk import (
     DuplicateAccount,
     EmptyTaskList,
+    InvalidAccountData,
     InvalidAnswers,
     InvalidInstructionData,
-    MissingSigner,
+    InvalidOwner,
+    ItemNotFound,
     NotInRoster,
     NotReserved,
     ProgramError,
     ResultUriTooLong,
     WrongTable,
+    config_pda,
     instructions,
     load_idl,
 )
@@ -115,21 +119,6 @@ async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
         await bal.assert_unchanged()
 
 
-async def test_fail_submit_results_with_a_missing_signer(market: Market) -> None:
-    b = await market.batch(n_items=2)
-    w = await market.worker()
-    await w.accept_tasks(b.address, [0])
-    ix = swap(
-        instructions.submit_results(w.address, b.address, market.table(b), [0], b"\x01"),
-        "worker",
-        signer=False,
-    )
-    async with market.lamports(w.address, b.address) as bal:
-        with pytest.raises(MissingSigner):
-            await market.requester.send([ix])
-        await bal.assert_unchanged()
-
-
 async def test_fail_submit_results_with_substituted_accounts(market: Market) -> None:
     b = await market.batch(n_items=2)
     other = await market.batch(n_items=2, salt=b"o")
@@ -208,3 +197,110 @@ async def test_not_reserved_is_not_paid(market: Market) -> None:
     out = await w.submit_results(b.address, [(1, b"\x01")])
     assert isinstance(out[0].error, NotReserved)
     await market.assert_escrow_invariant(b.address)
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, bond=300)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0, 1, 2])
+    payer = await market.other_requester()
+    ix = instructions.submit_results(w.address, b.address, market.table(b), [0, 1], b"\x01\x02")
+    return Attack(market, ix, [w.wallet], payer, [], {"b": b, "w": w})
+
+
+async def test_fail_submit_results_with_integer_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (an item past every table among held ones: the
+    # whole submission fails, nothing is paid).
+    await attack.arguments(
+        [
+            ({"items": [0, 2**32 - 1], "answers": b"\x01\x02"}, ItemNotFound),
+            ({"items": [4], "answers": b"\x01"}, ItemNotFound),
+            ({"items": [0, 1], "answers": bytes(2 * 65)}, InvalidAnswers),
+        ]
+    )
+    # The same held item twice: paid once, the copy refused.
+    await attack.expect_ok(attack.with_args(items=[0, 0], answers=b"\x01\x01"))
+
+
+async def test_fail_submit_results_by_a_worker_of_another_batch(
+    market: Market, attack: Attack
+) -> None:
+    # Bug class: substituted account of the right type (a worker's
+    # reservation in one batch paid from another batch's escrow).
+    other = await market.batch(n_items=2, salt=b"other")
+    await attack.substituted([("batch", other.address, WrongTable)])
+    ix = instructions.submit_results(
+        attack.key("worker"), other.address, market.table(other), [0], b"\x01"
+    )
+    await attack.refused(ix, NotInRoster)
+
+
+async def test_fail_submit_results_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_submit_results_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a forged table saying the worker holds items).
+    await attack.other_owner(["batch", "table"], InvalidOwner)
+
+
+async def test_fail_submit_results_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("worker", "batch", InvalidOwner),
+        ]
+    )
+
+
+async def test_fail_submit_results_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_submit_results_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_submit_results_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_submit_results_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_submit_results_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_submit_results_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_submit_results_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_submit_results_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()
