@@ -21,6 +21,7 @@ import hashlib
 import random
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,9 @@ from amplify_sdk._tx import PACKET_DATA_SIZE, transaction_size
 from market import SIGNATURE_FEE, Market, swap
 
 Snapshot = dict[Pubkey, tuple[int, Pubkey | None, bytes]]
+
+#: Refused transactions checked, per instruction (reported at the end of a run).
+REFUSALS: Counter[str] = Counter()
 
 
 # -- a strict borsh reader over the IDL (the oracle for random data) ---------------------
@@ -215,6 +219,7 @@ class Attack:
             assert after[a][1] == want[1], f"{label}: owner of {a} changed"
             assert after[a][2] == want[2], f"{label}: data of {a} changed"
         self.refusals += 1
+        REFUSALS[self.name] += 1
 
     async def expect_ok(self, ix: Instruction | None = None) -> None:
         """The instruction (default: the unaltered one) succeeds."""

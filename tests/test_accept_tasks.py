@@ -37,6 +37,7 @@ from amplify_sdk import (
     config_pda,
     instructions,
     load_idl,
+    requester_profile_pda,
     treasury_pda,
     worker_profile_pda,
 )
@@ -138,9 +139,11 @@ async def test_cap_and_active_limit_stop_a_worker(market: Market) -> None:
 @pytest.mark.parametrize(
     "case", ["protocol_paused", "batch_paused", "cancelled", "expired", "rating"]
 )
-async def test_fail_accept_tasks_when_the_batch_is_closed_to_the_worker(
+async def test_fail_accept_tasks_with_the_batch_closed_to_the_worker(
     market: Market, case: str
 ) -> None:
+    # Bug class: state-machine bypass (acceptances into a paused, cancelled
+    # or expired batch, or below the rating gate).
     # The SDK refuses before sending (the program's own typed error), and the
     # program refuses the same instruction sent anyway, moving nothing.
     b = await market.batch(n_items=3, min_rating=4_000 if case == "rating" else 0)
@@ -171,7 +174,8 @@ async def test_fail_accept_tasks_when_the_batch_is_closed_to_the_worker(
         await bal.assert_unchanged(fee_payer=w.address)
 
 
-async def test_fail_accept_tasks_for_an_unregistered_or_poor_worker(market: Market) -> None:
+async def test_fail_accept_tasks_with_an_unregistered_or_poor_worker(market: Market) -> None:
+    # Bug class: missing authority (no worker profile) and unfunded bonds.
     b = await market.batch(n_items=300, price=10_000, bond=50_000)
     stranger = await market.worker(register=False)
     before = await stranger.balance()
@@ -191,7 +195,8 @@ async def test_fail_accept_tasks_for_an_unregistered_or_poor_worker(market: Mark
     assert await poor.balance() == before
 
 
-async def test_fail_accept_tasks_when_the_roster_is_full(market: Market) -> None:
+async def test_fail_accept_tasks_with_a_full_roster(market: Market) -> None:
+    # Bug class: capacity bypass (a worker past the roster's room).
     b = await market.batch(n_items=5, roster_capacity=2)
     for item in range(2):
         assert (await (await market.worker()).accept_tasks(b.address, [item]))[0].ok
@@ -261,6 +266,7 @@ async def test_fail_accept_tasks_with_accounts_of_another_owner(market: Market) 
 
 
 async def test_fail_accept_tasks_with_an_item_in_another_table(market: Market) -> None:
+    # Bug class: substituted account (an item sent with a table that does not hold it).
     # Two uploads: the SDK sizes each new table to the items it adds, so the
     # second upload opens table 1. Its items sent with table 0 are refused.
     req = market.requester
@@ -296,6 +302,7 @@ async def test_fail_accept_tasks_with_an_item_in_another_table(market: Market) -
 async def test_fail_accept_tasks_with_malformed_data(
     market: Market, args: bytes, error: type[ProgramError]
 ) -> None:
+    # Bug class: malformed instruction data (lengths that lie, trailing bytes).
     b = await market.batch(n_items=4)
     w = await market.worker()
     ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
@@ -384,3 +391,19 @@ async def test_fail_accept_tasks_with_an_unknown_discriminator(attack: Attack) -
 async def test_fail_accept_tasks_with_lying_vector_lengths(attack: Attack) -> None:
     # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
     await attack.lying_lengths()
+
+
+async def test_fail_accept_tasks_with_accounts_of_the_wrong_type(
+    market: Market, attack: Attack
+) -> None:
+    # Bug class: type confusion (program accounts of other types in each role).
+    await market.requester.register_requester()
+    await attack.substituted(
+        [
+            ("config", treasury_pda()[0], InvalidAccountData),
+            ("profile", config_pda()[0], InvalidAccountData),
+            ("profile", requester_profile_pda(market.requester.address)[0], InvalidAccountData),
+            ("batch", market.table(attack.scene["b"]), InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )

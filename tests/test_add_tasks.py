@@ -104,7 +104,7 @@ async def test_upload_refuses_a_different_file_before_sending(market: Market) ->
     assert await req.balance() == before
 
 
-async def test_fail_add_tasks_replayed(market: Market) -> None:
+async def test_fail_add_tasks_with_a_replayed_upload(market: Market) -> None:
     # Bug class: replay. The same instruction again cannot add items twice.
     req = market.requester
     b = await req.create_batch(price=1_000)
@@ -117,7 +117,9 @@ async def test_fail_add_tasks_replayed(market: Market) -> None:
         await bal.assert_unchanged(fee_payer=req.address)
 
 
-async def test_fail_add_tasks_refusals(market: Market) -> None:
+async def test_fail_add_tasks_with_bad_requests(market: Market) -> None:
+    # Bug class: substituted account and missing authority (another batch's
+    # table, a stranger's upload).
     req = market.requester
     b = await market.batch(n_items=4)
     other = await market.batch(n_items=4, salt=b"x")
@@ -239,7 +241,7 @@ async def test_fail_add_tasks_with_an_escrow_that_overflows(market: Market) -> N
     await attack.refused(ix, ArithmeticOverflow)
 
 
-async def test_fail_add_tasks_without_the_escrow(market: Market) -> None:
+async def test_fail_add_tasks_with_an_unfunded_escrow(market: Market) -> None:
     # Bug class: unfunded work. The requester's wallet cannot cover the
     # escrow: the system program refuses the transfer, nothing is added.
     wallet = Keypair()
@@ -258,7 +260,7 @@ async def test_fail_add_tasks_with_another_table(attack: Attack) -> None:
     await attack.substituted([("table", attack.market.table(attack.scene["other"]), WrongTable)])
 
 
-async def test_fail_add_tasks_when_cancelled(market: Market, attack: Attack) -> None:
+async def test_fail_add_tasks_with_a_cancelled_batch(market: Market, attack: Attack) -> None:
     # Bug class: state-machine bypass (escrow into a cancelled batch).
     await market.requester.cancel_batch(attack.key("batch"))
     await attack.refused(attack.ix, BatchCancelled)

@@ -78,7 +78,7 @@ async def test_fail_cancel_batch_with_another_signer(attack: Attack) -> None:
     await attack.expect_ok()
 
 
-async def test_fail_cancel_batch_twice(attack: Attack) -> None:
+async def test_fail_cancel_batch_with_a_second_cancel(attack: Attack) -> None:
     # Bug class: replay (a second refund of the same slots).
     await attack.expect_ok()
     await attack.refused(attack.ix, BatchCancelled)

@@ -101,7 +101,7 @@ async def test_fail_cast_vote_with_an_invalid_choice(attack: Attack) -> None:
     await attack.arguments([({"choice": 3}, InvalidChoice), ({"choice": 255}, InvalidChoice)])
 
 
-async def test_fail_cast_vote_twice(attack: Attack) -> None:
+async def test_fail_cast_vote_with_a_second_vote(attack: Attack) -> None:
     # Bug class: double voting (the vote record exists once per voter and proposal).
     await attack.expect_ok()
     await attack.refused(attack.with_args(choice=FOR), AlreadyExists)
@@ -136,7 +136,7 @@ async def test_fail_cast_vote_with_a_vote_record_elsewhere(attack: Attack) -> No
     )
 
 
-async def test_fail_cast_vote_after_the_vote(market: Market, attack: Attack) -> None:
+async def test_fail_cast_vote_with_the_vote_over(market: Market, attack: Attack) -> None:
     # Bug class: time-window bypass.
     market.backend.warp(99)
     await attack.expect_ok(attack.with_args(choice=FOR))  # the last second counts
@@ -145,7 +145,7 @@ async def test_fail_cast_vote_after_the_vote(market: Market, attack: Attack) -> 
     await attack.refused(ix, VotingClosed, [attack.scene["a"].wallet])
 
 
-async def test_fail_cast_vote_on_an_executed_proposal(market: Market, attack: Attack) -> None:
+async def test_fail_cast_vote_with_an_executed_proposal(market: Market, attack: Attack) -> None:
     # Bug class: state-machine bypass (votes after execution).
     a = attack.scene["a"]
     await a.vote(attack.scene["q"], FOR)

@@ -86,7 +86,7 @@ async def test_fail_claim_with_an_unknown_discriminator(attack: Attack) -> None:
     await attack.unknown_discriminators()
 
 
-async def test_fail_claim_of_another_owners_rewards(attack: Attack) -> None:
+async def test_fail_claim_with_another_owners_rewards(attack: Attack) -> None:
     # Bug class: substituted account of the right type: claiming the rewards
     # of another stake account (paid to the signer).
     thief = Keypair()

@@ -117,7 +117,7 @@ async def test_fail_claim_emissions_with_another_workers_profile(attack: Attack)
     await attack.refused(nothing, NothingToClaim, [idle.wallet])
 
 
-async def test_fail_claim_emissions_of_another_mint(market: Market, attack: Attack) -> None:
+async def test_fail_claim_emissions_with_another_mint(market: Market, attack: Attack) -> None:
     # Bug class: substituted mint (emissions of a token governance does not govern).
     other = await market.admin.create_amp_mint()
     await attack.substituted([("amp_mint", other, WrongMint)])

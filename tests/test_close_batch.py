@@ -82,6 +82,7 @@ async def test_an_expired_batch_returns_the_escrow_of_untaken_slots(market: Mark
 
 
 async def test_fail_close_batch_with_missing_or_foreign_tables(market: Market) -> None:
+    # Bug class: substituted remaining accounts (tables left open, foreign, or doubled).
     req = market.requester
     b = await market.batch(n_items=2)
     other = await market.batch(n_items=2, salt=b"o")
@@ -181,7 +182,7 @@ async def test_fail_close_batch_with_another_signer(attack: Attack) -> None:
     await attack.refused(attack.swap("requester", stranger.pubkey()), Unauthorized, [stranger])
 
 
-async def test_fail_close_batch_before_it_is_done(market: Market, attack: Attack) -> None:
+async def test_fail_close_batch_with_the_batch_not_done(market: Market, attack: Attack) -> None:
     # Bug class: state-machine bypass (closing with a reservation out, or
     # open slots before expiry).
     busy = attack.scene["busy"]

@@ -124,6 +124,7 @@ async def test_fee_rounding_keeps_every_payment_whole(market: Market) -> None:
 async def test_fail_create_batch_with_bad_parameters(
     market: Market, overrides: dict[str, object], error: type[ProgramError]
 ) -> None:
+    # Bug class: out-of-range parameters.
     req = market.requester
     now = await req.now()
     p = params(**{"expires_at": now + 3600, **overrides})
@@ -137,7 +138,8 @@ async def test_fail_create_batch_with_bad_parameters(
     assert await market.backend.get_account(batch_pda(req.address, 7)[0]) is None
 
 
-async def test_fail_create_batch_when_paused_or_taken(market: Market) -> None:
+async def test_fail_create_batch_with_the_protocol_paused_or_the_id_taken(market: Market) -> None:
+    # Bug class: state-machine bypass (a batch while paused) and re-initialization.
     req = market.requester
     await req.create_batch(price=1_000, batch_id=5)
     with pytest.raises(AlreadyExists):
@@ -148,6 +150,7 @@ async def test_fail_create_batch_when_paused_or_taken(market: Market) -> None:
 
 
 async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
+    # Bug class: fake PDA and missing signer.
     req = market.requester
     now = await req.now()
     base = instructions.create_batch(req.address, 9, **params(expires_at=now + 60))
@@ -176,6 +179,7 @@ async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
     ids=["empty", "truncated", "uri-not-utf8"],
 )
 async def test_fail_create_batch_with_malformed_data(market: Market, tail: bytes | None) -> None:
+    # Bug class: malformed instruction data (truncated, a URI that is not UTF-8).
     req = market.requester
     now = await req.now()
     ix = instructions.create_batch(req.address, 11, **params(expires_at=now + 60, base_uri="ab"))
@@ -238,7 +242,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
     )
 
 
-async def test_fail_create_batch_at_another_address(attack: Attack) -> None:
+async def test_fail_create_batch_with_the_batch_at_another_address(attack: Attack) -> None:
     # Bug class: fake PDA (another requester's seeds, another id, a keypair
     # address, a non-canonical bump, an existing batch).
     req = attack.key("requester")
@@ -254,7 +258,7 @@ async def test_fail_create_batch_at_another_address(attack: Attack) -> None:
     )
 
 
-async def test_fail_create_batch_twice(attack: Attack) -> None:
+async def test_fail_create_batch_with_an_existing_batch(attack: Attack) -> None:
     # Bug class: re-initialization (a batch reset with its escrow inside).
     await attack.expect_ok()
     await attack.refused(attack.ix, AlreadyExists)

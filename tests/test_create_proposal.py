@@ -133,7 +133,7 @@ async def test_fail_create_proposal_with_invalid_actions(attack: Attack) -> None
     await attack.expect_ok(attack.with_args(action={"SetFee": {"fee_bps": 1_000}}))
 
 
-async def test_fail_create_proposal_without_enough_stake(attack: Attack) -> None:
+async def test_fail_create_proposal_with_too_little_stake(attack: Attack) -> None:
     # Bug class: missing authority (proposing needs min_stake_to_propose).
     small = attack.scene["small"]
     ix = instructions.create_proposal(small.address, 1, {"SetPaused": {"paused": True}})
@@ -148,7 +148,7 @@ async def test_fail_create_proposal_without_enough_stake(attack: Attack) -> None
     )
 
 
-async def test_fail_create_proposal_at_another_address(attack: Attack) -> None:
+async def test_fail_create_proposal_with_the_proposal_at_another_address(attack: Attack) -> None:
     # Bug class: fake PDA. The id already taken, one ahead, a random address,
     # the next id with a non-canonical bump.
     await attack.substituted(

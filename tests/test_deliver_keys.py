@@ -91,7 +91,8 @@ async def test_undelivered_reservation_does_not_count_against_the_worker(market:
     assert b.roster[0].taken == 1 and b.forfeited_total == bond
 
 
-async def test_fail_deliver_keys(market: Market) -> None:
+async def test_fail_deliver_keys_with_bad_requests(market: Market) -> None:
+    # Bug class: missing authority, substituted table, counts that disagree.
     req = market.requester
     b = await market.batch(n_items=2, encrypted=True)
     plain = await market.batch(n_items=2, salt=b"p")
@@ -186,7 +187,7 @@ async def test_fail_deliver_keys_with_mismatched_or_extreme_lists(attack: Attack
     )
 
 
-async def test_fail_deliver_keys_twice(attack: Attack) -> None:
+async def test_fail_deliver_keys_with_keys_delivered_already(attack: Attack) -> None:
     # Bug class: replay (a second key would replace the first in the event
     # log). Refused per item, not whole: the transaction lands, changing no slot.
     await attack.expect_ok()
@@ -199,7 +200,7 @@ async def test_fail_deliver_keys_twice(attack: Attack) -> None:
     assert event.fields["refused"] == [{"item": 0, "code": code}, {"item": 1, "code": code}]
 
 
-async def test_fail_deliver_keys_to_a_worker_not_in_the_roster(attack: Attack) -> None:
+async def test_fail_deliver_keys_with_a_worker_not_in_the_roster(attack: Attack) -> None:
     # Bug class: substituted account (keys for a worker that holds nothing).
     await attack.substituted([("worker", attack.scene["idle"].address, NotInRoster)])
 

@@ -131,13 +131,15 @@ async def test_fail_execute_proposal_with_an_unknown_discriminator(attack: Attac
     await attack.unknown_discriminators()
 
 
-async def test_fail_execute_proposal_that_did_not_pass(attack: Attack) -> None:
+async def test_fail_execute_proposal_with_a_proposal_that_did_not_pass(attack: Attack) -> None:
     # Bug class: governance bypass (a proposal under quorum or voted down).
     await attack.refused(execute(attack, "quiet"), QuorumNotMet)
     await attack.refused(execute(attack, "lost"), ThresholdNotMet)
 
 
-async def test_fail_execute_proposal_outside_its_window(market: Market, attack: Attack) -> None:
+async def test_fail_execute_proposal_with_the_time_outside_its_window(
+    market: Market, attack: Attack
+) -> None:
     # Bug class: time-window bypass (during the vote, the time lock, after expiry).
     a = attack.scene["a"]
     p = await a.propose({"SetPaused": {"paused": True}})
@@ -150,13 +152,13 @@ async def test_fail_execute_proposal_outside_its_window(market: Market, attack: 
     await attack.refused(ix, ProposalExpired)
 
 
-async def test_fail_execute_proposal_twice(attack: Attack) -> None:
+async def test_fail_execute_proposal_with_an_executed_proposal(attack: Attack) -> None:
     # Bug class: replay (an executed proposal stays executed).
     await attack.expect_ok()
     await attack.refused(attack.ix, ProposalNotActive)
 
 
-async def test_fail_execute_proposal_spending_more_than_held(attack: Attack) -> None:
+async def test_fail_execute_proposal_with_a_spend_over_what_is_held(attack: Attack) -> None:
     # Bug class: over-spending the treasury (stakers' rewards are not the
     # protocol's to spend).
     await attack.refused(execute(attack, "greedy"), InsufficientHeld)

@@ -47,7 +47,8 @@ async def test_grow_roster_keeps_workers_and_admits_new_ones(market: Market) -> 
     await market.assert_escrow_invariant(b.address)
 
 
-async def test_fail_grow_roster(market: Market) -> None:
+async def test_fail_grow_roster_with_bad_requests(market: Market) -> None:
+    # Bug class: missing authority and u16 extremes.
     b = await market.batch(n_items=1, roster_capacity=4)
     stranger = await market.other_requester()
     with pytest.raises(Unauthorized):
@@ -99,7 +100,7 @@ async def test_fail_grow_roster_with_extreme_sizes(attack: Attack) -> None:
     await attack.expect_ok(attack.with_args(extra=240))
 
 
-async def test_fail_grow_roster_when_cancelled(market: Market, attack: Attack) -> None:
+async def test_fail_grow_roster_with_a_cancelled_batch(market: Market, attack: Attack) -> None:
     # Bug class: state-machine bypass (rent locked into a dead batch).
     await market.requester.cancel_batch(attack.key("batch"))
     await attack.refused(attack.ix, BatchCancelled)

@@ -68,7 +68,8 @@ async def test_init_table_sizes_capacity_from_the_account(market: Market) -> Non
 
 
 @pytest.mark.parametrize("case", ["index", "size", "address", "owner", "stranger", "cancelled"])
-async def test_fail_init_table(market: Market, case: str) -> None:
+async def test_fail_init_table_with_bad_requests(market: Market, case: str) -> None:
+    # Bug class: fake address, wrong size, wrong owner, missing authority.
     req = market.requester
     b = await req.create_batch(price=1_000, redundancy=2)
     size = 100 + 5 * 2 * 4
@@ -150,7 +151,7 @@ async def test_fail_init_table_with_extreme_indices(attack: Attack) -> None:
     await attack.arguments([({"index": 1}, InvalidTable), ({"index": 2**32 - 1}, InvalidTable)])
 
 
-async def test_fail_init_table_twice(attack: Attack) -> None:
+async def test_fail_init_table_with_a_table_initialized_already(attack: Attack) -> None:
     # Bug class: re-initialization (a table reset would free its slots).
     await attack.expect_ok()
     await attack.refused(attack.ix, InvalidTable)  # index 0 is taken

@@ -93,6 +93,7 @@ async def test_initialize_creates_config_and_treasury(admin: AdminClient, amp_mi
 
 
 async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: re-initialization (a second config would hand the admin seat over).
     await admin.initialize(amp_mint)
     before = await admin.get_config()
     with pytest.raises(AlreadyInitialized) as err:
@@ -102,7 +103,7 @@ async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pu
     assert await admin.get_config() == before
 
 
-async def test_fail_initialize_by_anyone_but_the_upgrade_authority(
+async def test_fail_initialize_with_a_signer_other_than_the_upgrade_authority(
     admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: initialization front-running (a stranger racing the deployer to
@@ -147,6 +148,7 @@ async def test_fail_initialize_with_fake_program_accounts(
 
 
 async def test_fail_initialize_with_fee_above_ceiling(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: out-of-range parameters (a fee above the hard ceiling).
     with pytest.raises(FeeTooHigh):
         await admin.initialize(amp_mint, fee_bps=1_001)
     await _assert_nothing_created(admin)
@@ -178,6 +180,7 @@ async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint
 
 
 async def test_fail_initialize_with_fake_treasury_pda(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: fake PDA (a treasury elsewhere).
     ix = _with(
         instructions.initialize(admin.address, amp_mint),
         2,
@@ -331,3 +334,18 @@ async def test_fail_initialize_with_random_data(attack: Attack) -> None:
 async def test_fail_initialize_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_initialize_with_accounts_of_the_wrong_type(
+    attack: Attack, admin: AdminClient
+) -> None:
+    # Bug class: type confusion (a token account where the mint goes, the
+    # program where its ProgramData goes).
+    mint = attack.scene["mint"]
+    tokens = await admin.mint_amp(mint, admin.address, 5)
+    await attack.substituted(
+        [
+            ("amp_mint", tokens, InvalidMint),
+            ("program_data", PROGRAM_ID, InvalidProgramAccount),
+        ]
+    )

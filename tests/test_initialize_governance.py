@@ -104,7 +104,9 @@ async def test_fail_initialize_governance_with_an_unknown_discriminator(attack: 
     await attack.unknown_discriminators()
 
 
-async def test_fail_initialize_governance_by_anyone_but_the_admin(attack: Attack) -> None:
+async def test_fail_initialize_governance_with_a_signer_other_than_the_admin(
+    attack: Attack,
+) -> None:
     # Bug class: missing authority (a stranger taking the protocol over).
     stranger = Keypair()
     await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
@@ -112,7 +114,7 @@ async def test_fail_initialize_governance_by_anyone_but_the_admin(attack: Attack
     await attack.refused(ix, Unauthorized, [stranger])
 
 
-async def test_fail_initialize_governance_before_the_hand_over(market: Market) -> None:
+async def test_fail_initialize_governance_with_the_hand_over_not_done(market: Market) -> None:
     # Bug class: half a hand-over (the admin would keep the upgrade key, or
     # emissions could not be minted).
     attack = await scene(market, upgrade=False, mint=False)
@@ -139,7 +141,7 @@ async def test_fail_initialize_governance_with_invalid_parameters(attack: Attack
     )
 
 
-async def test_fail_initialize_governance_of_another_mint(market: Market, attack: Attack) -> None:
+async def test_fail_initialize_governance_with_another_mint(market: Market, attack: Attack) -> None:
     # Bug class: substituted mint.
     other = await market.admin.create_amp_mint()
     await attack.substituted([("amp_mint", other, WrongMint)])

@@ -120,7 +120,7 @@ async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
     ]
 
 
-async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
+async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
     # Bug class: self-dealing. A requester working its own batch cannot rate itself.
     req = market.requester
     b = await market.batch(n_items=2)
@@ -142,7 +142,9 @@ async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
     assert (await req.get_worker_profile(req.address)).rating_count == 0
 
 
-async def test_fail_rate_assignments_on_chain(market: Market) -> None:
+async def test_fail_rate_assignments_with_bad_ratings_sent_anyway(market: Market) -> None:
+    # Bug class: bypassing the SDK's checks (bad stars, unsubmitted work,
+    # another worker's profile) on chain.
     b, w = await _done(market, 3, reservation_secs=60, redundancy=2)
     req = market.requester
     await req.register_requester()
@@ -293,7 +295,7 @@ async def test_fail_rate_assignments_with_extremes(attack: Attack) -> None:
     await attack.expect_ok()
 
 
-async def test_fail_rate_assignments_as_someone_else(attack: Attack) -> None:
+async def test_fail_rate_assignments_with_someone_else_signing(attack: Attack) -> None:
     # Bug class: missing authority (another requester rating this batch's
     # work, or this requester with another's habits).
     rival = attack.scene["rival"]

@@ -80,7 +80,9 @@ async def test_fail_register_requester_with_an_unknown_discriminator(attack: Att
     await attack.unknown_discriminators()
 
 
-async def test_fail_register_requester_at_another_address(market: Market, attack: Attack) -> None:
+async def test_fail_register_requester_with_the_profile_at_another_address(
+    market: Market, attack: Attack
+) -> None:
     # Bug class: fake PDA (another requester's seeds, other seeds, a
     # non-canonical bump, any address).
     newcomer = attack.key("requester")
@@ -116,3 +118,10 @@ async def test_fail_register_requester_with_the_same_account_in_two_roles(
         ]
     )
     assert attack.key("config") == config_pda()[0]
+
+
+async def test_fail_register_requester_with_a_profile_that_exists(attack: Attack) -> None:
+    # Bug class: re-initialization (a second profile would wipe its habits
+    # and take a new id).
+    await attack.expect_ok()
+    await attack.refused(attack.ix, AlreadyExists)

@@ -15,6 +15,7 @@ from amplify_sdk import (
     MissingSigner,
     config_pda,
     instructions,
+    treasury_pda,
     worker_profile_pda,
 )
 from market import SIGNATURE_FEE, Market, swap
@@ -35,7 +36,8 @@ async def test_register_worker_creates_the_profile(market: Market) -> None:
         await w.register()
 
 
-async def test_fail_register_worker_forged(market: Market) -> None:
+async def test_fail_register_worker_with_forged_accounts(market: Market) -> None:
+    # Bug class: missing signer and fake PDA.
     w = await market.worker(register=False)
     other = Keypair().pubkey()
     # Bug class: missing signer (registering someone else's profile).
@@ -62,13 +64,13 @@ async def attack(market: Market) -> Attack:
     return Attack(market, ix, [w.wallet], payer, [], {"w": w})
 
 
-async def test_fail_register_worker_twice(attack: Attack) -> None:
+async def test_fail_register_worker_with_a_profile_that_exists(attack: Attack) -> None:
     # Bug class: re-initialization (a second profile would reset its rating).
     await attack.expect_ok()
     await attack.refused(attack.with_args(encryption_key=bytes(32)), AlreadyExists)
 
 
-async def test_fail_register_worker_at_another_address(attack: Attack) -> None:
+async def test_fail_register_worker_with_the_profile_at_another_address(attack: Attack) -> None:
     # Bug class: fake PDA (another worker's seeds, other seeds, a non-canonical
     # bump, any address, an existing account).
     w = attack.key("worker")
@@ -127,3 +129,11 @@ async def test_fail_register_worker_with_random_data(attack: Attack) -> None:
 async def test_fail_register_worker_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_register_worker_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion (a live program account of another type where
+    # the new profile goes: never overwritten).
+    await attack.substituted(
+        [("profile", config_pda()[0], AlreadyExists), ("profile", treasury_pda()[0], AlreadyExists)]
+    )

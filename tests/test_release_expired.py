@@ -137,7 +137,7 @@ async def test_fail_release_expired_with_item_extremes(attack: Attack) -> None:
     )
 
 
-async def test_fail_release_expired_before_the_deadline(attack: Attack) -> None:
+async def test_fail_release_expired_with_the_deadline_ahead(attack: Attack) -> None:
     # Bug class: time-window bypass (a live reservation taken from its
     # worker). Refused per item: the transaction lands and changes nothing.
     late = attack.scene["late"]

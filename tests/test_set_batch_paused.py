@@ -58,7 +58,7 @@ async def test_fail_set_batch_paused_with_another_signer(attack: Attack) -> None
     await attack.expect_ok()
 
 
-async def test_fail_set_batch_paused_when_cancelled(market: Market, attack: Attack) -> None:
+async def test_fail_set_batch_paused_with_a_cancelled_batch(market: Market, attack: Attack) -> None:
     # Bug class: state-machine bypass (un-pausing reopens a cancelled batch).
     await market.requester.cancel_batch(attack.key("batch"))
     await attack.refused(attack.ix, BatchCancelled)

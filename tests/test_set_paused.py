@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from governance import make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
@@ -93,3 +94,12 @@ async def test_fail_set_paused_with_random_data(attack: Attack) -> None:
 async def test_fail_set_paused_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_set_paused_with_the_admin_handed_to_governance(
+    market: Market, attack: Attack
+) -> None:
+    # Bug class: stale authority (the admin key after governance took over).
+    await make_dao(market, [])
+    await attack.refused(attack.ix, Unauthorized)
+    await attack.refused(attack.with_args(paused=False), Unauthorized)

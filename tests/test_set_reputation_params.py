@@ -81,7 +81,9 @@ async def test_fail_set_reputation_params_with_an_unknown_discriminator(attack: 
     await attack.unknown_discriminators()
 
 
-async def test_fail_set_reputation_params_by_anyone_but_the_admin(attack: Attack) -> None:
+async def test_fail_set_reputation_params_with_a_signer_other_than_the_admin(
+    attack: Attack,
+) -> None:
     # Bug class: missing authority.
     stranger = Keypair()
     await attack.market.backend.airdrop(stranger.pubkey(), 10**9)

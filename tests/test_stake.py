@@ -149,7 +149,7 @@ async def test_fail_stake_with_a_vault_that_is_not_the_governance_vault(
     )
 
 
-async def test_fail_stake_from_tokens_it_does_not_own(attack: Attack) -> None:
+async def test_fail_stake_with_tokens_it_does_not_own(attack: Attack) -> None:
     # Bug class: spending another holder's tokens. Only a token account's owner
     # can move its tokens: the token program refuses the transfer.
     await attack.refused(

@@ -108,7 +108,8 @@ async def test_submit_results_after_cancel_is_still_paid(market: Market) -> None
     await market.assert_escrow_invariant(b.address)
 
 
-async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
+async def test_fail_submit_results_with_a_worker_not_in_the_roster(market: Market) -> None:
+    # Bug class: missing authority (payment to a worker that reserved nothing).
     b = await market.batch(n_items=2)
     w, stranger = await market.worker(), await market.worker()
     await w.accept_tasks(b.address, [0])
@@ -120,6 +121,7 @@ async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
 
 
 async def test_fail_submit_results_with_substituted_accounts(market: Market) -> None:
+    # Bug class: substituted accounts of the right type (another batch's table).
     b = await market.batch(n_items=2)
     other = await market.batch(n_items=2, salt=b"o")
     w = await market.worker()
@@ -150,6 +152,7 @@ async def test_fail_submit_results_with_substituted_accounts(market: Market) -> 
 async def test_fail_submit_results_with_bad_arguments(
     market: Market, items: list[int], answers: bytes, uri: str, error: type[ProgramError]
 ) -> None:
+    # Bug class: out-of-range arguments (answers that do not split evenly, a URI too long).
     b = await market.batch(n_items=2)
     w = await market.worker()
     await w.accept_tasks(b.address, [0, 1])
@@ -174,6 +177,7 @@ async def test_fail_submit_results_with_bad_arguments(
     ids=["truncated", "lying-length", "uri-not-utf8"],
 )
 async def test_fail_submit_results_with_malformed_data(market: Market, args: bytes) -> None:
+    # Bug class: malformed instruction data.
     b = await market.batch(n_items=2)
     w = await market.worker()
     await w.accept_tasks(b.address, [0])
@@ -226,9 +230,7 @@ async def test_fail_submit_results_with_integer_extremes(attack: Attack) -> None
     await attack.expect_ok(attack.with_args(items=[0, 0], answers=b"\x01\x01"))
 
 
-async def test_fail_submit_results_by_a_worker_of_another_batch(
-    market: Market, attack: Attack
-) -> None:
+async def test_fail_submit_results_with_another_batch(market: Market, attack: Attack) -> None:
     # Bug class: substituted account of the right type (a worker's
     # reservation in one batch paid from another batch's escrow).
     other = await market.batch(n_items=2, salt=b"other")

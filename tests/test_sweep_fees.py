@@ -49,7 +49,7 @@ async def attack(market: Market) -> Attack:
     return Attack(market, instructions.sweep_fees(b.address), [], payer, [], {"b": b})
 
 
-async def test_fail_sweep_fees_into_anything_but_the_treasury(attack: Attack) -> None:
+async def test_fail_sweep_fees_with_a_destination_that_is_not_the_treasury(attack: Attack) -> None:
     # Bug class: substituted destination (fees swept to an account the
     # attacker controls, or to another program account).
     thief = Keypair().pubkey()
@@ -105,3 +105,11 @@ async def test_fail_sweep_fees_with_random_data(attack: Attack) -> None:
 async def test_fail_sweep_fees_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_sweep_fees_with_a_closed_batch(market: Market, attack: Attack) -> None:
+    # Bug class: use after close (the address of a closed batch holds nothing
+    # the program owns; its fees went with the close).
+    b = attack.scene["b"]
+    await market.requester.close_batch(b.address)
+    await attack.refused(attack.ix, InvalidOwner)

@@ -121,7 +121,7 @@ async def test_fail_unstake_with_accounts_of_another_owner(attack: Attack) -> No
     await attack.other_owner(["stake_account", "governance", "treasury"], InvalidOwner)
 
 
-async def test_fail_unstake_from_a_vault_that_is_not_the_governance_vault(
+async def test_fail_unstake_with_a_vault_that_is_not_the_governance_vault(
     attack: Attack,
 ) -> None:
     # Bug class: substituted token account.
@@ -151,7 +151,7 @@ async def test_fail_unstake_with_extreme_amounts(attack: Attack) -> None:
     await attack.expect_ok(attack.with_args(amount=40 * AMP))
 
 
-async def test_fail_unstake_while_a_vote_is_open(market: Market, attack: Attack) -> None:
+async def test_fail_unstake_with_a_vote_open(market: Market, attack: Attack) -> None:
     # Bug class: double voting (unstake, move, stake again, vote again).
     a = attack.scene["a"]
     p = await a.propose({"SetPaused": {"paused": False}})
