@@ -43,8 +43,10 @@ from ._embedded import EmbeddedBackend
 from ._encrypted import KeyNotFoundError, encrypt_items
 from ._exceptions import (
     AccountNotFoundError,
+    AccountTypeError,
     AmplifyError,
     InsufficientFundsError,
+    InvalidArgumentError,
     ManifestMismatchError,
     NotRegisteredError,
     ProgramError,
@@ -135,6 +137,7 @@ __all__ = [
     "SignatureInfo",
     "Subscription",
     "TransactionDetails",
+    "AccountTypeError",
     "AmplifyClient",
     "AmplifyError",
     "Backend",
@@ -152,6 +155,7 @@ __all__ = [
     "VoteRecord",
     "Idl",
     "InsufficientFundsError",
+    "InvalidArgumentError",
     "ItemOutcome",
     "ManifestMismatchError",
     "NotRegisteredError",

@@ -130,6 +130,9 @@ async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
     await me.submit_results(b.address, [(0, b"\x01")])
     out = await req.rate_assignments(b.address, [(0, req.address, 5)])
     assert isinstance(out[0].error, SelfRating)
+    # Refused before sending: not even the requester profile was created.
+    assert await req.fetch_or_none(RequesterProfile, requester_profile_pda(req.address)[0]) is None
+    await req.register_requester()
     ix = instructions.rate_assignments(
         req.address,
         b.address,
