@@ -184,11 +184,15 @@ async def test_upgrade_by_proposal_only(market: Market) -> None:
     p = await a.propose({"UpgradeProgram": {"buffer": buffer, "spill": spill}})
     await a.vote(p.address, FOR)
     market.backend.warp(111)
+    held = [await market.backend.get_balance(x) for x in (buffer, program_data_pda())]
     await a.execute(p.address)
     after = (await market.backend.get_account(program_data_pda())).data  # type: ignore[union-attr]
     assert after[4:12] != before[4:12]  # redeployed in a later slot
     assert await market.backend.get_account(buffer) is None  # the buffer was consumed
-    assert await market.backend.get_balance(spill) > 0
+    # The loader pays the spill what the buffer held and what the ProgramData
+    # no longer needs: every lamport accounted for.
+    after_pd = await market.backend.get_balance(program_data_pda())
+    assert await market.backend.get_balance(spill) == held[0] + held[1] - after_pd > 0
     # The upgraded program still runs.
     b = await market.batch(n_items=2, salt=b"after")
     assert b.item_count == 2
