@@ -131,7 +131,7 @@ def batch_size(roster_capacity: int, uri: int = 0) -> int:
 # -- the model ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # slots compare by identity: two of one worker can hold equal values
 class SlotM:
     worker: int  # index into the engine's workers
     reserved: bool  # else completed
@@ -652,6 +652,17 @@ class Engine(RuleBasedStateMachine):
         self.dirty.add(b)
         return won
 
+    @rule(b=batches, w=st.integers(0, N_WORKERS - 1), others=st.integers(1, N_WORKERS - 1))
+    def race(self, b: int, w: int, others: int) -> None:
+        """Workers after the same items: later ones find them full once every
+        slot is taken; the first, asking again, already holds them."""
+        m = self.model[b]
+        table = m.tables[-1]
+        items = [table.first + k for k in range(min(2, table.count))]
+        for k in range(min(others, m.redundancy + 1)):
+            self.do_accept(b, (w + k) % N_WORKERS, items, table)
+        self.do_accept(b, w, items, table)
+
     @rule(
         target=done,
         b=batches,
@@ -742,6 +753,8 @@ class Engine(RuleBasedStateMachine):
         """The event lists exactly the items the model says succeeded, and each
         refused one with the model's error code."""
         (e,) = [x for x in receipt.events if x.name == event]
+        for o in want:
+            REACH[f"{event}:{o}"] += 1
         ok = [i for i, o in zip(items, want, strict=True) if o == "ok"]
         assert list(e.fields[field_]) == ok, (event, e.fields[field_], ok)
         codes = {c.__name__: c.code for c in E.ERRORS_BY_CODE.values()}
@@ -862,46 +875,86 @@ class Engine(RuleBasedStateMachine):
     def release(self, a: Assignment, by: str) -> Any:
         b, item, w = a
         m = self.model[b]
+        caller = {
+            "donor": self.donor,
+            "requester": self.requesters[m.requester],
+            "worker": self.workers[w],
+        }[by]
+        out = self.do_release(b, w, [item], caller)
+        return multiple(a) if out == ["ReservationActive"] else multiple()
+
+    @rule(
+        b=batches,
+        w=st.integers(0, N_WORKERS - 1),
+        n=st.integers(1, 3),
+        keys=st.booleans(),
+        cancel=st.booleans(),
+    )
+    def lapse(self, b: int, w: int, n: int, keys: bool, cancel: bool) -> None:
+        """Reservations left to lapse: taken (keys delivered or not), the batch
+        perhaps cancelled, the deadline passed, released by a stranger: bonds
+        forfeited to the requester (or returned, for keys never delivered),
+        escrow refunded in a cancelled batch."""
+        m = self.model[b]
+        table = m.tables[-1]
+        free = [
+            i
+            for i in range(table.first, table.first + table.count)
+            if all(s is None or s.worker != w for s in m.row(i)) and None in m.row(i)
+        ]
+        won = self.do_accept(b, w, free[:n] or [table.first], table)
+        if not won:
+            return
+        if keys and m.encrypted:
+            self.do_deliver(b, w, won[:1])
+            self.do_deliver(b, w, won[:2])  # the first again: refused, per item
+        if cancel:
+            self.cancel(b, False)
+        self.do_release(b, w, won[:1], self.donor)  # too early: refused, per item
+        self.backend.warp(m.reservation + m.tick_secs + 1)
+        self.do_release(b, w, won, self.donor)
+
+    def do_release(self, b: int, w: int, items: list[int], caller: Actor) -> list[str]:
+        """Send release_expired; the model's per-item outcomes."""
+        m = self.model[b]
         wk = self.workers[w]
-        caller = {"donor": self.donor, "requester": self.requesters[m.requester], "worker": wk}[by]
-        table = m.table_of(item)
+        table = m.table_of(items[0])
         assert table is not None
         req = self.requesters[m.requester]
-        ix = instructions.release_expired(m.address, table.address, req.address, wk.address, [item])
+        ix = instructions.release_expired(m.address, table.address, req.address, wk.address, items)
         if m.closed or w not in m.roster:
             error = E.InvalidOwner if m.closed else E.NotInRoster
             self.send(caller, [ix], refused=Refused(error), label="release")
-            return multiple()
+            return []
         now = self.now()
-        s = m.held(w, item)
-        if s is None:
-            want = "NotReserved"
-        elif now <= m.deadline(s.tick):
-            want = "ReservationActive"
-        else:
-            want = "ok"
+        out, gone = [], []
+        for i in items:
+            s = m.held(w, i)
+            if s is None or s in gone:
+                out.append("NotReserved")
+            elif now <= m.deadline(s.tick):
+                out.append("ReservationActive")
+            else:
+                out.append("ok")
+                gone.append(s)
         receipt = self.send(caller, [ix], label="release")
         assert receipt is not None
-        self.check_outcomes(receipt, "TasksReleased", "items", [item], [want])
+        self.check_outcomes(receipt, "TasksReleased", "items", items, out)
         self.dirty.add(b)
-        if want == "ReservationActive":
-            return multiple(a)
-        if want == "NotReserved":
-            return multiple()
-        assert s is not None
-        unseen = m.encrypted and not s.flag
-        row = m.slots[item]
-        row[row.index(s)] = None
-        m.active[w] -= 1
-        if unseen:
-            m.taken[w] -= 1
-            self.move(m.address, wk.address, m.bond)
-        else:
-            self.move(m.address, req.address, m.bond)
-        if m.status == "cancelled":
-            m.cancelled_slots += 1
-            self.move(m.address, req.address, m.price)
-        return multiple()
+        for s in gone:
+            unseen = m.encrypted and not s.flag
+            row = next(r for r in m.slots.values() if s in r)
+            row[row.index(s)] = None
+            m.active[w] -= 1
+            if unseen:
+                m.taken[w] -= 1
+                self.move(m.address, wk.address, m.bond)
+            else:
+                self.move(m.address, req.address, m.bond)
+            if m.status == "cancelled":
+                m.cancelled_slots += 1
+                self.move(m.address, req.address, m.price)
+        return out
 
     @rule(d=done, stars=st.sampled_from([1, 3, 4, 5, 5, 0, 6]))
     def rate(self, d: Assignment, stars: int) -> None:

@@ -62,6 +62,10 @@ def test_every_rule_was_reached() -> None:
         "unstake",
         "claim",
         "pause",
+        "TasksAccepted",
+        "ResultsSubmitted",
+        "TasksReleased",
+        "KeysDelivered",
     }
     assert expected <= set(rules), f"rules never reached: {expected - set(rules)}"
     if not LONG:
@@ -77,5 +81,17 @@ def test_every_rule_was_reached() -> None:
             "cancel:ok",
             "deliver_keys:ok",
             "accept:refused:RatingTooLow",
+            # Per item, as the events report them.
+            "TasksAccepted:ok",
+            "TasksAccepted:ItemFull",
+            "TasksAccepted:AlreadyAccepted",
+            "TasksAccepted:ActiveLimitReached",
+            "TasksAccepted:WorkerCapReached",
+            "ResultsSubmitted:ok",
+            "ResultsSubmitted:NotReserved",
+            "TasksReleased:ok",
+            "TasksReleased:ReservationActive",
+            "KeysDelivered:ok",
+            "KeysDelivered:KeyAlreadyDelivered",
         ):
             assert REACH[k] >= 5, f"{k} reached {REACH[k]} times"
