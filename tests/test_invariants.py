@@ -12,9 +12,9 @@ import os
 import time
 
 from hypothesis import HealthCheck, settings
-from invariant_model import REACH, STEPS, Engine
 
 from conftest import report
+from invariant_model import REACH, STEPS, Engine
 
 LONG = os.environ.get("AMPLIFY_INVARIANTS") == "long"
 EXAMPLES = int(os.environ.get("AMPLIFY_INVARIANT_EXAMPLES", 2_500 if LONG else 200))
