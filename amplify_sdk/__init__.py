@@ -43,8 +43,10 @@ from ._embedded import EmbeddedBackend
 from ._encrypted import KeyNotFoundError, encrypt_items
 from ._exceptions import (
     AccountNotFoundError,
+    AccountTypeError,
     AmplifyError,
     InsufficientFundsError,
+    InvalidArgumentError,
     ManifestMismatchError,
     NotRegisteredError,
     ProgramError,
@@ -136,6 +138,7 @@ __all__ = [
     "SignatureInfo",
     "Subscription",
     "TransactionDetails",
+    "AccountTypeError",
     "AmplifyClient",
     "AmplifyError",
     "Backend",
@@ -154,6 +157,7 @@ __all__ = [
     "VoteRecord",
     "Idl",
     "InsufficientFundsError",
+    "InvalidArgumentError",
     "ItemOutcome",
     "ManifestMismatchError",
     "NotRegisteredError",

@@ -16,7 +16,35 @@ import construct as c
 import numpy as np
 from solders.pubkey import Pubkey
 
+from ._exceptions import AccountTypeError, InvalidArgumentError
 from ._idl import JSON, Idl, load_idl
+
+__all__ = ["AccountTypeError"]
+
+# construct's classes are generic only in its type stubs (construct-typing).
+if TYPE_CHECKING:
+    _BoolBase = c.Adapter[int, int, bool, bool]
+    _PubkeyBase = c.Adapter[bytes, bytes, Pubkey, Pubkey]
+    _AnyBase = c.Adapter[Any, Any, Any, Any]
+    _StructBase = c.Adapter[Any, Any, dict[str, Any], Mapping[str, Any]]
+else:
+    _BoolBase = _PubkeyBase = _AnyBase = _StructBase = c.Adapter
+
+
+class _StrictBool(_BoolBase):
+    """Borsh bool: exactly 0 or 1 either way (construct's `Flag` reads any
+    non-zero byte as true and writes any truthy object)."""
+
+    def _decode(self, obj: int, context: Any, path: Any) -> bool:
+        if obj not in (0, 1):
+            raise c.ValidationError(f"bool byte {obj}")
+        return obj == 1
+
+    def _encode(self, obj: bool, context: Any, path: Any) -> int:
+        if not isinstance(obj, bool):
+            raise c.ValidationError(f"not a bool: {obj!r}")
+        return int(obj)
+
 
 _PRIMITIVES: dict[str, c.Construct[Any, Any]] = {
     "u8": c.Int8ul,
@@ -29,19 +57,10 @@ _PRIMITIVES: dict[str, c.Construct[Any, Any]] = {
     "i64": c.Int64sl,
     "u128": c.BytesInteger(16, signed=False, swapped=True),
     "i128": c.BytesInteger(16, signed=True, swapped=True),
-    "bool": c.Flag,
+    "bool": _StrictBool(c.Int8ul),
     "string": c.PascalString(c.Int32ul, "utf8"),
     "bytes": c.Prefixed(c.Int32ul, c.GreedyBytes),
 }
-
-
-# construct's classes are generic only in its type stubs (construct-typing).
-if TYPE_CHECKING:
-    _PubkeyBase = c.Adapter[bytes, bytes, Pubkey, Pubkey]
-    _AnyBase = c.Adapter[Any, Any, Any, Any]
-    _StructBase = c.Adapter[Any, Any, dict[str, Any], Mapping[str, Any]]
-else:
-    _PubkeyBase = _AnyBase = _StructBase = c.Adapter
 
 
 class _PubkeyAdapter(_PubkeyBase):
@@ -227,6 +246,8 @@ def _decode_tail(fields: list[JSON], data: memoryview) -> dict[str, Any]:
     at = 0
     for f in fields:
         ty = f["type"]
+        if at + 4 > len(data):
+            raise AccountTypeError(f"{f['name']}: no length")
         n = int.from_bytes(data[at : at + 4], "little")
         at += 4
         if ty in ("string", "bytes"):
@@ -272,9 +293,15 @@ def account_size(name: str) -> int:
 
 
 def encode_instruction(ix_name: str, args: Mapping[str, Any]) -> bytes:
-    """Discriminator followed by the borsh-encoded arguments."""
+    """Discriminator followed by the borsh-encoded arguments. A value its field
+    cannot hold (an integer out of range, a string that is not UTF-8, a bool
+    that is not a bool) raises `InvalidArgumentError`."""
     idl = load_idl()
-    return idl.instructions[ix_name].discriminator + _args_codec(ix_name).build(dict(args))
+    try:
+        body = _args_codec(ix_name).build(dict(args))
+    except (c.ConstructError, UnicodeError, TypeError, ValueError, KeyError) as e:
+        raise InvalidArgumentError(f"{ix_name}: {e}") from e
+    return idl.instructions[ix_name].discriminator + body
 
 
 def decode_instruction(data: bytes) -> tuple[str, dict[str, Any]]:
@@ -283,10 +310,6 @@ def decode_instruction(data: bytes) -> tuple[str, dict[str, Any]]:
         if data[:8] == ix.discriminator:
             return ix.name, _args_codec(ix.name).parse(data[8:])
     raise ValueError("unknown instruction discriminator")
-
-
-class AccountTypeError(ValueError):
-    """Account data does not carry the expected discriminator."""
 
 
 def decode_account(name: str, data: bytes) -> dict[str, Any]:
@@ -300,9 +323,12 @@ def decode_account(name: str, data: bytes) -> dict[str, Any]:
     end = prefix_size(name)
     if len(data) < end:
         raise AccountTypeError(f"{name} account data is truncated")
-    result: dict[str, Any] = _account_codec(name).parse(data[8:end])
-    if tail:
-        result |= _decode_tail(tail, memoryview(data)[end:])
+    try:
+        result: dict[str, Any] = _account_codec(name).parse(data[8:end])
+        if tail:
+            result |= _decode_tail(tail, memoryview(data)[end:])
+    except (c.ConstructError, UnicodeDecodeError) as e:
+        raise AccountTypeError(f"{name} account data: {e}") from e
     return result
 
 

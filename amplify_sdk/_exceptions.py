@@ -4,6 +4,8 @@
     ├── TransportError              the RPC endpoint failed or timed out
     ├── AccountNotFoundError        an account the call needs does not exist
     │   └── NotRegisteredError      the wallet has no worker profile (register first)
+    ├── AccountTypeError            account data is not a well-formed account of the expected type
+    ├── InvalidArgumentError        an argument out of range for its field (checked before sending)
     ├── InsufficientFundsError      the wallet cannot pay for the call (checked before sending)
     ├── ManifestMismatchError       items given for a resumed upload differ from those on chain
     ├── TransactionTooLargeError    over the 1,232-byte packet limit (checked before sending)
@@ -35,6 +37,18 @@ class AccountNotFoundError(AmplifyError):
 
 class NotRegisteredError(AccountNotFoundError):
     """The wallet has no worker profile: call `register` first."""
+
+
+class AccountTypeError(AmplifyError, ValueError):
+    """Account data is not a well-formed account of the expected type: another
+    discriminator, cut short or too long, or fields that contradict each other
+    (whatever a node returned)."""
+
+
+class InvalidArgumentError(AmplifyError, ValueError):
+    """An argument the SDK can judge before sending is not valid: a value its
+    field cannot hold, a content hash or key of the wrong length. Nothing was
+    sent."""
 
 
 class InsufficientFundsError(AmplifyError):

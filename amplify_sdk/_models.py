@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, Self
 
+import construct as c
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
@@ -17,7 +18,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 
 from ._codecs import decode_account, decode_type
-from ._exceptions import ProgramError
+from ._exceptions import AccountTypeError, ProgramError
 from ._idl import constant
 
 
@@ -31,6 +32,17 @@ class AccountModel(BaseModel):
 
     @classmethod
     def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+        """Decode account data; `AccountTypeError` when it is not a well-formed
+        account of this type (whatever a node returned)."""
+        try:
+            return cls._from_data(address, data)
+        except AccountTypeError:
+            raise
+        except (ValueError, IndexError, KeyError, TypeError, c.ConstructError) as e:
+            raise AccountTypeError(f"{cls.IDL_NAME} account {address}: {e}") from e
+
+    @classmethod
+    def _from_data(cls, address: Pubkey, data: bytes) -> Self:
         fields: dict[str, Any] = decode_account(cls.IDL_NAME, data)
         wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
         return cls(address=address, **wanted)
@@ -190,12 +202,16 @@ class Batch(AccountModel):
     roster: tuple[RosterEntry, ...]
 
     @classmethod
-    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+    def _from_data(cls, address: Pubkey, data: bytes) -> Self:
         fields = decode_account(cls.IDL_NAME, data)
         workers = fields.pop("workers")
-        order = fields.pop("order")
-        del order  # the program's search index; the roster itself is `workers`
+        order = fields.pop("order")  # the program's search index; the roster is `workers`
         n = fields["roster_len"]
+        capacity = fields["roster_capacity"]
+        if not len(workers) == len(order) == capacity or n > capacity:
+            raise AccountTypeError(
+                f"Batch {address}: roster of {n} in {len(workers)}/{len(order)} of {capacity}"
+            )
         roster = tuple(
             RosterEntry(
                 index=i,
@@ -289,10 +305,14 @@ class TaskTable(AccountModel):
     flags: npt.NDArray[np.bool_]
 
     @classmethod
-    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+    def _from_data(cls, address: Pubkey, data: bytes) -> Self:
         fields = decode_account(cls.IDL_NAME, data)
         slots = fields.pop("slots")
         shape = (fields["capacity"], fields["redundancy"])
+        if len(slots) != shape[0] * shape[1] or fields["count"] > fields["capacity"]:
+            raise AccountTypeError(
+                f"TaskTable {address}: {len(slots)} slots for {shape}, count {fields['count']}"
+            )
         workers = slots["worker"].reshape(shape)[: fields["count"]]
         ticks = slots["tick"].reshape(shape)[: fields["count"]]
         wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
@@ -437,7 +457,7 @@ class Proposal(AccountModel):
     action: dict[str, Any]
 
     @classmethod
-    def from_account_data(cls, address: Pubkey, data: bytes) -> Self:
+    def _from_data(cls, address: Pubkey, data: bytes) -> Self:
         fields = decode_account(cls.IDL_NAME, data)
         raw = fields.pop("action")
         action = decode_type("ProposalAction", raw)

@@ -18,7 +18,8 @@ from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
 from ._codecs import fixed_size, prefix_size
 from ._crypto import seal_key
 from ._encrypted import upload_encrypted
-from ._exceptions import ManifestMismatchError, ProgramError
+from ._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
+from ._idl import constant
 from ._manifest import Upload, manifest_hash, merkle_root
 from ._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
 from ._pda import (
@@ -31,11 +32,20 @@ from ._pda import (
 )
 from ._program_errors import (
     AlreadyRated,
+    InvalidExpiry,
+    InvalidMinRating,
+    InvalidPrice,
+    InvalidRedundancy,
+    InvalidReservation,
     InvalidStars,
     ItemNotFound,
     NotInRoster,
     NotSubmitted,
+    PriceBelowFee,
+    ProtocolPaused,
+    RosterTooLarge,
     SelfRating,
+    UriTooLong,
 )
 from ._tx import PACKET_DATA_SIZE, transaction_size
 from .storage import DEFAULT_CONCURRENCY, BatchManifest, Store
@@ -119,8 +129,18 @@ class RequesterClient(AmplifyClient):
         `bond` (default a tenth of the price): what a worker deposits per
         reservation, forfeited to you if it lets the reservation expire."""
         batch_id = secrets.randbits(63) if batch_id is None else batch_id
+        if not 0 <= batch_id < 2**64:
+            raise InvalidArgumentError(f"batch_id {batch_id} is not a u64")
+        now = await self.now()
         if expires_at is None:
-            expires_at = await self.now() + expires_in
+            expires_at = now + expires_in
+        config = await self.get_config()
+        if config.paused:
+            raise ProtocolPaused()
+        _check_batch(
+            price, config.fee_bps, redundancy, min_rating, max_active, reservation_secs,
+            expires_at, now, base_uri, roster_capacity,
+        )  # fmt: skip
         await self.send(
             [
                 ix.create_batch(
@@ -163,8 +183,9 @@ class RequesterClient(AmplifyClient):
         the batch, to keep beside the items (for proofs and for resuming).
         """
         items = list(content_hashes)
-        if any(len(h) != 32 for h in items):
-            raise ValueError("every content hash must be 32 bytes")
+        bad = [i for i, h in enumerate(items) if not isinstance(h, bytes) or len(h) != 32]
+        if bad:
+            raise InvalidArgumentError(f"items {bad[:5]}: a content hash is 32 bytes")
         b = await self.get_batch(batch)
         start = b.item_count
         done = list(uploads)
@@ -289,11 +310,6 @@ class RequesterClient(AmplifyClient):
         first rating registers this wallet's requester profile (once)."""
         b = await self.get_batch(batch)
         tables = await self.get_tables(b)
-        if (
-            await self.fetch_or_none(RequesterProfile, requester_profile_pda(self.address)[0])
-            is None
-        ):
-            await self.register_requester()
         outcomes: list[ItemOutcome | None] = [None] * len(ratings)
         groups: dict[int, list[tuple[int, int, int, int, Pubkey]]] = {}
         asked: set[tuple[int, Pubkey]] = set()
@@ -321,6 +337,12 @@ class RequesterClient(AmplifyClient):
                 continue
             asked.add((item, worker))
             groups.setdefault(table.index, []).append((pos, item, idx, stars, worker))
+        # The profile is created only for ratings that will be sent.
+        if groups and (
+            await self.fetch_or_none(RequesterProfile, requester_profile_pda(self.address)[0])
+            is None
+        ):
+            await self.register_requester()
         pdas = {w: worker_profile_pda(w)[0] for es in groups.values() for *_, w in es}
         for table_index, entries in groups.items():
             table = tables[table_index]
@@ -398,6 +420,9 @@ class RequesterClient(AmplifyClient):
         """Deliver item keys to `worker` for items it reserved in an encrypted
         batch: (item, 32-byte item key), sealed here to the worker's registered
         X25519 key. This wallet must be the batch's requester or key agent."""
+        bad = [i for i, k in keys if not isinstance(k, bytes) or len(k) != 32]
+        if bad:
+            raise InvalidArgumentError(f"items {bad[:5]}: an item key is 32 bytes")
         profile = await self.get_worker_profile(worker)
         b = await self.get_batch(batch)
         tables = await self.get_tables(b)
@@ -481,3 +506,47 @@ def _plan_tables(items: int, redundancy: int) -> list[int]:
 
 
 __all__ = ["BatchParams", "RequesterClient", "max_table_items", "table_size"]
+
+
+#: Ratings are in milli-stars: 1 star = 1,000, 5 stars = 5,000 (docs/reputation.md).
+MAX_RATING = 5_000
+#: The most one instruction may grow (or create through a CPI) an account by.
+MAX_PERMITTED_DATA_INCREASE = 10 * 1024
+
+
+def _check_batch(
+    price: int,
+    fee_bps: int,
+    redundancy: int,
+    min_rating: int,
+    max_active: int,
+    reservation_secs: int,
+    expires_at: int,
+    now: int,
+    base_uri: str,
+    roster_capacity: int,
+) -> None:
+    """`create_batch`'s parameter rules, in the program's order, raising the
+    program's own errors before anything is sent. (Values that do not fit
+    their fields at all are the encoder's `InvalidArgumentError`.)"""
+    if price <= 0:
+        raise InvalidPrice()
+    if -(-price * fee_bps // 10_000) >= price:
+        raise PriceBelowFee()
+    if not 1 <= redundancy <= constant("MAX_REDUNDANCY"):
+        raise InvalidRedundancy()
+    if min_rating > MAX_RATING:
+        raise InvalidMinRating()
+    if reservation_secs <= 0 or max_active <= 0:
+        raise InvalidReservation()
+    if expires_at <= now:
+        raise InvalidExpiry()
+    uri = len(base_uri.encode("utf-8", "surrogatepass"))
+    if uri > constant("MAX_BASE_URI_LEN"):
+        raise UriTooLong()
+    size = prefix_size("Batch") + 4 + uri + 8 + roster_capacity * (_ROSTER_ENTRY + 2)
+    if not 1 <= roster_capacity <= constant("MAX_ROSTER") or size > MAX_PERMITTED_DATA_INCREASE:
+        raise RosterTooLarge()
+
+
+_ROSTER_ENTRY = fixed_size({"defined": {"name": "RosterEntry"}}) or 40

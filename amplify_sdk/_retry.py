@@ -13,6 +13,7 @@ from typing import TypeVar
 import httpx2
 from solana.exceptions import SolanaRpcException
 from solana.rpc.core import RPCException
+from solders.errors import SerdeJSONError
 
 from ._exceptions import TransportError
 
@@ -83,6 +84,16 @@ class Backoff:
         for attempt in range(self.attempts):
             try:
                 return await fn()
+            except SerdeJSONError as exc:
+                # An answer the client could not parse (cut short, not
+                # JSON-RPC, fields of the wrong type): the request reached the
+                # node, so only a read may be repeated.
+                if not idempotent:
+                    raise TransportError(
+                        f"{what}: outcome unknown (malformed answer: {exc})"
+                    ) from exc
+                last = exc
+                await asyncio.sleep(self.delay(attempt))
             except (SolanaRpcException, RPCException) as exc:
                 kind = classify(exc)
                 if kind is None:

@@ -12,7 +12,8 @@ from . import _instructions as ix
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
 from ._encrypted import fetch_items, receive_keys
-from ._exceptions import NotRegisteredError, ProgramError
+from ._exceptions import InvalidArgumentError, NotRegisteredError, ProgramError
+from ._idl import constant
 from ._models import Batch, BatchStatus, Governance, ItemOutcome, WorkerProfile
 from ._pda import governance_pda, worker_profile_pda
 from ._program_errors import (
@@ -22,10 +23,14 @@ from ._program_errors import (
     InvalidAnswers,
     ProtocolPaused,
     RatingTooLow,
+    ResultUriTooLong,
     RosterFull,
 )
 from ._token import associated_token_address, create_associated_token_account
 from .storage import Store
+
+MAX_ANSWER = constant("MAX_ANSWER")
+MAX_RESULT_URI_LEN = constant("MAX_RESULT_URI_LEN")
 
 
 def x25519_public_key(ed25519_public_key: bytes) -> bytes:
@@ -114,9 +119,13 @@ class WorkerClient(AmplifyClient):
         """Deliver (item, answer) pairs and be paid at once. Every answer has the
         same length, 1-64 bytes: a label inline, or a 32-byte hash of a result
         stored at `result_uri` + hex(hash). One outcome per pair, in order."""
+        if any(not isinstance(a, bytes) for _, a in results):
+            raise InvalidArgumentError("an answer is bytes")
         widths = {len(a) for _, a in results}
-        if len(widths) > 1 or (widths and not 1 <= next(iter(widths)) <= 64):
+        if len(widths) > 1 or (widths and not 1 <= next(iter(widths)) <= MAX_ANSWER):
             raise InvalidAnswers()
+        if len(result_uri.encode("utf-8", "surrogatepass")) > MAX_RESULT_URI_LEN:
+            raise ResultUriTooLong()
         width = widths.pop() if widths else 1
         answers = dict(enumerate(a for _, a in results))
         b = await self.get_batch(batch)

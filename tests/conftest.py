@@ -20,6 +20,20 @@ from market import Market  # noqa: E402 -- after the path set-up above
 from rpc_backend import NodeBackend  # noqa: E402
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many refused transactions the adversarial suite checked, per
+    instruction (each: exact error, every account unchanged, fee accounted)."""
+    from adversarial import REFUSALS
+
+    if not REFUSALS:
+        return
+    tr = terminalreporter
+    tr.section("adversarial cases (refused transactions checked)")
+    for name, n in sorted(REFUSALS.items()):
+        tr.write_line(f"  {name:<24} {n:>5}")
+    tr.write_line(f"  {'total':<24} {sum(REFUSALS.values()):>5} over {len(REFUSALS)} instructions")
+
+
 def report(label: str, value: object) -> None:
     """Print a measured figure so it shows in the test log (pytest -s / -rA)."""
     print(f"[measure] {label}: {value}")

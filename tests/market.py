@@ -94,8 +94,12 @@ class Market:
         """The batch holds exactly rent + escrow + accrued fees + bonds + deposit,
         each derived from the counters and the batch's parameters."""
         b = await self.requester.get_batch(batch)
+        # The fee per item from the spec (its price at the batch's rate, rounded
+        # up), not the program's own field: a wrong fee would balance too.
+        fee_per_item = -(-b.price * b.fee_bps // 10_000)
+        assert b.fee_per_item == fee_per_item, (b.fee_per_item, fee_per_item)
         open_or_reserved = b.item_count * b.redundancy - b.completed_count - b.cancelled_slots
-        fees = b.fee_per_item * b.completed_count - b.fees_swept
+        fees = fee_per_item * b.completed_count - b.fees_swept
         expected = (
             await self.rent(batch)
             + b.price * open_or_reserved

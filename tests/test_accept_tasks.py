@@ -10,9 +10,9 @@ from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from adversarial import Attack
 from amplify_sdk import (
     PROGRAM_ID,
-    AccountNotWritable,
     ActiveLimitReached,
     BatchCancelled,
     BatchExpired,
@@ -26,8 +26,6 @@ from amplify_sdk import (
     InvalidProgramAccount,
     ItemFull,
     ItemNotFound,
-    MissingSigner,
-    NotEnoughAccounts,
     NotRegisteredError,
     ProgramError,
     ProtocolPaused,
@@ -39,11 +37,12 @@ from amplify_sdk import (
     config_pda,
     instructions,
     load_idl,
+    requester_profile_pda,
     treasury_pda,
     worker_profile_pda,
 )
 from conftest import report
-from market import SIGNATURE_FEE, Market, swap, with_data, without_accounts
+from market import SIGNATURE_FEE, Market, swap, with_data
 
 
 async def test_accept_tasks_reserves_each_item_and_takes_the_bond(market: Market) -> None:
@@ -140,9 +139,11 @@ async def test_cap_and_active_limit_stop_a_worker(market: Market) -> None:
 @pytest.mark.parametrize(
     "case", ["protocol_paused", "batch_paused", "cancelled", "expired", "rating"]
 )
-async def test_fail_accept_tasks_when_the_batch_is_closed_to_the_worker(
+async def test_fail_accept_tasks_with_the_batch_closed_to_the_worker(
     market: Market, case: str
 ) -> None:
+    # Bug class: state-machine bypass (acceptances into a paused, cancelled
+    # or expired batch, or below the rating gate).
     # The SDK refuses before sending (the program's own typed error), and the
     # program refuses the same instruction sent anyway, moving nothing.
     b = await market.batch(n_items=3, min_rating=4_000 if case == "rating" else 0)
@@ -173,7 +174,8 @@ async def test_fail_accept_tasks_when_the_batch_is_closed_to_the_worker(
         await bal.assert_unchanged(fee_payer=w.address)
 
 
-async def test_fail_accept_tasks_for_an_unregistered_or_poor_worker(market: Market) -> None:
+async def test_fail_accept_tasks_with_an_unregistered_or_poor_worker(market: Market) -> None:
+    # Bug class: missing authority (no worker profile) and unfunded bonds.
     b = await market.batch(n_items=300, price=10_000, bond=50_000)
     stranger = await market.worker(register=False)
     before = await stranger.balance()
@@ -193,7 +195,8 @@ async def test_fail_accept_tasks_for_an_unregistered_or_poor_worker(market: Mark
     assert await poor.balance() == before
 
 
-async def test_fail_accept_tasks_when_the_roster_is_full(market: Market) -> None:
+async def test_fail_accept_tasks_with_a_full_roster(market: Market) -> None:
+    # Bug class: capacity bypass (a worker past the roster's room).
     b = await market.batch(n_items=5, roster_capacity=2)
     for item in range(2):
         assert (await (await market.worker()).accept_tasks(b.address, [item]))[0].ok
@@ -209,35 +212,6 @@ async def test_fail_accept_tasks_when_the_roster_is_full(market: Market) -> None
 
 
 # -- adversarial: accounts ---------------------------------------------------------------
-
-
-async def test_fail_accept_tasks_with_a_missing_signer(market: Market) -> None:
-    # Bug class: missing signer. The worker is named but someone else pays and signs.
-    b = await market.batch(n_items=4)
-    w = await market.worker()
-    ix = swap(
-        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
-        "worker",
-        signer=False,
-    )
-    async with market.lamports(w.address, b.address, market.table(b)) as bal:
-        with pytest.raises(MissingSigner):
-            await market.requester.send([ix])
-        await bal.assert_unchanged()
-
-
-@pytest.mark.parametrize("account", ["batch", "table", "worker"])
-async def test_fail_accept_tasks_with_read_only_accounts(market: Market, account: str) -> None:
-    b = await market.batch(n_items=4)
-    w = await market.worker()
-    ix = swap(
-        instructions.accept_tasks(w.address, b.address, market.table(b), [0]),
-        account,
-        writable=False,
-    )
-    # Someone else pays: a fee payer is always writable.
-    with pytest.raises(AccountNotWritable):
-        await market.requester.send([ix], [w.wallet])
 
 
 async def test_fail_accept_tasks_with_substituted_accounts(market: Market) -> None:
@@ -292,6 +266,7 @@ async def test_fail_accept_tasks_with_accounts_of_another_owner(market: Market) 
 
 
 async def test_fail_accept_tasks_with_an_item_in_another_table(market: Market) -> None:
+    # Bug class: substituted account (an item sent with a table that does not hold it).
     # Two uploads: the SDK sizes each new table to the items it adds, so the
     # second upload opens table 1. Its items sent with table 0 are refused.
     req = market.requester
@@ -327,6 +302,7 @@ async def test_fail_accept_tasks_with_an_item_in_another_table(market: Market) -
 async def test_fail_accept_tasks_with_malformed_data(
     market: Market, args: bytes, error: type[ProgramError]
 ) -> None:
+    # Bug class: malformed instruction data (lengths that lie, trailing bytes).
     b = await market.batch(n_items=4)
     w = await market.worker()
     ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
@@ -337,9 +313,97 @@ async def test_fail_accept_tasks_with_malformed_data(
         await bal.assert_unchanged(fee_payer=w.address)
 
 
-async def test_fail_accept_tasks_with_missing_accounts(market: Market) -> None:
-    b = await market.batch(n_items=4)
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, bond=700)
     w = await market.worker()
-    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0])
-    with pytest.raises(NotEnoughAccounts):
-        await w.send([without_accounts(ix, 6)])
+    payer = await market.other_requester()
+    ix = instructions.accept_tasks(w.address, b.address, market.table(b), [0, 1])
+    return Attack(market, ix, [w.wallet], payer, [], {"b": b, "w": w})
+
+
+async def test_fail_accept_tasks_with_item_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (an item index past every table, among good ones:
+    # the whole request fails, nothing is reserved).
+    await attack.arguments(
+        [
+            ({"items": [2**32 - 1]}, ItemNotFound),
+            ({"items": [0, 2**32 - 1]}, ItemNotFound),
+            ({"items": [4]}, ItemNotFound),
+            ({"items": []}, EmptyTaskList),
+        ]
+    )
+    await attack.expect_ok(attack.with_args(items=[0] * 150))  # one reserved, 149 refused
+
+
+async def test_fail_accept_tasks_with_an_unregistered_signer(attack: Attack) -> None:
+    # Bug class: missing authority (a wallet without a profile, using
+    # another worker's profile).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("worker", stranger.pubkey()), WrongWorker, [stranger])
+
+
+async def test_fail_accept_tasks_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_accept_tasks_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_accept_tasks_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_accept_tasks_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_accept_tasks_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_accept_tasks_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_accept_tasks_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_accept_tasks_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_accept_tasks_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()
+
+
+async def test_fail_accept_tasks_with_accounts_of_the_wrong_type(
+    market: Market, attack: Attack
+) -> None:
+    # Bug class: type confusion (program accounts of other types in each role).
+    await market.requester.register_requester()
+    await attack.substituted(
+        [
+            ("config", treasury_pda()[0], InvalidAccountData),
+            ("profile", config_pda()[0], InvalidAccountData),
+            ("profile", requester_profile_pda(market.requester.address)[0], InvalidAccountData),
+            ("batch", market.table(attack.scene["b"]), InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )

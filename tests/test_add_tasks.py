@@ -7,20 +7,38 @@ import hashlib
 
 import pytest
 from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
+from adversarial import Attack
 from amplify_sdk import (
+    PROGRAM_ID,
+    ArithmeticOverflow,
+    Batch,
     BatchCancelled,
+    DuplicateAccount,
     EmptyTaskList,
     IndexMismatch,
+    InvalidAccountData,
+    InvalidOwner,
     ManifestMismatchError,
+    RequesterClient,
     TableFull,
+    TransactionError,
     Unauthorized,
     WrongTable,
+    config_pda,
     instructions,
     merkle_root,
+    table_address,
+    table_seed,
 )
 from conftest import report
 from market import Market, item_hashes
+
+#: The system program's error for a transfer the sender cannot cover.
+SYSTEM_INSUFFICIENT_FUNDS = 1
 
 
 def chain(prev: bytes, start: int, count: int, root: bytes) -> bytes:
@@ -120,7 +138,7 @@ async def test_upload_refuses_a_different_file_before_sending(market: Market) ->
     assert await req.balance() == before
 
 
-async def test_fail_add_tasks_replayed(market: Market) -> None:
+async def test_fail_add_tasks_with_a_replayed_upload(market: Market) -> None:
     # Bug class: replay. The same instruction again cannot add items twice.
     req = market.requester
     b = await req.create_batch(price=1_000)
@@ -133,7 +151,9 @@ async def test_fail_add_tasks_replayed(market: Market) -> None:
         await bal.assert_unchanged(fee_payer=req.address)
 
 
-async def test_fail_add_tasks_refusals(market: Market) -> None:
+async def test_fail_add_tasks_with_bad_requests(market: Market) -> None:
+    # Bug class: substituted account and missing authority (another batch's
+    # table, a stranger's upload).
     req = market.requester
     b = await market.batch(n_items=4)
     other = await market.batch(n_items=4, salt=b"x")
@@ -174,3 +194,174 @@ async def test_add_tasks_uses_a_deposit_first(market: Market) -> None:
     table_rent = await market.rent(market.table(await req.get_batch(b.address)))
     assert before - await req.balance() == 5 * 1_000 - 3_000 + table_rent + txs[0].fee
     await market.assert_escrow_invariant(b.address)
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    # A table of 10 items (redundancy 2) holding 5: room for 5 more.
+    req = market.requester
+    b = await req.create_batch(price=1_000, redundancy=2)
+    table = await table_of(req, b, 10)
+    await req.send([instructions.add_tasks(req.address, b.address, table, 0, 5, bytes(32))])
+    other = await market.batch(n_items=2, salt=b"other")
+    payer = await market.other_requester()
+    ix = instructions.add_tasks(req.address, b.address, table, 5, 2, b"\x07" * 32)
+    return Attack(market, ix, [req.wallet], payer, [], {"b": b, "other": other})
+
+
+async def test_add_tasks_escrows_price_times_slots(attack: Attack) -> None:
+    b = attack.key("batch")
+    before = await attack.snapshot([b])
+    await attack.expect_ok()
+    after = await attack.snapshot([b])
+    assert after[b][0] - before[b][0] == 1_000 * 2 * 2  # price × items × redundancy
+    await attack.market.assert_escrow_invariant(b)
+
+
+async def test_fail_add_tasks_with_another_signer(attack: Attack) -> None:
+    # Bug class: missing authority (items added to someone else's batch, paid by them).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("requester", stranger.pubkey()), Unauthorized, [stranger])
+    await attack.expect_ok()
+
+
+async def test_fail_add_tasks_with_integer_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (a start that skips or repeats items, a count
+    # that overflows the table or the escrow).
+    await attack.arguments(
+        [
+            ({"start_index": 4}, IndexMismatch),
+            ({"start_index": 6}, IndexMismatch),
+            ({"start_index": 2**32 - 1}, IndexMismatch),
+            ({"count": 0}, EmptyTaskList),
+            ({"count": 6}, TableFull),
+            ({"count": 2**32 - 1}, TableFull),
+        ]
+    )
+    await attack.expect_ok(attack.with_args(count=5))  # exactly full
+
+
+async def table_of(req: RequesterClient, b: Batch, capacity: int) -> Pubkey:
+    """Allocate and initialize table 0 of `b` with room for `capacity` items."""
+    table = table_address(req.address, b.batch_number, 0)
+    size = 100 + capacity * b.redundancy * 4
+    alloc = create_account_with_seed(
+        CreateAccountWithSeedParams(
+            from_pubkey=req.address,
+            to_pubkey=table,
+            base=req.address,
+            seed=table_seed(b.batch_number, 0),
+            lamports=await req.backend.minimum_balance(size),
+            space=size,
+            owner=PROGRAM_ID,
+        )
+    )
+    await req.send([alloc, instructions.init_table(req.address, b.address, table, 0)])
+    return table
+
+
+async def test_fail_add_tasks_with_an_escrow_that_overflows(market: Market) -> None:
+    # Bug class: u64 overflow (price × count × redundancy past 2^64).
+    req = market.requester
+    b = await req.create_batch(price=2**64 // 1_000, redundancy=64)
+    table = await table_of(req, b, 1_000)
+    payer = await market.other_requester()
+    ix = instructions.add_tasks(req.address, b.address, table, 0, 1_000, bytes(32))
+    attack = Attack(market, ix, [req.wallet], payer)
+    await attack.refused(ix, ArithmeticOverflow)
+
+
+async def test_fail_add_tasks_with_an_unfunded_escrow(market: Market) -> None:
+    # Bug class: unfunded work. The requester's wallet cannot cover the
+    # escrow: the system program refuses the transfer, nothing is added.
+    wallet = Keypair()
+    await market.backend.airdrop(wallet.pubkey(), 10**8)
+    poor = market.amp.requester(wallet)
+    b = await poor.create_batch(price=10**9, redundancy=1, roster_capacity=1)
+    table = await table_of(poor, b, 4)
+    payer = await market.other_requester()
+    ix = instructions.add_tasks(poor.address, b.address, table, 0, 1, bytes(32))
+    attack = Attack(market, ix, [wallet], payer)
+    await attack.refused(ix, TransactionError, code=SYSTEM_INSUFFICIENT_FUNDS)
+
+
+async def test_fail_add_tasks_with_another_table(attack: Attack) -> None:
+    # Bug class: substituted account of the right type (another batch's table).
+    await attack.substituted([("table", attack.market.table(attack.scene["other"]), WrongTable)])
+
+
+async def test_fail_add_tasks_with_a_cancelled_batch(market: Market, attack: Attack) -> None:
+    # Bug class: state-machine bypass (escrow into a cancelled batch).
+    await market.requester.cancel_batch(attack.key("batch"))
+    await attack.refused(attack.ix, BatchCancelled)
+
+
+async def test_fail_add_tasks_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_add_tasks_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner.
+    await attack.other_owner(["batch", "table"], InvalidOwner)
+
+
+async def test_fail_add_tasks_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("requester", "batch", InvalidOwner),
+        ]
+    )
+
+
+async def test_fail_add_tasks_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_add_tasks_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_add_tasks_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_add_tasks_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_add_tasks_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_add_tasks_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_add_tasks_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_add_tasks_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()

@@ -4,20 +4,25 @@ treasury and every lamport of rent and unspent escrow back to the requester."""
 from __future__ import annotations
 
 import pytest
+from solders.instruction import AccountMeta
 from solders.keypair import Keypair
 
+from adversarial import Attack
 from amplify_sdk import (
+    AccountNotWritable,
     BatchNotDone,
     DuplicateAccount,
+    InvalidAccountData,
     InvalidOwner,
     ReservationsOutstanding,
     TablesOutstanding,
     Unauthorized,
     WrongTable,
+    config_pda,
     instructions,
     treasury_pda,
 )
-from market import Market
+from market import SIGNATURE_FEE, Market
 
 
 async def test_a_finished_batch_closes_at_once(market: Market) -> None:
@@ -72,11 +77,16 @@ async def test_an_expired_batch_returns_the_escrow_of_untaken_slots(market: Mark
     before = await market.requester.balance()
     rent = await market.rent(b.address) + await market.rent(market.table(b))
     await market.requester.close_batch(b.address)
-    fee = market.requester.last_receipt.fee if market.requester.last_receipt else 0
+    assert (
+        market.requester.last_receipt is not None
+        and market.requester.last_receipt.fee == SIGNATURE_FEE
+    )
+    fee = SIGNATURE_FEE  # one signature (the receipt says so too)
     assert await market.requester.balance() - before == 4 * 5_000 + rent - fee
 
 
 async def test_fail_close_batch_with_missing_or_foreign_tables(market: Market) -> None:
+    # Bug class: substituted remaining accounts (tables left open, foreign, or doubled).
     req = market.requester
     b = await market.batch(n_items=2)
     other = await market.batch(n_items=2, salt=b"o")
@@ -115,3 +125,145 @@ async def test_a_recreated_batch_is_never_confused_with_the_old_one(market: Mark
     assert all(o.ok for o in out)
     out = await w.submit_results(b2.address, [(i, b"\x02") for i in range(5)])
     assert all(o.ok for o in out)
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    req = market.requester
+    # Two tables: the first upload sizes table 0 to its items, the second opens table 1.
+    b = await req.create_batch(price=1_000)
+    hashes = [bytes([i]) * 32 for i in range(4)]
+    first = await req.add_tasks(b.address, hashes[:2])
+    await req.add_tasks(b.address, hashes, uploads=first)
+    b = await req.get_batch(b.address)
+    assert b.table_count == 2
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(4))
+    await w.submit_results(b.address, [(i, b"\x01") for i in range(4)])
+    other = await market.batch(n_items=1, salt=b"other")
+    busy = await market.batch(n_items=2, salt=b"busy")
+    await w.accept_tasks(busy.address, [0])
+    payer = await market.other_requester()
+    tables = [market.table(b, 0), market.table(b, 1)]
+    ix = instructions.close_batch(req.address, b.address, tables)
+    scene = {"b": b, "other": other, "busy": busy, "tables": tables}
+    return Attack(market, ix, [req.wallet], payer, [treasury_pda()[0]], scene)
+
+
+async def test_fail_close_batch_with_the_wrong_tables(attack: Attack) -> None:
+    # Bug class: substituted remaining accounts (a table left open with rent
+    # locked, another batch's table closed, one table passed twice).
+    t0, t1 = attack.scene["tables"]
+    foreign = attack.market.table(attack.scene["other"])
+    cases = [
+        ([], TablesOutstanding),
+        ([t0], TablesOutstanding),
+        ([t0, t1, t1], TablesOutstanding),
+        ([t0, foreign], WrongTable),
+        ([t0, t0], InvalidOwner),  # the copy is reached after the first closed
+        ([t1, attack.key("batch")], DuplicateAccount),
+        ([t0, attack.key("requester")], InvalidOwner),
+        ([t0, config_pda()[0]], InvalidAccountData),
+    ]
+    for tables, error in cases:
+        ix = attack.with_remaining([AccountMeta(t, False, True) for t in tables])
+        await attack.refused(ix, error, what=f"tables {tables}")
+    ro = attack.with_remaining([AccountMeta(t0, False, True), AccountMeta(t1, False, False)])
+    await attack.refused(ro, AccountNotWritable, what="a read-only table")
+    # Any order of the tables will do.
+    await attack.expect_ok(
+        attack.with_remaining([AccountMeta(t1, False, True), AccountMeta(t0, False, True)])
+    )
+
+
+async def test_fail_close_batch_with_another_signer(attack: Attack) -> None:
+    # Bug class: missing authority (rent and escrow to whoever closes).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("requester", stranger.pubkey()), Unauthorized, [stranger])
+
+
+async def test_fail_close_batch_with_the_batch_not_done(market: Market, attack: Attack) -> None:
+    # Bug class: state-machine bypass (closing with a reservation out, or
+    # open slots before expiry).
+    busy = attack.scene["busy"]
+    req = attack.key("requester")
+    ix = instructions.close_batch(req, busy.address, [market.table(busy)])
+    await attack.refused(ix, ReservationsOutstanding)
+    other = attack.scene["other"]
+    ix = instructions.close_batch(req, other.address, [market.table(other)])
+    await attack.refused(ix, BatchNotDone)
+
+
+async def test_fail_close_batch_with_fees_sent_elsewhere(attack: Attack) -> None:
+    # Bug class: substituted destination (fees swept to an account the attacker controls).
+    thief = Keypair().pubkey()
+    await attack.market.backend.airdrop(thief, 10**9)
+    await attack.substituted(
+        [
+            ("treasury", thief, InvalidOwner),
+            ("treasury", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_close_batch_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted([("batch", config_pda()[0], InvalidAccountData)])
+
+
+async def test_fail_close_batch_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner.
+    await attack.other_owner(["batch", "treasury"], InvalidOwner)
+
+
+async def test_fail_close_batch_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts (the batch closed into itself, or as its
+    # own treasury).
+    await attack.twice(
+        [
+            ("batch", "treasury", DuplicateAccount),
+            ("treasury", "batch", InvalidAccountData),
+            ("requester", "batch", InvalidOwner),
+        ]
+    )
+
+
+async def test_fail_close_batch_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_close_batch_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_close_batch_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_close_batch_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_close_batch_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+    await attack.truncated_data()
+
+
+async def test_fail_close_batch_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_close_batch_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()

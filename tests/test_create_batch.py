@@ -7,13 +7,17 @@ import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from adversarial import Attack, non_canonical_pda
 from amplify_sdk import (
     PROGRAM_ID,
     AlreadyExists,
+    ArithmeticOverflow,
     BatchStatus,
+    InvalidAccountData,
     InvalidExpiry,
     InvalidInstructionData,
     InvalidMinRating,
+    InvalidOwner,
     InvalidPda,
     InvalidPrice,
     InvalidRedundancy,
@@ -25,8 +29,10 @@ from amplify_sdk import (
     RosterTooLarge,
     UriTooLong,
     batch_pda,
+    config_pda,
     instructions,
     load_idl,
+    treasury_pda,
 )
 from conftest import report
 from market import Market, swap, with_data
@@ -118,6 +124,7 @@ async def test_fee_rounding_keeps_every_payment_whole(market: Market) -> None:
 async def test_fail_create_batch_with_bad_parameters(
     market: Market, overrides: dict[str, object], error: type[ProgramError]
 ) -> None:
+    # Bug class: out-of-range parameters.
     req = market.requester
     now = await req.now()
     p = params(**{"expires_at": now + 3600, **overrides})
@@ -131,7 +138,8 @@ async def test_fail_create_batch_with_bad_parameters(
     assert await market.backend.get_account(batch_pda(req.address, 7)[0]) is None
 
 
-async def test_fail_create_batch_when_paused_or_taken(market: Market) -> None:
+async def test_fail_create_batch_with_the_protocol_paused_or_the_id_taken(market: Market) -> None:
+    # Bug class: state-machine bypass (a batch while paused) and re-initialization.
     req = market.requester
     await req.create_batch(price=1_000, batch_id=5)
     with pytest.raises(AlreadyExists):
@@ -142,6 +150,7 @@ async def test_fail_create_batch_when_paused_or_taken(market: Market) -> None:
 
 
 async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
+    # Bug class: fake PDA and missing signer.
     req = market.requester
     now = await req.now()
     base = instructions.create_batch(req.address, 9, **params(expires_at=now + 60))
@@ -170,6 +179,7 @@ async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
     ids=["empty", "truncated", "uri-not-utf8"],
 )
 async def test_fail_create_batch_with_malformed_data(market: Market, tail: bytes | None) -> None:
+    # Bug class: malformed instruction data (truncated, a URI that is not UTF-8).
     req = market.requester
     now = await req.now()
     ix = instructions.create_batch(req.address, 11, **params(expires_at=now + 60, base_uri="ab"))
@@ -179,3 +189,144 @@ async def test_fail_create_batch_with_malformed_data(market: Market, tail: bytes
     body = data[:-2] + b"\xff\xfe" if tail is None else disc + tail
     with pytest.raises(InvalidInstructionData):
         await req.send([with_data(ix, body)])
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    req = market.requester
+    existing = await req.create_batch(price=1_000, batch_id=41)
+    now = await req.now()
+    ix = instructions.create_batch(req.address, 42, **params(expires_at=now + 7 * 24 * 3600))
+    payer = await market.other_requester()
+    return Attack(market, ix, [req.wallet], payer, [], {"existing": existing, "now": now})
+
+
+async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
+    # Bug class: u64/u32/u16/i64 extremes (a price whose fee overflows, an
+    # expiry no u16 tick reaches, the widest ranges of every counter).
+    now = attack.scene["now"]
+    u64, i64 = 2**64 - 1, 2**63 - 1
+    await attack.arguments(
+        [
+            ({"price": u64}, ArithmeticOverflow),
+            ({"price": 1}, PriceBelowFee),
+            ({"redundancy": 0}, InvalidRedundancy),
+            ({"redundancy": 65}, InvalidRedundancy),
+            ({"redundancy": 255}, InvalidRedundancy),
+            ({"min_rating": 5_001}, InvalidMinRating),
+            ({"min_rating": 65_535}, InvalidMinRating),
+            ({"reservation_secs": 0}, InvalidReservation),
+            ({"max_active": 0}, InvalidReservation),
+            ({"expires_at": now}, InvalidExpiry),
+            ({"expires_at": -(2**63)}, InvalidExpiry),
+            ({"expires_at": i64}, InvalidExpiry),  # a tick would need more than u32 seconds
+            ({"roster_capacity": 65_535}, RosterTooLarge),
+            ({"base_uri": "u" * 201}, UriTooLong),
+        ]
+    )
+    # The widest values that fit are accepted.
+    await attack.expect_ok(
+        attack.with_args(
+            price=2**64 // 1_000,
+            bond=u64,
+            redundancy=64,
+            min_rating=5_000,
+            per_worker_cap=2**32 - 1,
+            max_active=65_535,
+            reservation_secs=2**32 - 1,
+            base_uri="u" * 200,
+        )
+    )
+
+
+async def test_fail_create_batch_with_the_batch_at_another_address(attack: Attack) -> None:
+    # Bug class: fake PDA (another requester's seeds, another id, a keypair
+    # address, a non-canonical bump, an existing batch).
+    req = attack.key("requester")
+    seeds = [b"batch", bytes(req), (42).to_bytes(8, "little")]
+    await attack.substituted(
+        [
+            ("batch", batch_pda(Keypair().pubkey(), 42)[0], InvalidPda),
+            ("batch", batch_pda(req, 43)[0], InvalidPda),
+            ("batch", Keypair().pubkey(), InvalidPda),
+            ("batch", non_canonical_pda(seeds), InvalidPda),
+            ("batch", attack.scene["existing"].address, AlreadyExists),
+        ]
+    )
+
+
+async def test_fail_create_batch_with_an_existing_batch(attack: Attack) -> None:
+    # Bug class: re-initialization (a batch reset with its escrow inside).
+    await attack.expect_ok()
+    await attack.refused(attack.ix, AlreadyExists)
+
+
+async def test_fail_create_batch_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion (the treasury where the config goes).
+    await attack.substituted([("config", treasury_pda()[0], InvalidAccountData)])
+
+
+async def test_fail_create_batch_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a forged config with a zero fee).
+    await attack.other_owner(["config"], InvalidOwner)
+
+
+async def test_fail_create_batch_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("config", "batch", AlreadyExists),
+            ("requester", "batch", InvalidPda),
+            ("requester", "config", InvalidOwner),
+        ]
+    )
+    assert attack.key("config") == config_pda()[0]
+
+
+async def test_fail_create_batch_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_create_batch_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_create_batch_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_create_batch_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_create_batch_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_create_batch_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_create_batch_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_create_batch_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_create_batch_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

@@ -6,13 +6,23 @@ against it."""
 from __future__ import annotations
 
 import pytest
+from solders.keypair import Keypair
 
+from adversarial import Attack
 from amplify_sdk import (
+    DuplicateAccount,
+    EmptyTaskList,
+    InvalidAccountData,
+    InvalidOwner,
+    ItemNotFound,
+    KeyAlreadyDelivered,
     KeyNotDelivered,
     NotEncrypted,
+    NotInRoster,
     SealedKeyCountMismatch,
     Unauthorized,
     WrongTable,
+    config_pda,
     instructions,
 )
 from amplify_sdk._crypto import (
@@ -81,7 +91,8 @@ async def test_undelivered_reservation_does_not_count_against_the_worker(market:
     assert b.roster[0].taken == 1 and b.forfeited_total == bond
 
 
-async def test_fail_deliver_keys(market: Market) -> None:
+async def test_fail_deliver_keys_with_bad_requests(market: Market) -> None:
+    # Bug class: missing authority, substituted table, counts that disagree.
     req = market.requester
     b = await market.batch(n_items=2, encrypted=True)
     plain = await market.batch(n_items=2, salt=b"p")
@@ -134,3 +145,128 @@ async def test_a_named_key_agent_may_deliver(market: Market) -> None:
     )
     await agent.send([ix])
     assert (await w.submit_results(b.address, [(0, b"\x01")]))[0].ok
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, encrypted=True)
+    w, idle = await market.worker(), await market.worker()
+    await w.accept_tasks(b.address, [0, 1])
+    payer = await market.other_requester()
+    keys = [bytes([1]) * 80, bytes([2]) * 80]
+    ix = instructions.deliver_keys(
+        market.requester.address, b.address, market.table(b), w.address, [0, 1], keys
+    )
+    scene = {"b": b, "w": w, "idle": idle}
+    return Attack(market, ix, [market.requester.wallet], payer, [], scene)
+
+
+async def test_fail_deliver_keys_with_another_signer(attack: Attack) -> None:
+    # Bug class: missing authority (a stranger marking keys delivered, so a
+    # worker could submit work it never saw).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("authority", stranger.pubkey()), Unauthorized, [stranger])
+    await attack.expect_ok()
+
+
+async def test_fail_deliver_keys_with_mismatched_or_extreme_lists(attack: Attack) -> None:
+    # Bug class: vector lengths that disagree, u32 extremes.
+    k = bytes(80)
+    await attack.arguments(
+        [
+            ({"items": [0, 1], "sealed_keys": [k]}, SealedKeyCountMismatch),
+            ({"items": [0], "sealed_keys": [k, k]}, SealedKeyCountMismatch),
+            ({"items": [], "sealed_keys": []}, EmptyTaskList),
+            ({"items": [2**32 - 1], "sealed_keys": [k]}, ItemNotFound),
+            ({"items": [0, 4], "sealed_keys": [k, k]}, ItemNotFound),
+        ]
+    )
+
+
+async def test_fail_deliver_keys_with_keys_delivered_already(attack: Attack) -> None:
+    # Bug class: replay (a second key would replace the first in the event
+    # log). Refused per item, not whole: the transaction lands, changing no slot.
+    await attack.expect_ok()
+    before = await attack.snapshot([attack.key("table")])
+    await attack.expect_ok()
+    assert await attack.snapshot([attack.key("table")]) == before
+    (event,) = attack.payer.receipts[-1].events
+    assert event.fields["items"] == [] and event.fields["sealed_keys"] == []
+    code = KeyAlreadyDelivered.code
+    assert event.fields["refused"] == [{"item": 0, "code": code}, {"item": 1, "code": code}]
+
+
+async def test_fail_deliver_keys_with_a_worker_not_in_the_roster(attack: Attack) -> None:
+    # Bug class: substituted account (keys for a worker that holds nothing).
+    await attack.substituted([("worker", attack.scene["idle"].address, NotInRoster)])
+
+
+async def test_fail_deliver_keys_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_deliver_keys_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a forged batch naming the attacker as key agent).
+    await attack.other_owner(["batch", "table"], InvalidOwner)
+
+
+async def test_fail_deliver_keys_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("batch", "worker", NotInRoster),
+        ]
+    )
+
+
+async def test_fail_deliver_keys_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_deliver_keys_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_deliver_keys_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_deliver_keys_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_deliver_keys_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_deliver_keys_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_deliver_keys_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_deliver_keys_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

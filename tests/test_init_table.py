@@ -10,15 +10,18 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
+from adversarial import Attack
 from amplify_sdk import (
     PROGRAM_ID,
     Batch,
     BatchCancelled,
+    InvalidAccountData,
     InvalidOwner,
     InvalidTable,
     RequesterClient,
     TaskTable,
     Unauthorized,
+    config_pda,
     instructions,
     table_address,
     table_seed,
@@ -65,7 +68,8 @@ async def test_init_table_sizes_capacity_from_the_account(market: Market) -> Non
 
 
 @pytest.mark.parametrize("case", ["index", "size", "address", "owner", "stranger", "cancelled"])
-async def test_fail_init_table(market: Market, case: str) -> None:
+async def test_fail_init_table_with_bad_requests(market: Market, case: str) -> None:
+    # Bug class: fake address, wrong size, wrong owner, missing authority.
     req = market.requester
     b = await req.create_batch(price=1_000, redundancy=2)
     size = 100 + 5 * 2 * 4
@@ -100,3 +104,118 @@ async def test_fail_init_table(market: Market, case: str) -> None:
     with pytest.raises(error):
         await sender.send([init])
     assert (await req.get_batch(b.address)).table_count == 0
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    req = market.requester
+    b = await req.create_batch(price=1_000, redundancy=2)
+    size = 100 + 5 * 2 * 4
+    rent = await market.backend.minimum_balance(size)
+    address = table_address(req.address, b.batch_number, 0)
+    await req.send([allocate(req, b, 0, size, rent)])
+    other = await market.batch(n_items=2, salt=b"other")  # a table initialized already
+    payer = await market.other_requester()
+    ix = instructions.init_table(req.address, b.address, address, 0)
+    return Attack(market, ix, [req.wallet], payer, [], {"b": b, "other": other})
+
+
+async def test_fail_init_table_with_another_signer(attack: Attack) -> None:
+    # Bug class: missing authority (a stranger deciding a batch's tables).
+    stranger = Keypair()
+    await attack.market.backend.airdrop(stranger.pubkey(), 10**9)
+    await attack.refused(attack.swap("requester", stranger.pubkey()), Unauthorized, [stranger])
+    await attack.expect_ok()
+
+
+async def test_fail_init_table_with_another_table(attack: Attack) -> None:
+    # Bug class: substituted account (another batch's live table, the next
+    # index's address, an address the requester does not derive).
+    other = attack.scene["other"]
+    b = attack.scene["b"]
+    req = attack.key("requester")
+    await attack.substituted(
+        [
+            ("table", attack.market.table(other), InvalidTable),
+            ("table", table_address(req, b.batch_number, 1), InvalidTable),
+            ("table", table_address(Keypair().pubkey(), b.batch_number, 0), InvalidTable),
+        ]
+    )
+
+
+async def test_fail_init_table_with_extreme_indices(attack: Attack) -> None:
+    # Bug class: u32 extremes (an index out of sequence).
+    await attack.arguments([({"index": 1}, InvalidTable), ({"index": 2**32 - 1}, InvalidTable)])
+
+
+async def test_fail_init_table_with_a_table_initialized_already(attack: Attack) -> None:
+    # Bug class: re-initialization (a table reset would free its slots).
+    await attack.expect_ok()
+    await attack.refused(attack.ix, InvalidTable)  # index 0 is taken
+    again = attack.with_args(index=1)
+    await attack.refused(again, InvalidTable)  # index 1 lives at another address
+
+
+async def test_fail_init_table_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("batch", attack.market.table(attack.scene["other"]), InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_init_table_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a batch forged, a table assigned to another program).
+    await attack.other_owner(["batch"], InvalidOwner)
+
+
+async def test_fail_init_table_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", InvalidTable),
+            ("table", "batch", InvalidAccountData),
+            ("requester", "batch", InvalidOwner),
+        ]
+    )
+
+
+async def test_fail_init_table_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_init_table_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_init_table_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_init_table_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_init_table_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_init_table_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_init_table_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()

@@ -11,18 +11,17 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
+from adversarial import Attack, non_canonical_pda
 from amplify_sdk import (
     PROGRAM_ID,
-    AccountNotWritable,
     AdminClient,
     AlreadyInitialized,
+    Amplify,
     FeeTooHigh,
     InvalidInstructionData,
     InvalidMint,
     InvalidPda,
     InvalidProgramAccount,
-    MissingSigner,
-    NotEnoughAccounts,
     ProgramError,
     Unauthorized,
     UnknownInstruction,
@@ -35,7 +34,7 @@ from amplify_sdk._embedded import EmbeddedBackend
 from amplify_sdk._pda import program_data_pda
 from amplify_sdk._token import TOKEN_PROGRAM_ID
 from conftest import report
-from market import swap
+from market import Market, swap
 from rpc_backend import NodeBackend
 
 
@@ -95,6 +94,7 @@ async def test_initialize_creates_config_and_treasury(admin: AdminClient, amp_mi
 
 
 async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: re-initialization (a second config would hand the admin seat over).
     await admin.initialize(amp_mint)
     before = await admin.get_config()
     with pytest.raises(AlreadyInitialized) as err:
@@ -104,7 +104,7 @@ async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pu
     assert await admin.get_config() == before
 
 
-async def test_fail_initialize_by_anyone_but_the_upgrade_authority(
+async def test_fail_initialize_with_a_signer_other_than_the_upgrade_authority(
     admin: AdminClient, amp_mint: Pubkey
 ) -> None:
     # Bug class: initialization front-running (a stranger racing the deployer to
@@ -150,19 +150,8 @@ async def test_fail_initialize_with_fake_program_accounts(
     await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_unsigned_admin(admin: AdminClient, amp_mint: Pubkey) -> None:
-    # Bug class: missing signer check. The admin is listed but does not sign;
-    # someone else pays the fee.
-    other = Keypair()
-    await admin.backend.airdrop(other.pubkey(), 10**9)
-    ix = instructions.initialize(other.pubkey(), amp_mint)
-    ix = _with(ix, 0, AccountMeta(other.pubkey(), is_signer=False, is_writable=True))
-    with pytest.raises(MissingSigner):
-        await admin.send([ix])
-    await _assert_nothing_created(admin)
-
-
 async def test_fail_initialize_with_fee_above_ceiling(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: out-of-range parameters (a fee above the hard ceiling).
     with pytest.raises(FeeTooHigh):
         await admin.initialize(amp_mint, fee_bps=1_001)
     await _assert_nothing_created(admin)
@@ -194,32 +183,13 @@ async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint
 
 
 async def test_fail_initialize_with_fake_treasury_pda(admin: AdminClient, amp_mint: Pubkey) -> None:
+    # Bug class: fake PDA (a treasury elsewhere).
     ix = _with(
         instructions.initialize(admin.address, amp_mint),
         2,
         AccountMeta(Keypair().pubkey(), is_signer=False, is_writable=True),
     )
     with pytest.raises(InvalidPda):
-        await admin.send([ix])
-    await _assert_nothing_created(admin)
-
-
-async def test_fail_initialize_with_read_only_config(admin: AdminClient, amp_mint: Pubkey) -> None:
-    ix = _with(
-        instructions.initialize(admin.address, amp_mint),
-        1,
-        AccountMeta(config_pda()[0], is_signer=False, is_writable=False),
-    )
-    with pytest.raises(AccountNotWritable):
-        await admin.send([ix])
-
-
-async def test_fail_initialize_with_substituted_system_program(
-    admin: AdminClient, amp_mint: Pubkey
-) -> None:
-    # Bug class: substituted program account (a CPI target the attacker chose).
-    ix = swap(instructions.initialize(admin.address, amp_mint), "system_program", TOKEN_PROGRAM_ID)
-    with pytest.raises(InvalidProgramAccount):
         await admin.send([ix])
     await _assert_nothing_created(admin)
 
@@ -286,8 +256,99 @@ async def test_fail_initialize_with_malformed_data(
     await _assert_nothing_created(admin)
 
 
-async def test_fail_initialize_with_missing_accounts(admin: AdminClient, amp_mint: Pubkey) -> None:
-    ix = instructions.initialize(admin.address, amp_mint)
-    with pytest.raises(NotEnoughAccounts):
-        await admin.send([Instruction(ix.program_id, ix.data, _metas(ix)[:4])])
-    await _assert_nothing_created(admin)
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(amp: Amplify, admin: AdminClient, amp_mint: Pubkey) -> Attack:
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    market = Market(amp, backend, admin, amp.requester())
+    payer = await market.other_requester()
+    ix = instructions.initialize(admin.address, amp_mint, 500)
+    watch = [config_pda()[0], treasury_pda()[0], program_data_pda()]
+    return Attack(market, ix, [admin.wallet], payer, watch, {"mint": amp_mint})
+
+
+async def test_fail_initialize_with_a_fee_at_the_extremes(attack: Attack) -> None:
+    # Bug class: u16 extremes.
+    await attack.arguments([({"fee_bps": 1_001}, FeeTooHigh), ({"fee_bps": 65_535}, FeeTooHigh)])
+    await attack.expect_ok(attack.with_args(fee_bps=0))
+
+
+async def test_fail_initialize_with_non_canonical_pdas(attack: Attack) -> None:
+    # Bug class: fake PDA (the right seeds with another bump: a second config).
+    await attack.substituted(
+        [
+            ("config", non_canonical_pda([b"config"]), InvalidPda),
+            ("treasury", non_canonical_pda([b"treasury"]), InvalidPda),
+            ("config", treasury_pda()[0], InvalidPda),
+        ]
+    )
+
+
+async def test_fail_initialize_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("config", "treasury", InvalidPda),
+            ("admin", "amp_mint", InvalidMint),
+            ("amp_mint", "program_data", InvalidProgramAccount),
+        ]
+    )
+
+
+async def test_fail_initialize_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_initialize_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_initialize_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_initialize_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_initialize_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_initialize_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_initialize_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_initialize_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_initialize_with_accounts_of_the_wrong_type(
+    attack: Attack, admin: AdminClient
+) -> None:
+    # Bug class: type confusion (a token account where the mint goes, the
+    # program where its ProgramData goes).
+    mint = attack.scene["mint"]
+    tokens = await admin.mint_amp(mint, admin.address, 5)
+    await attack.substituted(
+        [
+            ("amp_mint", tokens, InvalidMint),
+            ("program_data", PROGRAM_ID, InvalidProgramAccount),
+        ]
+    )

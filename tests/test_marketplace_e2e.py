@@ -4,8 +4,10 @@ account closed and its rent returned."""
 
 from __future__ import annotations
 
-from amplify_sdk import treasury_pda
-from market import Market, item_hashes
+import reputation_ref as ref
+
+from amplify_sdk import RequesterProfile, requester_profile_pda, treasury_pda
+from market import SIGNATURE_FEE, Market, item_hashes
 
 N_ITEMS = 300
 REDUNDANCY = 3
@@ -43,8 +45,14 @@ async def test_full_marketplace_run(market: Market) -> None:
     assert b.completed_count == N_ITEMS * REDUNDANCY and b.reserved_count == 0
     ratings = [(i, w.address, 1 + (i % 5)) for w in workers for i in range(20)]
     assert all(o.ok for o in await req.rate_assignments(b.address, ratings))
-    profile = await req.get_worker_profile(workers[0].address)
-    assert profile.rating_count == 20 and 1_000 <= profile.rating <= 5_000
+    # Each worker's score from the reference formula (docs/reputation.md),
+    # the ratings applied in the order given, each weighing the fee it paid.
+    rp = await req.fetch(RequesterProfile, requester_profile_pda(req.address)[0])
+    rq, refs = ref.Requester(rp.id), {w.address: ref.Worker() for w in workers}
+    scores = {w: ref.rate(ref.DEFAULTS, refs[w], rq, s, FEE)[2] for _, w, s in ratings}
+    for w in workers:
+        profile = await req.get_worker_profile(w.address)
+        assert (profile.rating_count, profile.rating) == (20, scores[w.address])
 
     # Done: it closes at once, with its table.
     await req.close_batch(b.address)
@@ -54,7 +62,8 @@ async def test_full_marketplace_run(market: Market) -> None:
     # Lamports, exactly, from the price, the fee rate and the counts. Workers
     # locked no rent; their bonds came back with their pay.
     for w, before in zip(workers, worker_before, strict=True):
-        fees = sum(r.fee for r in w.receipts)
+        assert all(r.fee == SIGNATURE_FEE for r in w.receipts)  # one signature each
+        fees = SIGNATURE_FEE * len(w.receipts)
         assert await w.balance() == before + (PRICE - FEE) * N_ITEMS - fees
     total_fee = FEE * N_ITEMS * REDUNDANCY
     assert await market.backend.get_balance(treasury) == treasury_before + total_fee

@@ -6,27 +6,40 @@ from __future__ import annotations
 import pytest
 import reputation_ref as ref
 from solders.instruction import AccountMeta, Instruction
+from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from adversarial import Attack
 from amplify_sdk import (
     AccountNotWritable,
     AlreadyRated,
     Batch,
+    DuplicateAccount,
+    EmptyTaskList,
+    InvalidAccountData,
+    InvalidOwner,
     InvalidStars,
+    ItemNotFound,
     NotEnoughAccounts,
+    NotInRoster,
     NotSubmitted,
     RatingWindowClosed,
+    RequesterNotRegistered,
     RequesterProfile,
     SelfRating,
     Unauthorized,
     WorkerClient,
+    WrongTable,
     WrongWorker,
+    config_pda,
     instructions,
     requester_profile_pda,
+    treasury_pda,
     worker_profile_pda,
 )
 from amplify_sdk._requester import MAX_RATINGS_PER_TX
 from amplify_sdk._timeline import events
+from amplify_sdk._token import TOKEN_PROGRAM_ID
 from conftest import report
 from market import Market
 
@@ -150,7 +163,7 @@ async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
     ]
 
 
-async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
+async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
     # Bug class: self-dealing. A requester working its own batch cannot rate itself.
     req = market.requester
     b = await market.batch(n_items=2)
@@ -160,6 +173,9 @@ async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
     await me.submit_results(b.address, [(0, b"\x01")])
     out = await req.rate_assignments(b.address, [(0, req.address, 5)])
     assert isinstance(out[0].error, SelfRating)
+    # Refused before sending: not even the requester profile was created.
+    assert await req.fetch_or_none(RequesterProfile, requester_profile_pda(req.address)[0]) is None
+    await req.register_requester()
     ix = instructions.rate_assignments(
         req.address,
         b.address,
@@ -172,7 +188,9 @@ async def test_fail_rate_assignments_of_own_work(market: Market) -> None:
     assert (await req.get_worker_profile(req.address)).rating_count == 0
 
 
-async def test_fail_rate_assignments_on_chain(market: Market) -> None:
+async def test_fail_rate_assignments_with_bad_ratings_sent_anyway(market: Market) -> None:
+    # Bug class: bypassing the SDK's checks (bad stars, unsubmitted work,
+    # another worker's profile) on chain.
     b, w = await _done(market, 3, reservation_secs=60, redundancy=2)
     req = market.requester
     await req.register_requester()
@@ -234,3 +252,206 @@ async def test_rating_window_closes(market: Market) -> None:
     )
     with pytest.raises(RatingWindowClosed):
         await market.requester.send([ix])
+
+
+async def test_fail_rate_assignments_with_a_window_reopened_by_a_late_cancel(
+    market: Market,
+) -> None:
+    # Bug class: time-window bypass. The window closes `rating_window_secs`
+    # after the batch ends; cancelling an expired batch set its end to the
+    # cancellation and so reopened a window that had closed.
+    b, w = await _done(market, 2, expires_in=100)
+    req = market.requester
+    cfg = await req.get_config()
+    await req.register_requester()
+    market.backend.warp(100 + cfg.rating_window_secs + 1)
+    await req.cancel_batch(b.address)
+    assert (await req.get_batch(b.address)).cancelled_at > b.expires_at
+    ix = instructions.rate_assignments(
+        req.address, b.address, market.table(b), [(0, 0, 1, 0)], [worker_profile_pda(w.address)[0]]
+    )
+    profile = worker_profile_pda(w.address)[0]
+    async with market.lamports(req.address, profile, b.address, market.table(b)) as bal:
+        with pytest.raises(RatingWindowClosed):
+            await req.send([ix])
+        await bal.assert_unchanged(fee_payer=req.address)
+
+
+async def test_a_cancel_before_expiry_closes_the_window_early(market: Market) -> None:
+    b, w = await _done(market, 2, expires_in=10_000)
+    req = market.requester
+    cfg = await req.get_config()
+    await req.register_requester()
+    await req.cancel_batch(b.address)
+    market.backend.warp(cfg.rating_window_secs)  # inside the window from the cancel
+    assert (await req.rate_assignments(b.address, [(0, w.address, 4)]))[0].ok
+    market.backend.warp(2)  # past it, though the batch's expiry is still ahead
+    (out,) = await req.rate_assignments(b.address, [(1, w.address, 4)])
+    assert isinstance(out.error, RatingWindowClosed)
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b, w = await _done(market, 4)
+    other_b, _ = await _done(market, 1, salt=b"other")
+    req = market.requester
+    await req.register_requester()
+    rival = await market.other_requester()
+    await rival.register_requester()
+    idle = await market.worker()
+    payer = await market.other_requester()
+    profile = worker_profile_pda(w.address)[0]
+    ix = instructions.rate_assignments(
+        req.address, b.address, market.table(b), [(0, 0, 4, 0), (1, 0, 5, 0)], [profile]
+    )
+    scene = {"b": b, "w": w, "other": other_b, "rival": rival, "idle": idle}
+    return Attack(market, ix, [req.wallet], payer, [], scene)
+
+
+def rate(
+    attack: Attack, ratings: list[tuple[int, int, int, int]], profiles: list[Pubkey]
+) -> Instruction:
+    return instructions.rate_assignments(
+        attack.key("requester"), attack.key("batch"), attack.key("table"), ratings, profiles
+    )
+
+
+async def test_fail_rate_assignments_with_extremes(attack: Attack) -> None:
+    # Bug class: u8/u16/u32 extremes (stars out of 1-5, a roster index or an
+    # item past the end, a profile index past the remaining accounts).
+    p = [worker_profile_pda(attack.scene["w"].address)[0]]
+    cases = [
+        (rate(attack, [(0, 0, 0, 0)], p), InvalidStars),
+        (rate(attack, [(0, 0, 6, 0)], p), InvalidStars),
+        (rate(attack, [(0, 0, 255, 0)], p), InvalidStars),
+        (rate(attack, [(0, 1, 4, 0)], p), NotInRoster),
+        (rate(attack, [(0, 65_535, 4, 0)], p), NotInRoster),
+        (rate(attack, [(2**32 - 1, 0, 4, 0)], p), ItemNotFound),
+        (rate(attack, [(4, 0, 4, 0)], p), ItemNotFound),
+        (rate(attack, [(0, 0, 4, 255)], p), NotEnoughAccounts),
+        (rate(attack, [], p), EmptyTaskList),
+        # The same assignment twice in one instruction: the second is a re-rating.
+        (rate(attack, [(0, 0, 4, 0), (0, 0, 1, 0)], p), AlreadyRated),
+    ]
+    for ix, error in cases:
+        await attack.refused(ix, error)
+    await attack.expect_ok()
+
+
+async def test_fail_rate_assignments_with_someone_else_signing(attack: Attack) -> None:
+    # Bug class: missing authority (another requester rating this batch's
+    # work, or this requester with another's habits).
+    rival = attack.scene["rival"]
+    forged = attack.swap("requester", rival.address)
+    await attack.refused(forged, RequesterNotRegistered, [rival.wallet], "rival signs")
+    own = attack.swap("requester_profile", requester_profile_pda(rival.address)[0])
+    await attack.refused(own, RequesterNotRegistered, what="rival's profile")
+    unregistered = attack.swap("requester_profile", requester_profile_pda(Keypair().pubkey())[0])
+    await attack.refused(unregistered, InvalidOwner, what="no profile")
+    profile = worker_profile_pda(attack.scene["w"].address)[0]
+    their = instructions.rate_assignments(
+        rival.address, attack.key("batch"), attack.key("table"), [(0, 0, 4, 0)], [profile]
+    )
+    await attack.refused(their, Unauthorized, [rival.wallet], "rival's own profile")
+
+
+async def test_fail_rate_assignments_with_the_wrong_worker_profile(attack: Attack) -> None:
+    # Bug class: substituted remaining account (the rating credited to another
+    # worker, or written into another account).
+    idle = worker_profile_pda(attack.scene["idle"].address)[0]
+    await attack.refused(rate(attack, [(0, 0, 4, 0)], [idle]), WrongWorker)
+    await attack.refused(rate(attack, [(0, 0, 4, 0)], [treasury_pda()[0]]), InvalidAccountData)
+    await attack.refused(rate(attack, [(0, 0, 4, 0)], [config_pda()[0]]), DuplicateAccount)
+    fake = await attack.clone(worker_profile_pda(attack.scene["w"].address)[0], TOKEN_PROGRAM_ID)
+    await attack.refused(rate(attack, [(0, 0, 4, 0)], [fake]), InvalidOwner)
+    real = worker_profile_pda(attack.scene["w"].address)[0]
+    ro = attack.with_remaining([AccountMeta(real, False, False)])
+    await attack.refused(ro, AccountNotWritable)
+
+
+async def test_fail_rate_assignments_with_another_batchs_table(attack: Attack) -> None:
+    # Bug class: substituted account of the right type.
+    await attack.substituted([("table", attack.market.table(attack.scene["other"]), WrongTable)])
+
+
+async def test_fail_rate_assignments_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("config", treasury_pda()[0], InvalidAccountData),
+            # The config is borrowed first and held: in any other role it is a duplicate.
+            ("requester_profile", config_pda()[0], DuplicateAccount),
+            ("batch", config_pda()[0], DuplicateAccount),
+            ("table", config_pda()[0], DuplicateAccount),
+            ("batch", treasury_pda()[0], InvalidAccountData),
+            ("table", treasury_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_rate_assignments_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (forged reputation parameters or habits).
+    await attack.other_owner(["config", "requester_profile", "batch", "table"], InvalidOwner)
+
+
+async def test_fail_rate_assignments_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts (a profile written twice through two handles).
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("requester_profile", "batch", DuplicateAccount),
+        ]
+    )
+    for role in ("requester_profile", "batch", "table"):
+        ix = rate(attack, [(0, 0, 4, 0)], [attack.key(role)])
+        await attack.refused(ix, DuplicateAccount, what=f"{role} as the worker profile")
+
+
+async def test_fail_rate_assignments_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_rate_assignments_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_rate_assignments_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_rate_assignments_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_rate_assignments_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_rate_assignments_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_rate_assignments_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_rate_assignments_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_rate_assignments_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

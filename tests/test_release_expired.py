@@ -5,16 +5,23 @@ batch, and live reservations cannot be touched."""
 from __future__ import annotations
 
 import pytest
+from solders.keypair import Keypair
 
+from adversarial import Attack
 from amplify_sdk import (
+    DuplicateAccount,
     EmptyTaskList,
+    InvalidAccountData,
+    InvalidOwner,
+    ItemNotFound,
     NotInRoster,
     ReservationActive,
     Unauthorized,
     WrongTable,
+    config_pda,
     instructions,
 )
-from market import Market, swap
+from market import SIGNATURE_FEE, Market
 
 
 async def test_release_expired_reopens_slots_and_forfeits_bonds(market: Market) -> None:
@@ -53,10 +60,15 @@ async def test_release_expired_in_a_cancelled_batch_refunds_escrow(market: Marke
     before = await market.requester.balance()
     out = await market.requester.release_expired(b.address, w.address)
     assert all(o.ok for o in out) and len(out) == 2
-    fee = market.requester.last_receipt.fee if market.requester.last_receipt else 0
+    assert (
+        market.requester.last_receipt is not None
+        and market.requester.last_receipt.fee == SIGNATURE_FEE
+    )
+    fee = SIGNATURE_FEE  # one signature (the receipt says so too)
     assert await market.requester.balance() - before == 2 * (price + bond) - fee
     b = await w.get_batch(b.address)
-    assert b.cancelled_slots == 4 and b.refunded_total >= 2 * price
+    # Two open slots refunded by the cancel, two more by the release.
+    assert b.cancelled_slots == 4 and b.refunded_total == 4 * price
     await market.assert_escrow_invariant(b.address)
 
 
@@ -77,26 +89,136 @@ async def test_release_expired_reports_items_it_cannot_release(market: Market) -
     ]
 
 
-async def test_fail_release_expired_with_wrong_accounts(market: Market) -> None:
-    b = await market.batch(n_items=2, reservation_secs=10)
-    other = await market.batch(n_items=2, salt=b"x")
-    w = await market.worker()
-    await w.accept_tasks(b.address, [0])
-    market.backend.warp(11 + b.tick_secs)
-    base = instructions.release_expired(b.address, market.table(b), b.requester, w.address, [0])
-    stranger = await market.worker(register=False)
-    for account, key, error in [
-        ("requester", stranger.address, Unauthorized),  # bond to someone else
-        ("table", market.table(other), WrongTable),
-        ("worker", stranger.address, NotInRoster),
-    ]:
-        async with market.lamports(b.address, w.address, b.requester) as bal:
-            with pytest.raises(error):
-                await stranger.send([swap(base, account, key)])
-            await bal.assert_unchanged()
-    with pytest.raises(EmptyTaskList):
-        await stranger.send(
-            [instructions.release_expired(b.address, market.table(b), b.requester, w.address, [])]
-        )
-    # Anyone may release: no signature is asked of the requester or the worker.
-    assert not any(m.is_signer for m in base.accounts)
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, bond=500, reservation_secs=60)
+    other = await market.batch(n_items=2, salt=b"other")
+    w, late = await market.worker(), await market.worker()
+    await w.accept_tasks(b.address, [0, 1])
+    market.backend.warp(61 + b.tick_secs)
+    await late.accept_tasks(b.address, [2])  # still live
+    payer = await market.other_requester()  # anyone releases
+    ix = instructions.release_expired(b.address, market.table(b), b.requester, w.address, [0, 1])
+    scene = {"b": b, "other": other, "w": w, "late": late}
+    return Attack(market, ix, [], payer, [late.address], scene)
+
+
+async def test_release_expired_pays_the_bonds_to_the_requester(attack: Attack) -> None:
+    req = attack.key("requester")
+    before = await attack.snapshot([req])
+    await attack.expect_ok()
+    after = await attack.snapshot([req])
+    assert after[req][0] - before[req][0] == 2 * 500
+    await attack.market.assert_escrow_invariant(attack.key("batch"))
+
+
+async def test_fail_release_expired_with_the_bond_sent_elsewhere(attack: Attack) -> None:
+    # Bug class: substituted destination (forfeited bonds paid to the caller).
+    thief = Keypair().pubkey()
+    await attack.market.backend.airdrop(thief, 10**9)
+    await attack.substituted(
+        [
+            ("requester", thief, Unauthorized),
+            ("requester", attack.scene["late"].address, Unauthorized),
+            ("worker", thief, NotInRoster),
+            ("worker", attack.key("requester"), NotInRoster),
+            ("table", attack.market.table(attack.scene["other"]), WrongTable),
+        ]
+    )
+    await attack.expect_ok()
+
+
+async def test_fail_release_expired_with_item_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (the whole request fails, nothing released).
+    await attack.arguments(
+        [
+            ({"items": []}, EmptyTaskList),
+            ({"items": [2**32 - 1]}, ItemNotFound),
+            ({"items": [0, 4]}, ItemNotFound),
+        ]
+    )
+
+
+async def test_fail_release_expired_with_the_deadline_ahead(attack: Attack) -> None:
+    # Bug class: time-window bypass (a live reservation taken from its
+    # worker). Refused per item: the transaction lands and changes nothing.
+    late = attack.scene["late"]
+    ix = instructions.release_expired(
+        attack.key("batch"), attack.key("table"), attack.key("requester"), late.address, [2]
+    )
+    before = await attack.snapshot([attack.key("table"), late.address])
+    await attack.expect_ok(ix)
+    assert await attack.snapshot([attack.key("table"), late.address]) == before
+    (event,) = attack.payer.receipts[-1].events
+    assert event.fields["refused"] == [{"item": 2, "code": ReservationActive.code}]
+
+
+async def test_fail_release_expired_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_release_expired_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a forged table with lapsed reservations).
+    await attack.other_owner(["batch", "table"], InvalidOwner)
+
+
+async def test_fail_release_expired_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("batch", "requester", Unauthorized),
+            ("batch", "worker", NotInRoster),
+            ("requester", "worker", NotInRoster),
+        ]
+    )
+
+
+async def test_fail_release_expired_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_release_expired_with_substituted_programs(attack: Attack) -> None:
+    # Bug class: substituted program or sysvar (a CPI target or clock the attacker chose).
+    await attack.substituted_programs()
+
+
+async def test_fail_release_expired_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_release_expired_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_release_expired_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_release_expired_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_release_expired_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_release_expired_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

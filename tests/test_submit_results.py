@@ -7,17 +7,21 @@ import struct
 
 import pytest
 
+from adversarial import Attack
 from amplify_sdk import (
     DuplicateAccount,
     EmptyTaskList,
+    InvalidAccountData,
     InvalidAnswers,
     InvalidInstructionData,
-    MissingSigner,
+    InvalidOwner,
+    ItemNotFound,
     NotInRoster,
     NotReserved,
     ProgramError,
     ResultUriTooLong,
     WrongTable,
+    config_pda,
     instructions,
     load_idl,
 )
@@ -104,7 +108,8 @@ async def test_submit_results_after_cancel_is_still_paid(market: Market) -> None
     await market.assert_escrow_invariant(b.address)
 
 
-async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
+async def test_fail_submit_results_with_a_worker_not_in_the_roster(market: Market) -> None:
+    # Bug class: missing authority (payment to a worker that reserved nothing).
     b = await market.batch(n_items=2)
     w, stranger = await market.worker(), await market.worker()
     await w.accept_tasks(b.address, [0])
@@ -115,22 +120,8 @@ async def test_fail_submit_results_by_a_stranger(market: Market) -> None:
         await bal.assert_unchanged()
 
 
-async def test_fail_submit_results_with_a_missing_signer(market: Market) -> None:
-    b = await market.batch(n_items=2)
-    w = await market.worker()
-    await w.accept_tasks(b.address, [0])
-    ix = swap(
-        instructions.submit_results(w.address, b.address, market.table(b), [0], b"\x01"),
-        "worker",
-        signer=False,
-    )
-    async with market.lamports(w.address, b.address) as bal:
-        with pytest.raises(MissingSigner):
-            await market.requester.send([ix])
-        await bal.assert_unchanged()
-
-
 async def test_fail_submit_results_with_substituted_accounts(market: Market) -> None:
+    # Bug class: substituted accounts of the right type (another batch's table).
     b = await market.batch(n_items=2)
     other = await market.batch(n_items=2, salt=b"o")
     w = await market.worker()
@@ -161,6 +152,7 @@ async def test_fail_submit_results_with_substituted_accounts(market: Market) -> 
 async def test_fail_submit_results_with_bad_arguments(
     market: Market, items: list[int], answers: bytes, uri: str, error: type[ProgramError]
 ) -> None:
+    # Bug class: out-of-range arguments (answers that do not split evenly, a URI too long).
     b = await market.batch(n_items=2)
     w = await market.worker()
     await w.accept_tasks(b.address, [0, 1])
@@ -185,6 +177,7 @@ async def test_fail_submit_results_with_bad_arguments(
     ids=["truncated", "lying-length", "uri-not-utf8"],
 )
 async def test_fail_submit_results_with_malformed_data(market: Market, args: bytes) -> None:
+    # Bug class: malformed instruction data.
     b = await market.batch(n_items=2)
     w = await market.worker()
     await w.accept_tasks(b.address, [0])
@@ -208,3 +201,108 @@ async def test_not_reserved_is_not_paid(market: Market) -> None:
     out = await w.submit_results(b.address, [(1, b"\x01")])
     assert isinstance(out[0].error, NotReserved)
     await market.assert_escrow_invariant(b.address)
+
+
+# -- adversarial ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def attack(market: Market) -> Attack:
+    b = await market.batch(n_items=4, bond=300)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0, 1, 2])
+    payer = await market.other_requester()
+    ix = instructions.submit_results(w.address, b.address, market.table(b), [0, 1], b"\x01\x02")
+    return Attack(market, ix, [w.wallet], payer, [], {"b": b, "w": w})
+
+
+async def test_fail_submit_results_with_integer_extremes(attack: Attack) -> None:
+    # Bug class: u32 extremes (an item past every table among held ones: the
+    # whole submission fails, nothing is paid).
+    await attack.arguments(
+        [
+            ({"items": [0, 2**32 - 1], "answers": b"\x01\x02"}, ItemNotFound),
+            ({"items": [4], "answers": b"\x01"}, ItemNotFound),
+            ({"items": [0, 1], "answers": bytes(2 * 65)}, InvalidAnswers),
+        ]
+    )
+    # The same held item twice: paid once, the copy refused.
+    await attack.expect_ok(attack.with_args(items=[0, 0], answers=b"\x01\x01"))
+
+
+async def test_fail_submit_results_with_another_batch(market: Market, attack: Attack) -> None:
+    # Bug class: substituted account of the right type (a worker's
+    # reservation in one batch paid from another batch's escrow).
+    other = await market.batch(n_items=2, salt=b"other")
+    await attack.substituted([("batch", other.address, WrongTable)])
+    ix = instructions.submit_results(
+        attack.key("worker"), other.address, market.table(other), [0], b"\x01"
+    )
+    await attack.refused(ix, NotInRoster)
+
+
+async def test_fail_submit_results_with_accounts_of_the_wrong_type(attack: Attack) -> None:
+    # Bug class: type confusion.
+    await attack.substituted(
+        [
+            ("batch", config_pda()[0], InvalidAccountData),
+            ("table", config_pda()[0], InvalidAccountData),
+        ]
+    )
+
+
+async def test_fail_submit_results_with_accounts_of_another_owner(attack: Attack) -> None:
+    # Bug class: wrong owner (a forged table saying the worker holds items).
+    await attack.other_owner(["batch", "table"], InvalidOwner)
+
+
+async def test_fail_submit_results_with_the_same_account_in_two_roles(attack: Attack) -> None:
+    # Bug class: duplicate accounts.
+    await attack.twice(
+        [
+            ("batch", "table", DuplicateAccount),
+            ("table", "batch", InvalidAccountData),
+            ("worker", "batch", InvalidOwner),
+        ]
+    )
+
+
+async def test_fail_submit_results_with_a_missing_signer(attack: Attack) -> None:
+    # Bug class: missing signer (an authority named but not signing).
+    await attack.missing_signers()
+    await attack.expect_ok()
+
+
+async def test_fail_submit_results_with_read_only_accounts(attack: Attack) -> None:
+    # Bug class: writable flags (every account it writes, passed read-only).
+    await attack.read_only()
+
+
+async def test_fail_submit_results_with_missing_accounts(attack: Attack) -> None:
+    # Bug class: short account list.
+    await attack.missing_accounts()
+
+
+async def test_fail_submit_results_with_truncated_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (truncated).
+    await attack.truncated_data()
+
+
+async def test_fail_submit_results_with_extended_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (trailing bytes).
+    await attack.extended_data()
+
+
+async def test_fail_submit_results_with_random_data(attack: Attack) -> None:
+    # Bug class: malformed instruction data (random bytes).
+    await attack.random_data()
+
+
+async def test_fail_submit_results_with_an_unknown_discriminator(attack: Attack) -> None:
+    # Bug class: instruction confusion (another type's discriminator).
+    await attack.unknown_discriminators()
+
+
+async def test_fail_submit_results_with_lying_vector_lengths(attack: Attack) -> None:
+    # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
+    await attack.lying_lengths()

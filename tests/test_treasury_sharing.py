@@ -11,6 +11,7 @@ from fractions import Fraction
 from governance import make_dao
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from solders.system_program import TransferParams, transfer
 
 from amplify_sdk import Amplify, NothingToClaim, treasury_pda
 from amplify_sdk._admin import AMP
@@ -147,3 +148,38 @@ def test_treasury_sharing_reached_its_paths() -> None:
     )
     assert REACHED["examples"] >= 80
     assert REACHED["claims"] >= 100 and REACHED["shared_fees"] >= 100 and REACHED["held_fees"] >= 5
+
+
+async def test_lamports_sent_to_the_treasury_are_held_and_lock_no_stake(market: Market) -> None:
+    # Bug class: denial of service by donation. Anyone can send lamports to any
+    # account; the treasury's balance equation was checked with `==`, so one
+    # lamport sent to it made stake, unstake, claim and execute_proposal fail
+    # for good, locking every staked token. Now the surplus is held.
+    dao = await make_dao(market, [100 * AMP])
+    (v,) = dao.voters
+    await v.stake(40 * AMP)
+    treasury = treasury_pda()[0]
+    gift = 12_345
+    donor = await market.worker(register=False)
+    await donor.send(
+        [transfer(TransferParams(from_pubkey=donor.address, to_pubkey=treasury, lamports=gift))]
+    )
+    held = (await v.governance()).held
+    await v.stake(10 * AMP)  # refused with InvalidAccountData before the fix
+    g = await v.governance()
+    assert g.held == held + gift
+    rent = await market.rent(treasury)
+    t = await v.get_treasury()
+    assert await market.backend.get_balance(treasury) == (
+        rent + g.held + (g.distributed - g.claimed) + (t.total_collected - g.distributed_upto)
+    )
+    await v.unstake(50 * AMP)
+    assert await v.amp_balance() == 100 * AMP
+    # The gift is the protocol's own: a Spend proposal can pay it out.
+    await v.stake(50 * AMP)
+    p = await v.propose({"Spend": {"recipient": donor.address, "lamports": gift}})
+    await v.vote(p.address, 0)
+    market.backend.warp(111)
+    before = await market.backend.get_balance(donor.address)
+    await v.execute(p.address)
+    assert await market.backend.get_balance(donor.address) == before + gift

@@ -24,7 +24,11 @@ pub fn process(a: ClaimAccounts, _: ClaimArgs, _: &[AccountView]) -> ProgramResu
     }
     let mut tdata = state::borrow_mut(&mut tacc)?;
     let t = Treasury::view_mut(&mut tdata)?;
-    g.update(t)?;
+    g.update(
+        t,
+        a.treasury.lamports(),
+        rent_exempt(a.treasury.data_len())?,
+    )?;
     g.settle(s)?;
     let amount = s.pending();
     if amount == 0 {

@@ -62,7 +62,11 @@ pub fn process(
     let c = Config::view_mut(&mut cdata)?;
     let mut tdata = state::borrow_mut(&mut tacc)?;
     let t = Treasury::view_mut(&mut tdata)?;
-    g.update(t)?;
+    g.update(
+        t,
+        a.treasury.lamports(),
+        rent_exempt(a.treasury.data_len())?,
+    )?;
     let bump = [g.bump];
     let signer_seeds = [Seed::from(seeds::GOVERNANCE), Seed::from(&bump)];
     let signer = [Signer::from(&signer_seeds)];

@@ -96,7 +96,11 @@ pub fn process(
     // Fees collected before today are the protocol's own: held.
     let tdata = state::borrow(&a.treasury)?;
     let t = Treasury::view(&tdata)?;
-    g.update(t)?;
+    g.update(
+        t,
+        a.treasury.lamports(),
+        rent_exempt(a.treasury.data_len())?,
+    )?;
     g.invariant(
         t,
         a.treasury.lamports(),

@@ -61,7 +61,11 @@ pub fn process(a: StakeAccounts, args: StakeArgs, _: &[AccountView]) -> ProgramR
     }
     let tdata = state::borrow(&a.treasury)?;
     let t = Treasury::view(&tdata)?;
-    g.update(t)?;
+    g.update(
+        t,
+        a.treasury.lamports(),
+        rent_exempt(a.treasury.data_len())?,
+    )?;
     g.settle(s)?;
     s.set_amount(math::add(s.amount(), args.amount)?);
     g.set_total_staked(math::add(g.total_staked(), args.amount)?);

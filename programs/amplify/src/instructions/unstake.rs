@@ -38,7 +38,11 @@ pub fn process(a: UnstakeAccounts, args: UnstakeArgs, _: &[AccountView]) -> Prog
         }
         let tdata = state::borrow(&a.treasury)?;
         let t = Treasury::view(&tdata)?;
-        g.update(t)?;
+        g.update(
+            t,
+            a.treasury.lamports(),
+            rent_exempt(a.treasury.data_len())?,
+        )?;
         g.settle(s)?;
         s.set_amount(math::sub(s.amount(), args.amount)?);
         g.set_total_staked(math::sub(g.total_staked(), args.amount)?);

@@ -65,11 +65,13 @@ impl Batch {
         Ok(settled == self.slots()? || self.finished(now))
     }
 
-    /// When the batch ended for rating purposes: its cancellation or expiry.
+    /// When the batch ended for rating purposes: its cancellation or expiry,
+    /// whichever came first (a cancel after expiry must not reopen a rating
+    /// window that already closed).
     #[inline(always)]
     pub fn ended_at(&self) -> i64 {
         if self.status == STATUS_CANCELLED {
-            self.cancelled_at()
+            self.cancelled_at().min(self.expires_at())
         } else {
             self.expires_at()
         }

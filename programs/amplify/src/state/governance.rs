@@ -8,7 +8,8 @@
 //! reward-per-share accumulator (64.64 fixed point). A stake's rewards are
 //! `amount · (accumulator − its snapshot) / 2^64`, settled before its amount
 //! changes. Fees that arrive while nobody stakes are `held`: the protocol's
-//! own, spendable only by proposal.
+//! own, spendable only by proposal; so are lamports sent to the treasury
+//! directly (absorbed into `held` by the next `update`).
 //!
 //! The treasury balances to the lamport:
 //! `lamports = rent + held + (distributed − claimed) + (total_collected −
@@ -67,7 +68,17 @@ pub fn mul_shr64(a: u64, b: u128) -> Result<u64, ProgramError> {
 impl Governance {
     /// Share out (or hold) the fees the treasury collected since the last
     /// update, among the stake as it stands: call before any stake changes.
-    pub fn update(&mut self, t: &Treasury) -> Result<(), ProgramError> {
+    ///
+    /// Lamports the treasury holds beyond its books (`lamports` above the
+    /// balance equation: anyone can send lamports to any account) are held
+    /// first: the protocol's own, like fees that arrive while nobody stakes.
+    /// Without this, one lamport sent to the treasury broke the equation every
+    /// governance instruction checks, and locked every stake for good.
+    pub fn update(&mut self, t: &Treasury, lamports: u64, rent: u64) -> Result<(), ProgramError> {
+        let books = self.books(t, rent)?;
+        if lamports > books {
+            self.set_held(math::add(self.held(), math::sub(lamports, books)?)?);
+        }
         let fresh = math::sub(t.total_collected(), self.distributed_upto())?;
         if fresh == 0 {
             return Ok(());
@@ -99,12 +110,17 @@ impl Governance {
         Ok(())
     }
 
-    /// The treasury balances to the lamport (see the module doc).
-    pub fn invariant(&self, t: &Treasury, lamports: u64, rent: u64) -> Result<(), ProgramError> {
+    /// What the treasury's lamports must be by the books: rent + held +
+    /// (distributed − claimed) + (total_collected − distributed_upto).
+    pub fn books(&self, t: &Treasury, rent: u64) -> Result<u64, ProgramError> {
         let owed = math::sub(self.distributed(), self.claimed())?;
         let fresh = math::sub(t.total_collected(), self.distributed_upto())?;
-        let expected = math::add(math::add(rent, self.held())?, math::add(owed, fresh)?)?;
-        if lamports != expected || self.params.validate().is_err() {
+        math::add(math::add(rent, self.held())?, math::add(owed, fresh)?)
+    }
+
+    /// The treasury balances to the lamport (see the module doc).
+    pub fn invariant(&self, t: &Treasury, lamports: u64, rent: u64) -> Result<(), ProgramError> {
+        if lamports != self.books(t, rent)? || self.params.validate().is_err() {
             return Err(AmplifyError::InvalidAccountData.into());
         }
         Ok(())

@@ -2,6 +2,8 @@
 //! that nothing on an input path uses `unwrap`.
 #![allow(clippy::arithmetic_side_effects, clippy::unwrap_used)]
 
+mod batch;
+mod governance;
 mod math;
 mod rent;
 mod seeds;
