@@ -261,9 +261,7 @@ async def test_fail_initialize_with_malformed_data(
 
 @pytest.fixture
 async def attack(amp: Amplify, admin: AdminClient, amp_mint: Pubkey) -> Attack:
-    backend = amp.backend
-    assert isinstance(backend, EmbeddedBackend)
-    market = Market(amp, backend, admin, amp.requester())
+    market = Market(amp, amp.backend, admin, amp.requester())
     payer = await market.other_requester()
     ix = instructions.initialize(admin.address, amp_mint, 500)
     watch = [config_pda()[0], treasury_pda()[0], program_data_pda()]

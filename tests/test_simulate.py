@@ -13,6 +13,7 @@ fixed point of `W' = W·H/(H+w) + w` for the largest w)."""
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -42,7 +43,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulationReport, Pat
     # seed: a run takes a few seconds (the figures over more seeds are in
     # docs/reputation.md); every bound below holds for any seed.
     png = tmp_path_factory.mktemp("simulate") / "reputation.png"
-    command = ["-m", "amplify_sdk.simulate", "--seed", str(SEED), "--json", "--plot", str(png)]
+    command = ["-m", "amplify_sdk.cli", "--output", "json", "simulate", "reputation"]
+    command += ["--seed", str(SEED), "--plot", str(png)]
     done = subprocess.run(
         [sys.executable, *command],
         capture_output=True,
@@ -51,7 +53,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulationReport, Pat
         timeout=120,
     )
     assert "Warning" not in done.stderr, done.stderr
-    return SimulationReport.model_validate_json(done.stdout), png
+    doc = json.loads(done.stdout)
+    assert doc.pop("plot") == str(png)
+    return SimulationReport.model_validate(doc), png
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@
     amplify agent run
     amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
     amplify rate | market | localnet | program deploy|init|show | demo
+    amplify simulate reputation
     amplify keygen | airdrop | balance
 
 Exit status: 0 on success; 1 when the cluster or the program refused or failed
@@ -55,9 +56,9 @@ def cli(
 
 def _register() -> None:
     # Each module adds its commands to `cli` when imported.
-    from . import agent, batch, demo, gov, market, program, rate, wallet, worker
+    from . import agent, batch, demo, gov, market, program, rate, simulate, wallet, worker
 
-    for module in (batch, worker, rate, market, program, gov, agent, demo, wallet):
+    for module in (batch, worker, rate, market, program, gov, agent, demo, simulate, wallet):
         module.register(cli)
 
 
