@@ -278,6 +278,21 @@ async def governance_cu(amp: Amplify) -> list[tuple[str, int]]:
     return [(name, r.compute_units if r else 0) for name, r in out]
 
 
+#: Governance compute units as first measured (docs/governance.md at the
+#: governance issue), printed beside today's.
+GOVERNANCE_BEFORE = {
+    "initialize_governance (+ loader and mint hand-over)": 24_274,
+    "stake (first: creates the stake account)": 10_052,
+    "stake": 6_880,
+    "claim": 2_426,
+    "create_proposal": 8_651,
+    "cast_vote": 8_364,
+    "execute_proposal (SetFee)": 3_444,
+    "unstake": 10_957,
+    "claim_emissions": 18_902,
+}
+
+
 def row(*cells: object, widths: tuple[int, ...] = (32, 12, 32, 28)) -> str:
     return "".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
@@ -331,8 +346,11 @@ async def main() -> None:
         "(goal <= 1.2)"
     )
     print("\n## Governance: compute units per instruction (one per transaction)\n")
+    print(row("instruction", "now", "before", widths=(56, 10, 10)))
     for name, cu in gov:
-        print(row(name, f"{cu:,}", widths=(56, 10)))
+        before = GOVERNANCE_BEFORE.get(name)
+        print(row(name, f"{cu:,}", f"{before:,}" if before else "n/a", widths=(56, 10, 10)))
+    print("(before: as the governance issue landed, before the treasury-donation fix)")
     print(f"\n(signature fee {SIGNATURE_FEE:,} lamports; CU measured by the SVM)")
 
 
