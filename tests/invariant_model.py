@@ -81,9 +81,11 @@ from amplify_sdk._models import Governance
 from amplify_sdk._pda import (
     governance_pda,
     mint_authority_pda,
+    proposal_pda,
     requester_profile_pda,
     stake_pda,
     vault_pda,
+    vote_pda,
 )
 from amplify_sdk._session import Amplify
 from amplify_sdk._token import (
@@ -119,9 +121,10 @@ REACH: Counter[str] = Counter()
 STEPS: list[int] = [0]
 
 
-def fee_of(price: int) -> int:
-    """5% rounded up to a whole lamport (docs/protocol.md, Money)."""
-    return -(-price * FEE_BPS // 10_000)
+def fee_of(price: int, bps: int = FEE_BPS) -> int:
+    """The fee rate (5% until governance changes it) of the price, rounded up
+    to a whole lamport (docs/protocol.md, Money)."""
+    return -(-price * bps // 10_000)
 
 
 def batch_size(roster_capacity: int, uri: int = 0) -> int:
@@ -309,6 +312,10 @@ class Engine(RuleBasedStateMachine):
         self.fees_paid = 0
         self.total = 0
         self.gov = GovM()
+        self.fee_bps = FEE_BPS  # the config's rate; a batch keeps the one it opened with
+        self.proposals: list[Pubkey] = []
+        self.votes_held = 0
+        self.vote_records: list[Pubkey] = []
         self.paused = False
         self.batch_count = 0
         self.paid: set[tuple[Pubkey, int, Pubkey]] = set()
@@ -527,7 +534,7 @@ class Engine(RuleBasedStateMachine):
             batch_id=batch_id,
             number=self.batch_count,
             price=price,
-            fee=fee_of(price),
+            fee=fee_of(price, self.fee_bps),
             bond=bond,
             redundancy=redundancy,
             cap=cap,
@@ -541,6 +548,8 @@ class Engine(RuleBasedStateMachine):
             roster_capacity=roster,
         )
         self.batch_count += 1
+        if self.fee_bps != FEE_BPS:
+            REACH["create_batch:ok at a voted fee"] += 1
         self.model[b.key] = b
         self.dirty.add(b.key)
         self.add_items(b, n, n + room)
@@ -1271,6 +1280,90 @@ class Engine(RuleBasedStateMachine):
         self.gov.got[v] = self.gov.got.get(v, 0) + amount
         self.move(treasury_pda()[0], voter.address, amount)
 
+    # A few votes per example: enough to run every rate, and the rest of the
+    # machine keeps its share of the steps.
+    @precondition(lambda self: self.gov.exists and self.votes_held < 3)
+    @rule(
+        p=st.integers(0, N_VOTERS - 1),
+        bps=st.sampled_from([0, 100, 700, 1_000, 1_001]),
+        # 0 for, 1 against, 2 abstain, None no vote; mostly for, so that
+        # proposals pass often enough to change the fee.
+        choices=st.lists(
+            st.sampled_from([0, 0, 0, 1, 2, None]), min_size=N_VOTERS, max_size=N_VOTERS
+        ),
+        early=st.booleans(),
+    )
+    def govern_fee(self, p: int, bps: int, choices: list[int | None], early: bool) -> None:
+        """AMP holders change the fee: a proposal, votes weighed by stake,
+        the time lock, execution. Batches open after it pay the new rate;
+        batches already open keep theirs."""
+        self.votes_held += 1
+        proposer = self.voters[p]
+        gacc = self.svm.get_account(governance_pda()[0])
+        assert gacc is not None
+        g = Governance.from_account_data(governance_pda()[0], bytes(gacc.data))
+        address = proposal_pda(g.proposal_count)[0]
+        ix = instructions.create_proposal(
+            proposer.address, g.proposal_count, {"SetFee": {"fee_bps": bps}}
+        )
+        refused = None
+        if bps > 1_000:
+            refused = Refused(E.FeeTooHigh)
+        elif p not in self.gov.staked:
+            refused = Refused(E.InvalidOwner)
+        elif self.gov.staked[p] < GOV_PARAMS["min_stake_to_propose"]:
+            refused = Refused(E.InsufficientStake)
+        if refused is not None:
+            self.track(address)
+            self.send(proposer, [ix], refused=refused, label="create_proposal")
+            return
+        self.track(address)
+        self.send(proposer, [ix], label="create_proposal")
+        self.move(proposer.address, address, self.rent(len(self.svm.get_account(address).data)))  # type: ignore[union-attr]
+        self.proposals.append(address)
+        staked_at_creation = sum(self.gov.staked.values())
+        tally = [0, 0, 0]
+        for v, choice in enumerate(choices):
+            if choice is None:
+                continue
+            voter = self.voters[v]
+            record = vote_pda(address, voter.address)[0]
+            self.track(record)
+            ix = instructions.cast_vote(voter.address, address, choice)
+            if v not in self.gov.staked:
+                self.send(voter, [ix], refused=Refused(E.InvalidOwner), label="cast_vote")
+                continue
+            if self.gov.staked[v] == 0:
+                self.send(voter, [ix], refused=Refused(E.InsufficientStake), label="cast_vote")
+                continue
+            self.send(voter, [ix], label="cast_vote")
+            self.move(voter.address, record, self.rent(len(self.svm.get_account(record).data)))  # type: ignore[union-attr]
+            self.vote_records.append(record)
+            tally[choice] += self.gov.staked[v]
+            # One vote per stake and proposal.
+            if v == p:
+                again = instructions.cast_vote(voter.address, address, choice)
+                self.send(voter, [again], refused=Refused(E.AlreadyExists), label="cast_vote")
+        executor = self.donor  # anyone may execute
+        ix = instructions.execute_proposal(executor.address, address)
+        if early:
+            self.send(executor, [ix], refused=Refused(E.VotingActive), label="execute_proposal")
+        params = GOV_PARAMS
+        self.backend.warp(params["voting_period_secs"] + params["timelock_secs"] + 1)
+        cast = sum(tally)
+        votes_for, against, _ = tally
+        if cast == 0 or cast * 10_000 < staked_at_creation * params["quorum_bps"]:
+            refused = Refused(E.QuorumNotMet)
+        elif votes_for == 0 or votes_for * 10_000 < (votes_for + against) * params["threshold_bps"]:
+            refused = Refused(E.ThresholdNotMet)
+        if refused is not None:
+            self.send(executor, [ix], refused=refused, label="execute_proposal")
+            return
+        self.send(executor, [ix], label="execute_proposal")
+        self.gov.update()
+        self.fee_bps = bps
+        self.send(executor, [ix], refused=Refused(E.ProposalNotActive), label="execute_proposal")
+
     # -- the invariants --------------------------------------------------------------------
 
     @invariant()
@@ -1294,6 +1387,7 @@ class Engine(RuleBasedStateMachine):
         if self.gov.exists:
             known.add(governance_pda()[0])
             known |= {stake_pda(self.voters[v].address)[0] for v in self.gov.staked}
+            known |= {*self.proposals, *self.vote_records}
         live = {a for a, acc in self.svm.get_program_accounts(PROGRAM_ID) if acc.lamports}
         assert live == known, f"unexpected program accounts: {live ^ known}"
 

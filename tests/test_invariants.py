@@ -61,6 +61,9 @@ def test_every_rule_was_reached() -> None:
         "stake",
         "unstake",
         "claim",
+        "create_proposal",
+        "cast_vote",
+        "execute_proposal",
         "pause",
         "TasksAccepted",
         "ResultsSubmitted",
@@ -80,6 +83,8 @@ def test_every_rule_was_reached() -> None:
             "claim:ok",
             "cancel:ok",
             "deliver_keys:ok",
+            "execute_proposal:ok",
+            "create_batch:ok at a voted fee",
             "accept:refused:RatingTooLow",
             # Per item, as the events report them.
             "TasksAccepted:ok",
