@@ -15,7 +15,6 @@ from ._pda import governance_pda, mint_authority_pda
 from ._token import (
     MINT_SIZE,
     associated_token_address,
-    create_associated_token_account,
     create_mint_instructions,
     mint_to,
     set_mint_authority,
@@ -66,7 +65,7 @@ class AdminClient(AmplifyClient):
         the mint authority: development clusters and tests)."""
         await self.send(
             [
-                create_associated_token_account(self.address, owner, mint),
+                *await self.open_token_account(owner, mint),
                 mint_to(mint, associated_token_address(owner, mint), self.address, amount),
             ]
         )

@@ -42,6 +42,7 @@ from ._models import (
     WorkerProfile,
 )
 from ._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
+from ._token import associated_token_address, create_associated_token_account
 from ._tx import PACKET_DATA_SIZE, transaction_size
 
 M = TypeVar("M", bound=AccountModel)
@@ -143,6 +144,14 @@ class AmplifyClient:
             )
 
     # -- reads -----------------------------------------------------------------------
+
+    async def open_token_account(self, owner: Pubkey, mint: Pubkey) -> list[Instruction]:
+        """The instruction creating `owner`'s associated token account for
+        `mint`, paid by this wallet, when it does not exist yet; none when it
+        does (creating it idempotently anyway costs ~4,300 compute units)."""
+        if await self.backend.get_account(associated_token_address(owner, mint)) is not None:
+            return []
+        return [create_associated_token_account(self.address, owner, mint)]
 
     async def get_config(self) -> Config:
         return await self.fetch(Config, config_pda()[0])

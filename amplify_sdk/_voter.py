@@ -26,7 +26,6 @@ from ._pda import (
 )
 from ._token import (
     associated_token_address,
-    create_associated_token_account,
     mint_decimals,
     token_balance,
 )
@@ -69,7 +68,7 @@ class VoterClient(AmplifyClient):
         g = await self.governance()
         return await self.send(
             [
-                create_associated_token_account(self.address, self.address, g.amp_mint),
+                *await self.open_token_account(self.address, g.amp_mint),
                 ix.unstake(self.address, tokens, amount),
             ]
         )

@@ -26,7 +26,7 @@ from ._program_errors import (
     ResultUriTooLong,
     RosterFull,
 )
-from ._token import associated_token_address, create_associated_token_account
+from ._token import associated_token_address
 from .storage import Store
 
 MAX_ANSWER = constant("MAX_ANSWER")
@@ -168,7 +168,7 @@ class WorkerClient(AmplifyClient):
         tokens = associated_token_address(self.address, g.amp_mint)
         receipt = await self.send(
             [
-                create_associated_token_account(self.address, self.address, g.amp_mint),
+                *await self.open_token_account(self.address, g.amp_mint),
                 ix.claim_emissions(self.address, tokens, g.amp_mint),
             ]
         )

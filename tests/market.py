@@ -75,6 +75,13 @@ class Market:
         SDK simulates first and never sends what would fail."""
         return SIGNATURE_FEE if isinstance(self.backend, EmbeddedBackend) else 0
 
+    @property
+    def clock_slack(self) -> int:
+        """Seconds a deadline test leaves on each side of the boundary: none on
+        the embedded chain, whose clock moves only when warped; a few on a live
+        node, whose clock also follows the wall clock between two steps."""
+        return 0 if isinstance(self.backend, EmbeddedBackend) else 5
+
     def table(self, b: Batch, index: int = 0) -> Pubkey:
         return table_address(b.requester, b.batch_number, index)
 

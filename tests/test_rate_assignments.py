@@ -283,10 +283,10 @@ async def test_a_cancel_before_expiry_closes_the_window_early(market: Market) ->
     cfg = await req.get_config()
     await req.register_requester()
     await req.cancel_batch(b.address)
-    # A live node's clock also ticks on its own: a few seconds of margin.
-    market.backend.warp(cfg.rating_window_secs - 5)  # inside the window from the cancel
+    slack = market.clock_slack
+    market.backend.warp(cfg.rating_window_secs - slack)  # inside the window from the cancel
     assert (await req.rate_assignments(b.address, [(0, w.address, 4)]))[0].ok
-    market.backend.warp(10)  # past it, though the batch's expiry is still ahead
+    market.backend.warp(1 + 2 * slack)  # past it, though the batch's expiry is still ahead
     (out,) = await req.rate_assignments(b.address, [(1, w.address, 4)])
     assert isinstance(out.error, RatingWindowClosed)
 

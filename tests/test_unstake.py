@@ -157,7 +157,8 @@ async def test_fail_unstake_with_a_vote_open(market: Market, attack: Attack) -> 
     p = await a.propose({"SetPaused": {"paused": False}})
     await a.vote(p.address, FOR)
     await attack.refused(attack.ix, StakeLocked)
-    market.backend.warp(99)
+    market.backend.warp(99 - market.clock_slack)
     await attack.refused(attack.ix, StakeLocked)
-    market.backend.warp(1)  # the vote ends at voting_ends_at: free from then on
+    # The vote ends at voting_ends_at: free from then on.
+    market.backend.warp(1 + market.clock_slack)
     await attack.expect_ok()
