@@ -1292,12 +1292,20 @@ class Engine(RuleBasedStateMachine):
             st.sampled_from([0, 0, 0, 1, 2, None]), min_size=N_VOTERS, max_size=N_VOTERS
         ),
         early=st.booleans(),
+        eligible=st.booleans(),
     )
-    def govern_fee(self, p: int, bps: int, choices: list[int | None], early: bool) -> None:
+    def govern_fee(
+        self, p: int, bps: int, choices: list[int | None], early: bool, eligible: bool
+    ) -> None:
         """AMP holders change the fee: a proposal, votes weighed by stake,
         the time lock, execution. Batches open after it pay the new rate;
         batches already open keep theirs."""
         self.votes_held += 1
+        can = [
+            v for v, n in sorted(self.gov.staked.items()) if n >= GOV_PARAMS["min_stake_to_propose"]
+        ]
+        if eligible and can:  # mostly someone who may propose; else anyone
+            p = can[p % len(can)]
         proposer = self.voters[p]
         gacc = self.svm.get_account(governance_pda()[0])
         assert gacc is not None
@@ -1363,6 +1371,8 @@ class Engine(RuleBasedStateMachine):
         self.gov.update()
         self.fee_bps = bps
         self.send(executor, [ix], refused=Refused(E.ProposalNotActive), label="execute_proposal")
+        # A batch opened now charges the voted rate (checked against the chain).
+        self.create_batch(p % N_REQUESTERS, 10_007, 0, 2, 0, 300, 0, 300, 3_600, False, 3, 4, 0)
 
     # -- the invariants --------------------------------------------------------------------
 
