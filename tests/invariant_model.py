@@ -1293,9 +1293,16 @@ class Engine(RuleBasedStateMachine):
         ),
         early=st.booleans(),
         eligible=st.booleans(),
+        backed=st.booleans(),
     )
     def govern_fee(
-        self, p: int, bps: int, choices: list[int | None], early: bool, eligible: bool
+        self,
+        p: int,
+        bps: int,
+        choices: list[int | None],
+        early: bool,
+        eligible: bool,
+        backed: bool,
     ) -> None:
         """AMP holders change the fee: a proposal, votes weighed by stake,
         the time lock, execution. Batches open after it pay the new rate;
@@ -1304,8 +1311,12 @@ class Engine(RuleBasedStateMachine):
         can = [
             v for v, n in sorted(self.gov.staked.items()) if n >= GOV_PARAMS["min_stake_to_propose"]
         ]
-        if eligible and can:  # mostly someone who may propose; else anyone
+        if eligible and can:  # else anyone, who may not propose
             p = can[p % len(can)]
+        if backed:
+            # Every staker for: the path that changes the fee, taken whatever
+            # else the example draws.
+            choices = [0] * N_VOTERS
         proposer = self.voters[p]
         gacc = self.svm.get_account(governance_pda()[0])
         assert gacc is not None

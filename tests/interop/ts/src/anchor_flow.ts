@@ -521,19 +521,25 @@ const EMISSION = {
 // One transaction, as the SDK's AdminClient.initialize_governance: the upgrade
 // authority and the mint authority move to the program's PDAs first (the
 // program checks both). admin signs; config, treasury, governance, vault,
-// mint_authority and program_data are PDAs; only the mint is input.
+// mint_authority and program_data are PDAs; the mint is read from the config
+// (its `relations`): nothing is input.
 const handover = admin.methods
   .initializeGovernance(GOVERNANCE, EMISSION)
-  .accounts({ ampMint })
   .preInstructions([
     setUpgradeAuthority(PROGRAM_ID, authority.publicKey, governancePda),
     setMintAuthority(ampMint, authority.publicKey, mintAuthorityPda),
   ]);
 const handoverKeys = await handover.pubkeys();
 eq(
-  [handoverKeys.governance, handoverKeys.vault, handoverKeys.mintAuthority, handoverKeys.programData],
-  [governancePda, vaultPda, mintAuthorityPda, programDataAddress(PROGRAM_ID)],
-  "initialize_governance: governance, vault, mint_authority, program_data resolved",
+  [
+    handoverKeys.governance,
+    handoverKeys.vault,
+    handoverKeys.mintAuthority,
+    handoverKeys.programData,
+    handoverKeys.ampMint,
+  ],
+  [governancePda, vaultPda, mintAuthorityPda, programDataAddress(PROGRAM_ID), ampMint],
+  "initialize_governance: governance, vault, mint_authority, program_data resolved; amp_mint from the config",
 );
 const govInit = await eventOf(await handover.rpc(), "governanceInitialized");
 eq([govInit.governance, govInit.vault], [governancePda, vaultPda], "GovernanceInitialized");
@@ -709,24 +715,22 @@ await expectError("AlreadyRated", () =>
 );
 
 // -- emissions: AMP minted to the worker for its well-rated assignment ------------------
-//    (worker signs; profile and mint_authority are PDAs; its token account and the
-//    mint are inputs)
+//    (worker signs; profile and mint_authority are PDAs; the mint is read from the
+//    governance account (its `relations`); its token account is the input)
 
 const workerTokens = associatedTokenAddress(workerKp.publicKey, ampMint);
-const emitted = await eventOf(
-  await worker.methods
-    .claimEmissions()
-    .accounts({ workerTokens, ampMint })
-    .preInstructions([createAssociatedTokenAccount(workerKp.publicKey, workerKp.publicKey, ampMint)])
-    .rpc(),
-  "emissionsClaimed",
-);
+const claimEmissions = worker.methods
+  .claimEmissions()
+  .accounts({ workerTokens })
+  .preInstructions([createAssociatedTokenAccount(workerKp.publicKey, workerKp.publicKey, ampMint)]);
+eq((await claimEmissions.pubkeys()).ampMint, ampMint, "claim_emissions: amp_mint from the governance account");
+const emitted = await eventOf(await claimEmissions.rpc(), "emissionsClaimed");
 eq([emitted.worker, emitted.amount], [workerKp.publicKey, EMISSION.perAssignment], "EmissionsClaimed");
 eq(await tokensIn(workerTokens), EMISSION.perAssignment, "the worker holds its AMP");
 await expectError("NothingToClaim", () =>
   worker2.methods
     .claimEmissions()
-    .accounts({ workerTokens: associatedTokenAddress(worker2Kp.publicKey, ampMint), ampMint })
+    .accounts({ workerTokens: associatedTokenAddress(worker2Kp.publicKey, ampMint) })
     .rpc(),
 );
 const claimedProfile = await worker.account.workerProfile.fetch(profileOf(workerKp.publicKey));
