@@ -32,7 +32,7 @@ import hashlib
 import random
 import struct
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -1000,6 +1000,25 @@ class Engine(RuleBasedStateMachine):
         m.rated += 1
         ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
         self.dirty.add(b)
+
+    # Most deliveries come from `work`, not the `done` bundle: rate those too.
+    @precondition(lambda self: next(self.unrated(), None) is not None)
+    @rule(pick=st.integers(0, 50), stars=st.sampled_from([1, 3, 4, 5, 5]))
+    def rate_delivered(self, pick: int, stars: int) -> None:
+        found = list(self.unrated())
+        self.rate(found[pick % len(found)], stars)
+
+    def unrated(self) -> Iterator[Assignment]:
+        """Deliveries not rated yet, in batches still open to ratings."""
+        now = self.now()
+        for k, m in sorted(self.model.items()):
+            ended = min(m.cancelled_at, m.expires) if m.status == "cancelled" else m.expires
+            if m.closed or now > ended + RATING_WINDOW:
+                continue
+            for item, row in sorted(m.slots.items()):
+                for s in row:
+                    if s is not None and not s.reserved and not s.flag:
+                        yield (k, item, s.worker)
 
     # -- the batch's life ------------------------------------------------------------------
 
