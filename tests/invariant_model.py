@@ -31,6 +31,7 @@ import asyncio
 import hashlib
 import random
 import struct
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +120,8 @@ HOLDING = 100 * AMP
 #: How many times each rule ran, and how each ended ("rule:outcome").
 REACH: Counter[str] = Counter()
 STEPS: list[int] = [0]
+#: When the first machine started (monotonic seconds; 0 before).
+STARTED: list[float] = [0.0]
 
 
 def fee_of(price: int, bps: int = FEE_BPS) -> int:
@@ -301,6 +304,7 @@ class Engine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        STARTED[0] = STARTED[0] or time.monotonic()
         self.loop = asyncio.new_event_loop()
         self.amp: Amplify = self.loop.run_until_complete(Amplify.embedded())
         backend = self.amp.backend

@@ -14,12 +14,11 @@ import time
 from hypothesis import HealthCheck, settings
 
 from conftest import report
-from invariant_model import REACH, STEPS, Engine
+from invariant_model import REACH, STARTED, STEPS, Engine
 
 LONG = os.environ.get("AMPLIFY_INVARIANTS") == "long"
 EXAMPLES = int(os.environ.get("AMPLIFY_INVARIANT_EXAMPLES", 2_500 if LONG else 200))
 STEPS_PER_EXAMPLE = int(os.environ.get("AMPLIFY_INVARIANT_STEPS", 50))
-STARTED = [time.monotonic()]
 
 TestInvariantEngine = Engine.TestCase
 TestInvariantEngine.settings = settings(
