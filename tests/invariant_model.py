@@ -849,10 +849,12 @@ class Engine(RuleBasedStateMachine):
                 out.append("ok")
         return out
 
-    @rule(a=held)
-    def deliver_keys(self, a: Assignment) -> None:
+    @rule(a=held, twice=st.sampled_from([True, True, True, False]))
+    def deliver_keys(self, a: Assignment, twice: bool) -> None:
         b, item, w = a
         self.do_deliver(b, w, [item])
+        if twice:  # a key agent that restarted and delivers again
+            self.do_deliver(b, w, [item])
 
     def do_deliver(self, b: int, w: int, items: list[int]) -> None:
         m = self.model[b]
@@ -1331,9 +1333,11 @@ class Engine(RuleBasedStateMachine):
         the time lock, execution. Batches open after it pay the new rate;
         batches already open keep theirs."""
         self.votes_held += 1
-        can = [
-            v for v, n in sorted(self.gov.staked.items()) if n >= GOV_PARAMS["min_stake_to_propose"]
-        ]
+        min_stake = GOV_PARAMS["min_stake_to_propose"]
+        can = [v for v, n in sorted(self.gov.staked.items()) if n >= min_stake]
+        if eligible and not can:
+            self.stake(p, 40 * AMP)  # someone stakes enough to propose
+            can = [v for v, n in sorted(self.gov.staked.items()) if n >= min_stake]
         if eligible and can:  # else anyone, who may not propose
             p = can[p % len(can)]
         if backed:
