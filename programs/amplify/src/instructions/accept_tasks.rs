@@ -146,8 +146,8 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         batch: a.batch.address(),
         worker: a.worker.address(),
         deadline: v.b.tick_time(tick)?,
-        accepted: accepted.get(..na).unwrap_or_default(),
-        refused: refused.get(..nr).unwrap_or_default(),
+        accepted: math::prefix(accepted, na)?,
+        refused: math::prefix(refused, nr)?,
     }
     .emit(&mut arena)?;
     drop(tdata);

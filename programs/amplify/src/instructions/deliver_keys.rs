@@ -87,9 +87,9 @@ pub fn process(a: DeliverKeysAccounts, args: DeliverKeysArgs, _: &[AccountView])
     KeysDelivered {
         batch: a.batch.address(),
         worker: a.worker.address(),
-        items: done.get(..nd).unwrap_or_default(),
-        sealed_keys: keys.get(..nd).unwrap_or_default(),
-        refused: refused.get(..nr).unwrap_or_default(),
+        items: math::prefix(done, nd)?,
+        sealed_keys: math::prefix(keys, nd)?,
+        refused: math::prefix(refused, nr)?,
     }
     .emit(&mut arena)
 }

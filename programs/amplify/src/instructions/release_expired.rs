@@ -107,11 +107,11 @@ pub fn process(
     TasksReleased {
         batch: a.batch.address(),
         worker: a.worker.address(),
-        items: released.get(..nl).unwrap_or_default(),
+        items: math::prefix(released, nl)?,
         forfeited,
         bond_returned,
         refunded,
-        refused: refused.get(..nr).unwrap_or_default(),
+        refused: math::prefix(refused, nr)?,
     }
     .emit(&mut arena)
 }

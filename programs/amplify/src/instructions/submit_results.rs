@@ -119,10 +119,14 @@ pub fn process(
         paid: net,
         fee,
         bond: bonds,
-        items: paid_items.get(..np).unwrap_or_default(),
-        answers: answers.get(..np.wrapping_mul(width)).unwrap_or_default(),
+        items: math::prefix(paid_items, np)?,
+        answers: math::prefix(
+            answers,
+            np.checked_mul(width)
+                .ok_or(AmplifyError::ArithmeticOverflow)?,
+        )?,
         result_uri: args.result_uri.as_bytes(),
-        refused: refused.get(..nr).unwrap_or_default(),
+        refused: math::prefix(refused, nr)?,
     }
     .emit(&mut arena)
 }

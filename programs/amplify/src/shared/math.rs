@@ -38,6 +38,15 @@ pub fn sub(a: u64, b: u64) -> Result<u64, ProgramError> {
         .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }
 
+/// The first `n` entries of a fixed buffer an instruction fills as it goes
+/// (an event's lists). A count past the buffer is a broken count: an error,
+/// never a silently empty list in the event.
+#[inline(always)]
+pub fn prefix<T>(buf: &[T], n: usize) -> Result<&[T], ProgramError> {
+    buf.get(..n)
+        .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
+}
+
 /// `floor(a / b)`, checked for `b == 0`.
 #[inline(always)]
 pub fn div(a: u64, b: u64) -> Result<u64, ProgramError> {
