@@ -11,7 +11,7 @@ use crate::{
         instructions::{StakeAccounts, StakeArgs},
     },
     seeds,
-    shared::{accounts, create::create_pda, math, rent::rent_exempt},
+    shared::{accounts, create::create_pda, rent::rent_exempt},
     state::{self, governance::STAKE_VERSION, Governance, StakeAccount, Treasury},
     ID,
 };
@@ -61,20 +61,8 @@ pub fn process(a: StakeAccounts, args: StakeArgs, _: &[AccountView]) -> ProgramR
     }
     let tdata = state::borrow(&a.treasury)?;
     let t = Treasury::view(&tdata)?;
-    g.update(
-        t,
-        a.treasury.lamports(),
-        rent_exempt(a.treasury.data_len())?,
-    )?;
-    g.settle(s)?;
-    s.set_amount(math::add(s.amount(), args.amount)?);
-    g.set_total_staked(math::add(g.total_staked(), args.amount)?);
-    s.invariant(g)?;
-    g.invariant(
-        t,
-        a.treasury.lamports(),
-        rent_exempt(a.treasury.data_len())?,
-    )?;
+    let rent = rent_exempt(a.treasury.data_len())?;
+    g.restake(s, t, a.treasury.lamports(), rent, args.amount, true)?;
     Staked {
         owner: a.owner.address(),
         amount: args.amount,

@@ -10,7 +10,7 @@ use crate::{
         instructions::{UnstakeAccounts, UnstakeArgs},
     },
     seeds,
-    shared::{accounts::clock_unix_timestamp, math, rent::rent_exempt},
+    shared::{accounts::clock_unix_timestamp, rent::rent_exempt},
     state::{self, Governance, StakeAccount, Treasury},
 };
 use pinocchio::{address::address_eq, cpi::Seed, cpi::Signer, AccountView, ProgramResult};
@@ -38,20 +38,8 @@ pub fn process(a: UnstakeAccounts, args: UnstakeArgs, _: &[AccountView]) -> Prog
         }
         let tdata = state::borrow(&a.treasury)?;
         let t = Treasury::view(&tdata)?;
-        g.update(
-            t,
-            a.treasury.lamports(),
-            rent_exempt(a.treasury.data_len())?,
-        )?;
-        g.settle(s)?;
-        s.set_amount(math::sub(s.amount(), args.amount)?);
-        g.set_total_staked(math::sub(g.total_staked(), args.amount)?);
-        s.invariant(g)?;
-        g.invariant(
-            t,
-            a.treasury.lamports(),
-            rent_exempt(a.treasury.data_len())?,
-        )?;
+        let rent = rent_exempt(a.treasury.data_len())?;
+        g.restake(s, t, a.treasury.lamports(), rent, args.amount, false)?;
         Staked {
             owner: a.owner.address(),
             amount: args.amount,

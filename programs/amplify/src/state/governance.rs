@@ -118,6 +118,27 @@ impl Governance {
         math::add(math::add(rent, self.held())?, math::add(owed, fresh)?)
     }
 
+    /// Add `amount` to a stake (`add`) or take it away, the fees collected so
+    /// far shared out among the stake as it stood: the body of `stake` and
+    /// `unstake`. `lamports` and `rent` are the treasury's.
+    pub fn restake(
+        &mut self,
+        s: &mut StakeAccount,
+        t: &Treasury,
+        lamports: u64,
+        rent: u64,
+        amount: u64,
+        add: bool,
+    ) -> Result<(), ProgramError> {
+        self.update(t, lamports, rent)?;
+        self.settle(s)?;
+        let step = if add { math::add } else { math::sub };
+        s.set_amount(step(s.amount(), amount)?);
+        self.set_total_staked(step(self.total_staked(), amount)?);
+        s.invariant(self)?;
+        self.invariant(t, lamports, rent)
+    }
+
     /// The treasury balances to the lamport (see the module doc).
     pub fn invariant(&self, t: &Treasury, lamports: u64, rent: u64) -> Result<(), ProgramError> {
         if lamports != self.books(t, rent)? || self.params.validate().is_err() {
