@@ -240,3 +240,9 @@ class Backend(Protocol):
         """The account's state after each change from now on (None once closed).
         Active when this returns; `close()` it when done."""
         ...
+
+    async def wait_slot_after(self, signature: Signature) -> None:
+        """Return once the cluster is past the slot `signature` landed in. A
+        program deployed or upgraded there is callable only from the next
+        slot on; the embedded SVM loads it at once."""
+        ...

@@ -282,10 +282,10 @@ async def deploy(
         )
 
     if upgrading:
-        await client.send([upgrade(program_id, buffer.pubkey(), me, me)])
+        final = await client.send([upgrade(program_id, buffer.pubkey(), me, me)])
     else:
         assert program_keypair is not None
-        await client.send(
+        final = await client.send(
             [
                 create_account(
                     CreateAccountParams(
@@ -304,6 +304,8 @@ async def deploy(
         )
     # The buffer account is consumed by the loader: nothing left to resume.
     forget(buffer_file)
+    # Callable from the next slot only: the caller's next call must work.
+    await backend.wait_slot_after(final.signature)
     return DeployResult(
         program_id,
         "upgraded" if upgrading else "deployed",

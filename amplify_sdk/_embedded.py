@@ -197,6 +197,9 @@ class EmbeddedBackend:
             for d in self.history.for_address(address, limit=limit, before=before, until=until)
         ]
 
+    async def wait_slot_after(self, signature: Signature) -> None:
+        return None  # LiteSVM loads a deployed program at once
+
     async def get_transaction(self, signature: Signature) -> TransactionDetails | None:
         return self.history.get(signature)
 

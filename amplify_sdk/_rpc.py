@@ -64,7 +64,7 @@ class RpcBackend(Sending):
         priority_fee: int = 0,
         compute_margin: int = 1_000,
         timeout: float = 10.0,
-        confirm_timeout: float = 90.0,
+        confirm_timeout: float = 150.0,
         poll_interval: float = 0.2,
         rebroadcast_interval: float = 2.0,
         max_resigns: int = 5,
@@ -210,6 +210,18 @@ class RpcBackend(Sending):
             logs=logs,
             events=decode_events(logs),
         )
+
+    async def wait_slot_after(self, signature: Signature) -> None:
+        details = await self.get_transaction(signature)
+        if details is None:
+            raise TransportError(f"transaction {signature} is not known to the node")
+        deadline = time.monotonic() + self.confirm_timeout
+        while time.monotonic() < deadline:
+            resp = await self.backoff.call(lambda: self.client.get_slot(self.commitment), "getSlot")
+            if resp.value > details.slot:
+                return
+            await asyncio.sleep(self.poll_interval)
+        raise TransportError(f"the cluster did not pass slot {details.slot} in time")
 
     async def airdrop(self, address: Pubkey, lamports: int) -> None:
         # Not idempotent: a faucet pays twice for two requests, so a request

@@ -4,8 +4,17 @@ re-sign only when the previous signature provably can never land.
 A signed transaction may be sent any number of times (the cluster runs one
 signature at most once), so every transport failure is answered by sending
 the same bytes again or by asking for its status. A new signature (fresh
-blockhash) is made only when the old one provably can never land: its
-blockhash is no longer valid *and* a history search finds no status.
+blockhash) is made only when the old one provably can never land: the
+*finalized* block height has passed the blockhash's `lastValidBlockHeight`
+*and* a history search then finds no status.
+
+Why finalized: a transaction can be included in any block up to its last
+valid height, on any fork. Once the finalized chain is past that height,
+every block that could hold it is either rooted (and the history search
+sees it) or on a dead fork. An earlier version asked `isBlockhashValid`
+without a commitment; a real node answers that at `finalized`, where a
+blockhash fetched at `confirmed` is not known yet, so every send was
+declared expired and re-signed while the first copies landed (issue 22).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from solana.rpc.async_api import AsyncClient
-from solana.rpc.commitment import Commitment
+from solana.rpc.commitment import Commitment, Finalized
 from solana.rpc.core import RPCException
 from solana.rpc.models import TxOpts
 from solders.compute_budget import set_compute_unit_limit, set_compute_unit_price
@@ -27,8 +36,6 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.rpc.errors import SendTransactionPreflightFailureMessage
-from solders.rpc.requests import IsBlockhashValid
-from solders.rpc.responses import IsBlockhashValidResp
 from solders.signature import Signature
 from solders.transaction import Transaction, VersionedTransaction
 from solders.transaction_status import (
@@ -86,7 +93,7 @@ class Sending:
             tx, blockhash, last_valid = await self._distinct(
                 final, signers, payer, blockhash, last_valid
             )
-            status = await self._submit(tx, blockhash, last_valid)
+            status = await self._submit(tx, last_valid)
             if status is not None:
                 return await self._receipt(tx.signatures[0], status)
             # Provably never landed and never will: a new signature is safe.
@@ -177,9 +184,7 @@ class Sending:
             lambda: self.client.send_raw_transaction(raw, opts), "sendTransaction"
         )
 
-    async def _submit(
-        self, tx: Transaction, blockhash: Hash, last_valid: int
-    ) -> TransactionStatus | None:
+    async def _submit(self, tx: Transaction, last_valid: int) -> TransactionStatus | None:
         """Send and confirm; the landed status, or None once the transaction
         provably can never land."""
         signature = tx.signatures[0]
@@ -192,20 +197,22 @@ class Sending:
         except RPCException as exc:
             self._raise_unless_retryable(exc)
         deadline = time.monotonic() + self.confirm_timeout
-        next_rebroadcast = time.monotonic() + self.rebroadcast_interval
+        next_check = time.monotonic() + self.rebroadcast_interval
         while time.monotonic() < deadline:
             status = await self._status(signature, search=False)
-            if status is not None and self._reached(status):
-                return status
-            if status is None and not await self._blockhash_valid(blockhash, last_valid):
-                # Expired: once no status is found now, none will ever be.
-                status = await self._status(signature, search=True)
-                if status is None:
-                    return None
-                continue
-            if status is None and time.monotonic() >= next_rebroadcast:
+            if status is not None:
+                if self._reached(status):
+                    return status
+            elif time.monotonic() >= next_check:
+                next_check = time.monotonic() + self.rebroadcast_interval
+                if await self._expired(last_valid):
+                    # Past its last valid height on the finalized chain: a
+                    # status not found now will never exist.
+                    status = await self._status(signature, search=True)
+                    if status is None:
+                        return None
+                    continue
                 # Same bytes, same signature: at most one of the copies lands.
-                next_rebroadcast = time.monotonic() + self.rebroadcast_interval
                 with contextlib.suppress(TransportError, RPCException):
                     await self._send_raw(raw)
             await asyncio.sleep(self.poll_interval)
@@ -246,13 +253,13 @@ class Sending:
         )
         return resp.value[0]
 
-    async def _blockhash_valid(self, blockhash: Hash, last_valid: int) -> bool:
-        provider = self.client._provider
+    async def _expired(self, last_valid: int) -> bool:
+        """True once no block that could hold a transaction valid until block
+        height `last_valid` can still become final."""
         resp = await self.backoff.call(
-            lambda: provider.make_request(IsBlockhashValid(blockhash), IsBlockhashValidResp),
-            "isBlockhashValid",
+            lambda: self.client.get_block_height(Finalized), "getBlockHeight"
         )
-        return bool(resp.value)
+        return resp.value > last_valid
 
     async def _receipt(self, signature: Signature, status: TransactionStatus) -> TxReceipt:
         details = await self._landed(signature)

@@ -1,6 +1,17 @@
 """The ledger: LiteSVM plus what a cluster has and LiteSVM lacks — wall-clock
-slots, a window of recent blockhashes with their expiry, a status cache that
-refuses duplicates, and the transaction history.
+slots, commitment levels, a window of recent blockhashes with their expiry by
+block height, a status cache that refuses duplicates, programs that become
+callable only from the slot after their deployment, and the transaction
+history.
+
+Commitment levels follow a one-validator cluster (what
+`solana-test-validator` shows): a block is processed when produced,
+confirmed `confirmation_lag` slots later and finalized (rooted)
+`finalization_lag` slots later. Slot, block height, blockhashes, signature
+statuses, transactions and notifications are answered at the commitment a
+client asks for (finalized when it names none, as Agave's RPC does), so a
+client that reads at the wrong level sees what it would see on a cluster.
+Account state is the processed state at every level (docs/localnet.md).
 
 LiteSVM runs with its own blockhash check off (it only knows its latest
 blockhash) and its own history off (it would keep every result forever);
@@ -12,6 +23,7 @@ status cache of those blocks.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -42,6 +54,15 @@ from .history import DEFAULT_CAPACITY, History, TxRecord
 #: Blocks a blockhash stays valid for (MAX_PROCESSING_AGE on mainnet).
 MAX_BLOCKHASH_AGE = 150
 SLOT_SECONDS = 0.4
+#: Slots from a block to its confirmation and to its root, as a one-validator
+#: `solana-test-validator` shows them (docs/localnet.md).
+CONFIRMATION_LAG = 1
+FINALIZATION_LAG = 32
+COMMITMENTS = ("processed", "confirmed", "finalized")
+LOADER_V3 = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
+#: Upgradeable-loader instructions that (re)deploy a program, and the index of
+#: the program account among their accounts.
+_DEPLOYING = {2: 2, 3: 1}  # DeployWithMaxDataLen, Upgrade
 #: Lamports of the faucet behind requestAirdrop and of the default keypair.
 FAUCET_LAMPORTS = 500_000_000 * 10**9
 AUTHORITY_LAMPORTS = 1_000_000 * 10**9
@@ -51,11 +72,13 @@ Listener = Callable[[TxRecord], None]
 
 
 class TxRejected(Exception):
-    """Refused before landing (no fee, no history): blockhash, duplicate, sigverify."""
+    """Refused before landing (no fee, no history): blockhash, duplicate,
+    sigverify, a program not deployed yet (with the logs a bank prints)."""
 
-    def __init__(self, err: object) -> None:
+    def __init__(self, err: object, logs: list[str] | None = None) -> None:
         super().__init__(str(err))
         self.err = err
+        self.logs = logs or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +96,21 @@ class Chain:
         program: tuple[Pubkey, bytes] | None = None,
         history_capacity: int = DEFAULT_CAPACITY,
         slot_seconds: float = SLOT_SECONDS,
+        confirmation_lag: int = CONFIRMATION_LAG,
+        finalization_lag: int = FINALIZATION_LAG,
     ) -> None:
         self.svm = LiteSVM().with_blockhash_check(False).with_transaction_history(0)
         self.authority = authority
         self.faucet = Keypair()
         self.genesis_hash = Hash.new_unique()
         self.slot_seconds = slot_seconds
+        self.confirmation_lag = confirmation_lag
+        self.finalization_lag = max(confirmation_lag, finalization_lag)
+        #: Programs deployed or upgraded through the loader -> the slot it
+        #: happened in; they are callable from the next slot.
+        self.deployed_at: dict[Pubkey, int] = {}
+        #: Test-only: transactions to include at a later slot (`hold`).
+        self._held: list[tuple[int, VersionedTransaction, bytes]] = []
         self.start_time = time.time()
         #: Test-only: seconds the cluster clock runs ahead of the wall clock
         #: (`warp`), so tests of deadlines need not wait.
@@ -91,6 +123,7 @@ class Chain:
         self._set_clock()
         #: blockhash -> last block height at which it is still valid.
         self.blockhashes: dict[Hash, int] = {}
+        #: (blockhash, block height it was produced at), oldest first.
         self._blockhash_order: deque[tuple[Hash, int]] = deque()
         #: Status cache: signatures landed with each live blockhash.
         self._status_cache: dict[Hash, set[Signature]] = {}
@@ -128,6 +161,24 @@ class Chain:
         # One block per slot: this node never skips a slot.
         return self.slot
 
+    def commitment_slot(self, commitment: str = "finalized") -> int:
+        """The newest slot at `commitment` (processed, confirmed or finalized)."""
+        if commitment == "processed":
+            return self.slot
+        lag = self.confirmation_lag if commitment == "confirmed" else self.finalization_lag
+        return max(0, self.slot - lag)
+
+    def block_height_at(self, commitment: str = "finalized") -> int:
+        return self.commitment_slot(commitment)
+
+    def confirmation_status(self, slot: int) -> str:
+        """The commitment a block of `slot` has reached."""
+        if slot <= self.commitment_slot("finalized"):
+            return "finalized"
+        if slot <= self.commitment_slot("confirmed"):
+            return "confirmed"
+        return "processed"
+
     @property
     def epoch(self) -> int:
         return self.slot // self.epoch_schedule.slots_per_epoch
@@ -152,12 +203,15 @@ class Chain:
         if target <= self.slot:
             return False
         parent = self.slot
-        # After a stall, jump to the current slot with one new blockhash: the
-        # skipped slots would have produced blockhashes nobody saw.
-        self.slot = target
-        self.new_blockhash()
+        # One block (and blockhash) per slot. After a stall only the newest
+        # slots' blocks are made: every commitment level then has its block,
+        # and older ones would have been rooted unseen.
+        for slot in range(max(self.slot + 1, target - self.finalization_lag), target + 1):
+            self.slot = slot
+            self.new_blockhash()
         self._set_clock()
-        info = SlotInfo(self.slot, parent, self.slot)
+        self._include_held()
+        info = SlotInfo(self.slot, parent, self.commitment_slot("finalized"))
         for listener in self.slot_listeners:
             listener(info)
         return True
@@ -170,29 +224,62 @@ class Chain:
         return self.latest_blockhash
 
     def _register_blockhash(self, blockhash: Hash) -> None:
-        last_valid = self.block_height + MAX_BLOCKHASH_AGE
-        self.blockhashes[blockhash] = last_valid
-        self._blockhash_order.append((blockhash, last_valid))
+        self.blockhashes[blockhash] = self.block_height + MAX_BLOCKHASH_AGE
+        self._blockhash_order.append((blockhash, self.block_height))
 
     def _expire_blockhashes(self) -> None:
         order = self._blockhash_order
-        while order and order[0][1] < self.block_height:
+        while order and order[0][1] + MAX_BLOCKHASH_AGE < self.block_height:
             blockhash, _ = order.popleft()
             self.blockhashes.pop(blockhash, None)
             self._status_cache.pop(blockhash, None)
 
+    def hold(self, tx: VersionedTransaction, raw: bytes, slots: int) -> None:
+        """Test-only: include `tx` `slots` slots from now instead of at once."""
+        self._held.append((self.slot + slots, tx, raw))
+
+    def _include_held(self) -> None:
+        due = [h for h in self._held if h[0] <= self.slot]
+        self._held = [h for h in self._held if h[0] > self.slot]
+        for _, tx, raw in due:
+            # What cannot land then (expired, duplicate) is dropped, as a
+            # leader drops it.
+            with contextlib.suppress(TxRejected):
+                self.execute(tx, raw)
+
+    def skip(self, slots: int) -> None:
+        """Test-only: the cluster moves `slots` slots ahead at once (a stall
+        seen from a client), with one new block, as after a stall."""
+        self.start_time -= slots * self.slot_seconds
+        self.tick()
+
     def expire(self, blockhash: Hash) -> None:
-        """Make `blockhash` invalid now (test-only fault injection); a fresh latest
-        blockhash replaces it if it was the latest."""
-        self.blockhashes.pop(blockhash, None)
-        if blockhash == self.latest_blockhash:
-            self.new_blockhash()
+        """Test-only: move on until `blockhash` has expired on the finalized
+        chain, so no transaction using it can ever land."""
+        last_valid = self.blockhashes.get(blockhash)
+        if last_valid is not None:
+            self.skip(last_valid + 1 + self.finalization_lag - self.block_height)
 
-    def last_valid_block_height(self) -> int:
-        return self.blockhashes[self.latest_blockhash]
+    def latest_blockhash_at(self, commitment: str = "finalized") -> tuple[Hash, int]:
+        """The newest blockhash of a block at `commitment`, and the last block
+        height a transaction using it can land at."""
+        height = self.block_height_at(commitment)
+        for blockhash, made in reversed(self._blockhash_order):
+            if made <= height and blockhash in self.blockhashes:
+                return blockhash, self.blockhashes[blockhash]
+        # Older than the window (a node just started): its oldest blockhash.
+        blockhash, _ = self._blockhash_order[0]
+        return blockhash, self.blockhashes[blockhash]
 
-    def is_blockhash_valid(self, blockhash: Hash) -> bool:
-        return blockhash in self.blockhashes
+    def is_blockhash_valid(self, blockhash: Hash, commitment: str = "processed") -> bool:
+        """Whether the bank at `commitment` knows `blockhash` and it is young
+        enough to land a transaction: unknown to a bank older than the block
+        that produced it."""
+        last_valid = self.blockhashes.get(blockhash)
+        if last_valid is None:
+            return False
+        height = self.block_height_at(commitment)
+        return last_valid - MAX_BLOCKHASH_AGE <= height <= last_valid
 
     # -- transactions ----------------------------------------------------------
 
@@ -205,10 +292,42 @@ class Chain:
         seen = self._status_cache.get(blockhash)
         if seen is not None and tx.signatures[0] in seen:
             raise TxRejected("AlreadyProcessed")
+        self.check_visible(tx)
+
+    def check_visible(self, tx: VersionedTransaction | Transaction) -> None:
+        """Refuse a call to a program deployed in this very slot: a bank loads
+        a (re)deployed program from the next slot on ("Program is not
+        deployed")."""
+        message = tx.message
+        keys = list(message.account_keys)
+        for index, ix in enumerate(message.instructions):
+            program = keys[ix.program_id_index]
+            if self.deployed_at.get(program) == self.slot:
+                raise TxRejected(
+                    {"InstructionError": [index, "UnsupportedProgramId"]},
+                    [
+                        f"Program {program} invoke [1]",
+                        "Program is not deployed",
+                        f"Program {program} failed: Unsupported program id",
+                    ],
+                )
+
+    def _note_deployments(self, tx: VersionedTransaction) -> None:
+        message = tx.message
+        keys = list(message.account_keys)
+        for ix in message.instructions:
+            data = bytes(ix.data)
+            if keys[ix.program_id_index] != LOADER_V3 or len(data) < 4:
+                continue
+            at = _DEPLOYING.get(int.from_bytes(data[:4], "little"))
+            accounts = bytes(ix.accounts)
+            if at is not None and at < len(accounts):
+                self.deployed_at[keys[accounts[at]]] = self.slot
 
     def simulate(
         self, tx: VersionedTransaction | Transaction, *, sig_verify: bool = True
     ) -> SimulatedTransactionInfo | FailedTransactionMetadata:
+        self.check_visible(tx)
         if sig_verify:
             return self.svm.simulate_transaction(tx)
         self.svm.with_sigverify(False)
@@ -236,6 +355,7 @@ class Chain:
         else:
             meta = result
             err = None
+            self._note_deployments(tx)
         post = [svm.get_balance(k) or 0 for k in keys]
         blockhash = tx.message.recent_blockhash
         seen = self._status_cache.get(blockhash)

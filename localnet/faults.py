@@ -29,6 +29,9 @@ class Faults:
     expire_next_blockhash: int = 0
     #: Refuse the next N websocket connections (HTTP 503 on the upgrade).
     refuse_websockets: int = 0
+    #: Transactions sent are included this many slots later (a busy leader,
+    #: or forwarding through several hops), not at once; 0 is off.
+    delay_send_slots: int = 0
 
     def take(self, name: str) -> bool:
         """Consume one unit of a counted fault; True if it was armed."""

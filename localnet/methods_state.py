@@ -42,45 +42,40 @@ def get_version(ctx: Context, p: Params) -> JSON:
 
 @method("getSlot")
 def get_slot(ctx: Context, p: Params) -> JSON:
-    ctx.check_min_context_slot(p.config(0))
-    return ctx.chain.slot
+    return ctx.chain.commitment_slot(ctx.check_min_context_slot(p.config(0)))
 
 
 @method("getBlockHeight")
 def get_block_height(ctx: Context, p: Params) -> JSON:
-    ctx.check_min_context_slot(p.config(0))
-    return ctx.chain.block_height
+    return ctx.chain.block_height_at(ctx.check_min_context_slot(p.config(0)))
 
 
 @method("getLatestBlockhash")
 def get_latest_blockhash(ctx: Context, p: Params) -> JSON:
-    ctx.check_min_context_slot(p.config(0))
-    chain = ctx.chain
+    level = ctx.check_min_context_slot(p.config(0))
+    blockhash, last_valid = ctx.chain.latest_blockhash_at(level)
     return ctx.with_context(
-        {
-            "blockhash": str(chain.latest_blockhash),
-            "lastValidBlockHeight": chain.last_valid_block_height(),
-        }
+        {"blockhash": str(blockhash), "lastValidBlockHeight": last_valid}, level
     )
 
 
 @method("isBlockhashValid")
 def is_blockhash_valid(ctx: Context, p: Params) -> JSON:
     blockhash = parse_hash(p.required(0, "blockhash"))
-    ctx.check_min_context_slot(p.config(1))
-    return ctx.with_context(ctx.chain.is_blockhash_valid(blockhash))
+    level = ctx.check_min_context_slot(p.config(1))
+    return ctx.with_context(ctx.chain.is_blockhash_valid(blockhash, level), level)
 
 
 @method("getFeeForMessage")
 def get_fee_for_message(ctx: Context, p: Params) -> JSON:
     raw = decode_wire(p.string(0, "message"), "base64")
-    ctx.check_min_context_slot(p.config(1))
+    level = ctx.check_min_context_slot(p.config(1))
     try:
         message = from_bytes_versioned(raw)
     except ValueError:
         raise RpcError.invalid_params("invalid message") from None
-    if not ctx.chain.is_blockhash_valid(message.recent_blockhash):
-        return ctx.with_context(None)
+    if not ctx.chain.is_blockhash_valid(message.recent_blockhash, level):
+        return ctx.with_context(None, level)
     fee = LAMPORTS_PER_SIGNATURE * message.header.num_required_signatures
     keys = message.account_keys
     price, limit, n_other = 0, None, 0
@@ -97,7 +92,7 @@ def get_fee_for_message(ctx: Context, p: Params) -> JSON:
         limit = min(DEFAULT_UNITS_PER_INSTRUCTION * n_other, MAX_UNITS)
     # Priority fee: micro-lamports per unit times the requested limit, rounded up.
     fee += -(-price * min(limit, MAX_UNITS) // 1_000_000)
-    return ctx.with_context(fee)
+    return ctx.with_context(fee, level)
 
 
 @method("getMinimumBalanceForRentExemption")
@@ -108,8 +103,8 @@ def get_minimum_balance(ctx: Context, p: Params) -> JSON:
 @method("getBalance")
 def get_balance(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)
-    ctx.check_min_context_slot(p.config(1))
-    return ctx.with_context(ctx.chain.svm.get_balance(address) or 0)
+    level = ctx.check_min_context_slot(p.config(1))
+    return ctx.with_context(ctx.chain.svm.get_balance(address) or 0, level)
 
 
 def _encoding(config: dict[str, JSON], default: str = "base64") -> str:
@@ -126,11 +121,11 @@ def _encoding(config: dict[str, JSON], default: str = "base64") -> str:
 def get_account_info(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)
     config = p.config(1)
-    ctx.check_min_context_slot(config)
+    level = ctx.check_min_context_slot(config)
     # web3.js and solana-py both ask for base64; a node's default is base58.
     encoding = _encoding(config, "base58")
     account = ctx.chain.svm.get_account(address)
-    return ctx.with_context(encode_account(account, encoding, config.get("dataSlice")))
+    return ctx.with_context(encode_account(account, encoding, config.get("dataSlice")), level)
 
 
 @method("getMultipleAccounts")
@@ -141,12 +136,13 @@ def get_multiple_accounts(ctx: Context, p: Params) -> JSON:
     if len(keys) > MAX_MULTIPLE_ACCOUNTS:
         raise RpcError.invalid_params(f"Too many inputs provided; max {MAX_MULTIPLE_ACCOUNTS}")
     config = p.config(1)
-    ctx.check_min_context_slot(config)
+    level = ctx.check_min_context_slot(config)
     encoding = _encoding(config, "base64")
     svm = ctx.chain.svm
     data_slice = config.get("dataSlice")
     return ctx.with_context(
-        [encode_account(svm.get_account(parse_pubkey(k)), encoding, data_slice) for k in keys]
+        [encode_account(svm.get_account(parse_pubkey(k)), encoding, data_slice) for k in keys],
+        level,
     )
 
 
@@ -201,7 +197,7 @@ def _parse_filters(raw: JSON) -> list[JSON]:
 def get_program_accounts(ctx: Context, p: Params) -> JSON:
     program = p.pubkey(0)
     config = p.config(1)
-    ctx.check_min_context_slot(config)
+    level = ctx.check_min_context_slot(config)
     encoding = _encoding(config, "base58")
     filters = _parse_filters(config.get("filters"))
     data_slice = config.get("dataSlice")
@@ -223,12 +219,13 @@ def get_program_accounts(ctx: Context, p: Params) -> JSON:
                 },
             }
         )
-    return ctx.with_context(out) if config.get("withContext") else out
+    return ctx.with_context(out, level) if config.get("withContext") else out
 
 
 @method("getTokenAccountBalance")
 def get_token_account_balance(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)
+    level = ctx.commitment(p.config(1))
     svm = ctx.chain.svm
     account = svm.get_account(address)
     if account is None or account.owner not in TOKEN_PROGRAMS or len(account.data) < 72:
@@ -250,19 +247,21 @@ def get_token_account_balance(ctx: Context, p: Params) -> JSON:
             "decimals": decimals,
             "uiAmount": amount / 10**decimals,
             "uiAmountString": ui_string,
-        }
+        },
+        level,
     )
 
 
 @method("getEpochInfo")
 def get_epoch_info(ctx: Context, p: Params) -> JSON:
     chain = ctx.chain
+    slot = chain.commitment_slot(ctx.check_min_context_slot(p.config(0)))
     per_epoch = chain.epoch_schedule.slots_per_epoch
     return {
-        "absoluteSlot": chain.slot,
-        "blockHeight": chain.block_height,
-        "epoch": chain.epoch,
-        "slotIndex": chain.slot % per_epoch,
+        "absoluteSlot": slot,
+        "blockHeight": slot,
+        "epoch": slot // per_epoch,
+        "slotIndex": slot % per_epoch,
         "slotsInEpoch": per_epoch,
         "transactionCount": chain.history.count,
     }
@@ -318,7 +317,7 @@ def get_transaction_count(ctx: Context, p: Params) -> JSON:
 @method("getBlockTime")
 def get_block_time(ctx: Context, p: Params) -> JSON:
     slot = p.uint(0, "slot")
-    if slot > ctx.chain.slot:
+    if slot > ctx.chain.commitment_slot("confirmed"):
         raise RpcError(BLOCK_NOT_AVAILABLE, f"Block not available for slot {slot}")
     return ctx.chain.block_time(slot)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 
+from solders.hash import Hash
 from solders.message import Message, MessageV0, MessageV1
 from solders.transaction import Legacy, VersionedTransaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 
-from .chain import TxRejected
+from .chain import Chain, TxRejected
 from .codec import b58encode, decode_wire, encode_account, error_json, error_message
 from .errors import (
     SEND_TRANSACTION_PREFLIGHT_FAILURE,
@@ -52,11 +53,13 @@ def _sigverify_failure() -> RpcError:
     )
 
 
-def _preflight_failure(err: JSON, meta: TransactionMetadata | None) -> RpcError:
+def _preflight_failure(
+    err: JSON, meta: TransactionMetadata | None, logs: list[str] | None = None
+) -> RpcError:
     return RpcError(
         SEND_TRANSACTION_PREFLIGHT_FAILURE,
         f"Transaction simulation failed: {error_message(err)}",
-        _simulation_value(err, meta),
+        _simulation_value(err, meta, logs=logs),
     )
 
 
@@ -66,10 +69,11 @@ def _simulation_value(
     accounts: JSON = None,
     replacement: JSON = None,
     inner: bool = False,
+    logs: list[str] | None = None,
 ) -> JSON:
     return {
         "err": err,
-        "logs": list(meta.logs()) if meta is not None else [],
+        "logs": list(meta.logs()) if meta is not None else (logs or []),
         "accounts": accounts,
         "unitsConsumed": meta.compute_units_consumed() if meta is not None else 0,
         "returnData": _return_data(meta),
@@ -122,17 +126,26 @@ def send_transaction(ctx: Context, p: Params) -> JSON:
         chain.expire(tx.message.recent_blockhash)
         return signature
     if not config.get("skipPreflight", False):
+        # The preflight runs on the bank at `preflightCommitment` (finalized by
+        # default): a blockhash younger than that bank is unknown to it.
+        level = ctx.commitment(config, "preflightCommitment")
         ctx.check_min_context_slot(config)
         try:
+            if not chain.is_blockhash_valid(tx.message.recent_blockhash, level):
+                raise TxRejected("BlockhashNotFound")
             chain.check(tx)
         except TxRejected as rejected:
-            raise _preflight_failure(rejected.err, None) from None
+            raise _preflight_failure(rejected.err, None, rejected.logs) from None
         sim = chain.simulate(tx)
         if isinstance(sim, FailedTransactionMetadata):
             err = error_json(sim)
             if err == "SignatureFailure":
                 raise _sigverify_failure()
             raise _preflight_failure(err, sim.meta())
+    if ctx.faults.delay_send_slots:
+        # TEST-ONLY: included later, or dropped then if it cannot land.
+        chain.hold(tx, raw, ctx.faults.delay_send_slots)
+        return signature
     try:
         chain.execute(tx, raw)
     except TxRejected as rejected:
@@ -144,9 +157,8 @@ def send_transaction(ctx: Context, p: Params) -> JSON:
     return signature
 
 
-def _with_blockhash(tx: VersionedTransaction, ctx: Context) -> VersionedTransaction:
+def _with_blockhash(tx: VersionedTransaction, blockhash: Hash) -> VersionedTransaction:
     msg = legacy_or_v0(tx)
-    blockhash = ctx.chain.latest_blockhash
     new: Message | MessageV0
     if isinstance(msg, Message):
         h = msg.header
@@ -172,7 +184,7 @@ def _with_blockhash(tx: VersionedTransaction, ctx: Context) -> VersionedTransact
 @method("simulateTransaction")
 def simulate_transaction(ctx: Context, p: Params) -> JSON:
     config = p.config(1)
-    ctx.check_min_context_slot(config)
+    level = ctx.check_min_context_slot(config)
     tx, _ = decode_transaction(p, config)
     chain = ctx.chain
     sig_verify = bool(config.get("sigVerify", False))
@@ -180,16 +192,19 @@ def simulate_transaction(ctx: Context, p: Params) -> JSON:
     if config.get("replaceRecentBlockhash", False):
         if sig_verify:
             raise RpcError.invalid_params("sigVerify may not be used with replaceRecentBlockhash")
-        tx = _with_blockhash(tx, ctx)
-        replacement = {
-            "blockhash": str(chain.latest_blockhash),
-            "lastValidBlockHeight": chain.last_valid_block_height(),
-        }
-    else:
-        try:
+        blockhash, last_valid = chain.latest_blockhash_at(level)
+        tx = _with_blockhash(tx, blockhash)
+        replacement = {"blockhash": str(blockhash), "lastValidBlockHeight": last_valid}
+    try:
+        if replacement is None:
+            if not chain.is_blockhash_valid(tx.message.recent_blockhash, level):
+                raise TxRejected("BlockhashNotFound")
             chain.check(tx)
-        except TxRejected as rejected:
-            return ctx.with_context(_simulation_value(rejected.err, None))
+        else:
+            chain.check_visible(tx)
+    except TxRejected as rejected:
+        value = _simulation_value(rejected.err, None, replacement=replacement, logs=rejected.logs)
+        return ctx.with_context(value, level)
     wanted = config.get("accounts")
     addresses = []
     if isinstance(wanted, dict):
@@ -203,7 +218,8 @@ def simulate_transaction(ctx: Context, p: Params) -> JSON:
     if isinstance(sim, FailedTransactionMetadata):
         err = error_json(sim)
         accounts = [None] * len(addresses) if wanted is not None else None
-        return ctx.with_context(_simulation_value(err, sim.meta(), accounts, replacement, inner))
+        value = _simulation_value(err, sim.meta(), accounts, replacement, inner)
+        return ctx.with_context(value, level)
     accounts = None
     if wanted is not None:
         post = dict(sim.post_accounts())
@@ -212,19 +228,20 @@ def simulate_transaction(ctx: Context, p: Params) -> JSON:
             encode_account(post[a] if a in post else svm.get_account(a), encoding)
             for a in addresses
         ]
-    return ctx.with_context(_simulation_value(None, sim.meta(), accounts, replacement, inner))
+    return ctx.with_context(
+        _simulation_value(None, sim.meta(), accounts, replacement, inner), level
+    )
 
 
-def status_json(record: TxRecord) -> JSON:
-    # Every slot is rooted as soon as it is produced (one node, no forks), so a
-    # landed transaction is finalized at once; a node reports null confirmations
-    # for rooted transactions.
+def status_json(record: TxRecord, chain: Chain) -> JSON:
+    level = chain.confirmation_status(record.slot)
     return {
         "slot": record.slot,
-        "confirmations": None,
+        # Blocks built on top of it; null once rooted, as a node reports.
+        "confirmations": None if level == "finalized" else chain.slot - record.slot,
         "err": record.err,
         "status": {"Ok": None} if record.err is None else {"Err": record.err},
-        "confirmationStatus": "finalized",
+        "confirmationStatus": level,
     }
 
 
@@ -242,7 +259,8 @@ def get_signature_statuses(ctx: Context, p: Params) -> JSON:
     out: list[JSON] = []
     for text in raw:
         record = history.get(parse_signature(text))
-        out.append(status_json(record) if record is not None and record.slot >= oldest else None)
+        landed = record is not None and record.slot >= oldest
+        out.append(status_json(record, ctx.chain) if record is not None and landed else None)
     return ctx.with_context(out)
 
 
@@ -307,8 +325,9 @@ def get_transaction(ctx: Context, p: Params) -> JSON:
     config = p.config(1)
     encoding = config.get("encoding") or "json"
     max_version = config_int(config, "maxSupportedTransactionVersion")
+    level = _confirmed_or_finalized(ctx, config)
     record = ctx.chain.history.get(signature)
-    if record is None:
+    if record is None or record.slot > ctx.chain.commitment_slot(level):
         return None
     version = record.tx.version()
     legacy = version == Legacy.Legacy
@@ -345,6 +364,7 @@ def get_transaction(ctx: Context, p: Params) -> JSON:
 def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)
     config = p.config(1)
+    level = _confirmed_or_finalized(ctx, config)
     ctx.check_min_context_slot(config)
     limit = config_int(config, "limit", MAX_SIGNATURES_FOR_ADDRESS) or MAX_SIGNATURES_FOR_ADDRESS
     if limit > MAX_SIGNATURES_FOR_ADDRESS:
@@ -357,6 +377,7 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
         before=parse_signature(before) if before is not None else None,
         until=parse_signature(until) if until is not None else None,
     )
+    newest = ctx.chain.commitment_slot(level)
     return [
         {
             "signature": str(r.signature),
@@ -364,7 +385,15 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
             "err": r.err,
             "memo": None,
             "blockTime": r.block_time,
-            "confirmationStatus": "finalized",
+            "confirmationStatus": ctx.chain.confirmation_status(r.slot),
         }
         for r in records
+        if r.slot <= newest
     ]
+
+
+def _confirmed_or_finalized(ctx: Context, config: dict[str, JSON]) -> str:
+    level = ctx.commitment(config)
+    if level == "processed":
+        raise RpcError.invalid_params("Method does not support commitment below `confirmed`")
+    return level

@@ -21,7 +21,7 @@ from amplify_sdk._pda import PROGRAM_ID
 from amplify_sdk._program import program_bytes
 
 from . import methods_state, methods_tx  # noqa: F401 -- register the RPC methods
-from .chain import SLOT_SECONDS, Chain
+from .chain import CONFIRMATION_LAG, FINALIZATION_LAG, SLOT_SECONDS, Chain
 from .faults import Faults
 from .history import DEFAULT_CAPACITY
 from .http import RpcHttpServer
@@ -79,6 +79,8 @@ class LocalNode:
         faults: bool = False,
         history_capacity: int = DEFAULT_CAPACITY,
         slot_seconds: float = SLOT_SECONDS,
+        confirmation_lag: int = CONFIRMATION_LAG,
+        finalization_lag: int = FINALIZATION_LAG,
     ) -> None:
         self.host = host
         self.requested_port = rpc_port
@@ -92,6 +94,8 @@ class LocalNode:
             program=deploy,
             history_capacity=history_capacity,
             slot_seconds=slot_seconds,
+            confirmation_lag=confirmation_lag,
+            finalization_lag=finalization_lag,
         )
         self.faults = Faults()
         self.faults_enabled = faults
@@ -175,8 +179,7 @@ class LocalNode:
         if action == "disconnect_websockets":
             await self.pubsub.disconnect_all()
         elif action == "expire_blockhashes":
-            for blockhash in list(self.chain.blockhashes):
-                self.chain.expire(blockhash)
+            self.chain.expire(self.chain.latest_blockhash)
         else:
             raise ValueError(f"unknown action {action!r}")
 

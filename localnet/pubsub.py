@@ -2,8 +2,10 @@
 with the notification shapes Agave sends.
 
 Notifications are produced synchronously by the chain's listeners (inside the
-execution of a transaction) and queued per connection; one writer task per
-connection sends them in order.
+execution of a transaction, or of a slot tick) and queued per connection; one
+writer task per connection sends them in order. A subscription at `confirmed`
+or `finalized` (the default, as on Agave) hears of a transaction when its
+block reaches that commitment, found by the slot tick that gets it there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +22,7 @@ from aiohttp import WSMsgType, web
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from .chain import SlotInfo
+from .chain import COMMITMENTS, SlotInfo
 from .codec import encode_account
 from .errors import RpcError
 from .history import TxRecord
@@ -49,6 +52,7 @@ class Sub:
     #: logs: None for all, else the one address mentioned.
     mentions: Pubkey | None = None
     key: Pubkey | Signature | None = None
+    commitment: str = "finalized"
 
 
 def _notification(method: str, sub_id: int, result: JSON) -> JSON:
@@ -70,6 +74,10 @@ class PubSubServer:
         self.logs: dict[int, Sub] = {}
         self.signatures: dict[Signature, dict[int, Sub]] = {}
         self.slots: dict[int, Sub] = {}
+        #: Transactions whose block is not finalized yet, oldest first, and
+        #: the newest slot each level had reached at the last slot tick.
+        self._unsettled: deque[TxRecord] = deque()
+        self._marks = {level: ctx.chain.commitment_slot(level) for level in COMMITMENTS[1:]}
         ctx.chain.listeners.append(self.on_transaction)
         ctx.chain.slot_listeners.append(self.on_slot)
 
@@ -149,24 +157,29 @@ class PubSubServer:
     def _dispatch(self, conn: Connection, method: str, p: Params) -> tuple[JSON, Any]:
         if method == "accountSubscribe":
             address = p.pubkey(0)
-            encoding = p.config(1).get("encoding") or "base58"
-            sub = self._new(conn, method, encoding=encoding, key=address)
+            config = p.config(1)
+            encoding = config.get("encoding") or "base58"
+            level = self.ctx.commitment(config)
+            sub = self._new(conn, method, encoding=encoding, key=address, commitment=level)
             self.accounts.setdefault(address, {})[sub.id] = sub
             return sub.id, None
         if method == "logsSubscribe":
             mentions = _logs_filter(p.required(0, "filter"))
-            p.config(1)
-            sub = self._new(conn, method, mentions=mentions)
+            level = self.ctx.commitment(p.config(1))
+            sub = self._new(conn, method, mentions=mentions, commitment=level)
             self.logs[sub.id] = sub
             return sub.id, None
         if method == "signatureSubscribe":
             signature = parse_signature(p.required(0, "signature"))
-            p.config(1)
-            sub = self._new(conn, method, key=signature)
+            level = self.ctx.commitment(p.config(1))
+            sub = self._new(conn, method, key=signature, commitment=level)
             self.signatures.setdefault(signature, {})[sub.id] = sub
             record = self.ctx.chain.history.get(signature)
-            # Already landed: notify at once (after the subscription id).
-            return sub.id, (lambda: self._notify_signature(record)) if record else None
+            # Landed and at the commitment already: notify at once (after the
+            # subscription id); otherwise when its block reaches it.
+            if record is None or record.slot > self.ctx.chain.commitment_slot(level):
+                return sub.id, None
+            return sub.id, lambda: self._send_signature(sub, record)
         if method == "slotSubscribe":
             sub = self._new(conn, method)
             self.slots[sub.id] = sub
@@ -201,72 +214,83 @@ class PubSubServer:
     # -- notifications -----------------------------------------------------------
 
     def on_transaction(self, record: TxRecord) -> None:
+        self._unsettled.append(record)
+        for level in COMMITMENTS:
+            if record.slot <= self.ctx.chain.commitment_slot(level):
+                self._notify(record, level)
+
+    def _notify(self, record: TxRecord, level: str) -> None:
+        """Notify the subscriptions at `level` of a record whose block has just
+        reached it (as a node does when a block is confirmed or rooted: a
+        subscription made after the transaction ran still hears of it)."""
         if not self.subs:
             return
         if self.logs:
-            self._notify_logs(record)
-        if record.signature in self.signatures:
-            self._notify_signature(record)
-        if self.accounts:
-            self._notify_accounts(record)
-
-    def _notify_logs(self, record: TxRecord) -> None:
-        keys = set(record.keys)
-        value: JSON = None
-        for sub in list(self.logs.values()):
-            if sub.mentions is not None and sub.mentions not in keys:
-                continue
-            if value is None:
-                value = {
-                    "context": {"slot": record.slot},
-                    "value": {
-                        "signature": str(record.signature),
-                        "err": record.err,
-                        "logs": list(record.meta.logs()),
-                    },
-                }
-            sub.conn.send(_notification("logsNotification", sub.id, value))
-
-    def _notify_signature(self, record: TxRecord) -> None:
-        # Every commitment is reached at once (see README): notify, then the
-        # subscription ends, as a node's signature subscriptions do.
+            keys = set(record.keys)
+            for sub in list(self.logs.values()):
+                if sub.commitment == level and (sub.mentions is None or sub.mentions in keys):
+                    self._send_logs(sub, record)
         for sub in list(self.signatures.get(record.signature, {}).values()):
-            result = {"context": {"slot": record.slot}, "value": {"err": record.err}}
-            sub.conn.send(_notification("signatureNotification", sub.id, result))
-            self._remove(sub.id)
+            if sub.commitment == level:
+                self._send_signature(sub, record)
+        if self.accounts:
+            header = record.tx.message.header
+            n = len(record.keys)
+            signed_writable = header.num_required_signatures - header.num_readonly_signed_accounts
+            unsigned_end = n - header.num_readonly_unsigned_accounts
+            for i, key in enumerate(record.keys):
+                if not (i < signed_writable or header.num_required_signatures <= i < unsigned_end):
+                    continue
+                for sub in list(self.accounts.get(key, {}).values()):
+                    if sub.commitment == level:
+                        self._send_account(sub, record)
 
-    def _notify_accounts(self, record: TxRecord) -> None:
-        header = record.tx.message.header
-        n = len(record.keys)
-        signed_writable = header.num_required_signatures - header.num_readonly_signed_accounts
-        unsigned_end = n - header.num_readonly_unsigned_accounts
-        svm = self.ctx.chain.svm
-        for i, key in enumerate(record.keys):
-            subs = self.accounts.get(key)
-            if not subs:
-                continue
-            if not (i < signed_writable or header.num_required_signatures <= i < unsigned_end):
-                continue
-            account = svm.get_account(key)
-            for sub in list(subs.values()):
-                value = encode_account(account, sub.encoding)
-                if value is None:
-                    # A closed account is reported as an empty system account.
-                    value = {
-                        "data": ["", "base64"],
-                        "executable": False,
-                        "lamports": 0,
-                        "owner": "11111111111111111111111111111111",
-                        "rentEpoch": 0,
-                        "space": 0,
-                    }
-                result = {
-                    "context": {"slot": record.slot, "apiVersion": API_VERSION},
-                    "value": value,
-                }
-                sub.conn.send(_notification("accountNotification", sub.id, result))
+    @staticmethod
+    def _send_logs(sub: Sub, record: TxRecord) -> None:
+        value = {
+            "context": {"slot": record.slot},
+            "value": {
+                "signature": str(record.signature),
+                "err": record.err,
+                "logs": list(record.meta.logs()),
+            },
+        }
+        sub.conn.send(_notification("logsNotification", sub.id, value))
+
+    def _send_signature(self, sub: Sub, record: TxRecord) -> None:
+        # A signature subscription ends with its one notification, as a node's do.
+        result = {"context": {"slot": record.slot}, "value": {"err": record.err}}
+        sub.conn.send(_notification("signatureNotification", sub.id, result))
+        self._remove(sub.id)
+
+    def _send_account(self, sub: Sub, record: TxRecord) -> None:
+        # The account as it is now (this node keeps one state for every
+        # commitment: docs/localnet.md).
+        assert isinstance(sub.key, Pubkey)
+        value = encode_account(self.ctx.chain.svm.get_account(sub.key), sub.encoding)
+        if value is None:
+            # A closed account is reported as an empty system account.
+            value = {
+                "data": ["", "base64"],
+                "executable": False,
+                "lamports": 0,
+                "owner": "11111111111111111111111111111111",
+                "rentEpoch": 0,
+                "space": 0,
+            }
+        result = {"context": {"slot": record.slot, "apiVersion": API_VERSION}, "value": value}
+        sub.conn.send(_notification("accountNotification", sub.id, result))
 
     def on_slot(self, info: SlotInfo) -> None:
+        chain = self.ctx.chain
+        reached = {level: chain.commitment_slot(level) for level in COMMITMENTS[1:]}
+        for record in self._unsettled:
+            for level, slot in reached.items():
+                if self._marks[level] < record.slot <= slot:
+                    self._notify(record, level)
+        self._marks = reached
+        while self._unsettled and self._unsettled[0].slot <= reached["finalized"]:
+            self._unsettled.popleft()
         if not self.slots:
             return
         result = {"parent": info.parent, "root": info.root, "slot": info.slot}

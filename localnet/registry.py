@@ -24,17 +24,43 @@ class Context:
     chain: Chain
     faults: Faults
 
-    def context(self) -> dict[str, JSON]:
-        return {"slot": self.chain.slot, "apiVersion": API_VERSION}
+    def with_context(self, value: JSON, commitment: str = "finalized") -> dict[str, JSON]:
+        slot = self.chain.commitment_slot(commitment)
+        return {"context": {"slot": slot, "apiVersion": API_VERSION}, "value": value}
 
-    def with_context(self, value: JSON) -> dict[str, JSON]:
-        return {"context": {"slot": self.chain.slot, "apiVersion": API_VERSION}, "value": value}
+    def commitment(self, config: dict[str, JSON], key: str = "commitment") -> str:
+        """The commitment a request asks for (`finalized` when it names none,
+        as Agave's RPC); refused when unknown."""
+        raw = config.get(key)
+        if raw is None:
+            return "finalized"
+        level = _COMMITMENT_ALIASES.get(raw) if isinstance(raw, str) else None
+        if level is None:
+            raise RpcError.invalid_params(f"Invalid commitment: {raw!r}")
+        return level
 
-    def check_min_context_slot(self, config: dict[str, JSON]) -> None:
+    def check_min_context_slot(self, config: dict[str, JSON]) -> str:
+        """Refuse a request whose `minContextSlot` the bank at its commitment
+        has not reached; the commitment."""
+        level = self.commitment(config)
+        slot = self.chain.commitment_slot(level)
         wanted = config.get("minContextSlot")
-        if isinstance(wanted, int) and wanted > self.chain.slot:
-            raise RpcError.min_context_slot(self.chain.slot)
+        if isinstance(wanted, int) and wanted > slot:
+            raise RpcError.min_context_slot(slot)
+        return level
 
+
+#: Commitment names, with the deprecated aliases Agave still accepts.
+_COMMITMENT_ALIASES = {
+    "processed": "processed",
+    "recent": "processed",
+    "confirmed": "confirmed",
+    "single": "confirmed",
+    "singleGossip": "confirmed",
+    "finalized": "finalized",
+    "root": "finalized",
+    "max": "finalized",
+}
 
 Handler = Callable[[Context, Params], JSON]
 METHODS: dict[str, Handler] = {}

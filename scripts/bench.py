@@ -37,6 +37,7 @@ from amplify_sdk import (
     worker_profile_pda,
 )
 from amplify_sdk._admin import AMP
+from amplify_sdk._backend import Backend
 from amplify_sdk._embedded import EmbeddedBackend
 from market import SIGNATURE_FEE, Market, item_hashes
 
@@ -93,7 +94,7 @@ def new_receipts(client: WorkerClient, since: int) -> list[TxReceipt]:
     return client.receipts[since:]
 
 
-async def account_bytes(backend: EmbeddedBackend, addresses: list[Pubkey]) -> tuple[int, int]:
+async def account_bytes(backend: Backend, addresses: list[Pubkey]) -> tuple[int, int]:
     """(rent-bearing bytes incl. the 128-byte account overhead, rent lamports)."""
     total_bytes = total_rent = 0
     for a in addresses:
@@ -105,27 +106,31 @@ async def account_bytes(backend: EmbeddedBackend, addresses: list[Pubkey]) -> tu
     return total_bytes, total_rent
 
 
-async def reference(amp: Amplify) -> dict[str, object]:
+async def reference(
+    amp: Amplify, items: int = ITEMS, n_workers: int = WORKERS, funding: int = 10 * SOL
+) -> dict[str, object]:
+    """The reference workload on any backend (`items` x 3, `n_workers`
+    workers; a smaller one compares backends in bench_validator.py)."""
     backend = amp.backend
-    assert isinstance(backend, EmbeddedBackend)
+    per_worker = items * REDUNDANCY // n_workers
     req = amp.requester()
     b = await req.create_batch(
         price=PRICE,
         redundancy=REDUNDANCY,
-        per_worker_cap=PER_WORKER,
-        roster_capacity=WORKERS,
+        per_worker_cap=per_worker,
+        roster_capacity=n_workers,
         max_active=ROUND,
     )
     create_receipts = len(req.receipts)
-    await req.add_tasks(b.address, item_hashes(ITEMS))
+    await req.add_tasks(b.address, item_hashes(items))
     upload_txs = len(req.receipts) - create_receipts + 1  # create_batch included
     b = await req.get_batch(b.address)
     tables = [table_address(b.requester, b.batch_number, i) for i in range(b.table_count)]
 
     workers = []
-    for _ in range(WORKERS):
+    for _ in range(n_workers):
         wallet = Keypair()
-        await backend.airdrop(wallet.pubkey(), 10 * SOL)
+        await backend.airdrop(wallet.pubkey(), funding)
         workers.append(amp.worker(wallet))
     setup, accepts, submits = Tally(), Tally(), Tally()
     delivered: list[tuple[int, Pubkey]] = []
@@ -136,7 +141,7 @@ async def reference(amp: Amplify) -> dict[str, object]:
     # Each item needs 3 distinct workers: worker k takes the items i with
     # i % 10 == k % 10, so workers k, k+10, k+20 share each item.
     mine = {
-        w.address: [i for i in range(ITEMS) if i % LABELS == k % LABELS]
+        w.address: [i for i in range(items) if i % LABELS == k % LABELS]
         for k, w in enumerate(workers)
     }
     peak_bytes = peak_rent = 0
@@ -175,7 +180,7 @@ async def reference(amp: Amplify) -> dict[str, object]:
             mine[w.address] = mine[w.address][ROUND:]
 
     b = await req.get_batch(b.address)
-    assignments = ITEMS * REDUNDANCY
+    assignments = items * REDUNDANCY
     assert b.completed_count == assignments, b.completed_count
     # The requester rates every assignment (the reputation formula per rating).
     n0 = len(req.receipts)
@@ -193,7 +198,7 @@ async def reference(amp: Amplify) -> dict[str, object]:
     return {
         "worker_rent_per_assignment": worker_locked_rent // accepted_total,
         "rent_bytes_per_assignment": round(peak_bytes / assignments, 2),
-        "rent_lamports_per_item": peak_rent // ITEMS,
+        "rent_lamports_per_item": peak_rent // items,
         "network_fee_per_assignment": round(
             (setup.fees + accepts.fees + submits.fees) / assignments, 1
         ),

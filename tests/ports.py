@@ -21,3 +21,24 @@ def free_port(pair: bool = False) -> int:
                 except OSError:
                     continue
             return port
+
+
+def free_port_range(count: int) -> int:
+    """The first of `count` consecutive free ports (a validator's dynamic
+    port range)."""
+    while True:
+        first = free_port()
+        if first + count > 65535:
+            continue
+        socks = []
+        try:
+            for port in range(first, first + count):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return first

@@ -172,13 +172,18 @@ class Node:
         return answer["result"]
 
     def balance(self, address: str) -> int:
-        return int(self.rpc("getBalance", address)["value"])
+        # At the commitment the CLI works at: a node's default is finalized.
+        return int(self.rpc("getBalance", address, {"commitment": "confirmed"})["value"])
 
     def wallet(self, path: Path, sol: float = 10) -> str:
-        """A new keypair file at `path`, funded; its address."""
+        """A new keypair file at `path`, funded (the airdrop confirmed); its address."""
         kp = Keypair()
         path.write_text(json.dumps(list(bytes(kp))))
         self.rpc("requestAirdrop", str(kp.pubkey()), int(sol * SOL))
+        deadline = time.monotonic() + 60
+        while self.balance(str(kp.pubkey())) < int(sol * SOL):
+            assert time.monotonic() < deadline, "the airdrop did not land in 60 s"
+            time.sleep(0.1)
         return str(kp.pubkey())
 
     def sdk(self, keypair: Path | None = None) -> Amplify:

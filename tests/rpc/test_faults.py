@@ -121,6 +121,30 @@ async def test_blockhash_expiring_between_send_and_confirm_is_resigned_once(
     assert await backend.get_balance(dst) == 10**9
 
 
+async def test_slow_inclusion_moves_a_transfer_once(node: LocalNode, funded: Keypair) -> None:
+    """Exactly once when a transaction is included slots after it is sent
+    (issue 22: the SDK took a fresh blockhash for expired, re-signed, and
+    every copy landed: one 1-SOL transfer moved 5 SOL)."""
+    backend = RpcBackend(
+        node.url, poll_interval=0.05, rebroadcast_interval=0.1, backoff=Backoff(base=0.01)
+    )
+    try:
+        # Past the first slots, where the finalized bank is the genesis one
+        # and knows every blockhash of slot 0.
+        node.chain.skip(node.chain.finalization_lag + 1)
+        await _arm(node, {"set": {"delay_send_slots": 3}})
+        dst = Keypair().pubkey()
+        start = await backend.get_balance(funded.pubkey())
+        slot = node.chain.slot
+        receipt = await backend.send([transfer_ix(funded.pubkey(), dst, 10**9)], [], funded)
+        assert node.chain.history.get(receipt.signature).slot >= slot + 3  # type: ignore[union-attr]
+        assert await backend.get_balance(dst) == 10**9
+        assert await backend.get_balance(funded.pubkey()) == start - 10**9 - FEE
+        assert _sent_by(node, funded.pubkey()) == 1
+    finally:
+        await backend.close()
+
+
 async def test_delayed_responses(node: LocalNode, backend: RpcBackend) -> None:
     await _arm(node, {"set": {"delay_seconds": 0.3}})
     t0 = time.monotonic()

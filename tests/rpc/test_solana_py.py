@@ -10,6 +10,7 @@ from typing import Any
 import httpx2
 import pytest
 from solana.rpc.async_api import AsyncClient
+from solana.rpc.commitment import Confirmed, Finalized
 from solana.rpc.core import RPCException
 from solana.rpc.models import MemcmpOpts, TxOpts
 from solders.instruction import AccountMeta, Instruction
@@ -193,10 +194,10 @@ async def test_expired_blockhash_is_refused(
 ) -> None:
     old = (await rpc.get_latest_blockhash()).value
     assert (await rpc.is_connected()) is True
-    # 151 blocks later the blockhash has expired (as mainnet's 150-block window).
-    node.chain.start_time -= 151 * node.chain.slot_seconds
-    node.chain.tick()
-    assert (await rpc.get_block_height()).value > old.last_valid_block_height
+    # 151 blocks later the blockhash has expired (as mainnet's 150-block window),
+    # seen at the client's commitment (confirmed) one slot behind the tip.
+    node.chain.skip(151 + node.chain.confirmation_lag)
+    assert (await rpc.get_block_height()).value == old.last_valid_block_height + 1
     tx = VersionedTransaction.from_legacy(
         signed_transfer(funded, Keypair().pubkey(), 10**9, old.blockhash)
     )
@@ -206,13 +207,18 @@ async def test_expired_blockhash_is_refused(
     assert isinstance(err, SendTransactionPreflightFailureMessage)
     assert err.message == "Transaction simulation failed: Blockhash not found"
     assert err.data.err == TransactionErrorFieldless.BlockhashNotFound
-    # A recent, not latest, blockhash is accepted.
+    # A recent, not latest, blockhash is accepted, by a preflight at the
+    # commitment it was fetched at (the default, finalized, does not know it yet).
     recent = (await rpc.get_latest_blockhash()).value.blockhash
     node.chain.new_blockhash()
     ok = VersionedTransaction.from_legacy(
         signed_transfer(funded, Keypair().pubkey(), 10**9, recent)
     )
-    assert (await rpc.send_transaction(ok)).value == ok.signatures[0]
+    with pytest.raises(RPCException) as exc:
+        await rpc.send_transaction(ok, TxOpts(preflight_commitment=Finalized))
+    assert exc.value.args[0].data.err == TransactionErrorFieldless.BlockhashNotFound
+    sent = await rpc.send_transaction(ok, TxOpts(preflight_commitment=Confirmed))
+    assert sent.value == ok.signatures[0]
 
 
 async def test_cluster_info_methods(rpc: AsyncClient, node: LocalNode) -> None:
