@@ -50,6 +50,9 @@ async def test_a_finished_batch_closes_at_once(market: Market) -> None:
     for a in accounts:
         assert await market.backend.get_account(a) is None
     assert [e.name for e in receipt.events] == ["FeesSwept", "BatchClosed"]
+    # The event's `returned` is every lamport the requester got back: the
+    # table's rent and the batch's (IDL: BatchClosed.returned).
+    assert receipt.events[1].fields["returned"] == rent
 
 
 async def test_close_batch_refuses_until_done(market: Market) -> None:
@@ -77,12 +80,12 @@ async def test_an_expired_batch_returns_the_escrow_of_untaken_slots(market: Mark
     before = await market.requester.balance()
     rent = await market.rent(b.address) + await market.rent(market.table(b))
     await market.requester.close_batch(b.address)
-    assert (
-        market.requester.last_receipt is not None
-        and market.requester.last_receipt.fee == SIGNATURE_FEE
-    )
+    receipt = market.requester.last_receipt
+    assert receipt is not None and receipt.fee == SIGNATURE_FEE
     fee = SIGNATURE_FEE  # one signature (the receipt says so too)
     assert await market.requester.balance() - before == 4 * 5_000 + rent - fee
+    (closed,) = [e for e in receipt.events if e.name == "BatchClosed"]
+    assert closed.fields["returned"] == 4 * 5_000 + rent
 
 
 async def test_fail_close_batch_with_missing_or_foreign_tables(market: Market) -> None:

@@ -163,6 +163,28 @@ async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
     ]
 
 
+async def test_fail_rate_assignments_with_no_requester_profile(market: Market) -> None:
+    # Bug class: missing prerequisite account. A requester that never
+    # registered rates on chain (not through the SDK, which registers it):
+    # one error, the IDL's, however the missing profile is passed.
+    b, w = await _done(market, 2)
+    req = market.requester
+    profile = requester_profile_pda(req.address)[0]
+    assert await req.fetch_or_none(RequesterProfile, profile) is None
+    ix = instructions.rate_assignments(
+        req.address, b.address, market.table(b), [(0, 0, 5, 0)], [worker_profile_pda(w.address)[0]]
+    )
+    async with market.lamports(b.address, w.address) as watch:
+        with pytest.raises(RequesterNotRegistered):
+            await req.send([ix])
+        await watch.assert_unchanged()
+    # Registered, the same instruction goes through (it was the only fault).
+    rp = await req.register_requester()
+    assert rp.id == 1  # the first requester of this protocol: ids count from 1
+    await req.send([ix])
+    assert (await req.get_worker_profile(w.address)).rating_count == 1
+
+
 async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
     # Bug class: self-dealing. A requester working its own batch cannot rate itself.
     req = market.requester
@@ -351,7 +373,7 @@ async def test_fail_rate_assignments_with_someone_else_signing(attack: Attack) -
     own = attack.swap("requester_profile", requester_profile_pda(rival.address)[0])
     await attack.refused(own, RequesterNotRegistered, what="rival's profile")
     unregistered = attack.swap("requester_profile", requester_profile_pda(Keypair().pubkey())[0])
-    await attack.refused(unregistered, InvalidOwner, what="no profile")
+    await attack.refused(unregistered, RequesterNotRegistered, what="no profile")
     profile = worker_profile_pda(attack.scene["w"].address)[0]
     their = instructions.rate_assignments(
         rival.address, attack.key("batch"), attack.key("table"), [(0, 0, 4, 0)], [profile]
