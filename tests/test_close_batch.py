@@ -270,3 +270,35 @@ async def test_fail_close_batch_with_random_data(attack: Attack) -> None:
 async def test_fail_close_batch_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_close_batch_with_several_faults(market: Market, attack: Attack) -> None:
+    # Bug class: a refusal that names the wrong fault. Two or more faults at
+    # once: the rule docs/protocol.md ("Order of checks") lists first wins.
+    busy = attack.scene["busy"]  # item 0 reserved, item 1 open
+    req = attack.key("requester")
+    stranger = Keypair()
+    await market.backend.airdrop(stranger.pubkey(), 10**9)
+    foreign = market.table(attack.scene["other"])
+    t0, t1 = attack.scene["tables"]
+    cases = [
+        # A stranger, a reservation out, open items, no table: the signer first.
+        (instructions.close_batch(stranger.pubkey(), busy.address, []), Unauthorized),
+        # A reservation out, open items, no table: the reservation.
+        (instructions.close_batch(req, busy.address, []), ReservationsOutstanding),
+        # Open items before expiry, and another batch's table: not done.
+        (instructions.close_batch(req, attack.scene["other"].address, [t0]), BatchNotDone),
+    ]
+    for ix, error in cases:
+        signers = [stranger] if error is Unauthorized else None
+        await attack.refused(ix, error, signers, what=error.__name__)
+    # Done, with one table too many and it foreign: the count first.
+    metas = [AccountMeta(t, False, True) for t in (foreign, t0, t1)]
+    await attack.refused(attack.with_remaining(metas), TablesOutstanding, what="3 tables")
+    # The right count, the first a foreign one and the second another
+    # program's: the tables in the order passed.
+    other_owner = await attack.clone(t1, Keypair().pubkey())
+    metas = [AccountMeta(t, False, True) for t in (foreign, other_owner)]
+    await attack.refused(attack.with_remaining(metas), WrongTable, what="foreign, then not ours")
+    metas = [AccountMeta(t, False, True) for t in (other_owner, foreign)]
+    await attack.refused(attack.with_remaining(metas), InvalidOwner, what="not ours, then foreign")

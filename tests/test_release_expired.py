@@ -126,6 +126,31 @@ async def test_release_expired_returns_the_bond_of_a_reservation_whose_key_never
     ]
 
 
+@pytest.mark.embedded_only  # to the second: a live node's clock also follows the wall clock
+async def test_release_expired_lapses_the_second_after_the_deadline(market: Market) -> None:
+    # docs/protocol.md: a reservation stands through created_at + tick ×
+    # tick_secs and lapses after it; the deadline rounds up to a whole tick.
+    b = await market.batch(n_items=2, reservation_secs=100, expires_in=30 * 86_400)
+    span = 30 * 86_400 + 100
+    assert b.tick_secs == -(-span // 65_535) > 1  # 40 s ticks: the rounding shows
+    market.backend.warp(7)
+    w = await market.worker()
+    now = await w.now()
+    await w.accept_tasks(b.address, [0, 1])
+    tick = -(-(now - b.created_at + 100) // b.tick_secs)
+    deadline = b.created_at + tick * b.tick_secs
+    assert deadline >= now + 100
+    (event,) = [e for e in w.last_receipt.events if e.name == "TasksAccepted"]  # type: ignore[union-attr]
+    assert event.fields["deadline"] == deadline
+    market.backend.warp(deadline - now)
+    assert await w.now() == deadline
+    out = await market.requester.release_expired(b.address, w.address, [0])
+    assert type(out[0].error) is ReservationActive
+    market.backend.warp(1)
+    out = await market.requester.release_expired(b.address, w.address, [0, 1])
+    assert [o.ok for o in out] == [True, True]
+
+
 # -- adversarial ---------------------------------------------------------------
 
 
