@@ -222,18 +222,13 @@ async def test_fail_init_table_with_an_unknown_discriminator(attack: Attack) -> 
     await attack.unknown_discriminators()
 
 
-async def test_fail_init_table_with_several_faults(market: Market) -> None:
+async def test_fail_init_table_with_several_faults(market: Market, attack: Attack) -> None:
     # Bug class: a refusal that names the wrong fault. Two faults at once:
     # the rule docs/protocol.md ("Order of checks") lists first wins.
-    req = market.requester
-    b = await req.create_batch(price=1_000, redundancy=2)
-    size = 100 + 5 * 2 * 4
+    req, b, ix = market.requester, attack.scene["b"], attack.ix
+    address, size = attack.key("table"), 100 + 5 * 2 * 4
     rent = await market.backend.minimum_balance(size)
-    address = table_address(req.address, b.batch_number, 0)
     stranger = await market.other_requester()
-    payer = await market.other_requester()
-    ix = instructions.init_table(req.address, b.address, address, 0)
-    attack = Attack(market, ix, [req.wallet], payer, [], {})
     foreign = instructions.init_table(stranger.address, b.address, address, 1)
     # A stranger, with the wrong index: the signer comes first.
     await attack.refused(foreign, Unauthorized, [stranger.wallet], "stranger, index 1")
