@@ -95,12 +95,11 @@ from ._program_errors import __all__ as _program_error_names
 from ._requester import RequesterClient
 from ._rpc import RpcBackend
 from ._session import Amplify
+from ._version import __version__ as __version__
 from ._voter import VoterClient
 from ._worker import WorkerClient, x25519_public_key
 from .agent import AgentStats, KeyAgent, run_agent
 from .storage import ContentMismatchError, StorageError, Store
-
-__version__ = "0.2.0"
 
 __all__ = [
     "ERRORS_BY_CODE",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,16 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from localnet import LocalNode  # noqa: E402
 from market import Market  # noqa: E402 -- after the path set-up above
+from reproducible import reproducible_draws  # noqa: E402
 from rpc_backend import NodeBackend  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_draws() -> Iterator[None]:
+    """Derandomized hypothesis tests draw the same examples whatever ran
+    before them in the process (tests/reproducible.py)."""
+    with reproducible_draws():
+        yield
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

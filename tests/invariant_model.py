@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import Any
 
 import reputation_ref as ref
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -49,7 +50,9 @@ from hypothesis.stateful import (
     multiple,
     precondition,
     rule,
+    run_state_machine_as_test,
 )
+from solders.clock import Clock
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -98,6 +101,7 @@ from amplify_sdk._token import (
     set_upgrade_authority,
     token_balance,
 )
+from reproducible import reproducible_draws
 
 SIGNATURE_FEE = 5_000  # lamports per signature (docs: LiteSVM charges mainnet's)
 FEE_BPS = 500
@@ -122,6 +126,45 @@ REACH: Counter[str] = Counter()
 STEPS: list[int] = [0]
 #: When the first machine started (monotonic seconds; 0 before).
 STARTED: list[float] = [0.0]
+#: The run, step by step: every transaction sent (its instructions, the
+#: second it ran at, how it ended, its compute units), hashed in order. Equal
+#: digests, equal runs: tests/test_invariants.py compares one run alone with
+#: the same run after other code (and other hypothesis tests) ran.
+TRACE = [hashlib.sha256()]
+#: The cluster clock every machine starts from (not the wall clock): a
+#: batch's expiry is part of its instruction, so part of the trace.
+START_TIME, START_SLOT = 1_750_000_000, 1_000
+
+
+def run_engine(examples: int, steps: int) -> str:
+    """A derandomized run of the engine; returns its trace's digest. The
+    counters (REACH, STEPS) are left as they were."""
+    reach, steps_before, started = Counter(REACH), STEPS[0], STARTED[0]
+    TRACE[0] = hashlib.sha256()
+    try:
+        with reproducible_draws():
+            run_state_machine_as_test(
+                Engine,
+                settings=settings(
+                    max_examples=examples,
+                    stateful_step_count=steps,
+                    deadline=None,
+                    derandomize=True,
+                    suppress_health_check=list(HealthCheck),
+                    database=None,
+                ),
+            )
+        return TRACE[0].hexdigest()
+    finally:
+        REACH.clear()
+        REACH.update(reach)
+        STEPS[0], STARTED[0] = steps_before, started
+
+
+def keypair(name: str) -> Keypair:
+    """The engine's keys come from their names, not from the OS: the
+    addresses, and so every transaction, are a function of the draw alone."""
+    return Keypair.from_seed(hashlib.sha256(b"amplify-invariants/" + name.encode()).digest())
 
 
 def fee_of(price: int, bps: int = FEE_BPS) -> int:
@@ -306,11 +349,15 @@ class Engine(RuleBasedStateMachine):
         super().__init__()
         STARTED[0] = STARTED[0] or time.monotonic()
         self.loop = asyncio.new_event_loop()
-        self.amp: Amplify = self.loop.run_until_complete(Amplify.embedded())
+        self.amp: Amplify = self.loop.run_until_complete(Amplify.embedded(keypair("admin")))
         backend = self.amp.backend
         assert isinstance(backend, EmbeddedBackend)
         self.backend = backend
         self.svm = backend.svm
+        c = self.svm.get_clock()
+        self.svm.set_clock(
+            Clock(START_SLOT, c.epoch_start_timestamp, c.epoch, c.leader_schedule_epoch, START_TIME)
+        )
         self.model: dict[int, BatchM] = {}
         self.lam: dict[Pubkey, int] = {}  # every tracked account's expected lamports
         self.fees_paid = 0
@@ -386,6 +433,7 @@ class Engine(RuleBasedStateMachine):
             receipt = self.run(who.client.send(list(ixs), list(signers)))
         except TransactionError as e:
             (r,) = who.client.receipts[n:]
+            self.trace(label, ixs, type(e).__name__, r)
             assert r.failed, label
             self.charge(who, r.fee, signers)
             assert refused is not None, f"{label}: refused with {type(e).__name__}: {e}"
@@ -400,10 +448,15 @@ class Engine(RuleBasedStateMachine):
                 assert after[a] == (lamports, data, owner), f"{label}: refused, yet {a} changed"
             REACH[f"{label}:refused:{refused.error.__name__}"] += 1
             return None
+        self.trace(label, ixs, "ok", receipt)
         assert refused is None, f"{label}: accepted, model expected {refused}"
         self.charge(who, receipt.fee, signers)
         REACH[f"{label}:ok"] += 1
         return receipt
+
+    def trace(self, label: str, ixs: Sequence[Instruction], end: str, r: TxReceipt) -> None:
+        step = (label, self.now(), [bytes(ix) for ix in ixs], end, r.compute_units)
+        TRACE[0].update(repr(step).encode())
 
     def charge(self, who: Actor, fee: int, signers: Sequence[Keypair]) -> None:
         n = 1 + len({s.pubkey() for s in signers} - {who.address})
@@ -421,7 +474,7 @@ class Engine(RuleBasedStateMachine):
     def setup(self) -> None:
         amp, be = self.amp, self.backend
         self.admin = self.actor("admin", amp.wallet, "admin")
-        wallets = [Keypair() for _ in range(N_REQUESTERS + N_WORKERS + N_VOTERS + 1)]
+        wallets = [keypair(f"wallet {i}") for i in range(N_REQUESTERS + N_WORKERS + N_VOTERS + 1)]
         for kp in wallets:
             self.run(be.airdrop(kp.pubkey(), 1_000 * 10**9))
         it = iter(wallets)
@@ -429,7 +482,7 @@ class Engine(RuleBasedStateMachine):
         self.workers = [self.actor(f"w{i}", next(it), "worker") for i in range(N_WORKERS)]
         self.voters = [self.actor(f"v{i}", next(it), "voter") for i in range(N_VOTERS)]
         self.donor = self.actor("donor", next(it))
-        mint = Keypair()
+        mint = keypair("AMP mint")
         self.mint = mint.pubkey()
         admin = self.admin.client
         self.run(

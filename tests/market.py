@@ -30,6 +30,14 @@ SOL = 10**9
 SIGNATURE_FEE = 5_000
 
 
+def rating_bucket(rating: int) -> str:
+    """The market view's bucket of a rating in milli-stars (docs/cli.md):
+    unrated, <3★, 3–4★, ≥4★."""
+    if rating == 0:
+        return "unrated"
+    return "<3★" if rating < 3_000 else "3–4★" if rating < 4_000 else "≥4★"
+
+
 def item_hashes(n: int, salt: bytes = b"") -> list[bytes]:
     return [content_hash(salt + i.to_bytes(4, "little")) for i in range(n)]
 

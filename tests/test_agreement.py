@@ -84,6 +84,50 @@ def test_dawid_skene_recovers_more_true_labels_than_a_vote() -> None:
     assert all(s == 1 for s in stars[14:])
 
 
+def test_dawid_skene_weighs_the_labels_prior() -> None:
+    # Bug class: an aggregator that forgets how common each label is. 85% of
+    # the items are "ok", 15% "spam"; every worker is right 70% of the time
+    # on either. Two "spam" answers and one "ok" are then more likely a
+    # mislabelled "ok" (0.85 × 0.3² × 0.7) than a "spam" (0.15 × 0.7² × 0.3):
+    # only the prior says so.
+    rng = np.random.default_rng(3)
+    workers = [Pubkey.new_unique() for _ in range(12)]
+    n, ok, spam = 3_000, b"ok", b"spam"
+    truth = {i: spam if rng.random() < 0.15 else ok for i in range(n)}
+    answers = []
+    for i in range(n):
+        for w in rng.choice(len(workers), size=3, replace=False).tolist():
+            right = rng.random() < 0.7
+            answers.append(
+                Answer(i, workers[w], truth[i] if right else ({ok, spam} - {truth[i]}).pop())
+            )
+    fit = dawid_skene(answers, max_iter=1_000)
+    # The prior it learns is the labels' frequency.
+    frequency = sum(t == ok for t in truth.values()) / n
+    assert abs(fit.prior[fit.labels.index(ok)] - frequency) < 0.03, (fit.prior, frequency)
+    # Its posterior is Bayes' rule with that prior and its confusion matrices,
+    # recomputed here answer by answer.
+    assert fit.confusion is not None
+    log_post = np.tile(np.log(fit.prior), (len(fit.items), 1))
+    for a in answers:
+        row = fit.items.index(a.item)
+        w, label = fit.workers.index(a.worker), fit.labels.index(a.answer)
+        log_post[row] += np.log(fit.confusion[w, :, label])
+    post = np.exp(log_post - log_post.max(axis=1, keepdims=True))
+    post /= post.sum(axis=1, keepdims=True)
+    assert np.abs(post - fit.posterior).max() < 1e-9
+    # So two "spam" against one "ok" come out "ok", and it beats the vote.
+    by_item: dict[int, list[bytes]] = {}
+    for a in answers:
+        by_item.setdefault(a.item, []).append(a.answer)
+    outvoted = [i for i, xs in by_item.items() if xs.count(spam) == 2]
+    labels = fit.label_of()
+    assert sum(labels[i] == ok for i in outvoted) >= 0.9 * len(outvoted)
+    ds, mv = accuracy(labels, truth), accuracy(majority_vote(answers).label_of(), truth)
+    report("imbalanced labels: true labels by vote / Dawid–Skene", f"{mv:.3f} / {ds:.3f}")
+    assert ds >= mv + 0.05
+
+
 def test_strict_majority_and_its_ratings() -> None:
     # `amplify rate --majority`: the vote's consensus where it is a strict
     # majority (more than half of the item's answers), None on a tie.

@@ -50,6 +50,9 @@ async def test_a_finished_batch_closes_at_once(market: Market) -> None:
     for a in accounts:
         assert await market.backend.get_account(a) is None
     assert [e.name for e in receipt.events] == ["FeesSwept", "BatchClosed"]
+    # The event's `returned` is every lamport the requester got back: the
+    # table's rent and the batch's (IDL: BatchClosed.returned).
+    assert receipt.events[1].fields["returned"] == rent
 
 
 async def test_close_batch_refuses_until_done(market: Market) -> None:
@@ -77,12 +80,12 @@ async def test_an_expired_batch_returns_the_escrow_of_untaken_slots(market: Mark
     before = await market.requester.balance()
     rent = await market.rent(b.address) + await market.rent(market.table(b))
     await market.requester.close_batch(b.address)
-    assert (
-        market.requester.last_receipt is not None
-        and market.requester.last_receipt.fee == SIGNATURE_FEE
-    )
+    receipt = market.requester.last_receipt
+    assert receipt is not None and receipt.fee == SIGNATURE_FEE
     fee = SIGNATURE_FEE  # one signature (the receipt says so too)
     assert await market.requester.balance() - before == 4 * 5_000 + rent - fee
+    (closed,) = [e for e in receipt.events if e.name == "BatchClosed"]
+    assert closed.fields["returned"] == 4 * 5_000 + rent
 
 
 async def test_fail_close_batch_with_missing_or_foreign_tables(market: Market) -> None:
@@ -267,3 +270,35 @@ async def test_fail_close_batch_with_random_data(attack: Attack) -> None:
 async def test_fail_close_batch_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_close_batch_with_several_faults(market: Market, attack: Attack) -> None:
+    # Bug class: a refusal that names the wrong fault. Two or more faults at
+    # once: the rule docs/protocol.md ("Order of checks") lists first wins.
+    busy = attack.scene["busy"]  # item 0 reserved, item 1 open
+    req = attack.key("requester")
+    stranger = Keypair()
+    await market.backend.airdrop(stranger.pubkey(), 10**9)
+    foreign = market.table(attack.scene["other"])
+    t0, t1 = attack.scene["tables"]
+    cases = [
+        # A stranger, a reservation out, open items, no table: the signer first.
+        (instructions.close_batch(stranger.pubkey(), busy.address, []), Unauthorized),
+        # A reservation out, open items, no table: the reservation.
+        (instructions.close_batch(req, busy.address, []), ReservationsOutstanding),
+        # Open items before expiry, and another batch's table: not done.
+        (instructions.close_batch(req, attack.scene["other"].address, [t0]), BatchNotDone),
+    ]
+    for ix, error in cases:
+        signers = [stranger] if error is Unauthorized else None
+        await attack.refused(ix, error, signers, what=error.__name__)
+    # Done, with one table too many and it foreign: the count first.
+    metas = [AccountMeta(t, False, True) for t in (foreign, t0, t1)]
+    await attack.refused(attack.with_remaining(metas), TablesOutstanding, what="3 tables")
+    # The right count, the first a foreign one and the second another
+    # program's: the tables in the order passed.
+    other_owner = await attack.clone(t1, Keypair().pubkey())
+    metas = [AccountMeta(t, False, True) for t in (foreign, other_owner)]
+    await attack.refused(attack.with_remaining(metas), WrongTable, what="foreign, then not ours")
+    metas = [AccountMeta(t, False, True) for t in (other_owner, foreign)]
+    await attack.refused(attack.with_remaining(metas), InvalidOwner, what="not ours, then foreign")

@@ -106,6 +106,30 @@ async def test_fee_rounding_keeps_every_payment_whole(market: Market) -> None:
     assert (b.fee_per_item, b.payout) == (1, 1)
 
 
+async def test_create_batch_refuses_a_price_its_fee_swallows_before_sending(
+    market: Market,
+) -> None:
+    # The SDK's pre-check is the program's rule (docs/protocol.md: the fee is
+    # the price at the config's rate rounded up, and must leave the worker
+    # something): a price it fails is refused with the program's error
+    # before anything is sent, not by a transaction that costs a fee.
+    req = market.requester
+    bps = (await req.get_config()).fee_bps
+    prices = range(1, 41)
+    swallowed = [p for p in prices if -(-p * bps // 10_000) >= p]
+    assert swallowed == [1]  # at 5%: only a one-lamport price
+    for price in prices:
+        receipts, balance = len(req.receipts), await req.balance()
+        if price in swallowed:
+            with pytest.raises(PriceBelowFee):
+                await req.create_batch(price=price)
+            assert len(req.receipts) == receipts, "a transaction was sent"
+            assert await req.balance() == balance
+        else:
+            b = await req.create_batch(price=price, roster_capacity=1)
+            assert b.payout == price - -(-price * bps // 10_000) > 0
+
+
 @pytest.mark.parametrize(
     ("overrides", "error"),
     [

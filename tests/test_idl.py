@@ -11,7 +11,6 @@ import sys
 
 import amplify_sdk
 from amplify_sdk import ERRORS_BY_CODE, ProgramError, load_idl
-from amplify_sdk._codecs import account_size, prefix_size
 from amplify_sdk._models import AccountModel
 from conftest import ROOT
 
@@ -74,17 +73,6 @@ def test_models_match_idl_fields() -> None:
         public = {f for f in idl_fields if f != "reserved" and not f.startswith("_")}
         replaced, added = views.get(model.IDL_NAME, (set(), set()))
         assert set(model.model_fields) - {"address"} == (public - replaced) | added, model.IDL_NAME
-
-
-def test_account_sizes() -> None:
-    # The fixed sizes docs/protocol.md gives (the program asserts its structs'
-    # sizes against the IDL at compile time).
-    assert account_size("Config") == 224
-    assert account_size("Treasury") == 56
-    assert account_size("WorkerProfile") == 200
-    assert account_size("RequesterProfile") == 112
-    assert prefix_size("Batch") == 376
-    assert prefix_size("TaskTable") == 96
 
 
 def test_public_api_exports() -> None:

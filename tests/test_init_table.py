@@ -13,6 +13,7 @@ from solders.system_program import CreateAccountWithSeedParams, create_account_w
 from adversarial import Attack
 from amplify_sdk import (
     PROGRAM_ID,
+    AlreadyExists,
     Batch,
     BatchCancelled,
     InvalidAccountData,
@@ -26,7 +27,7 @@ from amplify_sdk import (
     table_address,
     table_seed,
 )
-from market import Market
+from market import Market, swap
 
 
 def allocate(req: RequesterClient, b: Batch, index: int, size: int, rent: int) -> Instruction:
@@ -219,3 +220,34 @@ async def test_fail_init_table_with_random_data(attack: Attack) -> None:
 async def test_fail_init_table_with_an_unknown_discriminator(attack: Attack) -> None:
     # Bug class: instruction confusion (another type's discriminator).
     await attack.unknown_discriminators()
+
+
+async def test_fail_init_table_with_several_faults(market: Market, attack: Attack) -> None:
+    # Bug class: a refusal that names the wrong fault. Two faults at once:
+    # the rule docs/protocol.md ("Order of checks") lists first wins.
+    req, b, ix = market.requester, attack.scene["b"], attack.ix
+    address, size = attack.key("table"), 100 + 5 * 2 * 4
+    rent = await market.backend.minimum_balance(size)
+    stranger = await market.other_requester()
+    foreign = instructions.init_table(stranger.address, b.address, address, 1)
+    # A stranger, with the wrong index: the signer comes first.
+    await attack.refused(foreign, Unauthorized, [stranger.wallet], "stranger, index 1")
+    # The next index's address, never allocated: the address before the owner.
+    await attack.refused(
+        swap(ix, "table", table_address(req.address, b.batch_number, 1)), InvalidTable
+    )
+    # At the right address: an account of another owner, not sized to whole
+    # items: the owner before the size.
+    odd = Account(rent, bytes(size + 3), Pubkey.default(), False, 0)
+    market.backend.set_account(address, odd)
+    await attack.refused(ix, InvalidOwner, what="other owner, odd size")
+    # This program's, initialized (a discriminator), not sized to whole items:
+    # initialized before the size.
+    marked = Account(rent, b"\x01" + bytes(size + 2), PROGRAM_ID, False, 0)
+    market.backend.set_account(address, marked)
+    await attack.refused(ix, AlreadyExists, what="initialized, odd size")
+    # Cancelled, with the wrong index too: the batch's state before the index.
+    await req.cancel_batch(b.address)
+    await attack.refused(attack.with_args(index=1), BatchCancelled, what="cancelled, index 1")
+    # Cancelled, and a stranger signs: the signer before the batch's state.
+    await attack.refused(foreign, Unauthorized, [stranger.wallet], "stranger, cancelled")

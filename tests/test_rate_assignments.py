@@ -41,7 +41,7 @@ from amplify_sdk._requester import MAX_RATINGS_PER_TX
 from amplify_sdk._timeline import events
 from amplify_sdk._token import TOKEN_PROGRAM_ID
 from conftest import report
-from market import Market
+from market import Market, swap
 
 
 async def _done(market: Market, n: int = 4, **kw: object) -> tuple[Batch, WorkerClient]:
@@ -161,6 +161,28 @@ async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
         "NotInRoster",
         "ItemNotFound",
     ]
+
+
+async def test_fail_rate_assignments_with_no_requester_profile(market: Market) -> None:
+    # Bug class: missing prerequisite account. A requester that never
+    # registered rates on chain (not through the SDK, which registers it):
+    # one error, the IDL's, however the missing profile is passed.
+    b, w = await _done(market, 2)
+    req = market.requester
+    profile = requester_profile_pda(req.address)[0]
+    assert await req.fetch_or_none(RequesterProfile, profile) is None
+    ix = instructions.rate_assignments(
+        req.address, b.address, market.table(b), [(0, 0, 5, 0)], [worker_profile_pda(w.address)[0]]
+    )
+    async with market.lamports(b.address, w.address) as watch:
+        with pytest.raises(RequesterNotRegistered):
+            await req.send([ix])
+        await watch.assert_unchanged()
+    # Registered, the same instruction goes through (it was the only fault).
+    rp = await req.register_requester()
+    assert rp.id == 1  # the first requester of this protocol: ids count from 1
+    await req.send([ix])
+    assert (await req.get_worker_profile(w.address)).rating_count == 1
 
 
 async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
@@ -351,7 +373,7 @@ async def test_fail_rate_assignments_with_someone_else_signing(attack: Attack) -
     own = attack.swap("requester_profile", requester_profile_pda(rival.address)[0])
     await attack.refused(own, RequesterNotRegistered, what="rival's profile")
     unregistered = attack.swap("requester_profile", requester_profile_pda(Keypair().pubkey())[0])
-    await attack.refused(unregistered, InvalidOwner, what="no profile")
+    await attack.refused(unregistered, RequesterNotRegistered, what="no profile")
     profile = worker_profile_pda(attack.scene["w"].address)[0]
     their = instructions.rate_assignments(
         rival.address, attack.key("batch"), attack.key("table"), [(0, 0, 4, 0)], [profile]
@@ -456,3 +478,41 @@ async def test_fail_rate_assignments_with_an_unknown_discriminator(attack: Attac
 async def test_fail_rate_assignments_with_lying_vector_lengths(attack: Attack) -> None:
     # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
     await attack.lying_lengths()
+
+
+async def test_fail_rate_assignments_with_several_faults(attack: Attack) -> None:
+    # Bug class: a refusal that names the wrong fault. Two faults at once: the
+    # rule docs/protocol.md ("Order of checks") lists first wins.
+    market, b, rival = attack.market, attack.scene["b"], attack.scene["rival"]
+    p = [worker_profile_pda(attack.scene["w"].address)[0]]
+    idle = [worker_profile_pda(attack.scene["idle"].address)[0]]
+    nobody = requester_profile_pda(Keypair().pubkey())[0]  # a profile never created
+    other_table = market.table(attack.scene["other"])
+    stranger = instructions.rate_assignments(
+        rival.address, b.address, market.table(b), [(0, 0, 0, 0)], p
+    )
+    cases = [
+        (swap(rate(attack, [], p), "requester_profile", nobody), EmptyTaskList),
+        (
+            swap(rate(attack, [(0, 0, 0, 0)], p), "requester_profile", nobody),
+            RequesterNotRegistered,
+        ),
+        (swap(rate(attack, [(0, 0, 0, 0)], p), "table", other_table), WrongTable),
+        # Each rating in order: the first at fault decides.
+        (rate(attack, [(0, 0, 6, 0), (1, 9, 4, 0)], p), InvalidStars),
+        (rate(attack, [(0, 9, 6, 0)], p), InvalidStars),
+        (rate(attack, [(0, 9, 4, 0), (1, 0, 0, 0)], p), NotInRoster),
+        (rate(attack, [(99, 0, 4, 5)], p), ItemNotFound),
+        (rate(attack, [(2, 0, 4, 5)], idle), NotEnoughAccounts),
+    ]
+    await attack.refused(stranger, Unauthorized, [rival.wallet], "a stranger, bad stars")
+    for ix, error in cases:
+        await attack.refused(ix, error, what=error.__name__)
+    await attack.expect_ok()  # items 0 and 1 rated
+    await attack.refused(rate(attack, [(0, 0, 4, 0)], idle), AlreadyRated, what="and WrongWorker")
+    await attack.refused(rate(attack, [(2, 0, 4, 0)], idle), WrongWorker)
+    # The window closed: after the signer, before the table and the ratings.
+    market.backend.warp(b.expires_at - await attack.payer.now() + b.rating_window_secs + 1)
+    await attack.refused(stranger, Unauthorized, [rival.wallet], "a stranger, window closed")
+    late = swap(rate(attack, [(2, 0, 0, 0)], p), "table", other_table)
+    await attack.refused(late, RatingWindowClosed, what="window closed, wrong table")

@@ -89,6 +89,68 @@ async def test_release_expired_reports_items_it_cannot_release(market: Market) -
     ]
 
 
+async def test_release_expired_returns_the_bond_of_a_reservation_whose_key_never_came(
+    market: Market,
+) -> None:
+    # docs/protocol.md: in an encrypted batch a lapsed reservation whose key
+    # was never delivered is released with its bond returned and does not
+    # count against the worker's cap; one whose key came forfeits its bond.
+    bond = 1_000
+    b = await market.batch(
+        n_items=4, encrypted=True, per_worker_cap=3, bond=bond, reservation_secs=30
+    )
+    w = await market.worker()
+    req = market.requester
+    await w.accept_tasks(b.address, [0, 1, 2])
+    await req.deliver_keys(b.address, w.address, [(0, bytes(32))])  # item 0's key only
+    market.backend.warp(31 + b.tick_secs)
+    stranger = await market.worker(register=False)
+    balances = await market.balances(w.address, req.address)
+    out = await stranger.release_expired(b.address, w.address)
+    assert sorted(o.item for o in out if o.ok) == [0, 1, 2]
+    (event,) = [e for e in stranger.last_receipt.events if e.name == "TasksReleased"]  # type: ignore[union-attr]
+    assert (event.fields["forfeited"], event.fields["bond_returned"]) == (bond, 2 * bond)
+    after = await market.balances(w.address, req.address)
+    assert after[w.address] - balances[w.address] == 2 * bond  # items 1 and 2
+    assert after[req.address] - balances[req.address] == bond  # item 0
+    b = await w.get_batch(b.address)
+    assert (b.roster[0].taken, b.roster[0].active) == (1, 0)
+    assert b.forfeited_total == bond and b.reserved_count == 0
+    await market.assert_escrow_invariant(b.address)
+    # The cap (3) counts item 0 alone: two more items, not three.
+    out = await w.accept_tasks(b.address, [1, 2, 3])
+    assert [(o.ok, type(o.error).__name__ if o.error else None) for o in out] == [
+        (True, None),
+        (True, None),
+        (False, "WorkerCapReached"),
+    ]
+
+
+@pytest.mark.embedded_only  # to the second: a live node's clock also follows the wall clock
+async def test_release_expired_lapses_the_second_after_the_deadline(market: Market) -> None:
+    # docs/protocol.md: a reservation stands through created_at + tick ×
+    # tick_secs and lapses after it; the deadline rounds up to a whole tick.
+    b = await market.batch(n_items=2, reservation_secs=100, expires_in=30 * 86_400)
+    span = 30 * 86_400 + 100
+    assert b.tick_secs == -(-span // 65_535) > 1  # 40 s ticks: the rounding shows
+    market.backend.warp(7)
+    w = await market.worker()
+    now = await w.now()
+    await w.accept_tasks(b.address, [0, 1])
+    tick = -(-(now - b.created_at + 100) // b.tick_secs)
+    deadline = b.created_at + tick * b.tick_secs
+    assert deadline >= now + 100
+    (event,) = [e for e in w.last_receipt.events if e.name == "TasksAccepted"]  # type: ignore[union-attr]
+    assert event.fields["deadline"] == deadline
+    market.backend.warp(deadline - now)
+    assert await w.now() == deadline
+    out = await market.requester.release_expired(b.address, w.address, [0])
+    assert type(out[0].error) is ReservationActive
+    market.backend.warp(1)
+    out = await market.requester.release_expired(b.address, w.address, [0, 1])
+    assert [o.ok for o in out] == [True, True]
+
+
 # -- adversarial ---------------------------------------------------------------
 
 

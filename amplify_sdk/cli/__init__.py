@@ -30,6 +30,7 @@ from .._exceptions import (
     ProgramError,
     TransportError,
 )
+from .._version import __version__
 from ._context import CURRENT, Refused, UserError, common_options
 
 
@@ -38,7 +39,7 @@ from ._context import CURRENT, Refused, UserError, common_options
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @common_options
-@click.version_option(package_name="amplify-sdk", prog_name="amplify")
+@click.version_option(__version__, prog_name="amplify")
 @click.pass_context
 def cli(
     ctx: click.Context,

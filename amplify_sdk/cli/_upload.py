@@ -101,6 +101,7 @@ async def sync(
     b = await requester.get_batch(batch)
     known = journal.landed()
     count = sum(u.count for u in known)
+    disagrees = UserError(f"journal {journal.path} disagrees with batch {batch}'s manifest")
     if b.item_count < count:
         raise UserError(
             f"batch {batch} holds {b.item_count} items but journal {journal.path} recorded "
@@ -108,7 +109,7 @@ async def sync(
         )
     if b.item_count == count:
         if not _checked(known, b, hashes):
-            raise UserError(f"journal {journal.path} disagrees with batch {batch}'s manifest")
+            raise disagrees
         return b, known, 0
     # The chain is ahead: the last chunk(s) landed but were not recorded.
     tables = await requester.get_tables(b)
@@ -126,6 +127,10 @@ async def sync(
     added = await events(requester.backend, batch, names={"TasksAdded"})
     history = [Upload(e.fields["start_index"], e.fields["count"], e.fields["root"]) for e in added]
     if _checked(history, b, hashes):
+        # The chain's own record: what the journal says landed must be the
+        # start of it (else the journal is another batch's, or damaged).
+        if history[: len(known)] != known:
+            raise disagrees
         new = [u for u in history if u.start >= count]
         journal.record_landed(new, None, "history")
         return b, history, len(new)

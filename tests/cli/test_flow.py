@@ -10,6 +10,8 @@ import json
 import time
 from pathlib import Path
 
+from market import rating_bucket
+
 from .conftest import Node, parallel
 
 
@@ -42,6 +44,9 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
         *(lambda w=w: node.cli("worker", "register", "-o", "json", keypair=w) for w in (w1, w2))
     ):
         assert r.code == 0 and r.json()["rating"] == 0
+    # The market before any delivery of this test (the node is shared with
+    # the other CLI tests: what this test adds is the difference).
+    before = {b["name"]: b for b in node.ok("market")["buckets"]}
     offers, one = parallel(
         lambda: node.cli("worker", "browse", "-o", "json", keypair=w1),
         lambda: node.cli("worker", "browse", batch, "-o", "json", keypair=w1),
@@ -76,9 +81,10 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
     assert rated["rated"] == 10
     out = tmp_path / "results.csv"
     chart = tmp_path / "market.png"
-    r, earnings, exported, jsonl_rows, market_doc = parallel(
+    r, earnings, earnings2, exported, jsonl_rows, market_doc = parallel(
         lambda: node.cli("rate", batch, "--item", "1", "--worker", a1, "--stars", "3"),
         lambda: node.cli("worker", "earnings", "-o", "json", keypair=w1),
+        lambda: node.cli("worker", "earnings", "-o", "json", keypair=w2),
         lambda: node.cli("batch", "results", batch, "--out", out, "-o", "json"),
         lambda: node.cli("batch", "results", batch, "--format", "jsonl"),
         lambda: node.cli("market", "--plot", chart, "-o", "json"),
@@ -106,7 +112,20 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
 
     market = market_doc.json()
     assert chart.stat().st_size > 10_000 and market["plot"] == str(chart)
-    assert {b["name"] for b in market["buckets"]} == {"unrated", "<3★", "3–4★", "≥4★"}
+    assert [b["name"] for b in market["buckets"]] == ["unrated", "<3★", "3–4★", "≥4★"]
+    # Since `before`: w1 and w2 delivered 5 items each, paid 9,500 (the price
+    # less its 5% fee), now in the buckets of their ratings (docs/cli.md:
+    # unrated, under 3,000 milli-stars, under 4,000, the rest); both left
+    # the unrated bucket, where they were.
+    now = [rating_bucket(earned["rating"]), rating_bucket(earnings2.json()["rating"])]
+    for b in market["buckets"]:
+        was, name = before[b["name"]], b["name"]
+        assert b["items"] - was["items"] == 5 * now.count(name), name
+        assert b["paid_total"] - was["paid_total"] == 5 * 9_500 * now.count(name), name
+        assert b["workers"] - was["workers"] == now.count(name) - 2 * (name == "unrated"), name
+        if now.count(name) == 2 and was["items"] == 0:
+            assert b["payout_mean"] == b["payout_median"] == 9_500
+            assert b["price_mean"] == 10_000
     ours = next(o for o in market["open_work"] if o["address"] == batch)
     assert ours["open_slots"] == 24 - 10 - 7 and ours["value"] == 7 * 10_000
 

@@ -21,7 +21,7 @@ from amplify_sdk import Batch, RequesterClient, manifest_hash, merkle_root
 from amplify_sdk._manifest import Upload
 from amplify_sdk._rpc import RpcBackend
 
-from .conftest import ROOT, Node, cli_env, parallel
+from .conftest import ROOT, Node, cli_env, load, parallel
 
 PRICE, REDUNDANCY = 1_000, 2
 
@@ -208,3 +208,81 @@ async def test_folder_and_path_items(node: Node, tmp_path: Path) -> None:
     (folder / "e.bin").write_bytes(b"new")
     r = node.cli("batch", "upload", batch, folder)
     assert r.code == 2 and "input changed" in r.error
+
+
+def landed_rows(journal: Path) -> list[Upload]:
+    db = sqlite3.connect(journal)
+    try:
+        rows = db.execute(
+            "SELECT start, count, root FROM uploads WHERE state = 'landed' ORDER BY start"
+        ).fetchall()
+    finally:
+        db.close()
+    return [Upload(int(s), int(c), bytes(r)) for s, c, r in rows]
+
+
+def edit_journal(journal: Path, sql: str, *args: object) -> None:
+    db = sqlite3.connect(journal)
+    with db:
+        db.execute(sql, args)
+    db.close()
+
+
+async def test_a_resumed_upload_trusts_no_journal_that_disagrees_with_the_chain(
+    node: Node, tmp_path: Path
+) -> None:
+    # Bug class: a resume that takes the journal's word for what is on chain.
+    # A journal of the same file, bound to another batch whose items are
+    # others (same count): nothing is sent, no manifest claims the file.
+    a_texts, b_texts = [f"a {i}" for i in range(300)], [f"b {i}" for i in range(300)]
+    a_file, b_file = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_jsonl(a_file, a_texts)
+    write_jsonl(b_file, b_texts)
+    x, y = new_batch(node), new_batch(node)
+    node.ok("batch", "upload", x, a_file, "--chunk-size", "100")
+    node.ok("batch", "upload", y, b_file, "--chunk-size", "100")
+    manifest = tmp_path / "a.jsonl.amplify-manifest.json"
+    written = manifest.read_text()
+    moved = tmp_path / "moved.sqlite"
+    moved.write_bytes((tmp_path / "a.jsonl.amplify-journal.sqlite").read_bytes())
+    edit_journal(moved, "UPDATE meta SET value = ? WHERE key = 'batch'", y)
+    before = node.balance(str(load(node.authority).pubkey()))
+    r = node.cli("batch", "upload", y, a_file, "--journal", moved)
+    assert r.code == 2
+    assert r.error == f"error: journal {moved} disagrees with batch {y}'s manifest"
+    assert node.balance(str(load(node.authority).pubkey())) == before
+    assert manifest.read_text() == written  # still batch x's
+    await assert_exact(node, y, b_texts, tmp_path / "b.jsonl.amplify-manifest.json")
+
+    # The chain ahead of the journal (a crash after a send), and the journal's
+    # landed chunk not the chain's: refused too, whatever the history says.
+    c_texts = [f"c {i}" for i in range(300)]
+    c_file = tmp_path / "c.jsonl"
+    write_jsonl(c_file, c_texts)
+    journal = tmp_path / "c.jsonl.amplify-journal.sqlite"
+    for damaged in ("landed", "pending"):
+        z = new_batch(node)
+        journal.unlink(missing_ok=True)
+        crashed = node.cli(
+            "batch", "upload", z, c_file, "--chunk-size", "100", AMPLIFY_TEST_CRASH_AFTER_SEND="2"
+        )
+        assert crashed.code == -signal.SIGKILL
+        assert (journal_rows(journal, "landed"), journal_rows(journal, "pending")) == (1, 1)
+        edit_journal(journal, "UPDATE uploads SET root = ? WHERE state = ?", bytes(32), damaged)
+        before = node.balance(str(load(node.authority).pubkey()))
+        if damaged == "landed":
+            r = node.cli("batch", "upload", z, c_file)
+            assert r.code == 2
+            assert r.error == f"error: journal {journal} disagrees with batch {z}'s manifest"
+            assert node.balance(str(load(node.authority).pubkey())) == before
+            assert (await chain_batch(node, z))[0].item_count == 200
+            continue
+        # A pending row is an intent, not a record: the chunk is recovered
+        # from the chain, and the journal ends as the chain's record.
+        done = node.ok("batch", "upload", z, c_file)
+        assert done["recovered_uploads"] == 1 and done["sent"] == 100
+        await assert_exact(node, z, c_texts, tmp_path / "c.jsonl.amplify-manifest.json")
+        hashes = [hashlib.sha256(t.encode()).digest() for t in c_texts]
+        assert landed_rows(journal) == [
+            Upload(s, 100, merkle_root(s, hashes[s : s + 100])) for s in (0, 100, 200)
+        ]

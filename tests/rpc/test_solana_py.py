@@ -106,9 +106,16 @@ async def test_program_accounts_with_filters(
             },
         ],
     }
+    # The context names the slot the accounts were read at: the node's slot
+    # then (moved on by 20 slots first, so a constant or stale one shows).
+    node.chain.start_time -= 20 * node.chain.slot_seconds
+    node.chain.tick()
+    first = (await rpc.get_slot()).value
     answer = await _post(node, json.dumps(body))
+    last = (await rpc.get_slot()).value
     value = answer["result"]["value"]
-    assert answer["result"]["context"]["slot"] >= 0
+    assert 20 <= first <= answer["result"]["context"]["slot"] <= last
+    assert last - first <= 5  # a few slots (0.4 s each) at most between the three calls
     assert [v["pubkey"] for v in value] == [str(config.address)]
     assert base64.b64decode(value[0]["account"]["data"][0]) == bytes(node.authority.pubkey())
     assert Config.from_account_data(config.address, data.data) == config

@@ -14,7 +14,7 @@ use crate::{
         events::BatchClosed,
         instructions::{CloseBatchAccounts, CloseBatchArgs},
     },
-    shared::{accounts::clock_unix_timestamp, lamports},
+    shared::{accounts::clock_unix_timestamp, lamports, math},
     state::{self, treasury::sweep, BatchView, TableView, Treasury},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
@@ -22,6 +22,8 @@ use pinocchio::{address::address_eq, AccountView, ProgramResult};
 pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView]) -> ProgramResult {
     let now = clock_unix_timestamp(&a.clock)?;
     let (mut batch, mut treasury) = (a.batch, a.treasury);
+    // Every lamport the close sends the requester: the tables' and the batch's.
+    let mut returned = 0u64;
     {
         let mut bdata = state::borrow_mut(&mut batch)?;
         let b = BatchView::new(&mut bdata)?.b;
@@ -39,6 +41,7 @@ pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView])
         }
         for table in tables {
             let mut acc = *table;
+            returned = math::add(returned, acc.lamports())?;
             {
                 let mut tdata = state::borrow_mut(&mut acc)?;
                 let t = TableView::new(&mut tdata)?;
@@ -62,7 +65,7 @@ pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView])
             .emit(&mut Arena::new())?;
         }
     }
-    let returned = a.batch.lamports();
+    let returned = math::add(returned, a.batch.lamports())?;
     lamports::close(&a.batch, &a.requester)?;
     BatchClosed {
         batch: a.batch.address(),

@@ -11,7 +11,8 @@
 //! Refused, failing the whole instruction: a requester rating its own work
 //! (`SelfRating`), an assignment not completed (`NotSubmitted`) or already
 //! rated (`AlreadyRated`), stars out of 1–5 (`InvalidStars`), a profile of
-//! another worker (`WrongWorker`).
+//! another worker (`WrongWorker`), a requester without its own requester
+//! profile (`RequesterNotRegistered`: none yet, or another's passed).
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -20,7 +21,10 @@ use crate::{
         events::AssignmentRated,
         instructions::{RateAssignmentsAccounts, RateAssignmentsArgs},
     },
-    shared::{accounts::clock_unix_timestamp, math},
+    shared::{
+        accounts::{self, clock_unix_timestamp},
+        math,
+    },
     state::{
         self, reputation, table::SLOT_FLAG, BatchView, Config, RequesterProfile, TableView,
         WorkerProfile,
@@ -41,6 +45,11 @@ pub fn process(
     let config = Config::view(&cdata)?;
     let (params, min_stars) = (&config.reputation, config.emission_min_stars);
     let mut rp = a.requester_profile;
+    // No profile yet (the PDA holds no account): the one error an unregistered
+    // requester gets, whichever account it passed for its profile.
+    if accounts::uninitialized(&rp) {
+        return Err(AmplifyError::RequesterNotRegistered.into());
+    }
     let mut rdata = state::borrow_mut(&mut rp)?;
     let requester = RequesterProfile::view_mut(&mut rdata)?;
     if !address_eq(&requester.requester, a.requester.address()) {

@@ -1,0 +1,213 @@
+"""The figures the docs give about the program, read out of the docs and checked
+against the IDL (the program's layouts are generated from it and size-checked
+at compile time) and the shipped binary: account sizes (docs/protocol.md's
+table, docs/frontend.md's account paragraphs), every field offset and type
+docs/frontend.md states, the per-place and per-slot sizes, constants quoted
+by name, the program's size (docs/toolchain.md) and the version. A doc that
+drifts from the code fails here with the line to fix."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+import amplify_sdk
+from amplify_sdk import constant, load_idl
+from amplify_sdk._codecs import account_size, fixed_size, prefix_size
+from amplify_sdk._program import program_bytes
+from conftest import ROOT
+
+DOCS = ROOT / "docs"
+#: Accounts whose size and layout the docs give.
+DOCUMENTED = {"Config", "Treasury", "WorkerProfile", "RequesterProfile", "Batch", "TaskTable"}
+
+
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def type_name(ty: Any) -> str:
+    """An IDL type as the docs write it."""
+    if isinstance(ty, str):
+        return ty
+    if "array" in ty:
+        inner, n = ty["array"]
+        return f"[{type_name(inner)}; {n}]"
+    if "vec" in ty:
+        return f"Vec<{type_name(ty['vec'])}>"
+    return str(ty["defined"]["name"])
+
+
+def layout(name: str) -> list[tuple[str, int, str]]:
+    """(field, offset, type) of an account, in order; the discriminator is
+    bytes 0-7. Offsets stop at the first variable-size field."""
+    out, at = [], 8
+    for f in load_idl().types[name]["type"]["fields"]:
+        out.append((f["name"], at, type_name(f["type"])))
+        size = fixed_size(f["type"])
+        at = at + size if size is not None and at >= 0 else -1
+    return out
+
+
+def field(name: str, fname: str) -> tuple[int, str]:
+    found = {f: (o, t) for f, o, t in layout(name)}
+    assert fname in found, f"docs name `{fname}`, not a field of {name}"
+    return found[fname]
+
+
+def paragraphs(path: str) -> dict[str, str]:
+    """docs/frontend.md's account paragraphs: '**`Name`** (...)' to the next blank line."""
+    text = (DOCS / path).read_text()
+    return {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"\*\*`(\w+)`\*\* \(.*?(?=\n\n)", text, re.S)
+        if m.group(1) in load_idl().types
+    }
+
+
+def test_account_sizes_in_the_protocol_table() -> None:
+    rows = re.findall(
+        r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", (DOCS / "protocol.md").read_text(), re.M
+    )
+    sizes = {name: size.strip() for name, size in rows if name in load_idl().types}
+    assert set(sizes) == DOCUMENTED, f"docs/protocol.md's account table: {sorted(sizes)}"
+    for name, size in sizes.items():
+        if name == "Batch":
+            # Fixed part + base_uri (u32 length + bytes) + the two roster
+            # vectors' u32 lengths + per place a RosterEntry and its u16 in `order`.
+            m = re.fullmatch(r"(\d+) B \+ (\d+) \+ URI \+ (\d+) \+ (\d+) B per roster place", size)
+            assert m, size
+            entry = fixed_size({"defined": {"name": "RosterEntry"}})
+            assert entry is not None
+            want = (prefix_size("Batch"), 4, 4 + 4, entry + 2)
+            assert tuple(map(int, m.groups())) == want, (size, want)
+            assert [f for f, _, t in layout("Batch")][-3:] == ["base_uri", "workers", "order"]
+        elif name == "TaskTable":
+            m = re.fullmatch(r"(\d+) B \+ (\d+) B per slot", size)
+            assert m, size
+            want = (prefix_size("TaskTable") + 4, fixed_size({"defined": {"name": "Slot"}}))
+            assert tuple(map(int, m.groups())) == want, (size, want)
+        else:
+            assert size == f"{account_size(name)} B", f"docs/protocol.md: {name} is {size}"
+
+
+def test_sizes_and_offsets_in_the_front_end_guide() -> None:
+    paras = paragraphs("frontend.md")
+    assert set(paras) == DOCUMENTED, f"docs/frontend.md's account paragraphs: {sorted(paras)}"
+    checked = 0
+    for name, text in paras.items():
+        size = re.match(r"\*\*`\w+`\*\* \((\d+) B( fixed)?", text)
+        assert size, text[:60]
+        if size.group(2):
+            assert int(size.group(1)) == prefix_size(name), f"{name}: {size.group(0)}"
+        else:
+            assert int(size.group(1)) == account_size(name), f"{name}: {size.group(0)}"
+        # `field` [type] @offset, the type optional (addresses have none).
+        for fname, ty, at in re.findall(r"`(\w+)`(?:\s+([\w\[\]; ]+?))?\s+@(\d+)", text):
+            offset, idl_type = field(name, fname)
+            assert int(at) == offset, f"docs/frontend.md: {name}.{fname} @{at}, IDL @{offset}"
+            if ty:
+                assert ty == idl_type, f"docs/frontend.md: {name}.{fname} {ty}, IDL {idl_type}"
+            checked += 1
+    # A table's slots: the vector's u32 length right after the fixed part.
+    m = re.search(r"u32 length @(\d+),\s+slots from @(\d+)", paras["TaskTable"])
+    assert m, "docs/frontend.md: where a table's slots start"
+    assert int(m.group(1)) == prefix_size("TaskTable") and int(m.group(2)) == int(m.group(1)) + 4
+    assert checked >= 25, f"only {checked} offsets found: has the format changed?"
+
+
+def test_the_batch_layout_table() -> None:
+    text = (DOCS / "frontend.md").read_text()
+    section = text[text.index("**`Batch`**") : text.index("**`TaskTable`**")]
+    rows = re.findall(r"^\| ([\d–]+|then) \| ((?:`\w+`(?:, )?)+)(?: ([^|]*?))? \|", section, re.M)
+    assert len(rows) >= 25, rows
+    names = [f for f, _, _ in layout("Batch")]
+    for at, fields, ty in rows:
+        listed = re.findall(r"`(\w+)`", fields)
+        ty = ty.replace("`", "").strip()
+        if at == "then":
+            assert names.index(listed[0]) > names.index("base_uri")
+        else:
+            first, _, last = at.partition("–")
+            assert field("Batch", listed[0])[0] == int(first), f"Batch row {at}: {fields}"
+            if last:
+                assert field("Batch", listed[-1])[0] == int(last), f"Batch row {at}: {fields}"
+            # Fields listed together are consecutive in the layout.
+            i = names.index(listed[0])
+            assert names[i : i + len(listed)] == listed, f"Batch row {at}: {fields}"
+        for f in listed:
+            if ty:
+                assert field("Batch", f)[1] == ty, (
+                    f"Batch.{f}: docs {ty}, IDL {field('Batch', f)[1]}"
+                )
+    entry = re.search(r"entries of (\d+) B", section)
+    assert entry and int(entry.group(1)) == fixed_size({"defined": {"name": "RosterEntry"}})
+
+
+def test_per_place_and_per_slot_figures() -> None:
+    entry = fixed_size({"defined": {"name": "RosterEntry"}})
+    assert entry is not None
+    per_place = entry + 2  # its entry and its u16 in the search index `order`
+    frontend = (DOCS / "frontend.md").read_text()
+    protocol = (DOCS / "protocol.md").read_text()
+    m = re.search(r"\| (\d+) B of rent per extra worker \|", frontend)
+    assert m and int(m.group(1)) == per_place
+    m = re.search(r"(\d+) bytes of rent per place", protocol)
+    assert m and int(m.group(1)) == per_place
+    slot = fixed_size({"defined": {"name": "Slot"}})
+    m = re.search(
+        r"`(\d+) \+ (\d+) × capacity × redundancy` bytes \((\d+) fixed, a (\d+)-byte vector"
+        r"\s+length, a (\d+)-byte `Slot`",
+        frontend,
+    )
+    assert m, "docs/frontend.md: table sizes"
+    fixed = prefix_size("TaskTable")
+    assert tuple(map(int, m.groups())) == (fixed + 4, slot, fixed, 4, slot)
+    m = re.search(r"offset: (\d+) \+ (\d+) ×\s+\(item − first_item\) × redundancy", frontend)
+    assert m and tuple(map(int, m.groups())) == (fixed + 4, slot)
+
+
+def test_constants_quoted_by_name() -> None:
+    quoted = []
+    for path in sorted(DOCS.glob("*.md")):
+        for name, value in re.findall(r"`([A-Z][A-Z0-9_]+)` = ([\d,]+)", path.read_text()):
+            if name in load_idl().constants:
+                assert constant(name) == number(value), f"{path.name}: {name} = {value}"
+                quoted.append(name)
+    assert "MAX_FEE_BPS" in quoted
+
+
+def test_program_size() -> None:
+    m = re.search(r"Program size: ([\d,]+) bytes", (DOCS / "toolchain.md").read_text())
+    assert m, "docs/toolchain.md states the program's size"
+    assert number(m.group(1)) == len(program_bytes()), (
+        f"docs/toolchain.md: {m.group(1)} bytes; amplify_sdk/program/amplify.so is "
+        f"{len(program_bytes()):,}"
+    )
+
+
+@pytest.mark.parametrize("how", ["module", "cli"])
+def test_one_version(how: str) -> None:
+    # The IDL's version is the package's, `amplify --version`'s and
+    # pyproject.toml's (which reads amplify_sdk/_version.py, written from the IDL).
+    idl = (ROOT / "idl" / "amplify.json").read_text()
+    version = re.search(r'"version": "([^"]+)"', idl)
+    assert version
+    if how == "module":
+        assert amplify_sdk.__version__ == version.group(1)
+        pyproject = (ROOT / "pyproject.toml").read_text()
+        assert 'dynamic = ["version"]' in pyproject
+        assert 'version = { attr = "amplify_sdk._version.__version__" }' in pyproject
+    else:
+        out = subprocess.run(
+            [sys.executable, "-m", "amplify_sdk.cli", "--version"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+        assert out.strip() == f"amplify, version {version.group(1)}"
