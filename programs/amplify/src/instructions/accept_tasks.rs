@@ -3,23 +3,30 @@
 //! account), and take the batch's bond per reservation from the worker.
 //!
 //! Worker-level rules fail the whole instruction: protocol or batch paused,
-//! batch cancelled or expired, rating below the minimum, roster full, an item
+//! batch cancelled or expired, rating below the minimum, a registered key no
+//! item key can be sealed to (encrypted batch: a profile from before
+//! `register_worker` checked keys), roster full with no free place, an item
 //! that does not exist or is in another table. Item-level rules skip the item
 //! and report it in `TasksAccepted.refused` with the error code: the item is
 //! full (`ItemFull`), the worker already holds it (`AlreadyAccepted`), or the
 //! worker reached the batch's cap (`WorkerCapReached`) or active limit
 //! (`ActiveLimitReached`). So a bulk accept racing other workers for the same
 //! items takes what is left instead of failing whole.
+//!
+//! A worker joins the roster with its first accepted item: at the next place,
+//! or, when the roster is full, at the place of the first worker that holds
+//! nothing (no reservation, no work awaiting a rating), which is announced by
+//! `RosterPlaceReused`.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
     error::AmplifyError,
     generated::{
-        events::TasksAccepted,
+        events::{RosterPlaceReused, TasksAccepted},
         instructions::{AcceptTasksAccounts, AcceptTasksArgs},
         layouts::Refusal,
     },
-    shared::{accounts::clock_unix_timestamp, lamports, math},
+    shared::{accounts::clock_unix_timestamp, lamports, math, x25519},
     state::{
         self,
         batch::{STATUS_CANCELLED, STATUS_PAUSED},
@@ -27,6 +34,16 @@ use crate::{
     },
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
+
+/// How the worker stands in the roster before this request.
+enum Join {
+    /// It has a place.
+    Member,
+    /// It joins at the next place; `order` position as `find` reported.
+    Append(usize),
+    /// It takes a free place of the full roster; `order` position likewise.
+    Replace(usize),
+}
 
 pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView]) -> ProgramResult {
     if args.items.is_empty() {
@@ -36,13 +53,13 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         return Err(AmplifyError::ProtocolPaused.into());
     }
     let now = clock_unix_timestamp(&a.clock)?;
-    let rating = {
+    let (rating, sealable) = {
         let pdata = state::borrow(&a.profile)?;
         let prof = WorkerProfile::view(&pdata)?;
         if !address_eq(&prof.worker, a.worker.address()) {
             return Err(AmplifyError::WrongWorker.into());
         }
-        prof.rating()
+        (prof.rating(), x25519::sealable(&prof.encryption_key))
     };
 
     let (mut batch, mut table) = (a.batch, a.table);
@@ -59,6 +76,11 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     if rating < v.b.min_rating() {
         return Err(AmplifyError::RatingTooLow.into());
     }
+    // No key could ever reach it: its reservations would hold items nobody
+    // can work on (and, undelivered, lapse without forfeit).
+    if v.b.encrypted != 0 && !sealable {
+        return Err(AmplifyError::InvalidEncryptionKey.into());
+    }
     let mut tdata = state::borrow_mut(&mut table)?;
     let mut t = TableView::new(&mut tdata)?;
     if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
@@ -67,20 +89,23 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
 
     // A worker joins the roster with its first accepted item: a request whose
     // items are all refused must not take a roster place.
-    let (idx, joins) = match v.find(a.worker.address())? {
-        Ok(idx) => (idx, None),
-        Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Some(at)),
-        Err(_) => return Err(AmplifyError::RosterFull.into()),
+    let (idx, join) = match v.find(a.worker.address())? {
+        Ok(idx) => (idx, Join::Member),
+        Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Join::Append(at)),
+        Err(at) => (
+            v.free_place().ok_or(AmplifyError::RosterFull)?,
+            Join::Replace(at),
+        ),
     };
     let holder = math::inc_u16(idx, 1)?;
     let tick = v.b.deadline_tick(now)?;
     let (cap, max_active, item_count) = (v.b.per_worker_cap(), v.b.max_active(), v.b.item_count());
-    let (mut taken, mut active) = match joins {
-        None => {
+    let (mut taken, mut active) = match join {
+        Join::Member => {
             let entry = v.entry(idx)?;
             (entry.taken(), entry.active())
         }
-        Some(_) => (0, 0),
+        Join::Append(_) | Join::Replace(_) => (0, 0),
     };
 
     let mut arena = Arena::new();
@@ -91,6 +116,8 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         let slots = t.item(u32::from_le_bytes(*item), item_count)?;
         let mut open = None;
         let mut held = false;
+        // On a reused place the previous worker's completed slots name it too:
+        // the new worker cannot take those items (AlreadyAccepted).
         for (k, s) in slots.iter().enumerate() {
             let h = s.holder();
             if h == holder {
@@ -129,8 +156,21 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         nr = nr.saturating_add(1);
     }
     if na > 0 {
-        if let Some(at) = joins {
-            v.add(a.worker.address(), at)?;
+        match join {
+            Join::Member => {}
+            Join::Append(at) => {
+                v.add(a.worker.address(), at)?;
+            }
+            Join::Replace(at) => {
+                let previous = v.replace(idx, a.worker.address(), at)?;
+                RosterPlaceReused {
+                    batch: a.batch.address(),
+                    index: idx,
+                    previous: &previous,
+                    worker: a.worker.address(),
+                }
+                .emit(&mut arena)?;
+            }
         }
         let entry = v.entry(idx)?;
         entry.set_taken(taken);

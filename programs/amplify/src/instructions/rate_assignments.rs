@@ -87,6 +87,8 @@ pub fn process(
             return Err(AmplifyError::AlreadyRated.into());
         }
         slot.set_worker(holder | SLOT_FLAG);
+        // Rated: the place no longer needs to name this worker for it.
+        v.entry(idx)?.rated();
 
         let mut profile = *remaining
             .get(r.profile as usize)
