@@ -128,7 +128,9 @@ async def test_agent_isolates_a_worker_it_cannot_deliver_to(market: Market) -> N
     agent = KeyAgent(req, {b.address: master}, on_delivery=seen.append, resync_interval=0.2)
     stop = asyncio.Event()
     task = asyncio.create_task(agent.run(stop))
-    await agent.ready.wait()
+    ready = asyncio.ensure_future(agent.ready.wait())
+    await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    assert not task.done(), f"the agent stopped: {task.exception()!r}"
     # The catch-up met the bad worker first: reported, not fatal.
     assert (
         agent.stats.failed == 2

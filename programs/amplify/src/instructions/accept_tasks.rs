@@ -53,13 +53,13 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         return Err(AmplifyError::ProtocolPaused.into());
     }
     let now = clock_unix_timestamp(&a.clock)?;
-    let (rating, sealable) = {
+    let (rating, key) = {
         let pdata = state::borrow(&a.profile)?;
         let prof = WorkerProfile::view(&pdata)?;
         if !address_eq(&prof.worker, a.worker.address()) {
             return Err(AmplifyError::WrongWorker.into());
         }
-        (prof.rating(), x25519::sealable(&prof.encryption_key))
+        (prof.rating(), prof.encryption_key)
     };
 
     let (mut batch, mut table) = (a.batch, a.table);
@@ -78,7 +78,7 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     }
     // No key could ever reach it: its reservations would hold items nobody
     // can work on (and, undelivered, lapse without forfeit).
-    if v.b.encrypted != 0 && !sealable {
+    if v.b.encrypted != 0 && !x25519::sealable(&key) {
         return Err(AmplifyError::InvalidEncryptionKey.into());
     }
     let mut tdata = state::borrow_mut(&mut table)?;
