@@ -276,9 +276,12 @@ async def test_lapsed_identities_cannot_lock_new_workers_out_of_the_roster(
     market.backend.warp(b.reservation_secs + b.tick_secs + 1)
     assert all(o.ok for o in await newcomers[1].accept_tasks(b.address, [300]))
     periods = (b.expires_at - b.created_at) // b.reservation_secs
-    rent_per_place = await market.backend.minimum_balance(
-        42
-    ) - await market.backend.minimum_balance(0)
+    rent_per_place = await market.backend.minimum_balance(42)
+    rent_per_place -= await market.backend.minimum_balance(0)
+    # docs/protocol.md's figures for this scene: a 7-day batch, hour-long reservations.
+    assert (periods, rent_per_place) == (168, 292_320)
+    assert periods * 64 * (SIGNATURE_FEE + bond) == 64_512_000
+    assert periods * 64 * bond == 10_752_000
     report("roster exhaustion: squatters' cost per reservation period", 64 * (SIGNATURE_FEE + bond))
     report(
         f"roster exhaustion: to lock the batch for its life ({periods} periods)",

@@ -180,15 +180,22 @@ async def test_fail_create_batch_with_an_expiry_its_ticks_cannot_keep_short(
     century = 100 * 365 * 24 * 3600
     ticks = load_idl().constants["MAX_TICK"]
     assert ticks == 65_535
-    # What a 60 s reservation lasted at most there: one tick of the old rule.
-    before = -(-(century + secs) // ticks) + secs
-    assert before > 13 * 3600
+    # What a 60 s reservation lasted at most there: one tick of the old rule
+    # (docs/protocol.md: a 48,121-second tick, 13.4 hours; at the longest
+    # expiry accepted, a u32 tick: about 136 years).
+    old_tick = -(-(century + secs) // ticks)
+    assert old_tick == 48_121 and round(old_tick / 3600, 1) == 13.4
+    assert round((2**32 - 1) / (365.25 * 86_400)) == 136
+    before = old_tick + secs
     sent = len(req.receipts)
     with pytest.raises(ExpiryTooFar):
         await req.create_batch(price=10_000, reservation_secs=secs, expires_in=century)
     assert len(req.receipts) == sent  # refused before sending
     now = await req.now()
-    longest = (ticks - 1) * secs  # 65,534 reservations: 45.5 days
+    longest = (ticks - 1) * secs  # 65,534 reservations
+    # docs/protocol.md: 45.5 days (3,932,040 s) for 60 s, 7.5 years for an hour.
+    assert longest == 3_932_040 and round(longest / 86_400, 1) == 45.5
+    assert round((ticks - 1) * 3600 / (365.25 * 86_400), 1) == 7.5
     for expires in (now + century, now + longest + 1 + market.clock_slack):
         ix = instructions.create_batch(
             req.address, 12, **params(reservation_secs=secs, expires_at=expires)
