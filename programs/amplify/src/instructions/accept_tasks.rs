@@ -35,16 +35,6 @@ use crate::{
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
-/// How the worker stands in the roster before this request.
-enum Join {
-    /// It has a place.
-    Member,
-    /// It joins at the next place; `order` position as `find` reported.
-    Append(usize),
-    /// It takes a free place of the full roster; `order` position likewise.
-    Replace(usize),
-}
-
 pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView]) -> ProgramResult {
     if args.items.is_empty() {
         return Err(AmplifyError::EmptyTaskList.into());
@@ -53,14 +43,12 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         return Err(AmplifyError::ProtocolPaused.into());
     }
     let now = clock_unix_timestamp(&a.clock)?;
-    let (rating, key) = {
-        let pdata = state::borrow(&a.profile)?;
-        let prof = WorkerProfile::view(&pdata)?;
-        if !address_eq(&prof.worker, a.worker.address()) {
-            return Err(AmplifyError::WrongWorker.into());
-        }
-        (prof.rating(), prof.encryption_key)
-    };
+    // Borrowed until the batch says whether the worker's key matters.
+    let pdata = state::borrow(&a.profile)?;
+    let prof = WorkerProfile::view(&pdata)?;
+    if !address_eq(&prof.worker, a.worker.address()) {
+        return Err(AmplifyError::WrongWorker.into());
+    }
 
     let (mut batch, mut table) = (a.batch, a.table);
     let mut bdata = state::borrow_mut(&mut batch)?;
@@ -73,39 +61,38 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     if now >= v.b.expires_at() {
         return Err(AmplifyError::BatchExpired.into());
     }
-    if rating < v.b.min_rating() {
+    if prof.rating() < v.b.min_rating() {
         return Err(AmplifyError::RatingTooLow.into());
     }
     // No key could ever reach it: its reservations would hold items nobody
     // can work on (and, undelivered, lapse without forfeit).
-    if v.b.encrypted != 0 && !x25519::sealable(&key) {
+    if v.b.encrypted != 0 && !x25519::sealable(&prof.encryption_key) {
         return Err(AmplifyError::InvalidEncryptionKey.into());
     }
+    drop(pdata);
     let mut tdata = state::borrow_mut(&mut table)?;
     let mut t = TableView::new(&mut tdata)?;
     if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
         return Err(AmplifyError::WrongTable.into());
     }
 
-    // A worker joins the roster with its first accepted item: a request whose
-    // items are all refused must not take a roster place.
-    let (idx, join) = match v.find(a.worker.address())? {
-        Ok(idx) => (idx, Join::Member),
-        Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Join::Append(at)),
-        Err(at) => (
-            v.free_place().ok_or(AmplifyError::RosterFull)?,
-            Join::Replace(at),
-        ),
+    // A worker joins the roster with its first accepted item (a request whose
+    // items are all refused must not take a roster place): at the next place,
+    // or at a free one (below `roster_len`) when the roster is full.
+    let (idx, joins) = match v.find(a.worker.address())? {
+        Ok(idx) => (idx, None),
+        Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Some(at)),
+        Err(at) => (v.free_place().ok_or(AmplifyError::RosterFull)?, Some(at)),
     };
     let holder = math::inc_u16(idx, 1)?;
     let tick = v.b.deadline_tick(now)?;
     let (cap, max_active, item_count) = (v.b.per_worker_cap(), v.b.max_active(), v.b.item_count());
-    let (mut taken, mut active) = match join {
-        Join::Member => {
+    let (mut taken, mut active) = match joins {
+        None => {
             let entry = v.entry(idx)?;
             (entry.taken(), entry.active())
         }
-        Join::Append(_) | Join::Replace(_) => (0, 0),
+        Some(_) => (0, 0),
     };
 
     let mut arena = Arena::new();
@@ -156,21 +143,12 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         nr = nr.saturating_add(1);
     }
     if na > 0 {
-        match join {
-            Join::Member => {}
-            Join::Append(at) => {
+        match joins {
+            None => {}
+            Some(at) if idx == v.b.roster_len() => {
                 v.add(a.worker.address(), at)?;
             }
-            Join::Replace(at) => {
-                let previous = v.replace(idx, a.worker.address(), at)?;
-                RosterPlaceReused {
-                    batch: a.batch.address(),
-                    index: idx,
-                    previous: &previous,
-                    worker: a.worker.address(),
-                }
-                .emit(&mut arena)?;
-            }
+            Some(at) => take_place(&mut v, &(idx, at), &a, &mut arena)?,
         }
         let entry = v.entry(idx)?;
         entry.set_taken(taken);
@@ -193,4 +171,25 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     drop(tdata);
     drop(bdata);
     lamports::pay(&a.worker, &a.batch, bonds)
+}
+
+/// Give the free place `idx` to the signing worker (at `at` of `order`) and
+/// announce it. Kept out of `process`: a newcomer to a full roster is rare,
+/// and this code inlined there cost every acceptance compute units per item.
+/// (BPF passes at most five arguments in registers: `idx` and `at` travel as one.)
+#[inline(never)]
+fn take_place(
+    v: &mut BatchView,
+    &(idx, at): &(u16, usize),
+    a: &AcceptTasksAccounts,
+    arena: &mut Arena,
+) -> ProgramResult {
+    let previous = v.replace(idx, a.worker.address(), at)?;
+    RosterPlaceReused {
+        batch: a.batch.address(),
+        index: idx,
+        previous: &previous,
+        worker: a.worker.address(),
+    }
+    .emit(arena)
 }

@@ -332,6 +332,7 @@ impl<'a> BatchView<'a> {
     /// A place for a worker new to the full roster: the first whose worker
     /// holds nothing. None when every worker holds something there, or the
     /// batch predates `pending` counts.
+    #[inline(never)]
     pub fn free_place(&self) -> Option<u16> {
         if self.b.version < REUSABLE_ROSTER_VERSION {
             return None;
