@@ -27,6 +27,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from ._exceptions import AmplifyError
+from ._program_errors import InvalidEncryptionKey
 
 ITEM_KEY_CONTEXT = b"amplify/item-key/v1"
 #: BLAKE2b personalization of synthetic nonces (16 bytes, its maximum).
@@ -106,9 +107,39 @@ def x25519_from_signature(signature: bytes) -> PrivateKey:
     return PrivateKey(hashlib.sha256(b"amplify/x25519/v1" + signature).digest())
 
 
+#: The field of Curve25519: X25519 reads a key as u modulo P, bit 255 ignored.
+_P = 2**255 - 19
+#: The u-coordinates of the points whose order divides 8 (curve and twist). A
+#: sealed box multiplies the key by a clamped scalar (a multiple of 8), so to
+#: these it always derives the all-zero secret, which libsodium refuses.
+LOW_ORDER_U = (
+    0,
+    1,
+    325606250916557431795983626356110631294008115727848805560023387167927233504,
+    39382357235489614581723060781553021112529911719440698176882885853963445705823,
+    _P - 1,
+)
+
+
+def sealable(key: bytes) -> bool:
+    """Whether a sealed box can be addressed to this 32-byte X25519 key: it is
+    not a low-order point in any encoding (the program refuses the same keys
+    at registration: `InvalidEncryptionKey`)."""
+    if len(key) != 32:
+        return False
+    u = int.from_bytes(key, "little") & ((1 << 255) - 1)
+    return u % _P not in LOW_ORDER_U
+
+
 def seal_key(key: bytes, worker_x25519: bytes) -> bytes:
-    """`key` sealed to the worker's X25519 public key (80 bytes)."""
-    return bytes(SealedBox(PublicKey(worker_x25519)).encrypt(key))
+    """`key` sealed to the worker's X25519 public key (80 bytes).
+    `InvalidEncryptionKey` if no sealed box can be addressed to it."""
+    if not sealable(worker_x25519):
+        raise InvalidEncryptionKey()
+    try:
+        return bytes(SealedBox(PublicKey(worker_x25519)).encrypt(key))
+    except Exception as e:  # libsodium refused the key: one typed error for it
+        raise InvalidEncryptionKey(f"InvalidEncryptionKey: libsodium refused it: {e}") from e
 
 
 def open_sealed_key(sealed: bytes, secret: PrivateKey) -> bytes:

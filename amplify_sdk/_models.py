@@ -141,9 +141,15 @@ class BatchStatus(IntEnum):
     CANCELLED = 2
 
 
+#: The first batch version whose roster places pass to a new worker when
+#: their worker holds nothing (`RosterEntry.idle`).
+REUSABLE_ROSTER_VERSION = 3
+
+
 class RosterEntry(BaseModel):
-    """A worker of a batch: `taken` counts every item it reserved there (the
-    per-worker cap), `active` its reservations now."""
+    """A worker's place in a batch: `taken` counts every item it reserved there
+    (the per-worker cap), `active` its reservations now, `pending` its
+    completed items not yet rated (saturating at 65,535)."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -151,6 +157,12 @@ class RosterEntry(BaseModel):
     worker: Pubkey
     taken: int
     active: int
+    pending: int = 0
+
+    @property
+    def idle(self) -> bool:
+        """Holds nothing its place is needed for: a new worker may take it."""
+        return self.active == 0 and self.pending == 0
 
 
 class Batch(AccountModel):
@@ -218,6 +230,7 @@ class Batch(AccountModel):
                 worker=Pubkey.from_bytes(bytes(workers["worker"][i])),
                 taken=int(workers["taken"][i]),
                 active=int(workers["active"][i]),
+                pending=int(workers["pending"][i]),
             )
             for i in range(n)
         )
@@ -225,11 +238,19 @@ class Batch(AccountModel):
         return cls(address=address, roster=roster, **wanted)
 
     def roster_index(self, worker: Pubkey) -> int | None:
-        """The worker's index in this batch's roster; None before its first item."""
+        """The worker's index in this batch's roster; None before its first item
+        (or after its place passed to another worker)."""
         for entry in self.roster:
             if entry.worker == worker:
                 return entry.index
         return None
+
+    def free_place(self) -> int | None:
+        """The place a worker new to this full roster would take (as the
+        program picks it: the first whose worker holds nothing); None if none."""
+        if self.version < REUSABLE_ROSTER_VERSION:
+            return None
+        return next((e.index for e in self.roster if e.idle), None)
 
     @property
     def slots(self) -> int:

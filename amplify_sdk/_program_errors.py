@@ -424,11 +424,11 @@ class LedgerTooLarge(ProgramError):
 
 
 class RosterFull(ProgramError):
-    """Batch roster is full; the requester must grow it (grow_roster)."""
+    """Batch roster is full and no place is free; the requester must grow it (grow_roster)."""
 
     code = 6052
     name = "RosterFull"
-    msg = "Batch roster is full; the requester must grow it (grow_roster)"
+    msg = "Batch roster is full and no place is free; the requester must grow it (grow_roster)"
 
 
 class RosterTooLarge(ProgramError):
@@ -711,6 +711,24 @@ class NothingToClaim(ProgramError):
     msg = "Nothing to claim"
 
 
+class InvalidEncryptionKey(ProgramError):
+    """The X25519 key is a low-order point: no sealed box can be addressed to it."""
+
+    code = 6088
+    name = "InvalidEncryptionKey"
+    msg = "The X25519 key is a low-order point: no sealed box can be addressed to it"
+
+
+class ExpiryTooFar(ProgramError):
+    """Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a
+    reservation.
+    """
+
+    code = 6089
+    name = "ExpiryTooFar"
+    msg = "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation"
+
+
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,
@@ -800,6 +818,8 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InsufficientHeld.code: InsufficientHeld,
     WrongActionAccounts.code: WrongActionAccounts,
     NothingToClaim.code: NothingToClaim,
+    InvalidEncryptionKey.code: InvalidEncryptionKey,
+    ExpiryTooFar.code: ExpiryTooFar,
 }
 
 __all__ = [
@@ -818,6 +838,7 @@ __all__ = [
     "BatchPaused",
     "DuplicateAccount",
     "EmptyTaskList",
+    "ExpiryTooFar",
     "FeeTooHigh",
     "GovernanceActive",
     "IndexMismatch",
@@ -827,6 +848,7 @@ __all__ = [
     "InvalidAccountData",
     "InvalidAnswers",
     "InvalidChoice",
+    "InvalidEncryptionKey",
     "InvalidExpiry",
     "InvalidInstructionData",
     "InvalidMinRating",

@@ -32,6 +32,7 @@ from ._pda import (
 )
 from ._program_errors import (
     AlreadyRated,
+    ExpiryTooFar,
     InvalidExpiry,
     InvalidMinRating,
     InvalidPrice,
@@ -419,7 +420,10 @@ class RequesterClient(AmplifyClient):
     ) -> list[ItemOutcome]:
         """Deliver item keys to `worker` for items it reserved in an encrypted
         batch: (item, 32-byte item key), sealed here to the worker's registered
-        X25519 key. This wallet must be the batch's requester or key agent."""
+        X25519 key. This wallet must be the batch's requester or key agent.
+        `InvalidEncryptionKey` (nothing sent) if the worker's key is one no
+        sealed box can be addressed to (a profile from before the program
+        refused them)."""
         bad = [i for i, k in keys if not isinstance(k, bytes) or len(k) != 32]
         if bad:
             raise InvalidArgumentError(f"items {bad[:5]}: an item key is 32 bytes")
@@ -541,6 +545,10 @@ def _check_batch(
         raise InvalidReservation()
     if expires_at <= now:
         raise InvalidExpiry()
+    # Within 65,534 reservations of span a deadline tick is at most one
+    # reservation long, so no reservation lasts twice its time.
+    if expires_at - now > (constant("MAX_TICK") - 1) * reservation_secs:
+        raise ExpiryTooFar()
     uri = len(base_uri.encode("utf-8", "surrogatepass"))
     if uri > constant("MAX_BASE_URI_LEN"):
         raise UriTooLong()

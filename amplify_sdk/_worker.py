@@ -5,28 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import nacl.bindings
+import numpy as np
 from nacl.public import PrivateKey
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from . import _instructions as ix
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
+from ._crypto import sealable
 from ._encrypted import fetch_items, receive_keys
 from ._exceptions import InvalidArgumentError, NotRegisteredError, ProgramError
 from ._idl import constant
-from ._models import Batch, BatchStatus, Governance, ItemOutcome, WorkerProfile
+from ._models import (
+    REUSABLE_ROSTER_VERSION,
+    Batch,
+    BatchStatus,
+    Governance,
+    ItemOutcome,
+    TaskTable,
+    WorkerProfile,
+)
 from ._pda import governance_pda, worker_profile_pda
 from ._program_errors import (
     BatchCancelled,
     BatchExpired,
     BatchPaused,
     InvalidAnswers,
+    InvalidEncryptionKey,
     ProtocolPaused,
     RatingTooLow,
     ResultUriTooLong,
     RosterFull,
 )
 from ._token import associated_token_address
+from ._tx import PACKET_DATA_SIZE, transaction_size
 from .storage import Store
 
 MAX_ANSWER = constant("MAX_ANSWER")
@@ -42,8 +55,11 @@ def x25519_public_key(ed25519_public_key: bytes) -> bytes:
 class WorkerClient(AmplifyClient):
     async def register(self, encryption_key: bytes | None = None) -> WorkerProfile:
         """Create this wallet's worker profile (its one rent-bearing account).
-        `encryption_key` defaults to the X25519 form of the wallet key."""
+        `encryption_key` defaults to the X25519 form of the wallet key; one no
+        sealed box can be addressed to is refused (`InvalidEncryptionKey`)."""
         key = encryption_key or x25519_public_key(bytes(self.address))
+        if not sealable(key):
+            raise InvalidEncryptionKey()
         await self.send([ix.register_worker(self.address, key)])
         return await self.get_worker_profile(self.address)
 
@@ -92,17 +108,37 @@ class WorkerClient(AmplifyClient):
         b = await self.get_batch(batch)
         await self._check_open(b, profile)
         tables = await self.get_tables(b)
+        room = await self._make_room(b, tables)
         groups, outcomes = group(wanted, b, tables)
         k = self.max_items(lambda n: ix.accept_tasks(self.address, batch, PLACEHOLDER, [0] * n), 4)
         todo = list(chunks(groups, k))
+        if room and todo:
+            # The releases that free a place go with the first acceptance, in
+            # one transaction: the place cannot be taken in between.
+            table, first = todo[0]
+            fit = len(first)
+            while fit > 1 and (
+                transaction_size(
+                    [*room, ix.accept_tasks(self.address, batch, table.address, [0] * fit)],
+                    self.wallet,
+                    1,
+                )
+                > PACKET_DATA_SIZE
+            ):
+                fit -= 1
+            todo[0:1] = [(table, first[:fit])] + ([(table, first[fit:])] if first[fit:] else [])
         await self.require_lamports(
             SIGNATURE_FEE * len(todo) + b.bond * sum(len(c) for _, c in todo),
             "accepting these items",
         )
         for n, (table, chunk) in enumerate(todo):
+            before = room if n == 0 else []
             try:
                 receipt = await self.send(
-                    [ix.accept_tasks(self.address, batch, table.address, [i for _, i in chunk])]
+                    [
+                        *before,
+                        ix.accept_tasks(self.address, batch, table.address, [i for _, i in chunk]),
+                    ]
                 )
             except ProgramError as e:
                 # Worker-level: every later chunk would fail the same way.
@@ -223,8 +259,46 @@ class WorkerClient(AmplifyClient):
             raise BatchExpired()
         if profile.rating < b.min_rating:
             raise RatingTooLow()
-        if b.roster_index(self.address) is None and b.roster_len >= b.roster_capacity:
+        if b.encrypted and not sealable(profile.encryption_key):
+            raise InvalidEncryptionKey()
+
+    async def _make_room(self, b: Batch, tables: Sequence[TaskTable]) -> list[Instruction]:
+        """What to send before this worker's first acceptance so that a full
+        roster has a place for it: nothing if it has one, there is room or a
+        place is free; else the `release_expired` instructions of the worker
+        holding the fewest reservations, all lapsed, and no work awaiting a
+        rating (its place is free once they are released; its bonds go to the
+        requester). `RosterFull` if no place can be freed."""
+        if (
+            b.roster_index(self.address) is not None
+            or b.roster_len < b.roster_capacity
+            or b.free_place() is not None
+        ):
+            return []
+        if b.version < REUSABLE_ROSTER_VERSION:
             raise RosterFull()
+        now = await self.now()
+        for entry in sorted((e for e in b.roster if e.pending == 0), key=lambda e: e.active):
+            lapsed: list[tuple[TaskTable, list[int]]] = []
+            for t in tables:
+                mine = (t.holders == entry.index + 1) & t.reserved()
+                late = mine & (b.created_at + t.ticks.astype("int64") * b.tick_secs < now)
+                if (mine & ~late).any():
+                    break  # one reservation still runs: the place is held
+                rows = np.flatnonzero(late.any(axis=1))
+                if len(rows):
+                    lapsed.append((t, (rows + t.first_item).tolist()))
+            else:
+                if sum(len(items) for _, items in lapsed) != entry.active:
+                    continue  # the tables and the roster disagree: read again later
+                release = [
+                    ix.release_expired(b.address, t.address, b.requester, entry.worker, items)
+                    for t, items in lapsed
+                ]
+                room = [*release, ix.accept_tasks(self.address, b.address, PLACEHOLDER, [0])]
+                if transaction_size(room, self.wallet, 1) <= PACKET_DATA_SIZE:
+                    return release
+        raise RosterFull()
 
 
 def _holder(b: Batch, worker: Pubkey) -> int:

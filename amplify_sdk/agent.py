@@ -12,6 +12,12 @@ refuses a second delivery of a slot (`KeyAlreadyDelivered`), delivers twice.
 Between reads it follows `TasksAccepted` events live (`subscribe_logs` on the
 batches; the RPC backend falls back to polling if its websocket fails) and
 delivers within one confirmation, many keys per transaction.
+
+A failure is the one worker's: a worker whose keys cannot be delivered (a
+registered key no sealed box can be addressed to, from before the program
+refused them) or one failed transaction is reported (`Delivery.error`,
+`AgentStats.failed`, a warning in the log) and retried at the next resync,
+while every other worker keeps getting its keys.
 """
 
 from __future__ import annotations
@@ -30,7 +36,6 @@ from solders.pubkey import Pubkey
 from ._backend import AccountSnapshot, Backend, LogsNotice, Memcmp, Subscription
 from ._codecs import _split_fields, fixed_size
 from ._crypto import item_key
-from ._exceptions import AmplifyError
 from ._idl import load_idl
 from ._models import Batch, TaskTable
 from ._pda import PROGRAM_ID
@@ -56,6 +61,10 @@ class AgentStats:
     refused: int = 0
     catch_ups: int = 0
     latencies: list[float] = field(default_factory=list)
+    #: Keys a delivery round failed to send (counted per attempt; retried).
+    failed: int = 0
+    #: The last error per (batch, worker) whose delivery failed.
+    errors: dict[tuple[Pubkey, Pubkey], str] = field(default_factory=dict)
 
     @property
     def keys_per_transaction(self) -> float:
@@ -67,13 +76,16 @@ class Delivery:
     """One `deliver_keys` round for one worker of one batch: the items whose
     keys landed, and how many the program refused (already delivered, or the
     slot released meanwhile). `from_table`: found owed in the task tables (a
-    catch-up) rather than in a live `TasksAccepted` event."""
+    catch-up) rather than in a live `TasksAccepted` event. A round that
+    failed has `error` set and the items it could not deliver in `failed`."""
 
     batch: Pubkey
     worker: Pubkey
     items: list[int]
     refused: int
     from_table: bool
+    failed: list[int] = field(default_factory=list)
+    error: str | None = None
 
 
 def _field_offset(account: str, name: str) -> int:
@@ -100,8 +112,8 @@ class KeyAgent:
     """Delivers keys for `master_keys` (batch → its master key). With
     `master_key` and `discover`, also every encrypted batch naming this wallet
     as key agent (found by account query at each resync). `on_delivery` is
-    called after each delivery round that landed or was refused (a CLI prints
-    them); `on_ready` once, when the agent first follows events, caught up."""
+    called after each delivery round that landed, was refused or failed (a
+    CLI prints them); `on_ready` once, when the agent first follows events, caught up."""
 
     def __init__(
         self,
@@ -159,10 +171,13 @@ class KeyAgent:
         await self.discover_batches()
         owed: Owed = {}
         for batch in self.batches:
-            b = await self.client.fetch_or_none(Batch, batch)
-            if b is None or not b.encrypted:
-                continue
-            owed.update(owed_keys(b, await self.client.get_tables(b)))
+            try:
+                b = await self.client.fetch_or_none(Batch, batch)
+                if b is None or not b.encrypted:
+                    continue
+                owed.update(owed_keys(b, await self.client.get_tables(b)))
+            except Exception as e:  # one batch unreadable: serve the others
+                log.warning("reading batch %s failed: %s", batch, e)
         self.stats.catch_ups += 1
         # The tables are the truth: what they show owed is sent even if this
         # run delivered it before (a release and a new acceptance reuse a slot).
@@ -184,9 +199,18 @@ class KeyAgent:
             async with self._gate:
                 try:
                     outcomes = await self.client.deliver_keys(batch, worker, keys)
-                except AmplifyError as e:  # owed keys stay owed: the next resync retries
+                except Exception as e:
+                    # This worker's failure is its own: the keys stay owed (the
+                    # next resync retries), every other delivery goes on.
                     log.warning("delivering %d keys to %s failed: %s", len(keys), worker, e)
+                    self.stats.failed += len(keys)
+                    self.stats.errors[(batch, worker)] = str(e)
+                    if self.on_delivery is not None:
+                        self.on_delivery(
+                            Delivery(batch, worker, [], 0, from_table, failed=todo, error=str(e))
+                        )
                     return 0
+            self.stats.errors.pop((batch, worker), None)
             landed = [o.item for o in outcomes if o.ok]
             # Refused items are not marked: a later table read decides them.
             self._done.update((batch, worker, i) for i in landed)

@@ -30,8 +30,10 @@ from governance import earn_fees, make_dao
 
 from amplify_sdk import (
     Amplify,
+    RosterFull,
     TxReceipt,
     WorkerClient,
+    instructions,
     program_bytes,
     table_address,
     worker_profile_pda,
@@ -283,6 +285,50 @@ async def governance_cu(amp: Amplify) -> list[tuple[str, int]]:
     return [(name, r.compute_units if r else 0) for name, r in out]
 
 
+async def roster_cu(amp: Amplify) -> list[tuple[str, int]]:
+    """Compute units of accepting one item as a member, as a newcomer at the
+    next place, and as a newcomer to a full roster of 64 whose free place is
+    the first or the last (the program reads the roster up to it), refused
+    when none is (read whole), and with the SDK's release bundled in."""
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    m = Market(amp, backend, amp.admin(), amp.requester())
+    b = await m.batch(n_items=200, price=PRICE, roster_capacity=64, reservation_secs=600)
+    holders = [await m.worker() for _ in range(64)]
+    out: list[tuple[str, int]] = []
+
+    async def accept(w: WorkerClient, item: int) -> int:
+        await w.accept_tasks(b.address, [item])
+        assert w.last_receipt is not None
+        return w.last_receipt.compute_units
+
+    out.append(("accept_tasks, first worker (joins at place 0)", await accept(holders[0], 0)))
+    out.append(("accept_tasks, a member (one item)", await accept(holders[0], 1)))
+    for n, w in enumerate(holders[1:], start=2):
+        cu = await accept(w, n)
+    out.append(("accept_tasks, newcomer at the last place (63)", cu))
+    late = [await m.worker() for _ in range(3)]
+    ix = instructions.accept_tasks(late[0].address, b.address, m.table(b), [100])
+    try:
+        await late[0].send([ix])
+    except RosterFull as e:
+        out.append(("refused: RosterFull, 64 places held (all read)", e.compute_units or 0))
+    # Place 0's worker submits and is rated: the first place is free.
+    await holders[0].submit_results(b.address, [(0, b"\x01"), (1, b"\x01")])
+    await m.requester.rate_assignments(b.address, [(0, holders[0].address, 4)])
+    await m.requester.rate_assignments(b.address, [(1, holders[0].address, 4)])
+    out.append(("newcomer to a full roster, place 0 free", await accept(late[0], 101)))
+    # The last place's worker submits and is rated: only place 63 is free.
+    last = holders[63]
+    await last.submit_results(b.address, [(64, b"\x01")])
+    await m.requester.rate_assignments(b.address, [(64, last.address, 4)])
+    out.append(("newcomer to a full roster, place 63 free", await accept(late[1], 102)))
+    # Every reservation lapsed: the SDK releases one holder's and accepts, in one transaction.
+    backend.warp(600 + b.tick_secs + 1)
+    out.append(("  with the lapsed holder's release (SDK, one tx)", await accept(late[2], 103)))
+    return out
+
+
 #: Governance compute units as first measured (docs/governance.md at the
 #: governance issue), printed beside today's.
 GOVERNANCE_BEFORE = {
@@ -317,6 +363,10 @@ async def main() -> None:
         admin = amp.admin()
         await admin.initialize(await admin.create_amp_mint())
         gov = await governance_cu(amp)
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        roster = await roster_cu(amp)
     print(
         f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
         f"{len(program_bytes()):,} bytes"
@@ -356,6 +406,16 @@ async def main() -> None:
         before = GOVERNANCE_BEFORE.get(name)
         print(row(name, f"{cu:,}", f"{before:,}" if before else "n/a", widths=(56, 10, 10)))
     print("(before: as the governance issue landed, before the treasury-donation fix)")
+    print("\n## Roster: accepting one item, by where the worker stands\n")
+    print(row("case", "CU", widths=(56, 10)))
+    for name, cu in roster:
+        print(row(name, f"{cu:,}", widths=(56, 10)))
+    by = dict(roster)
+    scan = (
+        by["newcomer to a full roster, place 63 free"]
+        - by["newcomer to a full roster, place 0 free"]
+    )
+    print(f"reading the roster for a free place: {scan / 63:.1f} CU per place passed")
     print(f"\n(signature fee {SIGNATURE_FEE:,} lamports; CU measured by the SVM)")
 
 

@@ -22,9 +22,10 @@ not newer than `metadata.version`):
   `relations` entry removed (clients resolving the account break);
 * an account type's layout: a field moved, retyped or removed, the fixed part's
   size changed, or its variable tail changed. New fields carved out of
-  `reserved`/`_pad` bytes (the same total size) are additions;
-* event fields or defined types' fields (or enum variants) changed in any way
-  (events are decoded strictly);
+  `reserved`/`_pad` bytes (the same total size) are additions, also in a
+  defined type found only inside account data (a roster entry);
+* event fields, instruction arguments' defined types and everything they
+  contain changed in any way (they are decoded strictly);
 * an error renumbered, its code reused for another name, or removed;
 * a constant retyped, or the value of a seed constant (`*SEED*`) changed.
 
@@ -239,11 +240,14 @@ def _is_padding(name: str) -> bool:
     return name == "reserved" or name.startswith("_")
 
 
-def _offsets(idl: JSON, fields: list[JSON]) -> tuple[list[tuple[JSON, int, int]], list[JSON]]:
-    """(field, offset, size) of the fixed part (after the discriminator), and the
-    variable tail from the first variable-size field on."""
+def _offsets(
+    idl: JSON, fields: list[JSON], start: int = 8
+) -> tuple[list[tuple[JSON, int, int]], list[JSON]]:
+    """(field, offset, size) of the fixed part (from `start`: after an
+    account's discriminator), and the variable tail from the first
+    variable-size field on."""
     out: list[tuple[JSON, int, int]] = []
-    at = 8
+    at = start
     for i, f in enumerate(fields):
         size = size_of(idl, f["type"])
         if size is None:
@@ -256,9 +260,16 @@ def _offsets(idl: JSON, fields: list[JSON]) -> tuple[list[tuple[JSON, int, int]]
 def _layout(name: str, old: JSON, new: JSON, r: Report) -> None:
     """An account type's layout: old fields keep offset and type; new ones may
     take only bytes that were padding; the fixed size and the tail stay."""
-    what = f"account {name}"
-    old_fixed, old_tail = _offsets(old, fields_of(old, name))
-    new_fixed, new_tail = _offsets(new, fields_of(new, name))
+    _carved(f"account {name}", old, new, fields_of(old, name), fields_of(new, name), r, 8)
+
+
+def _carved(
+    what: str, old: JSON, new: JSON, was: list[JSON], now: list[JSON], r: Report, start: int
+) -> None:
+    """Fields laid out from byte `start`: old fields keep offset and type; new
+    ones may take only bytes that were padding; the fixed size and the tail stay."""
+    old_fixed, old_tail = _offsets(old, was, start)
+    new_fixed, new_tail = _offsets(new, now, start)
     placed = {f["name"]: (at, size, f["type"]) for f, at, size in new_fixed}
     padding: list[tuple[int, int]] = []
     for f, at, size in old_fixed:
@@ -276,9 +287,7 @@ def _layout(name: str, old: JSON, new: JSON, r: Report) -> None:
     old_size = sum(size for _, _, size in old_fixed)
     new_size = sum(size for _, _, size in new_fixed)
     if old_size != new_size:
-        r.breaking.append(
-            f"{what}: fixed part {old_size} -> {new_size} bytes (after the discriminator)"
-        )
+        r.breaking.append(f"{what}: fixed part {old_size} -> {new_size} bytes (from byte {start})")
     old_names = {f["name"] for f, _, _ in old_fixed}
     for f, at, size in new_fixed:
         if f["name"] in old_names or _is_padding(f["name"]):
@@ -306,9 +315,50 @@ def layouts(idl: JSON) -> set[str]:
     return {a["name"] for a in idl.get("accounts", [])} | {e["name"] for e in idl.get("events", [])}
 
 
+def _named_types(ty: Any) -> set[str]:
+    """Defined type names a type expression refers to directly."""
+    if isinstance(ty, str):
+        return set()
+    if "defined" in ty:
+        d = ty["defined"]
+        return {str(d["name"] if isinstance(d, dict) else d)}
+    for key in ("array", "vec", "option"):
+        if key in ty:
+            inner = ty[key][0] if key == "array" else ty[key]
+            return _named_types(inner)
+    return set()
+
+
+def decoded_strictly(idl: JSON) -> set[str]:
+    """Types that reach a client outside an account's data: event layouts,
+    instruction arguments, and every type they contain. Only account data has
+    padding a new field may take over (old clients read those bytes as padding)."""
+    types = by_name(idl.get("types", []))
+    todo = [e["name"] for e in idl.get("events", [])]
+    for i in idl.get("instructions", []):
+        for a in i.get("args", []):
+            todo += _named_types(a["type"])
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in types:
+            continue
+        seen.add(name)
+        t = types[name]["type"]
+        for f in t.get("fields", []):
+            todo += _named_types(f["type"])
+        for v in t.get("variants", []):
+            for f in v.get("fields", []):
+                todo += _named_types(f["type"] if isinstance(f, dict) and "type" in f else f)
+    return seen
+
+
 def _types(old: JSON, new: JSON, r: Report) -> None:
-    """Defined types other than account and event layouts (checked above)."""
+    """Defined types other than account and event layouts (checked above).
+    A struct found only inside account data may carve fields out of its
+    padding, as an account layout may; every other one is strict."""
     own = layouts(old)
+    strict = decoded_strictly(old) | decoded_strictly(new)
     news = by_name(new.get("types", []))
     for name, o in by_name(old.get("types", [])).items():
         if name in own:
@@ -322,7 +372,10 @@ def _types(old: JSON, new: JSON, r: Report) -> None:
             r.breaking.append(f"type {name}: {ko} -> {kn}")
         elif ko == "struct":
             was, now = o["type"].get("fields", []), n["type"].get("fields", [])
-            strict_fields(f"type {name}", was, now, r)
+            if name in strict:
+                strict_fields(f"type {name}", was, now, r)
+            else:
+                _carved(f"type {name}", old, new, was, now, r, 0)
         elif o["type"] != n["type"]:
             r.breaking.append(f"type {name}: {ko} changed")
     for name in news.keys() - by_name(old.get("types", [])).keys() - layouts(new):

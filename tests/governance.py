@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
+from solders.system_program import CreateAccountParams, create_account
 
-from amplify_sdk import Batch, VoterClient, WorkerClient, treasury_pda
+from amplify_sdk import Batch, VoterClient, WorkerClient, program_bytes, treasury_pda
 from amplify_sdk._admin import AMP
+from amplify_sdk._pda import BPF_LOADER_UPGRADEABLE
 from market import SOL, Market
 
 #: Short periods so tests move the clock instead of waiting.
@@ -63,3 +66,68 @@ async def earn_fees(market: Market, items: int, price: int = 100_000) -> tuple[B
     await w.submit_results(b.address, [(i, b"\x01") for i in range(items)])
     await market.requester.sweep_fees(b.address)
     return b, w
+
+
+async def write_buffer(market: Market, authority: Pubkey, code: bytes | None = None) -> Pubkey:
+    """A loader buffer holding `code` (default: the shipped program), written
+    with the loader's own instructions (InitializeBuffer, Write), its
+    authority then set."""
+    admin = market.admin
+    code = program_bytes() if code is None else code
+    buf = Keypair()
+    size = 37 + len(code)
+    rent = await market.backend.minimum_balance(size)
+    await admin.send(
+        [
+            create_account(
+                CreateAccountParams(
+                    from_pubkey=admin.address,
+                    to_pubkey=buf.pubkey(),
+                    lamports=rent,
+                    space=size,
+                    owner=BPF_LOADER_UPGRADEABLE,
+                )
+            ),
+            Instruction(
+                BPF_LOADER_UPGRADEABLE,
+                (0).to_bytes(4, "little"),
+                [AccountMeta(buf.pubkey(), False, True), AccountMeta(admin.address, False, False)],
+            ),
+        ],
+        [buf],
+    )
+    chunk = 900
+    for at in range(0, len(code), chunk):
+        part = code[at : at + chunk]
+        data = (
+            (1).to_bytes(4, "little")
+            + at.to_bytes(4, "little")
+            + len(part).to_bytes(8, "little")
+            + part
+        )
+        await admin.send(
+            [
+                Instruction(
+                    BPF_LOADER_UPGRADEABLE,
+                    data,
+                    [
+                        AccountMeta(buf.pubkey(), False, True),
+                        AccountMeta(admin.address, True, False),
+                    ],
+                )
+            ]
+        )
+    await admin.send(
+        [
+            Instruction(
+                BPF_LOADER_UPGRADEABLE,
+                (4).to_bytes(4, "little"),
+                [
+                    AccountMeta(buf.pubkey(), False, True),
+                    AccountMeta(admin.address, True, False),
+                    AccountMeta(authority, False, False),
+                ],
+            )
+        ]
+    )
+    return buf.pubkey()

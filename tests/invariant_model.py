@@ -7,9 +7,9 @@ batches of different prices, bonds, redundancy, caps, active limits, rating
 gates and lifetimes, encrypted or not. Bundles hold live reservations and
 completed assignments, so submissions, releases, key deliveries and ratings
 act on real state most of the time; cancellations, sweeps, closes, pauses,
-roster growth, time, lamports sent to batches and to the treasury, malformed
-instructions, and governance (hand-over, stake, unstake, claim with fees
-flowing) mix in.
+roster growth, roster places passing to newcomers, time, lamports sent to
+batches and to the treasury, malformed instructions, and governance
+(hand-over, stake, unstake, claim with fees flowing) mix in.
 
 Every step is one transaction (or a few, for set-up of a batch). The model
 predicts each instruction's fate: refused whole with an exact error (then
@@ -20,7 +20,7 @@ against the chain: every tracked account's lamports equal the model's;
 lamports are conserved (what all accounts hold plus every fee paid is what
 they held at the start); no program account exists that the model does not
 know; each touched batch's counters, roster and slots equal the model's; no
-worker holds two slots of an item; caps and active limits hold; the escrow
+roster place holds two slots of an item; caps and active limits hold; the escrow
 equation holds; the treasury balances to the lamport; AMP is conserved; no
 assignment was ever paid twice.
 """
@@ -76,6 +76,7 @@ from amplify_sdk import (
     table_seed,
     treasury_pda,
     worker_profile_pda,
+    x25519_public_key,
 )
 from amplify_sdk import _program_errors as E
 from amplify_sdk._admin import AMP
@@ -182,7 +183,8 @@ def batch_size(roster_capacity: int, uri: int = 0) -> int:
 
 @dataclass(eq=False)  # slots compare by identity: two of one worker can hold equal values
 class SlotM:
-    worker: int  # index into the engine's workers
+    worker: int  # index into the engine's workers: who holds it, or did the work
+    place: int  # its roster place (the chain names that, not the worker)
     reserved: bool  # else completed
     tick: int = 0
     flag: bool = False  # reserved: key delivered; completed: rated
@@ -222,14 +224,18 @@ class BatchM:
     items: int = 0
     tables: list[TableM] = field(default_factory=list)
     slots: dict[int, list[SlotM | None]] = field(default_factory=dict)
-    roster: list[int] = field(default_factory=list)  # workers, in join order
-    taken: Counter[int] = field(default_factory=Counter)
+    # Each place's worker now. A place passes to a worker new to the full
+    # roster once its worker holds nothing (no reservation, nothing unrated).
+    roster: list[int] = field(default_factory=list)
+    taken: Counter[int] = field(default_factory=Counter)  # per worker in the roster
     active: Counter[int] = field(default_factory=Counter)
+    pending: Counter[int] = field(default_factory=Counter)  # completed, not yet rated
     completed: int = 0
     cancelled_slots: int = 0
     swept: int = 0
     rated: int = 0
     deposit: int = 0  # lamports beyond what it owes (sent to it), returned on cancel/close
+    reused: list[tuple[int, int, int]] = field(default_factory=list)  # (place, gone, new)
 
     @property
     def reserved(self) -> int:
@@ -256,6 +262,13 @@ class BatchM:
 
     def deadline(self, tick: int) -> int:
         return self.created + tick * self.tick_secs
+
+    def free_place(self) -> int | None:
+        """The first place whose worker holds nothing (docs/protocol.md, the roster)."""
+        for p, w in enumerate(self.roster):
+            if self.active[w] == 0 and self.pending[w] == 0:
+                return p
+        return None
 
     def finished(self, now: int) -> bool:
         return self.status == "cancelled" or now >= self.expires
@@ -496,7 +509,11 @@ class Engine(RuleBasedStateMachine):
             self.run(r.client.send([instructions.register_requester(r.address)]))
             self.rep_r.append(ref.Requester(id=len(self.rep_r) + 1))
         for w in self.workers:
-            self.run(w.client.send([instructions.register_worker(w.address, bytes(32))]))
+            self.run(
+                w.client.send(
+                    [instructions.register_worker(w.address, x25519_public_key(bytes(w.address)))]
+                )
+            )
             self.rep_w.append(ref.Worker())
         for v in self.voters:
             self.run(
@@ -531,9 +548,9 @@ class Engine(RuleBasedStateMachine):
         max_active=st.sampled_from([1, 2, 4, 300]),
         min_rating=st.sampled_from([0, 0, 0, 1, 2_501]),
         reservation=st.sampled_from([60, 300, 1_000]),
-        lifetime=st.sampled_from([900, 3_600, 7 * 86_400]),
+        lifetime=st.sampled_from([900, 3_600, 7 * 86_400, 7 * 86_400, 50 * 86_400]),
         encrypted=st.booleans(),
-        roster=st.sampled_from([2, 3, 8]),
+        roster=st.sampled_from([1, 2, 3, 8]),
         n=st.integers(1, 10),
         room=st.integers(0, 3),
     )
@@ -578,6 +595,9 @@ class Engine(RuleBasedStateMachine):
         ix = instructions.create_batch(req.address, batch_id, **args)
         if self.paused:
             self.send(req, [ix], refused=Refused(E.ProtocolPaused), label="create_batch")
+            return multiple()
+        if lifetime > (MAX_TICK - 1) * reservation:  # a tick would outlast a reservation
+            self.send(req, [ix], refused=Refused(E.ExpiryTooFar), label="create_batch")
             return multiple()
         self.track(address)
         self.send(req, [ix], label="create_batch")
@@ -705,6 +725,7 @@ class Engine(RuleBasedStateMachine):
         m = self.model[b]
         wk = self.workers[w]
         ix = instructions.accept_tasks(wk.address, m.address, table.address, items)
+        reused = len(m.reused)
         try:
             outcomes = self.expect_accept(m, w, items, self.now(), table)
         except Refused as r:
@@ -713,10 +734,55 @@ class Engine(RuleBasedStateMachine):
         receipt = self.send(wk, [ix], label="accept")
         assert receipt is not None
         self.check_outcomes(receipt, "TasksAccepted", "accepted", items, outcomes)
+        events = [e.fields for e in receipt.events if e.name == "RosterPlaceReused"]
+        want = [
+            {
+                "batch": m.address,
+                "index": place,
+                "previous": self.workers[gone].address,
+                "worker": self.workers[new].address,
+            }
+            for place, gone, new in m.reused[reused:]
+        ]
+        assert events == want, (events, want)
+        if want:
+            REACH["accept:ok reusing a place"] += 1
         won = [i for i, o in zip(items, outcomes, strict=True) if o == "ok"]
         self.move(wk.address, m.address, m.bond * len(won))
         self.dirty.add(b)
         return won
+
+    @rule(b=batches, w=st.integers(0, N_WORKERS - 1), settle=st.booleans())
+    def newcomer(self, b: int, w: int, settle: bool) -> None:
+        """A worker new to a batch still taking work (the drawn one, or the next
+        such) asks for an open item: at the next place, at the place of a
+        worker that holds nothing once the roster is full (perhaps after that
+        worker's reservations lapsed and its work was rated), or refused."""
+        now = self.now()
+        live = [
+            k
+            for k, x in sorted(self.model.items())
+            if not x.closed and x.status == "open" and now < x.expires
+        ]
+        m = self.model[min((k for k in live if k >= b), default=live[0] if live else b)]
+        b = m.key
+        outsiders = [k for k in range(N_WORKERS) if k not in m.roster]
+        if not outsiders:
+            return
+        # One that passes the rating gate, if any does.
+        outsiders = [k for k in outsiders if self.rating(k) >= m.min_rating] or outsiders
+        idle = [k for k in m.roster if m.active[k] == 0]
+        if settle and idle and m.free_place() is None:
+            # A worker with no reservation has its work rated: its place may pass on.
+            x = idle[0]
+            for item, row in sorted(m.slots.items()):
+                for y in row:
+                    if y is not None and y.worker == x and not y.reserved and not y.flag:
+                        self.rate((b, item, x), 4)
+        w = outsiders[w % len(outsiders)]
+        table = m.tables[-1]
+        items = [i for i in range(table.first, table.first + table.count) if None in m.row(i)]
+        self.do_accept(b, w, items[:2] or [table.first], table)
 
     @rule(b=batches, w=st.integers(0, N_WORKERS - 1), others=st.integers(1, N_WORKERS - 1))
     def race(self, b: int, w: int, others: int) -> None:
@@ -776,10 +842,16 @@ class Engine(RuleBasedStateMachine):
         if self.rating(w) < m.min_rating:
             raise Refused(E.RatingTooLow)
         joined = w in m.roster
-        if not joined and len(m.roster) >= m.roster_capacity:
+        if joined:
+            place: int | None = m.roster.index(w)
+        elif len(m.roster) < m.roster_capacity:
+            place = len(m.roster)
+        else:
+            place = m.free_place()
+        if place is None:
             raise Refused(E.RosterFull)
         tick = -(-(now - m.created + m.reservation) // m.tick_secs)
-        taken, active = m.taken[w], m.active[w]
+        taken, active = (m.taken[w], m.active[w]) if joined else (0, 0)
         plan: list[tuple[int, int]] = []  # (item, slot position)
         out = []
         rows = {i: list(m.row(i)) for i in set(items) if i < m.items}
@@ -789,7 +861,8 @@ class Engine(RuleBasedStateMachine):
             if m.table_of(i) is not table:
                 raise Refused(E.WrongTable)
             row = rows[i]
-            mine = any(s is not None and s.worker == w for s in row)
+            # The chain knows places: a reused place's completed slots are "held".
+            mine = any(s is not None and s.place == place for s in row)
             free = next((k for k, s in enumerate(row) if s is None), None)
             if mine:
                 out.append("AlreadyAccepted")
@@ -800,7 +873,7 @@ class Engine(RuleBasedStateMachine):
             elif active >= m.max_active:
                 out.append("ActiveLimitReached")
             else:
-                row[free] = SlotM(w, True, tick)
+                row[free] = SlotM(w, place, True, tick)
                 plan.append((i, free))
                 taken += 1
                 active += 1
@@ -809,8 +882,17 @@ class Engine(RuleBasedStateMachine):
         for i, k in plan:
             m.row(i)[k] = rows[i][k]
         if plan and not joined:
-            m.roster.append(w)
-        m.taken[w], m.active[w] = taken, active
+            if place == len(m.roster):
+                m.roster.append(w)
+            else:
+                gone = m.roster[place]
+                m.reused.append((place, gone, w))
+                m.roster[place] = w
+                for counter in (m.taken, m.active, m.pending):
+                    counter.pop(gone, None)
+            m.pending[w] = 0
+        if plan or joined:
+            m.taken[w], m.active[w] = taken, active
         return out
 
     def check_outcomes(
@@ -898,6 +980,7 @@ class Engine(RuleBasedStateMachine):
             else:
                 s.reserved, s.tick, s.flag = False, 0, False
                 m.active[w] -= 1
+                m.pending[w] += 1  # keeps the place until rated
                 m.completed += 1
                 out.append("ok")
         return out
@@ -1014,8 +1097,7 @@ class Engine(RuleBasedStateMachine):
             row = next(r for r in m.slots.values() if s in r)
             row[row.index(s)] = None
             m.active[w] -= 1
-            if unseen:
-                m.taken[w] -= 1
+            if unseen:  # its bond back; it still counts against the cap
                 self.move(m.address, wk.address, m.bond)
             else:
                 self.move(m.address, req.address, m.bond)
@@ -1031,13 +1113,18 @@ class Engine(RuleBasedStateMachine):
         req = self.requesters[m.requester]
         table = m.table_of(item)
         assert table is not None
-        idx = m.roster.index(w)
+        row = m.slots[item]
+        done = next((x for x in row if x is not None and x.worker == w and not x.reserved), None)
+        # The rating names a place: w's own, or (w gone) the one its work was done at.
+        if w in m.roster:
+            idx = m.roster.index(w)
+        else:
+            idx = done.place if done is not None else len(m.roster)
         profile = worker_profile_pda(self.workers[w].address)[0]
         ix = instructions.rate_assignments(
             req.address, m.address, table.address, [(item, idx, stars, 0)], [profile]
         )
-        row = m.slots[item]
-        s = next((x for x in row if x is not None and x.worker == w and not x.reserved), None)
+        s = next((x for x in row if x is not None and x.place == idx and not x.reserved), None)
         ended = min(m.cancelled_at, m.expires) if m.status == "cancelled" else m.expires
         refused = None
         if m.closed:
@@ -1046,16 +1133,21 @@ class Engine(RuleBasedStateMachine):
             refused = Refused(E.RatingWindowClosed)
         elif not 1 <= stars <= 5:
             refused = Refused(E.InvalidStars)
+        elif idx >= len(m.roster):
+            refused = Refused(E.NotInRoster)
         elif s is None:
             refused = Refused(E.NotSubmitted)
         elif s.flag:
             refused = Refused(E.AlreadyRated)
+        elif m.roster[idx] != w:  # unrated work at a place is its worker's
+            raise AssertionError("a place passed on with unrated work")
         if refused is not None:
             self.send(req, [ix], refused=refused, label="rate")
             return
         assert s is not None
         self.send(req, [ix], label="rate")
         s.flag = True
+        m.pending[w] -= 1
         m.rated += 1
         ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
         self.dirty.add(b)
@@ -1536,8 +1628,10 @@ class Engine(RuleBasedStateMachine):
             m.number,
         )
         assert got == want, (got, want)
-        roster = [(e.worker, e.taken, e.active) for e in b.roster]
-        wanted = [(self.workers[w].address, m.taken[w], m.active[w]) for w in m.roster]
+        roster = [(e.worker, e.taken, e.active, e.pending) for e in b.roster]
+        wanted = [
+            (self.workers[w].address, m.taken[w], m.active[w], m.pending[w]) for w in m.roster
+        ]
         assert roster == wanted, (roster, wanted)
         for w in m.roster:
             assert not m.cap or m.taken[w] <= m.cap, "per-worker cap exceeded"
@@ -1564,14 +1658,19 @@ class Engine(RuleBasedStateMachine):
                     if s is None:
                         want_w, want_t = 0, 0
                     else:
-                        want_w = (m.roster.index(s.worker) + 1) | (0x8000 if s.flag else 0)
+                        want_w = (s.place + 1) | (0x8000 if s.flag else 0)
                         want_t = s.tick if s.reserved else 0
                     assert (worker, tick) == (want_w, want_t), (m.address, i, k, worker, tick, s)
                     if worker & 0x7FFF:
                         holders.append(worker & 0x7FFF)
-                assert len(holders) == len(set(holders)), "a worker holds two slots of one item"
+                assert len(holders) == len(set(holders)), "a place holds two slots of one item"
         active = Counter(s.worker for ss in m.slots.values() for s in ss if s and s.reserved)
         assert all(active[w] == m.active[w] for w in m.roster)
+        assert sum(active.values()) == sum(m.active[w] for w in m.roster)
+        unrated = Counter(
+            s.worker for ss in m.slots.values() for s in ss if s and not s.reserved and not s.flag
+        )
+        assert all(unrated[w] == m.pending[w] for w in m.roster), "pending counts the unrated"
 
     @invariant()
     def the_treasury_balances(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solders.account import Account
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -21,8 +22,10 @@ from amplify_sdk import (
     decode_instruction,
     load_idl,
     table_address,
+    worker_profile_pda,
 )
 from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.agent import _field_offset
 from rpc_backend import NodeBackend
 
 SOL = 10**9
@@ -123,6 +126,17 @@ class Market:
             + deposit
         )
         assert await self.backend.get_balance(batch) == expected
+
+    async def set_encryption_key(self, worker: Pubkey, key: bytes) -> None:
+        """Overwrite a worker profile's X25519 key, as a profile registered
+        before `register_worker` refused low-order keys would hold it (the one
+        way left to get such a profile)."""
+        profile = worker_profile_pda(worker)[0]
+        acc = await self.backend.get_account(profile)
+        assert acc is not None, f"{worker} is not registered"
+        at = _field_offset("WorkerProfile", "encryption_key")
+        data = acc.data[:at] + key + acc.data[at + len(key) :]
+        self.backend.set_account(profile, Account(acc.lamports, data, acc.owner, False, 0))
 
     def lamports(self, *addresses: Pubkey) -> Lamports:
         return Lamports(self, *addresses)

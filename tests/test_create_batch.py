@@ -13,6 +13,7 @@ from amplify_sdk import (
     AlreadyExists,
     ArithmeticOverflow,
     BatchStatus,
+    ExpiryTooFar,
     InvalidAccountData,
     InvalidExpiry,
     InvalidInstructionData,
@@ -193,6 +194,58 @@ async def test_fail_create_batch_with_forged_accounts(market: Market) -> None:
         await req.send([forged])
 
 
+async def test_fail_create_batch_with_an_expiry_its_ticks_cannot_keep_short(
+    market: Market,
+) -> None:
+    # Bug class: unbounded rounding (issue 16, long ticks: a deadline rounds up
+    # to a tick and a tick grows with the expiry, so a 60-second reservation
+    # lasted 13.4 hours on a 100-year batch, holding a slot on one bond).
+    req, secs = market.requester, 60
+    century = 100 * 365 * 24 * 3600
+    ticks = load_idl().constants["MAX_TICK"]
+    assert ticks == 65_535
+    # What a 60 s reservation lasted at most there: one tick of the old rule
+    # (docs/protocol.md: a 48,121-second tick, 13.4 hours; at the longest
+    # expiry accepted, a u32 tick: about 136 years).
+    old_tick = -(-(century + secs) // ticks)
+    assert old_tick == 48_121 and round(old_tick / 3600, 1) == 13.4
+    assert round((2**32 - 1) / (365.25 * 86_400)) == 136
+    before = old_tick + secs
+    sent = len(req.receipts)
+    with pytest.raises(ExpiryTooFar):
+        await req.create_batch(price=10_000, reservation_secs=secs, expires_in=century)
+    assert len(req.receipts) == sent  # refused before sending
+    now = await req.now()
+    longest = (ticks - 1) * secs  # 65,534 reservations
+    # docs/protocol.md: 45.5 days (3,932,040 s) for 60 s, 7.5 years for an hour.
+    assert longest == 3_932_040 and round(longest / 86_400, 1) == 45.5
+    assert round((ticks - 1) * 3600 / (365.25 * 86_400), 1) == 7.5
+    for expires in (now + century, now + longest + 1 + market.clock_slack):
+        ix = instructions.create_batch(
+            req.address, 12, **params(reservation_secs=secs, expires_at=expires)
+        )
+        async with market.lamports(req.address, batch_pda(req.address, 12)[0]) as bal:
+            with pytest.raises(ExpiryTooFar):
+                await req.send([ix])
+            await bal.assert_unchanged(fee_payer=req.address)
+    with pytest.raises(ExpiryTooFar):
+        await req.create_batch(price=10_000, reservation_secs=secs, expires_in=longest + 1)
+
+    # The longest batch a 60 s reservation allows: a tick of at most 60 s, so a
+    # reservation made at its very end still lapses within two reservations.
+    b = await market.batch(n_items=1, price=10_000, reservation_secs=secs, expires_in=longest)
+    assert b.tick_secs <= secs
+    market.backend.warp(b.expires_at - await req.now() - 1)
+    w = await market.worker()
+    accepted_at = await w.now()
+    assert (await w.accept_tasks(b.address, [0]))[0].ok
+    ((_, deadline),) = await w.reservations(b.address)
+    after = deadline - accepted_at
+    assert secs <= after < 2 * secs
+    report("long ticks: a 60 s reservation on a 100-year batch, before", f"{before:,} s")
+    report("long ticks: the same reservation on the longest batch allowed now", f"{after} s")
+
+
 @pytest.mark.parametrize(
     "tail",
     [
@@ -246,7 +299,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
             ({"max_active": 0}, InvalidReservation),
             ({"expires_at": now}, InvalidExpiry),
             ({"expires_at": -(2**63)}, InvalidExpiry),
-            ({"expires_at": i64}, InvalidExpiry),  # a tick would need more than u32 seconds
+            ({"expires_at": i64}, ExpiryTooFar),  # a tick far longer than a reservation
             ({"roster_capacity": 65_535}, RosterTooLarge),
             ({"base_uri": "u" * 201}, UriTooLong),
         ]

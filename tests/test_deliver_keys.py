@@ -1,7 +1,7 @@
 """`deliver_keys`: in an encrypted batch, the requester's key agent delivers
 each accepted item's key sealed to the worker; the worker cannot submit
-before, and a reservation whose key never came is released without counting
-against it."""
+before, and a reservation whose key never came is released with its bond
+returned, still counting against the worker's cap."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from amplify_sdk import (
     DuplicateAccount,
     EmptyTaskList,
     InvalidAccountData,
+    InvalidEncryptionKey,
     InvalidOwner,
     ItemNotFound,
     KeyAlreadyDelivered,
@@ -21,6 +22,7 @@ from amplify_sdk import (
     NotInRoster,
     SealedKeyCountMismatch,
     Unauthorized,
+    WorkerCapReached,
     WrongTable,
     config_pda,
     instructions,
@@ -73,7 +75,9 @@ async def test_keys_reach_only_the_accepting_worker(market: Market) -> None:
     assert all(o.ok for o in await w.submit_results(b.address, [(0, b"\x01"), (1, b"\x02")]))
 
 
-async def test_undelivered_reservation_does_not_count_against_the_worker(market: Market) -> None:
+async def test_undelivered_reservation_returns_the_bond_and_counts_against_the_cap(
+    market: Market,
+) -> None:
     bond = 1_000
     b = await market.batch(
         n_items=3, encrypted=True, per_worker_cap=2, bond=bond, reservation_secs=30
@@ -85,10 +89,13 @@ async def test_undelivered_reservation_does_not_count_against_the_worker(market:
     before = await w.balance()
     out = await market.requester.release_expired(b.address, w.address)
     assert sorted(o.item for o in out if o.ok) == [0, 1]
-    # Item 1's key never came: its bond went back and it left the cap.
+    # Item 1's key never came: its bond went back, and it still counts (issue
+    # 16: an undelivered reservation must not come back free).
     assert await w.balance() - before == bond
     b = await w.get_batch(b.address)
-    assert b.roster[0].taken == 1 and b.forfeited_total == bond
+    assert b.roster[0].taken == 2 and b.forfeited_total == bond
+    out = await w.accept_tasks(b.address, [1, 2])
+    assert {type(o.error) for o in out} == {WorkerCapReached}
 
 
 async def test_fail_deliver_keys_with_bad_requests(market: Market) -> None:
@@ -133,6 +140,23 @@ async def test_fail_deliver_keys_with_bad_requests(market: Market) -> None:
             with pytest.raises(error):
                 await sender.send([ix])
             await bal.assert_unchanged()
+
+
+async def test_fail_deliver_keys_with_a_worker_key_no_box_can_be_sealed_to(
+    market: Market,
+) -> None:
+    # Bug class: bad-key squat (issue 16: sealing to an all-zero key raised
+    # out of deliver_keys and killed the key agent). The SDK refuses with the
+    # program's typed error before sending anything.
+    b = await market.batch(n_items=2, encrypted=True)
+    w = await market.worker()
+    await w.accept_tasks(b.address, [0])
+    for key in (bytes(32), (2**255 - 19).to_bytes(32, "little")):  # as registered before the fix
+        await market.set_encryption_key(w.address, key)
+        sent = len(market.requester.receipts)
+        with pytest.raises(InvalidEncryptionKey):
+            await market.requester.deliver_keys(b.address, w.address, [(0, bytes(32))])
+        assert len(market.requester.receipts) == sent
 
 
 async def test_a_named_key_agent_may_deliver(market: Market) -> None:

@@ -29,7 +29,13 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     await market.admin.set_paused(False)
     await req.cancel_batch(b.address)  # BatchCancelled
     await req.close_batch(b.address)  # BatchClosed
-    receipts = req.receipts + w.receipts + market.admin.receipts
+    solo = await market.batch(n_items=2, roster_capacity=1, salt=b"solo")
+    await w.accept_tasks(solo.address, [0])
+    await w.submit_results(solo.address, [(0, b"\x01")])
+    await req.rate_assignments(solo.address, [(0, w.address, 4)])
+    newcomer = await market.worker()
+    await newcomer.accept_tasks(solo.address, [1])  # RosterPlaceReused: w held nothing
+    receipts = req.receipts + w.receipts + newcomer.receipts + market.admin.receipts
     seen: dict[str, dict[str, object]] = {}
     for r in receipts:
         for e in r.events:
@@ -51,6 +57,12 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     # One item paid: its fee, 5% of the price rounded up (not the batch's own field).
     assert seen["FeesSwept"]["amount"] == -(-b.price * 500 // 10_000)
     assert seen["TableInitialized"]["capacity"] == 3
+    assert seen["RosterPlaceReused"] == {
+        "batch": solo.address,
+        "index": 0,
+        "previous": w.address,
+        "worker": newcomer.address,
+    }
 
 
 def test_events_of_other_programs_are_not_decoded() -> None:

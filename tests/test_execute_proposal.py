@@ -5,9 +5,10 @@ accounts or data."""
 from __future__ import annotations
 
 import pytest
-from governance import earn_fees, make_dao
+from governance import earn_fees, make_dao, write_buffer
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 from adversarial import Attack
 from amplify_sdk import (
@@ -16,6 +17,7 @@ from amplify_sdk import (
     InvalidAccountData,
     InvalidOwner,
     MissingSigner,
+    Proposal,
     ProposalExpired,
     ProposalNotActive,
     QuorumNotMet,
@@ -28,8 +30,9 @@ from amplify_sdk import (
     treasury_pda,
 )
 from amplify_sdk._admin import AMP
-from amplify_sdk._pda import stake_pda
+from amplify_sdk._pda import governance_pda, program_data_pda, stake_pda
 from amplify_sdk._voter import AGAINST, FOR, action_accounts
+from conftest import report
 from market import Market
 
 FEE = 5_000
@@ -209,3 +212,75 @@ async def test_fail_execute_proposal_with_the_same_account_in_two_roles(attack: 
             ("governance", "treasury", DuplicateAccount),
         ]
     )
+
+
+async def _passed(market: Market, action: dict[str, object]) -> Proposal:
+    """A proposal of `action` that passed, its time lock over."""
+    dao = await make_dao(market, [100 * AMP])
+    (a,) = dao.voters
+    await a.stake(100 * AMP)
+    p = await a.propose(action)
+    await a.vote(p.address, FOR)
+    market.backend.warp(111)
+    return p
+
+
+def upgrade_authority(data: bytes) -> Pubkey | None:
+    """ProgramData: tag u32, slot u64, Option<authority>."""
+    return Pubkey.from_bytes(data[13:45]) if data[12] == 1 else None
+
+
+async def test_fail_execute_proposal_with_a_buffer_for_the_program_data(market: Market) -> None:
+    # Bug class: substituted remaining account (issue 16, upgrade-authority
+    # grief: a loader buffer whose authority is governance passed as the
+    # program data took the authority change and spent the passed proposal,
+    # about 1.2M lamports per grief; the real execution then failed).
+    heir = Keypair().pubkey()
+    p = await _passed(market, {"SetUpgradeAuthority": {"new_authority": heir}})
+    griefer = await market.other_requester()
+    decoy = await write_buffer(market, governance_pda()[0], code=bytes(8))
+    decoy_rent = await market.backend.get_balance(decoy)
+    assert 1_150_000 < decoy_rent < 1_250_000  # "about 1.2M lamports per grief"
+    real = action_accounts(p)
+    forged = [AccountMeta(decoy, False, True), *real[1:]]
+    ix = instructions.execute_proposal(griefer.address, p.address, forged)
+    watch = [decoy, program_data_pda(), p.address, heir]
+    attack = Attack(market, ix, [], griefer, watch)
+    before = await griefer.balance()
+    await attack.refused(ix, WrongActionAccounts, what="a governance buffer as program data")
+    # The griefer's cost is now its refused transaction (nothing over RPC); the
+    # buffer it needed is still its own, still governance's to sign for.
+    report("upgrade-authority grief: the griefer's loss, refused", before - await griefer.balance())
+    report("upgrade-authority grief: what the griefer had to fund (buffer rent)", decoy_rent)
+    # The proposal stands and does what it says.
+    await attack.expect_ok(instructions.execute_proposal(griefer.address, p.address, real))
+    data = await market.data(program_data_pda())
+    assert upgrade_authority(data) == heir
+
+
+async def test_fail_execute_proposal_with_an_upgrade_from_other_loader_accounts(
+    market: Market,
+) -> None:
+    # Bug class: substituted remaining account (an upgrade aimed at another
+    # ProgramData, or from a buffer the proposal does not name).
+    named = await write_buffer(market, governance_pda()[0], code=bytes(8))
+    p = await _passed(market, {"UpgradeProgram": {"buffer": named, "spill": Keypair().pubkey()}})
+    decoy = await write_buffer(market, governance_pda()[0], code=bytes(8))
+    payer = await market.other_requester()
+    real = list(action_accounts(p))
+    attack = Attack(
+        market,
+        instructions.execute_proposal(payer.address, p.address, real),
+        [],
+        payer,
+        [named, decoy, program_data_pda(), p.address],
+    )
+    for at, key, what in [
+        (0, decoy, "a governance buffer as program data"),
+        (0, Keypair().pubkey(), "any account as program data"),
+        (2, decoy, "a buffer the proposal does not name"),
+    ]:
+        metas = list(real)
+        metas[at] = AccountMeta(key, False, True)
+        ix = instructions.execute_proposal(payer.address, p.address, metas)
+        await attack.refused(ix, WrongActionAccounts, what=what)

@@ -102,7 +102,7 @@ class Scene:
                 [a],
             ),
             "register_worker": (
-                instructions.register_worker(newcomer.address, bytes(32)),
+                instructions.register_worker(newcomer.address, bytes(range(32))),
                 [newcomer.wallet],
             ),
             "register_requester": (instructions.register_requester(rq.address), [rq.wallet]),

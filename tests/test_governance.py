@@ -5,11 +5,9 @@ emissions."""
 from __future__ import annotations
 
 import pytest
-from governance import earn_fees, make_dao
+from governance import earn_fees, make_dao, write_buffer
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.pubkey import Pubkey
-from solders.system_program import CreateAccountParams, create_account
 from solders.sysvar import CLOCK, RENT
 
 from amplify_sdk import (
@@ -33,7 +31,6 @@ from amplify_sdk import (
     VotingActive,
     VotingClosed,
     instructions,
-    program_bytes,
 )
 from amplify_sdk._admin import AMP, AMP_DECIMALS
 from amplify_sdk._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
@@ -236,70 +233,6 @@ async def test_upgrade_by_proposal_only(market: Market) -> None:
     b = await market.batch(n_items=2, salt=b"after")
     assert b.item_count == 2
     report("upgrade executed", "ok")
-
-
-async def write_buffer(market: Market, authority: Pubkey) -> Pubkey:
-    """A loader buffer holding the shipped program, written with the loader's
-    own instructions (InitializeBuffer, Write), its authority then set."""
-    admin = market.admin
-    code = program_bytes()
-    buf = Keypair()
-    size = 37 + len(code)
-    rent = await market.backend.minimum_balance(size)
-    await admin.send(
-        [
-            create_account(
-                CreateAccountParams(
-                    from_pubkey=admin.address,
-                    to_pubkey=buf.pubkey(),
-                    lamports=rent,
-                    space=size,
-                    owner=BPF_LOADER_UPGRADEABLE,
-                )
-            ),
-            Instruction(
-                BPF_LOADER_UPGRADEABLE,
-                (0).to_bytes(4, "little"),
-                [AccountMeta(buf.pubkey(), False, True), AccountMeta(admin.address, False, False)],
-            ),
-        ],
-        [buf],
-    )
-    chunk = 900
-    for at in range(0, len(code), chunk):
-        part = code[at : at + chunk]
-        data = (
-            (1).to_bytes(4, "little")
-            + at.to_bytes(4, "little")
-            + len(part).to_bytes(8, "little")
-            + part
-        )
-        await admin.send(
-            [
-                Instruction(
-                    BPF_LOADER_UPGRADEABLE,
-                    data,
-                    [
-                        AccountMeta(buf.pubkey(), False, True),
-                        AccountMeta(admin.address, True, False),
-                    ],
-                )
-            ]
-        )
-    await admin.send(
-        [
-            Instruction(
-                BPF_LOADER_UPGRADEABLE,
-                (4).to_bytes(4, "little"),
-                [
-                    AccountMeta(buf.pubkey(), False, True),
-                    AccountMeta(admin.address, True, False),
-                    AccountMeta(authority, False, False),
-                ],
-            )
-        ]
-    )
-    return buf.pubkey()
 
 
 async def test_workers_earn_amp_for_well_rated_work_up_to_the_cap(market: Market) -> None:

@@ -265,6 +265,34 @@ def test_field_carved_out_of_reserved_is_an_addition() -> None:
     assert additions == [f"account Config: field `min_price` carved out of padding at byte {at}"]
 
 
+def test_padding_of_a_type_inside_account_data_may_be_carved() -> None:
+    # A roster entry lives only in a batch account: its padding is the
+    # account's, read by old clients as padding.
+    def carve(idl: JSON) -> None:
+        f = fields(idl, "RosterEntry")[-1]
+        assert f == {"name": "_pad", "type": {"array": ["u8", 2]}}
+        f.update(name="pending", type="u16")
+
+    breaking, additions, problems = verdict(edited(carve))
+    assert (breaking, problems) == ([], [])
+    assert additions == ["type RosterEntry: field `pending` carved out of padding at byte 38"]
+
+    def move(idl: JSON) -> None:
+        swap(fields(idl, "RosterEntry"), 1, 2)
+
+    assert_breaking(edited(move), "type RosterEntry: field `taken` was u32 at byte 32")
+
+
+def test_padding_of_a_type_clients_send_is_strict() -> None:
+    # ReputationParams is an instruction argument: decoded positionally by
+    # every client that builds one, so even its padding is interface.
+    def carve(idl: JSON) -> None:
+        f = next(f for f in fields(idl, "ReputationParams") if f["name"] == "_pad")
+        f["name"] = "spare"
+
+    assert_breaking(edited(carve), "type ReputationParams: field `_pad` removed or renamed")
+
+
 def test_event_field_appended() -> None:
     def append(idl: JSON) -> None:
         fields(idl, "FeesSwept").append({"name": "treasury_total", "type": "u64"})

@@ -106,8 +106,14 @@ def test_every_rule_was_reached() -> None:
             "KeysDelivered:KeyAlreadyDelivered",
         ):
             assert REACH[k] >= 5, f"{k} reached {REACH[k]} times"
-        # Governance runs only once the protocol is handed over and AMP staked.
-        for k in ("execute_proposal:ok", "create_batch:ok at a voted fee"):
+        # Governance runs only once the protocol is handed over and AMP staked;
+        # a roster place passes on only once its worker holds nothing.
+        for k in (
+            "execute_proposal:ok",
+            "create_batch:ok at a voted fee",
+            "accept:ok reusing a place",
+            "create_batch:refused:ExpiryTooFar",
+        ):
             assert REACH[k] >= 3, f"{k} reached {REACH[k]} times"
 
 

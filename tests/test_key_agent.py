@@ -112,3 +112,45 @@ async def test_a_running_agent_picks_up_new_batches(market: Market) -> None:
     assert (await w.receive_keys(b.address, [0], wait=10))[0] == item_key(master, b.address, 0)
     stop.set()
     await task
+
+
+async def test_agent_isolates_a_worker_it_cannot_deliver_to(market: Market) -> None:
+    # Bug class: one bad input killing a shared service (issue 16, bad-key
+    # squat: a worker with the all-zero key holding a reservation made the
+    # agent die at its first delivery, so honest workers accepting afterwards
+    # were refused at submit, KeyNotDelivered, and the batch stalled).
+    req, master = market.requester, new_master_key()
+    b = await market.batch(n_items=10, encrypted=True)
+    bad = await market.worker()
+    await _accept(bad, b.address, [0, 1])
+    await market.set_encryption_key(bad.address, bytes(32))  # registered before the fix
+    seen: list[Delivery] = []
+    agent = KeyAgent(req, {b.address: master}, on_delivery=seen.append, resync_interval=0.2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(agent.run(stop))
+    ready = asyncio.ensure_future(agent.ready.wait())
+    await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    assert not task.done(), f"the agent stopped: {task.exception()!r}"
+    # The catch-up met the bad worker first: reported, not fatal.
+    assert (
+        agent.stats.failed == 2
+        and "InvalidEncryptionKey" in agent.stats.errors[(b.address, bad.address)]
+    )
+    for n in range(3):
+        w = await market.worker()
+        await _accept(w, b.address, [2 + n])
+        item = 2 + n
+        assert await w.receive_keys(b.address, [item], wait=10) == {
+            item: item_key(master, b.address, item)
+        }
+        assert (await w.submit_results(b.address, [(item, b"\x01")]))[0].ok
+    await asyncio.sleep(0.5)  # resyncs retry the bad worker, and fail again
+    assert not task.done()
+    stop.set()
+    stats = await task
+    assert stats.keys == 3 and stats.failed >= 4
+    failed = [d for d in seen if d.error is not None]
+    assert {(d.worker, tuple(d.failed), tuple(d.items)) for d in failed} == {
+        (bad.address, (0, 1), ())
+    }
+    assert all(d.error is None for d in seen if d.worker != bad.address)

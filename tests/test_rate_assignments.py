@@ -260,6 +260,39 @@ async def test_fail_rate_assignments_with_bad_ratings_sent_anyway(market: Market
         await req.send([ro])
 
 
+async def test_fail_rate_assignments_with_a_place_that_changed_hands(market: Market) -> None:
+    # Bug class: misattribution (a rating naming a place that passed to
+    # another worker: the previous worker's work re-rated, or credited to the
+    # newcomer's profile). A place passes on only once its work is rated.
+    req = market.requester
+    b = await market.batch(n_items=3, roster_capacity=1)
+    a, c = await market.worker(), await market.worker()
+    await a.accept_tasks(b.address, [0])
+    await a.submit_results(b.address, [(0, b"\x01")])
+    await req.rate_assignments(b.address, [(0, a.address, 5)])
+    await c.accept_tasks(b.address, [1])  # a held nothing: c has its place, index 0
+    await c.submit_results(b.address, [(1, b"\x01")])
+    t = market.table(b)
+    pa, pc = worker_profile_pda(a.address)[0], worker_profile_pda(c.address)[0]
+    cases = [
+        ([(0, 0, 1, 0)], [pc], AlreadyRated),  # a's item through its old place
+        ([(0, 0, 1, 0)], [pa], AlreadyRated),
+        ([(1, 0, 1, 0)], [pa], WrongWorker),  # c's item credited to a
+    ]
+    for ratings, profiles, error in cases:
+        ix = instructions.rate_assignments(req.address, b.address, t, ratings, profiles)
+        async with market.lamports(pa, pc, b.address, t) as bal:
+            with pytest.raises(error):
+                await req.send([ix])
+            await bal.assert_unchanged()
+    # The SDK knows a is gone; c's work is c's to be rated, once.
+    out = await req.rate_assignments(b.address, [(0, a.address, 1), (1, c.address, 3)])
+    assert type(out[0].error) is NotInRoster and out[1].ok
+    entry = (await req.get_batch(b.address)).roster[0]
+    assert (entry.worker, entry.pending) == (c.address, 0)
+    assert (await c.profile()).rating_count == 1 and (await a.profile()).rating_count == 1
+
+
 async def test_rating_window_closes(market: Market) -> None:
     b, w = await _done(market, 2, expires_in=100)
     cfg = await market.requester.get_config()

@@ -17,10 +17,14 @@ from amplify_sdk import (
     NotInRoster,
     ReservationActive,
     Unauthorized,
+    WorkerCapReached,
     WrongTable,
     config_pda,
     instructions,
+    new_master_key,
 )
+from amplify_sdk.agent import KeyAgent
+from conftest import report
 from market import SIGNATURE_FEE, Market
 
 
@@ -92,9 +96,9 @@ async def test_release_expired_reports_items_it_cannot_release(market: Market) -
 async def test_release_expired_returns_the_bond_of_a_reservation_whose_key_never_came(
     market: Market,
 ) -> None:
-    # docs/protocol.md: in an encrypted batch a lapsed reservation whose key
-    # was never delivered is released with its bond returned and does not
-    # count against the worker's cap; one whose key came forfeits its bond.
+    # docs/privacy.md: in an encrypted batch a lapsed reservation whose key
+    # was never delivered is released with its bond returned but still counts
+    # against the worker's cap; one whose key came forfeits its bond.
     bond = 1_000
     b = await market.batch(
         n_items=4, encrypted=True, per_worker_cap=3, bond=bond, reservation_secs=30
@@ -114,16 +118,12 @@ async def test_release_expired_returns_the_bond_of_a_reservation_whose_key_never
     assert after[w.address] - balances[w.address] == 2 * bond  # items 1 and 2
     assert after[req.address] - balances[req.address] == bond  # item 0
     b = await w.get_batch(b.address)
-    assert (b.roster[0].taken, b.roster[0].active) == (1, 0)
+    assert (b.roster[0].taken, b.roster[0].active) == (3, 0)
     assert b.forfeited_total == bond and b.reserved_count == 0
     await market.assert_escrow_invariant(b.address)
-    # The cap (3) counts item 0 alone: two more items, not three.
+    # The cap (3) counts all three: an undelivered reservation is not free.
     out = await w.accept_tasks(b.address, [1, 2, 3])
-    assert [(o.ok, type(o.error).__name__ if o.error else None) for o in out] == [
-        (True, None),
-        (True, None),
-        (False, "WorkerCapReached"),
-    ]
+    assert {type(o.error).__name__ for o in out} == {"WorkerCapReached"}
 
 
 @pytest.mark.embedded_only  # to the second: a live node's clock also follows the wall clock
@@ -149,6 +149,80 @@ async def test_release_expired_lapses_the_second_after_the_deadline(market: Mark
     market.backend.warp(1)
     out = await market.requester.release_expired(b.address, w.address, [0, 1])
     assert [o.ok for o in out] == [True, True]
+
+
+async def test_squatting_an_encrypted_batch_forfeits_once_keys_are_delivered(
+    market: Market,
+) -> None:
+    # Bug class: free squatting (issue 16, bad-key squat: keys never delivered,
+    # a squatter held 50 items across 4 periods for 20,000 lamports of
+    # signatures, forfeiting nothing). A key no box can be sealed to is now
+    # refused at registration, so the key agent delivers to every reservation
+    # and each lapse forfeits its bond like any other.
+    bond, secs = 1_000, 600
+    b = await market.batch(n_items=50, bond=bond, encrypted=True, reservation_secs=secs)
+    squatter = await market.worker()
+    agent = KeyAgent(market.requester, {b.address: new_master_key()})
+    spent, forfeited = 0, 0
+    for _ in range(4):
+        before = await squatter.balance()
+        assert all(o.ok for o in await squatter.accept_tasks(b.address, range(50)))
+        assert await agent.catch_up() == 50  # what a running agent does within a confirmation
+        market.backend.warp(secs + b.tick_secs + 1)
+        spent += before - await squatter.balance()
+        out = await market.requester.release_expired(b.address, squatter.address)
+        assert sum(o.ok for o in out) == 50
+        receipt = market.requester.last_receipt
+        assert receipt is not None
+        (event,) = [e for e in receipt.events if e.name == "TasksReleased"]
+        forfeited += event.fields["forfeited"]
+        assert event.fields["bond_returned"] == 0
+    assert spent == 4 * (SIGNATURE_FEE + 50 * bond)
+    assert forfeited == (await market.requester.get_batch(b.address)).forfeited_total == 200 * bond
+    report("encrypted squat, 50 items x 4 periods: the squatter's cost", spent)
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_a_requester_withholding_keys_takes_no_bond(market: Market) -> None:
+    # Bug class: bond harvesting (a requester that never delivers keys would
+    # take the bond of every reservation it let lapse: why an undelivered
+    # reservation returns its bond). It still counts against the worker's cap,
+    # so it does not come back free either.
+    bond = 3_000
+    b = await market.batch(
+        n_items=4, bond=bond, encrypted=True, per_worker_cap=3, reservation_secs=60
+    )
+    w = await market.worker()
+    assert all(o.ok for o in await w.accept_tasks(b.address, [0, 1, 2]))
+    market.backend.warp(61 + b.tick_secs)
+    req_before, w_before = await market.requester.balance(), await w.balance()
+    out = await market.requester.release_expired(b.address, w.address)
+    assert sum(o.ok for o in out) == 3
+    assert await market.requester.balance() - req_before == -SIGNATURE_FEE
+    assert await w.balance() - w_before == 3 * bond
+    after = await w.get_batch(b.address)
+    assert after.forfeited_total == 0
+    assert (after.roster[0].taken, after.roster[0].active) == (3, 0)
+    assert {type(o.error) for o in await w.accept_tasks(b.address, [0, 3])} == {WorkerCapReached}
+    await market.assert_escrow_invariant(b.address)
+
+
+async def test_fail_release_expired_with_a_worker_whose_place_passed_on(market: Market) -> None:
+    # Bug class: stale roster entry (releasing, and forfeiting, the newcomer's
+    # live reservation by naming the worker whose place it took).
+    b = await market.batch(n_items=3, roster_capacity=1, reservation_secs=60)
+    a, c = await market.worker(), await market.worker()
+    await a.accept_tasks(b.address, [0])
+    market.backend.warp(61 + b.tick_secs)
+    await c.accept_tasks(b.address, [1])
+    t = market.table(b)
+    ix = instructions.release_expired(b.address, t, b.requester, a.address, [0, 1])
+    async with market.lamports(a.address, c.address, b.address, t) as bal:
+        with pytest.raises(NotInRoster):
+            await market.requester.send([ix])
+        await bal.assert_unchanged()
+    out = await market.requester.release_expired(b.address, c.address, [1])
+    assert type(out[0].error) is ReservationActive
 
 
 # -- adversarial ---------------------------------------------------------------

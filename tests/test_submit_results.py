@@ -120,6 +120,31 @@ async def test_fail_submit_results_with_a_worker_not_in_the_roster(market: Marke
         await bal.assert_unchanged()
 
 
+async def test_fail_submit_results_with_a_place_that_passed_on(market: Market) -> None:
+    # Bug class: stale authority (a worker whose place passed to another
+    # submitting, or being paid, through that place).
+    b = await market.batch(n_items=3, roster_capacity=1, reservation_secs=60)
+    a, c = await market.worker(), await market.worker()
+    await a.accept_tasks(b.address, [0])
+    market.backend.warp(61 + b.tick_secs)
+    await c.accept_tasks(b.address, [1])  # releases a's lapsed item 0, takes its place
+    t = market.table(b)
+    ix = instructions.submit_results(a.address, b.address, t, [0], b"\x01", "")
+    async with market.lamports(a.address, b.address, t) as bal:
+        with pytest.raises(NotInRoster):
+            await a.send([ix])
+        await bal.assert_unchanged(fee_payer=a.address)
+    # Item 0 was released, not handed over: c is paid for its own item only.
+    out = await c.submit_results(b.address, [(0, b"\x01"), (1, b"\x01")])
+    assert [(o.ok, type(o.error).__name__) for o in out] == [
+        (False, "NotReserved"),
+        (True, "NoneType"),
+    ]
+    entry = (await c.get_batch(b.address)).roster[0]
+    assert (entry.worker, entry.active, entry.pending) == (c.address, 0, 1)
+    await market.assert_escrow_invariant(b.address)
+
+
 async def test_fail_submit_results_with_substituted_accounts(market: Market) -> None:
     # Bug class: substituted accounts of the right type (another batch's table).
     b = await market.batch(n_items=2)

@@ -81,12 +81,22 @@ async def run(
 
     def delivered(d: Delivery) -> None:
         deliveries.append(d)
-        if not settings.json:
-            shown = ",".join(map(str, d.items[:20])) + ("…" if len(d.items) > 20 else "")
-            refused = f" ({d.refused} refused)" if d.refused else ""
+        if settings.json:
+            return
+        items = d.failed if d.error is not None else d.items
+        shown = ",".join(map(str, items[:20])) + ("…" if len(items) > 20 else "")
+        if d.error is not None:
+            # One worker's failure: reported, retried at the next resync; the
+            # agent goes on serving everyone else.
             out.console.print(
-                f"{len(d.items)} keys → {d.worker} (batch {d.batch}): items {shown}{refused}"
+                f"{len(items)} keys → {d.worker} (batch {d.batch}) NOT delivered: "
+                f"items {shown}: {d.error}"
             )
+            return
+        refused = f" ({d.refused} refused)" if d.refused else ""
+        out.console.print(
+            f"{len(d.items)} keys → {d.worker} (batch {d.batch}): items {shown}{refused}"
+        )
 
     def ready() -> None:
         what = (
@@ -123,6 +133,7 @@ async def run(
         "keys": stats.keys,
         "transactions": stats.transactions,
         "refused": stats.refused,
+        "failed": stats.failed,
         "catch_ups": stats.catch_ups,
         "median_latency_ms": (
             round(statistics.median(stats.latencies) * 1000) if stats.latencies else None
@@ -134,6 +145,8 @@ async def run(
                 "items": d.items,
                 "refused": d.refused,
                 "from_table": d.from_table,
+                "failed": d.failed,
+                "error": d.error,
             }
             for d in deliveries
         ],
@@ -141,5 +154,7 @@ async def run(
     out.result(
         data,
         f"key agent stopped: {stats.keys:,} keys delivered in {stats.transactions:,} "
-        f"transactions" + (f", {stats.refused:,} refused" if stats.refused else ""),
+        f"transactions"
+        + (f", {stats.refused:,} refused" if stats.refused else "")
+        + (f", {stats.failed:,} failed (see above)" if stats.failed else ""),
     )

@@ -16,10 +16,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from agent_util import deliveries, summary
+from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import AdminClient, RequesterClient, WorkerClient, new_master_key
+from amplify_sdk import (
+    AdminClient,
+    RequesterClient,
+    WorkerClient,
+    item_key,
+    new_master_key,
+    worker_profile_pda,
+)
+from amplify_sdk.agent import _field_offset
 from amplify_sdk.storage import LocalStore
 from conftest import report
 from localnet import LocalNode
@@ -134,3 +143,75 @@ async def test_encrypted_worker_flow_over_rpc(
     stop.set()
     await task
     assert agent.stats.keys == 2 and agent.stats.transactions == 1
+
+
+async def test_agent_run_reports_a_worker_it_cannot_deliver_to_and_goes_on(
+    admin: AdminClient, node: LocalNode, tmp_path: Path
+) -> None:
+    # `amplify agent run` as a service (issue 16, bad-key squat): a worker whose
+    # key no box can reach (a profile from before the program refused them)
+    # is reported on its own line; the agent keeps serving the next worker.
+    await admin.initialize(await admin.create_amp_mint())
+    req = RequesterClient(admin.backend, admin.wallet)
+    master = new_master_key()
+    b = await req.create_batch(price=10_000, encrypted=True)
+    await req.add_tasks(b.address, [bytes([i]) * 32 for i in range(4)])
+    bad, honest = await _workers(admin, node, 2)
+    await bad.accept_tasks(b.address, [0])
+    profile = worker_profile_pda(bad.address)[0]
+    acc = node.chain.svm.get_account(profile)
+    assert acc is not None
+    at = _field_offset("WorkerProfile", "encryption_key")
+    data = acc.data[:at] + bytes(32) + acc.data[at + 32 :]
+    node.chain.svm.set_account(profile, Account(acc.lamports, data, acc.owner, False, 0))
+    (tmp_path / "master.key").write_text(master.hex())
+    (tmp_path / "agent.json").write_text(json.dumps(list(bytes(admin.wallet))))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "amplify_sdk.cli",
+        "agent",
+        "run",
+        str(b.address),
+        "--master-key",
+        str(tmp_path / "master.key"),
+        "--resync-interval",
+        "1s",
+        "-u",
+        node.url,
+        "-k",
+        str(tmp_path / "agent.json"),
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "250"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+
+    async def line_with(text: str) -> str:
+        assert proc.stdout is not None
+        async with asyncio.timeout(60):
+            while True:
+                line = (await proc.stdout.readline()).decode()
+                assert line, f"the agent exited before printing {text!r}"
+                if text in line:
+                    return line
+
+    try:
+        failed = await line_with("NOT delivered")
+        assert str(bad.address) in failed and "InvalidEncryptionKey" in failed
+        await honest.accept_tasks(b.address, [1])
+        served = await line_with(f"keys → {honest.address}")
+        assert served.startswith("1 keys") and "items 1" in served
+        assert await honest.receive_keys(b.address, [1], wait=10) == {
+            1: item_key(master, b.address, 1)
+        }
+        proc.send_signal(signal.SIGTERM)
+        summary_line = await line_with("key agent stopped")
+        assert "1 keys delivered" in summary_line and "failed" in summary_line
+        async with asyncio.timeout(30):
+            assert await proc.wait() == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

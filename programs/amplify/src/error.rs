@@ -112,7 +112,7 @@ pub enum AmplifyError {
     LedgerActive = 6050,
     /// (retired in 0.2) Ledger growth exceeds 10 KiB in one instruction
     LedgerTooLarge = 6051,
-    /// Batch roster is full; the requester must grow it (grow_roster)
+    /// Batch roster is full and no place is free; the requester must grow it (grow_roster)
     RosterFull = 6052,
     /// Roster growth exceeds 10 KiB in one instruction or 32767 workers
     RosterTooLarge = 6053,
@@ -184,6 +184,10 @@ pub enum AmplifyError {
     WrongActionAccounts = 6086,
     /// Nothing to claim
     NothingToClaim = 6087,
+    /// The X25519 key is a low-order point: no sealed box can be addressed to it
+    InvalidEncryptionKey = 6088,
+    /// Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation
+    ExpiryTooFar = 6089,
 }
 
 impl AmplifyError {
@@ -277,6 +281,8 @@ impl AmplifyError {
         AmplifyError::InsufficientHeld,
         AmplifyError::WrongActionAccounts,
         AmplifyError::NothingToClaim,
+        AmplifyError::InvalidEncryptionKey,
+        AmplifyError::ExpiryTooFar,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -369,6 +375,8 @@ impl AmplifyError {
             AmplifyError::InsufficientHeld => "InsufficientHeld",
             AmplifyError::WrongActionAccounts => "WrongActionAccounts",
             AmplifyError::NothingToClaim => "NothingToClaim",
+            AmplifyError::InvalidEncryptionKey => "InvalidEncryptionKey",
+            AmplifyError::ExpiryTooFar => "ExpiryTooFar",
         }
     }
 
@@ -426,7 +434,7 @@ impl AmplifyError {
             AmplifyError::SlotNotFound => "(retired in 0.2) No such slot in this ledger",
             AmplifyError::LedgerActive => "(retired in 0.2) Ledger still has reserved slots",
             AmplifyError::LedgerTooLarge => "(retired in 0.2) Ledger growth exceeds 10 KiB in one instruction",
-            AmplifyError::RosterFull => "Batch roster is full; the requester must grow it (grow_roster)",
+            AmplifyError::RosterFull => "Batch roster is full and no place is free; the requester must grow it (grow_roster)",
             AmplifyError::RosterTooLarge => "Roster growth exceeds 10 KiB in one instruction or 32767 workers",
             AmplifyError::TableFull => "Tasks do not fit in this task table; initialize the next table",
             AmplifyError::WrongTable => "Task table does not belong to this batch or does not hold these items",
@@ -462,6 +470,8 @@ impl AmplifyError {
             AmplifyError::InsufficientHeld => "The treasury does not hold that much of its own",
             AmplifyError::WrongActionAccounts => "The accounts given do not match the proposal's action",
             AmplifyError::NothingToClaim => "Nothing to claim",
+            AmplifyError::InvalidEncryptionKey => "The X25519 key is a low-order point: no sealed box can be addressed to it",
+            AmplifyError::ExpiryTooFar => "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation",
         }
     }
 }

@@ -108,6 +108,7 @@ pub mod event {
     pub const VOTE_CAST: [u8; 8] = [39, 53, 195, 104, 188, 17, 225, 213];
     pub const PROPOSAL_EXECUTED: [u8; 8] = [92, 213, 189, 201, 101, 83, 111, 83];
     pub const EMISSIONS_CLAIMED: [u8; 8] = [221, 78, 155, 224, 226, 71, 232, 104];
+    pub const ROSTER_PLACE_REUSED: [u8; 8] = [251, 150, 2, 164, 246, 146, 186, 216];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ProtocolInitialized", PROTOCOL_INITIALIZED),
@@ -132,5 +133,6 @@ pub mod event {
         ("VoteCast", VOTE_CAST),
         ("ProposalExecuted", PROPOSAL_EXECUTED),
         ("EmissionsClaimed", EMISSIONS_CLAIMED),
+        ("RosterPlaceReused", ROSTER_PLACE_REUSED),
     ];
 }

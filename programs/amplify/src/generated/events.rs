@@ -586,3 +586,29 @@ impl<'a> EmissionsClaimed<'a> {
         w.emit()
     }
 }
+
+/// A worker new to a full roster took the place of one that held nothing: slots naming roster index + 1 now name worker (those previous completed stay in the table, rated).
+pub struct RosterPlaceReused<'a> {
+    pub batch: &'a Address,
+    pub index: u16,
+    pub previous: &'a Address,
+    pub worker: &'a Address,
+}
+
+impl<'a> RosterPlaceReused<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(2);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(32);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::ROSTER_PLACE_REUSED);
+        w.put(self.batch.as_array());
+        w.put(&self.index.to_le_bytes());
+        w.put(self.previous.as_array());
+        w.put(self.worker.as_array());
+        w.emit()
+    }
+}

@@ -181,7 +181,7 @@ impl<'a> SetReputationParamsArgs<'a> {
     }
 }
 
-/// Accounts of `register_worker`: Create the signer's worker profile with its X25519 encryption key.
+/// Accounts of `register_worker`: Create the signer's worker profile with its X25519 encryption key. A key no sealed box can be addressed to (one of the low-order points of Curve25519, in any encoding: all-zero among them) is refused (InvalidEncryptionKey).
 pub struct RegisterWorkerAccounts {
     pub worker: AccountView,
     pub profile: AccountView,
@@ -346,7 +346,7 @@ pub struct CreateBatchArgs<'a> {
     pub max_active: u16,
     /// Seconds a worker has to submit after accepting (>= 1).
     pub reservation_secs: u32,
-    /// Unix time after which no item can be accepted.
+    /// Unix time after which no item can be accepted; at most 65,534 x reservation_secs ahead (a deadline tick is then at most reservation_secs long).
     pub expires_at: i64,
     /// Items are encrypted; keys are delivered sealed to each accepting worker.
     pub encrypted: bool,
@@ -598,7 +598,7 @@ impl SetBatchPausedArgs {
     }
 }
 
-/// Accounts of `accept_tasks`: Worker: reserve one slot of each listed item (all in one task table). The whole instruction fails when the protocol or batch is paused, the batch is cancelled or expired, the worker's rating is below the minimum, the roster is full or an item does not exist. An item that is full, already held by the worker, or over the worker's cap or active limit is skipped and reported in the TasksAccepted event; the rest are reserved. The worker deposits the batch's bond per reservation.
+/// Accounts of `accept_tasks`: Worker: reserve one slot of each listed item (all in one task table). The whole instruction fails when the protocol or batch is paused, the batch is cancelled or expired, the worker's rating is below the minimum, its registered key cannot be sealed to (encrypted batch), the roster is full with no free place or an item does not exist. A worker new to a full roster takes the place of the first worker that holds nothing (no reservation, no work awaiting a rating). An item that is full, already held by the worker, or over the worker's cap or active limit is skipped and reported in the TasksAccepted event; the rest are reserved. The worker deposits the batch's bond per reservation.
 pub struct AcceptTasksAccounts {
     pub worker: AccountView,
     pub config: AccountView,
@@ -781,7 +781,7 @@ impl<'a> DeliverKeysArgs<'a> {
     }
 }
 
-/// Accounts of `release_expired`: Anyone: release the worker's reservations of the listed items whose deadline has passed, reopening their slots. The bond goes to the requester (to the worker when an encrypted batch never delivered the item's key); in a cancelled batch the slot's escrow is refunded. Items not releasable are skipped and reported.
+/// Accounts of `release_expired`: Anyone: release the worker's reservations of the listed items whose deadline has passed, reopening their slots. The bond goes to the requester (to the worker when an encrypted batch never delivered the item's key; the item still counts against the worker's cap); in a cancelled batch the slot's escrow is refunded. Items not releasable are skipped and reported.
 pub struct ReleaseExpiredAccounts {
     pub batch: AccountView,
     /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
@@ -1463,7 +1463,7 @@ impl CastVoteArgs {
     }
 }
 
-/// Accounts of `execute_proposal`: Anyone: carry out a passed proposal after its vote and time lock, before it expires. The accounts its action needs follow as remaining accounts (Spend: the recipient; UpgradeProgram: program data, program, buffer, spill, rent sysvar, the upgradeable loader; SetUpgradeAuthority: program data, the new authority, the loader).
+/// Accounts of `execute_proposal`: Anyone: carry out a passed proposal after its vote and time lock, before it expires. The accounts its action needs follow as remaining accounts (Spend: the recipient; UpgradeProgram: program data, program, buffer, spill, rent sysvar, the upgradeable loader; SetUpgradeAuthority: program data, the new authority, the loader). The program data must be this program's ProgramData account and the buffer the one the proposal names (WrongActionAccounts).
 pub struct ExecuteProposalAccounts {
     pub executor: AccountView,
     pub proposal: AccountView,

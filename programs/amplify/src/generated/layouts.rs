@@ -70,19 +70,20 @@ le_fields!(RaterEntry {
 // valid for every bit pattern.
 unsafe impl Pod for RaterEntry {}
 
-/// A worker of a batch: taken counts every item it reserved (the per-worker cap), active its reservations now.
+/// A worker's place in a batch: taken counts the items it reserved here (the per-worker cap; a reservation whose key never came counts too), active its reservations now, pending its completed items not yet rated (saturating: at 65,535 the place is kept for good). A place whose worker holds nothing (active = pending = 0) is given to a new worker when the roster is full (batch version 3 on).
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct RosterEntry {
     pub worker: Address,
     pub taken: [u8; 4],
     pub active: [u8; 2],
-    pub _pad: [u8; 2],
+    pub pending: [u8; 2],
 }
 const _: () = assert!(core::mem::size_of::<RosterEntry>() == 40);
 le_fields!(RosterEntry {
     taken / set_taken: u32,
     active / set_active: u16,
+    pending / set_pending: u16,
 });
 // SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
 // valid for every bit pattern.
@@ -361,7 +362,7 @@ unsafe impl Layout for RequesterProfile {
 
 /// A batch of tasks, PDA ["batch", requester, batch_id u64 LE]. status: 0 open, 1 paused, 2 cancelled.
 /// Slots = item_count x redundancy. escrow = price x (slots - completed_count - cancelled_slots); fees accrued = fee_per_item x completed_count - fees_swept; bonds held = bond x reserved_count; lamports >= rent + escrow + fees accrued + bonds held (any excess is uncommitted deposit).
-/// After the fixed fields: base_uri, then the roster: workers (roster_capacity entries, the first roster_len used; a slot's worker field is roster index + 1) and order (roster indices sorted by worker address, for lookup).
+/// After the fixed fields: base_uri, then the roster: workers (roster_capacity entries, the first roster_len used; a slot's worker field is roster index + 1) and order (roster indices sorted by worker address, for lookup). From version 3, accept_tasks gives a new worker the place of one that holds nothing (no reservation, no work awaiting a rating) when the roster is full (RosterPlaceReused).
 /// Followed in the account by: `base_uri`, `workers`, `order` (borsh).
 #[repr(C)]
 pub struct Batch {

@@ -3,23 +3,30 @@
 //! account), and take the batch's bond per reservation from the worker.
 //!
 //! Worker-level rules fail the whole instruction: protocol or batch paused,
-//! batch cancelled or expired, rating below the minimum, roster full, an item
+//! batch cancelled or expired, rating below the minimum, a registered key no
+//! item key can be sealed to (encrypted batch: a profile from before
+//! `register_worker` checked keys), roster full with no free place, an item
 //! that does not exist or is in another table. Item-level rules skip the item
 //! and report it in `TasksAccepted.refused` with the error code: the item is
 //! full (`ItemFull`), the worker already holds it (`AlreadyAccepted`), or the
 //! worker reached the batch's cap (`WorkerCapReached`) or active limit
 //! (`ActiveLimitReached`). So a bulk accept racing other workers for the same
 //! items takes what is left instead of failing whole.
+//!
+//! A worker joins the roster with its first accepted item: at the next place,
+//! or, when the roster is full, at the place of the first worker that holds
+//! nothing (no reservation, no work awaiting a rating), which is announced by
+//! `RosterPlaceReused`.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
     error::AmplifyError,
     generated::{
-        events::TasksAccepted,
+        events::{RosterPlaceReused, TasksAccepted},
         instructions::{AcceptTasksAccounts, AcceptTasksArgs},
         layouts::Refusal,
     },
-    shared::{accounts::clock_unix_timestamp, lamports, math},
+    shared::{accounts::clock_unix_timestamp, lamports, math, x25519},
     state::{
         self,
         batch::{STATUS_CANCELLED, STATUS_PAUSED},
@@ -36,14 +43,12 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         return Err(AmplifyError::ProtocolPaused.into());
     }
     let now = clock_unix_timestamp(&a.clock)?;
-    let rating = {
-        let pdata = state::borrow(&a.profile)?;
-        let prof = WorkerProfile::view(&pdata)?;
-        if !address_eq(&prof.worker, a.worker.address()) {
-            return Err(AmplifyError::WrongWorker.into());
-        }
-        prof.rating()
-    };
+    // Borrowed until the batch says whether the worker's key matters.
+    let pdata = state::borrow(&a.profile)?;
+    let prof = WorkerProfile::view(&pdata)?;
+    if !address_eq(&prof.worker, a.worker.address()) {
+        return Err(AmplifyError::WrongWorker.into());
+    }
 
     let (mut batch, mut table) = (a.batch, a.table);
     let mut bdata = state::borrow_mut(&mut batch)?;
@@ -56,21 +61,28 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     if now >= v.b.expires_at() {
         return Err(AmplifyError::BatchExpired.into());
     }
-    if rating < v.b.min_rating() {
+    if prof.rating() < v.b.min_rating() {
         return Err(AmplifyError::RatingTooLow.into());
     }
+    // No key could ever reach it: its reservations would hold items nobody
+    // can work on (and, undelivered, lapse without forfeit).
+    if v.b.encrypted != 0 && !x25519::sealable(&prof.encryption_key) {
+        return Err(AmplifyError::InvalidEncryptionKey.into());
+    }
+    drop(pdata);
     let mut tdata = state::borrow_mut(&mut table)?;
     let mut t = TableView::new(&mut tdata)?;
     if !t.belongs_to(a.batch.address(), v.b.batch_number()) {
         return Err(AmplifyError::WrongTable.into());
     }
 
-    // A worker joins the roster with its first accepted item: a request whose
-    // items are all refused must not take a roster place.
+    // A worker joins the roster with its first accepted item (a request whose
+    // items are all refused must not take a roster place): at the next place,
+    // or at a free one (below `roster_len`) when the roster is full.
     let (idx, joins) = match v.find(a.worker.address())? {
         Ok(idx) => (idx, None),
         Err(at) if v.b.roster_len() < v.b.roster_capacity() => (v.b.roster_len(), Some(at)),
-        Err(_) => return Err(AmplifyError::RosterFull.into()),
+        Err(at) => (v.free_place().ok_or(AmplifyError::RosterFull)?, Some(at)),
     };
     let holder = math::inc_u16(idx, 1)?;
     let tick = v.b.deadline_tick(now)?;
@@ -91,6 +103,8 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         let slots = t.item(u32::from_le_bytes(*item), item_count)?;
         let mut open = None;
         let mut held = false;
+        // On a reused place the previous worker's completed slots name it too:
+        // the new worker cannot take those items (AlreadyAccepted).
         for (k, s) in slots.iter().enumerate() {
             let h = s.holder();
             if h == holder {
@@ -129,8 +143,12 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         nr = nr.saturating_add(1);
     }
     if na > 0 {
-        if let Some(at) = joins {
-            v.add(a.worker.address(), at)?;
+        match joins {
+            None => {}
+            Some(at) if idx == v.b.roster_len() => {
+                v.add(a.worker.address(), at)?;
+            }
+            Some(at) => take_place(&mut v, &(idx, at), &a, &mut arena)?,
         }
         let entry = v.entry(idx)?;
         entry.set_taken(taken);
@@ -153,4 +171,25 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     drop(tdata);
     drop(bdata);
     lamports::pay(&a.worker, &a.batch, bonds)
+}
+
+/// Give the free place `idx` to the signing worker (at `at` of `order`) and
+/// announce it. Kept out of `process`: a newcomer to a full roster is rare,
+/// and this code inlined there cost every acceptance compute units per item.
+/// (BPF passes at most five arguments in registers: `idx` and `at` travel as one.)
+#[inline(never)]
+fn take_place(
+    v: &mut BatchView,
+    &(idx, at): &(u16, usize),
+    a: &AcceptTasksAccounts,
+    arena: &mut Arena,
+) -> ProgramResult {
+    let previous = v.replace(idx, a.worker.address(), at)?;
+    RosterPlaceReused {
+        batch: a.batch.address(),
+        index: idx,
+        previous: &previous,
+        worker: a.worker.address(),
+    }
+    .emit(arena)
 }

@@ -46,6 +46,15 @@ fn validate(p: &CreateBatchArgs, fee: u64, now: i64) -> ProgramResult {
     if p.expires_at <= now {
         return Err(AmplifyError::InvalidExpiry.into());
     }
+    // A deadline rounds up to a tick and a tick grows with the batch's span:
+    // within 65,534 reservations of span a tick is at most one reservation,
+    // so no reservation lasts twice its time (a 60 s one on a 100-year batch
+    // lasted 13.4 hours).
+    let span = p.expires_at.wrapping_sub(now) as u64; // > 0: checked above
+    let longest = math::mul(p.reservation_secs as u64, (MAX_TICK as u64).wrapping_sub(1))?;
+    if span > longest {
+        return Err(AmplifyError::ExpiryTooFar.into());
+    }
     if p.base_uri.len() > MAX_BASE_URI_LEN as usize {
         return Err(AmplifyError::UriTooLong.into());
     }

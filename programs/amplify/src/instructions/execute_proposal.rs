@@ -8,7 +8,10 @@
 //! emission schedule, the pause switch; a payment from the treasury's held
 //! fees (never from stakers' rewards); the program itself (a loader `Upgrade`
 //! from a buffer whose authority is the governance PDA) or its upgrade
-//! authority. The accounts an action needs follow as remaining accounts.
+//! authority. The accounts an action needs follow as remaining accounts, each
+//! checked against the proposal and this program: the program data must be
+//! this program's ProgramData (governance signs for its buffers too, and a
+//! passed proposal executes once), the buffer the one the proposal names.
 
 use crate::{
     codec::{args::Args, layout::Layout, log::Arena},
@@ -21,7 +24,9 @@ use crate::{
     seeds,
     shared::{
         accounts::{clock_unix_timestamp, BPF_LOADER_UPGRADEABLE_ID},
-        lamports, loader, math,
+        lamports,
+        loader::{self, PROGRAM_DATA_ID},
+        math,
         rent::rent_exempt,
     },
     state::{
@@ -99,7 +104,8 @@ pub fn process(
             let [program_data, program, buf, sp, rent, loader_program, ..] = extra else {
                 return Err(AmplifyError::WrongActionAccounts.into());
             };
-            let ok = address_eq(program.address(), &ID)
+            let ok = address_eq(program_data.address(), &PROGRAM_DATA_ID)
+                && address_eq(program.address(), &ID)
                 && address_eq(buf.address(), &buffer)
                 && address_eq(sp.address(), &spill)
                 && address_eq(rent.address(), &RENT_SYSVAR_ID)
@@ -125,7 +131,10 @@ pub fn process(
             let [program_data, new, loader_program, ..] = extra else {
                 return Err(AmplifyError::WrongActionAccounts.into());
             };
-            if !address_eq(new.address(), &new_authority)
+            // Another loader account whose authority is governance (a buffer)
+            // would take the authority change and spend the proposal.
+            if !address_eq(program_data.address(), &PROGRAM_DATA_ID)
+                || !address_eq(new.address(), &new_authority)
                 || !address_eq(loader_program.address(), &BPF_LOADER_UPGRADEABLE_ID)
             {
                 return Err(AmplifyError::WrongActionAccounts.into());

@@ -82,7 +82,11 @@ pub fn process(
             return Err(AmplifyError::InvalidStars.into());
         }
         let idx = r.worker();
-        let worker = v.entry(idx).map_err(|_| AmplifyError::NotInRoster)?.worker;
+        let entry = v.entry(idx).map_err(|_| AmplifyError::NotInRoster)?;
+        // Rated: the place no longer needs to name this worker for it (a
+        // refusal below fails the whole instruction, this included).
+        entry.rated();
+        let worker = entry.worker;
         if address_eq(&worker, a.requester.address()) {
             return Err(AmplifyError::SelfRating.into());
         }

@@ -1,5 +1,9 @@
 //! `register_worker(encryption_key)`: create the signer's worker profile, the
 //! one account a worker ever pays rent for.
+//!
+//! The X25519 key must be one a sealed box can be addressed to: a low-order
+//! point (the all-zero key among them) would make every delivery of an item
+//! key to this worker fail (`InvalidEncryptionKey`, see `shared::x25519`).
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -9,7 +13,7 @@ use crate::{
         instructions::{RegisterWorkerAccounts, RegisterWorkerArgs},
     },
     seeds,
-    shared::{accounts, clock, create::create_pda},
+    shared::{accounts, clock, create::create_pda, x25519},
     state::{self, profile::WORKER_PROFILE_VERSION, WorkerProfile},
     ID,
 };
@@ -20,6 +24,9 @@ pub fn process(
     args: RegisterWorkerArgs,
     _: &[AccountView],
 ) -> ProgramResult {
+    if !x25519::sealable(args.encryption_key) {
+        return Err(AmplifyError::InvalidEncryptionKey.into());
+    }
     if !accounts::uninitialized(&a.profile) {
         return Err(AmplifyError::AlreadyExists.into());
     }

@@ -3,8 +3,9 @@
 //!
 //! The worker's bond goes to the requester (the cost of holding an item and not
 //! delivering, which is what makes squatting cost something) — except in an
-//! encrypted batch whose key agent never delivered the item's key: then the
-//! bond returns to the worker and the item no longer counts against its cap.
+//! encrypted batch whose key agent never delivered the item's key: the worker
+//! could not work, so its bond returns; the item still counts against its cap,
+//! so an undelivered reservation does not come back free (docs/privacy.md).
 //! In a cancelled batch the slot's escrow is refunded to the requester. Items
 //! not releasable (not reserved by this worker, or not yet expired) are
 //! skipped and reported in `TasksReleased.refused`.
@@ -54,7 +55,7 @@ pub fn process(
     let released = arena.slice::<[u8; 4]>(n)?;
     let refused = arena.slice::<Refusal>(n)?;
     let (mut nl, mut nr) = (0usize, 0usize);
-    let mut unseen = 0u32; // keys never delivered: not counted against the cap
+    let mut unseen = 0u32; // keys never delivered: bonds returned
     for item in args.items {
         let slots = t.item(u32::from_le_bytes(*item), item_count)?;
         let mine = slots
@@ -87,7 +88,6 @@ pub fn process(
     let entry = v.entry(idx)?;
     let gone = u16::try_from(nl).map_err(|_| AmplifyError::ArithmeticOverflow)?;
     entry.set_active(math::dec_u16(entry.active(), gone)?);
-    entry.set_taken(math::dec_u32(entry.taken(), unseen)?);
     let b = v.b;
     b.set_reserved_count(math::sub(b.reserved_count(), count)?);
     let bond_returned = math::mul(b.bond(), unseen as u64)?;

@@ -101,9 +101,9 @@ pub fn process(
     }
 
     let count = np as u64;
-    let entry = v.entry(idx)?;
     let done = u16::try_from(np).map_err(|_| AmplifyError::ArithmeticOverflow)?;
-    entry.set_active(math::dec_u16(entry.active(), done)?);
+    // Paid work keeps the worker's roster place until it is rated.
+    v.entry(idx)?.complete(done)?;
     let b = v.b;
     b.set_reserved_count(math::sub(b.reserved_count(), count)?);
     b.set_completed_count(math::add(b.completed_count(), count)?);

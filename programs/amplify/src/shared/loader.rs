@@ -9,6 +9,13 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+/// This program's ProgramData account: `find_program_address([ID], loader)`,
+/// fixed by the program's own address (a host test derives it again). A loader
+/// instruction signed by governance must name this account and no other: the
+/// loader's `SetAuthority` accepts a buffer just as well.
+pub const PROGRAM_DATA_ID: Address =
+    Address::from_str_const("419WvTJWKgaP85VF1ZWLbtH8JPUe3rFvCJCmGyK5P37L");
+
 /// The upgrade authority of `program`, read from its ProgramData: `program` is
 /// `tag 2 (u32) || programdata address`, ProgramData is `tag 3 (u32) || slot
 /// (u64) || Option<authority>`. None: the program is immutable.

@@ -11,3 +11,4 @@ pub mod math;
 pub mod mem;
 pub mod rent;
 pub mod seed_address;
+pub mod x25519;

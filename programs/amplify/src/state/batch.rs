@@ -7,6 +7,13 @@
 //! used roster indices sorted by worker address, so a worker's entry is found by
 //! binary search and a worker can never get two entries).
 //!
+//! A place is a worker's while the batch still needs it to name that worker:
+//! while it holds a reservation (a slot names its place) or completed work
+//! awaiting a rating (a rating names the place). From version 3 a worker new
+//! to a full roster takes the first place whose worker holds neither, so
+//! identities that take a place and let their reservations lapse cannot lock
+//! new workers out (docs/protocol.md, "The roster").
+//!
 //! Money is kept as counters; every amount follows exactly:
 //! * escrow = `price × (slots − completed_count − cancelled_slots)`
 //! * fees accrued = `fee_per_item × completed_count − fees_swept`
@@ -22,7 +29,11 @@ use crate::{
 };
 use pinocchio::{error::ProgramError, Address};
 
-pub const BATCH_VERSION: u8 = 2;
+pub const BATCH_VERSION: u8 = 3;
+/// The first version whose roster entries count `pending` from the start: only
+/// those batches give a held-nothing place to another worker (an older batch's
+/// entries may have unrated work they never counted).
+pub const REUSABLE_ROSTER_VERSION: u8 = 3;
 pub const STATUS_OPEN: u8 = 0;
 pub const STATUS_PAUSED: u8 = 1;
 pub const STATUS_CANCELLED: u8 = 2;
@@ -40,6 +51,37 @@ pub const fn batch_size(uri_len: usize, roster_capacity: usize) -> usize {
         .saturating_add(uri_len)
         .saturating_add(8)
         .saturating_add(roster_capacity.wrapping_mul(ROSTER_ENTRY_BYTES))
+}
+
+impl RosterEntry {
+    /// Holds nothing the batch needs its place for: no reservation, and no
+    /// completed work awaiting a rating.
+    #[inline(always)]
+    pub fn idle(&self) -> bool {
+        self.active() == 0 && self.pending() == 0
+    }
+
+    /// `n` of its reservations completed: they now await a rating. `pending`
+    /// saturates and then stays at u16::MAX — the exact count is lost, so the
+    /// place is kept for good (only a worker with 65,535 unrated items in one
+    /// batch gets there).
+    #[inline(always)]
+    pub fn complete(&mut self, n: u16) -> Result<(), ProgramError> {
+        self.set_active(math::dec_u16(self.active(), n)?);
+        self.set_pending(self.pending().saturating_add(n));
+        Ok(())
+    }
+
+    /// One of its completed items rated.
+    #[inline(always)]
+    pub fn rated(&mut self) {
+        let pending = self.pending();
+        if pending != u16::MAX {
+            // Version 3 counts exactly; an older batch's count may start below
+            // its unrated work and must not wrap.
+            self.set_pending(pending.saturating_sub(1));
+        }
+    }
 }
 
 impl Batch {
@@ -202,6 +244,16 @@ fn search(
     len: u16,
     worker: &Address,
 ) -> Result<Result<u16, usize>, ProgramError> {
+    Ok(locate(workers, order, len, worker)?.map(|(_, idx)| idx))
+}
+
+/// As `search`, with the worker's position in `order` beside its roster index.
+fn locate(
+    workers: &[RosterEntry],
+    order: &[[u8; 2]],
+    len: u16,
+    worker: &Address,
+) -> Result<Result<(usize, u16), usize>, ProgramError> {
     let key = sort_key(worker);
     let (mut lo, mut hi) = (0usize, len as usize);
     while lo < hi {
@@ -213,7 +265,7 @@ fn search(
         match sort_key(&entry.worker).cmp(&key) {
             core::cmp::Ordering::Less => lo = mid.wrapping_add(1),
             core::cmp::Ordering::Greater => hi = mid,
-            core::cmp::Ordering::Equal => return Ok(Ok(idx)),
+            core::cmp::Ordering::Equal => return Ok(Ok((mid, idx))),
         }
     }
     Ok(Err(lo))
@@ -275,6 +327,53 @@ impl<'a> BatchView<'a> {
         order[at] = len.to_le_bytes();
         self.b.set_roster_len(math::inc_u16(len, 1)?);
         Ok(len)
+    }
+
+    /// A place for a worker new to the full roster: the first whose worker
+    /// holds nothing. None when every worker holds something there, or the
+    /// batch predates `pending` counts.
+    #[inline(never)]
+    pub fn free_place(&self) -> Option<u16> {
+        if self.b.version < REUSABLE_ROSTER_VERSION {
+            return None;
+        }
+        let used = self.workers.get(..self.b.roster_len() as usize)?;
+        u16::try_from(used.iter().position(RosterEntry::idle)?).ok()
+    }
+
+    /// Give place `idx` (a `free_place`) to `worker`, which `find` placed at
+    /// `at` of `order`: the previous worker leaves `order`, the new one enters
+    /// it, and the place's counters start over. Returns the previous worker.
+    pub fn replace(
+        &mut self,
+        idx: u16,
+        worker: &Address,
+        at: usize,
+    ) -> Result<Address, ProgramError> {
+        let bad = || ProgramError::from(AmplifyError::InvalidAccountData);
+        let len = self.b.roster_len();
+        let previous = self.entry(idx)?.worker;
+        let (from, found) = locate(self.workers, self.order, len, &previous)?.map_err(|_| bad())?;
+        let order = self.order.get_mut(..len as usize).ok_or_else(bad)?;
+        if found != idx || at > order.len() {
+            return Err(bad());
+        }
+        // Take position `from` out and put `idx` in at `at` (which counts
+        // `from` as still in): the entries between move one place towards it.
+        let to = if from < at {
+            order.copy_within(from.wrapping_add(1)..at, from);
+            at.wrapping_sub(1)
+        } else {
+            order.copy_within(at..from, at.wrapping_add(1));
+            at
+        };
+        *order.get_mut(to).ok_or_else(bad)? = idx.to_le_bytes();
+        let entry = self.entry(idx)?;
+        entry.worker = *worker;
+        entry.set_taken(0);
+        entry.set_active(0);
+        entry.set_pending(0);
+        Ok(previous)
     }
 
     /// The entry of roster index `idx` (a used one).

@@ -7,3 +7,4 @@ mod governance;
 mod math;
 mod rent;
 mod seeds;
+mod x25519;

@@ -886,6 +886,23 @@ while ((await now()) <= deadline) await sleep(200);
 const released = await eventOf(await release.rpc(), "tasksReleased");
 eq([released.items, released.refused], [[0], []], "TasksReleased.items");
 eq([released.forfeited, released.refunded], [BOND, 0], "TasksReleased: the bond goes to the requester");
+// The roster's one place: its worker now holds nothing, so a newcomer takes it.
+const reuse = await eventsOf(
+  await worker2.methods.acceptTasks([0]).accounts({ batch: batch2, table: table2 }).rpc(),
+);
+eq(reuse.map((e) => e.name), ["rosterPlaceReused", "tasksAccepted"], "a newcomer to a full roster");
+const reused = reuse[0].data as IdlEvents<Amplify>["rosterPlaceReused"];
+eq(
+  [reused.batch, reused.index, reused.previous, reused.worker],
+  [batch2, 0, workerKp.publicKey, worker2Kp.publicKey],
+  "RosterPlaceReused",
+);
+const entry = (await requester.account.batch.fetch(batch2)).workers[0];
+eq([entry.worker, entry.taken, entry.active, entry.pending], [worker2Kp.publicKey, 1, 1, 0], "the place's new worker");
+await worker2.methods
+  .submitResults([0], Buffer.from([1]), "")
+  .accounts({ batch: batch2, table: table2 })
+  .rpc();
 await requester.methods.cancelBatch().accounts({ batch: batch2 }).rpc();
 await requester.methods
   .closeBatch()

@@ -97,7 +97,11 @@ eq(config.data.feeBps, 500, "Config.feeBps");
 // register: the profile PDA from the worker
 await send(
   worker,
-  await amplify.getRegisterWorkerInstructionAsync({ worker, encryptionKey: new Uint8Array(32) }),
+  // Any X25519 point a sealed box can reach (the all-zero key is refused: InvalidEncryptionKey).
+  await amplify.getRegisterWorkerInstructionAsync({
+    worker,
+    encryptionKey: Uint8Array.from({ length: 32 }, (_, i) => i + 1),
+  }),
 );
 const [profileAddress] = await amplify.findProfilePda({ worker: worker.address });
 eq((await amplify.fetchWorkerProfile(rpc, profileAddress)).data.worker, worker.address, "profile");
