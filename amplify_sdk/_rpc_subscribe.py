@@ -39,6 +39,9 @@ log = logging.getLogger("amplify_sdk.rpc")
 #: Signatures remembered per logs subscription to drop duplicates.
 SEEN_CAPACITY = 10_000
 OPEN_TIMEOUT = 5.0
+#: Seconds after a logs subscription becomes active at which the history is
+#: read once more from its baseline (see `Subscriber.logs`).
+BACKFILL_DELAYS = (0.5, 2.0)
 
 
 class _Seen:
@@ -119,12 +122,28 @@ class Subscriber:
         seen = _Seen()
         sub: Subscription[LogsNotice] = Subscription()
 
+        async def backfill(ready: asyncio.Event) -> None:
+            # A transaction confirmed while the websocket subscription was
+            # being made is in neither: its notification went out before the
+            # subscription existed, and a node's address history lags its
+            # confirmations (seen on solana-test-validator). Reading the
+            # history from the baseline once the subscription is active, and
+            # again a little later, delivers it (de-duplicated by signature).
+            start = dict(cursors)
+            await ready.wait()
+            for delay in BACKFILL_DELAYS:
+                await asyncio.sleep(delay)
+                await self._logs_once(mentions, dict(start), seen, sub)
+
         async def run(ready: asyncio.Event) -> None:
+            filler = asyncio.create_task(backfill(ready))
             try:
                 await self._logs_ws(mentions, cursors, seen, sub, ready)
             except Exception as exc:
                 self.fallbacks += 1
                 log.info("logs subscription: websocket failed (%s); polling", exc)
+            finally:
+                filler.cancel()
             ready.set()
             await self._logs_poll(mentions, cursors, seen, sub)
 
@@ -171,21 +190,32 @@ class Subscriber:
         seen: _Seen,
         sub: Subscription[LogsNotice],
     ) -> None:
-        backend = self.backend
         while True:
-            for m in mentions:
-                infos = await backend.get_signatures_for_address(m, until=cursors[m])
-                if infos:
-                    cursors[m] = infos[0].signature
-                for info in reversed(infos):
-                    if not seen.add(info.signature):
-                        continue
-                    details = await backend.get_transaction(info.signature)
-                    if details is not None:
-                        sub.push(
-                            LogsNotice(details.signature, details.err, details.logs, details.events)
-                        )
-            await asyncio.sleep(backend.poll_interval)
+            await self._logs_once(mentions, cursors, seen, sub)
+            await asyncio.sleep(self.backend.poll_interval)
+
+    async def _logs_once(
+        self,
+        mentions: list[Pubkey],
+        cursors: dict[Pubkey, Signature | None],
+        seen: _Seen,
+        sub: Subscription[LogsNotice],
+    ) -> None:
+        """Deliver what the history holds after each address's cursor, and move
+        the cursors on."""
+        backend = self.backend
+        for m in mentions:
+            infos = await backend.get_signatures_for_address(m, until=cursors[m])
+            if infos:
+                cursors[m] = infos[0].signature
+            for info in reversed(infos):
+                if not seen.add(info.signature):
+                    continue
+                details = await backend.get_transaction(info.signature)
+                if details is not None:
+                    sub.push(
+                        LogsNotice(details.signature, details.err, details.logs, details.events)
+                    )
 
     # -- accounts ----------------------------------------------------------------
 

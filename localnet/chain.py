@@ -111,7 +111,10 @@ class Chain:
         self.deployed_at: dict[Pubkey, int] = {}
         #: Test-only: transactions to include at a later slot (`hold`).
         self._held: list[tuple[int, VersionedTransaction, bytes]] = []
-        self.start_time = time.time()
+        # Slot 0 is the genesis block, rooted at once; transactions land from
+        # slot 1, the node's first working slot (as on a validator), so
+        # nothing is final before its block is.
+        self.start_time = time.time() - slot_seconds
         #: Test-only: seconds the cluster clock runs ahead of the wall clock
         #: (`warp`), so tests of deadlines need not wait.
         self.time_offset = 0
@@ -136,6 +139,10 @@ class Chain:
         self.svm.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
         if program is not None:
             self.deploy(*program)
+        # The genesis block is done: slot 1 is the first working slot.
+        self.slot = 1
+        self.new_blockhash()
+        self._set_clock()
 
     # -- program ---------------------------------------------------------------
 

@@ -32,6 +32,9 @@ class Faults:
     #: Transactions sent are included this many slots later (a busy leader,
     #: or forwarding through several hops), not at once; 0 is off.
     delay_send_slots: int = 0
+    #: getSignaturesForAddress leaves out the transactions of the newest N
+    #: slots (a validator's address index lags its confirmations); 0 is off.
+    history_lag_slots: int = 0
 
     def take(self, name: str) -> bool:
         """Consume one unit of a counted fault; True if it was armed."""

@@ -80,9 +80,11 @@ class History:
         limit: int,
         before: Signature | None = None,
         until: Signature | None = None,
+        newest_slot: int | None = None,
     ) -> list[TxRecord]:
         """Newest first; `before` excludes it and everything newer, `until` stops
-        before it (as getSignaturesForAddress)."""
+        before it (as getSignaturesForAddress); only slots up to `newest_slot`
+        (the commitment's), as if the rest were not indexed yet."""
         q = self.by_address.get(address)
         if not q:
             return []
@@ -94,6 +96,8 @@ class History:
                 continue
             if until is not None and record.signature == until:
                 break
+            if newest_slot is not None and record.slot > newest_slot:
+                continue
             out.append(record)
             if len(out) >= limit:
                 break

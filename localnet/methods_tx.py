@@ -125,6 +125,9 @@ def send_transaction(ctx: Context, p: Params) -> JSON:
         # TEST-ONLY: accepted, then its blockhash expires before it is executed.
         chain.expire(tx.message.recent_blockhash)
         return signature
+    if not all(tx.verify_with_results()):
+        # Checked first, preflight or not, as a validator's RPC does.
+        raise _sigverify_failure()
     if not config.get("skipPreflight", False):
         # The preflight runs on the bank at `preflightCommitment` (finalized by
         # default): a blockhash younger than that bank is unknown to it.
@@ -371,13 +374,15 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
         raise RpcError.invalid_params(f"Invalid limit; max {MAX_SIGNATURES_FOR_ADDRESS}")
     before = config.get("before")
     until = config.get("until")
+    # TEST-ONLY lag: the address index trails the confirmed chain.
+    newest = ctx.chain.commitment_slot(level) - ctx.faults.history_lag_slots
     records = ctx.chain.history.for_address(
         address,
         limit=limit,
         before=parse_signature(before) if before is not None else None,
         until=parse_signature(until) if until is not None else None,
+        newest_slot=newest,
     )
-    newest = ctx.chain.commitment_slot(level)
     return [
         {
             "signature": str(r.signature),
@@ -388,7 +393,6 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
             "confirmationStatus": ctx.chain.confirmation_status(r.slot),
         }
         for r in records
-        if r.slot <= newest
     ]
 
 

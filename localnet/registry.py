@@ -13,10 +13,10 @@ from .params import Params
 
 JSON = Any
 
-#: The Agave release whose RPC this node imitates (reported by getVersion and
-#: in every response context).
-API_VERSION = "2.2.20"
-FEATURE_SET = 3294202862
+#: The Agave release whose RPC this node imitates, the one tests/validator runs
+#: (reported by getVersion and in every response context).
+API_VERSION = "3.1.12"
+FEATURE_SET = 4140108451
 
 
 @dataclass

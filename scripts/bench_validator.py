@@ -23,7 +23,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from solders.instruction import Instruction
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 from solders.system_program import TransferParams, transfer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -37,20 +39,28 @@ from localnet import LocalNode
 SOL = 10**9
 
 
+def _transfer(payer: Keypair, dst: Pubkey, i: int) -> Instruction:
+    # Distinct amounts (identical transfers would be one transaction), above
+    # the rent-exempt minimum of the new account.
+    return transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=10**6 + i))
+
+
 async def throughput(backend: RpcBackend, payer: Keypair, count: int, concurrency: int) -> float:
     """Confirmed transfers per second with `concurrency` sends in flight."""
     gate = asyncio.Semaphore(concurrency)
     dst = Keypair().pubkey()
 
     async def one(i: int) -> None:
-        ix = transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=1 + i))
+        ix = transfer(
+            TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=1_000_000 + i)
+        )
         async with gate:
             await backend.send([ix], [], payer)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(count)))
     elapsed = time.perf_counter() - t0
-    assert await backend.get_balance(dst) == sum(1 + i for i in range(count))
+    assert await backend.get_balance(dst) == sum(10**6 + i for i in range(count))
     return count / elapsed
 
 
@@ -59,7 +69,9 @@ async def latency(backend: RpcBackend, payer: Keypair, count: int) -> list[float
     out = []
     dst = Keypair().pubkey()
     for i in range(count):
-        ix = transfer(TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=1 + i))
+        ix = transfer(
+            TransferParams(from_pubkey=payer.pubkey(), to_pubkey=dst, lamports=1_000_000 + i)
+        )
         t0 = time.perf_counter()
         await backend.send([ix], [], payer)
         out.append(time.perf_counter() - t0)
@@ -91,7 +103,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000)
     parser.add_argument("--transfers", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--latency", type=int, default=30)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -29,6 +29,13 @@ def _reproducible_draws() -> Iterator[None]:
         yield
 
 
+#: Slot length of the in-process test nodes: short, so a confirmation (the
+#: next slot) costs a test tens of milliseconds, not a 400 ms slot; the
+#: commitment lags, blockhash window and visibility rules are counted in
+#: slots and stay as on a cluster. tests/validator runs the real pace.
+TEST_SLOT_SECONDS = 0.05
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How many refused transactions the adversarial suite checked, per
     instruction (each: exact error, every account unchanged, fee accounted)."""
@@ -65,7 +72,7 @@ async def amp(backend_kind: str) -> AsyncIterator[Amplify]:
     # Over HTTP: the node's default keypair is the program's upgrade authority,
     # as `solana-test-validator`'s would be; it plays the deployer.
     async with (
-        LocalNode(rpc_port=0) as node,
+        LocalNode(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as node,
         Amplify(NodeBackend(node), node.authority) as session,
     ):
         yield session

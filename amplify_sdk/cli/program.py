@@ -3,7 +3,6 @@ initialize the protocol, look at both."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -11,9 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from solders.pubkey import Pubkey
-from solders.sysvar import CLOCK
 
-from .._backend import Backend
 from .._deploy import DeployError, deploy
 from .._models import Config, Treasury
 from .._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
@@ -34,21 +31,6 @@ def group() -> None:
 
 def register(cli: click.Group) -> None:
     cli.add_command(group)
-
-
-async def _slot(backend: Backend) -> int:
-    clock = await backend.get_account(CLOCK)
-    return int.from_bytes(clock.data[:8], "little") if clock else 0
-
-
-async def _next_slot(backend: Backend, wait: float = 5.0) -> None:
-    """Wait for the next slot: a program is callable from the slot after the
-    one it was deployed in (the runtime's delayed visibility)."""
-    start = await _slot(backend)
-    for _ in range(int(wait / 0.1)):
-        if await _slot(backend) > start:
-            return
-        await asyncio.sleep(0.1)
 
 
 @command(group, "deploy")
@@ -121,8 +103,6 @@ async def deploy_cmd(
                 if keypair is None and "needs its keypair" in str(e):
                     raise UserError(f"{e}: pass --program-keypair PATH") from None
                 raise UserError(str(e)) from None
-        if result.action != "unchanged":
-            await _next_slot(amp.backend)
     data = {
         "program_id": result.program_id,
         "action": result.action,

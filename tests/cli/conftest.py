@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import json
 import os
 import shutil
@@ -174,6 +175,24 @@ class Node:
     def balance(self, address: str) -> int:
         # At the commitment the CLI works at: a node's default is finalized.
         return int(self.rpc("getBalance", address, {"commitment": "confirmed"})["value"])
+
+    def chain_time(self) -> int:
+        """The cluster's unix time (the Clock sysvar at confirmed): what the
+        program compares deadlines with. A validator's clock can trail the
+        wall clock by seconds."""
+        acc = self.rpc(
+            "getAccountInfo",
+            "SysvarC1ock11111111111111111111111111111111",
+            {"encoding": "base64", "commitment": "confirmed"},
+        )["value"]
+        return int.from_bytes(base64.b64decode(acc["data"][0])[32:40], "little", signed=True)
+
+    def wait_for_chain_time(self, ts: int, timeout: float = 60) -> None:
+        """Block until the cluster's clock has passed `ts`."""
+        deadline = time.monotonic() + timeout
+        while self.chain_time() <= ts:
+            assert time.monotonic() < deadline, f"the cluster's clock did not pass {ts}"
+            time.sleep(0.2)
 
     def wallet(self, path: Path, sol: float = 10) -> str:
         """A new keypair file at `path`, funded (the airdrop confirmed); its address."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from pathlib import Path
 
 from market import rating_bucket
@@ -145,6 +144,6 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
     assert node.cli("batch", "status", batch).code == 1
 
     # The refusal a worker meets on a batch past its expiry.
-    time.sleep(max(0.0, short["expires_at"] + 1 - time.time()))
+    node.wait_for_chain_time(short["expires_at"])
     r = node.cli("worker", "accept", short["address"], "--items", "0", keypair=w1)
     assert r.code == 1 and r.error == "error: BatchExpired (6023): The batch has expired"

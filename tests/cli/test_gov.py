@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -235,7 +234,7 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     assert fees * base(STAKED[1]) // total - 1 <= paid <= fees * base(STAKED[1]) // total
     assert status.json()["total_staked"] == total
 
-    time.sleep(max(0.0, max(fee["voting_ends_at"], proposed["voting_ends_at"]) + 1 - time.time()))
+    node.wait_for_chain_time(max(fee["voting_ends_at"], proposed["voting_ends_at"]))
     done, defeated = parallel(
         lambda: node.cli("gov", "execute", "0", "-o", "json"),
         lambda: node.cli("gov", "execute", "1"),

@@ -11,6 +11,7 @@ import pytest
 
 from amplify_sdk import AdminClient
 from amplify_sdk._rpc import RpcBackend
+from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
 
 from .node_tools import ensure_installed, run_sync
@@ -20,7 +21,7 @@ TS = Path(__file__).resolve().parent / "ts"
 
 @pytest.fixture
 async def node() -> AsyncIterator[LocalNode]:
-    async with LocalNode(rpc_port=0) as n:
+    async with LocalNode(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as n:
         yield n
 
 

@@ -12,6 +12,7 @@ from solders.keypair import Keypair
 from amplify_sdk import AdminClient
 from amplify_sdk._retry import Backoff
 from amplify_sdk._rpc import RpcBackend
+from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
 
 LAMPORTS = 10 * 10**9
@@ -19,7 +20,7 @@ LAMPORTS = 10 * 10**9
 
 @pytest.fixture
 async def node() -> AsyncIterator[LocalNode]:
-    async with LocalNode(rpc_port=0, faults=True) as n:
+    async with LocalNode(rpc_port=0, faults=True, slot_seconds=TEST_SLOT_SECONDS) as n:
         yield n
 
 

@@ -4,6 +4,7 @@ signature subscriptions that end after one notification, unsubscribing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -36,14 +37,17 @@ def _send_transfer(node: LocalNode, payer: Keypair, lamports: int) -> str:
 
 async def test_logs_account_and_signature_notifications(node: LocalNode, funded: Keypair) -> None:
     async with connect(node.ws_url) as ws:
-        mention = await _request(ws, 1, "logsSubscribe", [{"mentions": [str(funded.pubkey())]}])
-        everything = await _request(ws, 2, "logsSubscribe", ["all"])
+        now = {"commitment": "processed"}
+        mention = await _request(
+            ws, 1, "logsSubscribe", [{"mentions": [str(funded.pubkey())]}, now]
+        )
+        everything = await _request(ws, 2, "logsSubscribe", ["all", now])
         account = await _request(
-            ws, 3, "accountSubscribe", [str(funded.pubkey()), {"encoding": "base64"}]
+            ws, 3, "accountSubscribe", [str(funded.pubkey()), {"encoding": "base64", **now}]
         )
         assert {mention["id"], everything["id"], account["id"]} == {1, 2, 3}
         sig = _send_transfer(node, funded, 10**9)
-        params = [sig, {"commitment": "confirmed"}]
+        params = [sig, now]
         await ws.send(
             json.dumps(
                 {"jsonrpc": "2.0", "id": 4, "method": "signatureSubscribe", "params": params}
@@ -78,13 +82,47 @@ async def test_signature_subscription_ends_after_one_notification(
 ) -> None:
     tx = signed_transfer(funded, Keypair().pubkey(), 10**9, node.chain.latest_blockhash)
     async with connect(node.ws_url) as ws:
-        sub = await _request(ws, 1, "signatureSubscribe", [str(tx.signatures[0])])
+        sub = await _request(
+            ws, 1, "signatureSubscribe", [str(tx.signatures[0]), {"commitment": "processed"}]
+        )
         node.chain.execute(VersionedTransaction.from_legacy(tx), bytes(tx))
         note = await _next(ws)
         assert note["method"] == "signatureNotification"
         # Already removed: unsubscribing now is an error.
         gone = await _request(ws, 2, "signatureUnsubscribe", [sub["result"]])
         assert gone["error"]["code"] == -32602
+
+
+async def test_notifications_wait_for_their_commitment(node: LocalNode, funded: Keypair) -> None:
+    """As on a validator: a subscription hears of a transaction when its block
+    reaches the subscription's commitment (finalized when it names none),
+    also when it subscribed after the transaction ran."""
+    chain = node.chain
+    chain.slot_seconds = 10_000  # slots move only when the test says
+    chain.skip(chain.finalization_lag + 1)  # past the genesis-rooted first slots
+    mention = [{"mentions": [str(funded.pubkey())]}]
+    async with connect(node.ws_url) as ws:
+        confirmed = await _request(ws, 1, "logsSubscribe", [*mention, {"commitment": "confirmed"}])
+        finalized = await _request(ws, 2, "logsSubscribe", mention)
+        sig = _send_transfer(node, funded, 10**9)
+        late = await _request(ws, 3, "logsSubscribe", [*mention, {"commitment": "confirmed"}])
+        with contextlib.suppress(TimeoutError):
+            early = await asyncio.wait_for(ws.recv(), 0.3)
+            raise AssertionError(f"notified before the block was confirmed: {early}")
+        chain.skip(chain.confirmation_lag)
+        got = [await _next(ws) for _ in range(2)]
+        assert sorted(g["params"]["subscription"] for g in got) == sorted(
+            [confirmed["result"], late["result"]]
+        )
+        assert {g["params"]["result"]["value"]["signature"] for g in got} == {sig}
+        chain.skip(chain.finalization_lag - chain.confirmation_lag - 1)
+        with contextlib.suppress(TimeoutError):
+            early = await asyncio.wait_for(ws.recv(), 0.3)
+            raise AssertionError(f"notified before the block was rooted: {early}")
+        chain.skip(1)
+        rooted = await _next(ws)
+        assert rooted["params"]["subscription"] == finalized["result"]
+        assert rooted["params"]["result"]["value"]["signature"] == sig
 
 
 async def test_slot_subscription_and_unsubscribe(node: LocalNode) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from solders.keypair import Keypair
+from solders.transaction import VersionedTransaction
 
 from amplify_sdk import (
     PROGRAM_ID,
@@ -28,7 +29,7 @@ from amplify_sdk._rpc import RpcBackend, _ws_url
 from localnet import LocalNode
 
 from .conftest import LAMPORTS
-from .util import transfer_ix
+from .util import signed_transfer, transfer_ix
 
 TIMEOUT = 10
 
@@ -185,3 +186,28 @@ async def test_closing_the_backend_ends_its_subscriptions(node: LocalNode) -> No
     waiting = asyncio.create_task(anext(logs, None))
     await backend.close()
     assert await asyncio.wait_for(waiting, TIMEOUT) is None
+
+
+async def test_a_logs_subscription_backfills_what_confirmed_while_it_was_made(
+    node: LocalNode, backend: RpcBackend, funded: Keypair
+) -> None:
+    """A transaction confirmed just before a logs subscription is active is
+    in neither its notifications (sent before it existed) nor yet the
+    address history (a node's index lags its confirmations: seen on
+    solana-test-validator, where a worker waiting for its keys missed them).
+    The subscription reads the history again once active; it is delivered."""
+    lag = 3
+    node.chain.skip(lag + 2)  # the funding airdrop is in the history, older than the lag
+    tx = signed_transfer(funded, Keypair().pubkey(), 10**9, node.chain.latest_blockhash)
+    record = node.chain.execute(VersionedTransaction.from_legacy(tx), bytes(tx))
+    for _ in range(100):  # until confirmed: its notifications went out
+        if node.chain.confirmation_status(record.slot) != "processed":
+            break
+        await asyncio.sleep(0.05)
+    node.faults.history_lag_slots = lag
+    sub = await backend.subscribe_logs([funded.pubkey()])
+    try:
+        notice = await asyncio.wait_for(anext(sub), 10)
+        assert notice.signature == record.signature
+    finally:
+        await sub.close()

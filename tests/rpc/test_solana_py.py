@@ -42,7 +42,7 @@ async def _post(node: LocalNode, body: bytes | str) -> Any:
         return resp.json()
 
 
-async def test_airdrop_transfer_balance_and_account(rpc: AsyncClient) -> None:
+async def test_airdrop_transfer_balance_and_account(rpc: AsyncClient, node: LocalNode) -> None:
     payer, dst = Keypair(), Keypair().pubkey()
     sig = (await rpc.request_airdrop(payer.pubkey(), LAMPORTS)).value
     await rpc.confirm_transaction(sig)
@@ -63,6 +63,12 @@ async def test_airdrop_transfer_balance_and_account(rpc: AsyncClient) -> None:
 
     status = (await rpc.get_signature_statuses([sent])).value[0]
     assert status is not None and status.err is None
+    assert status.confirmation_status == TransactionConfirmationStatus.Confirmed
+    assert status.confirmations == node.chain.slot - status.slot
+    # Rooted 32 slots after its block: no confirmation count any more.
+    node.chain.skip(status.slot + node.chain.finalization_lag - node.chain.slot)
+    status = (await rpc.get_signature_statuses([sent])).value[0]
+    assert status is not None and status.confirmations is None
     assert status.confirmation_status == TransactionConfirmationStatus.Finalized
 
 
@@ -92,6 +98,7 @@ async def test_program_accounts_with_filters(
             str(PROGRAM_ID),
             {
                 "encoding": "base64",
+                "commitment": "confirmed",
                 "withContext": True,
                 "dataSlice": {"offset": admin_offset, "length": 32},
                 "filters": [
@@ -106,15 +113,15 @@ async def test_program_accounts_with_filters(
             },
         ],
     }
-    # The context names the slot the accounts were read at: the node's slot
-    # then (moved on by 20 slots first, so a constant or stale one shows).
-    node.chain.start_time -= 20 * node.chain.slot_seconds
-    node.chain.tick()
+    # The context names the slot the accounts were read at: the node's
+    # confirmed slot then, as getSlot at confirmed (the client's commitment)
+    # reports it (moved on by 20 slots first, so a constant or stale one shows).
+    node.chain.skip(20)
     first = (await rpc.get_slot()).value
     answer = await _post(node, json.dumps(body))
     last = (await rpc.get_slot()).value
     value = answer["result"]["value"]
-    assert 20 <= first <= answer["result"]["context"]["slot"] <= last
+    assert 20 - node.chain.confirmation_lag <= first <= answer["result"]["context"]["slot"] <= last
     assert last - first <= 5  # a few slots (0.4 s each) at most between the three calls
     assert [v["pubkey"] for v in value] == [str(config.address)]
     assert base64.b64decode(value[0]["account"]["data"][0]) == bytes(node.authority.pubkey())
@@ -128,6 +135,7 @@ async def test_history_signatures_and_transactions(rpc: AsyncClient, funded: Key
         blockhash = (await rpc.get_latest_blockhash()).value.blockhash
         tx = VersionedTransaction.from_legacy(signed_transfer(funded, dst, lamports, blockhash))
         sent.append((await rpc.send_transaction(tx)).value)
+        await rpc.confirm_transaction(sent[-1])  # history at confirmed holds it then
     newest_first = list(reversed(sent))
     sigs = (await rpc.get_signatures_for_address(dst)).value
     assert [s.signature for s in sigs] == newest_first
@@ -203,7 +211,7 @@ async def test_expired_blockhash_is_refused(
     assert (await rpc.is_connected()) is True
     # 151 blocks later the blockhash has expired (as mainnet's 150-block window),
     # seen at the client's commitment (confirmed) one slot behind the tip.
-    node.chain.skip(151 + node.chain.confirmation_lag)
+    node.chain.skip(old.last_valid_block_height + 1 + node.chain.confirmation_lag - node.chain.slot)
     assert (await rpc.get_block_height()).value == old.last_valid_block_height + 1
     tx = VersionedTransaction.from_legacy(
         signed_transfer(funded, Keypair().pubkey(), 10**9, old.blockhash)
@@ -276,15 +284,18 @@ async def test_json_rpc_errors_and_batches(node: LocalNode) -> None:
 
 async def test_base58_wire_encoding_and_bad_signature(node: LocalNode, funded: Keypair) -> None:
     tx = signed_transfer(funded, Keypair().pubkey(), 10**9, node.chain.latest_blockhash)
-    params = [b58encode(bytes(tx)), {"encoding": "base58"}]
+    # The tip's blockhash: preflight on the tip's bank (processed).
+    options = {"encoding": "base58", "preflightCommitment": "processed"}
+    params = [b58encode(bytes(tx)), options]
     body = {"jsonrpc": "2.0", "id": 1, "method": "sendTransaction", "params": params}
     assert (await _post(node, json.dumps(body)))["result"] == str(tx.signatures[0])
     got = {
         "jsonrpc": "2.0",
         "id": 2,
         "method": "getTransaction",
-        "params": [str(tx.signatures[0]), {"encoding": "base58"}],
+        "params": [str(tx.signatures[0]), {"encoding": "base58", "commitment": "confirmed"}],
     }
+    node.chain.skip(node.chain.confirmation_lag)
     assert (await _post(node, json.dumps(got)))["result"]["transaction"] == [params[0], "base58"]
 
     # Signed by the wrong key: refused before anything runs, preflight or not.

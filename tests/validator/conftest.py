@@ -76,10 +76,10 @@ def start_validator(ledger: Path) -> Node:
         "--mint", str(authority.pubkey()),
         "--faucet-sol", "1000000",
     ]  # fmt: skip
-    log = (ledger / "validator.log").open("w")
-    proc = subprocess.Popen(
-        cmd, cwd=ledger, env=cli_env(), stdout=log, stderr=subprocess.STDOUT, text=True
-    )
+    with (ledger / "validator.log").open("w") as log:  # the child keeps its own handle
+        proc = subprocess.Popen(
+            cmd, cwd=ledger, env=cli_env(), stdout=log, stderr=subprocess.STDOUT, text=True
+        )
     url = f"http://127.0.0.1:{rpc}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -132,7 +132,7 @@ def node(validator: Node) -> Node:
     initialized, for the flows of tests/cli run against it (same `Node`
     interface as the local node they were written for)."""
     deployed = deploy_program(validator)
-    assert deployed["status"] == "deployed", deployed
+    assert deployed["action"] == "deployed", deployed
     init = validator.ok("program", "init")
     assert init["fee_bps"] == 500
     return validator

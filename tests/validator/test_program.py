@@ -40,10 +40,10 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
 def test_deploy_upgrade_and_initialize(fresh: Node) -> None:
     assert fresh.ok("program", "show")["deployed"] is False
     deployed = deploy_program(fresh)
-    assert deployed["status"] == "deployed"
+    assert deployed["action"] == "deployed"
     assert deployed["program_id"] == str(PROGRAM_ID)
     chunks = deployed["chunks"]
-    assert isinstance(chunks, int) and chunks == deployed["written"]
+    assert isinstance(chunks, int) and chunks == deployed["chunks_written"]
     # The loader holds the shipped bytes, byte for byte, under our authority.
     data = fresh.rpc(
         "getAccountInfo",
@@ -57,9 +57,9 @@ def test_deploy_upgrade_and_initialize(fresh: Node) -> None:
     elf = program_bytes()
     assert raw[PROGRAMDATA_HEADER : PROGRAMDATA_HEADER + len(elf)] == elf
     # Same bytes again: nothing to do; forced: an upgrade through a new buffer.
-    assert deploy_program(fresh)["status"] == "unchanged"
+    assert deploy_program(fresh)["action"] == "unchanged"
     upgraded = deploy_program(fresh, "--force")
-    assert upgraded["status"] == "upgraded" and upgraded["written"] == chunks
+    assert upgraded["action"] == "upgraded" and upgraded["chunks_written"] == chunks
     # `deploy` returned after the slot of the upgrade: the program is callable.
     init = fresh.ok("program", "init")
     assert init["fee_bps"] == 500
@@ -82,7 +82,7 @@ def test_anchor_ts_flow_on_the_validator(
     program over): on a validator of its own."""
     node = start_validator(tmp_path_factory.mktemp("anchor-validator"))
     try:
-        assert deploy_program(node)["status"] == "deployed"
+        assert deploy_program(node)["action"] == "deployed"
         authority = load(node.authority)
 
         async def go() -> object:

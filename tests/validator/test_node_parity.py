@@ -1,0 +1,126 @@
+"""Our local node against Agave's validator, the same assertions on both:
+the behaviour the SDK depends on (commitment levels, blockhash validity by
+block height, preflight commitment, what `processed` may not ask) is what a
+real validator does. A difference here is a bug in localnet or a line in
+docs/localnet.md's list of differences."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from solders.hash import Hash
+from solders.keypair import Keypair
+from solders.message import Message
+from solders.system_program import TransferParams, transfer
+from solders.transaction import Transaction
+
+from cli.conftest import Node, load, start_node, stop_node
+
+#: The finalized chain trails the tip by 31-32 slots on one validator.
+ROOT_LAG = range(28, 40)
+
+
+@pytest.fixture(scope="module")
+def localnet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    node = start_node(tmp_path_factory.mktemp("parity-localnet"))
+    try:
+        yield node
+    finally:
+        stop_node(node)
+
+
+@pytest.fixture(params=["localnet", "validator"])
+def cluster(request: pytest.FixtureRequest) -> Node:
+    node: Node = request.getfixturevalue(request.param)
+    # Past the first slots, where the finalized bank is the genesis one.
+    _until(lambda: node.rpc("getSlot", {"commitment": "finalized"}) > 2, 60)
+    return node
+
+
+def _until(ready: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def _raw(node: Node, method: str, *params: object) -> dict[str, Any]:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+    request = urllib.request.Request(node.url, body.encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        answer: dict[str, Any] = json.loads(resp.read())
+    return answer
+
+
+def _transfer(payer: Keypair, blockhash: Hash) -> str:
+    ix = transfer(
+        TransferParams(from_pubkey=payer.pubkey(), to_pubkey=Keypair().pubkey(), lamports=10**6)
+    )
+    tx = Transaction(
+        [payer], Message.new_with_blockhash([ix], payer.pubkey(), blockhash), blockhash
+    )
+    return base64.b64encode(bytes(tx)).decode()
+
+
+def test_commitment_levels_and_the_default(cluster: Node) -> None:
+    processed = cluster.rpc("getSlot", {"commitment": "processed"})
+    confirmed = cluster.rpc("getSlot", {"commitment": "confirmed"})
+    finalized = cluster.rpc("getSlot", {"commitment": "finalized"})
+    default = cluster.rpc("getSlot")
+    assert processed - confirmed in (0, 1)
+    assert processed - finalized in ROOT_LAG
+    assert abs(default - finalized) <= 1  # no commitment named: finalized
+    height = cluster.rpc("getBlockHeight", {"commitment": "finalized"})
+    latest = cluster.rpc("getLatestBlockhash")["value"]
+    assert abs(latest["lastValidBlockHeight"] - (height + 150)) <= 1
+
+
+def test_a_fresh_blockhash_is_unknown_to_the_finalized_bank(cluster: Node) -> None:
+    fresh = cluster.rpc("getLatestBlockhash", {"commitment": "confirmed"})["value"]["blockhash"]
+    assert cluster.rpc("isBlockhashValid", fresh, {"commitment": "confirmed"})["value"] is True
+    # What the SDK asked before issue 22: no commitment, so finalized.
+    assert cluster.rpc("isBlockhashValid", fresh)["value"] is False
+    assert cluster.rpc("isBlockhashValid", fresh, {"commitment": "finalized"})["value"] is False
+
+
+def test_preflight_runs_at_its_commitment(cluster: Node, tmp_path: Path) -> None:
+    cluster.wallet(tmp_path / "payer.json", sol=1)
+    payer = load(tmp_path / "payer.json")
+    fresh = cluster.rpc("getLatestBlockhash", {"commitment": "confirmed"})["value"]["blockhash"]
+    tx = _transfer(payer, Hash.from_string(fresh))
+    refused = _raw(
+        cluster, "sendTransaction", tx, {"encoding": "base64", "preflightCommitment": "finalized"}
+    )
+    assert refused["error"]["code"] == -32002
+    assert refused["error"]["data"]["err"] == "BlockhashNotFound"
+    sent = _raw(
+        cluster, "sendTransaction", tx, {"encoding": "base64", "preflightCommitment": "confirmed"}
+    )
+    signature = sent["result"]
+
+    def status() -> dict[str, Any] | None:
+        found: dict[str, Any] | None = cluster.rpc("getSignatureStatuses", [signature])["value"][0]
+        return found
+
+    _until(lambda: (s := status()) is not None and s["confirmationStatus"] == "confirmed", 10)
+    landed = status()
+    assert landed is not None and landed["confirmations"] is not None
+    # getTransaction refuses processed, and finds it once confirmed.
+    below = _raw(cluster, "getTransaction", signature, {"commitment": "processed"})
+    assert below["error"] == {
+        "code": -32602,
+        "message": "Method does not support commitment below `confirmed`",
+    }
+    assert cluster.rpc("getTransaction", signature, {"commitment": "confirmed"}) is not None
+    _until(lambda: (s := status()) is not None and s["confirmationStatus"] == "finalized", 30)
+    rooted = status()
+    assert rooted is not None and rooted["confirmations"] is None
+    tip = cluster.rpc("getSlot", {"commitment": "processed"})
+    assert tip - rooted["slot"] in ROOT_LAG
