@@ -12,6 +12,7 @@ from solders.transaction_metadata import FailedTransactionMetadata, TransactionM
 from .chain import Chain, TxRejected
 from .codec import b58encode, decode_wire, encode_account, error_json, error_message
 from .errors import (
+    INVALID_PARAMS,
     SEND_TRANSACTION_PREFLIGHT_FAILURE,
     TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
     UNSUPPORTED_TRANSACTION_VERSION,
@@ -399,5 +400,6 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
 def _confirmed_or_finalized(ctx: Context, config: dict[str, JSON]) -> str:
     level = ctx.commitment(config)
     if level == "processed":
-        raise RpcError.invalid_params("Method does not support commitment below `confirmed`")
+        # Agave's words, without the "Invalid params:" prefix of other refusals.
+        raise RpcError(INVALID_PARAMS, "Method does not support commitment below `confirmed`")
     return level
