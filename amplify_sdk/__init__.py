@@ -9,10 +9,9 @@ async with await Amplify.embedded() as amp:
     batch = await requester.create_batch(price=10_000, redundancy=3)
 """
 
-from . import _instructions as instructions
-from . import agent, agreement, gold, grading, reputation, storage
-from ._admin import AdminClient
-from ._backend import (
+from . import storage
+from ._version import __version__ as __version__
+from .chain._backend import (
     AccountFilter,
     AccountSnapshot,
     Backend,
@@ -25,9 +24,20 @@ from ._backend import (
     TransactionDetails,
     TxReceipt,
 )
-from ._client import AmplifyClient, content_hash
-from ._codecs import decode_account, decode_event, decode_instruction, encode_instruction
-from ._crypto import (
+from .chain._embedded import EmbeddedBackend
+from .chain._rpc import RpcBackend
+from .clients import agent
+from .clients._admin import AdminClient
+from .clients._client import AmplifyClient, content_hash
+from .clients._encrypted import KeyNotFoundError, encrypt_items
+from .clients._requester import RequesterClient
+from .clients._session import Amplify
+from .clients._voter import VoterClient
+from .clients._worker import WorkerClient, x25519_public_key
+from .clients.agent import AgentStats, KeyAgent, run_agent
+from .protocol import _instructions as instructions
+from .protocol._codecs import decode_account, decode_event, decode_instruction, encode_instruction
+from .protocol._crypto import (
     DecryptionError,
     decrypt_item,
     encrypt_item,
@@ -39,9 +49,7 @@ from ._crypto import (
     x25519_from_signature,
     x25519_secret,
 )
-from ._embedded import EmbeddedBackend
-from ._encrypted import KeyNotFoundError, encrypt_items
-from ._exceptions import (
+from .protocol._exceptions import (
     AccountNotFoundError,
     AccountTypeError,
     AmplifyError,
@@ -55,9 +63,9 @@ from ._exceptions import (
     TransactionTooLargeError,
     TransportError,
 )
-from ._idl import Idl, constant, load_idl
-from ._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
-from ._models import (
+from .protocol._idl import Idl, constant, load_idl
+from .protocol._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
+from .protocol._models import (
     AccountModel,
     Batch,
     BatchStatus,
@@ -78,7 +86,7 @@ from ._models import (
     VoteRecord,
     WorkerProfile,
 )
-from ._pda import (
+from .protocol._pda import (
     PROGRAM_ID,
     batch_pda,
     config_pda,
@@ -88,17 +96,11 @@ from ._pda import (
     treasury_pda,
     worker_profile_pda,
 )
-from ._program import program_bytes
-from ._program_errors import *  # noqa: F403 -- one exception class per program error
-from ._program_errors import ERRORS_BY_CODE
-from ._program_errors import __all__ as _program_error_names
-from ._requester import RequesterClient
-from ._rpc import RpcBackend
-from ._session import Amplify
-from ._version import __version__ as __version__
-from ._voter import VoterClient
-from ._worker import WorkerClient, x25519_public_key
-from .agent import AgentStats, KeyAgent, run_agent
+from .protocol._program import program_bytes
+from .protocol._program_errors import *  # noqa: F403 -- one exception class per program error
+from .protocol._program_errors import ERRORS_BY_CODE
+from .protocol._program_errors import __all__ as _program_error_names
+from .quality import agreement, gold, grading, reputation
 from .storage import ContentMismatchError, StorageError, Store
 
 __all__ = [

@@ -46,7 +46,7 @@ from solders.transaction_metadata import (
     SimulatedTransactionInfo,
 )
 
-from amplify_sdk._pda import program_data_pda
+from amplify_sdk.protocol._pda import program_data_pda
 
 from .codec import error_json
 from .history import DEFAULT_CAPACITY, History, TxRecord

@@ -17,8 +17,8 @@ from aiohttp import web
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk._pda import PROGRAM_ID
-from amplify_sdk._program import program_bytes
+from amplify_sdk.protocol._pda import PROGRAM_ID
+from amplify_sdk.protocol._program import program_bytes
 
 from . import methods_state, methods_tx  # noqa: F401 -- register the RPC methods
 from .chain import CONFIRMATION_LAG, FINALIZATION_LAG, SLOT_SECONDS, Chain

@@ -38,9 +38,9 @@ from amplify_sdk import (
     table_address,
     worker_profile_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._backend import Backend
-from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.chain._backend import Backend
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._admin import AMP
 from market import SIGNATURE_FEE, Market, item_hashes
 
 ITEMS, REDUNDANCY, PRICE, WORKERS, PER_WORKER = 10_000, 3, 10_000, 30, 1_000

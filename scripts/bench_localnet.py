@@ -38,7 +38,7 @@ from solders.pubkey import Pubkey
 from solders.system_program import TransferParams, transfer
 from solders.transaction import Transaction
 
-from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.chain._embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 

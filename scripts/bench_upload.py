@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from amplify_sdk import Amplify, RequesterClient
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.cli._inputs import read_hashes
 from amplify_sdk.cli._upload import upload
 from localnet import LocalNode

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench import REDUNDANCY, reference
 
 from amplify_sdk import Amplify, RpcBackend
-from amplify_sdk._retry import Backoff
+from amplify_sdk.chain._retry import Backoff
 from localnet import LocalNode
 
 SOL = 10**9

@@ -12,7 +12,7 @@ script writes
   with its signer/writable/address checks) and one `<Ix>Args` (borsh argument
   parser) per instruction; the dispatcher; `#[repr(C)]` account layouts with
   compile-time size checks; event writers;
-* `amplify_sdk/_program_errors.py` (one exception class per program error),
+* `amplify_sdk/protocol/_program_errors.py` (one exception class per program error),
   `amplify_sdk/_version.py` (the IDL's version: the package's, `amplify
   --version`'s and pyproject.toml's) and the package's copy of the IDL.
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IDL = ROOT / "idl" / "amplify.json"
 RUST_OUT = ROOT / "programs" / "amplify" / "src" / "generated"
 ERRORS_RS = ROOT / "programs" / "amplify" / "src" / "error.rs"
-ERRORS_PY = ROOT / "amplify_sdk" / "_program_errors.py"
+ERRORS_PY = ROOT / "amplify_sdk" / "protocol" / "_program_errors.py"
 IDL_COPY = ROOT / "amplify_sdk" / "program" / "amplify.json"
 VERSION_PY = ROOT / "amplify_sdk" / "_version.py"
 

@@ -46,9 +46,9 @@ from amplify_sdk import (
     decode_instruction,
     load_idl,
 )
-from amplify_sdk._codecs import encode_instruction
-from amplify_sdk._token import TOKEN_PROGRAM_ID
-from amplify_sdk._tx import PACKET_DATA_SIZE, transaction_size
+from amplify_sdk.chain._tx import PACKET_DATA_SIZE, transaction_size
+from amplify_sdk.protocol._codecs import encode_instruction
+from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from market import SIGNATURE_FEE, Market, swap
 
 Snapshot = dict[Pubkey, tuple[int, Pubkey | None, bytes]]

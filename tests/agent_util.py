@@ -8,7 +8,7 @@ from collections import Counter
 from solders.pubkey import Pubkey
 
 from amplify_sdk import Backend
-from amplify_sdk._history import events
+from amplify_sdk.chain._history import events
 
 
 async def deliveries(backend: Backend, batch: Pubkey) -> tuple[Counter[tuple[Pubkey, int]], int]:

@@ -10,7 +10,7 @@ import pytest
 from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, Amplify
-from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.chain._embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

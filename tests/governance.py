@@ -11,8 +11,8 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 
 from amplify_sdk import Batch, VoterClient, WorkerClient, program_bytes, treasury_pda
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import BPF_LOADER_UPGRADEABLE
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE
 from market import SOL, Market
 
 #: Short periods so tests move the clock instead of waiting.

@@ -79,11 +79,12 @@ from amplify_sdk import (
     x25519_public_key,
 )
 from amplify_sdk import _program_errors as E
-from amplify_sdk._admin import AMP
-from amplify_sdk._backend import TxReceipt
-from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._models import Governance
-from amplify_sdk._pda import (
+from amplify_sdk.chain._backend import TxReceipt
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._session import Amplify
+from amplify_sdk.protocol._models import Governance
+from amplify_sdk.protocol._pda import (
     governance_pda,
     mint_authority_pda,
     proposal_pda,
@@ -92,8 +93,7 @@ from amplify_sdk._pda import (
     vault_pda,
     vote_pda,
 )
-from amplify_sdk._session import Amplify
-from amplify_sdk._token import (
+from amplify_sdk.protocol._token import (
     associated_token_address,
     create_associated_token_account,
     create_mint_instructions,

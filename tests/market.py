@@ -24,8 +24,8 @@ from amplify_sdk import (
     table_address,
     worker_profile_pda,
 )
-from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk.agent import _field_offset
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients.agent import _field_offset
 from rpc_backend import NodeBackend
 
 SOL = 10**9

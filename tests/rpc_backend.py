@@ -8,9 +8,9 @@ from solders.account import Account
 from solders.pubkey import Pubkey
 
 from amplify_sdk import PROGRAM_ID
-from amplify_sdk._pda import program_data_pda
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.protocol._pda import program_data_pda
 from localnet import LocalNode
 
 

@@ -97,7 +97,7 @@ async def test_chunked_upload_hashes_each_item_once(
 ) -> None:
     # A file uploaded in chunks calls add_tasks with a growing list; the
     # prefix already matched with the batch's manifest is not hashed again.
-    import amplify_sdk._requester as requester_module
+    import amplify_sdk.clients._requester as requester_module
 
     hashed: list[int] = []
     real = requester_module.merkle_root

@@ -12,8 +12,8 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 
 from amplify_sdk import batch_pda, content_hash
-from amplify_sdk._results import ResultRow, majority, majority_ratings
-from amplify_sdk.agreement import (
+from amplify_sdk.quality._results import ResultRow, majority, majority_ratings
+from amplify_sdk.quality.agreement import (
     Answer,
     Grades,
     StarScale,
@@ -22,14 +22,14 @@ from amplify_sdk.agreement import (
     grade,
     majority_vote,
 )
-from amplify_sdk.gold import (
+from amplify_sdk.quality.gold import (
     GoldMismatchError,
     GoldOpening,
     GoldSet,
     gold_commitment,
     verify_reveal,
 )
-from amplify_sdk.grading import batch_answers, grade_batch, rate_batch
+from amplify_sdk.quality.grading import batch_answers, grade_batch, rate_batch
 from conftest import report
 from market import Market
 

@@ -23,9 +23,9 @@ from amplify_sdk import (
     config_pda,
     instructions,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import stake_pda, vote_pda
-from amplify_sdk._voter import AGAINST, FOR
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import AGAINST, FOR
+from amplify_sdk.protocol._pda import stake_pda, vote_pda
 from market import Market, swap
 
 

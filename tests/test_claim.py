@@ -18,8 +18,8 @@ from amplify_sdk import (
     instructions,
     treasury_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import stake_pda
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol._pda import stake_pda
 from market import Market
 
 

@@ -21,8 +21,8 @@ from amplify_sdk import (
     instructions,
     worker_profile_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._token import (
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol._token import (
     associated_token_address,
     create_associated_token_account,
     token_balance,

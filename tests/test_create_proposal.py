@@ -20,8 +20,8 @@ from amplify_sdk import (
     config_pda,
     instructions,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import proposal_pda, stake_pda
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol._pda import proposal_pda, stake_pda
 from market import Market
 
 REPUTATION = {

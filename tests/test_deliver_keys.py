@@ -27,7 +27,7 @@ from amplify_sdk import (
     config_pda,
     instructions,
 )
-from amplify_sdk._crypto import (
+from amplify_sdk.protocol._crypto import (
     DecryptionError,
     decrypt_item,
     encrypt_item,

@@ -17,8 +17,8 @@ import pytest
 
 import amplify_sdk
 from amplify_sdk import constant, load_idl
-from amplify_sdk._codecs import account_size, fixed_size, prefix_size
-from amplify_sdk._program import program_bytes
+from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
+from amplify_sdk.protocol._program import program_bytes
 from conftest import ROOT
 
 DOCS = ROOT / "docs"

@@ -35,10 +35,10 @@ from amplify_sdk import (
     x25519_from_signature,
     x25519_secret,
 )
-from amplify_sdk._codecs import events_from_logs
-from amplify_sdk._crypto import ENCRYPTION_KEY_MESSAGE
-from amplify_sdk._history import events, signatures
-from amplify_sdk._tx import decode_events
+from amplify_sdk.chain._history import events, signatures
+from amplify_sdk.chain._tx import decode_events
+from amplify_sdk.protocol._codecs import events_from_logs
+from amplify_sdk.protocol._crypto import ENCRYPTION_KEY_MESSAGE
 from amplify_sdk.storage import BatchManifest, LocalStore, manifest_name, proof_name
 from market import Market
 
@@ -113,7 +113,7 @@ async def test_full_encrypted_flow(market: Market, tmp_path: Path) -> None:
 
 
 async def _sealed(req: object, batch: Pubkey, worker: Pubkey) -> dict[int, bytes]:
-    from amplify_sdk._encrypted import sealed_keys
+    from amplify_sdk.clients._encrypted import sealed_keys
 
     return await sealed_keys(req, batch, worker)  # type: ignore[arg-type]
 
@@ -212,7 +212,7 @@ async def test_keys_only_from_the_authority_and_our_program(market: Market) -> N
     w = await market.worker()
     await w.accept_tasks(b.address, [0])
     key = item_key(new_master_key(), b.address, 0)
-    from amplify_sdk._crypto import seal_key
+    from amplify_sdk.protocol._crypto import seal_key
 
     sealed = seal_key(key, (await w.profile()).encryption_key)
     stranger = await market.other_requester()

@@ -29,9 +29,9 @@ from amplify_sdk import (
     instructions,
     treasury_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import governance_pda, program_data_pda, stake_pda
-from amplify_sdk._voter import AGAINST, FOR, action_accounts
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import AGAINST, FOR, action_accounts
+from amplify_sdk.protocol._pda import governance_pda, program_data_pda, stake_pda
 from conftest import report
 from market import Market
 

@@ -38,15 +38,15 @@ from amplify_sdk import (
     load_idl,
     worker_profile_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._pda import proposal_pda
-from amplify_sdk._token import (
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import FOR, action_accounts
+from amplify_sdk.protocol._pda import proposal_pda
+from amplify_sdk.protocol._token import (
     TOKEN_PROGRAM_ID,
     associated_token_address,
     create_associated_token_account,
 )
-from amplify_sdk._voter import FOR, action_accounts
 from conftest import report
 from market import Market
 

@@ -32,10 +32,10 @@ from amplify_sdk import (
     VotingClosed,
     instructions,
 )
-from amplify_sdk._admin import AMP, AMP_DECIMALS
-from amplify_sdk._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
-from amplify_sdk._token import associated_token_address, token_balance
-from amplify_sdk._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.clients._admin import AMP, AMP_DECIMALS
+from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
+from amplify_sdk.protocol._token import associated_token_address, token_balance
 from conftest import report
 from market import Market
 

@@ -11,7 +11,7 @@ import sys
 
 import amplify_sdk
 from amplify_sdk import ERRORS_BY_CODE, ProgramError, load_idl
-from amplify_sdk._models import AccountModel
+from amplify_sdk.protocol._models import AccountModel
 from conftest import ROOT
 
 

@@ -14,7 +14,7 @@ import pytest
 from gen import sighash
 
 import idl_lint
-from amplify_sdk._codecs import account_size
+from amplify_sdk.protocol._codecs import account_size
 from conftest import ROOT
 
 JSON = dict[str, Any]

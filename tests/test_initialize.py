@@ -30,9 +30,9 @@ from amplify_sdk import (
     load_idl,
     treasury_pda,
 )
-from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._pda import program_data_pda
-from amplify_sdk._token import TOKEN_PROGRAM_ID
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.protocol._pda import program_data_pda
+from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from conftest import report
 from market import Market, swap
 from rpc_backend import NodeBackend

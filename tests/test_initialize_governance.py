@@ -23,9 +23,9 @@ from amplify_sdk import (
     instructions,
     treasury_pda,
 )
-from amplify_sdk._models import Governance
-from amplify_sdk._pda import governance_pda, mint_authority_pda, program_data_pda
-from amplify_sdk._token import TOKEN_PROGRAM_ID, set_mint_authority, set_upgrade_authority
+from amplify_sdk.protocol._models import Governance
+from amplify_sdk.protocol._pda import governance_pda, mint_authority_pda, program_data_pda
+from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID, set_mint_authority, set_upgrade_authority
 from market import Market
 
 EMISSION_ARGS = {**EMISSION, "_pad": bytes(7)}

@@ -10,8 +10,8 @@ import statistics
 import time
 
 from amplify_sdk import WorkerClient
-from amplify_sdk._embedded import EmbeddedBackend
-from amplify_sdk._market import market_view
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._market import market_view
 from market import Market, rating_bucket
 
 

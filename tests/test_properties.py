@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amplify_sdk import Amplify, ItemOutcome, treasury_pda
-from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.chain._embedded import EmbeddedBackend
 from conftest import report
 from market import Market
 

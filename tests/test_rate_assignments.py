@@ -37,9 +37,9 @@ from amplify_sdk import (
     treasury_pda,
     worker_profile_pda,
 )
-from amplify_sdk._requester import MAX_RATINGS_PER_TX
-from amplify_sdk._timeline import events
-from amplify_sdk._token import TOKEN_PROGRAM_ID
+from amplify_sdk.chain._timeline import events
+from amplify_sdk.clients._requester import MAX_RATINGS_PER_TX
+from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from conftest import report
 from market import Market, swap
 

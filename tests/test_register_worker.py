@@ -24,7 +24,7 @@ from amplify_sdk import (
     treasury_pda,
     worker_profile_pda,
 )
-from amplify_sdk._crypto import sealable
+from amplify_sdk.protocol._crypto import sealable
 from market import SIGNATURE_FEE, Market, swap
 
 #: A key a sealed box can be addressed to (any point not of low order).
@@ -170,7 +170,7 @@ def test_the_refused_keys_are_exactly_those_libsodium_cannot_seal_to() -> None:
     # Bug class: bad-key squat (issue 16: a worker registered with the all-zero
     # key made SealedBox.encrypt raise in the key agent). The SDK's list is the
     # curve's own: every point whose order divides 8, in each of its encodings.
-    from amplify_sdk._crypto import LOW_ORDER_U
+    from amplify_sdk.protocol._crypto import LOW_ORDER_U
 
     assert low_order_u() == sorted(LOW_ORDER_U)
     refused = low_order_encodings()

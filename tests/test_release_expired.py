@@ -23,7 +23,7 @@ from amplify_sdk import (
     instructions,
     new_master_key,
 )
-from amplify_sdk.agent import KeyAgent
+from amplify_sdk.clients.agent import KeyAgent
 from conftest import report
 from market import SIGNATURE_FEE, Market
 

@@ -1,4 +1,4 @@
-"""The SDK's numpy twin of the reputation formula (`amplify_sdk.reputation`)
+"""The SDK's numpy twin of the reputation formula (`amplify_sdk.quality.reputation`)
 against the program's own code, the plain reference and the chain: equal bit
 for bit, over thousands of random histories with random parameters within
 the program's bounds."""
@@ -24,7 +24,7 @@ from amplify_sdk import (
     instructions,
     requester_profile_pda,
 )
-from amplify_sdk.reputation import (
+from amplify_sdk.quality.reputation import (
     DEFAULT_PARAMS,
     Reputation,
     RequesterState,

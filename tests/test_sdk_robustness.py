@@ -43,8 +43,8 @@ from amplify_sdk import (
     config_pda,
     instructions,
 )
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
 from market import Market
 
 # -- account data that is not what it claims ---------------------------------------------

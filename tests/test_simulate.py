@@ -1,4 +1,4 @@
-"""The reputation simulation (`amplify_sdk.simulate`): its key figures stay
+"""The reputation simulation (`amplify_sdk.quality.simulate`): its key figures stay
 within bounds derived from the formula and its parameters (docs/reputation.md)
 — not numbers pasted from a run — and the command writes its report, JSON
 and plot.
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from test_reputation import cost_to_pass
 
-from amplify_sdk.reputation import MAX_SCORE, MIN_SCORE
-from amplify_sdk.simulate import (
+from amplify_sdk.quality.reputation import MAX_SCORE, MIN_SCORE
+from amplify_sdk.quality.simulate import (
     GATE_3,
     GATE_4,
     GATED_PRICE,

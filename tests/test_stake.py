@@ -22,9 +22,9 @@ from amplify_sdk import (
     instructions,
     treasury_pda,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import governance_pda, stake_pda, vault_pda
-from amplify_sdk._token import associated_token_address
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol._pda import governance_pda, stake_pda, vault_pda
+from amplify_sdk.protocol._token import associated_token_address
 from market import Market
 
 #: SPL Token's own errors, as a failed transfer CPI reports them.

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from solders.system_program import TransferParams, transfer
 
 from amplify_sdk import Amplify, NothingToClaim, treasury_pda
-from amplify_sdk._admin import AMP
-from amplify_sdk._embedded import EmbeddedBackend
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._admin import AMP
 from conftest import report
 from market import Market
 

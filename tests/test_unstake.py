@@ -20,10 +20,10 @@ from amplify_sdk import (
     config_pda,
     instructions,
 )
-from amplify_sdk._admin import AMP
-from amplify_sdk._pda import stake_pda, vault_pda
-from amplify_sdk._token import token_balance
-from amplify_sdk._voter import FOR
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import FOR
+from amplify_sdk.protocol._pda import stake_pda, vault_pda
+from amplify_sdk.protocol._token import token_balance
 from market import Market
 
 

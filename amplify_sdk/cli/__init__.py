@@ -24,13 +24,13 @@ from typing import Any
 
 import click
 
-from .._exceptions import (
+from .._version import __version__
+from ..protocol._exceptions import (
     AmplifyError,
     InsufficientFundsError,
     ProgramError,
     TransportError,
 )
-from .._version import __version__
 from ._context import CURRENT, Refused, UserError, common_options
 
 

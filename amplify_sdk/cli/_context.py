@@ -26,11 +26,11 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from .._exceptions import ProgramError
-from .._models import ItemOutcome
-from .._retry import Backoff
-from .._rpc import RpcBackend
-from .._session import Amplify
+from ..chain._retry import Backoff
+from ..chain._rpc import RpcBackend
+from ..clients._session import Amplify
+from ..protocol._exceptions import ProgramError
+from ..protocol._models import ItemOutcome
 
 #: The Solana CLI's config file, read for `json_rpc_url` and `keypair_path`.
 DEFAULT_CONFIG = Path("~/.config/solana/cli/config.yml")

@@ -15,10 +15,10 @@ import numpy as np
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from .._embedded import EmbeddedBackend
-from .._exceptions import ProgramError
-from .._session import Amplify
-from .._worker import WorkerClient
+from ..chain._embedded import EmbeddedBackend
+from ..clients._session import Amplify
+from ..clients._worker import WorkerClient
+from ..protocol._exceptions import ProgramError
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from .._manifest import Upload
+from ..protocol._manifest import Upload
 from ._context import UserError
 
 SCHEMA = """

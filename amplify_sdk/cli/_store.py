@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .._crypto import new_master_key
+from ..protocol._crypto import new_master_key
 from ..storage import HttpStore, IpfsStore, LocalStore, Store
 from ._context import UserError
 

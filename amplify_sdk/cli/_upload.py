@@ -27,12 +27,12 @@ from pathlib import Path
 from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
-from .._client import SIGNATURE_FEE
-from .._manifest import Upload, manifest_hash, merkle_root
-from .._models import Batch
-from .._program_errors import IndexMismatch
-from .._requester import RequesterClient, _plan_tables, table_size
-from .._timeline import events
+from ..chain._timeline import events
+from ..clients._client import SIGNATURE_FEE
+from ..clients._requester import RequesterClient, _plan_tables, table_size
+from ..protocol._manifest import Upload, manifest_hash, merkle_root
+from ..protocol._models import Batch
+from ..protocol._program_errors import IndexMismatch
 from ._context import UserError
 from ._journal import Journal
 

@@ -1,4 +1,4 @@
-"""`amplify agent run`: the key agent of encrypted batches (`amplify_sdk.agent`)."""
+"""`amplify agent run`: the key agent of encrypted batches (`amplify_sdk.clients.agent`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import click
 from solders.pubkey import Pubkey
 
-from ..agent import Delivery, run_agent
+from ..clients.agent import Delivery, run_agent
 from ._context import Out, Settings, UserError, command, connect
 from ._params import ADDRESS, DURATION
 from ._store import DEFAULT_MASTER_KEY, read_master_key
@@ -33,7 +33,7 @@ def _log_to_stderr() -> None:
     # warnings: one line each on stderr, in the CLI's own error style.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    log = logging.getLogger("amplify_sdk.agent")
+    log = logging.getLogger("amplify_sdk.clients.agent")
     log.addHandler(handler)
     log.setLevel(logging.WARNING)
     log.propagate = False

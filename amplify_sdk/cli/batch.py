@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from solders.pubkey import Pubkey
 
-from .._models import Batch, BatchStatus
-from .._requester import BatchParams
-from .._scan import batches
+from ..chain._scan import batches
+from ..clients._requester import BatchParams
+from ..protocol._models import Batch, BatchStatus
 from ._context import Out, Settings, UserError, command, connect, lamports
 from ._params import ADDRESS, DURATION, stars, when
 
@@ -25,7 +25,7 @@ def group() -> None:
 
 def register(cli: click.Group) -> None:
     # The group's other commands live in their own modules.
-    from . import batch_grade, batch_results, batch_upload  # noqa: F401
+    from . import batch_upload  # noqa: F401
 
     cli.add_command(group)
 

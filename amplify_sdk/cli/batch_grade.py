@@ -1,5 +1,5 @@
 """`amplify batch grade`: grade a batch's delivered answers by agreement
-(`amplify_sdk.grading`), optionally against gold answers, and rate."""
+(`amplify_sdk.quality.grading`), optionally against gold answers, and rate."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from solders.pubkey import Pubkey
 
-from ..agreement import Method
-from ..gold import GoldOpening
-from ..grading import grade_batch, rate_batch
+from ..quality.agreement import Method
+from ..quality.gold import GoldOpening
+from ..quality.grading import grade_batch, rate_batch
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._params import ADDRESS
 from .batch import group

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from solders.pubkey import Pubkey
 
-from .._results import batch_results
+from ..quality._results import batch_results
 from ._context import Out, Settings, command, connect
 from ._params import ADDRESS
 from .batch import group

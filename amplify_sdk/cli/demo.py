@@ -33,11 +33,11 @@ from rich.console import Console
 from rich.table import Table
 from solders.pubkey import Pubkey
 
-from .._market import MarketView, market_view, plot
-from .._pda import PROGRAM_ID, table_address, treasury_pda
-from .._requester import RequesterClient
-from .._results import batch_results, majority, majority_ratings
-from .._session import Amplify
+from ..clients._market import MarketView, market_view, plot
+from ..clients._requester import RequesterClient
+from ..clients._session import Amplify
+from ..protocol._pda import PROGRAM_ID, table_address, treasury_pda
+from ..quality._results import batch_results, majority, majority_ratings
 from ._context import Out, Settings, UserError, command
 from ._crowd import CLASSES, Crowd
 from ._inputs import read_hashes

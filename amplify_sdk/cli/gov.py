@@ -27,13 +27,13 @@ from rich.console import Console
 from rich.table import Table
 from solders.pubkey import Pubkey
 
-from .._admin import DEFAULT_EMISSION, DEFAULT_GOVERNANCE
-from .._exceptions import AccountNotFoundError
-from .._idl import JSON, load_idl
-from .._models import Config, Governance, Proposal, ProposalStage
-from .._pda import config_pda, governance_pda, proposal_pda
-from .._token import mint_decimals, token_balance
-from .._voter import ABSTAIN, AGAINST, FOR, VoterClient
+from ..clients._admin import DEFAULT_EMISSION, DEFAULT_GOVERNANCE
+from ..clients._voter import ABSTAIN, AGAINST, FOR, VoterClient
+from ..protocol._exceptions import AccountNotFoundError
+from ..protocol._idl import JSON, load_idl
+from ..protocol._models import Config, Governance, Proposal, ProposalStage
+from ..protocol._pda import config_pda, governance_pda, proposal_pda
+from ..protocol._token import mint_decimals, token_balance
 from ._context import Out, Settings, UserError, command, connect, lamports
 from ._params import ADDRESS, AMOUNT, Duration, base_units, span, units, when
 

@@ -9,7 +9,7 @@ import click
 from rich.console import Console, Group
 from rich.table import Table
 
-from .._market import MarketView, market_view, plot
+from ..clients._market import MarketView, market_view, plot
 from ._context import Out, Settings, command, connect
 from ._params import stars, when
 

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from solders.pubkey import Pubkey
 
-from .._deploy import DeployError, deploy
-from .._models import Config, Treasury
-from .._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
-from .._program import program_bytes
+from ..clients._deploy import DeployError, deploy
+from ..protocol._models import Config, Treasury
+from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
+from ..protocol._program import program_bytes
 from ._context import Out, Settings, UserError, command, connect, lamports, load_keypair
 from ._params import ADDRESS
 

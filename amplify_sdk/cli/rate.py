@@ -10,7 +10,7 @@ from typing import Any
 import click
 from solders.pubkey import Pubkey
 
-from .._results import batch_results, majority_ratings
+from ..quality._results import batch_results, majority_ratings
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._params import ADDRESS
 from .worker import outcome_summary

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..simulate import plot, simulate_reputation
+from ..quality.simulate import plot, simulate_reputation
 from ._context import Out, Settings, command
 
 

@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.table import Table
 from solders.pubkey import Pubkey
 
-from .._client import AmplifyClient
-from .._models import BatchStatus, ItemOutcome, WorkerProfile
-from .._pda import worker_profile_pda
-from .._scan import batches
-from .._timeline import events
+from ..chain._scan import batches
+from ..chain._timeline import events
+from ..clients._client import AmplifyClient
+from ..protocol._models import BatchStatus, ItemOutcome, WorkerProfile
+from ..protocol._pda import worker_profile_pda
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
 from ._params import ADDRESS, ITEMS, stars, when
 

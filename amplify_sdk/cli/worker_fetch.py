@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from solders.pubkey import Pubkey
 
-from .._program_errors import NotEncrypted
+from ..protocol._program_errors import NotEncrypted
 from ._context import Out, Settings, UserError, command, connect
 from ._params import ADDRESS, DURATION, ITEMS
 from ._store import STORE_HELP, open_store

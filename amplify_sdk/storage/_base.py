@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
-from .._exceptions import AmplifyError
+from ..protocol._exceptions import AmplifyError
 
 #: Uploads in flight at once in `put_many`.
 DEFAULT_CONCURRENCY = 8

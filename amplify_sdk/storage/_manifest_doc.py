@@ -19,9 +19,9 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from .._exceptions import ManifestMismatchError
-from .._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
-from .._models import Batch
+from ..protocol._exceptions import ManifestMismatchError
+from ..protocol._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
+from ..protocol._models import Batch
 from ._base import BlobNotFoundError, StorageError, Store
 
 VERSION = 1

@@ -13,8 +13,8 @@ import pytest
 from solders.keypair import Keypair
 
 from amplify_sdk import PROGRAM_ID, AdminClient, program_bytes
-from amplify_sdk._deploy import deploy
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.clients._deploy import deploy
 
 from .conftest import ROOT, Node, parallel, start_node, stop_node
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from solders.pubkey import Pubkey
 
 from amplify_sdk import Amplify
-from amplify_sdk._history import events
+from amplify_sdk.chain._history import events
 
 from .conftest import Background, Node, load, parallel
 

@@ -24,11 +24,11 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import Amplify, batch_pda, content_hash
-from amplify_sdk._pda import proposal_pda
-from amplify_sdk._results import batch_results
-from amplify_sdk._voter import ABSTAIN, AGAINST, FOR
-from amplify_sdk.agreement import Answer, grade
-from amplify_sdk.gold import GoldSet
+from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.protocol._pda import proposal_pda
+from amplify_sdk.quality._results import batch_results
+from amplify_sdk.quality.agreement import Answer, grade
+from amplify_sdk.quality.gold import GoldSet
 
 from .conftest import SOL, Node, parallel, start_node, stop_node
 

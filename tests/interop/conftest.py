@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from amplify_sdk import AdminClient
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._rpc import RpcBackend
 from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
 

@@ -14,8 +14,8 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import KeyAgent, RequesterClient
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
 
 
 async def main() -> None:

@@ -10,8 +10,8 @@ from solana.rpc.commitment import Confirmed
 from solders.keypair import Keypair
 
 from amplify_sdk import AdminClient
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
 from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
 

@@ -28,7 +28,7 @@ from amplify_sdk import (
     new_master_key,
     worker_profile_pda,
 )
-from amplify_sdk.agent import _field_offset
+from amplify_sdk.clients.agent import _field_offset
 from amplify_sdk.storage import LocalStore
 from conftest import report
 from localnet import LocalNode

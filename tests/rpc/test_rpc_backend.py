@@ -24,8 +24,8 @@ from amplify_sdk import (
     WorkerClient,
     load_idl,
 )
-from amplify_sdk._backend import DataSize, Memcmp
-from amplify_sdk._rpc import RpcBackend, _ws_url
+from amplify_sdk.chain._backend import DataSize, Memcmp
+from amplify_sdk.chain._rpc import RpcBackend, _ws_url
 from localnet import LocalNode
 
 from .conftest import LAMPORTS

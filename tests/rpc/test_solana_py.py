@@ -27,7 +27,7 @@ from solders.transaction_status import (
 )
 
 from amplify_sdk import PROGRAM_ID, AdminClient, Config, load_idl
-from amplify_sdk._token import TOKEN_PROGRAM_ID
+from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from localnet import LocalNode
 from localnet.codec import b58encode
 

@@ -17,8 +17,8 @@ from solders.keypair import Keypair
 from solders.signature import Signature
 from solders.system_program import TransferParams, transfer
 
-from amplify_sdk._retry import Backoff
-from amplify_sdk._rpc import RpcBackend, _ws_url
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend, _ws_url
 from cli.conftest import SOL, Node
 
 from .proxy import FaultyProxy

@@ -23,16 +23,16 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK
 
-from . import _instructions as ix
-from ._backend import Backend, TxReceipt
-from ._bulk import chunks, collect, group, settle
-from ._exceptions import (
+from ..chain._backend import Backend, TxReceipt
+from ..chain._tx import PACKET_DATA_SIZE, transaction_size
+from ..protocol import _instructions as ix
+from ..protocol._exceptions import (
     AccountNotFoundError,
     InsufficientFundsError,
     ProgramError,
     TransactionError,
 )
-from ._models import (
+from ..protocol._models import (
     AccountModel,
     Batch,
     Config,
@@ -41,9 +41,9 @@ from ._models import (
     Treasury,
     WorkerProfile,
 )
-from ._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
-from ._token import associated_token_address, create_associated_token_account
-from ._tx import PACKET_DATA_SIZE, transaction_size
+from ..protocol._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
+from ..protocol._token import associated_token_address, create_associated_token_account
+from ._bulk import chunks, collect, group, settle
 
 M = TypeVar("M", bound=AccountModel)
 

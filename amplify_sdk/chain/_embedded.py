@@ -20,6 +20,8 @@ from solders.system_program import TransferParams, transfer
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from solders.transaction_status import TransactionErrorType
 
+from ..protocol._pda import PROGRAM_ID, program_data_pda
+from ..protocol._program import program_bytes
 from ._backend import (
     AccountFilter,
     AccountSnapshot,
@@ -30,8 +32,6 @@ from ._backend import (
     TxReceipt,
 )
 from ._embedded_history import EmbeddedHistory, matches
-from ._pda import PROGRAM_ID, program_data_pda
-from ._program import program_bytes
 from ._tx import build_transaction, decode_events, error_from_litesvm, message_instructions
 
 

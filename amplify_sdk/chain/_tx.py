@@ -15,10 +15,10 @@ from solders.transaction_status import (
     TransactionErrorInstructionError,
 )
 
+from ..protocol._codecs import events_from_logs
+from ..protocol._exceptions import SigningError, TransactionError, TransactionTooLargeError
+from ..protocol._program_errors import ERRORS_BY_CODE
 from ._backend import Event
-from ._codecs import events_from_logs
-from ._exceptions import SigningError, TransactionError, TransactionTooLargeError
-from ._program_errors import ERRORS_BY_CODE
 
 #: Solana's packet limit for a serialized transaction.
 PACKET_DATA_SIZE = 1232

@@ -8,11 +8,11 @@ from typing import TypeVar
 
 from solders.pubkey import Pubkey
 
+from ..protocol._codecs import AccountTypeError, fixed_size
+from ..protocol._idl import load_idl
+from ..protocol._models import AccountModel, Batch, BatchStatus, WorkerProfile
+from ..protocol._pda import PROGRAM_ID
 from ._backend import AccountFilter, Backend, Memcmp
-from ._codecs import AccountTypeError, fixed_size
-from ._idl import load_idl
-from ._models import AccountModel, Batch, BatchStatus, WorkerProfile
-from ._pda import PROGRAM_ID
 
 M = TypeVar("M", bound=AccountModel)
 

@@ -33,8 +33,8 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from ._exceptions import AmplifyError
-from ._manifest import _levels, leaf_hash, merkle_root, verify_proof
+from ..protocol._exceptions import AmplifyError
+from ..protocol._manifest import _levels, leaf_hash, merkle_root, verify_proof
 
 DOMAIN = b"amplify-gold-v1"
 SALT_SIZE = 32

@@ -18,7 +18,7 @@ each worker is graded by how well it agrees with it:
   long products do not underflow. A worker's agreement is the posterior
   probability that its answers are right, on average.
 - **Gold**: items whose answers the requester committed before the batch
-  opened (`amplify_sdk.gold`). Dawid–Skene takes them as known (their
+  opened (`amplify_sdk.quality.gold`). Dawid–Skene takes them as known (their
   posterior is fixed), and a worker's accuracy on them, when it answered
   some, outweighs its agreement with the consensus: q = (gold right +
   k·agreement) / (gold answered + k), k = `gold_prior` (2 by default).

@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from . import _instructions as ix
-from ._client import AmplifyClient
-from ._models import Config, Governance
-from ._pda import governance_pda, mint_authority_pda
-from ._token import (
+from ..protocol import _instructions as ix
+from ..protocol._models import Config, Governance
+from ..protocol._pda import governance_pda, mint_authority_pda
+from ..protocol._token import (
     MINT_SIZE,
     associated_token_address,
     create_mint_instructions,
@@ -20,6 +19,7 @@ from ._token import (
     set_mint_authority,
     set_upgrade_authority,
 )
+from ._client import AmplifyClient
 
 #: Decimals of the AMP governance token.
 AMP_DECIMALS = 6

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
+from ..protocol._manifest import Upload
 from ._backend import Backend, Event, TransactionDetails
-from ._manifest import Upload
 
 #: getTransaction calls in flight at once while scanning history.
 FETCH_CONCURRENCY = 8

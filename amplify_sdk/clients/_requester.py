@@ -11,18 +11,16 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
-from . import _instructions as ix
-from ._backend import Backend
-from ._bulk import chunks, collect, group, settle, table_of
-from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
-from ._codecs import fixed_size, prefix_size
-from ._crypto import seal_key
-from ._encrypted import upload_encrypted
-from ._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
-from ._idl import constant
-from ._manifest import Upload, manifest_hash, merkle_root
-from ._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
-from ._pda import (
+from ..chain._backend import Backend
+from ..chain._tx import PACKET_DATA_SIZE, transaction_size
+from ..protocol import _instructions as ix
+from ..protocol._codecs import fixed_size, prefix_size
+from ..protocol._crypto import seal_key
+from ..protocol._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
+from ..protocol._idl import constant
+from ..protocol._manifest import Upload, manifest_hash, merkle_root
+from ..protocol._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
+from ..protocol._pda import (
     PROGRAM_ID,
     batch_pda,
     requester_profile_pda,
@@ -30,7 +28,7 @@ from ._pda import (
     table_seed,
     worker_profile_pda,
 )
-from ._program_errors import (
+from ..protocol._program_errors import (
     AlreadyRated,
     ExpiryTooFar,
     InvalidExpiry,
@@ -48,8 +46,10 @@ from ._program_errors import (
     SelfRating,
     UriTooLong,
 )
-from ._tx import PACKET_DATA_SIZE, transaction_size
-from .storage import DEFAULT_CONCURRENCY, BatchManifest, Store
+from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store
+from ._bulk import chunks, collect, group, settle, table_of
+from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
+from ._encrypted import upload_encrypted
 
 #: The runtime's largest account (a top-level allocation may reach it).
 MAX_ACCOUNT_SIZE = 10 * 1024 * 1024

@@ -2,7 +2,7 @@
 `ResultsSubmitted` event names the worker, the items, their answers (equal
 widths, concatenated) and the payment; `AssignmentRated` events add the stars.
 
-This is the one reader of delivered answers: `amplify_sdk.grading` grades
+This is the one reader of delivered answers: `amplify_sdk.quality.grading` grades
 these rows, and `majority` is `agreement.majority_vote`'s consensus kept only
 where it is a strict majority.
 """
@@ -16,8 +16,8 @@ from typing import Any
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from ._backend import Backend
-from ._timeline import EventRecord, events
+from ..chain._backend import Backend
+from ..chain._timeline import EventRecord, events
 from .agreement import Answer, majority_vote
 
 

@@ -8,11 +8,11 @@ from typing import Any, Self
 
 from solders.keypair import Keypair
 
+from ..chain._backend import Backend
+from ..chain._embedded import EmbeddedBackend
+from ..chain._rpc import RpcBackend
 from ._admin import AdminClient
-from ._backend import Backend
-from ._embedded import EmbeddedBackend
 from ._requester import RequesterClient
-from ._rpc import RpcBackend
 from ._voter import VoterClient
 from ._worker import WorkerClient
 

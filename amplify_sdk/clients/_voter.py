@@ -8,13 +8,12 @@ from typing import Any
 from solders.instruction import AccountMeta
 from solders.pubkey import Pubkey
 
-from . import _instructions as ix
-from ._backend import Memcmp, TxReceipt
-from ._client import AmplifyClient
-from ._exceptions import AccountNotFoundError
-from ._idl import load_idl
-from ._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
-from ._pda import (
+from ..chain._backend import Memcmp, TxReceipt
+from ..protocol import _instructions as ix
+from ..protocol._exceptions import AccountNotFoundError
+from ..protocol._idl import load_idl
+from ..protocol._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
+from ..protocol._pda import (
     BPF_LOADER_UPGRADEABLE,
     PROGRAM_ID,
     governance_pda,
@@ -24,11 +23,12 @@ from ._pda import (
     treasury_pda,
     vote_pda,
 )
-from ._token import (
+from ..protocol._token import (
     associated_token_address,
     mint_decimals,
     token_balance,
 )
+from ._client import AmplifyClient
 
 FOR, AGAINST, ABSTAIN = 0, 1, 2
 RENT_SYSVAR = Pubkey.from_string("SysvarRent111111111111111111111111111111111")

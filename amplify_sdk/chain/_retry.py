@@ -15,7 +15,7 @@ from solana.exceptions import SolanaRpcException
 from solana.rpc.core import RPCException
 from solders.errors import SerdeJSONError
 
-from ._exceptions import TransportError
+from ..protocol._exceptions import TransportError
 
 R = TypeVar("R")
 

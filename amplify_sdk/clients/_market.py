@@ -23,11 +23,11 @@ import numpy.typing as npt
 from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK
 
-from ._backend import Backend
-from ._models import BatchStatus
-from ._pda import PROGRAM_ID
-from ._scan import batches, profiles
-from ._timeline import EventRecord, events
+from ..chain._backend import Backend
+from ..chain._scan import batches, profiles
+from ..chain._timeline import EventRecord, events
+from ..protocol._models import BatchStatus
+from ..protocol._pda import PROGRAM_ID
 
 BUCKETS = ("unrated", "<3★", "3–4★", "≥4★")
 #: Seconds per slot, for a node that reports no block times.

@@ -1,9 +1,9 @@
 """A market simulation of the reputation formula (docs/reputation.md, "Simulation").
 
-    python -m amplify_sdk.simulate [--seed N] [--plot PATH] [--json]
+    python -m amplify_sdk.quality.simulate [--seed N] [--plot PATH] [--json]
 
 Runs the formula exactly as the chain does — the SDK's bit-exact twin
-(`amplify_sdk.reputation`), one vector step (`Reputation.apply_round`) per
+(`amplify_sdk.quality.reputation`), one vector step (`Reputation.apply_round`) per
 round of tasks — over a population of workers and requesters, and measures
 what a user of the marketplace asks of a reputation system:
 
@@ -47,7 +47,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from ._models import ReputationParams
+from ..protocol._models import ReputationParams
 from .reputation import (
     MAX_SCORE,
     MIN_SCORE,
@@ -815,7 +815,7 @@ def plot(report: SimulationReport, path: str | Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m amplify_sdk.simulate",
+        prog="python -m amplify_sdk.quality.simulate",
         description="Simulate the reputation formula over a market of workers and requesters.",
     )
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

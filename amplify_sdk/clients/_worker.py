@@ -10,14 +10,12 @@ from nacl.public import PrivateKey
 from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
-from . import _instructions as ix
-from ._bulk import chunks, collect, group, settle
-from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
-from ._crypto import sealable
-from ._encrypted import fetch_items, receive_keys
-from ._exceptions import InvalidArgumentError, NotRegisteredError, ProgramError
-from ._idl import constant
-from ._models import (
+from ..chain._tx import PACKET_DATA_SIZE, transaction_size
+from ..protocol import _instructions as ix
+from ..protocol._crypto import sealable
+from ..protocol._exceptions import InvalidArgumentError, NotRegisteredError, ProgramError
+from ..protocol._idl import constant
+from ..protocol._models import (
     REUSABLE_ROSTER_VERSION,
     Batch,
     BatchStatus,
@@ -26,8 +24,8 @@ from ._models import (
     TaskTable,
     WorkerProfile,
 )
-from ._pda import governance_pda, worker_profile_pda
-from ._program_errors import (
+from ..protocol._pda import governance_pda, worker_profile_pda
+from ..protocol._program_errors import (
     BatchCancelled,
     BatchExpired,
     BatchPaused,
@@ -38,9 +36,11 @@ from ._program_errors import (
     ResultUriTooLong,
     RosterFull,
 )
-from ._token import associated_token_address
-from ._tx import PACKET_DATA_SIZE, transaction_size
-from .storage import Store
+from ..protocol._token import associated_token_address
+from ..storage import Store
+from ._bulk import chunks, collect, group, settle
+from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
+from ._encrypted import fetch_items, receive_keys
 
 MAX_ANSWER = constant("MAX_ANSWER")
 MAX_RESULT_URI_LEN = constant("MAX_RESULT_URI_LEN")

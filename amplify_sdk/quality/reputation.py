@@ -43,8 +43,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._models import ReputationParams, RequesterProfile, WorkerProfile
-from ._program_errors import ArithmeticOverflow, InvalidAccountData, InvalidParams, InvalidStars
+from ..protocol._models import ReputationParams, RequesterProfile, WorkerProfile
+from ..protocol._program_errors import (
+    ArithmeticOverflow,
+    InvalidAccountData,
+    InvalidParams,
+    InvalidStars,
+)
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]

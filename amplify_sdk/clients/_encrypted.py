@@ -21,15 +21,20 @@ from typing import TYPE_CHECKING
 from nacl.public import PrivateKey
 from solders.pubkey import Pubkey
 
-from ._backend import Event
-from ._client import AmplifyClient, Progress, content_hash
-from ._crypto import decrypt_item, encrypt_item, item_key, open_sealed_key, synthetic_nonce
-from ._crypto import x25519_secret as wallet_x25519_secret
-from ._exceptions import AmplifyError
-from ._history import events, uploads_from_history
-from ._models import Batch
-from ._program_errors import NotEncrypted
-from .storage import (
+from ..chain._backend import Event
+from ..chain._history import events, uploads_from_history
+from ..protocol._crypto import (
+    decrypt_item,
+    encrypt_item,
+    item_key,
+    open_sealed_key,
+    synthetic_nonce,
+)
+from ..protocol._crypto import x25519_secret as wallet_x25519_secret
+from ..protocol._exceptions import AmplifyError
+from ..protocol._models import Batch
+from ..protocol._program_errors import NotEncrypted
+from ..storage import (
     DEFAULT_CONCURRENCY,
     BatchManifest,
     ItemProof,
@@ -38,6 +43,7 @@ from .storage import (
     load_item_proof,
     save_manifest,
 )
+from ._client import AmplifyClient, Progress, content_hash
 
 if TYPE_CHECKING:
     from ._requester import RequesterClient

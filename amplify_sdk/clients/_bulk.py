@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 
-from ._backend import Event, TxReceipt
-from ._exceptions import ProgramError
-from ._models import Batch, ItemOutcome, TaskTable
-from ._program_errors import ERRORS_BY_CODE, ItemNotFound
+from ..chain._backend import Event, TxReceipt
+from ..protocol._exceptions import ProgramError
+from ..protocol._models import Batch, ItemOutcome, TaskTable
+from ..protocol._program_errors import ERRORS_BY_CODE, ItemNotFound
 
 
 def refusal(code: int) -> ProgramError:

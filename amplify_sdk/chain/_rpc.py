@@ -18,6 +18,8 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 
+from ..protocol._exceptions import TransactionError, TransportError
+from ..protocol._pda import PROGRAM_ID
 from ._backend import (
     AccountFilter,
     AccountSnapshot,
@@ -27,8 +29,6 @@ from ._backend import (
     Subscription,
     TransactionDetails,
 )
-from ._exceptions import TransactionError, TransportError
-from ._pda import PROGRAM_ID
 from ._retry import Backoff
 from ._rpc_send import Sending
 from ._rpc_subscribe import Subscriber

@@ -1,7 +1,7 @@
 """A requester's grading of a batch from chain data: the answers every worker
 delivered (`ResultsSubmitted` events in the batch's transaction history),
-their agreement (`amplify_sdk.agreement`), gold answers checked against the
-batch's commitment (`amplify_sdk.gold`), and the stars sent with
+their agreement (`amplify_sdk.quality.agreement`), gold answers checked against the
+batch's commitment (`amplify_sdk.quality.gold`), and the stars sent with
 `rate_assignments`.
 
     grades, outcomes = await rate_batch(requester, batch, gold=opening, instructions=doc)
@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 from solders.pubkey import Pubkey
 
-from ._client import AmplifyClient
-from ._models import ItemOutcome
-from ._requester import RequesterClient
+from ..clients._client import AmplifyClient
+from ..clients._requester import RequesterClient
+from ..protocol._models import ItemOutcome
 from ._results import ResultRow, batch_results
 from .agreement import Answer, Grades, Method, StarScale, grade
 from .gold import GoldMismatchError, GoldOpening

@@ -33,15 +33,15 @@ import numpy as np
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from ._backend import AccountSnapshot, Backend, LogsNotice, Memcmp, Subscription
-from ._codecs import _split_fields, fixed_size
-from ._crypto import item_key
-from ._idl import load_idl
-from ._models import Batch, TaskTable
-from ._pda import PROGRAM_ID
+from ..chain._backend import AccountSnapshot, Backend, LogsNotice, Memcmp, Subscription
+from ..protocol._codecs import _split_fields, fixed_size
+from ..protocol._crypto import item_key
+from ..protocol._idl import load_idl
+from ..protocol._models import Batch, TaskTable
+from ..protocol._pda import PROGRAM_ID
 from ._requester import RequesterClient
 
-log = logging.getLogger("amplify_sdk.agent")
+log = logging.getLogger("amplify_sdk.clients.agent")
 
 #: Deliveries (one worker of one batch each) in flight at once.
 CONCURRENCY = 4

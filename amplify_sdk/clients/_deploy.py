@@ -43,11 +43,11 @@ from solders.system_program import ID as SYSTEM_PROGRAM
 from solders.system_program import CreateAccountParams, create_account
 from solders.sysvar import CLOCK, RENT
 
+from ..chain._tx import PACKET_DATA_SIZE, transaction_size
+from ..protocol._exceptions import AmplifyError
+from ..protocol._pda import BPF_LOADER_UPGRADEABLE as LOADER
+from ..protocol._pda import program_data_pda
 from ._client import AmplifyClient
-from ._exceptions import AmplifyError
-from ._pda import BPF_LOADER_UPGRADEABLE as LOADER
-from ._pda import program_data_pda
-from ._tx import PACKET_DATA_SIZE, transaction_size
 
 BUFFER_METADATA = 37
 PROGRAM_SIZE = 36

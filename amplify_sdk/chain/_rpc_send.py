@@ -44,8 +44,8 @@ from solders.transaction_status import (
     TransactionStatus,
 )
 
+from ..protocol._exceptions import TransactionError, TransactionTooLargeError, TransportError
 from ._backend import TransactionDetails, TxReceipt
-from ._exceptions import TransactionError, TransactionTooLargeError, TransportError
 from ._retry import Backoff
 from ._tx import build_transaction, error_from_litesvm
 
