@@ -28,19 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from governance import earn_fees, make_dao
 
-from amplify_sdk import (
-    Amplify,
-    RosterFull,
-    TxReceipt,
-    WorkerClient,
-    instructions,
-    program_bytes,
-    table_address,
-    worker_profile_pda,
-)
+from amplify_sdk import Amplify, WorkerClient, instructions
+from amplify_sdk.chain import TxReceipt
 from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import RosterFull
+from amplify_sdk.protocol import program_bytes, table_address, worker_profile_pda
 from market import SIGNATURE_FEE, Market, item_hashes
 
 ITEMS, REDUNDANCY, PRICE, WORKERS, PER_WORKER = 10_000, 3, 10_000, 30, 1_000

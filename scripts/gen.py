@@ -687,6 +687,7 @@ class Gen:
             ]
         lines += [
             "",
+            "#: The exception class of each program error code (6000 up).",
             "ERRORS_BY_CODE: dict[int, type[ProgramError]] = {",
             *(f"    {n}.code: {n}," for n in names),
             "}",
@@ -743,6 +744,7 @@ def python_version(version: str) -> str:
         '"""The package\'s version: the IDL\'s (`metadata.version` in idl/amplify.json),\n'
         "written by scripts/gen.py. The package (`__version__`), `amplify --version` and\n"
         'pyproject.toml (`[tool.setuptools.dynamic]`) all read it here."""\n\n'
+        "#: The package's version (the IDL's).\n"
         f"__version__ = {version!r}\n"
     )
 

@@ -32,21 +32,17 @@ from solders.keypair import Keypair
 from solders.message import Message
 from solders.pubkey import Pubkey
 
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, AmplifyClient, ProgramError, TransactionError
+from amplify_sdk.chain._tx import PACKET_DATA_SIZE, transaction_size
+from amplify_sdk.errors import (
     AccountNotWritable,
-    AmplifyClient,
     InvalidInstructionData,
     InvalidProgramAccount,
     MissingSigner,
     NotEnoughAccounts,
-    ProgramError,
-    TransactionError,
     UnknownInstruction,
-    decode_instruction,
-    load_idl,
 )
-from amplify_sdk.chain._tx import PACKET_DATA_SIZE, transaction_size
+from amplify_sdk.protocol import decode_instruction, load_idl
 from amplify_sdk.protocol._codecs import encode_instruction
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from market import SIGNATURE_FEE, Market, swap

@@ -7,7 +7,7 @@ from collections import Counter
 
 from solders.pubkey import Pubkey
 
-from amplify_sdk import Backend
+from amplify_sdk.chain import Backend
 from amplify_sdk.chain._history import events
 
 

@@ -10,8 +10,9 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 
-from amplify_sdk import Batch, VoterClient, WorkerClient, program_bytes, treasury_pda
+from amplify_sdk import Batch, VoterClient, WorkerClient
 from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol import program_bytes, treasury_pda
 from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE
 from market import SOL, Market
 

@@ -64,25 +64,21 @@ from solders.system_program import (
 )
 
 from adversarial import strictly_valid
-from amplify_sdk import (
-    PROGRAM_ID,
-    AmplifyClient,
-    Batch,
-    TransactionError,
+from amplify_sdk import PROGRAM_ID, AmplifyClient, Batch, TransactionError, instructions
+from amplify_sdk.chain._backend import TxReceipt
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients import x25519_public_key
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._session import Amplify
+from amplify_sdk.protocol import _program_errors as E
+from amplify_sdk.protocol import (
     config_pda,
-    instructions,
     load_idl,
     table_address,
     table_seed,
     treasury_pda,
     worker_profile_pda,
-    x25519_public_key,
 )
-from amplify_sdk import _program_errors as E
-from amplify_sdk.chain._backend import TxReceipt
-from amplify_sdk.chain._embedded import EmbeddedBackend
-from amplify_sdk.clients._admin import AMP
-from amplify_sdk.clients._session import Amplify
 from amplify_sdk.protocol._models import Governance
 from amplify_sdk.protocol._pda import (
     governance_pda,

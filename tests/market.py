@@ -12,20 +12,11 @@ from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import (
-    AdminClient,
-    Amplify,
-    Batch,
-    RequesterClient,
-    WorkerClient,
-    content_hash,
-    decode_instruction,
-    load_idl,
-    table_address,
-    worker_profile_pda,
-)
+from amplify_sdk import AdminClient, Amplify, Batch, RequesterClient, WorkerClient
 from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients import content_hash
 from amplify_sdk.clients.agent import _field_offset
+from amplify_sdk.protocol import decode_instruction, load_idl, table_address, worker_profile_pda
 from rpc_backend import NodeBackend
 
 SOL = 10**9

@@ -13,6 +13,12 @@ from solders.pubkey import Pubkey
 from adversarial import Attack
 from amplify_sdk import (
     PROGRAM_ID,
+    InsufficientFundsError,
+    NotRegisteredError,
+    ProgramError,
+    instructions,
+)
+from amplify_sdk.errors import (
     ActiveLimitReached,
     AlreadyAccepted,
     BatchCancelled,
@@ -20,7 +26,6 @@ from amplify_sdk import (
     BatchPaused,
     DuplicateAccount,
     EmptyTaskList,
-    InsufficientFundsError,
     InvalidAccountData,
     InvalidEncryptionKey,
     InvalidInstructionData,
@@ -28,16 +33,15 @@ from amplify_sdk import (
     InvalidProgramAccount,
     ItemFull,
     ItemNotFound,
-    NotRegisteredError,
-    ProgramError,
     ProtocolPaused,
     RatingTooLow,
     RosterFull,
     WorkerCapReached,
     WrongTable,
     WrongWorker,
+)
+from amplify_sdk.protocol import (
     config_pda,
-    instructions,
     load_idl,
     requester_profile_pda,
     treasury_pda,

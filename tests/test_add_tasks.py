@@ -12,10 +12,9 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
 from adversarial import Attack
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, Batch, RequesterClient, TransactionError, instructions
+from amplify_sdk.errors import (
     ArithmeticOverflow,
-    Batch,
     BatchCancelled,
     DuplicateAccount,
     EmptyTaskList,
@@ -23,17 +22,11 @@ from amplify_sdk import (
     InvalidAccountData,
     InvalidOwner,
     ManifestMismatchError,
-    RequesterClient,
     TableFull,
-    TransactionError,
     Unauthorized,
     WrongTable,
-    config_pda,
-    instructions,
-    merkle_root,
-    table_address,
-    table_seed,
 )
+from amplify_sdk.protocol import config_pda, merkle_root, table_address, table_seed
 from conftest import report
 from market import Market, item_hashes
 

@@ -11,7 +11,8 @@ import pytest
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from amplify_sdk import batch_pda, content_hash
+from amplify_sdk.clients import content_hash
+from amplify_sdk.protocol import batch_pda
 from amplify_sdk.quality._results import ResultRow, majority, majority_ratings
 from amplify_sdk.quality.agreement import (
     Answer,

@@ -7,15 +7,9 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
-    BatchCancelled,
-    BatchStatus,
-    InvalidAccountData,
-    InvalidOwner,
-    Unauthorized,
-    config_pda,
-    instructions,
-)
+from amplify_sdk import BatchStatus, instructions
+from amplify_sdk.errors import BatchCancelled, InvalidAccountData, InvalidOwner, Unauthorized
+from amplify_sdk.protocol import config_pda
 from market import SIGNATURE_FEE, Market
 
 

@@ -9,7 +9,10 @@ from governance import make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import AGAINST, FOR
+from amplify_sdk.errors import (
     AlreadyExists,
     DuplicateAccount,
     InsufficientStake,
@@ -17,14 +20,10 @@ from amplify_sdk import (
     InvalidChoice,
     InvalidOwner,
     InvalidPda,
-    Proposal,
     ProposalNotActive,
     VotingClosed,
-    config_pda,
-    instructions,
 )
-from amplify_sdk.clients._admin import AMP
-from amplify_sdk.clients._voter import AGAINST, FOR
+from amplify_sdk.protocol import Proposal, config_pda
 from amplify_sdk.protocol._pda import stake_pda, vote_pda
 from market import Market, swap
 

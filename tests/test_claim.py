@@ -8,17 +8,16 @@ from governance import earn_fees, make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import (
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
     NothingToClaim,
     Unauthorized,
-    config_pda,
-    instructions,
-    treasury_pda,
 )
-from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol import config_pda, treasury_pda
 from amplify_sdk.protocol._pda import stake_pda
 from market import Market
 

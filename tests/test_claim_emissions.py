@@ -9,19 +9,17 @@ from governance import make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import TransactionError, instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import (
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
     NothingToClaim,
-    TransactionError,
     WrongMint,
     WrongWorker,
-    config_pda,
-    instructions,
-    worker_profile_pda,
 )
-from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol import config_pda, worker_profile_pda
 from amplify_sdk.protocol._token import (
     associated_token_address,
     create_associated_token_account,

@@ -8,7 +8,8 @@ from solders.instruction import AccountMeta
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.errors import (
     AccountNotWritable,
     BatchNotDone,
     DuplicateAccount,
@@ -18,10 +19,8 @@ from amplify_sdk import (
     TablesOutstanding,
     Unauthorized,
     WrongTable,
-    config_pda,
-    instructions,
-    treasury_pda,
 )
+from amplify_sdk.protocol import config_pda, treasury_pda
 from market import SIGNATURE_FEE, Market
 
 

@@ -8,11 +8,10 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, BatchStatus, ProgramError, instructions
+from amplify_sdk.errors import (
     AlreadyExists,
     ArithmeticOverflow,
-    BatchStatus,
     ExpiryTooFar,
     InvalidAccountData,
     InvalidExpiry,
@@ -25,16 +24,11 @@ from amplify_sdk import (
     InvalidReservation,
     MissingSigner,
     PriceBelowFee,
-    ProgramError,
     ProtocolPaused,
     RosterTooLarge,
     UriTooLong,
-    batch_pda,
-    config_pda,
-    instructions,
-    load_idl,
-    treasury_pda,
 )
+from amplify_sdk.protocol import batch_pda, config_pda, load_idl, treasury_pda
 from conftest import report
 from market import Market, swap, with_data
 

@@ -8,7 +8,9 @@ from governance import PARAMS, make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack, discriminator, non_canonical_pda
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import (
     FeeTooHigh,
     InsufficientStake,
     InvalidAccountData,
@@ -16,11 +18,8 @@ from amplify_sdk import (
     InvalidOwner,
     InvalidParams,
     InvalidPda,
-    Proposal,
-    config_pda,
-    instructions,
 )
-from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol import Proposal, config_pda
 from amplify_sdk.protocol._pda import proposal_pda, stake_pda
 from market import Market
 

@@ -9,7 +9,8 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.errors import (
     DuplicateAccount,
     EmptyTaskList,
     InvalidAccountData,
@@ -24,9 +25,8 @@ from amplify_sdk import (
     Unauthorized,
     WorkerCapReached,
     WrongTable,
-    config_pda,
-    instructions,
 )
+from amplify_sdk.protocol import config_pda
 from amplify_sdk.protocol._crypto import (
     DecryptionError,
     decrypt_item,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import amplify_sdk
-from amplify_sdk import constant, load_idl
+from amplify_sdk.protocol import constant, load_idl
 from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
 from amplify_sdk.protocol._program import program_bytes
 from conftest import ROOT

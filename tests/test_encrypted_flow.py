@@ -13,20 +13,21 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, KeyAgent, instructions
+from amplify_sdk.chain import TransactionDetails
+from amplify_sdk.chain._history import events, signatures
+from amplify_sdk.chain._tx import decode_events
+from amplify_sdk.clients import content_hash, encrypt_items
+from amplify_sdk.errors import (
     ContentMismatchError,
     DecryptionError,
-    KeyAgent,
     KeyNotFoundError,
     ManifestMismatchError,
-    TransactionDetails,
     Unauthorized,
     WorkerCapReached,
-    content_hash,
+)
+from amplify_sdk.protocol import (
     decrypt_item,
-    encrypt_items,
-    instructions,
     item_key,
     new_master_key,
     open_result,
@@ -35,8 +36,6 @@ from amplify_sdk import (
     x25519_from_signature,
     x25519_secret,
 )
-from amplify_sdk.chain._history import events, signatures
-from amplify_sdk.chain._tx import decode_events
 from amplify_sdk.protocol._codecs import events_from_logs
 from amplify_sdk.protocol._crypto import ENCRYPTION_KEY_MESSAGE
 from amplify_sdk.storage import BatchManifest, LocalStore, manifest_name, proof_name
@@ -248,7 +247,7 @@ async def test_keys_only_from_the_authority_and_our_program(market: Market) -> N
 
 
 def _event_payload(batch: Pubkey, worker: Pubkey, sealed: bytes) -> bytes:
-    from amplify_sdk import load_idl
+    from amplify_sdk.protocol import load_idl
 
     disc = load_idl().event_discriminators["KeysDelivered"]
     body = bytes(batch) + bytes(worker)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import base64
 
-from amplify_sdk import PROGRAM_ID, load_idl
+from amplify_sdk import PROGRAM_ID
+from amplify_sdk.protocol import load_idl
 from amplify_sdk.protocol._codecs import events_from_logs
 from market import Market
 

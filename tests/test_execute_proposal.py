@@ -11,13 +11,15 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import AGAINST, FOR, action_accounts
+from amplify_sdk.errors import (
     DuplicateAccount,
     InsufficientHeld,
     InvalidAccountData,
     InvalidOwner,
     MissingSigner,
-    Proposal,
     ProposalExpired,
     ProposalNotActive,
     QuorumNotMet,
@@ -25,12 +27,8 @@ from amplify_sdk import (
     TimelockActive,
     VotingActive,
     WrongActionAccounts,
-    config_pda,
-    instructions,
-    treasury_pda,
 )
-from amplify_sdk.clients._admin import AMP
-from amplify_sdk.clients._voter import AGAINST, FOR, action_accounts
+from amplify_sdk.protocol import Proposal, config_pda, treasury_pda
 from amplify_sdk.protocol._pda import governance_pda, program_data_pda, stake_pda
 from conftest import report
 from market import Market

@@ -28,19 +28,12 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 
 from adversarial import discriminator, length_prefixes, strictly_valid
-from amplify_sdk import (
-    Amplify,
-    InvalidInstructionData,
-    ProgramError,
-    TransactionError,
-    UnknownInstruction,
-    instructions,
-    load_idl,
-    worker_profile_pda,
-)
+from amplify_sdk import Amplify, ProgramError, TransactionError, instructions
 from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP
 from amplify_sdk.clients._voter import FOR, action_accounts
+from amplify_sdk.errors import InvalidInstructionData, UnknownInstruction
+from amplify_sdk.protocol import load_idl, worker_profile_pda
 from amplify_sdk.protocol._pda import proposal_pda
 from amplify_sdk.protocol._token import (
     TOKEN_PROGRAM_ID,

@@ -10,30 +10,26 @@ from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.sysvar import CLOCK, RENT
 
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, TransactionError, VoterClient, instructions
+from amplify_sdk.clients._admin import AMP, AMP_DECIMALS
+from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.errors import (
     AlreadyExists,
     FeeTooHigh,
     InsufficientHeld,
     InsufficientStake,
     NothingToClaim,
-    Proposal,
     ProposalExpired,
     ProposalNotActive,
-    ProposalStage,
     QuorumNotMet,
     StakeLocked,
     ThresholdNotMet,
     TimelockActive,
-    TransactionError,
     Unauthorized,
-    VoterClient,
     VotingActive,
     VotingClosed,
-    instructions,
 )
-from amplify_sdk.clients._admin import AMP, AMP_DECIMALS
-from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.protocol import Proposal, ProposalStage
 from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
 from amplify_sdk.protocol._token import associated_token_address, token_balance
 from conftest import report

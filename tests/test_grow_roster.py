@@ -7,15 +7,15 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.errors import (
     BatchCancelled,
     InvalidAccountData,
     InvalidOwner,
     RosterTooLarge,
     Unauthorized,
-    config_pda,
-    instructions,
 )
+from amplify_sdk.protocol import config_pda
 from market import Market
 
 

@@ -10,7 +10,9 @@ import subprocess
 import sys
 
 import amplify_sdk
-from amplify_sdk import ERRORS_BY_CODE, ProgramError, load_idl
+from amplify_sdk import ProgramError
+from amplify_sdk.errors import ERRORS_BY_CODE
+from amplify_sdk.protocol import load_idl
 from amplify_sdk.protocol._models import AccountModel
 from conftest import ROOT
 
@@ -50,7 +52,7 @@ def test_every_program_error_has_a_typed_exception() -> None:
         cls = ERRORS_BY_CODE[code]
         assert issubclass(cls, ProgramError)
         assert (cls.code, cls.name, cls.msg) == (code, err.name, err.msg)
-        assert getattr(amplify_sdk, err.name) is cls
+        assert getattr(amplify_sdk.errors, err.name) is cls
         assert err.msg in str(cls())
 
 
@@ -58,7 +60,7 @@ def test_models_match_idl_fields() -> None:
     idl = load_idl()
     models = [
         m
-        for m in vars(amplify_sdk).values()
+        for m in vars(amplify_sdk.protocol).values()
         if isinstance(m, type) and issubclass(m, AccountModel) and m is not AccountModel
     ]
     assert {m.IDL_NAME for m in models} == set(idl.account_discriminators)
@@ -73,14 +75,3 @@ def test_models_match_idl_fields() -> None:
         public = {f for f in idl_fields if f != "reserved" and not f.startswith("_")}
         replaced, added = views.get(model.IDL_NAME, (set(), set()))
         assert set(model.model_fields) - {"address"} == (public - replaced) | added, model.IDL_NAME
-
-
-def test_public_api_exports() -> None:
-    for name in amplify_sdk.__all__:
-        assert hasattr(amplify_sdk, name), name
-    assert len(amplify_sdk.__all__) == len(set(amplify_sdk.__all__))
-    public = {n for n in vars(amplify_sdk) if not n.startswith("_")}
-    # Modules run with `python -m` (demo, simulate) are not imported by the
-    # package (runpy would find them imported twice); they appear here once a
-    # test imports them.
-    assert public - set(amplify_sdk.__all__) <= {"annotations", "demo", "simulate"}

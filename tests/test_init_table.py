@@ -11,22 +11,16 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
 from adversarial import Attack
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, Batch, RequesterClient, instructions
+from amplify_sdk.errors import (
     AlreadyExists,
-    Batch,
     BatchCancelled,
     InvalidAccountData,
     InvalidOwner,
     InvalidTable,
-    RequesterClient,
-    TaskTable,
     Unauthorized,
-    config_pda,
-    instructions,
-    table_address,
-    table_seed,
 )
+from amplify_sdk.protocol import TaskTable, config_pda, table_address, table_seed
 from market import Market, swap
 
 

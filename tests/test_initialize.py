@@ -12,25 +12,19 @@ from solders.pubkey import Pubkey
 from solders.system_program import ID as SYSTEM_PROGRAM_ID
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
-    PROGRAM_ID,
-    AdminClient,
+from amplify_sdk import PROGRAM_ID, AdminClient, Amplify, ProgramError, instructions
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.errors import (
     AlreadyInitialized,
-    Amplify,
     FeeTooHigh,
     InvalidInstructionData,
     InvalidMint,
     InvalidPda,
     InvalidProgramAccount,
-    ProgramError,
     Unauthorized,
     UnknownInstruction,
-    config_pda,
-    instructions,
-    load_idl,
-    treasury_pda,
 )
-from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.protocol import config_pda, load_idl, treasury_pda
 from amplify_sdk.protocol._pda import program_data_pda
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from conftest import report

@@ -10,7 +10,8 @@ from governance import EMISSION, PARAMS
 from solders.keypair import Keypair
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.errors import (
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
@@ -20,9 +21,8 @@ from amplify_sdk import (
     NotAuthorityOfProgram,
     Unauthorized,
     WrongMint,
-    instructions,
-    treasury_pda,
 )
+from amplify_sdk.protocol import treasury_pda
 from amplify_sdk.protocol._models import Governance
 from amplify_sdk.protocol._pda import governance_pda, mint_authority_pda, program_data_pda
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID, set_mint_authority, set_upgrade_authority

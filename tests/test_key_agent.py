@@ -9,8 +9,9 @@ import time
 
 from agent_util import deliveries, summary
 
-from amplify_sdk import KeyAgent, WorkerClient, item_key, new_master_key
+from amplify_sdk import KeyAgent, WorkerClient
 from amplify_sdk.clients.agent import Delivery
+from amplify_sdk.protocol import item_key, new_master_key
 from conftest import report
 from market import Market
 

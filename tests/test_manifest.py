@@ -13,14 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amplify_sdk import (
-    ManifestMismatchError,
-    Upload,
-    manifest_hash,
-    merkle_proof,
-    merkle_root,
-    verify_proof,
-)
+from amplify_sdk import Upload
+from amplify_sdk.errors import ManifestMismatchError
+from amplify_sdk.protocol import manifest_hash, merkle_proof, merkle_root, verify_proof
 from amplify_sdk.storage import BatchManifest, ItemProof
 from market import Market, item_hashes
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import reputation_ref as ref
 
-from amplify_sdk import RequesterProfile, requester_profile_pda, treasury_pda
+from amplify_sdk import RequesterProfile
+from amplify_sdk.protocol import requester_profile_pda, treasury_pda
 from market import SIGNATURE_FEE, Market, item_hashes
 
 N_ITEMS = 300

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amplify_sdk import Amplify, ItemOutcome, treasury_pda
+from amplify_sdk import Amplify, ItemOutcome
 from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.protocol import treasury_pda
 from conftest import report
 from market import Market
 

@@ -10,10 +10,12 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import Batch, RequesterProfile, WorkerClient, instructions
+from amplify_sdk.chain._timeline import events
+from amplify_sdk.clients._requester import MAX_RATINGS_PER_TX
+from amplify_sdk.errors import (
     AccountNotWritable,
     AlreadyRated,
-    Batch,
     DuplicateAccount,
     EmptyTaskList,
     InvalidAccountData,
@@ -25,20 +27,12 @@ from amplify_sdk import (
     NotSubmitted,
     RatingWindowClosed,
     RequesterNotRegistered,
-    RequesterProfile,
     SelfRating,
     Unauthorized,
-    WorkerClient,
     WrongTable,
     WrongWorker,
-    config_pda,
-    instructions,
-    requester_profile_pda,
-    treasury_pda,
-    worker_profile_pda,
 )
-from amplify_sdk.chain._timeline import events
-from amplify_sdk.clients._requester import MAX_RATINGS_PER_TX
+from amplify_sdk.protocol import config_pda, requester_profile_pda, treasury_pda, worker_profile_pda
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from conftest import report
 from market import Market, swap

@@ -8,17 +8,9 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
-    AlreadyExists,
-    InvalidAccountData,
-    InvalidOwner,
-    InvalidPda,
-    RequesterProfile,
-    config_pda,
-    instructions,
-    requester_profile_pda,
-    treasury_pda,
-)
+from amplify_sdk import RequesterProfile, instructions
+from amplify_sdk.errors import AlreadyExists, InvalidAccountData, InvalidOwner, InvalidPda
+from amplify_sdk.protocol import config_pda, requester_profile_pda, treasury_pda
 from market import Market
 
 

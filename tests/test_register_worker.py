@@ -13,17 +13,9 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
-    PROGRAM_ID,
-    AlreadyExists,
-    InvalidEncryptionKey,
-    InvalidPda,
-    MissingSigner,
-    config_pda,
-    instructions,
-    treasury_pda,
-    worker_profile_pda,
-)
+from amplify_sdk import PROGRAM_ID, instructions
+from amplify_sdk.errors import AlreadyExists, InvalidEncryptionKey, InvalidPda, MissingSigner
+from amplify_sdk.protocol import config_pda, treasury_pda, worker_profile_pda
 from amplify_sdk.protocol._crypto import sealable
 from market import SIGNATURE_FEE, Market, swap
 

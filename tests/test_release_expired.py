@@ -8,7 +8,9 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients.agent import KeyAgent
+from amplify_sdk.errors import (
     DuplicateAccount,
     EmptyTaskList,
     InvalidAccountData,
@@ -19,11 +21,8 @@ from amplify_sdk import (
     Unauthorized,
     WorkerCapReached,
     WrongTable,
-    config_pda,
-    instructions,
-    new_master_key,
 )
-from amplify_sdk.clients.agent import KeyAgent
+from amplify_sdk.protocol import config_pda, new_master_key
 from conftest import report
 from market import SIGNATURE_FEE, Market
 

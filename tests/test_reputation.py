@@ -15,14 +15,9 @@ import reputation_ref as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify_sdk import (
-    InvalidParams,
-    RatingTooLow,
-    RequesterProfile,
-    Unauthorized,
-    instructions,
-    requester_profile_pda,
-)
+from amplify_sdk import RequesterProfile, instructions
+from amplify_sdk.errors import InvalidParams, RatingTooLow, Unauthorized
+from amplify_sdk.protocol import requester_profile_pda
 from conftest import ROOT, report
 from market import Market
 
@@ -268,7 +263,7 @@ async def test_register_requester_once(market: Market) -> None:
     other = await market.other_requester()
     assert (await other.register_requester()).id == 2
     assert (await req.get_config()).requester_count == 2
-    from amplify_sdk import AlreadyExists
+    from amplify_sdk.errors import AlreadyExists
 
     with pytest.raises(AlreadyExists):
         await req.register_requester()

@@ -16,14 +16,9 @@ import pytest
 import reputation_ref as ref
 from test_reputation import formula_binary
 
-from amplify_sdk import (
-    InvalidAccountData,
-    InvalidParams,
-    InvalidStars,
-    RequesterProfile,
-    instructions,
-    requester_profile_pda,
-)
+from amplify_sdk import RequesterProfile, instructions
+from amplify_sdk.errors import InvalidAccountData, InvalidParams, InvalidStars
+from amplify_sdk.protocol import requester_profile_pda
 from amplify_sdk.quality.reputation import (
     DEFAULT_PARAMS,
     Reputation,

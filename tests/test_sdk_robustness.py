@@ -20,31 +20,32 @@ from solders.pubkey import Pubkey
 
 from amplify_sdk import (
     PROGRAM_ID,
-    AccountNotFoundError,
-    AccountTypeError,
     AmplifyClient,
     AmplifyError,
     Batch,
     Config,
     InsufficientFundsError,
-    InvalidAnswers,
     InvalidArgumentError,
+    TransportError,
+    WorkerClient,
+    WorkerProfile,
+    instructions,
+)
+from amplify_sdk.chain._retry import Backoff
+from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.errors import (
+    AccountNotFoundError,
+    AccountTypeError,
+    InvalidAnswers,
     InvalidPrice,
     InvalidRedundancy,
     InvalidStars,
     ItemNotFound,
     PriceBelowFee,
     ResultUriTooLong,
-    TaskTable,
-    TransportError,
     UriTooLong,
-    WorkerClient,
-    WorkerProfile,
-    config_pda,
-    instructions,
 )
-from amplify_sdk.chain._retry import Backoff
-from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.protocol import TaskTable, config_pda
 from market import Market
 
 # -- account data that is not what it claims ---------------------------------------------

@@ -6,16 +6,15 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import BatchStatus, instructions
+from amplify_sdk.errors import (
     BatchCancelled,
     BatchPaused,
-    BatchStatus,
     InvalidAccountData,
     InvalidOwner,
     Unauthorized,
-    config_pda,
-    instructions,
 )
+from amplify_sdk.protocol import config_pda
 from market import Market
 
 

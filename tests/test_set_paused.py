@@ -7,13 +7,9 @@ from governance import make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
-    InvalidAccountData,
-    InvalidOwner,
-    Unauthorized,
-    instructions,
-    treasury_pda,
-)
+from amplify_sdk import instructions
+from amplify_sdk.errors import InvalidAccountData, InvalidOwner, Unauthorized
+from amplify_sdk.protocol import treasury_pda
 from market import Market
 
 

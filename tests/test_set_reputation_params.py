@@ -8,14 +8,9 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
-    InvalidAccountData,
-    InvalidOwner,
-    InvalidParams,
-    Unauthorized,
-    instructions,
-    treasury_pda,
-)
+from amplify_sdk import instructions
+from amplify_sdk.errors import InvalidAccountData, InvalidOwner, InvalidParams, Unauthorized
+from amplify_sdk.protocol import treasury_pda
 from market import Market
 
 PARAMS = {

@@ -9,20 +9,17 @@ from governance import earn_fees, make_dao
 from solders.pubkey import Pubkey
 
 from adversarial import Attack, non_canonical_pda
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID, TransactionError, instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import (
     DuplicateAccount,
     InsufficientStake,
     InvalidAccountData,
     InvalidOwner,
     InvalidPda,
-    TransactionError,
     Unauthorized,
-    config_pda,
-    instructions,
-    treasury_pda,
 )
-from amplify_sdk.clients._admin import AMP
+from amplify_sdk.protocol import config_pda, treasury_pda
 from amplify_sdk.protocol._pda import governance_pda, stake_pda, vault_pda
 from amplify_sdk.protocol._token import associated_token_address
 from market import Market

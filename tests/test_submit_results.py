@@ -8,7 +8,8 @@ import struct
 import pytest
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import ProgramError, instructions
+from amplify_sdk.errors import (
     DuplicateAccount,
     EmptyTaskList,
     InvalidAccountData,
@@ -18,13 +19,10 @@ from amplify_sdk import (
     ItemNotFound,
     NotInRoster,
     NotReserved,
-    ProgramError,
     ResultUriTooLong,
     WrongTable,
-    config_pda,
-    instructions,
-    load_idl,
 )
+from amplify_sdk.protocol import config_pda, load_idl
 from conftest import report
 from market import SIGNATURE_FEE, Market, swap, with_data
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from amplify_sdk import load_idl
+from amplify_sdk.protocol import load_idl
 
 TESTS = Path(__file__).resolve().parent
 

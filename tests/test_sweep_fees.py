@@ -6,14 +6,9 @@ import pytest
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
-    DuplicateAccount,
-    InvalidAccountData,
-    InvalidOwner,
-    config_pda,
-    instructions,
-    treasury_pda,
-)
+from amplify_sdk import instructions
+from amplify_sdk.errors import DuplicateAccount, InvalidAccountData, InvalidOwner
+from amplify_sdk.protocol import config_pda, treasury_pda
 from market import Market
 
 

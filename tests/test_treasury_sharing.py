@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from solders.system_program import TransferParams, transfer
 
-from amplify_sdk import Amplify, NothingToClaim, treasury_pda
+from amplify_sdk import Amplify
 from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP
+from amplify_sdk.errors import NothingToClaim
+from amplify_sdk.protocol import treasury_pda
 from conftest import report
 from market import Market
 

@@ -9,7 +9,10 @@ from governance import earn_fees, make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import (
+from amplify_sdk import instructions
+from amplify_sdk.clients._admin import AMP
+from amplify_sdk.clients._voter import FOR
+from amplify_sdk.errors import (
     DuplicateAccount,
     InsufficientStake,
     InvalidAccountData,
@@ -17,11 +20,8 @@ from amplify_sdk import (
     InvalidPda,
     StakeLocked,
     Unauthorized,
-    config_pda,
-    instructions,
 )
-from amplify_sdk.clients._admin import AMP
-from amplify_sdk.clients._voter import FOR
+from amplify_sdk.protocol import config_pda
 from amplify_sdk.protocol._pda import stake_pda, vault_pda
 from amplify_sdk.protocol._token import token_balance
 from market import Market

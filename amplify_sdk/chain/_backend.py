@@ -22,6 +22,8 @@ from solders.transaction_status import TransactionErrorType
 
 @dataclass(frozen=True)
 class AccountSnapshot:
+    """An account as read: its lamports, owner, data and whether it is a program."""
+
     address: Pubkey
     lamports: int
     owner: Pubkey
@@ -39,6 +41,8 @@ class Event:
 
 @dataclass(frozen=True)
 class TxReceipt:
+    """A landed transaction: its signature, compute units, fee, logs and our program's events."""
+
     signature: Signature
     compute_units: int
     fee: int
@@ -63,6 +67,7 @@ class DataSize:
     size: int
 
 
+#: A `get_program_accounts` filter (all given must hold).
 AccountFilter = Memcmp | DataSize
 
 

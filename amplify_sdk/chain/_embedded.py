@@ -36,6 +36,10 @@ from ._tx import build_transaction, decode_events, error_from_litesvm, message_i
 
 
 class EmbeddedBackend:
+    """The program in an in-process SVM (LiteSVM): no network, a funded wallet, time under
+    the caller's control (`warp`). Sends are synchronous and exact; the same `Backend` as
+    `RpcBackend`, so code and tests run on both."""
+
     def __init__(self, program: bytes | None = None, program_id: Pubkey = PROGRAM_ID) -> None:
         self.svm = LiteSVM()
         self.program_id = program_id

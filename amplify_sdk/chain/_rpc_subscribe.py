@@ -15,7 +15,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from solders.pubkey import Pubkey
 from solders.rpc.responses import (
@@ -28,11 +28,8 @@ from solders.rpc.responses import (
 from solders.signature import Signature
 from websockets.asyncio.client import connect
 
-from ._backend import AccountSnapshot, LogsNotice, Subscription
+from ._backend import AccountSnapshot, Backend, LogsNotice, Subscription
 from ._tx import decode_events
-
-if TYPE_CHECKING:
-    from ._rpc import RpcBackend
 
 log = logging.getLogger("amplify_sdk.rpc")
 
@@ -58,8 +55,19 @@ class _Seen:
         return True
 
 
+class Polled(Backend, Protocol):
+    """What a subscription reads over HTTP: the backend's reads, the commitment
+    they are made at, and how often to poll when the websocket is gone."""
+
+    @property
+    def commitment(self) -> object: ...
+
+    @property
+    def poll_interval(self) -> float: ...
+
+
 class Subscriber:
-    def __init__(self, backend: RpcBackend, ws_url: str) -> None:
+    def __init__(self, backend: Polled, ws_url: str) -> None:
         self.backend = backend
         self.ws_url = ws_url
         self.tasks: set[asyncio.Task[None]] = set()

@@ -56,8 +56,26 @@ def cli(
 
 
 def _register() -> None:
-    # Each module adds its commands to `cli` when imported.
-    from . import agent, batch, demo, gov, market, program, rate, simulate, wallet, worker
+    # Each module adds its commands to its group when imported; `register` adds
+    # the group to `cli`.
+    from . import (
+        agent,
+        batch,
+        batch_grade,
+        batch_results,
+        batch_upload,
+        demo,
+        gov,
+        market,
+        program,
+        rate,
+        simulate,
+        wallet,
+        worker,
+        worker_fetch,
+    )
+
+    del batch_grade, batch_results, batch_upload, worker_fetch
 
     for module in (batch, worker, rate, market, program, gov, agent, demo, simulate, wallet):
         module.register(cli)

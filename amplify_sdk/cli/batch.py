@@ -15,18 +15,11 @@ from ..chain._scan import batches
 from ..clients._requester import BatchParams
 from ..protocol._models import Batch, BatchStatus
 from ._context import Out, Settings, UserError, command, connect, lamports
+from ._groups import batch as group
 from ._params import ADDRESS, DURATION, stars, when
 
 
-@click.group("batch")
-def group() -> None:
-    """Post and manage batches of tasks (a batch is named by its address)."""
-
-
 def register(cli: click.Group) -> None:
-    # The group's other commands live in their own modules.
-    from . import batch_upload  # noqa: F401
-
     cli.add_command(group)
 
 

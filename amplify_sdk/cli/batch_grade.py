@@ -15,9 +15,9 @@ from ..quality.agreement import Method
 from ..quality.gold import GoldOpening
 from ..quality.grading import grade_batch, rate_batch
 from ._context import Out, Settings, UserError, command, connect, require_some
+from ._groups import batch as group
+from ._outcomes import outcome_summary
 from ._params import ADDRESS
-from .batch import group
-from .worker import outcome_summary
 
 #: The SDK's methods, spelled as options are (dawid-skene, majority-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}

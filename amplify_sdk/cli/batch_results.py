@@ -12,8 +12,8 @@ from solders.pubkey import Pubkey
 
 from ..quality._results import batch_results
 from ._context import Out, Settings, command, connect
+from ._groups import batch as group
 from ._params import ADDRESS
-from .batch import group
 
 
 @command(group, "results")

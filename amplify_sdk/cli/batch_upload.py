@@ -23,11 +23,11 @@ from solders.pubkey import Pubkey
 
 from ..storage import manifest_name
 from ._context import Out, Settings, UserError, command, connect
+from ._groups import batch as group
 from ._inputs import read_hashes, read_items
 from ._params import ADDRESS
 from ._store import DEFAULT_MASTER_KEY, STORE_HELP, base_of, master_key_for_upload, open_store
 from ._upload import DEFAULT_CHUNK, journal_path, manifest_path, upload
-from .batch import group
 
 
 class _Rate(ProgressColumn):

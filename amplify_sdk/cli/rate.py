@@ -12,8 +12,8 @@ from solders.pubkey import Pubkey
 
 from ..quality._results import batch_results, majority_ratings
 from ._context import Out, Settings, UserError, command, connect, require_some
+from ._outcomes import outcome_summary
 from ._params import ADDRESS
-from .worker import outcome_summary
 
 
 def register(cli: click.Group) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -19,30 +19,13 @@ from ..clients._client import AmplifyClient
 from ..protocol._models import BatchStatus, ItemOutcome, WorkerProfile
 from ..protocol._pda import worker_profile_pda
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
+from ._groups import worker as group
+from ._outcomes import outcome_summary
 from ._params import ADDRESS, ITEMS, stars, when
 
 
-@click.group("worker")
-def group() -> None:
-    """Find work, take it, deliver it, get paid."""
-
-
 def register(cli: click.Group) -> None:
-    # `worker fetch` lives in its own module.
-    from . import worker_fetch  # noqa: F401
-
     cli.add_command(group)
-
-
-def outcome_summary(outcomes: list[ItemOutcome]) -> dict[str, Any]:
-    refused = Counter(
-        f"{o.error.name} ({o.error.code})" for o in outcomes if not o.ok and o.error is not None
-    )
-    return {
-        "ok": [o.item for o in outcomes if o.ok],
-        "refused": dict(refused),
-        "signatures": sorted({str(o.signature) for o in outcomes if o.signature}),
-    }
 
 
 @command(group, "register")

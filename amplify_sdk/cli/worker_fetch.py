@@ -14,9 +14,9 @@ from solders.pubkey import Pubkey
 
 from ..protocol._program_errors import NotEncrypted
 from ._context import Out, Settings, UserError, command, connect
+from ._groups import worker as group
 from ._params import ADDRESS, DURATION, ITEMS
 from ._store import STORE_HELP, open_store
-from .worker import group
 
 
 def _text(data: bytes) -> str | None:

@@ -305,6 +305,7 @@ def encode_instruction(ix_name: str, args: Mapping[str, Any]) -> bytes:
 
 
 def decode_instruction(data: bytes) -> tuple[str, dict[str, Any]]:
+    """An instruction's name and arguments from its data (discriminator, then borsh)."""
     idl = load_idl()
     for ix in idl.instructions.values():
         if data[:8] == ix.discriminator:

@@ -40,6 +40,7 @@ class DecryptionError(AmplifyError):
 
 
 def new_master_key() -> bytes:
+    """A fresh random 32-byte master key for a batch (kept by the requester)."""
     return secrets.token_bytes(32)
 
 
@@ -48,6 +49,7 @@ def _item_ad(batch: Pubkey, item: int) -> bytes:
 
 
 def item_key(master: bytes, batch: Pubkey, item: int) -> bytes:
+    """Item `item`'s key: keyed BLAKE2b of the master key over the batch and index."""
     return hashlib.blake2b(
         ITEM_KEY_CONTEXT + _item_ad(batch, item), key=master, digest_size=32
     ).digest()
@@ -74,6 +76,7 @@ def encrypt_item(
 
 
 def decrypt_item(key: bytes, batch: Pubkey, item: int, blob: bytes) -> bytes:
+    """Open `encrypt_item`'s blob; `DecryptionError` if the key, batch or index is wrong."""
     nonce, ct = blob[:NONCE_LEN], blob[NONCE_LEN:]
     try:
         return bytes(
@@ -143,6 +146,7 @@ def seal_key(key: bytes, worker_x25519: bytes) -> bytes:
 
 
 def open_sealed_key(sealed: bytes, secret: PrivateKey) -> bytes:
+    """Open an item key sealed to this X25519 secret (`seal_key`)."""
     try:
         return bytes(SealedBox(secret).decrypt(sealed))
     except Exception as e:
@@ -156,6 +160,7 @@ def seal_result(result: bytes, requester: Pubkey) -> bytes:
 
 
 def open_result(sealed: bytes, wallet: Keypair) -> bytes:
+    """Open a result sealed to the requester's wallet (`seal_result`)."""
     try:
         return bytes(SealedBox(x25519_secret(wallet)).decrypt(sealed))
     except Exception as e:

@@ -44,6 +44,9 @@ class IdlError:
 
 @dataclass(frozen=True)
 class Idl:
+    """The program's interface, parsed from the Anchor IDL: instructions, accounts,
+    events, errors, constants."""
+
     raw: JSON
     address: Pubkey
     instructions: dict[str, IdlInstruction]

@@ -136,6 +136,9 @@ class RequesterProfile(AccountModel):
 
 
 class BatchStatus(IntEnum):
+    """A batch's state as the program stores it: open, paused or cancelled
+    (a closed batch has no account)."""
+
     OPEN = 0
     PAUSED = 1
     CANCELLED = 2

@@ -6,6 +6,7 @@ from solders.pubkey import Pubkey
 
 from ._idl import load_idl
 
+#: The program's address, from the IDL.
 PROGRAM_ID: Pubkey = load_idl().address
 
 #: The upgradeable BPF loader, which owns deployed programs and their ProgramData.
@@ -17,10 +18,12 @@ def _find(*seeds: bytes) -> tuple[Pubkey, int]:
 
 
 def config_pda() -> tuple[Pubkey, int]:
+    """The program's Config (fee rate, admin, pause): seeds `config`."""
     return _find(b"config")
 
 
 def treasury_pda() -> tuple[Pubkey, int]:
+    """The Treasury, which receives the protocol fee: seeds `treasury`."""
     return _find(b"treasury")
 
 
@@ -30,14 +33,17 @@ def program_data_pda(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
 
 
 def worker_profile_pda(worker: Pubkey) -> tuple[Pubkey, int]:
+    """A worker's profile (rating, skills, encryption key): seeds `worker`, worker."""
     return _find(b"worker", bytes(worker))
 
 
 def requester_profile_pda(requester: Pubkey) -> tuple[Pubkey, int]:
+    """A requester's profile (its ratings, batch counter): seeds `requester`, requester."""
     return _find(b"requester", bytes(requester))
 
 
 def batch_pda(requester: Pubkey, batch_id: int) -> tuple[Pubkey, int]:
+    """A requester's batch number `batch_id`: seeds `batch`, requester, id (u64 LE)."""
     return _find(b"batch", bytes(requester), batch_id.to_bytes(8, "little"))
 
 
@@ -56,24 +62,30 @@ def table_address(requester: Pubkey, batch_number: int, index: int) -> Pubkey:
 
 
 def governance_pda() -> tuple[Pubkey, int]:
+    """The governance account (parameters, proposal counter): seeds `governance`."""
     return _find(b"governance")
 
 
 def vault_pda() -> tuple[Pubkey, int]:
+    """The AMP token vault holding stakes: seeds `vault`."""
     return _find(b"vault")
 
 
 def mint_authority_pda() -> tuple[Pubkey, int]:
+    """The AMP mint's authority (emissions): seeds `mint_authority`."""
     return _find(b"mint_authority")
 
 
 def stake_pda(owner: Pubkey) -> tuple[Pubkey, int]:
+    """An owner's stake account: seeds `stake`, owner."""
     return _find(b"stake", bytes(owner))
 
 
 def proposal_pda(proposal_id: int) -> tuple[Pubkey, int]:
+    """Proposal number `proposal_id`: seeds `proposal`, id (u64 LE)."""
     return _find(b"proposal", proposal_id.to_bytes(8, "little"))
 
 
 def vote_pda(proposal: Pubkey, voter: Pubkey) -> tuple[Pubkey, int]:
+    """A voter's vote record on a proposal: seeds `vote`, proposal, voter."""
     return _find(b"vote", bytes(proposal), bytes(voter))

@@ -729,6 +729,7 @@ class ExpiryTooFar(ProgramError):
     msg = "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation"
 
 
+#: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
     UnknownInstruction.code: UnknownInstruction,

@@ -8,15 +8,15 @@ Every adapter implements `Store`; every read is checked against its
 commitment before it is returned.
 """
 
+from . import _base
 from ._base import (
-    DEFAULT_CONCURRENCY,
     BlobNotFoundError,
     ContentMismatchError,
     StorageError,
     Store,
     check_content,
 )
-from ._cid import ADD_PARAMS, CHUNK_SIZE, compute_cid, raw_cid
+from ._cid import compute_cid, raw_cid
 from ._http import ArweaveStore, HttpStore
 from ._ipfs import IpfsGatewayStore, IpfsStore
 from ._local import LocalStore
@@ -30,9 +30,11 @@ from ._manifest_doc import (
     save_manifest,
 )
 
+# Re-bound here so the API reference carries its doc.
+DEFAULT_CONCURRENCY = _base.DEFAULT_CONCURRENCY
+"""Uploads in flight at once in `Store.put_many`."""
+
 __all__ = [
-    "ADD_PARAMS",
-    "CHUNK_SIZE",
     "DEFAULT_CONCURRENCY",
     "ArweaveStore",
     "BatchManifest",

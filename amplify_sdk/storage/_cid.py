@@ -18,6 +18,7 @@ import hashlib
 
 from ._base import StorageError
 
+#: Bytes per leaf block of a file's DAG (Kubo's default chunker, size-1048576).
 CHUNK_SIZE = 1 << 20
 LINKS_PER_NODE = 174
 RAW = 0x55

@@ -28,10 +28,12 @@ VERSION = 1
 
 
 def manifest_name(batch: Pubkey) -> str:
+    """Where a batch's manifest is kept in its store."""
     return f"manifests/{batch}.json"
 
 
 def proof_name(batch: Pubkey, item: int) -> str:
+    """Where an item's Merkle proof is kept in its batch's store."""
     return f"proofs/{batch}/{item}.json"
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from solders.keypair import Keypair
 
-from amplify_sdk import PROGRAM_ID, AdminClient, program_bytes
+from amplify_sdk import PROGRAM_ID, AdminClient
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.clients._deploy import deploy
+from amplify_sdk.protocol import program_bytes
 
 from .conftest import ROOT, Node, parallel, start_node, stop_node
 

@@ -23,8 +23,10 @@ import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import Amplify, batch_pda, content_hash
+from amplify_sdk import Amplify
+from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
+from amplify_sdk.protocol import batch_pda
 from amplify_sdk.protocol._pda import proposal_pda
 from amplify_sdk.quality._results import batch_results
 from amplify_sdk.quality.agreement import Answer, grade

@@ -17,8 +17,9 @@ from typing import Any
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import Batch, RequesterClient, manifest_hash, merkle_root
+from amplify_sdk import Batch, RequesterClient
 from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.protocol import manifest_hash, merkle_root
 from amplify_sdk.protocol._manifest import Upload
 
 from .conftest import ROOT, Node, cli_env, load, parallel

@@ -13,7 +13,7 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from amplify_sdk import load_idl
+from amplify_sdk.protocol import load_idl
 
 WIDE = {"u64", "i64", "u128", "i128"}
 NARROW = {"u8", "i8", "u16", "i16", "u32", "i32"}

@@ -9,7 +9,9 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from amplify_sdk import ERRORS_BY_CODE, AdminClient, decode_account, decode_event, load_idl
+from amplify_sdk import AdminClient
+from amplify_sdk.errors import ERRORS_BY_CODE
+from amplify_sdk.protocol import decode_account, decode_event, load_idl
 from localnet import LocalNode
 
 from .client_forms import anchor_form, camel

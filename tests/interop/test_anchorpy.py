@@ -4,7 +4,7 @@ anchorpy 0.21 pins older solana/solders than the SDK, so it runs in its own
 venv (created here under .cache/anchorpy-venv from tests/interop/anchorpy/
 requirements.txt, reused while that file is unchanged), and it only parses the
 legacy IDL format: scripts/idl_legacy.py converts ours. Its instruction coder
-must produce amplify_sdk.encode_instruction's bytes for every instruction
+must produce amplify_sdk.protocol.encode_instruction's bytes for every instruction
 (sample arguments generated from the IDL types), and its account and event
 coders must decode real bytes from a marketplace run to amplify_sdk's values.
 """
@@ -21,8 +21,9 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from amplify_sdk import (
-    PROGRAM_ID,
+from amplify_sdk import PROGRAM_ID
+from amplify_sdk import instructions as ix
+from amplify_sdk.protocol import (
     config_pda,
     decode_account,
     decode_event,
@@ -31,7 +32,6 @@ from amplify_sdk import (
     treasury_pda,
     worker_profile_pda,
 )
-from amplify_sdk import instructions as ix
 from conftest import ROOT
 from market import Market
 
@@ -98,7 +98,7 @@ def sample(ty: Any, k: int) -> Any:
 
 
 def sdk_value(ty: Any, value: Any) -> Any:
-    """A JSON-form value as amplify_sdk.encode_instruction takes it."""
+    """A JSON-form value as amplify_sdk.protocol.encode_instruction takes it."""
     if ty == "pubkey":
         return Pubkey.from_string(value)
     if ty == "bytes" or (isinstance(ty, dict) and "array" in ty and ty["array"][0] == "u8"):

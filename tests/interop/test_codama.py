@@ -9,7 +9,9 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from amplify_sdk import AdminClient, ItemNotFound, decode_account
+from amplify_sdk import AdminClient
+from amplify_sdk.errors import ItemNotFound
+from amplify_sdk.protocol import decode_account
 from localnet import LocalNode
 
 from .client_forms import anchor_form

@@ -21,7 +21,8 @@ from aiohttp import web
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import AdminClient, RequesterClient, WorkerClient, content_hash
+from amplify_sdk import AdminClient, RequesterClient, WorkerClient
+from amplify_sdk.clients import content_hash
 from conftest import ROOT
 from localnet import LocalNode
 

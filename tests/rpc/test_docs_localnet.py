@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from amplify_sdk import Config, config_pda
+from amplify_sdk import Config
+from amplify_sdk.protocol import config_pda
 from docs_examples import code_blocks
 from localnet import LocalNode
 

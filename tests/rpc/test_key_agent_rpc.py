@@ -20,15 +20,9 @@ from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import (
-    AdminClient,
-    RequesterClient,
-    WorkerClient,
-    item_key,
-    new_master_key,
-    worker_profile_pda,
-)
+from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients.agent import _field_offset
+from amplify_sdk.protocol import item_key, new_master_key, worker_profile_pda
 from amplify_sdk.storage import LocalStore
 from conftest import report
 from localnet import LocalNode

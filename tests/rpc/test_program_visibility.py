@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from solders.keypair import Keypair
 
-from amplify_sdk import PROGRAM_ID, AdminClient, TransactionError, program_bytes
+from amplify_sdk import PROGRAM_ID, AdminClient, TransactionError
 from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.clients._deploy import deploy
+from amplify_sdk.protocol import program_bytes
 from localnet import LocalNode
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,19 +13,17 @@ from solders.transaction import VersionedTransaction
 from amplify_sdk import (
     PROGRAM_ID,
     AdminClient,
-    AlreadyInitialized,
-    Backend,
     Config,
     EmbeddedBackend,
-    ProtocolPaused,
     RequesterClient,
-    SigningError,
     TransactionError,
     WorkerClient,
-    load_idl,
 )
+from amplify_sdk.chain import Backend
 from amplify_sdk.chain._backend import DataSize, Memcmp
 from amplify_sdk.chain._rpc import RpcBackend, _ws_url
+from amplify_sdk.errors import AlreadyInitialized, ProtocolPaused, SigningError
+from amplify_sdk.protocol import load_idl
 from localnet import LocalNode
 
 from .conftest import LAMPORTS

@@ -26,7 +26,8 @@ from solders.transaction_status import (
     TransactionErrorInstructionError,
 )
 
-from amplify_sdk import PROGRAM_ID, AdminClient, Config, load_idl
+from amplify_sdk import PROGRAM_ID, AdminClient, Config
+from amplify_sdk.protocol import load_idl
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from localnet import LocalNode
 from localnet.codec import b58encode

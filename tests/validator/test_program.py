@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from solders.keypair import Keypair
 
-from amplify_sdk import PROGRAM_ID, AdminClient, program_bytes
+from amplify_sdk import PROGRAM_ID, AdminClient
 from amplify_sdk.chain._rpc import RpcBackend, _ws_url
+from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._pda import config_pda, program_data_pda
 from cli.conftest import Node, load
 from interop.node_tools import ensure_installed, run, run_flow

@@ -1,0 +1,110 @@
+"""The package's shape: layers that import only downward, no import cycles,
+and a public surface that is listed, importable and documented."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pdoc.doc
+import pytest
+
+import amplify_sdk
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from import_graph import cycles  # noqa: E402
+
+#: Every public module: its `__all__` is its surface.
+SURFACES = [
+    "amplify_sdk",
+    "amplify_sdk.protocol",
+    "amplify_sdk.chain",
+    "amplify_sdk.storage",
+    "amplify_sdk.clients",
+    "amplify_sdk.quality",
+    "amplify_sdk.errors",
+]
+
+
+def test_layers_import_only_downward() -> None:
+    # Guards against: a lower layer reaching up (the chain importing a client,
+    # localnet importing the SDK, the core importing the CLI's libraries).
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "BROKEN" not in run.stdout
+    assert run.stdout.count("KEPT") == 3
+
+
+def test_no_import_cycles() -> None:
+    found = cycles("amplify_sdk", "localnet")
+    assert found == [], found
+
+
+def test_a_back_edge_is_a_cycle(tmp_path: Path) -> None:
+    # The cycle finder finds one when there is one (else the test above proves nothing).
+    pkg = tmp_path / "twopkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from . import b\n")
+    (pkg / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import a\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert cycles("twopkg") == [["twopkg.a", "twopkg.b"]]
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+@pytest.mark.parametrize("name", SURFACES)
+def test_surface_is_listed_and_importable(name: str) -> None:
+    module = importlib.import_module(name)
+    listed = module.__all__
+    assert len(listed) == len(set(listed)), name
+    for n in listed:
+        assert hasattr(module, n), f"{name}.{n}"
+
+
+@pytest.mark.parametrize("name", SURFACES)
+def test_every_public_name_is_documented(name: str) -> None:
+    # What pdoc renders for the surface: each listed name has a docstring
+    # (a variable's is its `#:` comment), so the reference has no blank entry.
+    module = pdoc.doc.Module(importlib.import_module(name))
+    blank = [m.name for m in module.members.values() if not m.docstring.strip()]
+    assert blank == [], f"{name}: undocumented {blank}"
+
+
+def test_the_top_level_is_short() -> None:
+    # What a user reaches for first, not every name of every layer.
+    assert len(amplify_sdk.__all__) <= 40
+    public = {n for n in vars(amplify_sdk) if not n.startswith("_")}
+    # Modules run with `python -m` are imported only when a test runs them.
+    assert public - set(amplify_sdk.__all__) <= {"annotations", "demo", "cli"}
+
+
+def test_every_exception_is_in_errors() -> None:
+    def walk(mod: object) -> set[type]:
+        return {
+            v
+            for v in vars(mod).values()
+            if isinstance(v, type)
+            and issubclass(v, BaseException)
+            and v.__module__.startswith("amplify_sdk")
+        }
+
+    found: set[type] = set()
+    for name in SURFACES:
+        found |= walk(importlib.import_module(name))
+    listed = {
+        getattr(amplify_sdk.errors, n) for n in amplify_sdk.errors.__all__ if n != "ERRORS_BY_CODE"
+    }
+    assert found <= listed, sorted(c.__name__ for c in found - listed)
