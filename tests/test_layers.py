@@ -108,3 +108,34 @@ def test_every_exception_is_in_errors() -> None:
         getattr(amplify_sdk.errors, n) for n in amplify_sdk.errors.__all__ if n != "ERRORS_BY_CODE"
     }
     assert found <= listed, sorted(c.__name__ for c in found - listed)
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                return False
+            obj = getattr(obj, attr)
+        return True
+    return False
+
+
+def test_every_dotted_name_in_the_docs_resolves() -> None:
+    # A doc naming `amplify_sdk.protocol.table_address` must name a real thing:
+    # after a move, the docs move with the code.
+    import re
+
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = {
+        (path.name, m.group(0).rstrip("."))
+        for path in texts
+        for m in re.finditer(r"\bamplify_sdk(\.[A-Za-z_][A-Za-z0-9_]*)+", path.read_text())
+    }
+    assert len(named) > 20
+    broken = sorted((doc, name) for doc, name in named if not _resolves(name))
+    assert broken == [], broken
