@@ -162,10 +162,8 @@ class Chain:
         if acc is None:
             raise RuntimeError("LiteSVM deployed the program without a ProgramData account")
         data = bytearray(acc.data)
-        # UpgradeableLoaderState::ProgramData: tag u32, slot u64, Option<Pubkey>;
-        # deployed in the genesis slot, with its authority named (LiteSVM
-        # writes a slot of its own clock and no authority).
-        data[4:12] = bytes(8)
+        # UpgradeableLoaderState::ProgramData: tag u32, slot u64 (the clock's:
+        # genesis, 0), Option<Pubkey> (LiteSVM writes none).
         data[12:45] = b"\x01" + bytes(program.upgrade_authority)
         self.svm.set_account(
             address, Account(acc.lamports, bytes(data), acc.owner, acc.executable, acc.rent_epoch)

@@ -64,6 +64,8 @@ async def _authority_of(rpc: AsyncClient, program: Pubkey) -> Pubkey | None:
     acc = (await rpc.get_account_info(program_data_address(program))).value
     assert acc is not None and acc.owner == LOADER_V3
     data = bytes(acc.data)
+    # Loaded at genesis: deployed in slot 0, as `solana-test-validator` writes it.
+    assert int.from_bytes(data[4:12], "little") == 0
     return Pubkey.from_bytes(data[13:45]) if data[12] == 1 else None
 
 
