@@ -120,20 +120,26 @@ def test_the_extras_helper_names_what_pyproject_installs() -> None:
 
 
 def test_the_core_dependencies_pull_none_of_the_optional_ones() -> None:
-    # The installed closure of the core's requirements (markers evaluated for
-    # this interpreter): what `pip install amplify-sdk` installs.
+    # The installed closure of the core's requirements, with the extras they
+    # ask for and markers evaluated for this interpreter: what `pip install
+    # amplify-sdk` installs.
     env = default_environment()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     todo = [Requirement(d) for d in PYPROJECT["dependencies"]]
     while todo:
         r = todo.pop()
         name = canonicalize_name(r.name)
-        if name in seen or (r.marker is not None and not r.marker.evaluate({**env, "extra": ""})):
-            continue
-        seen.add(name)
-        todo += [Requirement(d) for d in metadata.requires(r.name) or []]
-    print(f"[measure] core install: {len(seen)} distributions: {', '.join(sorted(seen))}")
-    assert not seen & {canonicalize_name(d) for d in OPTIONAL}, sorted(seen)
+        for extra in {"", *r.extras}:
+            if (name, extra) in seen:
+                continue
+            seen.add((name, extra))
+            for dep in map(Requirement, metadata.requires(r.name) or []):
+                if dep.marker is None or dep.marker.evaluate({**env, "extra": extra}):
+                    todo.append(dep)
+    names = sorted({name for name, _ in seen})
+    print(f"[measure] core install: {len(names)} distributions: {', '.join(names)}")
+    assert "h2" in names  # httpx2[http2], through an extra
+    assert not set(names) & {canonicalize_name(d) for d in OPTIONAL}, names
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
