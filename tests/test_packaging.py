@@ -289,3 +289,9 @@ def test_a_plot_without_the_plot_extra_names_it() -> None:
     assert proc.stdout.splitlines() == [
         "plotting needs matplotlib: pip install 'amplify-sdk[plot]'"
     ]
+
+
+def test_the_cli_guide_names_the_console_script() -> None:
+    script = PYPROJECT["scripts"]["amplify"]
+    assert script == "amplify_sdk._console:main"
+    assert f'`amplify = "{script}"`' in (ROOT / "docs/cli.md").read_text()
