@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from solders.account import Account
@@ -46,10 +46,9 @@ from solders.transaction_metadata import (
     SimulatedTransactionInfo,
 )
 
-from amplify_sdk.protocol._pda import program_data_pda
-
 from .codec import error_json
 from .history import DEFAULT_CAPACITY, History, TxRecord
+from .programs import LOADER_V3, Program, ProgramLoadError, program_data_address
 
 #: Blocks a blockhash stays valid for (MAX_PROCESSING_AGE on mainnet).
 MAX_BLOCKHASH_AGE = 150
@@ -59,7 +58,6 @@ SLOT_SECONDS = 0.4
 CONFIRMATION_LAG = 1
 FINALIZATION_LAG = 32
 COMMITMENTS = ("processed", "confirmed", "finalized")
-LOADER_V3 = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
 #: Upgradeable-loader instructions that (re)deploy a program, and the index of
 #: the program account among their accounts.
 _DEPLOYING = {2: 2, 3: 1}  # DeployWithMaxDataLen, Upgrade
@@ -93,7 +91,7 @@ class Chain:
         self,
         *,
         authority: Keypair,
-        program: tuple[Pubkey, bytes] | None = None,
+        programs: Sequence[Program] = (),
         history_capacity: int = DEFAULT_CAPACITY,
         slot_seconds: float = SLOT_SECONDS,
         confirmation_lag: int = CONFIRMATION_LAG,
@@ -137,8 +135,11 @@ class Chain:
         self.slot_listeners: list[Callable[[SlotInfo], None]] = []
         self.svm.set_account(self.faucet.pubkey(), _system_account(FAUCET_LAMPORTS))
         self.svm.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
-        if program is not None:
-            self.deploy(*program)
+        addresses = [program.address for program in programs]
+        if len(set(addresses)) != len(addresses):
+            raise ProgramLoadError(f"a program address is given twice: {addresses}")
+        for program in programs:
+            self.load_program(program)
         # The genesis block is done: slot 1 is the first working slot.
         self.slot = 1
         self.new_blockhash()
@@ -146,17 +147,24 @@ class Chain:
 
     # -- program ---------------------------------------------------------------
 
-    def deploy(self, program_id: Pubkey, elf: bytes) -> None:
-        """Deploy through the upgradeable loader with `authority` as the upgrade
-        authority, as `solana program deploy` would (LiteSVM deploys without one)."""
-        self.svm.add_program(program_id, elf)
-        address = program_data_pda(program_id)
+    def load_program(self, program: Program) -> None:
+        """Load a genesis program through the upgradeable loader with its
+        upgrade authority written in its ProgramData account, as
+        `solana-test-validator` does (LiteSVM writes none)."""
+        try:
+            self.svm.add_program(program.address, program.elf_bytes)
+        except Exception as e:  # LiteSVMError: not a loadable SBF ELF
+            raise ProgramLoadError(
+                f"program {program.address}: not a loadable SBF program ({e})"
+            ) from e
+        address = program_data_address(program.address)
         acc = self.svm.get_account(address)
         if acc is None:
             raise RuntimeError("LiteSVM deployed the program without a ProgramData account")
         data = bytearray(acc.data)
-        # UpgradeableLoaderState::ProgramData: tag u32, slot u64, Option<Pubkey>.
-        data[12:45] = b"\x01" + bytes(self.authority.pubkey())
+        # UpgradeableLoaderState::ProgramData: tag u32, slot u64 (the clock's:
+        # genesis, 0), Option<Pubkey> (LiteSVM writes none).
+        data[12:45] = b"\x01" + bytes(program.upgrade_authority)
         self.svm.set_account(
             address, Account(acc.lamports, bytes(data), acc.owner, acc.executable, acc.rent_epoch)
         )

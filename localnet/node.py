@@ -1,5 +1,6 @@
-"""`LocalNode`: the chain, the HTTP JSON-RPC server on PORT and the PubSub
-websocket server on PORT+1, and the task that produces a slot every 400 ms."""
+"""`LocalNode`: the chain with the programs it is given, the HTTP JSON-RPC
+server on PORT and the PubSub websocket server on PORT+1, and the task that
+produces a slot every 400 ms."""
 
 from __future__ import annotations
 
@@ -9,22 +10,20 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
 from solders.keypair import Keypair
-from solders.pubkey import Pubkey
-
-from amplify_sdk.protocol._pda import PROGRAM_ID
-from amplify_sdk.protocol._program import program_bytes
 
 from . import methods_state, methods_tx  # noqa: F401 -- register the RPC methods
 from .chain import CONFIRMATION_LAG, FINALIZATION_LAG, SLOT_SECONDS, Chain
 from .faults import Faults
 from .history import DEFAULT_CAPACITY
 from .http import RpcHttpServer
+from .programs import Program, load_keypair
 from .pubsub import PubSubServer
 from .registry import Context
 
@@ -33,11 +32,6 @@ log = logging.getLogger("localnet")
 DEFAULT_PORT = 8899
 DEFAULT_LEDGER = Path(".localnet-ledger")
 KEYPAIR_FILE = "authority.json"
-
-
-def load_keypair(path: Path) -> Keypair:
-    """A keypair in the Solana CLI's format: a JSON array of 64 bytes."""
-    return Keypair.from_bytes(bytes(json.loads(path.read_text())))
 
 
 def save_keypair(keypair: Keypair, path: Path) -> None:
@@ -63,6 +57,8 @@ def default_keypair(keypair_path: Path | None, ledger: Path | None) -> Keypair:
 class LocalNode:
     """A local node; `await node.start()` binds, `await node.stop()` closes.
 
+    `programs` are loaded at genesis (none: the builtins only); `keypair` is
+    the default keypair, funded (a new one when not given).
     `rpc_port=0` picks a free pair of ports (RPC and RPC+1), for tests.
     `faults=True` enables the TEST-ONLY fault injection (`node.faults`).
     """
@@ -72,9 +68,7 @@ class LocalNode:
         *,
         rpc_port: int = DEFAULT_PORT,
         host: str = "127.0.0.1",
-        program: bool = True,
-        program_id: Pubkey | None = None,
-        program_elf: bytes | None = None,
+        programs: Sequence[Program] = (),
         keypair: Keypair | None = None,
         faults: bool = False,
         history_capacity: int = DEFAULT_CAPACITY,
@@ -86,12 +80,10 @@ class LocalNode:
         self.requested_port = rpc_port
         self.port = rpc_port
         self.authority = keypair or Keypair()
-        deploy = None
-        if program:
-            deploy = (program_id or PROGRAM_ID, program_elf or program_bytes())
+        self.programs = tuple(programs)
         self.chain = Chain(
             authority=self.authority,
-            program=deploy,
+            programs=self.programs,
             history_capacity=history_capacity,
             slot_seconds=slot_seconds,
             confirmation_lag=confirmation_lag,
@@ -196,20 +188,21 @@ def _free_port(host: str) -> int:
 async def serve(
     *,
     rpc_port: int = DEFAULT_PORT,
-    program: bool = True,
+    programs: Sequence[Program] = (),
     ledger: Path | None = DEFAULT_LEDGER,
     keypair_path: Path | None = None,
     faults: bool = False,
 ) -> None:
     """Run a node until cancelled (the `python -m localnet` entry point)."""
     keypair = default_keypair(keypair_path, ledger)
-    node = LocalNode(rpc_port=rpc_port, program=program, keypair=keypair, faults=faults)
+    node = LocalNode(rpc_port=rpc_port, programs=programs, keypair=keypair, faults=faults)
     await node.start()
     print(f"RPC URL:        {node.url}", flush=True)
     print(f"WebSocket URL:  {node.ws_url}", flush=True)
     print(f"Authority:      {node.authority.pubkey()}", flush=True)
-    if program:
-        print(f"Program:        {PROGRAM_ID}", flush=True)
+    for program in node.programs:
+        authority = program.upgrade_authority if program.upgradeable else "none"
+        print(f"Program:        {program.address} (upgrade authority: {authority})", flush=True)
     if faults:
         print("TEST-ONLY fault injection enabled (POST /_localnet/faults)", flush=True)
     try:

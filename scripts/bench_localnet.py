@@ -211,12 +211,12 @@ async def node_url(in_process: bool) -> AsyncIterator[str]:
         sys.path.insert(0, str(ROOT))
         from localnet import LocalNode
 
-        async with LocalNode(rpc_port=0, program=False) as node:
+        async with LocalNode(rpc_port=0) as node:
             yield node.url
         return
     port = _free_port()
     with tempfile.TemporaryDirectory() as ledger:
-        args = ["-m", "localnet", "--rpc-port", str(port), "--no-program", "--ledger", ledger]
+        args = ["-m", "localnet", "--rpc-port", str(port), "--ledger", ledger]
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             *args,

@@ -15,12 +15,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from amplify_sdk import Amplify, RequesterClient
+from solders.keypair import Keypair
+
+from amplify_sdk import PROGRAM_ID, Amplify, RequesterClient
+from amplify_sdk.protocol import program_bytes
 from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.cli._inputs import read_hashes
 from amplify_sdk.cli._upload import upload
-from localnet import LocalNode
+from localnet import LocalNode, Program
 
 
 async def one(req: RequesterClient, n: int, root: Path) -> tuple[float, float]:
@@ -56,7 +59,9 @@ async def main(sizes: list[int]) -> None:
                     f"embedded   {n:>7,} items: {file_rate:>9,.0f} items/s file→chain, "
                     f"{up_rate:>9,.0f} items/s upload"
                 )
-        async with LocalNode(rpc_port=0) as node:
+        authority = Keypair()
+        amplify = Program(PROGRAM_ID, program_bytes(), upgrade_authority=authority.pubkey())
+        async with LocalNode(rpc_port=0, keypair=authority, programs=[amplify]) as node:
             backend = RpcBackend(node.url, poll_interval=0.05, backoff=Backoff(base=0.01))
             async with Amplify(backend, node.authority) as amp:
                 admin = amp.admin()

@@ -34,7 +34,7 @@ from bench import REDUNDANCY, reference
 
 from amplify_sdk import Amplify, RpcBackend
 from amplify_sdk.chain._retry import Backoff
-from localnet import LocalNode
+from rpc_backend import amplify_node
 
 SOL = 10**9
 
@@ -113,7 +113,7 @@ async def main() -> None:
         admin = amp.admin()
         await admin.initialize(await admin.create_amp_mint())
         results["embedded (LiteSVM)"] = {"reference": await reference(amp, items=args.items)}
-    async with LocalNode(rpc_port=0) as node:
+    async with amplify_node(rpc_port=0) as node:
         results["localnet"] = await measure(node.url, node.authority, args)
 
     from validator.conftest import (

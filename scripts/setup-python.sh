@@ -12,5 +12,5 @@ echo "python: creating $venv from requirements.lock"
 # --clear: a venv left by another interpreter must not be mixed with this one.
 python3 -m venv --clear "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/requirements.lock"
-"$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -e "$root"
+"$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$root"
 cp "$root/requirements.lock" "$stamp"

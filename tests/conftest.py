@@ -15,10 +15,9 @@ from amplify_sdk.chain._embedded import EmbeddedBackend
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from localnet import LocalNode  # noqa: E402
 from market import Market  # noqa: E402 -- after the path set-up above
 from reproducible import reproducible_draws  # noqa: E402
-from rpc_backend import NodeBackend  # noqa: E402
+from rpc_backend import NodeBackend, amplify_node  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -70,9 +69,9 @@ async def amp(backend_kind: str) -> AsyncIterator[Amplify]:
             yield session
         return
     # Over HTTP: the node's default keypair is the program's upgrade authority,
-    # as `solana-test-validator`'s would be; it plays the deployer.
+    # as `amplify localnet` starts it; it plays the deployer.
     async with (
-        LocalNode(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as node,
+        amplify_node(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as node,
         Amplify(NodeBackend(node), node.authority) as session,
     ):
         yield session

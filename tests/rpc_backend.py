@@ -4,14 +4,26 @@ HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from solders.account import Account
+from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import PROGRAM_ID
+from amplify_sdk import PROGRAM_ID, program_bytes
 from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.protocol._pda import program_data_pda
-from localnet import LocalNode
+from localnet import LocalNode, Program
+
+
+def amplify_node(*, keypair: Keypair | None = None, **options: Any) -> LocalNode:
+    """A local node running the shipped program, its default keypair the
+    upgrade authority: what `amplify localnet` starts (a node loads only the
+    programs it is given)."""
+    keypair = keypair or Keypair()
+    program = Program(PROGRAM_ID, program_bytes(), upgrade_authority=keypair.pubkey())
+    return LocalNode(keypair=keypair, programs=[program], **options)
 
 
 class NodeBackend(RpcBackend):

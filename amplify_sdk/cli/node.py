@@ -1,10 +1,18 @@
-"""`amplify localnet`: the local JSON-RPC node (`python -m localnet`)."""
+"""`amplify localnet`: the local JSON-RPC node (`python -m localnet`) with the
+shipped Amplify program loaded, the node's default keypair its upgrade
+authority."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from .._extras import require
+from ..protocol._pda import PROGRAM_ID
+from ..protocol._program import program_path
+
+DEFAULT_LEDGER = Path(".localnet-ledger")
 
 
 def register(cli: click.Group) -> None:
@@ -28,7 +36,7 @@ def register(cli: click.Group) -> None:
     "--ledger",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Directory keeping the default keypair [default: ./.localnet-ledger].",
+    help=f"Directory keeping the default keypair [default: ./{DEFAULT_LEDGER}].",
 )
 @click.option(
     "--keypair",
@@ -40,13 +48,17 @@ def register(cli: click.Group) -> None:
 def localnet(rpc_port: int, no_program: bool, ledger: Path | None, keypair: Path | None) -> None:
     """Run a local node (LiteSVM behind Solana's JSON-RPC and PubSub APIs)
     on 127.0.0.1 until interrupted."""
+    require("node", "the local node")
     from localnet.__main__ import main
+    from localnet.node import default_keypair
 
-    argv = ["--rpc-port", str(rpc_port)]
-    if no_program:
-        argv.append("--no-program")
-    if ledger is not None:
-        argv += ["--ledger", str(ledger)]
+    ledger = ledger or DEFAULT_LEDGER
+    argv = ["--rpc-port", str(rpc_port), "--ledger", str(ledger)]
     if keypair is not None:
         argv += ["--keypair", str(keypair)]
+    if not no_program:
+        # The node's default keypair (made and saved now when new) is the
+        # upgrade authority: the one wallet that may `amplify program init`.
+        authority = default_keypair(keypair, ledger).pubkey()
+        argv += ["--upgradeable-program", str(PROGRAM_ID), str(program_path()), str(authority)]
     main(argv)

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK
 
+from .._extras import require
 from ..chain._backend import Backend
 from ..chain._scan import batches, profiles
 from ..chain._timeline import EventRecord, events
@@ -190,6 +191,7 @@ async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketV
 def plot(view: MarketView, path: Path) -> Path:
     """A PNG of the view: payout and fill time by rating bucket, open work by
     batch. Agg backend: no display needed."""
+    require("plot", "plotting")
     import matplotlib
 
     matplotlib.use("Agg")

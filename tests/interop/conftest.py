@@ -13,6 +13,7 @@ from amplify_sdk import AdminClient
 from amplify_sdk.chain._rpc import RpcBackend
 from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
+from rpc_backend import amplify_node
 
 from .node_tools import ensure_installed, run_sync
 
@@ -21,7 +22,7 @@ TS = Path(__file__).resolve().parent / "ts"
 
 @pytest.fixture
 async def node() -> AsyncIterator[LocalNode]:
-    async with LocalNode(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as n:
+    async with amplify_node(rpc_port=0, slot_seconds=TEST_SLOT_SECONDS) as n:
         yield n
 
 

@@ -14,13 +14,14 @@ from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
 from conftest import TEST_SLOT_SECONDS
 from localnet import LocalNode
+from rpc_backend import amplify_node
 
 LAMPORTS = 10 * 10**9
 
 
 @pytest.fixture
 async def node() -> AsyncIterator[LocalNode]:
-    async with LocalNode(rpc_port=0, faults=True, slot_seconds=TEST_SLOT_SECONDS) as n:
+    async with amplify_node(rpc_port=0, faults=True, slot_seconds=TEST_SLOT_SECONDS) as n:
         yield n
 
 

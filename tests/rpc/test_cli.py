@@ -1,20 +1,28 @@
 """`python -m localnet`: starts, prints its URLs and authority, keeps the
-default keypair in the ledger directory, serves the program."""
+default keypair in the ledger directory, and loads the programs named by
+`solana-test-validator`'s flags (`--bpf-program`, `--upgradeable-program`),
+none without them."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 from solana.rpc.async_api import AsyncClient
+from solders.instruction import Instruction
 from solders.keypair import Keypair
+from solders.message import MessageV0
 from solders.pubkey import Pubkey
+from solders.transaction import VersionedTransaction
 
 from amplify_sdk import PROGRAM_ID
+from amplify_sdk.protocol._program import program_path
 from localnet.node import KEYPAIR_FILE
+from localnet.programs import LOADER_V3, NO_UPGRADES, program_data_address
 from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +53,23 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
     await proc.wait()
 
 
-async def test_cli_starts_and_keeps_its_keypair(tmp_path: Path) -> None:
+def _keypair_file(path: Path) -> Keypair:
+    keypair = Keypair()
+    path.write_text(json.dumps(list(bytes(keypair))))
+    return keypair
+
+
+async def _authority_of(rpc: AsyncClient, program: Pubkey) -> Pubkey | None:
+    """The upgrade authority in `program`'s ProgramData (None: the option unset)."""
+    acc = (await rpc.get_account_info(program_data_address(program))).value
+    assert acc is not None and acc.owner == LOADER_V3
+    data = bytes(acc.data)
+    # Loaded at genesis: deployed in slot 0, as `solana-test-validator` writes it.
+    assert int.from_bytes(data[4:12], "little") == 0
+    return Pubkey.from_bytes(data[13:45]) if data[12] == 1 else None
+
+
+async def test_cli_starts_with_no_program_and_keeps_its_keypair(tmp_path: Path) -> None:
     port = _free_port()
     ledger = tmp_path / "ledger"
     proc, banner = await _start("--rpc-port", str(port), "--ledger", str(ledger))
@@ -55,24 +79,80 @@ async def test_cli_starts_and_keeps_its_keypair(tmp_path: Path) -> None:
         saved = Keypair.from_bytes(bytes(json.loads((ledger / KEYPAIR_FILE).read_text())))
         assert str(saved.pubkey()) == banner["Authority"]
         async with AsyncClient(banner["RPC URL"]) as rpc:
-            program = (await rpc.get_account_info(PROGRAM_ID)).value
-            assert program is not None and program.executable
+            # Nothing is loaded that was not asked for: the builtins only.
+            assert (await rpc.get_account_info(PROGRAM_ID)).value is None
             assert (await rpc.get_balance(Pubkey.from_string(banner["Authority"]))).value > 0
     finally:
         await _stop(proc)
 
 
-async def test_cli_keypair_option_and_no_program(tmp_path: Path) -> None:
-    keypair = Keypair()
-    path = tmp_path / "id.json"
-    path.write_text(json.dumps(list(bytes(keypair))))
+async def test_cli_bpf_program_runs_an_elf_at_the_address_given(tmp_path: Path) -> None:
+    # The shipped ELF at another address (a keypair file's, as the validator
+    # takes it): the node runs it there, upgrades disabled; Amplify's own
+    # address stays empty.
+    payer = _keypair_file(tmp_path / "id.json")
+    other = _keypair_file(tmp_path / "other-keypair.json").pubkey()
     port = _free_port()
     proc, banner = await _start(
-        "--rpc-port", str(port), "--keypair", str(path), "--no-program", "--ledger", str(tmp_path)
-    )
+        "--rpc-port", str(port), "--keypair", str(tmp_path / "id.json"),
+        "--ledger", str(tmp_path),
+        "--bpf-program", str(tmp_path / "other-keypair.json"), str(program_path()),
+    )  # fmt: skip
     try:
-        assert banner["Authority"] == str(keypair.pubkey())
+        assert banner["Authority"] == str(payer.pubkey())
         async with AsyncClient(banner["RPC URL"]) as rpc:
             assert (await rpc.get_account_info(PROGRAM_ID)).value is None
+            program = (await rpc.get_account_info(other)).value
+            assert program is not None and program.executable and program.owner == LOADER_V3
+            assert await _authority_of(rpc, other) == NO_UPGRADES
+            # It executes: an empty instruction reaches the program, which refuses it.
+            blockhash = (await rpc.get_latest_blockhash()).value.blockhash
+            ix = Instruction(other, b"", [])
+            message = MessageV0.try_compile(payer.pubkey(), [ix], [], blockhash)
+            tx = VersionedTransaction(message, [payer])
+            sim = (await rpc.simulate_transaction(tx)).value
+            assert sim.err is not None
+            assert sim.logs is not None and f"Program {other} invoke [1]" in sim.logs
+            assert any(line.startswith(f"Program {other} failed") for line in sim.logs)
     finally:
         await _stop(proc)
+
+
+async def test_cli_upgradeable_program_names_its_authority(tmp_path: Path) -> None:
+    authority = _keypair_file(tmp_path / "authority.json").pubkey()
+    frozen = Keypair().pubkey()
+    port = _free_port()
+    so = str(program_path())
+    proc, banner = await _start(
+        "--rpc-port", str(port), "--ledger", str(tmp_path),
+        "--upgradeable-program", str(PROGRAM_ID), so, str(tmp_path / "authority.json"),
+        "--upgradeable-program", str(frozen), so, "none",
+    )  # fmt: skip
+    try:
+        async with AsyncClient(banner["RPC URL"]) as rpc:
+            assert await _authority_of(rpc, PROGRAM_ID) == authority
+            assert await _authority_of(rpc, frozen) == NO_UPGRADES
+    finally:
+        await _stop(proc)
+
+
+def test_cli_refuses_a_program_it_cannot_load(tmp_path: Path) -> None:
+    not_elf = tmp_path / "not.so"
+    not_elf.write_bytes(b"\x7fELF but not one")
+    address = str(Keypair().pubkey())
+    for args, says in [
+        (["--bpf-program", address, str(not_elf)], "not a loadable SBF program"),
+        (["--bpf-program", address, str(tmp_path / "missing.so")], "missing.so"),
+        (["--bpf-program", "not-a-key", str(not_elf)], "neither a pubkey nor a keypair"),
+        (["--upgradeable-program", address, str(not_elf), "nobody"], "neither a pubkey"),
+    ]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "localnet", "--ledger", str(tmp_path), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 2, (args, proc.stderr)
+        error = proc.stderr.strip().splitlines()[-1]
+        assert error.startswith("python -m localnet: error: ") and says in error, error

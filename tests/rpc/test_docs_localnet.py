@@ -1,18 +1,23 @@
 """docs/localnet.md's Python example runs as written against a local node
-(only its URL and key file point at the test's node)."""
+(only its URL and key file point at the test's node); the builtins and the
+program flags the docs name are the node's."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
-from amplify_sdk import Config
+from solders.pubkey import Pubkey
+
+from amplify_sdk import PROGRAM_ID, Config
 from amplify_sdk.protocol import config_pda
 from docs_examples import code_blocks
-from localnet import LocalNode
+from localnet import NO_UPGRADES, LocalNode
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,3 +44,50 @@ async def test_the_python_example_runs(node: LocalNode, tmp_path: Path) -> None:
     acc = node.chain.svm.get_account(address)
     assert acc is not None
     assert Config.from_account_data(address, bytes(acc.data)).admin == node.authority.pubkey()
+
+
+#: The builtins docs/localnet.md and localnet/README.md name, by address.
+BUILTINS = {
+    "System": "11111111111111111111111111111111",
+    "Compute Budget": "ComputeBudget111111111111111111111111111111",
+    "the BPF loaders": "BPFLoaderUpgradeab1e11111111111111111111111",
+    "SPL Token": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+    "Token-2022": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
+    "Associated Token Account": "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+    "Memo": "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr",
+}
+
+
+def _flat(path: Path) -> str:
+    return " ".join(path.read_text().split())
+
+
+async def test_a_node_without_programs_has_the_builtins_the_docs_name() -> None:
+    async with LocalNode(rpc_port=0) as node:
+        assert node.chain.svm.get_account(PROGRAM_ID) is None
+        for name, address in BUILTINS.items():
+            acc = node.chain.svm.get_account(Pubkey.from_string(address))
+            assert acc is not None and acc.executable, name
+    for doc in (ROOT / "docs/localnet.md", ROOT / "localnet/README.md"):
+        text = _flat(doc)
+        assert all(name in text for name in BUILTINS), doc
+    # `--bpf-program`'s upgrade authority, as the doc spells it.
+    assert f"the default pubkey `{NO_UPGRADES}`" in _flat(ROOT / "docs/localnet.md")
+
+
+def test_the_program_flags_the_docs_show_are_the_node_s() -> None:
+    usage = subprocess.run(
+        [sys.executable, "-m", "localnet", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    usage = " ".join(usage.split())
+    shown = []
+    for doc in ("docs/localnet.md", "localnet/README.md"):
+        text = (ROOT / doc).read_text()
+        shown += re.findall(r"(--(?:bpf|upgradeable)-program(?: [A-Z][A-Za-z_.]*)+)", text)
+    assert len(shown) >= 4
+    for flag in shown:
+        assert flag in usage, flag

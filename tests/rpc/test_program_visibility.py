@@ -28,7 +28,7 @@ PROGRAM_KEYPAIR = ROOT / "programs/amplify/program-keypair.json"
 async def test_program_is_callable_from_the_slot_after_its_deployment() -> None:
     # Slots advance only by the test's ticker, which stops in the slot of the
     # deployment until released.
-    async with LocalNode(rpc_port=0, program=False, slot_seconds=10_000) as node:
+    async with LocalNode(rpc_port=0, slot_seconds=10_000) as node:
         chain = node.chain
         release = asyncio.Event()
 
