@@ -18,11 +18,11 @@ from pathlib import Path
 from solders.keypair import Keypair
 
 from amplify_sdk import PROGRAM_ID, Amplify, RequesterClient
-from amplify_sdk.protocol import program_bytes
 from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.cli._inputs import read_hashes
 from amplify_sdk.cli._upload import upload
+from amplify_sdk.protocol import program_bytes
 from localnet import LocalNode, Program
 
 

@@ -10,9 +10,10 @@ from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from amplify_sdk import PROGRAM_ID, program_bytes
+from amplify_sdk import PROGRAM_ID
 from amplify_sdk.chain._retry import Backoff
 from amplify_sdk.chain._rpc import RpcBackend
+from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._pda import program_data_pda
 from localnet import LocalNode, Program
 

@@ -10,7 +10,15 @@ import pytest
 from solders.keypair import Keypair
 from solders.transaction import VersionedTransaction
 
-from amplify_sdk import PROGRAM_ID, AdminClient, Config, EmbeddedBackend, RequesterClient, TransactionError, WorkerClient
+from amplify_sdk import (
+    PROGRAM_ID,
+    AdminClient,
+    Config,
+    EmbeddedBackend,
+    RequesterClient,
+    TransactionError,
+    WorkerClient,
+)
 from amplify_sdk.chain import Backend
 from amplify_sdk.chain._backend import DataSize, Memcmp
 from amplify_sdk.chain._rpc import RpcBackend, _ws_url
