@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from test_reputation import cost_to_pass
 
+from amplify_sdk.protocol._fee import fee_of
 from amplify_sdk.quality.reputation import MAX_SCORE, MIN_SCORE
 from amplify_sdk.quality.simulate import (
     GATE_3,
@@ -30,7 +31,6 @@ from amplify_sdk.quality.simulate import (
     PRICES,
     RING,
     SimulationReport,
-    fee_of,
 )
 from conftest import report
 
@@ -190,7 +190,7 @@ def test_one_bad_rating_among_fifty_good_ones(sim: SimulationReport) -> None:
     # a prior of prior_weight: the exact drop, w·(s − 1,000 + …)/P, is below
     # one milli-star, so the floored scores differ by at most 1. At the
     # per-rating cap it is about w/(P + W) of the distance to 1 star.
-    assert cheap.worker_weight <= 50 * fee_of(GATED_PRICE) and cheap.drop <= 1
+    assert cheap.worker_weight <= 50 * fee_of(GATED_PRICE, sim.fee_bps) and cheap.drop <= 1
     assert dear.drop >= 1 and established.before >= GATE_4
     report(
         "one 1-star: drop in milli-stars (50 at fee 500 / 50 at the cap / established at the cap)",
@@ -266,3 +266,21 @@ def test_the_command_writes_the_report_and_the_plot(
     assert "4-star gate after" in text and f"{sim.collusion.protected:,}" in text
     report("simulation seconds", sim.seconds)
     report("plot (bytes)", f"{png} ({len(data):,})")
+
+
+def test_the_module_runs_as_a_script_and_imports_no_matplotlib() -> None:
+    # `python -m amplify_sdk.quality.simulate` (docs/reputation.md) stays a
+    # command; the core install has no matplotlib, so only `plot` may import it.
+    done = subprocess.run(
+        [sys.executable, "-m", "amplify_sdk.quality.simulate", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "--plot" in done.stdout and not done.stderr
+    probe = "import sys, amplify_sdk.quality.simulate; print('matplotlib' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "False"

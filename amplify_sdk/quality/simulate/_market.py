@@ -1,247 +1,46 @@
-"""A market simulation of the reputation formula (docs/reputation.md, "Simulation").
-
-    python -m amplify_sdk.quality.simulate [--seed N] [--plot PATH] [--json]
-
-Runs the formula exactly as the chain does — the SDK's bit-exact twin
-(`amplify_sdk.quality.reputation`), one vector step (`Reputation.apply_round`) per
-round of tasks — over a population of workers and requesters, and measures
-what a user of the marketplace asks of a reputation system:
-
-- **Honest, careless and spamming workers** take one task per round from a
-  requester drawn at random among the market's requesters (each requester
-  meets each worker at most once per round). Honest work is worth 5 stars
-  (sometimes 4), careless work 1–4, spam 1. **Turncoats** work honestly for
-  the first half of the run, then deliver junk: how long an earned score
-  shields a worker gone bad.
-- **Harsh, neutral and lenient requesters** rate what they see one star
-  lower, as it is, or one star higher (within 1–5), and each posts one
-  price: 2,000, 10,000, 50,000 or 200,000 lamports an item (fees 100, 500,
-  2,500 and 10,000 lamports at 5%).
-- **Colluding workers**: a sybil worker rated 5 stars by its own requester
-  (a pair), or by a ring of four requesters, on 100,000-lamport tasks
-  (5,000-lamport fees), each requester keeping its own average at neutral
-  with one 1-star rating of a decoy worker for every three 5-stars (the
-  cheapest shape test_reputation.py's ring search finds).
-
-Key figures (`SimulationReport`): the tasks a new honest worker needs to pass
-a 4-star gate; how far one 1-star rating among 50 good ones moves a worker;
-how fast an established worker that turns to spam falls below a 3-star gate
-(a worker that spams from the start never rises above the prior); the
-highest score one colluding requester, and a ring, can buy, and what the
-cheapest ring pays to pass a 4-star gate against what the gate protects.
-
-Everything is integer arithmetic in the twin; randomness comes from one
-`numpy.random.Generator` seeded with `seed`, so a seed reproduces a run.
-"""
+"""The simulation itself: a population of workers and requesters, the market
+run round by round on the reputation twin, and the side experiments (one bad
+rating, the ring search)."""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
-from ..protocol._models import ReputationParams
-from .reputation import (
-    MAX_SCORE,
-    MIN_SCORE,
-    Reputation,
-    RequesterStates,
-    WorkerStates,
-    params_of,
+from ...protocol._fee import fee_of
+from ...protocol._models import ReputationParams
+from ..reputation import Reputation, RequesterStates, WorkerStates, params_of
+from ._setup import (
+    CLASSES,
+    COLLUDE_PRICE,
+    COLLUDE_SHARE,
+    FEE_BPS,
+    GATE_3,
+    GATE_4,
+    GATED_CAP,
+    GATED_PRICE,
+    HABIT_SHARES,
+    HABITS,
+    PRICE_SHARES,
+    PRICES,
+    QUALITY,
+    RING,
+    TURN_AT,
+)
+from .report import (
+    ClassTrajectory,
+    Collusion,
+    HonestToGate,
+    OneBadRating,
+    SimulationReport,
+    Spread,
+    Turncoat,
 )
 
 I64 = npt.NDArray[np.int64]
-
-#: The protocol fee `initialize` sets (5%); a batch's fee per item is
-#: `ceil(price × fee_bps / 10,000)`, as `create_batch` computes it.
-FEE_BPS = 500
-#: The gates the key figures are about, in milli-stars.
-GATE_4 = 4_000
-GATE_3 = 3_000
-#: A typical gated batch (as in test_reputation.py): 10,000-lamport items and
-#: a per-worker cap of 500, so passing the gate lets one identity take at most
-#: 500 items — 500 × (10,000 − 500) lamports of pay — before its ratings
-#: collapse. What an attack must cost more than.
-GATED_PRICE = 10_000
-GATED_CAP = 500
-
-#: Item prices requesters post and the share of requesters posting each.
-PRICES = (2_000, 10_000, 50_000, 200_000)
-PRICE_SHARES = (0.2, 0.5, 0.2, 0.1)
-#: Requester habits: how many stars they add to what the work is worth.
-HABITS = {"harsh": -1, "neutral": 0, "lenient": 1}
-HABIT_SHARES = (0.25, 0.5, 0.25)
-#: What a task is worth (probabilities of 1..5 stars) for each class that
-#: works for the market.
-QUALITY = {
-    "honest": (0.0, 0.0, 0.0, 0.15, 0.85),
-    "careless": (0.1, 0.3, 0.4, 0.2, 0.0),
-    "spammer": (1.0, 0.0, 0.0, 0.0, 0.0),
-}
-# Turncoats work like honest workers until they turn, then like spammers.
-QUALITY["turncoat"] = QUALITY["honest"]
-#: Colluders buy 5-star ratings on 100,000-lamport tasks (fee 5,000), one
-#: decoy 1-star per `COLLUDE_SHARE` 5-stars keeping each requester at neutral.
-COLLUDE_PRICE = 100_000
-COLLUDE_SHARE = 3
-RING = 4
-#: Class names, in report order.
-CLASSES = (
-    "honest",
-    "careless",
-    "spammer",
-    "turncoat",
-    "colluding pair",
-    f"colluding ring of {RING}",
-)
-#: Turncoats start delivering junk after this share of the run.
-TURN_AT = 0.5
-
-
-def fee_of(price: int, fee_bps: int = FEE_BPS) -> int:
-    """The protocol fee on one item (rounded up, as on chain): the weight a
-    rating of that item carries, before the per-rating cap."""
-    return -(-price * fee_bps // 10_000)
-
-
-# -- the report ---------------------------------------------------------------------------
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class ClassTrajectory(_Model):
-    """How one class of workers' scores evolved: at each checkpoint (tasks
-    each worker had done), the median and the 10th and 90th percentiles."""
-
-    name: str
-    workers: int
-    tasks: list[int]
-    median: list[int]
-    p10: list[int]
-    p90: list[int]
-    #: The highest score any worker of the class had after any task.
-    max_score: int
-    #: Workers of the class at or above the 4-star gate at the end.
-    above_4: int
-
-
-class Spread(_Model):
-    """A figure measured on several workers: median and range (None when no
-    worker got there), and how many of how many did."""
-
-    median: int | None
-    min: int | None
-    max: int | None
-    reached: int
-    of: int
-
-
-class HonestToGate(_Model):
-    """Tasks a new honest worker needs until its score reaches the 4-star gate."""
-
-    tasks: Spread
-    #: The least fee weight (lamports) any honest worker's ratings had carried
-    #: when it crossed: the formula needs `W ≥ 1.5 · prior_weight / distinct_cap`.
-    carried_weight_min: int | None
-    #: Qualified raters (distinct requesters whose ratings of the worker
-    #: weighed `qualifying_weight` or more) at crossing: fewest and median.
-    qualified_min: int | None
-    qualified_median: int | None
-
-
-class Turncoat(_Model):
-    """Established workers turning to junk halfway through the run."""
-
-    #: The round (task) after which they deliver junk.
-    switch_at: int
-    #: Their scores then: lowest and median.
-    score_min: int
-    score_median: int
-    #: Junk tasks until they are below the 4-star gate, and below the 3-star
-    #: gate, among those that were at or above that gate when they turned.
-    tasks_below_4: Spread
-    tasks_below_3: Spread
-    #: The fee weight their junk ratings carried until they were below 3
-    #: stars: least (among those above 3 stars when they turned).
-    junk_weight_min: int | None
-
-
-class OneBadRating(_Model):
-    """One 1-star rating, from a requester whose average is neutral, on a
-    worker; its score before and after."""
-
-    case: str
-    fee: int
-    #: The weight the 1-star carried (its fee, capped per rating).
-    weight: int
-    #: The worker's weight `W` and prior weight `P` before it.
-    worker_weight: int
-    prior_weight: int
-    before: int
-    after: int
-
-    @property
-    def drop(self) -> int:
-        return self.before - self.after
-
-
-class Collusion(_Model):
-    """What buying 5-star ratings achieves, and costs (lamports of fee: the
-    colluders' only loss, as the worker gets the rest of the price back)."""
-
-    #: One colluding requester: the highest score its worker reached, and
-    #: the fees paid until then (5-stars and decoys).
-    pair_max_score: int
-    pair_fees_at_max: int
-    #: A ring of `RING` requesters: the highest score, the fees paid until
-    #: then, and the least fees a ring paid when it first passed the 4-star gate.
-    ring_max_score: int
-    ring_fees_at_max: int
-    ring_fees_to_gate: int | None
-    #: The cheapest way past the 4-star gate among rings of 1–8 requesters,
-    #: 1–6 5-stars per decoy 1-star, decoys paid or free (a real requester's
-    #: own low ratings): its shape and its fees (None: no shape passed).
-    cheapest_ring: int
-    cheapest_share: int
-    cheapest_free_decoys: bool
-    cheapest_fees: int | None
-    #: What a typical 4-star gate protects (`GATED_CAP` items of pay).
-    protected: int
-
-
-class SimulationReport(_Model):
-    """What `simulate_reputation` measured (docs/reputation.md, "Simulation")."""
-
-    seed: int
-    rounds: int
-    params: ReputationParams
-    fee_bps: int
-    requesters: int
-    classes: list[ClassTrajectory]
-    honest_to_gate: HonestToGate
-    one_bad_rating: list[OneBadRating]
-    turncoat: Turncoat
-    collusion: Collusion
-    seconds: float
-
-    def trajectory(self, name: str) -> ClassTrajectory:
-        return next(c for c in self.classes if c.name == name)
-
-    def text(self) -> str:
-        """The report as plain text: a table of scores by class, then the key figures."""
-        return _text(self)
-
-
-# -- the simulation -----------------------------------------------------------------------
 
 
 @dataclass
@@ -278,7 +77,7 @@ def _population(
     n_req = n_market + n_market // 4
     habit = rng.choice(len(HABITS), size=n_req, p=HABIT_SHARES)
     price = rng.choice(PRICES, size=n_req, p=PRICE_SHARES)
-    fee = np.array([fee_of(int(p)) for p in price], dtype=np.int64)
+    fee = np.array([fee_of(int(p), FEE_BPS) for p in price], dtype=np.int64)
     lane_ring = np.array([1] * pairs + [RING] * rings, dtype=np.int64)
     lane_requesters = np.full((lanes, RING), -1, dtype=np.int64)
     k = n_req
@@ -287,7 +86,7 @@ def _population(
         k += int(lane_ring[lane])
     # Colluding requesters rate 5 or 1 themselves: their habit is not used.
     habit = np.concatenate([habit, np.full(k - n_req, list(HABITS).index("neutral"))])
-    fee = np.concatenate([fee, np.full(k - n_req, fee_of(COLLUDE_PRICE), dtype=np.int64)])
+    fee = np.concatenate([fee, np.full(k - n_req, fee_of(COLLUDE_PRICE, FEE_BPS), dtype=np.int64)])
     return _Population(
         worker_class=worker_class,
         habit=habit,
@@ -447,7 +246,7 @@ def _one_bad_rating(
     requesters' averages read as neutral: nothing discounted or lightened."""
     p = twin.params
     top_fee = p.max_weight_per_rating
-    fees = [fee_of(GATED_PRICE), top_fee]
+    fees = [fee_of(GATED_PRICE, FEE_BPS), top_fee]
     lanes = len(fees)
     w50 = WorkerStates.zeros(lanes)
     r50 = RequesterStates.create(lanes * 51, first_id=first_id)
@@ -528,7 +327,7 @@ def ring_search(
     dropped."""
     shapes = [(r, s, f) for r in SEARCH_RINGS for s in SEARCH_SHARES for f in (False, True)]
     n = len(shapes)
-    fee = fee_of(COLLUDE_PRICE)
+    fee = fee_of(COLLUDE_PRICE, FEE_BPS)
     cheapest = limit if limit is not None else 10 * _protected()
     ring = np.array([r for r, _, _ in shapes], dtype=np.int64)
     share = np.array([s for _, s, _ in shapes], dtype=np.int64)
@@ -560,7 +359,7 @@ def ring_search(
 
 
 def _protected() -> int:
-    return GATED_CAP * (GATED_PRICE - fee_of(GATED_PRICE))
+    return GATED_CAP * (GATED_PRICE - fee_of(GATED_PRICE, FEE_BPS))
 
 
 def _spread(values: I64, of: int) -> Spread:
@@ -690,161 +489,4 @@ def simulate_reputation(
 # -- output -------------------------------------------------------------------------------
 
 
-def _stars(milli: int | None) -> str:
-    return "—" if milli is None else f"{milli / 1000:.3f}"
-
-
-def _text(r: SimulationReport) -> str:
-    lines = [
-        f"Reputation simulation (seed {r.seed}): {r.rounds:,} tasks per worker, "
-        f"{r.requesters} requesters (harsh / neutral / lenient), fees "
-        + ", ".join(f"{fee_of(p, r.fee_bps):,}" for p in PRICES)
-        + f" lamports ({r.seconds:.1f} s)",
-        "",
-        "Median score (stars) by tasks done [10th–90th percentile at the end]:",
-    ]
-    picks = _picks(r.classes[0].tasks)
-    head = f"{'class':<22}{'n':>4}" + "".join(f"{t:>9,}" for t in picks)
-    lines += [head + f"{'   end range':>16}{'  max':>7}{'  ≥4★':>6}"]
-    for k in r.classes:
-        at = [k.median[k.tasks.index(t)] for t in picks]
-        lines.append(
-            f"{k.name:<22}{k.workers:>4}"
-            + "".join(f"{_stars(v):>9}" for v in at)
-            + f"   {_stars(k.p10[-1])}–{_stars(k.p90[-1])}"
-            + f"{_stars(k.max_score):>7}{k.above_4:>6}"
-        )
-    h = r.honest_to_gate
-    t = h.tasks
-    lines += [
-        "",
-        "Key figures:",
-        f"- a new honest worker passes a 4-star gate after {_n(t.median)} tasks "
-        f"(median; range {_n(t.min)}–{_n(t.max)}; {t.reached} of {t.of} within the run), "
-        f"having carried at least {_n(h.carried_weight_min)} lamports of fee weight, "
-        f"with {_n(h.qualified_min)}–{_n(h.qualified_median)} qualified raters (least–median)",
-    ]
-    for b in r.one_bad_rating:
-        lines.append(
-            f"- {b.case}: {_stars(b.before)} → {_stars(b.after)} "
-            f"(−{b.drop} milli-stars, weight {b.weight:,})"
-        )
-    tc = r.turncoat
-    c = r.collusion
-    spam = r.trajectory("spammer").max_score
-    cheapest = (
-        f"a ring of {c.cheapest_ring} ({c.cheapest_share} 5-stars per "
-        f"{'free' if c.cheapest_free_decoys else 'paid'} decoy 1-star) pays "
-        f"{_n(c.cheapest_fees)} lamports of fees"
-        if c.cheapest_fees is not None
-        else "no ring shape passes within the budget"
-    )
-    lines += [
-        f"- a spammer from the start never rises above {_stars(spam)}"
-        f" (the prior is {_stars(r.params.prior_mean)})"
-        + (": never near a 3-star gate" if spam < GATE_3 else ""),
-        f"- turncoats (honest for {tc.switch_at:,} tasks, then junk; at "
-        f"{_stars(tc.score_min)}–{_stars(tc.score_median)}) fall below a 4-star gate after "
-        f"{_n(tc.tasks_below_4.median)} junk tasks (median; range {_n(tc.tasks_below_4.min)}–"
-        f"{_n(tc.tasks_below_4.max)}; {tc.tasks_below_4.reached} of {tc.tasks_below_4.of} "
-        f"above it) and below a 3-star gate after {_n(tc.tasks_below_3.median)} (range "
-        f"{_n(tc.tasks_below_3.min)}–{_n(tc.tasks_below_3.max)}; "
-        f"{tc.tasks_below_3.reached} of {tc.tasks_below_3.of} above it)",
-        f"- one colluding requester lifts its worker to at most {_stars(c.pair_max_score)} "
-        f"(after {c.pair_fees_at_max:,} lamports of fees)"
-        + (": below a 4-star gate" if c.pair_max_score < GATE_4 else ": past a 4-star gate"),
-        f"- a ring of {RING} reaches {_stars(c.ring_max_score)} "
-        f"(after {c.ring_fees_at_max:,} lamports), passing 4 stars after "
-        f"{_n(c.ring_fees_to_gate)} lamports",
-        f"- cheapest way past a 4-star gate: {cheapest}; the gate protects "
-        f"{c.protected:,} lamports ({GATED_CAP} items at {GATED_PRICE:,})",
-    ]
-    return "\n".join(lines)
-
-
-def _n(v: int | None) -> str:
-    return "—" if v is None else f"{v:,}"
-
-
-def _picks(tasks: list[int]) -> list[int]:
-    """About eight checkpoints to show: round numbers where they exist."""
-    end = tasks[-1]
-    want = [100, 1_000, 2_500, 5_000, 10_000, 15_000, 20_000, 30_000, 50_000]
-    out = [min(tasks, key=lambda t: abs(t - w)) for w in want if w < end]
-    return sorted({*out, end})
-
-
-def plot(report: SimulationReport, path: str | Path) -> Path:
-    """A PNG of the score trajectories by class (median and 10th–90th
-    percentile band) with the 3- and 4-star gates. Agg backend: no display."""
-    try:
-        import matplotlib
-    except ImportError as e:  # pragma: no cover -- a declared dependency
-        raise RuntimeError("plotting needs matplotlib (pip install matplotlib)") from e
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 5.5), layout="constrained")
-    ax = fig.subplots()
-    colors = ["#2ca02c", "#ff7f0e", "#d62728", "#17becf", "#9467bd", "#8c564b"]
-    # Solid: workers as they are; dashed: workers gaming the system.
-    styles = ["-", "-", "-", "--", "--", "--"]
-    for c, color, style in zip(report.classes, colors, styles, strict=True):
-        x = np.array(c.tasks)
-        label = f"{c.name} ({c.workers})"
-        ax.plot(x, np.array(c.median) / 1000, color=color, ls=style, label=label)
-        ax.fill_between(
-            x, np.array(c.p10) / 1000, np.array(c.p90) / 1000, color=color, alpha=0.15, lw=0
-        )
-    for gate, name in ((GATE_4, "4-star gate"), (GATE_3, "3-star gate")):
-        ax.axhline(gate / 1000, color="#555555", ls="--", lw=0.8)
-        ax.annotate(name, (report.rounds, gate / 1000), ha="right", va="bottom", fontsize=8)
-    prior = report.params.prior_mean / 1000
-    ax.axhline(prior, color="#999999", ls=":", lw=0.8)
-    ax.annotate("prior", (report.rounds, prior), ha="right", va="bottom", fontsize=8)
-    ax.set_xlabel("tasks done")
-    ax.set_ylabel("score (stars)")
-    ax.set_ylim(MIN_SCORE / 1000 - 0.1, MAX_SCORE / 1000 + 0.1)
-    ax.set_xlim(0, report.rounds)
-    ax.set_title(f"Reputation by worker class (seed {report.seed}; median, 10th–90th percentile)")
-    ax.legend(loc="lower right", fontsize=8)
-    out = Path(path)
-    fig.savefig(out, dpi=110)
-    return out
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m amplify_sdk.quality.simulate",
-        description="Simulate the reputation formula over a market of workers and requesters.",
-    )
-    ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    ap.add_argument("--plot", type=Path, help="write a PNG of the score trajectories here")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = ap.parse_args(argv)
-    report = simulate_reputation(seed=args.seed)
-    print(report.model_dump_json(indent=2) if args.json else report.text())
-    if args.plot is not None:
-        written = plot(report, args.plot)
-        if not args.json:
-            print(f"plot: {written}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
-__all__ = [
-    "ClassTrajectory",
-    "Collusion",
-    "HonestToGate",
-    "OneBadRating",
-    "SimulationReport",
-    "Spread",
-    "fee_of",
-    "main",
-    "plot",
-    "ring_search",
-    "simulate_reputation",
-]
+__all__ = ["ring_search", "simulate_reputation"]
