@@ -14,8 +14,8 @@ from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, Amplify, Batch, RequesterClient, WorkerClient
 from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.chain._scan import field_offset
 from amplify_sdk.clients import content_hash
-from amplify_sdk.clients.agent import _field_offset
 from amplify_sdk.protocol import decode_instruction, load_idl, table_address, worker_profile_pda
 from rpc_backend import NodeBackend
 
@@ -125,7 +125,7 @@ class Market:
         profile = worker_profile_pda(worker)[0]
         acc = await self.backend.get_account(profile)
         assert acc is not None, f"{worker} is not registered"
-        at = _field_offset("WorkerProfile", "encryption_key")
+        at = field_offset("WorkerProfile", "encryption_key")
         data = acc.data[:at] + key + acc.data[at + len(key) :]
         self.backend.set_account(profile, Account(acc.lamports, data, acc.owner, False, 0))
 

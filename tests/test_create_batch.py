@@ -3,6 +3,9 @@ roster's room, and every refusal."""
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import pytest
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -29,6 +32,7 @@ from amplify_sdk.errors import (
     UriTooLong,
 )
 from amplify_sdk.protocol import batch_pda, config_pda, load_idl, treasury_pda
+from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
 from conftest import report
 from market import Market, swap, with_data
 
@@ -111,7 +115,7 @@ async def test_create_batch_refuses_a_price_its_fee_swallows_before_sending(
     req = market.requester
     bps = (await req.get_config()).fee_bps
     prices = range(1, 41)
-    swallowed = [p for p in prices if -(-p * bps // 10_000) >= p]
+    swallowed = [p for p in prices if math.ceil(Fraction(p * bps, 10_000)) >= p]
     assert swallowed == [1]  # at 5%: only a one-lamport price
     for price in prices:
         receipts, balance = len(req.receipts), await req.balance()
@@ -122,7 +126,20 @@ async def test_create_batch_refuses_a_price_its_fee_swallows_before_sending(
             assert await req.balance() == balance
         else:
             b = await req.create_batch(price=price, roster_capacity=1)
-            assert b.payout == price - -(-price * bps // 10_000) > 0
+            assert b.payout == price - math.ceil(Fraction(price * bps, 10_000)) > 0
+
+
+async def test_the_sdk_fee_is_what_the_program_charges(market: Market) -> None:
+    # The SDK's one fee function (used by the pre-checks, the simulation and
+    # the CLI) against the program's charge in real transactions, both against
+    # the spec: 5% of the price, rounded up to a whole lamport.
+    req = market.requester
+    assert (await req.get_config()).fee_bps == DEFAULT_FEE_BPS == 500
+    for price in (2, 19, 20, 21, 39, 41, 9_999, 10_001, 123_456_789, 2**50 + 1):
+        spec = math.ceil(Fraction(price * 5, 100))
+        b = await req.create_batch(price=price, bond=0, roster_capacity=1)
+        assert (b.fee_per_item, fee_of(price, b.fee_bps)) == (spec, spec), price
+        assert b.payout == price - spec
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from amplify_sdk.chain import TransactionDetails
 from amplify_sdk.chain._history import events, signatures
 from amplify_sdk.chain._tx import decode_events
 from amplify_sdk.clients import content_hash, encrypt_items
+from amplify_sdk.clients._encrypted import sealed_keys
 from amplify_sdk.errors import (
     ContentMismatchError,
     DecryptionError,
@@ -84,7 +85,7 @@ async def test_full_encrypted_flow(market: Market, tmp_path: Path) -> None:
         for other in workers:
             if other is w:
                 continue
-            for i, sealed in (await _sealed(req, b.address, other.address)).items():
+            for i, sealed in (await sealed_keys(req.backend, b.address, other.address)).items():
                 with pytest.raises(DecryptionError):
                     open_sealed_key(sealed, secret)
                 own = await w.receive_keys(b.address, mine[w.address][:1])
@@ -109,12 +110,6 @@ async def test_full_encrypted_flow(market: Market, tmp_path: Path) -> None:
     assert results == {i: bytes([items[i][-1] % 5]) for i in range(N_ITEMS)}
 
     await _a_third_party_learns_nothing(market, b.address, store, items, master, workers)
-
-
-async def _sealed(req: object, batch: Pubkey, worker: Pubkey) -> dict[int, bytes]:
-    from amplify_sdk.clients._encrypted import sealed_keys
-
-    return await sealed_keys(req, batch, worker)  # type: ignore[arg-type]
 
 
 async def _a_third_party_learns_nothing(

@@ -12,7 +12,7 @@ from solders.pubkey import Pubkey
 from adversarial import Attack
 from amplify_sdk import Batch, RequesterProfile, WorkerClient, instructions
 from amplify_sdk.chain._timeline import events
-from amplify_sdk.clients._requester import MAX_RATINGS_PER_TX
+from amplify_sdk.clients._batch_rules import MAX_RATINGS_PER_TX
 from amplify_sdk.errors import (
     AccountNotWritable,
     AlreadyRated,

@@ -29,7 +29,8 @@ from solders.pubkey import Pubkey
 
 from ..chain._timeline import events
 from ..clients._client import SIGNATURE_FEE
-from ..clients._requester import RequesterClient, _plan_tables, table_size
+from ..clients._requester import RequesterClient
+from ..protocol._layout import plan_tables, table_size
 from ..protocol._manifest import Upload, manifest_hash, merkle_root
 from ..protocol._models import Batch
 from ..protocol._program_errors import IndexMismatch
@@ -147,7 +148,7 @@ async def allocate(requester: RequesterClient, b: Batch, items: int) -> Batch:
     if need <= 0:
         return b
     index = b.table_count
-    for capacity in _plan_tables(need, b.redundancy):
+    for capacity in plan_tables(need, b.redundancy):
         ixs: list[Instruction] = []
         await requester._create_table_ixs(b, index, capacity, ixs)
         await requester.send(ixs)
@@ -239,7 +240,7 @@ async def _require_funds(requester: RequesterClient, b: Batch, items: int) -> No
     """Refuse before the first chunk when the wallet cannot pay for them all."""
     rent = 0
     need = b.item_count + items - b.items_capacity
-    for capacity in _plan_tables(need, b.redundancy) if need > 0 else []:
+    for capacity in plan_tables(need, b.redundancy) if need > 0 else []:
         rent += await requester.backend.minimum_balance(table_size(capacity, b.redundancy))
     escrow = b.price * b.redundancy * items
     fees = SIGNATURE_FEE * (MAX_CHUNKS + 8)

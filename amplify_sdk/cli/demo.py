@@ -103,7 +103,7 @@ async def run_demo(
     rng = np.random.default_rng(seed)
     async with await Amplify.embedded() as amp:
         admin = amp.admin()
-        await admin.initialize(await admin.create_amp_mint(), fee_bps=500)
+        await admin.initialize(await admin.create_amp_mint())
         req = amp.requester()
         crowd = Crowd(amp, rng, len(labels))
         await crowd.hire(counts, WORKER_LAMPORTS)

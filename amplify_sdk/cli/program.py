@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from solders.pubkey import Pubkey
 
 from ..clients._deploy import DeployError, deploy
+from ..protocol._fee import DEFAULT_FEE_BPS
+from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
 from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
 from ..protocol._program import program_bytes
@@ -126,10 +128,10 @@ async def deploy_cmd(
 @command(group, "init")
 @click.option(
     "--fee-bps",
-    type=click.IntRange(0, 1000),
-    default=500,
+    type=click.IntRange(0, constant("MAX_FEE_BPS")),
+    default=DEFAULT_FEE_BPS,
     show_default=True,
-    help="Protocol fee in basis points (hard ceiling 1,000).",
+    help=f"Protocol fee in basis points (hard ceiling {constant('MAX_FEE_BPS'):,}).",
 )
 @click.option(
     "--amp-mint",

@@ -9,6 +9,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from ..protocol import _instructions as ix
+from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._models import Config, Governance
 from ..protocol._pda import governance_pda, mint_authority_pda
 from ..protocol._token import (
@@ -51,7 +52,7 @@ class AdminClient(AmplifyClient):
         )
         return mint.pubkey()
 
-    async def initialize(self, amp_mint: Pubkey, fee_bps: int = 500) -> Config:
+    async def initialize(self, amp_mint: Pubkey, fee_bps: int = DEFAULT_FEE_BPS) -> Config:
         """Create the protocol config and treasury with this wallet as admin (it
         must be the program's upgrade authority)."""
         await self.send([ix.initialize(self.address, amp_mint, fee_bps)])

@@ -12,12 +12,17 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountWithSeedParams, create_account_with_seed
 
 from ..chain._backend import Backend
+from ..chain._history import uploads_from_history
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
-from ..protocol._codecs import fixed_size, prefix_size
 from ..protocol._crypto import seal_key
 from ..protocol._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
-from ..protocol._idl import constant
+from ..protocol._layout import (
+    MAX_PERMITTED_DATA_INCREASE,
+    ROSTER_PLACE_SIZE,
+    plan_tables,
+    table_size,
+)
 from ..protocol._manifest import Upload, manifest_hash, merkle_root
 from ..protocol._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
 from ..protocol._pda import (
@@ -30,61 +35,19 @@ from ..protocol._pda import (
 )
 from ..protocol._program_errors import (
     AlreadyRated,
-    ExpiryTooFar,
-    InvalidExpiry,
-    InvalidMinRating,
-    InvalidPrice,
-    InvalidRedundancy,
-    InvalidReservation,
     InvalidStars,
     ItemNotFound,
+    NotEncrypted,
     NotInRoster,
     NotSubmitted,
-    PriceBelowFee,
     ProtocolPaused,
-    RosterTooLarge,
     SelfRating,
-    UriTooLong,
 )
-from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store
+from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
+from ._batch_rules import MAX_RATINGS_PER_TX, check_batch
 from ._bulk import chunks, collect, group, settle, table_of
-from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress
-from ._encrypted import upload_encrypted
-
-#: The runtime's largest account (a top-level allocation may reach it).
-MAX_ACCOUNT_SIZE = 10 * 1024 * 1024
-#: Bytes of a task table before its first slot: fixed fields + vector length.
-TABLE_HEADER = prefix_size("TaskTable") + 4
-SLOT_SIZE = fixed_size({"defined": {"name": "Slot"}}) or 4
-
-
-#: Bytes of log a transaction keeps (the runtime's log collector limit); past
-#: it every line is dropped ("Log truncated"), events included.
-LOG_LIMIT = 10_000
-#: Log bytes left for what is not an event: invoke, compute and success lines
-#: of the program and of the compute-budget program.
-LOG_RESERVE = 1_000
-
-
-def _event_line_size(name: str) -> int:
-    """Bytes of one `Program data: <base64>` line carrying event `name`."""
-    size = 8 + (fixed_size({"defined": {"name": name}}) or 0)
-    return len("Program data: ") + 4 * -(-size // 3)
-
-
-#: Most ratings one transaction may carry: `rate_assignments` logs an
-#: `AssignmentRated` event per rating, and events past the log limit are lost
-#: to every reader of history (ratings in `batch_results`, the market view).
-MAX_RATINGS_PER_TX = (LOG_LIMIT - LOG_RESERVE) // _event_line_size("AssignmentRated")
-
-
-def table_size(capacity: int, redundancy: int) -> int:
-    return TABLE_HEADER + capacity * redundancy * SLOT_SIZE
-
-
-def max_table_items(redundancy: int) -> int:
-    """Most items one task table (one 10 MiB account) can hold."""
-    return (MAX_ACCOUNT_SIZE - TABLE_HEADER) // (redundancy * SLOT_SIZE)
+from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress, content_hash
+from ._encrypted import encrypt_items, locators
 
 
 @dataclass(frozen=True)
@@ -138,7 +101,7 @@ class RequesterClient(AmplifyClient):
         config = await self.get_config()
         if config.paused:
             raise ProtocolPaused()
-        _check_batch(
+        check_batch(
             price, config.fee_bps, redundancy, min_rating, max_active, reservation_secs,
             expires_at, now, base_uri, roster_capacity,
         )  # fmt: skip
@@ -196,7 +159,7 @@ class RequesterClient(AmplifyClient):
         tables = await self.get_tables(b)
         rent = 0
         need_capacity = len(items) - b.items_capacity
-        new_tables = _plan_tables(need_capacity, b.redundancy) if need_capacity > 0 else []
+        new_tables = plan_tables(need_capacity, b.redundancy) if need_capacity > 0 else []
         for capacity in new_tables:
             rent += await self.backend.minimum_balance(table_size(capacity, b.redundancy))
         escrow = b.price * b.redundancy * (len(items) - start)
@@ -287,8 +250,7 @@ class RequesterClient(AmplifyClient):
 
     async def grow_roster(self, batch: Pubkey, extra: int) -> None:
         """Room for `extra` more workers (42 bytes of rent each)."""
-        entry = (fixed_size({"defined": {"name": "RosterEntry"}}) or 0) + 2  # + its `order` u16
-        per_ix = (10 * 1024) // entry
+        per_ix = MAX_PERMITTED_DATA_INCREASE // ROSTER_PLACE_SIZE
         ixs = []
         while extra > 0:
             step = min(extra, per_ix)
@@ -474,17 +436,24 @@ class RequesterClient(AmplifyClient):
     ) -> BatchManifest:
         """Encrypt `items` (the batch's items 0..n-1) under keys derived from
         `master_key`, store the ciphertexts, commit their hashes and save the
-        manifest beside them. Resumable: call again with the same arguments."""
-        return await upload_encrypted(
-            self,
-            batch,
-            items,
-            store,
-            master_key,
-            concurrency=concurrency,
-            proofs=proofs,
-            progress=progress,
+        manifest beside them. Resumable: call again with the same arguments
+        (blobs already stored are not sent again; items already committed are
+        skipped)."""
+        b = await self.get_batch(batch)
+        if not b.encrypted:
+            raise NotEncrypted()
+        blobs = encrypt_items(batch, items, master_key)
+        hashes = [content_hash(x) for x in blobs]
+        uris = await store.put_many(blobs, concurrency=concurrency)
+        # Items already committed are skipped: their upload list is read back
+        # from the batch's `TasksAdded` events and checked by `add_tasks`.
+        done = await uploads_from_history(self.backend, batch) if b.item_count else []
+        uploads = await self.add_tasks(batch, hashes, uploads=done, progress=progress)
+        manifest = BatchManifest(
+            batch, tuple(uploads), tuple(hashes), locators(store, hashes, uris), encrypted=True
         )
+        await save_manifest(store, manifest, proofs=proofs)
+        return manifest
 
     async def close_batch(self, batch: Pubkey) -> None:
         """Close a done batch and all its task tables in one transaction: fees to
@@ -498,63 +467,4 @@ class RequesterClient(AmplifyClient):
         return b.status == BatchStatus.OPEN and await self.now() < b.expires_at
 
 
-def _plan_tables(items: int, redundancy: int) -> list[int]:
-    """Capacities of the task tables to allocate for `items` more items: as few
-    accounts as possible, each exactly as large as needed."""
-    per = max_table_items(redundancy)
-    out = []
-    while items > 0:
-        out.append(min(per, items))
-        items -= out[-1]
-    return out
-
-
-__all__ = ["BatchParams", "RequesterClient", "max_table_items", "table_size"]
-
-
-#: Ratings are in milli-stars: 1 star = 1,000, 5 stars = 5,000 (docs/reputation.md).
-MAX_RATING = 5_000
-#: The most one instruction may grow (or create through a CPI) an account by.
-MAX_PERMITTED_DATA_INCREASE = 10 * 1024
-
-
-def _check_batch(
-    price: int,
-    fee_bps: int,
-    redundancy: int,
-    min_rating: int,
-    max_active: int,
-    reservation_secs: int,
-    expires_at: int,
-    now: int,
-    base_uri: str,
-    roster_capacity: int,
-) -> None:
-    """`create_batch`'s parameter rules, in the program's order, raising the
-    program's own errors before anything is sent. (Values that do not fit
-    their fields at all are the encoder's `InvalidArgumentError`.)"""
-    if price <= 0:
-        raise InvalidPrice()
-    if -(-price * fee_bps // 10_000) >= price:
-        raise PriceBelowFee()
-    if not 1 <= redundancy <= constant("MAX_REDUNDANCY"):
-        raise InvalidRedundancy()
-    if min_rating > MAX_RATING:
-        raise InvalidMinRating()
-    if reservation_secs <= 0 or max_active <= 0:
-        raise InvalidReservation()
-    if expires_at <= now:
-        raise InvalidExpiry()
-    # Within 65,534 reservations of span a deadline tick is at most one
-    # reservation long, so no reservation lasts twice its time.
-    if expires_at - now > (constant("MAX_TICK") - 1) * reservation_secs:
-        raise ExpiryTooFar()
-    uri = len(base_uri.encode("utf-8", "surrogatepass"))
-    if uri > constant("MAX_BASE_URI_LEN"):
-        raise UriTooLong()
-    size = prefix_size("Batch") + 4 + uri + 8 + roster_capacity * (_ROSTER_ENTRY + 2)
-    if not 1 <= roster_capacity <= constant("MAX_ROSTER") or size > MAX_PERMITTED_DATA_INCREASE:
-        raise RosterTooLarge()
-
-
-_ROSTER_ENTRY = fixed_size({"defined": {"name": "RosterEntry"}}) or 40
+__all__ = ["BatchParams", "RequesterClient"]

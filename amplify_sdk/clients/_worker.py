@@ -12,7 +12,7 @@ from solders.pubkey import Pubkey
 
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
-from ..protocol._crypto import sealable
+from ..protocol._crypto import sealable, x25519_secret
 from ..protocol._exceptions import InvalidArgumentError, NotRegisteredError, ProgramError
 from ..protocol._idl import constant
 from ..protocol._models import (
@@ -31,6 +31,7 @@ from ..protocol._program_errors import (
     BatchPaused,
     InvalidAnswers,
     InvalidEncryptionKey,
+    NotEncrypted,
     ProtocolPaused,
     RatingTooLow,
     ResultUriTooLong,
@@ -40,7 +41,7 @@ from ..protocol._token import associated_token_address
 from ..storage import Store
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
-from ._encrypted import fetch_items, receive_keys
+from ._encrypted import open_item, receive_keys
 
 MAX_ANSWER = constant("MAX_ANSWER")
 MAX_RESULT_URI_LEN = constant("MAX_RESULT_URI_LEN")
@@ -219,8 +220,12 @@ class WorkerClient(AmplifyClient):
         secret: PrivateKey | None = None,
     ) -> dict[int, bytes]:
         """Item keys delivered to this wallet for `items` of an encrypted batch,
-        from chain data alone; waits up to `wait` s for missing ones."""
-        return await receive_keys(self, batch, items, wait=wait, secret=secret)
+        from chain data alone, opened with this wallet's X25519 secret (or
+        `secret`, for a worker that registered a separate key); waits up to
+        `wait` s for missing ones (`KeyNotFoundError` names those still
+        missing)."""
+        secret = secret or x25519_secret(self.wallet)
+        return await receive_keys(self.backend, self.address, secret, batch, items, wait=wait)
 
     async def fetch_items(
         self,
@@ -231,9 +236,16 @@ class WorkerClient(AmplifyClient):
         wait: float = 0.0,
         secret: PrivateKey | None = None,
     ) -> list[bytes]:
-        """Plaintexts of reserved items of an encrypted batch: key from chain
-        data, blob checked against the chain's commitment, decrypted."""
-        return await fetch_items(self, batch, items, store, wait=wait, secret=secret)
+        """Plaintexts of reserved items of an encrypted batch, in order: key
+        from chain data, blob checked against the chain's commitment
+        (`ContentMismatchError`, `ManifestMismatchError`), decrypted
+        (`DecryptionError`: a blob moved from another item or batch does not
+        open)."""
+        b = await self.get_batch(batch)
+        if not b.encrypted:
+            raise NotEncrypted()
+        keys = await self.receive_keys(batch, items, wait=wait, secret=secret)
+        return [await open_item(b, item, keys[item], store) for item in items]
 
     async def fetch_item(
         self,

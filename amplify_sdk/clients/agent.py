@@ -34,7 +34,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from ..chain._backend import AccountSnapshot, Backend, LogsNotice, Memcmp, Subscription
-from ..protocol._codecs import _split_fields, fixed_size
+from ..chain._scan import field_offset
 from ..protocol._crypto import item_key
 from ..protocol._idl import load_idl
 from ..protocol._models import Batch, TaskTable
@@ -86,15 +86,6 @@ class Delivery:
     from_table: bool
     failed: list[int] = field(default_factory=list)
     error: str | None = None
-
-
-def _field_offset(account: str, name: str) -> int:
-    offset = 8
-    for f in _split_fields(account)[0]:
-        if f["name"] == name:
-            return offset
-        offset += fixed_size(f["type"]) or 0
-    raise KeyError(name)
 
 
 def owed_keys(b: Batch, tables: Iterable[TaskTable]) -> Owed:
@@ -155,8 +146,8 @@ class KeyAgent:
             return []
         filters = [
             Memcmp(0, load_idl().account_discriminators["Batch"]),
-            Memcmp(_field_offset("Batch", "encrypted"), b"\x01"),
-            Memcmp(_field_offset("Batch", "key_agent"), bytes(self.client.address)),
+            Memcmp(field_offset("Batch", "encrypted"), b"\x01"),
+            Memcmp(field_offset("Batch", "key_agent"), bytes(self.client.address)),
         ]
         found: list[AccountSnapshot] = await self.client.backend.get_program_accounts(
             PROGRAM_ID, filters

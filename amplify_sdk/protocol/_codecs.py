@@ -216,9 +216,22 @@ def _split_fields(name: str) -> tuple[list[JSON], list[JSON]]:
     return fields, []
 
 
+def _size(ty: Any) -> int:
+    size = fixed_size(ty)
+    if size is None:
+        raise TypeError(f"IDL type {ty} has no fixed size")
+    return size
+
+
+def type_size(name: str) -> int:
+    """Byte size of the fixed-size IDL type `name` (a struct or an event);
+    `TypeError` if its size varies, so no caller has to guess one."""
+    return _size({"defined": {"name": name}})
+
+
 def prefix_size(name: str) -> int:
     """Bytes of an account's fixed fields, discriminator included."""
-    return 8 + sum(fixed_size(f["type"]) or 0 for f in _split_fields(name)[0])
+    return 8 + sum(_size(f["type"]) for f in _split_fields(name)[0])
 
 
 @cache

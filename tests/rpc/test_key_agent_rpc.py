@@ -21,7 +21,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
-from amplify_sdk.clients.agent import _field_offset
+from amplify_sdk.chain._scan import field_offset
 from amplify_sdk.protocol import item_key, new_master_key, worker_profile_pda
 from amplify_sdk.storage import LocalStore
 from conftest import report
@@ -155,7 +155,7 @@ async def test_agent_run_reports_a_worker_it_cannot_deliver_to_and_goes_on(
     profile = worker_profile_pda(bad.address)[0]
     acc = node.chain.svm.get_account(profile)
     assert acc is not None
-    at = _field_offset("WorkerProfile", "encryption_key")
+    at = field_offset("WorkerProfile", "encryption_key")
     data = acc.data[:at] + bytes(32) + acc.data[at + 32 :]
     node.chain.svm.set_account(profile, Account(acc.lamports, data, acc.owner, False, 0))
     (tmp_path / "master.key").write_text(master.hex())
