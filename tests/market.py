@@ -70,6 +70,14 @@ class Market:
             await req.add_tasks(b.address, item_hashes(n_items, salt))
         return await req.get_batch(b.address)
 
+    async def done_work(self, n: int = 4, **kwargs: object) -> tuple[Batch, WorkerClient]:
+        """A batch of `n` items, each reserved and submitted by one new worker."""
+        b = await self.batch(n_items=n, **kwargs)
+        w = await self.worker()
+        await w.accept_tasks(b.address, range(n))
+        await w.submit_results(b.address, [(i, b"\x01") for i in range(n)])
+        return b, w
+
     @property
     def refused_fee(self) -> int:
         """What one signature of a refused transaction costs its payer: the

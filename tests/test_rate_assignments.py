@@ -10,9 +10,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from adversarial import Attack
-from amplify_sdk import Batch, RequesterProfile, WorkerClient, instructions
-from amplify_sdk.chain._timeline import events
-from amplify_sdk.clients._batch_rules import MAX_RATINGS_PER_TX
+from amplify_sdk import RequesterProfile, instructions
 from amplify_sdk.errors import (
     AccountNotWritable,
     AlreadyRated,
@@ -34,20 +32,11 @@ from amplify_sdk.errors import (
 )
 from amplify_sdk.protocol import config_pda, requester_profile_pda, treasury_pda, worker_profile_pda
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
-from conftest import report
 from market import Market, swap
 
 
-async def _done(market: Market, n: int = 4, **kw: object) -> tuple[Batch, WorkerClient]:
-    b = await market.batch(n_items=n, **kw)
-    w = await market.worker()
-    await w.accept_tasks(b.address, range(n))
-    await w.submit_results(b.address, [(i, b"\x01") for i in range(n)])
-    return b, w
-
-
 async def test_rate_assignments_updates_the_worker_once(market: Market) -> None:
-    b, w = await _done(market, 4)
+    b, w = await market.done_work(4)
     req = market.requester
     out = await req.rate_assignments(b.address, [(0, w.address, 5), (1, w.address, 2)])
     assert all(o.ok for o in out)
@@ -101,67 +90,11 @@ async def test_rate_assignments_many_workers_in_one_transaction(market: Market) 
         assert p.rating_count == 6 and p.rating == scores[6 * k + 5]
 
 
-async def test_rate_assignments_packs_full_transactions(market: Market) -> None:
-    # 12 workers x 30 items: ratings and profile accounts fill several
-    # transactions to the packet limit; every rating lands exactly once.
-    b = await market.batch(n_items=30, redundancy=12)
-    workers = [await market.worker() for _ in range(12)]
-    for w in workers:
-        await w.accept_tasks(b.address, range(30))
-        await w.submit_results(b.address, [(i, b"\x02") for i in range(30)])
-    req = market.requester
-    await req.register_requester()
-    n0 = len(req.receipts)
-    wanted = [(i, w.address, 1 + (i * k) % 5) for i in range(30) for k, w in enumerate(workers)]
-    out = await req.rate_assignments(b.address, wanted)
-    assert [o.item for o in out] == [i for i, _, _ in wanted] and all(o.ok for o in out)
-    txs = len(req.receipts) - n0
-    # One profile (32-byte key) per worker and 8 bytes per rating: 360 ratings
-    # cannot fit fewer than 360 * 8 / 1232 transactions, and packing must not
-    # waste a transaction per worker either.
-    assert -(-360 * 8 // 1232) <= txs < 12
-    report("ratings per transaction (12 workers, 360 ratings)", round(360 / txs, 1))
-    for w in workers:
-        assert (await req.get_worker_profile(w.address)).rating_count == 30
-
-
-async def test_every_rating_event_reaches_history(market: Market) -> None:
-    # One AssignmentRated event per rating: a transaction whose events
-    # overflow the runtime's 10,000-byte log loses them ("Log truncated"), so
-    # the SDK sends at most MAX_RATINGS_PER_TX per transaction (the packet
-    # alone would take ~94 ratings of one worker).
-    n = MAX_RATINGS_PER_TX + 20
-    b, w = await _done(market, n)
-    req = market.requester
-    await req.register_requester()
-    n0 = len(req.receipts)
-    out = await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(n)])
-    assert all(o.ok for o in out) and len(req.receipts) - n0 == 2
-    rated = await events(req.backend, b.address, names={"AssignmentRated"})
-    assert sorted(e.fields["item_index"] for e in rated) == list(range(n))
-
-
-async def test_rate_assignments_refusals_before_sending(market: Market) -> None:
-    b, w = await _done(market, 2)
-    other = await market.worker()
-    req = market.requester
-    out = await req.rate_assignments(
-        b.address,
-        [(0, w.address, 0), (0, w.address, 6), (1, other.address, 3), (5, w.address, 3)],
-    )
-    assert [type(o.error).__name__ for o in out] == [
-        "InvalidStars",
-        "InvalidStars",
-        "NotInRoster",
-        "ItemNotFound",
-    ]
-
-
 async def test_fail_rate_assignments_with_no_requester_profile(market: Market) -> None:
     # Bug class: missing prerequisite account. A requester that never
     # registered rates on chain (not through the SDK, which registers it):
     # one error, the IDL's, however the missing profile is passed.
-    b, w = await _done(market, 2)
+    b, w = await market.done_work(2)
     req = market.requester
     profile = requester_profile_pda(req.address)[0]
     assert await req.fetch_or_none(RequesterProfile, profile) is None
@@ -207,7 +140,7 @@ async def test_fail_rate_assignments_with_own_work(market: Market) -> None:
 async def test_fail_rate_assignments_with_bad_ratings_sent_anyway(market: Market) -> None:
     # Bug class: bypassing the SDK's checks (bad stars, unsubmitted work,
     # another worker's profile) on chain.
-    b, w = await _done(market, 3, reservation_secs=60, redundancy=2)
+    b, w = await market.done_work(3, reservation_secs=60, redundancy=2)
     req = market.requester
     await req.register_requester()
     table = market.table(b)
@@ -288,7 +221,7 @@ async def test_fail_rate_assignments_with_a_place_that_changed_hands(market: Mar
 
 
 async def test_rating_window_closes(market: Market) -> None:
-    b, w = await _done(market, 2, expires_in=100)
+    b, w = await market.done_work(2, expires_in=100)
     cfg = await market.requester.get_config()
     await market.requester.register_requester()
     market.backend.warp(100 + cfg.rating_window_secs + 1)
@@ -309,7 +242,7 @@ async def test_fail_rate_assignments_with_a_window_reopened_by_a_late_cancel(
     # Bug class: time-window bypass. The window closes `rating_window_secs`
     # after the batch ends; cancelling an expired batch set its end to the
     # cancellation and so reopened a window that had closed.
-    b, w = await _done(market, 2, expires_in=100)
+    b, w = await market.done_work(2, expires_in=100)
     req = market.requester
     cfg = await req.get_config()
     await req.register_requester()
@@ -327,7 +260,7 @@ async def test_fail_rate_assignments_with_a_window_reopened_by_a_late_cancel(
 
 
 async def test_a_cancel_before_expiry_closes_the_window_early(market: Market) -> None:
-    b, w = await _done(market, 2, expires_in=10_000)
+    b, w = await market.done_work(2, expires_in=10_000)
     req = market.requester
     cfg = await req.get_config()
     await req.register_requester()
@@ -345,8 +278,8 @@ async def test_a_cancel_before_expiry_closes_the_window_early(market: Market) ->
 
 @pytest.fixture
 async def attack(market: Market) -> Attack:
-    b, w = await _done(market, 4)
-    other_b, _ = await _done(market, 1, salt=b"other")
+    b, w = await market.done_work(4)
+    other_b, _ = await market.done_work(1, salt=b"other")
     req = market.requester
     await req.register_requester()
     rival = await market.other_requester()
