@@ -1,4 +1,4 @@
-"""Agreement and grading: Dawid–Skene against majority vote on synthetic
+"""Agreement and grading: Dawid–Skene against plurality vote on synthetic
 crowds of known accuracies, gold answers committed before the batch and
 revealed at grading, and a batch graded from chain history and rated."""
 
@@ -21,7 +21,7 @@ from amplify_sdk.quality.agreement import (
     accuracy,
     dawid_skene,
     grade,
-    majority_vote,
+    plurality_vote,
 )
 from amplify_sdk.quality.gold import (
     GoldMismatchError,
@@ -69,10 +69,10 @@ def test_dawid_skene_recovers_more_true_labels_than_a_vote() -> None:
     rng = np.random.default_rng(11)
     accuracies = [0.92] * 6 + [0.65] * 8 + [0.25] * 10
     answers, truth, workers = crowd(rng, accuracies, 2_000, 3, 4)
-    mv = accuracy(majority_vote(answers).label_of(), truth)
+    mv = accuracy(plurality_vote(answers).label_of(), truth)
     ds_fit = dawid_skene(answers)
     ds = accuracy(ds_fit.label_of(), truth)
-    report("true labels recovered, majority vote / Dawid–Skene", f"{mv:.3f} / {ds:.3f}")
+    report("true labels recovered, plurality vote / Dawid–Skene", f"{mv:.3f} / {ds:.3f}")
     assert ds >= mv + 0.08
     # Its per-worker estimates track the true accuracies.
     est = dict(zip(ds_fit.workers, ds_fit.agreement.tolist(), strict=True))
@@ -124,7 +124,7 @@ def test_dawid_skene_weighs_the_labels_prior() -> None:
     outvoted = [i for i, xs in by_item.items() if xs.count(spam) == 2]
     labels = fit.label_of()
     assert sum(labels[i] == ok for i in outvoted) >= 0.9 * len(outvoted)
-    ds, mv = accuracy(labels, truth), accuracy(majority_vote(answers).label_of(), truth)
+    ds, mv = accuracy(labels, truth), accuracy(plurality_vote(answers).label_of(), truth)
     report("imbalanced labels: true labels by vote / Dawid–Skene", f"{mv:.3f} / {ds:.3f}")
     assert ds >= mv + 0.05
 
@@ -167,8 +167,8 @@ def test_gold_and_dawid_skene_expose_a_colluding_majority() -> None:
     rng = np.random.default_rng(5)
     answers, truth, workers = crowd(rng, [0.95, 0.95, 0, 0, 0], 400, 5, 2, constant={2, 3, 4})
     gold = {i: truth[i] for i in range(0, 400, 10)}
-    by_vote = grade(answers, method="majority_vote")
-    by_vote_gold = grade(answers, method="majority_vote", gold=gold)
+    by_vote = grade(answers, method="plurality_vote")
+    by_vote_gold = grade(answers, method="plurality_vote", gold=gold)
     by_ds = grade(answers)
     by_ds_gold = grade(answers, gold=gold)
     found = [

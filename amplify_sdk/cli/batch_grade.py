@@ -19,7 +19,7 @@ from ._groups import batch as group
 from ._outcomes import outcome_summary
 from ._params import ADDRESS
 
-#: The SDK's methods, spelled as options are (dawid-skene, majority-vote).
+#: The SDK's methods, spelled as options are (dawid-skene, plurality-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
 
 
@@ -47,7 +47,7 @@ def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
     type=click.Choice(list(METHODS)),
     default="dawid-skene",
     show_default=True,
-    help="Consensus: Dawid-Skene (learns each worker's reliability) or majority vote.",
+    help="Consensus: Dawid-Skene (learns each worker's reliability) or plurality vote.",
 )
 @click.option(
     "--gold",

@@ -63,7 +63,8 @@ def read_ratings(path: Path) -> list[tuple[int, Pubkey, int]]:
 @click.option(
     "--majority",
     is_flag=True,
-    help="Rate every unrated result by agreement with its item's majority answer.",
+    help="Rate every unrated result by agreement with its item's strict majority "
+    "answer (more than half its answers; an item without one rates --disagree).",
 )
 @click.option(
     "--agree",

@@ -1,6 +1,6 @@
 """Quality: what the answers and the ratings say.
 
-`agreement` (majority vote, Dawid-Skene) and `gold` (known answers) grade a
+`agreement` (plurality vote, Dawid-Skene) and `gold` (known answers) grade a
 batch's answers; `grading` does it from a batch's history; `reputation` is the
 program's rating rule in numpy, bit-exact with the chain, and `simulate` runs
 it over populations of workers and raters.

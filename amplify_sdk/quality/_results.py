@@ -3,7 +3,7 @@
 widths, concatenated) and the payment; `AssignmentRated` events add the stars.
 
 This is the one reader of delivered answers: `amplify_sdk.quality.grading` grades
-these rows, and `majority` is `agreement.majority_vote`'s consensus kept only
+these rows, and `majority` is `agreement.plurality_vote`'s consensus kept only
 where it is a strict majority.
 """
 
@@ -18,7 +18,7 @@ from solders.signature import Signature
 
 from ..chain._backend import Backend
 from ..chain._timeline import EventRecord, events
-from .agreement import Answer, majority_vote
+from .agreement import Answer, plurality_vote
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def majority(rows: list[ResultRow]) -> dict[int, bytes | None]:
     if not rows:
         return {}
     # The vote's posterior is each answer's share of the item's answers.
-    c = majority_vote([row.as_answer for row in rows])
+    c = plurality_vote([row.as_answer for row in rows])
     best = c.posterior.argmax(axis=1)
     return {
         item: c.labels[int(b)] if c.posterior[i, b] > 0.5 else None

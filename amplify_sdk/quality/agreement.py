@@ -5,7 +5,7 @@ A batch with redundancy > 1 gets several answers per item. Nobody tells the
 requester which is right, so the answers are aggregated into a consensus and
 each worker is graded by how well it agrees with it:
 
-- **Majority vote**: the most frequent answer per item; a worker's agreement is
+- **Plurality vote**: the most frequent answer per item; a worker's agreement is
   the share of the *other* workers on its items who gave its answer
   (leave-one-out, so with redundancy 3 a worker does not vote for itself).
 - **Dawid–Skene**: EM over a confusion matrix per worker (the probability it
@@ -46,7 +46,7 @@ from solders.pubkey import Pubkey
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-Method = Literal["dawid_skene", "majority_vote"]
+Method = Literal["dawid_skene", "plurality_vote"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class Consensus:
         return {item: self.labels[int(c)] for item, c in zip(self.items, pick, strict=True)}
 
 
-def majority_vote(answers: Sequence[Answer], gold: Mapping[int, bytes] | None = None) -> Consensus:
+def plurality_vote(answers: Sequence[Answer], gold: Mapping[int, bytes] | None = None) -> Consensus:
     """The most frequent answer per item (gold items: their known answer)."""
     gold = dict(gold or {})
     e = _encode(answers, gold.values())
@@ -143,7 +143,7 @@ def majority_vote(answers: Sequence[Answer], gold: Mapping[int, bytes] | None = 
     overlap = np.bincount(e.worker[shared], minlength=len(e.workers))
     prior = counts.sum(axis=0) / max(counts.sum(), 1)
     return Consensus(
-        "majority_vote",
+        "plurality_vote",
         e.items,
         e.workers,
         e.labels,
@@ -167,7 +167,7 @@ def dawid_skene(
     gold = dict(gold or {})
     e = _encode(answers, gold.values())
     n_i, n_w, k = len(e.items), len(e.workers), len(e.labels)
-    t = majority_vote(answers, gold).posterior
+    t = plurality_vote(answers, gold).posterior
     classes = np.arange(k)
     # Flat indices: conf[w, c, l] for each answer and each c; post[i, c] likewise.
     conf_at = ((e.worker[:, None] * k + classes[None, :]) * k + e.label[:, None]).ravel()
@@ -281,7 +281,7 @@ def grade(
     answers shared with another worker or on gold items are left unrated."""
     gold = dict(gold or {})
     scale = scale or StarScale()
-    c = dawid_skene(answers, gold) if method == "dawid_skene" else majority_vote(answers, gold)
+    c = dawid_skene(answers, gold) if method == "dawid_skene" else plurality_vote(answers, gold)
     index = {w: i for i, w in enumerate(c.workers)}
     answered = dict.fromkeys(c.workers, 0)
     gold_n = dict.fromkeys(c.workers, 0)
@@ -319,5 +319,5 @@ __all__ = [
     "accuracy",
     "dawid_skene",
     "grade",
-    "majority_vote",
+    "plurality_vote",
 ]

@@ -192,13 +192,13 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     p0 = next(p for p in voting.json()["proposals"] if p["id"] == 0)
     assert p0["stage"] == "voting" and 0 < p0["seconds_left"] <= VOTING
 
-    # While the vote runs: grade the batch (Dawid-Skene; majority vote with
+    # While the vote runs: grade the batch (Dawid-Skene; plurality vote with
     # gold, its stars sent), close it, share its fees.
     gold = ("--gold", tmp_path / "gold.json", "--instructions", tmp_path / "instructions.txt")
     graded, applied = parallel(
         lambda: node.cli("batch", "grade", batch, "-o", "json"),
         lambda: node.cli(
-            "batch", "grade", batch, "--method", "majority-vote", *gold, "--apply", "-o", "json"
+            "batch", "grade", batch, "--method", "plurality-vote", *gold, "--apply", "-o", "json"
         ),
     )
     ds = graded.json()
@@ -210,7 +210,7 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     }
     assert applied.code == 0, applied.stderr
     mv = applied.json()
-    expected = _expected(workers, "majority_vote", {i: TRUTH[i] for i in GOLD})
+    expected = _expected(workers, "plurality_vote", {i: TRUTH[i] for i in GOLD})
     for w in mv["workers"]:
         g = expected[w["worker"]]
         k = workers.index(w["worker"])
