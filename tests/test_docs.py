@@ -18,6 +18,7 @@ import pytest
 import amplify_sdk
 from amplify_sdk.protocol import constant, load_idl
 from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
+from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
 from amplify_sdk.protocol._program import program_bytes
 from conftest import ROOT
 
@@ -211,3 +212,34 @@ def test_one_version(how: str) -> None:
             cwd=ROOT,
         ).stdout
         assert out.strip() == f"amplify, version {version.group(1)}"
+
+
+#: Names the program's interface fixes (the IDL, so the ABI): the only places
+#: "task" may name the unit of work (docs/protocol.md, Glossary).
+ABI_TASK_NAMES = re.compile(
+    r"add_tasks|accept_tasks|TaskTable|TasksAdded|TasksAccepted|TasksReleased|EmptyTaskList"
+    r"|task\s+tables?|asyncio task"
+)
+
+
+def test_the_glossary_and_one_word_for_an_item() -> None:
+    protocol = (DOCS / "protocol.md").read_text()
+    glossary = protocol.split("## Glossary", 1)[1].split("\n## ", 1)[0]
+    m = re.search(r"\| \*\*slot\*\* \| an assignment's on-chain state: (\d+) bytes", glossary)
+    assert m and int(m.group(1)) == SLOT_SIZE == fixed_size({"defined": {"name": "Slot"}})
+    m = re.search(r"\((\d+) bytes of rent per place\)", glossary)
+    assert m and int(m.group(1)) == ROSTER_PLACE_SIZE
+    for name in ("add_tasks", "accept_tasks"):
+        assert name in load_idl().instructions and f"`{name}`" in glossary
+    # Outside the ABI's names, the docs call the unit of work an item.
+    stray = []
+    for path in [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]:
+        if path.name == "CHANGELOG.md":
+            continue  # history, in the words of its time
+        text = path.read_text()
+        if path.name == "protocol.md":
+            text = text.replace(glossary, "")
+        text = ABI_TASK_NAMES.sub("", text)
+        found = re.finditer(r"(?i)\btasks?\b.{0,30}", text)
+        stray += [f"{path.name}: {m.group(0)!r}" for m in found]
+    assert not stray, stray

@@ -111,12 +111,12 @@ def test_a_turncoat_falls_below_the_gates(sim: SimulationReport) -> None:
     # An established worker that turns to junk: each junk rating lowers the
     # score by at most max_step(w) ≤ w · per_weight, so falling from its score
     # at the switch to below 3 stars takes at least (score − 3,000) / per_weight
-    # of junk weight, and at least (score − 3,000) / max_step(top fee) tasks.
+    # of junk weight, and at least (score − 3,000) / max_step(top fee) items.
     t = sim.turncoat
     step = max_step(sim, top_fee(sim))
     per_weight = step / top_fee(sim)
     assert t.score_min >= GATE_4  # they had passed the gate when they turned
-    below_3, below_4 = t.tasks_below_3, t.tasks_below_4
+    below_3, below_4 = t.items_below_3, t.items_below_4
     assert below_3.reached == below_3.of == below_4.reached  # all fell within the run
     assert below_3.min is not None and below_4.min is not None
     assert t.junk_weight_min is not None
@@ -126,7 +126,7 @@ def test_a_turncoat_falls_below_the_gates(sim: SimulationReport) -> None:
     assert below_4.min >= (t.score_min - GATE_4 - 1) / step
     assert below_4.min <= below_3.min  # the first below 3 stars was below 4 before
     report(
-        "turncoat: junk tasks to fall below 4 / 3 stars, median (min–max)",
+        "turncoat: junk items to fall below 4 / 3 stars, median (min–max)",
         f"{below_4.median} ({below_4.min}–{below_4.max}) / "
         f"{below_3.median} ({below_3.min}–{below_3.max})",
     )
@@ -148,20 +148,20 @@ def test_an_honest_worker_needs_the_weight_the_gate_demands(sim: SimulationRepor
         p.prior_weight + w_max(sim)
     )
     assert one_rater_best < GATE_4
-    assert h.tasks.reached >= h.tasks.of // 2 and h.tasks.min is not None
+    assert h.items.reached >= h.items.of // 2 and h.items.min is not None
     assert h.carried_weight_min is not None and h.carried_weight_min >= need
     assert h.qualified_min is not None and h.qualified_min >= 2
     # With fading, n ratings of weight at most w leave W ≤ (H + w)(1 −
     # (H/(H+w))^n) while W < H (there W' = W·H/(H+w) + w grows with W and
     # with w): reaching 1.5·P_min takes n ≥ ln(1 − 1.5·P_min/(H + w)) /
-    # ln(H/(H + w)) tasks, w the market's top fee.
+    # ln(H/(H + w)) items, w the market's top fee.
     w = top_fee(sim)
     assert need < p.horizon
     fastest = math.log(1 - need / (p.horizon + w)) / math.log(p.horizon / (p.horizon + w))
-    assert h.tasks.min >= fastest >= need / w
+    assert h.items.min >= fastest >= need / w
     report(
-        "honest: tasks to pass a 4-star gate, median (min–max) / the formula's least",
-        f"{h.tasks.median} ({h.tasks.min}–{h.tasks.max}) / {math.ceil(fastest)}",
+        "honest: items to pass a 4-star gate, median (min–max) / the formula's least",
+        f"{h.items.median} ({h.items.min}–{h.items.max}) / {math.ceil(fastest)}",
     )
 
 
@@ -261,8 +261,8 @@ def test_the_command_writes_the_report_and_the_plot(
     assert sim.seed == SEED and sim.seconds > 0
     text = sim.text()
     for c in sim.classes:
-        assert c.name in text and len(c.tasks) == len(c.median) == len(c.p10) == len(c.p90)
-        assert c.tasks[-1] == sim.rounds
+        assert c.name in text and len(c.items) == len(c.median) == len(c.p10) == len(c.p90)
+        assert c.items[-1] == sim.rounds
     assert "4-star gate after" in text and f"{sim.collusion.protected:,}" in text
     report("simulation seconds", sim.seconds)
     report("plot (bytes)", f"{png} ({len(data):,})")

@@ -257,7 +257,7 @@ class Out:
 
 
 def lamports(n: int) -> str:
-    # SOL only where it says something: a micro-task's price is a few thousand.
+    # SOL only where it says something: an item's price is a few thousand.
     return f"{n:,} lamports ({n / SOL:.4f} SOL)" if abs(n) >= 10**6 else f"{n:,} lamports"
 
 

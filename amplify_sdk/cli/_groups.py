@@ -11,7 +11,7 @@ import click
 
 @click.group("batch")
 def batch() -> None:
-    """Post and manage batches of tasks (a batch is named by its address)."""
+    """Post and manage batches of items (a batch is named by its address)."""
 
 
 @click.group("worker")

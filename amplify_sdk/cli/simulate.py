@@ -31,7 +31,7 @@ def register(cli: click.Group) -> None:
     help="Also write a PNG of the score trajectories here.",
 )
 async def reputation(settings: Settings, out: Out, seed: int, plot_path: Path | None) -> None:
-    """Scores by worker class over 24,000 rounds, tasks to reach the 4-star
+    """Scores by worker class over 24,000 rounds, items to reach the 4-star
     gate, the cost of one bad rating, collusion rings and the cheapest attack.
     Needs no cluster: it runs the SDK's twin of the on-chain formula."""
     report = simulate_reputation(seed=seed)

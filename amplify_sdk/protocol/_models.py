@@ -153,7 +153,7 @@ class RosterEntry(BaseModel):
 
 
 class Batch(AccountModel):
-    """A batch of tasks (PDA `["batch", requester, batch_id]`).
+    """A batch of items (PDA `["batch", requester, batch_id]`).
 
     Money is kept as counters; the properties below derive every amount exactly.
     The account holds at least `rent + escrow + fees_accrued + bonds_held`

@@ -4,10 +4,10 @@
 
 Runs the formula exactly as the chain does — the SDK's bit-exact twin
 (`amplify_sdk.quality.reputation`), one vector step (`Reputation.apply_round`) per
-round of tasks — over a population of workers and requesters, and measures
+round of items — over a population of workers and requesters, and measures
 what a user of the marketplace asks of a reputation system:
 
-- **Honest, careless and spamming workers** take one task per round from a
+- **Honest, careless and spamming workers** take one item per round from a
   requester drawn at random among the market's requesters (each requester
   meets each worker at most once per round). Honest work is worth 5 stars
   (sometimes 4), careless work 1–4, spam 1. **Turncoats** work honestly for
@@ -18,12 +18,12 @@ what a user of the marketplace asks of a reputation system:
   price: 2,000, 10,000, 50,000 or 200,000 lamports an item (fees 100, 500,
   2,500 and 10,000 lamports at 5%).
 - **Colluding workers**: a sybil worker rated 5 stars by its own requester
-  (a pair), or by a ring of four requesters, on 100,000-lamport tasks
+  (a pair), or by a ring of four requesters, on 100,000-lamport items
   (5,000-lamport fees), each requester keeping its own average at neutral
   with one 1-star rating of a decoy worker for every three 5-stars (the
   cheapest shape test_reputation.py's ring search finds).
 
-Key figures (`SimulationReport`): the tasks a new honest worker needs to pass
+Key figures (`SimulationReport`): the items a new honest worker needs to pass
 a 4-star gate; how far one 1-star rating among 50 good ones moves a worker;
 how fast an established worker that turns to spam falls below a 3-star gate
 (a worker that spams from the start never rises above the prior); the

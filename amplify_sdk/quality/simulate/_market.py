@@ -146,7 +146,7 @@ def _market(
     step: int,
     switch: int,
 ) -> tuple[WorkerStates, _Tracked]:
-    """Every market worker takes one task a round; every colluding lane makes
+    """Every market worker takes one item a round; every colluding lane makes
     one rating a round (of its sybil or of its decoy)."""
     p = twin.params
     n_w = len(pop.worker_class)
@@ -220,7 +220,7 @@ def _market(
             tr.spent_at_best[higher] = spent[higher]
             np.maximum(tr.best, score, out=tr.best)
             if t == switch:
-                # Turncoats deliver junk from the next task on.
+                # Turncoats deliver junk from the next item on.
                 tr.switch_score[turncoats] = score[turncoats]
                 cum[turncoats] = _cum(QUALITY["spammer"])
                 carried_at_switch = carried[turncoats]
@@ -320,7 +320,7 @@ def ring_search(
 ) -> list[tuple[int, int, bool, int | None]]:
     """For every ring shape (ring size, 5-stars per decoy 1-star, decoys
     free or paid), the fees (lamports) it pays to lift one fresh worker to
-    `gate` on 100,000-lamport tasks — the strategy of test_reputation.py's
+    `gate` on 100,000-lamport items — the strategy of test_reputation.py's
     `cost_to_pass`, every shape a lane of one vector run. A shape is dropped
     once it has paid more than the cheapest that passed (it cannot be the
     cheapest any more), or `limit` (10 × what the gate protects); None:
@@ -387,7 +387,7 @@ def simulate_reputation(
     honest: int = 60,
     params: ReputationParams | None = None,
 ) -> SimulationReport:
-    """Run the market for `rounds` rounds (tasks per worker) with `honest`
+    """Run the market for `rounds` rounds (items per worker) with `honest`
     honest workers and, in proportion, 40 careless, 30 spamming and 20
     turncoat workers, 10 colluding pairs and 6 rings per 60; then the side
     experiments (one bad rating, the ring search). Under `params` (the
@@ -419,7 +419,7 @@ def simulate_reputation(
             ClassTrajectory(
                 name=name,
                 workers=len(rows),
-                tasks=checkpoints.tolist(),
+                items=checkpoints.tolist(),
                 median=np.median(snap, axis=1).astype(int).tolist(),
                 p10=np.percentile(snap, 10, axis=1).astype(int).tolist(),
                 p90=np.percentile(snap, 90, axis=1).astype(int).tolist(),
@@ -431,7 +431,7 @@ def simulate_reputation(
     first = tr.first_4[honest_rows]
     crossed = honest_rows[first >= 0]
     to_gate = HonestToGate(
-        tasks=_spread(first, len(honest_rows)),
+        items=_spread(first, len(honest_rows)),
         carried_weight_min=_min(tr.carried_at_4[crossed]),
         qualified_min=_min(tr.qualified_at_4[crossed]),
         qualified_median=int(np.median(tr.qualified_at_4[crossed])) if crossed.size else None,
@@ -444,8 +444,8 @@ def simulate_reputation(
         switch_at=switch,
         score_min=int(at_switch.min()),
         score_median=int(np.median(at_switch)),
-        tasks_below_4=_spread(tr.below_4[above_4], len(above_4)),
-        tasks_below_3=_spread(tr.below_3[above_3], len(above_3)),
+        items_below_4=_spread(tr.below_4[above_4], len(above_4)),
+        items_below_3=_spread(tr.below_3[above_3], len(above_3)),
         junk_weight_min=_min(tr.junk_at_3[above_3]),
     )
     established = honest_rows[ws.rating[honest_rows] >= GATE_4]

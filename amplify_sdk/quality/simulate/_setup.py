@@ -25,7 +25,7 @@ PRICE_SHARES = (0.2, 0.5, 0.2, 0.1)
 #: Requester habits: how many stars they add to what the work is worth.
 HABITS = {"harsh": -1, "neutral": 0, "lenient": 1}
 HABIT_SHARES = (0.25, 0.5, 0.25)
-#: What a task is worth (probabilities of 1..5 stars) for each class that
+#: What an item is worth (probabilities of 1..5 stars) for each class that
 #: works for the market.
 QUALITY = {
     "honest": (0.0, 0.0, 0.0, 0.15, 0.85),
@@ -34,7 +34,7 @@ QUALITY = {
 }
 # Turncoats work like honest workers until they turn, then like spammers.
 QUALITY["turncoat"] = QUALITY["honest"]
-#: Colluders buy 5-star ratings on 100,000-lamport tasks (fee 5,000), one
+#: Colluders buy 5-star ratings on 100,000-lamport items (fee 5,000), one
 #: decoy 1-star per `COLLUDE_SHARE` 5-stars keeping each requester at neutral.
 COLLUDE_PRICE = 100_000
 COLLUDE_SHARE = 3

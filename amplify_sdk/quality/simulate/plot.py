@@ -28,7 +28,7 @@ def plot(report: SimulationReport, path: str | Path) -> Path:
     # Solid: workers as they are; dashed: workers gaming the system.
     styles = ["-", "-", "-", "--", "--", "--"]
     for c, color, style in zip(report.classes, colors, styles, strict=True):
-        x = np.array(c.tasks)
+        x = np.array(c.items)
         label = f"{c.name} ({c.workers})"
         ax.plot(x, np.array(c.median) / 1000, color=color, ls=style, label=label)
         ax.fill_between(
@@ -40,7 +40,7 @@ def plot(report: SimulationReport, path: str | Path) -> Path:
     prior = report.params.prior_mean / 1000
     ax.axhline(prior, color="#999999", ls=":", lw=0.8)
     ax.annotate("prior", (report.rounds, prior), ha="right", va="bottom", fontsize=8)
-    ax.set_xlabel("tasks done")
+    ax.set_xlabel("items done")
     ax.set_ylabel("score (stars)")
     ax.set_ylim(MIN_SCORE / 1000 - 0.1, MAX_SCORE / 1000 + 0.1)
     ax.set_xlim(0, report.rounds)

@@ -16,16 +16,16 @@ class _Model(BaseModel):
 
 
 class ClassTrajectory(_Model):
-    """How one class of workers' scores evolved: at each checkpoint (tasks
+    """How one class of workers' scores evolved: at each checkpoint (items
     each worker had done), the median and the 10th and 90th percentiles."""
 
     name: str
     workers: int
-    tasks: list[int]
+    items: list[int]
     median: list[int]
     p10: list[int]
     p90: list[int]
-    #: The highest score any worker of the class had after any task.
+    #: The highest score any worker of the class had after any item.
     max_score: int
     #: Workers of the class at or above the 4-star gate at the end.
     above_4: int
@@ -43,9 +43,9 @@ class Spread(_Model):
 
 
 class HonestToGate(_Model):
-    """Tasks a new honest worker needs until its score reaches the 4-star gate."""
+    """Items a new honest worker needs until its score reaches the 4-star gate."""
 
-    tasks: Spread
+    items: Spread
     #: The least fee weight (lamports) any honest worker's ratings had carried
     #: when it crossed: the formula needs `W ≥ 1.5 · prior_weight / distinct_cap`.
     carried_weight_min: int | None
@@ -58,15 +58,15 @@ class HonestToGate(_Model):
 class Turncoat(_Model):
     """Established workers turning to junk halfway through the run."""
 
-    #: The round (task) after which they deliver junk.
+    #: The round (item) after which they deliver junk.
     switch_at: int
     #: Their scores then: lowest and median.
     score_min: int
     score_median: int
-    #: Junk tasks until they are below the 4-star gate, and below the 3-star
+    #: Junk items until they are below the 4-star gate, and below the 3-star
     #: gate, among those that were at or above that gate when they turned.
-    tasks_below_4: Spread
-    tasks_below_3: Spread
+    items_below_4: Spread
+    items_below_3: Spread
     #: The fee weight their junk ratings carried until they were below 3
     #: stars: least (among those above 3 stars when they turned).
     junk_weight_min: int | None
@@ -147,18 +147,18 @@ def _stars(milli: int | None) -> str:
 
 def _text(r: SimulationReport) -> str:
     lines = [
-        f"Reputation simulation (seed {r.seed}): {r.rounds:,} tasks per worker, "
+        f"Reputation simulation (seed {r.seed}): {r.rounds:,} items per worker, "
         f"{r.requesters} requesters (harsh / neutral / lenient), fees "
         + ", ".join(f"{fee_of(p, r.fee_bps):,}" for p in PRICES)
         + f" lamports ({r.seconds:.1f} s)",
         "",
-        "Median score (stars) by tasks done [10th–90th percentile at the end]:",
+        "Median score (stars) by items done [10th–90th percentile at the end]:",
     ]
-    picks = _picks(r.classes[0].tasks)
+    picks = _picks(r.classes[0].items)
     head = f"{'class':<22}{'n':>4}" + "".join(f"{t:>9,}" for t in picks)
     lines += [head + f"{'   end range':>16}{'  max':>7}{'  ≥4★':>6}"]
     for k in r.classes:
-        at = [k.median[k.tasks.index(t)] for t in picks]
+        at = [k.median[k.items.index(t)] for t in picks]
         lines.append(
             f"{k.name:<22}{k.workers:>4}"
             + "".join(f"{_stars(v):>9}" for v in at)
@@ -166,11 +166,11 @@ def _text(r: SimulationReport) -> str:
             + f"{_stars(k.max_score):>7}{k.above_4:>6}"
         )
     h = r.honest_to_gate
-    t = h.tasks
+    t = h.items
     lines += [
         "",
         "Key figures:",
-        f"- a new honest worker passes a 4-star gate after {_n(t.median)} tasks "
+        f"- a new honest worker passes a 4-star gate after {_n(t.median)} items "
         f"(median; range {_n(t.min)}–{_n(t.max)}; {t.reached} of {t.of} within the run), "
         f"having carried at least {_n(h.carried_weight_min)} lamports of fee weight, "
         f"with {_n(h.qualified_min)}–{_n(h.qualified_median)} qualified raters (least–median)",
@@ -194,13 +194,13 @@ def _text(r: SimulationReport) -> str:
         f"- a spammer from the start never rises above {_stars(spam)}"
         f" (the prior is {_stars(r.params.prior_mean)})"
         + (": never near a 3-star gate" if spam < GATE_3 else ""),
-        f"- turncoats (honest for {tc.switch_at:,} tasks, then junk; at "
+        f"- turncoats (honest for {tc.switch_at:,} items, then junk; at "
         f"{_stars(tc.score_min)}–{_stars(tc.score_median)}) fall below a 4-star gate after "
-        f"{_n(tc.tasks_below_4.median)} junk tasks (median; range {_n(tc.tasks_below_4.min)}–"
-        f"{_n(tc.tasks_below_4.max)}; {tc.tasks_below_4.reached} of {tc.tasks_below_4.of} "
-        f"above it) and below a 3-star gate after {_n(tc.tasks_below_3.median)} (range "
-        f"{_n(tc.tasks_below_3.min)}–{_n(tc.tasks_below_3.max)}; "
-        f"{tc.tasks_below_3.reached} of {tc.tasks_below_3.of} above it)",
+        f"{_n(tc.items_below_4.median)} junk items (median; range {_n(tc.items_below_4.min)}–"
+        f"{_n(tc.items_below_4.max)}; {tc.items_below_4.reached} of {tc.items_below_4.of} "
+        f"above it) and below a 3-star gate after {_n(tc.items_below_3.median)} (range "
+        f"{_n(tc.items_below_3.min)}–{_n(tc.items_below_3.max)}; "
+        f"{tc.items_below_3.reached} of {tc.items_below_3.of} above it)",
         f"- one colluding requester lifts its worker to at most {_stars(c.pair_max_score)} "
         f"(after {c.pair_fees_at_max:,} lamports of fees)"
         + (": below a 4-star gate" if c.pair_max_score < GATE_4 else ": past a 4-star gate"),
@@ -217,11 +217,11 @@ def _n(v: int | None) -> str:
     return "—" if v is None else f"{v:,}"
 
 
-def _picks(tasks: list[int]) -> list[int]:
+def _picks(items: list[int]) -> list[int]:
     """About eight checkpoints to show: round numbers where they exist."""
-    end = tasks[-1]
+    end = items[-1]
     want = [100, 1_000, 2_500, 5_000, 10_000, 15_000, 20_000, 30_000, 50_000]
-    out = [min(tasks, key=lambda t: abs(t - w)) for w in want if w < end]
+    out = [min(items, key=lambda t: abs(t - w)) for w in want if w < end]
     return sorted({*out, end})
 
 
