@@ -13,6 +13,8 @@ import amplify_sdk
 from amplify_sdk import ProgramError
 from amplify_sdk.errors import ERRORS_BY_CODE
 from amplify_sdk.protocol import load_idl
+from amplify_sdk.protocol._codecs import type_size
+from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
 from amplify_sdk.protocol._models import AccountModel
 from conftest import ROOT
 
@@ -75,3 +77,21 @@ def test_models_match_idl_fields() -> None:
         public = {f for f in idl_fields if f != "reserved" and not f.startswith("_")}
         replaced, added = views.get(model.IDL_NAME, (set(), set()))
         assert set(model.model_fields) - {"address"} == (public - replaced) | added, model.IDL_NAME
+
+
+def test_sizes_come_from_the_idl_or_fail() -> None:
+    # A size the SDK plans with is the IDL's: a type whose size varies raises
+    # rather than falling back to a guess (`or 0`, `or 40` before).
+    idl = load_idl()
+    # docs/protocol.md: a slot is 4 bytes (a u16 worker, a u16 tick); a roster
+    # place 42 (a 32-byte worker, 8 bytes of counters, and its u16 in `order`).
+    slot = [f["type"] for f in idl.types["Slot"]["type"]["fields"]]
+    assert slot == ["u16", "u16"] and SLOT_SIZE == type_size("Slot") == 4
+    assert ROSTER_PLACE_SIZE == type_size("RosterEntry") + 2 == 42
+    for variable in ("Batch", "TaskTable"):
+        try:
+            type_size(variable)
+        except TypeError as e:
+            assert variable in str(e)
+        else:
+            raise AssertionError(f"{variable} has no fixed size, yet one was given")
