@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +47,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import Gen
+from idl_versions import Version, base_for, fmt, next_breaking, parse_version
 
 ROOT = Path(__file__).resolve().parent.parent
 IDL = ROOT / "idl" / "amplify.json"
-RELEASED = ROOT / "idl" / "released"
 
 JSON = dict[str, Any]
-Version = tuple[int, int, int]
 
 
 @dataclass
@@ -422,18 +420,6 @@ def _constants(old: JSON, new: JSON, r: Report) -> None:
 # -- versions -------------------------------------------------------------------------
 
 
-def parse_version(text: str) -> Version:
-    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text)
-    if m is None:
-        raise ValueError(f"not a MAJOR.MINOR.PATCH version: {text!r}")
-    return int(m[1]), int(m[2]), int(m[3])
-
-
-def next_breaking(v: Version) -> Version:
-    """The smallest version that may break clients of `v` (semver; below 1.0 the minor)."""
-    return (v[0], v[1] + 1, 0) if v[0] == 0 else (v[0] + 1, 0, 0)
-
-
 def version_problems(old: Version, new: Version, report: Report) -> list[str]:
     if new < old:
         return [f"metadata.version went back from {fmt(old)} to {fmt(new)}"]
@@ -443,30 +429,6 @@ def version_problems(old: Version, new: Version, report: Report) -> list[str]:
             f"{fmt(next_breaking(old))} (semver: below 1.0 a breaking change bumps the minor)"
         ]
     return []
-
-
-def fmt(v: Version) -> str:
-    return ".".join(map(str, v))
-
-
-def releases(folder: Path = RELEASED) -> dict[Version, Path]:
-    """The released IDLs by version; each file's name must match its metadata.version."""
-    out = {}
-    for path in folder.glob("amplify-*.json"):
-        version = parse_version(path.stem.removeprefix("amplify-"))
-        inside = json.loads(path.read_text())["metadata"]["version"]
-        if parse_version(inside) != version:
-            raise SystemExit(f"{path}: metadata.version {inside} does not match the file name")
-        out[version] = path
-    return out
-
-
-def base_for(version: Version, folder: Path = RELEASED) -> Path:
-    """The newest release not newer than `version`."""
-    older = [v for v in releases(folder) if v <= version]
-    if not older:
-        raise SystemExit(f"no released IDL in {folder} at or below {fmt(version)}")
-    return releases(folder)[max(older)]
 
 
 def lint(old: JSON, new: JSON) -> tuple[Report, list[str]]:

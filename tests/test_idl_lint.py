@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import idl_versions
 import pytest
 from gen import sighash
 
@@ -371,21 +372,21 @@ def test_versions() -> None:
     assert verdict(edited(remove, version="0.2.1"))[2]  # a patch bump does not cover it
     assert verdict(edited(remove, version="1.0.0"))[2] == []
     assert "went back" in verdict(edited(lambda idl: None, version="0.1.9"))[2][0]
-    assert idl_lint.next_breaking((0, 2, 5)) == (0, 3, 0)
-    assert idl_lint.next_breaking((1, 4, 0)) == (2, 0, 0)
+    assert idl_versions.next_breaking((0, 2, 5)) == (0, 3, 0)
+    assert idl_versions.next_breaking((1, 4, 0)) == (2, 0, 0)
 
 
 def test_base_is_the_newest_release_not_newer(tmp_path: Path) -> None:
     for version in ("0.1.0", "0.2.0", "0.3.0"):
         idl = edited(lambda idl: None, version=version)
         (tmp_path / f"amplify-{version}.json").write_text(json.dumps(idl))
-    assert idl_lint.base_for((0, 2, 7), tmp_path).name == "amplify-0.2.0.json"
-    assert idl_lint.base_for((0, 3, 0), tmp_path).name == "amplify-0.3.0.json"
+    assert idl_versions.base_for((0, 2, 7), tmp_path).name == "amplify-0.2.0.json"
+    assert idl_versions.base_for((0, 3, 0), tmp_path).name == "amplify-0.3.0.json"
     with pytest.raises(SystemExit):
-        idl_lint.base_for((0, 0, 1), tmp_path)
+        idl_versions.base_for((0, 0, 1), tmp_path)
 
 
 def test_release_file_must_match_its_version(tmp_path: Path) -> None:
     (tmp_path / "amplify-0.4.0.json").write_text(json.dumps(RELEASED))
     with pytest.raises(SystemExit, match="does not match"):
-        idl_lint.releases(tmp_path)
+        idl_versions.releases(tmp_path)
