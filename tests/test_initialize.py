@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import struct
 
 import pytest
@@ -14,6 +15,7 @@ from solders.system_program import ID as SYSTEM_PROGRAM_ID
 from adversarial import Attack, non_canonical_pda
 from amplify_sdk import PROGRAM_ID, AdminClient, Amplify, ProgramError, instructions
 from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.cli.program import init
 from amplify_sdk.errors import (
     AlreadyInitialized,
     FeeTooHigh,
@@ -25,6 +27,7 @@ from amplify_sdk.errors import (
     UnknownInstruction,
 )
 from amplify_sdk.protocol import config_pda, load_idl, treasury_pda
+from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS
 from amplify_sdk.protocol._pda import program_data_pda
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from conftest import report
@@ -85,6 +88,21 @@ async def test_initialize_creates_config_and_treasury(admin: AdminClient, amp_mi
     assert [e.name for e in receipt.events] == ["ProtocolInitialized"]
     event = receipt.events[0].fields
     assert event == {"admin": admin.address, "amp_mint": amp_mint, "fee_bps": 500}
+
+
+async def test_the_default_fee_is_five_percent_wherever_it_is_offered(
+    admin: AdminClient, amp_mint: Pubkey
+) -> None:
+    # The default rate has one home (protocol._fee.DEFAULT_FEE_BPS); every
+    # place that offers a default takes it from there, and it is the 5% the
+    # docs state (docs/protocol.md, Money), as the chain records it.
+    assert DEFAULT_FEE_BPS == 500
+    assert inspect.signature(instructions.initialize).parameters["fee_bps"].default == 500
+    assert inspect.signature(AdminClient.initialize).parameters["fee_bps"].default == 500
+    (option,) = [p for p in init.params if p.name == "fee_bps"]
+    assert option.default == 500
+    config = await admin.initialize(amp_mint)
+    assert config.fee_bps == 500
 
 
 async def test_fail_initialize_with_second_call(admin: AdminClient, amp_mint: Pubkey) -> None:
