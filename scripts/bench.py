@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from governance import earn_fees, make_dao
 
-from amplify_sdk import Amplify, WorkerClient, instructions
+from amplify_sdk import Amplify, RequesterClient, WorkerClient, instructions
 from amplify_sdk.chain import TxReceipt
 from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
@@ -323,6 +323,44 @@ async def roster_cu(amp: Amplify) -> list[tuple[str, int]]:
     return out
 
 
+async def bulk_cu(amp: Amplify, n: int = 100, keys: int = 10) -> list[tuple[str, int]]:
+    """Compute units of one transaction of each bulk instruction (the per-item
+    loop of shared/outcomes.rs), and of grow_roster."""
+    backend = amp.backend
+    assert isinstance(backend, EmbeddedBackend)
+    m = Market(amp, backend, amp.admin(), amp.requester())
+    req = m.requester
+    b = await m.batch(n_items=2 * n + 1, redundancy=2, max_active=1_000, reservation_secs=600)
+    w = await m.worker()
+    out: list[tuple[str, int]] = []
+
+    def last(client: WorkerClient | RequesterClient) -> int:
+        assert client.last_receipt is not None
+        return client.last_receipt.compute_units
+
+    await w.accept_tasks(b.address, [0])  # joins the roster
+    await w.accept_tasks(b.address, range(1, n + 1))
+    out.append((f"accept_tasks, {n} items", last(w)))
+    await w.accept_tasks(b.address, range(1, n + 1))
+    out.append((f"accept_tasks, {n} items all refused (AlreadyAccepted)", last(w)))
+    await w.submit_results(b.address, [(i, bytes([i % LABELS])) for i in range(1, n + 1)])
+    out.append((f"submit_results, {n} items", last(w)))
+    await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(1, n + 1)])
+    out.append((f"rate_assignments, {n} items", last(req)))
+    await w.accept_tasks(b.address, range(n + 1, 2 * n + 1))
+    backend.warp(600 + b.tick_secs + 1)
+    await req.release_expired(b.address, w.address, range(n + 1, 2 * n + 1))
+    out.append((f"release_expired, {n} items", last(req)))
+    await req.grow_roster(b.address, 10)
+    out.append(("grow_roster, 10 places", last(req)))
+    e = await m.batch(n_items=keys, encrypted=True, salt=b"bulk-cu")
+    w2 = await m.worker()
+    await w2.accept_tasks(e.address, range(keys))
+    await req.deliver_keys(e.address, w2.address, [(i, bytes(32)) for i in range(keys)])
+    out.append((f"deliver_keys, {keys} items", last(req)))
+    return out
+
+
 #: Governance compute units as first measured (docs/governance.md at the
 #: governance issue), printed beside today's.
 GOVERNANCE_BEFORE = {
@@ -361,6 +399,10 @@ async def main() -> None:
         admin = amp.admin()
         await admin.initialize(await admin.create_amp_mint())
         roster = await roster_cu(amp)
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        bulk = await bulk_cu(amp)
     print(
         f"# Amplify benchmarks: solders {version('solders')} (LiteSVM), program "
         f"{len(program_bytes()):,} bytes"
@@ -410,6 +452,11 @@ async def main() -> None:
         - by["newcomer to a full roster, place 0 free"]
     )
     print(f"reading the roster for a free place: {scan / 63:.1f} CU per place passed")
+    print("\n## Bulk instructions: compute units of one transaction\n")
+    print(row("instruction", "CU", "CU per item", widths=(56, 10, 12)))
+    for name, cu in bulk:
+        items = int(name.split(", ")[1].split()[0])
+        print(row(name, f"{cu:,}", f"{cu / items:,.0f}", widths=(56, 10, 12)))
     print(f"\n(signature fee {SIGNATURE_FEE:,} lamports; CU measured by the SVM)")
 
 

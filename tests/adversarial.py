@@ -17,6 +17,7 @@ instruction last: the refusals were the broken part's doing.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 import re
@@ -43,7 +44,9 @@ from amplify_sdk.errors import (
     UnknownInstruction,
 )
 from amplify_sdk.protocol import decode_instruction, load_idl
+from amplify_sdk.protocol._build import resolve_accounts
 from amplify_sdk.protocol._codecs import encode_instruction
+from amplify_sdk.protocol._idl import parse_idl
 from amplify_sdk.protocol._token import TOKEN_PROGRAM_ID
 from market import SIGNATURE_FEE, Market, swap
 
@@ -180,7 +183,7 @@ class Attack:
     async def refused(
         self,
         ix: Instruction,
-        error: type[TransactionError],
+        error: type[TransactionError] | None,
         signers: Sequence[Keypair] | None = None,
         what: str = "",
         code: int | None = None,
@@ -188,7 +191,8 @@ class Attack:
     ) -> None:
         """`ix` fails with exactly `error` and changes nothing but the fee.
         `error` is a program error class, or `TransactionError` with the `code`
-        another program (the token program, in a CPI) failed with."""
+        another program (the token program, in a CPI) failed with, or None for
+        any refusal."""
         signers = list(self.signers if signers is None else signers)
         keys = [m.pubkey for m in ix.accounts]
         watched = list(dict.fromkeys([*keys, *self.watch, self.payer.address]))
@@ -198,13 +202,16 @@ class Attack:
         try:
             await self.payer.send([ix], signers)
         except TransactionError as e:
-            assert type(e) is error, f"{label}: {type(e).__name__} instead of {error.__name__}: {e}"
+            if error is not None:
+                assert type(e) is error, (
+                    f"{label}: {type(e).__name__} instead of {error.__name__}: {e}"
+                )
             if code is not None:
                 assert re.search(rf"custom error {code}\b", str(e)), f"{label}: {e}"
             if message is not None:
                 assert message in str(e), f"{label}: {e}"
         else:
-            raise AssertionError(f"{label}: accepted, expected {error.__name__}")
+            raise AssertionError(f"{label}: accepted, expected {error or 'a refusal'}")
         # The embedded chain executes a refused transaction and charges its
         # signatures, as a leader would; over RPC the SDK simulates first and
         # sends nothing, so nothing at all may change.
@@ -232,7 +239,13 @@ class Attack:
         REFUSALS[self.name] += 1
 
     async def expect_ok(self, ix: Instruction | None = None) -> None:
-        """The instruction (default: the unaltered one) succeeds."""
+        """The instruction (default: the unaltered one) succeeds. The unaltered
+        one is first checked against the IDL's PDA seeds: each account the IDL
+        derives is the address its seeds give, and the address that seeds one
+        byte off give is refused (`wrong_seeds`)."""
+        if ix is None:
+            for account, wrong in wrong_seeds(self.ix):
+                await self.refused(wrong, None, what=f"with {account} from wrong seeds")
         await self.payer.send([ix or self.ix], self.signers)
 
     def fits(self, ix: Instruction) -> bool:
@@ -419,6 +432,49 @@ class Attack:
         await self.extended_data()
         await self.random_data()
         await self.unknown_discriminators()
+
+
+def wrong_seeds(ix: Instruction) -> list[tuple[str, Instruction]]:
+    """For each account of `ix` the IDL derives (PDA seeds), after checking it
+    is the address the IDL's seeds give: `ix` with that account derived from
+    the seeds one byte off instead (the last byte of the first constant seed
+    flipped, or a constant seed put first). Seeds read from an account's data
+    (`governance.proposal_count`) are left to tests/test_idl_seeds.py."""
+    name, args = decode_instruction(bytes(ix.data))
+    idl = load_idl()
+    items = idl.instructions[name].accounts
+    from_state = {
+        a.name for a in items if a.pda and any("." in s.get("path", "") for s in a.pda["seeds"])
+    }
+    given = {
+        a.name: m.pubkey
+        for a, m in zip(items, ix.accounts, strict=False)
+        if (a.pda is None and a.address is None) or a.name in from_state
+    }
+    out = []
+    for k, item in enumerate(items):
+        if item.pda is None or item.name in from_state:
+            continue
+        right = resolve_accounts(idl.instructions[name], given, args)[item.name]
+        assert ix.accounts[k].pubkey == right, f"{name}: {item.name} is not the IDL's PDA"
+        bad = parse_idl(tampered(idl.raw, name, item.name))
+        wrong = resolve_accounts(bad.instructions[name], given, args, idl=bad)[item.name]
+        metas = list(ix.accounts)
+        metas[k] = AccountMeta(wrong, metas[k].is_signer, metas[k].is_writable)
+        out.append((item.name, Instruction(ix.program_id, ix.data, metas)))
+    return out
+
+
+def tampered(raw: dict[str, Any], ix_name: str, account: str) -> dict[str, Any]:
+    """The IDL `raw` with the seeds of one account of one instruction one byte off."""
+    raw = copy.deepcopy(raw)
+    ix = next(i for i in raw["instructions"] if i["name"] == ix_name)
+    seeds = next(a for a in ix["accounts"] if a["name"] == account)["pda"]["seeds"]
+    if seeds[0]["kind"] == "const":
+        seeds[0]["value"] = [*seeds[0]["value"][:-1], seeds[0]["value"][-1] ^ 1]
+    else:
+        seeds.insert(0, {"kind": "const", "value": [ord("x")]})
+    return raw
 
 
 def non_canonical_pda(seeds: Sequence[bytes]) -> Pubkey:

@@ -15,7 +15,7 @@ from amplify_sdk.errors import (
     RosterTooLarge,
     Unauthorized,
 )
-from amplify_sdk.protocol import config_pda
+from amplify_sdk.protocol import config_pda, decode_account
 from market import Market
 
 
@@ -45,6 +45,24 @@ async def test_grow_roster_keeps_workers_and_admits_new_ones(market: Market) -> 
     newcomer = await market.worker()
     assert (await newcomer.accept_tasks(b.address, [19]))[0].ok
     await market.assert_escrow_invariant(b.address)
+
+
+async def test_grow_roster_leaves_the_new_places_empty(market: Market) -> None:
+    # 16 places: the old `order` (4-byte length and 16 indices, 36 bytes) ran
+    # past the first new place's 32-byte address into its counters.
+    b = await market.batch(n_items=16, roster_capacity=16)
+    workers = [await market.worker() for _ in range(16)]
+    for k, w in enumerate(workers):
+        assert (await w.accept_tasks(b.address, [k]))[0].ok
+    await market.requester.grow_roster(b.address, 2)
+    fields = decode_account("Batch", await market.data(b.address))
+    assert len(fields["workers"]) == len(fields["order"]) == 18
+    # Two new places (address, taken, active, pending), every byte zero.
+    new = fields["workers"][16:]
+    assert len(new) == 2 and not any(new.tobytes())
+    assert fields["order"][16:].tolist() == [0, 0]
+    b2 = await market.requester.get_batch(b.address)
+    assert sorted(str(e.worker) for e in b2.roster) == sorted(str(w.address) for w in workers)
 
 
 async def test_fail_grow_roster_with_bad_requests(market: Market) -> None:

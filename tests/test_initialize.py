@@ -145,7 +145,7 @@ async def test_immutable_program_can_be_initialized_by_its_deployer_transaction(
     backend.set_upgrade_authority(None)
     other = Keypair()
     await backend.airdrop(other.pubkey(), 10**9)
-    await backend.send([instructions.initialize(other.pubkey(), amp_mint)], [], other)
+    await backend.send([instructions.initialize(other.pubkey(), amp_mint, 500)], [], other)
     assert (await admin.get_config()).admin == other.pubkey()
 
 
@@ -156,7 +156,7 @@ async def test_fail_initialize_with_fake_program_accounts(
     # Bug class: forged deployer proof (another program's ProgramData, or a
     # program account that is not this program).
     fake = program_data_pda(TOKEN_PROGRAM_ID) if account == "program_data" else TOKEN_PROGRAM_ID
-    ix = swap(instructions.initialize(admin.address, amp_mint), account, fake)
+    ix = swap(instructions.initialize(admin.address, amp_mint, 500), account, fake)
     with pytest.raises(InvalidProgramAccount):
         await admin.send([ix])
     await _assert_nothing_created(admin)
@@ -176,7 +176,7 @@ async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint
     # place of the config PDA.
     fake = Keypair()
     ix = _with(
-        instructions.initialize(admin.address, amp_mint),
+        instructions.initialize(admin.address, amp_mint, 500),
         1,
         AccountMeta(fake.pubkey(), is_signer=True, is_writable=True),
     )
@@ -185,7 +185,7 @@ async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint
     # Same for a PDA derived with other seeds.
     other, _ = Pubkey.find_program_address([b"treasury"], PROGRAM_ID)
     ix = _with(
-        instructions.initialize(admin.address, amp_mint),
+        instructions.initialize(admin.address, amp_mint, 500),
         1,
         AccountMeta(other, is_signer=False, is_writable=True),
     )
@@ -197,7 +197,7 @@ async def test_fail_initialize_with_fake_config_pda(admin: AdminClient, amp_mint
 async def test_fail_initialize_with_fake_treasury_pda(admin: AdminClient, amp_mint: Pubkey) -> None:
     # Bug class: fake PDA (a treasury elsewhere).
     ix = _with(
-        instructions.initialize(admin.address, amp_mint),
+        instructions.initialize(admin.address, amp_mint, 500),
         2,
         AccountMeta(Keypair().pubkey(), is_signer=False, is_writable=True),
     )
@@ -262,7 +262,7 @@ async def test_fail_initialize_with_malformed_data(
     admin: AdminClient, amp_mint: Pubkey, data: bytes, error: type[ProgramError]
 ) -> None:
     # Bug class: malformed instruction data must fail with a typed error, not a panic.
-    ix = instructions.initialize(admin.address, amp_mint)
+    ix = instructions.initialize(admin.address, amp_mint, 500)
     with pytest.raises(error):
         await admin.send([Instruction(ix.program_id, data, _metas(ix))])
     await _assert_nothing_created(admin)

@@ -25,6 +25,8 @@ class IdlAccountItem:
     optional: bool
     address: Pubkey | None
     pda_seeds: tuple[JSON, ...] | None
+    #: The IDL's `pda` object (`seeds`, and `program` when not this program).
+    pda: JSON | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def _account_item(item: JSON) -> IdlAccountItem:
         optional=bool(item.get("optional", False)),
         address=Pubkey.from_string(address) if address else None,
         pda_seeds=tuple(pda["seeds"]) if pda else None,
+        pda=pda,
     )
 
 

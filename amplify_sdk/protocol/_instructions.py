@@ -1,8 +1,12 @@
-"""Instruction builders: pure functions from typed arguments to `Instruction`.
+"""Instruction builders, generated from idl/amplify.json by scripts/gen.py.
 
-Account order, writable/signer flags and fixed program addresses come from the
-IDL; the builders only name the accounts and derive PDAs. Each builder pairs
-with `decode_instruction` in `_codecs` for the reverse direction.
+Do not edit.
+
+One pure function per instruction: the accounts the caller must name (in the
+IDL's order), the values of seeds read from the chain, then the arguments.
+Accounts with a fixed address or PDA seeds in the IDL are filled in by
+`build_instruction`, as Anchor's accounts resolver does. Each pairs with
+`decode_instruction` for the reverse direction.
 """
 
 from __future__ import annotations
@@ -10,140 +14,368 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from solders.instruction import AccountMeta, Instruction
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
-from ._codecs import encode_instruction
-from ._idl import load_idl
-from ._pda import (
-    PROGRAM_ID,
-    batch_pda,
-    config_pda,
-    governance_pda,
-    mint_authority_pda,
-    program_data_pda,
-    proposal_pda,
-    requester_profile_pda,
-    stake_pda,
-    treasury_pda,
-    vault_pda,
-    vote_pda,
-    worker_profile_pda,
-)
+from ._build import Remaining, build_instruction, resolve_accounts, struct_arg
+from ._pda import PROGRAM_ID
 
 
-def build_instruction(
-    name: str,
-    accounts: Mapping[str, Pubkey],
-    args: Mapping[str, Any],
+def initialize(
+    admin: Pubkey,
+    amp_mint: Pubkey,
+    fee_bps: int,
+    remaining: Sequence[Remaining] = (),
+    *,
     program_id: Pubkey = PROGRAM_ID,
-    remaining: Sequence[AccountMeta] = (),
 ) -> Instruction:
-    """Build instruction `name` from named accounts, in the IDL's order and flags.
+    """Create the protocol config and treasury. The signer becomes the admin.
 
-    Accounts with a fixed address in the IDL (system program) may be left out;
-    an optional account left out is passed as the program id (Anchor's
-    convention for "none"). Unknown or missing names raise `ValueError`.
+    - `admin` (signer, writable): Must be the program's upgrade authority (if it has one).
+    - `amp_mint`
+    - `fee_bps`
+
+    Derived from the IDL's seeds: `config`, `treasury`, `program_data`.
+    Fixed addresses: `program`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
     """
-    ix = load_idl().instructions[name]
-    known = {a.name for a in ix.accounts}
-    unknown = set(accounts) - known
-    if unknown:
-        raise ValueError(f"{name}: unknown accounts {sorted(unknown)}")
-    metas = []
-    for item in ix.accounts:
-        key = accounts.get(item.name, item.address)
-        if key is None and item.optional:
-            metas.append(AccountMeta(program_id, is_signer=False, is_writable=False))
-            continue
-        if key is None:
-            raise ValueError(f"{name}: account {item.name!r} is required")
-        metas.append(AccountMeta(key, is_signer=item.signer, is_writable=item.writable))
-    return Instruction(program_id, encode_instruction(name, args), [*metas, *remaining])
-
-
-def initialize(admin: Pubkey, amp_mint: Pubkey, fee_bps: int = 500) -> Instruction:
     return build_instruction(
         "initialize",
-        {
-            "admin": admin,
-            "config": config_pda()[0],
-            "treasury": treasury_pda()[0],
-            "amp_mint": amp_mint,
-            "program_data": program_data_pda(),
-        },
+        {"admin": admin, "amp_mint": amp_mint},
         {"fee_bps": fee_bps},
+        program_id,
+        remaining,
     )
 
 
-def set_paused(admin: Pubkey, paused: bool) -> Instruction:
+def set_paused(
+    admin: Pubkey,
+    paused: bool,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Admin: stop or resume new batches and acceptances protocol-wide.
+
+    - `admin` (signer)
+    - `paused`
+
+    Derived from the IDL's seeds: `config`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
-        "set_paused", {"admin": admin, "config": config_pda()[0]}, {"paused": paused}
+        "set_paused",
+        {"admin": admin},
+        {"paused": paused},
+        program_id,
+        remaining,
     )
 
 
-def register_worker(worker: Pubkey, encryption_key: bytes) -> Instruction:
+def set_reputation_params(
+    admin: Pubkey,
+    params: Mapping[str, Any] | tuple[int, int, int, bytes, int, int, int, int, int, int],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Admin (later: governance): change the reputation formula's parameters, within bounds.
+
+    - `admin` (signer)
+    - `params`
+
+    Derived from the IDL's seeds: `config`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "set_reputation_params",
+        {"admin": admin},
+        {"params": struct_arg("ReputationParams", params)},
+        program_id,
+        remaining,
+    )
+
+
+def register_worker(
+    worker: Pubkey,
+    encryption_key: bytes,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Create the signer's worker profile with its X25519 encryption key. A key no sealed box
+    can be addressed to (one of the low-order points of Curve25519, in any encoding:
+    all-zero among them) is refused (InvalidEncryptionKey).
+
+    - `worker` (signer, writable)
+    - `encryption_key`
+
+    Derived from the IDL's seeds: `profile`.
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "register_worker",
-        {"worker": worker, "profile": worker_profile_pda(worker)[0]},
+        {"worker": worker},
         {"encryption_key": encryption_key},
+        program_id,
+        remaining,
     )
 
 
-def create_batch(requester: Pubkey, batch_id: int, **params: Any) -> Instruction:
-    """`params` are the IDL's `create_batch` arguments other than `batch_id`."""
+def register_requester(
+    requester: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Create the signer's requester profile (once; it must exist before the requester rates).
+
+    - `requester` (signer, writable)
+
+    Derived from the IDL's seeds: `profile`, `config`.
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "register_requester",
+        {"requester": requester},
+        {},
+        program_id,
+        remaining,
+    )
+
+
+def create_batch(
+    requester: Pubkey,
+    batch_id: int,
+    price: int,
+    bond: int,
+    redundancy: int,
+    min_rating: int,
+    per_worker_cap: int,
+    max_active: int,
+    reservation_secs: int,
+    expires_at: int,
+    encrypted: bool,
+    roster_capacity: int,
+    key_agent: Pubkey,
+    instructions_hash: bytes,
+    base_uri: str,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: open a batch. The fee rate is fixed now for the batch's life; escrow arrives
+    with the items (add_tasks). The account holds the parameters, the money counters and
+    the roster of workers (roster_capacity entries; grow_roster adds more).
+
+    - `requester` (signer, writable): Pays the batch's rent; gets it back at close.
+    - `batch_id`: Any number the requester picks; seeds the batch address.
+    - `price`: Lamports paid per item per worker, fee included.
+    - `bond`: Lamports a worker deposits per reservation: returned with the payment,
+      forfeited to the requester if the reservation expires.
+    - `redundancy`: Distinct workers that must complete each item (1-64).
+    - `min_rating`: Minimum worker rating in milli-stars (0-5000).
+    - `per_worker_cap`: Most items of this batch one worker may take in total; 0 = no cap.
+    - `max_active`: Most reservations one worker may hold at once (>= 1).
+    - `reservation_secs`: Seconds a worker has to submit after accepting (>= 1).
+    - `expires_at`: Unix time after which no item can be accepted; at most 65,534 x
+      reservation_secs ahead (a deadline tick is then at most reservation_secs long).
+    - `encrypted`: Items are encrypted; keys are delivered sealed to each accepting worker.
+    - `roster_capacity`: Workers the roster has room for now (1-32767, within 10 KiB of
+      account).
+    - `key_agent`: Who may deliver item keys besides the requester (the requester itself if
+      unused).
+    - `instructions_hash`: sha256 of the task instructions, stored at base_uri + hex(hash).
+    - `base_uri`: Where items live: item data at base_uri + hex(content hash), manifests
+      likewise (UTF-8, <= 200 bytes).
+
+    Derived from the IDL's seeds: `config`, `batch`.
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "create_batch",
+        {"requester": requester},
         {
-            "requester": requester,
-            "config": config_pda()[0],
-            "batch": batch_pda(requester, batch_id)[0],
+            "batch_id": batch_id,
+            "price": price,
+            "bond": bond,
+            "redundancy": redundancy,
+            "min_rating": min_rating,
+            "per_worker_cap": per_worker_cap,
+            "max_active": max_active,
+            "reservation_secs": reservation_secs,
+            "expires_at": expires_at,
+            "encrypted": encrypted,
+            "roster_capacity": roster_capacity,
+            "key_agent": key_agent,
+            "instructions_hash": instructions_hash,
+            "base_uri": base_uri,
         },
-        {"batch_id": batch_id, **params},
+        program_id,
+        remaining,
     )
 
 
-def grow_roster(requester: Pubkey, batch: Pubkey, extra: int) -> Instruction:
+def grow_roster(
+    requester: Pubkey,
+    batch: Pubkey,
+    extra: int,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: make room for extra workers in the batch's roster (at most 10 KiB of account
+    per instruction).
+
+    - `requester` (signer, writable): Pays the added rent.
+    - `batch` (writable)
+    - `extra`
+
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
-        "grow_roster", {"requester": requester, "batch": batch}, {"extra": extra}
+        "grow_roster",
+        {"requester": requester, "batch": batch},
+        {"extra": extra},
+        program_id,
+        remaining,
     )
 
 
-def init_table(requester: Pubkey, batch: Pubkey, table: Pubkey, index: int) -> Instruction:
+def init_table(
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    index: int,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: initialize the batch's next task table, an account the requester created
+    beforehand with a top-level SystemProgram.createAccountWithSeed (base = requester,
+    seed = "t" + hex16(batch_number) + hex4(index), owner = this program; any size up to
+    10 MiB). Its size fixes its capacity: (size - 100) / (4 * redundancy) items.
+
+    - `requester` (signer)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `index`: Must be the batch's table_count.
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "init_table",
         {"requester": requester, "batch": batch, "table": table},
         {"index": index},
+        program_id,
+        remaining,
     )
 
 
 def add_tasks(
-    requester: Pubkey, batch: Pubkey, table: Pubkey, start_index: int, count: int, root: bytes
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    start_index: int,
+    count: int,
+    root: bytes,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """Requester: append count items to the batch, committed by the Merkle root of their
+    content hashes (manifest in storage), and escrow price x count x redundancy.
+    start_index must equal the batch's item_count: a replayed upload fails instead of
+    adding twice. Lamports the batch holds beyond what it owes count first; the rest is
+    transferred from the requester.
+
+    - `requester` (signer, writable)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program). The table the items go to
+      (the last one).
+    - `start_index`
+    - `count`
+    - `root`: Merkle root over the items' content hashes (see docs/protocol.md).
+
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "add_tasks",
         {"requester": requester, "batch": batch, "table": table},
         {"start_index": start_index, "count": count, "root": root},
+        program_id,
+        remaining,
     )
 
 
-def set_batch_paused(requester: Pubkey, batch: Pubkey, paused: bool) -> Instruction:
+def set_batch_paused(
+    requester: Pubkey,
+    batch: Pubkey,
+    paused: bool,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: stop or resume acceptances on one batch. Accepted work can still be submitted
+    and is paid.
+
+    - `requester` (signer)
+    - `batch` (writable)
+    - `paused`
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
-        "set_batch_paused", {"requester": requester, "batch": batch}, {"paused": paused}
+        "set_batch_paused",
+        {"requester": requester, "batch": batch},
+        {"paused": paused},
+        program_id,
+        remaining,
     )
 
 
-def accept_tasks(worker: Pubkey, batch: Pubkey, table: Pubkey, items: Sequence[int]) -> Instruction:
+def accept_tasks(
+    worker: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    items: Sequence[int],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Worker: reserve one slot of each listed item (all in one task table). The whole
+    instruction fails when the protocol or batch is paused, the batch is cancelled or
+    expired, the worker's rating is below the minimum, its registered key cannot be
+    sealed to (encrypted batch), the roster is full with no free place or an item does
+    not exist. A worker new to a full roster takes the place of the first worker that
+    holds nothing (no reservation, no work awaiting a rating). An item that is full,
+    already held by the worker, or over the worker's cap or active limit is skipped and
+    reported in the TasksAccepted event; the rest are reserved. The worker deposits the
+    batch's bond per reservation.
+
+    - `worker` (signer, writable)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `items`
+
+    Derived from the IDL's seeds: `config`, `profile`.
+    Fixed addresses: `clock`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "accept_tasks",
-        {
-            "worker": worker,
-            "config": config_pda()[0],
-            "profile": worker_profile_pda(worker)[0],
-            "batch": batch,
-            "table": table,
-        },
+        {"worker": worker, "batch": batch, "table": table},
         {"items": list(items)},
+        program_id,
+        remaining,
     )
 
 
@@ -154,81 +386,33 @@ def submit_results(
     items: Sequence[int],
     answers: bytes,
     result_uri: str = "",
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    """`answers`: the same number of bytes (1-64) for every item, concatenated."""
+    """Worker: deliver results for items it holds (all in one task table) and be paid at once:
+    (price - fee + bond) per item, no requester veto. answers holds one answer of
+    answers.len / items.len bytes (1-64) per item: a label inline, or a 32-byte hash of
+    a result stored at result_uri + hex(hash). An item the worker does not hold reserved
+    (or whose key was not delivered yet, in an encrypted batch) is skipped and reported
+    in the ResultsSubmitted event.
+
+    - `worker` (signer, writable)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `items`
+    - `answers`
+    - `result_uri`
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "submit_results",
         {"worker": worker, "batch": batch, "table": table},
         {"items": list(items), "answers": answers, "result_uri": result_uri},
-    )
-
-
-def release_expired(
-    batch: Pubkey, table: Pubkey, requester: Pubkey, worker: Pubkey, items: Sequence[int]
-) -> Instruction:
-    return build_instruction(
-        "release_expired",
-        {"batch": batch, "table": table, "requester": requester, "worker": worker},
-        {"items": list(items)},
-    )
-
-
-def register_requester(requester: Pubkey) -> Instruction:
-    return build_instruction(
-        "register_requester",
-        {
-            "requester": requester,
-            "profile": requester_profile_pda(requester)[0],
-            "config": config_pda()[0],
-        },
-        {},
-    )
-
-
-def set_reputation_params(admin: Pubkey, params: Mapping[str, int]) -> Instruction:
-    return build_instruction(
-        "set_reputation_params",
-        {"admin": admin, "config": config_pda()[0]},
-        {"params": dict(params)},
-    )
-
-
-def rate_assignments(
-    requester: Pubkey,
-    batch: Pubkey,
-    table: Pubkey,
-    ratings: Sequence[tuple[int, int, int, int]],
-    profiles: Sequence[Pubkey],
-) -> Instruction:
-    """`ratings`: (item, worker roster index, stars, index into `profiles`)."""
-    return build_instruction(
-        "rate_assignments",
-        {
-            "requester": requester,
-            "requester_profile": requester_profile_pda(requester)[0],
-            "config": config_pda()[0],
-            "batch": batch,
-            "table": table,
-        },
-        {"ratings": [{"item": i, "worker": w, "stars": s, "profile": p} for i, w, s, p in ratings]},
-        remaining=[AccountMeta(p, is_signer=False, is_writable=True) for p in profiles],
-    )
-
-
-def cancel_batch(requester: Pubkey, batch: Pubkey) -> Instruction:
-    return build_instruction("cancel_batch", {"requester": requester, "batch": batch}, {})
-
-
-def sweep_fees(batch: Pubkey) -> Instruction:
-    return build_instruction("sweep_fees", {"batch": batch, "treasury": treasury_pda()[0]}, {})
-
-
-def close_batch(requester: Pubkey, batch: Pubkey, tables: Sequence[Pubkey]) -> Instruction:
-    return build_instruction(
-        "close_batch",
-        {"requester": requester, "batch": batch, "treasury": treasury_pda()[0]},
-        {},
-        remaining=[AccountMeta(t, is_signer=False, is_writable=True) for t in tables],
+        program_id,
+        remaining,
     )
 
 
@@ -239,131 +423,440 @@ def deliver_keys(
     worker: Pubkey,
     items: Sequence[int],
     sealed_keys: Sequence[bytes],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    """`sealed_keys[i]`: item `items[i]`'s key sealed to the worker (80 bytes)."""
+    """Requester or its key agent: deliver the item keys of a worker's reservations in an
+    encrypted batch. Each key travels sealed to the worker's X25519 key (80 bytes: a
+    libsodium sealed box of the 32-byte item key) in this instruction's data and its
+    KeysDelivered event; the slot only records that it was delivered (no rent per key).
+    Items not reserved by the worker, or whose key was already delivered, are skipped
+    and reported.
+
+    - `authority` (signer): The batch's requester or its key_agent.
+    - `batch`
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `worker`: The worker whose reservations get their keys.
+    - `items`
+    - `sealed_keys`: One 80-byte sealed key per item, in order.
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "deliver_keys",
         {"authority": authority, "batch": batch, "table": table, "worker": worker},
         {"items": list(items), "sealed_keys": list(sealed_keys)},
+        program_id,
+        remaining,
+    )
+
+
+def release_expired(
+    batch: Pubkey,
+    table: Pubkey,
+    requester: Pubkey,
+    worker: Pubkey,
+    items: Sequence[int],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Anyone: release the worker's reservations of the listed items whose deadline has passed,
+    reopening their slots. The bond goes to the requester (to the worker when an
+    encrypted batch never delivered the item's key; the item still counts against the
+    worker's cap); in a cancelled batch the slot's escrow is refunded. Items not
+    releasable are skipped and reported.
+
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `requester` (writable): The batch's requester (not a signer here): receives forfeited
+      bonds and refunds. Anchor clients resolve it from batch.requester.
+    - `worker` (writable): The worker whose reservations are released; any fee payer may
+      send this instruction.
+    - `items`
+
+    Fixed addresses: `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "release_expired",
+        {"batch": batch, "table": table, "requester": requester, "worker": worker},
+        {"items": list(items)},
+        program_id,
+        remaining,
+    )
+
+
+def rate_assignments(
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    ratings: Sequence[Mapping[str, Any] | tuple[int, int, int, int]],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: rate completed assignments 1-5 stars, once each, until the batch's rating
+    window closes (rating_window_secs after expiry or cancellation). Each rating names
+    the item, the worker's roster index and the index of that worker's profile among the
+    remaining accounts (writable WorkerProfile accounts). Each rating updates the
+    worker's score by the reputation formula (docs/reputation.md): weighted by the fee
+    the work paid, read against the requester's own rating pattern, bounded per rating
+    and per requester.
+
+    - `requester` (signer)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `ratings`
+
+    Derived from the IDL's seeds: `requester_profile`, `config`.
+    Fixed addresses: `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "rate_assignments",
+        {"requester": requester, "batch": batch, "table": table},
+        {"ratings": [struct_arg("Rating", x) for x in ratings]},
+        program_id,
+        remaining,
+    )
+
+
+def cancel_batch(
+    requester: Pubkey,
+    batch: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: cancel the batch and refund at once the escrow of every open slot and any
+    uncommitted deposit. Reserved slots stay payable.
+
+    - `requester` (signer, writable)
+    - `batch` (writable)
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "cancel_batch",
+        {"requester": requester, "batch": batch},
+        {},
+        program_id,
+        remaining,
+    )
+
+
+def sweep_fees(
+    batch: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Anyone: move a batch's accrued fees to the treasury.
+
+    - `batch` (writable)
+
+    Derived from the IDL's seeds: `treasury`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "sweep_fees",
+        {"batch": batch},
+        {},
+        program_id,
+        remaining,
+    )
+
+
+def close_batch(
+    requester: Pubkey,
+    batch: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: close a done batch (no reservation outstanding, and every slot completed or
+    the batch cancelled or expired) together with all its task tables, passed as
+    writable remaining accounts. Accrued fees go to the treasury; rent and any remaining
+    escrow return to the requester.
+
+    - `requester` (signer, writable)
+    - `batch` (writable)
+
+    Derived from the IDL's seeds: `treasury`.
+    Fixed addresses: `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "close_batch",
+        {"requester": requester, "batch": batch},
+        {},
+        program_id,
+        remaining,
     )
 
 
 def initialize_governance(
-    admin: Pubkey, amp_mint: Pubkey, params: Mapping[str, int], emission: Mapping[str, int]
+    admin: Pubkey,
+    amp_mint: Pubkey,
+    params: Mapping[str, Any] | tuple[int, int, int, int, int, int],
+    emission: Mapping[str, Any] | tuple[int, int, int, bytes],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """Admin: hand the protocol to AMP holders. Creates the governance account and the stake
+    vault; the program's upgrade authority must already be the governance PDA and the
+    AMP mint's mint authority the mint-authority PDA (for emissions). From then on the
+    governance PDA is the config's admin: only executed proposals change what proposals
+    govern.
+
+    - `admin` (signer, writable)
+    - `amp_mint`
+    - `params`
+    - `emission`
+
+    Derived from the IDL's seeds: `config`, `treasury`, `governance`, `vault`,
+    `mint_authority`, `program_data`.
+    Fixed addresses: `program`, `token_program`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "initialize_governance",
+        {"admin": admin, "amp_mint": amp_mint},
         {
-            "admin": admin,
-            "config": config_pda()[0],
-            "treasury": treasury_pda()[0],
-            "governance": governance_pda()[0],
-            "vault": vault_pda()[0],
-            "amp_mint": amp_mint,
-            "mint_authority": mint_authority_pda()[0],
-            "program_data": program_data_pda(),
+            "params": struct_arg("GovernanceParams", params),
+            "emission": struct_arg("EmissionParams", emission),
         },
-        {"params": dict(params), "emission": dict(emission)},
+        program_id,
+        remaining,
     )
 
 
-def stake(owner: Pubkey, owner_tokens: Pubkey, amount: int) -> Instruction:
+def stake(
+    owner: Pubkey,
+    owner_tokens: Pubkey,
+    amount: int,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Move AMP from the owner's token account into the vault (creating its stake account the
+    first time). Rewards earned so far are settled first.
+
+    - `owner` (signer, writable)
+    - `owner_tokens` (writable): The owner's AMP token account.
+    - `amount`
+
+    Derived from the IDL's seeds: `stake_account`, `governance`, `vault`, `treasury`.
+    Fixed addresses: `token_program`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "stake",
-        {
-            "owner": owner,
-            "stake_account": stake_pda(owner)[0],
-            "owner_tokens": owner_tokens,
-            "governance": governance_pda()[0],
-            "vault": vault_pda()[0],
-            "treasury": treasury_pda()[0],
-        },
+        {"owner": owner, "owner_tokens": owner_tokens},
         {"amount": amount},
+        program_id,
+        remaining,
     )
 
 
-def unstake(owner: Pubkey, owner_tokens: Pubkey, amount: int) -> Instruction:
+def unstake(
+    owner: Pubkey,
+    owner_tokens: Pubkey,
+    amount: int,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Move staked AMP back to the owner's token account; refused while a proposal it voted on
+    is still in its vote (locked_until).
+
+    - `owner` (signer)
+    - `owner_tokens` (writable)
+    - `amount`
+
+    Derived from the IDL's seeds: `stake_account`, `governance`, `vault`, `treasury`.
+    Fixed addresses: `token_program`, `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "unstake",
-        {
-            "owner": owner,
-            "stake_account": stake_pda(owner)[0],
-            "owner_tokens": owner_tokens,
-            "governance": governance_pda()[0],
-            "vault": vault_pda()[0],
-            "treasury": treasury_pda()[0],
-        },
+        {"owner": owner, "owner_tokens": owner_tokens},
         {"amount": amount},
+        program_id,
+        remaining,
     )
 
 
-def claim(owner: Pubkey) -> Instruction:
+def claim(
+    owner: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Pay the owner its share of the treasury's fees, in lamports.
+
+    - `owner` (signer, writable)
+
+    Derived from the IDL's seeds: `stake_account`, `governance`, `treasury`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "claim",
-        {
-            "owner": owner,
-            "stake_account": stake_pda(owner)[0],
-            "governance": governance_pda()[0],
-            "treasury": treasury_pda()[0],
-        },
+        {"owner": owner},
         {},
+        program_id,
+        remaining,
     )
 
 
-def create_proposal(proposer: Pubkey, proposal_id: int, action: Mapping[str, Any]) -> Instruction:
-    """`action`: `{"SetFee": {"fee_bps": 300}}` and so on (the IDL's ProposalAction)."""
+def create_proposal(
+    proposer: Pubkey,
+    proposal_count: int,
+    action: Mapping[str, Any],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """A staker with at least min_stake_to_propose opens a proposal; voting runs for
+    voting_period_secs.
+
+    - `proposer` (signer, writable)
+    - `proposal_count`: `governance.proposal_count` as read from the chain (a seed).
+    - `action`
+
+    Derived from the IDL's seeds: `stake_account`, `governance`, `proposal`.
+    Fixed addresses: `clock`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "create_proposal",
-        {
-            "proposer": proposer,
-            "stake_account": stake_pda(proposer)[0],
-            "governance": governance_pda()[0],
-            "proposal": proposal_pda(proposal_id)[0],
-        },
+        {"proposer": proposer},
         {"action": dict(action)},
+        program_id,
+        remaining,
+        state={"governance.proposal_count": proposal_count},
     )
 
 
-def cast_vote(voter: Pubkey, proposal: Pubkey, choice: int) -> Instruction:
+def cast_vote(
+    voter: Pubkey,
+    proposal: Pubkey,
+    choice: int,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Vote with everything staked, once per proposal; the stake stays locked until the vote
+    ends.
+
+    - `voter` (signer, writable)
+    - `proposal` (writable)
+    - `choice`: 0 for, 1 against, 2 abstain.
+
+    Derived from the IDL's seeds: `stake_account`, `vote_record`.
+    Fixed addresses: `clock`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "cast_vote",
-        {
-            "voter": voter,
-            "stake_account": stake_pda(voter)[0],
-            "proposal": proposal,
-            "vote_record": vote_pda(proposal, voter)[0],
-        },
+        {"voter": voter, "proposal": proposal},
         {"choice": choice},
+        program_id,
+        remaining,
     )
 
 
 def execute_proposal(
-    executor: Pubkey, proposal: Pubkey, extra: Sequence[AccountMeta] = ()
+    executor: Pubkey,
+    proposal: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
+    """Anyone: carry out a passed proposal after its vote and time lock, before it expires. The
+    accounts its action needs follow as remaining accounts (Spend: the recipient;
+    UpgradeProgram: program data, program, buffer, spill, rent sysvar, the upgradeable
+    loader; SetUpgradeAuthority: program data, the new authority, the loader). The
+    program data must be this program's ProgramData account and the buffer the one the
+    proposal names (WrongActionAccounts).
+
+    - `executor` (signer)
+    - `proposal` (writable)
+
+    Derived from the IDL's seeds: `governance`, `config`, `treasury`.
+    Fixed addresses: `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "execute_proposal",
-        {
-            "executor": executor,
-            "proposal": proposal,
-            "governance": governance_pda()[0],
-            "config": config_pda()[0],
-            "treasury": treasury_pda()[0],
-        },
+        {"executor": executor, "proposal": proposal},
         {},
-        remaining=extra,
+        program_id,
+        remaining,
     )
 
 
-def claim_emissions(worker: Pubkey, worker_tokens: Pubkey, amp_mint: Pubkey) -> Instruction:
+def claim_emissions(
+    worker: Pubkey,
+    worker_tokens: Pubkey,
+    amp_mint: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """A worker mints the AMP its well-rated work earned under the emission schedule (up to its
+    cap).
+
+    - `worker` (signer)
+    - `worker_tokens` (writable): The worker's AMP token account.
+    - `amp_mint` (writable)
+
+    Derived from the IDL's seeds: `profile`, `governance`, `mint_authority`.
+    Fixed addresses: `token_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
     return build_instruction(
         "claim_emissions",
-        {
-            "worker": worker,
-            "profile": worker_profile_pda(worker)[0],
-            "worker_tokens": worker_tokens,
-            "governance": governance_pda()[0],
-            "amp_mint": amp_mint,
-            "mint_authority": mint_authority_pda()[0],
-        },
+        {"worker": worker, "worker_tokens": worker_tokens, "amp_mint": amp_mint},
         {},
+        program_id,
+        remaining,
     )
+
+
+__all__ = [
+    "accept_tasks",
+    "add_tasks",
+    "build_instruction",
+    "cancel_batch",
+    "cast_vote",
+    "claim",
+    "claim_emissions",
+    "close_batch",
+    "create_batch",
+    "create_proposal",
+    "deliver_keys",
+    "execute_proposal",
+    "grow_roster",
+    "init_table",
+    "initialize",
+    "initialize_governance",
+    "rate_assignments",
+    "register_requester",
+    "register_worker",
+    "release_expired",
+    "resolve_accounts",
+    "set_batch_paused",
+    "set_paused",
+    "set_reputation_params",
+    "stake",
+    "submit_results",
+    "sweep_fees",
+    "unstake",
+]

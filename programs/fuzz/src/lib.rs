@@ -2,6 +2,8 @@
 //! argument parsers (a strict borsh reader interpreting the IDL itself), and
 //! a small byte cursor that turns fuzz input into structured choices.
 
+pub mod parsers;
+
 use serde_json::Value;
 use std::sync::OnceLock;
 

@@ -24,9 +24,8 @@ use crate::{
     generated::{
         events::{RosterPlaceReused, TasksAccepted},
         instructions::{AcceptTasksAccounts, AcceptTasksArgs},
-        layouts::Refusal,
     },
-    shared::{accounts::clock_unix_timestamp, lamports, math, x25519},
+    shared::{accounts::clock_unix_timestamp, lamports, math, outcomes::Outcomes, x25519},
     state::{
         self,
         batch::{STATUS_CANCELLED, STATUS_PAUSED},
@@ -96,11 +95,8 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     };
 
     let mut arena = Arena::new();
-    let accepted = arena.slice::<[u8; 4]>(args.items.len())?;
-    let refused = arena.slice::<Refusal>(args.items.len())?;
-    let (mut na, mut nr) = (0usize, 0usize);
-    for item in args.items {
-        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
+    let mut out = Outcomes::new(&mut arena, args.items.len())?;
+    out.run(&mut t, item_count, args.items, |_, slots| {
         let mut open = None;
         let mut held = false;
         // On a reused place the previous worker's completed slots name it too:
@@ -117,11 +113,11 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         }
         // The item's own state decides first; the worker's limits only when
         // the item could otherwise be taken.
-        let code = match (held, open) {
-            (true, _) => AmplifyError::AlreadyAccepted,
-            (false, None) => AmplifyError::ItemFull,
-            _ if cap != 0 && taken >= cap => AmplifyError::WorkerCapReached,
-            _ if active >= max_active => AmplifyError::ActiveLimitReached,
+        Ok(match (held, open) {
+            (true, _) => Err(AmplifyError::AlreadyAccepted),
+            (false, None) => Err(AmplifyError::ItemFull),
+            _ if cap != 0 && taken >= cap => Err(AmplifyError::WorkerCapReached),
+            _ if active >= max_active => Err(AmplifyError::ActiveLimitReached),
             (false, Some(k)) => {
                 if let Some(s) = slots.get_mut(k) {
                     s.set_worker(holder);
@@ -129,19 +125,11 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
                 }
                 taken = math::inc_u32(taken, 1)?;
                 active = math::inc_u16(active, 1)?;
-                if let Some(out) = accepted.get_mut(na) {
-                    *out = *item;
-                }
-                na = na.saturating_add(1);
-                continue;
+                Ok(())
             }
-        };
-        if let Some(out) = refused.get_mut(nr) {
-            out.item = *item;
-            out.code = (code as u16).to_le_bytes();
-        }
-        nr = nr.saturating_add(1);
-    }
+        })
+    })?;
+    let na = out.count();
     if na > 0 {
         match joins {
             None => {}
@@ -164,8 +152,8 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
         batch: a.batch.address(),
         worker: a.worker.address(),
         deadline: v.b.tick_time(tick)?,
-        accepted: math::prefix(accepted, na)?,
-        refused: math::prefix(refused, nr)?,
+        accepted: out.done()?,
+        refused: out.refused()?,
     }
     .emit(&mut arena)?;
     drop(tdata);

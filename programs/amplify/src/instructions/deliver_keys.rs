@@ -16,10 +16,14 @@ use crate::{
     generated::{
         events::KeysDelivered,
         instructions::{DeliverKeysAccounts, DeliverKeysArgs},
-        layouts::Refusal,
     },
-    shared::math,
-    state::{self, batch::BatchRef, table::SLOT_FLAG, TableView},
+    shared::{math, outcomes::Outcomes},
+    state::{
+        self,
+        batch::BatchRef,
+        table::{reservation, SLOT_FLAG},
+        TableView,
+    },
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -55,41 +59,30 @@ pub fn process(a: DeliverKeysAccounts, args: DeliverKeysArgs, _: &[AccountView])
     let item_count = b.item_count();
 
     let mut arena = Arena::new();
-    let done = arena.slice::<[u8; 4]>(n)?;
     let keys = arena.slice::<[u8; 80]>(n)?;
-    let refused = arena.slice::<Refusal>(n)?;
-    let (mut nd, mut nr) = (0usize, 0usize);
-    for (item, key) in args.items.iter().zip(args.sealed_keys) {
-        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
-        let mine = slots
-            .iter_mut()
-            .find(|s| s.holder() == holder && s.is_reserved());
-        let code = match mine {
-            None => AmplifyError::NotReserved,
-            Some(s) if s.flag() => AmplifyError::KeyAlreadyDelivered,
+    let mut out = Outcomes::new(&mut arena, n)?;
+    out.run(&mut t, item_count, args.items, |at, slots| {
+        Ok(match reservation(slots, holder) {
+            None => Err(AmplifyError::NotReserved),
+            Some(s) if s.flag() => Err(AmplifyError::KeyAlreadyDelivered),
             Some(s) => {
                 s.set_worker(holder | SLOT_FLAG);
-                if let (Some(d), Some(k)) = (done.get_mut(nd), keys.get_mut(nd)) {
-                    *d = *item;
-                    *k = *key;
+                if let (Some(d), Some(k)) =
+                    (keys.get_mut(at.done), args.sealed_keys.get(at.request))
+                {
+                    *d = *k;
                 }
-                nd = nd.saturating_add(1);
-                continue;
+                Ok(())
             }
-        };
-        if let Some(out) = refused.get_mut(nr) {
-            out.item = *item;
-            out.code = (code as u16).to_le_bytes();
-        }
-        nr = nr.saturating_add(1);
-    }
+        })
+    })?;
     t.invariant()?;
     KeysDelivered {
         batch: a.batch.address(),
         worker: a.worker.address(),
-        items: math::prefix(done, nd)?,
-        sealed_keys: math::prefix(keys, nd)?,
-        refused: math::prefix(refused, nr)?,
+        items: out.done()?,
+        sealed_keys: math::prefix(keys, out.count())?,
+        refused: out.refused()?,
     }
     .emit(&mut arena)
 }

@@ -16,10 +16,9 @@ use crate::{
     generated::{
         events::TasksReleased,
         instructions::{ReleaseExpiredAccounts, ReleaseExpiredArgs},
-        layouts::Refusal,
     },
-    shared::{accounts::clock_unix_timestamp, lamports, math},
-    state::{self, batch::STATUS_CANCELLED, BatchView, TableView},
+    shared::{accounts::clock_unix_timestamp, lamports, math, outcomes::Outcomes},
+    state::{self, batch::STATUS_CANCELLED, table::reservation, BatchView, TableView},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -52,37 +51,23 @@ pub fn process(
     let encrypted = v.b.encrypted != 0;
 
     let mut arena = Arena::new();
-    let released = arena.slice::<[u8; 4]>(n)?;
-    let refused = arena.slice::<Refusal>(n)?;
-    let (mut nl, mut nr) = (0usize, 0usize);
+    let mut out = Outcomes::new(&mut arena, n)?;
     let mut unseen = 0u32; // keys never delivered: bonds returned
-    for item in args.items {
-        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
-        let mine = slots
-            .iter_mut()
-            .find(|s| s.holder() == holder && s.is_reserved());
-        let code = match mine {
-            None => AmplifyError::NotReserved,
-            Some(s) if now <= v.b.tick_time(s.tick())? => AmplifyError::ReservationActive,
+    out.run(&mut t, item_count, args.items, |_, slots| {
+        Ok(match reservation(slots, holder) {
+            None => Err(AmplifyError::NotReserved),
+            Some(s) if now <= v.b.tick_time(s.tick())? => Err(AmplifyError::ReservationActive),
             Some(s) => {
                 if encrypted && !s.flag() {
                     unseen = math::inc_u32(unseen, 1)?;
                 }
                 s.set_worker(0);
                 s.set_tick(0);
-                if let Some(out) = released.get_mut(nl) {
-                    *out = *item;
-                }
-                nl = nl.saturating_add(1);
-                continue;
+                Ok(())
             }
-        };
-        if let Some(out) = refused.get_mut(nr) {
-            out.item = *item;
-            out.code = (code as u16).to_le_bytes();
-        }
-        nr = nr.saturating_add(1);
-    }
+        })
+    })?;
+    let nl = out.count();
 
     let count = nl as u64;
     let entry = v.entry(idx)?;
@@ -107,11 +92,11 @@ pub fn process(
     TasksReleased {
         batch: a.batch.address(),
         worker: a.worker.address(),
-        items: math::prefix(released, nl)?,
+        items: out.done()?,
         forfeited,
         bond_returned,
         refunded,
-        refused: math::prefix(refused, nr)?,
+        refused: out.refused()?,
     }
     .emit(&mut arena)
 }

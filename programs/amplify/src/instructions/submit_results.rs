@@ -16,10 +16,13 @@ use crate::{
     generated::{
         events::ResultsSubmitted,
         instructions::{SubmitResultsAccounts, SubmitResultsArgs},
-        layouts::Refusal,
     },
-    shared::{lamports, math},
-    state::{self, table::SLOT_FLAG, BatchView, TableView},
+    shared::{lamports, math, outcomes::Outcomes},
+    state::{
+        self,
+        table::{reservation, SLOT_FLAG},
+        BatchView, TableView,
+    },
 };
 use pinocchio::{AccountView, ProgramResult};
 
@@ -61,44 +64,30 @@ pub fn process(
     let (encrypted, item_count) = (v.b.encrypted != 0, v.b.item_count());
 
     let mut arena = Arena::new();
-    let paid_items = arena.slice::<[u8; 4]>(n)?;
     let answers = arena.bytes(args.answers.len())?;
-    let refused = arena.slice::<Refusal>(n)?;
-    let (mut np, mut nr) = (0usize, 0usize);
-    for (k, item) in args.items.iter().enumerate() {
-        let slots = t.item(u32::from_le_bytes(*item), item_count)?;
-        let mine = slots
-            .iter_mut()
-            .find(|s| s.holder() == holder && s.is_reserved());
-        let code = match mine {
-            None => AmplifyError::NotReserved,
-            Some(s) if encrypted && !s.flag() => AmplifyError::KeyNotDelivered,
+    let mut out = Outcomes::new(&mut arena, n)?;
+    out.run(&mut t, item_count, args.items, |at, slots| {
+        Ok(match reservation(slots, holder) {
+            None => Err(AmplifyError::NotReserved),
+            Some(s) if encrypted && !s.flag() => Err(AmplifyError::KeyNotDelivered),
             Some(s) => {
                 // Completed: tick 0; the flag now means "rated", not yet.
                 s.set_worker(holder & !SLOT_FLAG);
                 s.set_tick(0);
-                // k, np < items (< 1,232 bytes of data) and width <= 64.
-                let from = k.wrapping_mul(width);
-                let to = np.wrapping_mul(width);
+                // Both positions < items (< 1,232 bytes of data) and width <= 64.
+                let from = at.request.wrapping_mul(width);
+                let to = at.done.wrapping_mul(width);
                 if let (Some(src), Some(dst)) = (
                     args.answers.get(from..from.saturating_add(width)),
                     answers.get_mut(to..to.saturating_add(width)),
                 ) {
                     dst.copy_from_slice(src);
                 }
-                if let Some(out) = paid_items.get_mut(np) {
-                    *out = *item;
-                }
-                np = np.saturating_add(1);
-                continue;
+                Ok(())
             }
-        };
-        if let Some(out) = refused.get_mut(nr) {
-            out.item = *item;
-            out.code = (code as u16).to_le_bytes();
-        }
-        nr = nr.saturating_add(1);
-    }
+        })
+    })?;
+    let np = out.count();
 
     let count = np as u64;
     let done = u16::try_from(np).map_err(|_| AmplifyError::ArithmeticOverflow)?;
@@ -119,14 +108,14 @@ pub fn process(
         paid: net,
         fee,
         bond: bonds,
-        items: math::prefix(paid_items, np)?,
+        items: out.done()?,
         answers: math::prefix(
             answers,
             np.checked_mul(width)
                 .ok_or(AmplifyError::ArithmeticOverflow)?,
         )?,
         result_uri: args.result_uri.as_bytes(),
-        refused: math::prefix(refused, nr)?,
+        refused: out.refused()?,
     }
     .emit(&mut arena)
 }

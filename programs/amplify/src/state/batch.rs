@@ -41,16 +41,68 @@ pub use crate::generated::constants::{MAX_BASE_URI_LEN, MAX_REDUNDANCY, MAX_ROST
 /// Bytes per roster entry: the entry and its place in `order`.
 pub const ROSTER_ENTRY_BYTES: usize = core::mem::size_of::<RosterEntry>() + 2;
 
-/// Byte size of a batch account with `uri_len` bytes of base URI and room for
-/// `roster_capacity` workers. Roster capacities are u16, so the products here
-/// and in `BatchView` cannot wrap (and a checked u64 multiply would need a
-/// 128-bit one, which the BPF backend cannot lower).
-pub const fn batch_size(uri_len: usize, roster_capacity: usize) -> usize {
-    Batch::LEN
+/// Where the length prefixes of a batch account's roster vectors lie, and where
+/// its data ends, with `uri_len` bytes of base URI and room for `capacity`
+/// workers. Roster capacities are u16, so the products here cannot wrap (and a
+/// checked u64 multiply would need a 128-bit one, which the BPF backend cannot
+/// lower).
+#[derive(Clone, Copy)]
+struct Offsets {
+    /// `workers`' length prefix; its entries follow.
+    workers: usize,
+    /// `order`'s length prefix; its u16 indices follow.
+    order: usize,
+    end: usize,
+}
+
+const fn offsets(uri_len: usize, capacity: usize) -> Offsets {
+    let workers = Batch::LEN.saturating_add(4).saturating_add(uri_len);
+    let order = workers
         .saturating_add(4)
-        .saturating_add(uri_len)
-        .saturating_add(8)
-        .saturating_add(roster_capacity.wrapping_mul(ROSTER_ENTRY_BYTES))
+        .saturating_add(capacity.wrapping_mul(RosterEntry::SIZE));
+    Offsets {
+        workers,
+        order,
+        end: order
+            .saturating_add(4)
+            .saturating_add(capacity.wrapping_mul(2)),
+    }
+}
+
+/// Byte size of a batch account with `uri_len` bytes of base URI and room for
+/// `roster_capacity` workers.
+pub const fn batch_size(uri_len: usize, roster_capacity: usize) -> usize {
+    offsets(uri_len, roster_capacity).end
+}
+
+/// Give the roster room for `new_capacity` workers, in batch account data just
+/// grown to `batch_size(uri_len, new_capacity)` (the new bytes zeroed): `order`
+/// moves right past the new, empty entries, and both length prefixes and the
+/// header's capacity say the new capacity.
+pub fn grow_roster(data: &mut [u8], new_capacity: u16) -> Result<(), ProgramError> {
+    let bad = || ProgramError::from(AmplifyError::InvalidAccountData);
+    let old_capacity = Batch::view(data)?.roster_capacity();
+    let uri_len = prefix(data, Batch::LEN)?;
+    let old = offsets(uri_len, old_capacity as usize);
+    let new = offsets(uri_len, new_capacity as usize);
+    if new_capacity < old_capacity || new.end > data.len() {
+        return Err(bad());
+    }
+    // Move `order` right past the new worker entries, then clear what it and
+    // its length prefix left behind (the new, empty entries).
+    data.copy_within(
+        old.order.saturating_add(4)..old.end,
+        new.order.saturating_add(4),
+    );
+    data.get_mut(old.order..new.order).ok_or_else(bad)?.fill(0);
+    let cap = (new_capacity as u32).to_le_bytes();
+    for at in [new.workers, new.order] {
+        data.get_mut(at..at.saturating_add(4))
+            .ok_or_else(bad)?
+            .copy_from_slice(&cap);
+    }
+    Batch::view_mut(data)?.set_roster_capacity(new_capacity);
+    Ok(())
 }
 
 impl RosterEntry {
@@ -216,23 +268,18 @@ fn prefix(data: &[u8], at: usize) -> Result<usize, ProgramError> {
 fn parts(data: &[u8]) -> Result<Parts, ProgramError> {
     let b = Batch::view(data)?;
     let capacity = b.roster_capacity() as usize;
-    let uri_at = Batch::LEN.saturating_add(4);
-    let uri = uri_at..uri_at.saturating_add(prefix(data, Batch::LEN)?);
-    let workers_at = uri.end.saturating_add(4);
-    let workers = workers_at..workers_at.saturating_add(capacity.wrapping_mul(RosterEntry::SIZE));
-    let order_at = workers.end.saturating_add(4);
-    let order = order_at..order_at.saturating_add(capacity.wrapping_mul(2));
-    if prefix(data, uri.end)? != capacity
-        || prefix(data, workers.end)? != capacity
-        || order.end != data.len()
+    let o = offsets(prefix(data, Batch::LEN)?, capacity);
+    if prefix(data, o.workers)? != capacity
+        || prefix(data, o.order)? != capacity
+        || o.end != data.len()
         || b.roster_len() > b.roster_capacity()
     {
         return Err(AmplifyError::InvalidAccountData.into());
     }
     Ok(Parts {
-        uri,
-        workers,
-        order,
+        uri: Batch::LEN.saturating_add(4)..o.workers,
+        workers: o.workers.saturating_add(4)..o.order,
+        order: o.order.saturating_add(4)..o.end,
     })
 }
 

@@ -43,6 +43,15 @@ impl Slot {
     }
 }
 
+/// The slot of one item's `slots` that the worker at roster index
+/// `holder - 1` holds reserved, if any.
+#[inline(always)]
+pub fn reservation(slots: &mut [Slot], holder: u16) -> Option<&mut Slot> {
+    slots
+        .iter_mut()
+        .find(|s| s.holder() == holder && s.is_reserved())
+}
+
 /// A task table's fixed fields and slots, viewed over its data.
 pub struct TableView<'a> {
     pub t: &'a mut TaskTable,
