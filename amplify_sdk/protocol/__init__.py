@@ -28,6 +28,7 @@ from ._crypto import (
     x25519_public,
     x25519_secret,
 )
+from ._fee import fee_of
 from ._idl import Idl, constant, load_idl
 from ._manifest import Upload, manifest_hash, merkle_proof, merkle_root, verify_proof
 from ._models import (
@@ -78,6 +79,7 @@ __all__ = [
     "Idl",
     "load_idl",
     "constant",
+    "fee_of",
     "account_size",
     "decode_account",
     "decode_event",
