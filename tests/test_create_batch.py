@@ -246,7 +246,7 @@ async def test_fail_create_batch_with_an_expiry_its_ticks_cannot_keep_short(
     # reservation made at its very end still lapses within two reservations.
     b = await market.batch(n_items=1, price=10_000, reservation_secs=secs, expires_in=longest)
     assert b.tick_secs <= secs
-    market.backend.warp(b.expires_at - await req.now() - 1)
+    market.backend.warp(b.expires_at - await req.now() - 1 - market.clock_slack)
     w = await market.worker()
     accepted_at = await w.now()
     assert (await w.accept_tasks(b.address, [0]))[0].ok

@@ -139,3 +139,28 @@ def test_every_dotted_name_in_the_docs_resolves() -> None:
     assert len(named) > 20
     broken = sorted((doc, name) for doc, name in named if not _resolves(name))
     assert broken == [], broken
+
+
+#: A hand-written module longer than this is doing more than one thing.
+MAX_LINES = 500
+
+
+def test_no_hand_written_python_file_is_over_500_lines() -> None:
+    # Generated files say so in their first lines ("generated ... Do not edit").
+    files = [
+        f
+        for d in ("amplify_sdk", "localnet", "tests", "scripts")
+        for f in (ROOT / d).rglob("*.py")
+        if "node_modules" not in f.parts
+    ]
+    assert len(files) > 100
+    long = {}
+    for f in files:
+        text = f.read_text()
+        head = text[:300]
+        if "generated" in head and "Do not edit" in head:
+            continue
+        n = text.count("\n")
+        if n > MAX_LINES:
+            long[str(f.relative_to(ROOT))] = n
+    assert long == {}, long
