@@ -12,7 +12,7 @@ from solders.system_program import CreateAccountParams, create_account
 
 from amplify_sdk import Batch, VoterClient, WorkerClient
 from amplify_sdk.clients._admin import AMP
-from amplify_sdk.protocol import program_bytes, treasury_pda
+from amplify_sdk.protocol import constant, program_bytes, treasury_pda
 from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE
 from market import SOL, Market
 
@@ -26,6 +26,8 @@ PARAMS = {
     "min_stake_to_propose": 10 * AMP,
 }
 EMISSION = {"per_assignment": 1_000, "cap": 4_500, "min_stars": 4}
+#: A fee reaching the treasury is paid out to stakers over this long.
+RELEASE = constant("FEE_RELEASE_SECS")
 
 
 @dataclass

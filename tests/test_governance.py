@@ -5,7 +5,7 @@ emissions."""
 from __future__ import annotations
 
 import pytest
-from governance import earn_fees, make_dao, write_buffer
+from governance import RELEASE, earn_fees, make_dao, write_buffer
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.sysvar import CLOCK, RENT
@@ -258,6 +258,7 @@ async def test_every_governance_event_is_emitted_and_decodes(market: Market) -> 
     (a,) = dao.voters
     await a.stake(100 * AMP)  # Staked
     _, w = await earn_fees(market, 3)
+    market.backend.warp(RELEASE)
     await a.claim()  # RewardsClaimed
     p = await a.propose({"SetPaused": {"paused": False}})  # ProposalCreated
     await a.vote(p.address, FOR)  # VoteCast
