@@ -113,6 +113,8 @@ class WorkerProfile(AccountModel):
     raters: list[dict[str, int]]
     well_rated: int
     emissions_claimed: int
+    emission_credit: int
+    emission_paid: int
 
     @property
     def rated(self) -> bool:
@@ -418,6 +420,9 @@ class Governance(AccountModel):
     emitted: int
     params: GovernanceParams
     emission: EmissionParams
+    releasing: int
+    release_end: int
+    released_at: int
 
 
 class StakeAccount(AccountModel):
