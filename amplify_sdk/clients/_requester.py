@@ -14,6 +14,7 @@ from solders.system_program import CreateAccountWithSeedParams, create_account_w
 from ..chain._backend import Backend
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
+from ..protocol._ceiling import max_reachable_score
 from ..protocol._codecs import fixed_size, prefix_size
 from ..protocol._crypto import seal_key
 from ..protocol._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
@@ -44,6 +45,7 @@ from ..protocol._program_errors import (
     ProtocolPaused,
     RosterTooLarge,
     SelfRating,
+    UnreachableRating,
     UriTooLong,
 )
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store
@@ -141,6 +143,7 @@ class RequesterClient(AmplifyClient):
         _check_batch(
             price, config.fee_bps, redundancy, min_rating, max_active, reservation_secs,
             expires_at, now, base_uri, roster_capacity,
+            max_reachable_score(config.reputation),
         )  # fmt: skip
         await self.send(
             [
@@ -529,6 +532,7 @@ def _check_batch(
     now: int,
     base_uri: str,
     roster_capacity: int,
+    rating_ceiling: int = MAX_RATING,
 ) -> None:
     """`create_batch`'s parameter rules, in the program's order, raising the
     program's own errors before anything is sent. (Values that do not fit
@@ -541,6 +545,8 @@ def _check_batch(
         raise InvalidRedundancy()
     if min_rating > MAX_RATING:
         raise InvalidMinRating()
+    if min_rating > rating_ceiling:
+        raise UnreachableRating()
     if reservation_secs <= 0 or max_active <= 0:
         raise InvalidReservation()
     if expires_at <= now:
