@@ -73,13 +73,14 @@ from amplify_sdk.clients._session import Amplify
 from amplify_sdk.protocol import _program_errors as E
 from amplify_sdk.protocol import (
     config_pda,
+    constant,
     load_idl,
     table_address,
     table_seed,
     treasury_pda,
     worker_profile_pda,
 )
-from amplify_sdk.protocol._models import Governance
+from amplify_sdk.protocol._models import Governance, WorkerProfile
 from amplify_sdk.protocol._pda import (
     governance_pda,
     mint_authority_pda,
@@ -115,6 +116,7 @@ GOV_PARAMS = {
     "min_stake_to_propose": 10 * AMP,
 }
 EMISSION = {"per_assignment": 0, "cap": 0, "min_stars": 4}
+RELEASE = constant("FEE_RELEASE_SECS")
 N_REQUESTERS, N_WORKERS, N_VOTERS = 2, 4, 2
 HOLDING = 100 * AMP
 
@@ -294,27 +296,50 @@ class GovM:
     claimed: int = 0
     rps: int = 0  # reward per share, 64.64 fixed point
     donations: int = 0  # lamports sent to the treasury, not yet held
+    releasing: int = 0  # fees being paid out to stakers (FEE_RELEASE_SECS)
+    release_end: int = 0
+    released_at: int = 0
     staked: dict[int, int] = field(default_factory=dict)
     snapshot: dict[int, int] = field(default_factory=dict)
     pending: dict[int, int] = field(default_factory=dict)
     exact: dict[int, Fraction] = field(default_factory=dict)  # exact shares of fees
     got: dict[int, int] = field(default_factory=dict)  # claimed per staker
 
-    def update(self) -> None:
-        """Before any stake changes: surplus lamports held, fresh fees shared."""
+    def update(self, now: int) -> None:
+        """Before any stake changes: surplus lamports held, fresh fees join
+        the release, what fell due since the last update shared."""
         self.held += self.donations
         self.donations = 0
         fresh = self.total_collected - self.distributed_upto
         if fresh:
-            total = sum(self.staked.values())
-            if total == 0:
+            if sum(self.staked.values()) == 0:
                 self.held += fresh
             else:
-                self.rps += (fresh << 64) // total
-                self.distributed += fresh
-                for v, amount in self.staked.items():
-                    self.exact[v] = self.exact.get(v, Fraction(0)) + Fraction(fresh * amount, total)
+                self.releasing += fresh
+                self.release_end = self.released_at + RELEASE
         self.distributed_upto = self.total_collected
+        self.release(now)
+
+    # -- fee release (issue 18: no flash stake) --------------------------------------------
+
+    def release(self, now: int) -> None:
+        """Pay out `releasing` evenly from `released_at` to `release_end`:
+        what falls due by `now` is shared over the stake in place since the
+        last update (held if none)."""
+        due = 0
+        if self.releasing and now > self.released_at:
+            elapsed = min(now, self.release_end) - self.released_at
+            due = self.releasing * elapsed // (self.release_end - self.released_at)
+        self.releasing -= due
+        self.released_at = max(now, self.released_at)
+        total = sum(self.staked.values())
+        if due and total == 0:
+            self.held += due
+        elif due:
+            self.rps += (due << 64) // total
+            self.distributed += due
+            for v, amount in self.staked.items():
+                self.exact[v] = self.exact.get(v, Fraction(0)) + Fraction(due * amount, total)
 
     def settle(self, v: int) -> None:
         amount = self.staked.get(v, 0)
@@ -381,6 +406,7 @@ class Engine(RuleBasedStateMachine):
         self.paid: set[tuple[Pubkey, int, Pubkey]] = set()
         self.dirty: set[int] = set()
         self.rep_w: list[ref.Worker] = []
+        self.emission_credit: list[int] = []  # per worker, as the program counts it
         self.rep_r: list[ref.Requester] = []
         self.rng = random.Random(0)
         self.rent_cache: dict[int, int] = {}
@@ -511,6 +537,7 @@ class Engine(RuleBasedStateMachine):
                 )
             )
             self.rep_w.append(ref.Worker())
+            self.emission_credit.append(0)
         for v in self.voters:
             self.run(
                 admin.send(
@@ -1145,8 +1172,17 @@ class Engine(RuleBasedStateMachine):
         s.flag = True
         m.pending[w] -= 1
         m.rated += 1
-        ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
+        _, weight, _ = ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
+        self.earn_emission(w, stars, weight)
         self.dirty.add(b)
+
+    def earn_emission(self, w: int, stars: int, weight: int) -> None:
+        """Emission credit follows the rating's weight (issue 18: no emission
+        farm): 1,000 for a full-weight rating at or above the schedule's stars."""
+        if self.gov.exists and stars >= EMISSION["min_stars"]:
+            top = ref.DEFAULTS["max_weight_per_rating"]
+            self.emission_credit[w] += 1_000 * weight // top
+            REACH["rate:emission credit" if weight * 1_000 >= top else "rate:no credit"] += 1
 
     # Most deliveries come from `work`, not the `done` bundle: rate those too.
     @precondition(lambda self: next(self.unrated(), None) is not None)
@@ -1363,7 +1399,7 @@ class Engine(RuleBasedStateMachine):
         self.move(admin.address, g, self.rent(gov_len))
         self.move(admin.address, vault, self.rent(165))
         self.gov.exists = True
-        self.gov.update()
+        self.gov.update(self.now())
         self.paused_by_gov = self.paused
 
     @precondition(lambda self: self.gov.exists)
@@ -1385,7 +1421,7 @@ class Engine(RuleBasedStateMachine):
         if first:
             size = len(self.svm.get_account(stake_pda(voter.address)[0]).data)  # type: ignore[union-attr]
             self.move(voter.address, stake_pda(voter.address)[0], self.rent(size))
-        self.gov.update()
+        self.gov.update(self.now())
         self.gov.settle(v)
         self.gov.staked[v] = self.gov.staked.get(v, 0) + amount
 
@@ -1401,7 +1437,7 @@ class Engine(RuleBasedStateMachine):
             self.send(voter, [ix], refused=Refused(E.InsufficientStake), label="unstake")
             return
         self.send(voter, [ix], label="unstake")
-        self.gov.update()
+        self.gov.update(self.now())
         self.gov.settle(v)
         self.gov.staked[v] -= amount
 
@@ -1409,7 +1445,7 @@ class Engine(RuleBasedStateMachine):
     @rule(b=batches, w=st.integers(0, N_WORKERS - 1), v=st.integers(0, N_VOTERS - 1))
     def earn_and_claim(self, b: int, w: int, v: int) -> None:
         """Fees flowing to stakers: work is paid in a live batch, the fees
-        swept, a staker claims."""
+        swept, an hour passes, a staker claims."""
         now = self.now()
         live = [
             k
@@ -1419,6 +1455,8 @@ class Engine(RuleBasedStateMachine):
         if live:
             b = live[b % len(live)]
         self.work(b, w, 3, True)
+        # Fees pay out over FEE_RELEASE_SECS: an hour passes before the claim.
+        self.warp(3_601)
         stakers = [k for k, amount in sorted(self.gov.staked.items()) if amount]
         self.claim(stakers[v % len(stakers)])
 
@@ -1433,7 +1471,7 @@ class Engine(RuleBasedStateMachine):
         trial = GovM(
             **{k: (dict(x) if isinstance(x, dict) else x) for k, x in vars(self.gov).items()}
         )
-        trial.update()
+        trial.update(self.now())
         trial.settle(v)
         amount = trial.pending.get(v, 0)
         if amount == 0:
@@ -1547,7 +1585,7 @@ class Engine(RuleBasedStateMachine):
             self.send(executor, [ix], refused=refused, label="execute_proposal")
             return
         self.send(executor, [ix], label="execute_proposal")
-        self.gov.update()
+        self.gov.update(self.now())
         self.fee_bps = bps
         self.send(executor, [ix], refused=Refused(E.ProposalNotActive), label="execute_proposal")
         # A batch opened now charges the voted rate (checked against the chain).
@@ -1687,11 +1725,13 @@ class Engine(RuleBasedStateMachine):
         chain = Governance.from_account_data(governance_pda()[0], bytes(gacc.data))
         got = (chain.held, chain.distributed, chain.claimed, chain.distributed_upto)
         assert got == (g.held, g.distributed, g.claimed, g.distributed_upto), (got, g)
+        release = (chain.releasing, chain.release_end, chain.released_at)
+        assert release == (g.releasing, g.release_end, g.released_at), (release, g)
         assert chain.reward_per_share == g.rps
         assert chain.total_staked == sum(g.staked.values())
         fresh = g.total_collected - g.distributed_upto
         owed = g.distributed - g.claimed
-        assert acc.lamports == rent + g.held + owed + fresh + g.donations
+        assert acc.lamports == rent + g.held + g.releasing + owed + fresh + g.donations
         # Nobody is paid more than its exact share of the fees.
         for v in g.staked:
             assert g.got.get(v, 0) + g.pending.get(v, 0) <= g.exact.get(v, Fraction(0))
@@ -1709,3 +1749,5 @@ class Engine(RuleBasedStateMachine):
             assert acc is not None
             rating, count = struct.unpack_from("<HI", bytes(acc.data), 10)
             assert (rating, count) == (self.rating(w), self.rep_w[w].count)
+            p = WorkerProfile.from_account_data(worker_profile_pda(wk.address)[0], bytes(acc.data))
+            assert p.emission_credit == self.emission_credit[w]

@@ -186,7 +186,10 @@ async def test_a_flash_stake_earns_nothing(market: Market) -> None:
     await y.unstake(50 * AMP)
     assert (await y.stake_account()).pending == 0
     # The honest staker, alone in place while they pay out, gets them all
-    # (less a lamport of rounding: shares are floored).
+    # (less a lamport of rounding: shares are floored); a third of the way
+    # through, a third of them.
+    market.backend.warp(RELEASE // 3)
+    assert fees // 3 - 1 <= await honest.pending_rewards() <= fees // 3
     market.backend.warp(RELEASE)
     before = await market.backend.get_balance(honest.address)
     receipt = await honest.claim()
@@ -213,7 +216,9 @@ async def test_a_stake_earns_only_for_the_time_it_is_in_place(market: Market) ->
     earned = (await x.stake_account()).pending
     assert fees // 8 - 1 <= earned <= fees // 8
     market.backend.warp(RELEASE)
+    predicted = await honest.pending_rewards()  # the SDK's off-chain arithmetic
     before = await market.backend.get_balance(honest.address)
     receipt = await honest.claim()
     got = await market.backend.get_balance(honest.address) - before + receipt.fee
     assert fees - fees // 8 - 2 <= got <= fees - fees // 8 + 1
+    assert predicted == got

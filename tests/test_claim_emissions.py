@@ -9,7 +9,7 @@ from governance import EMISSION, FULL_WEIGHT_PRICE, make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import TransactionError, instructions
+from amplify_sdk import TransactionError, WorkerClient, instructions
 from amplify_sdk.clients._admin import AMP
 from amplify_sdk.errors import (
     DuplicateAccount,
@@ -25,13 +25,13 @@ from amplify_sdk.protocol._token import (
     create_associated_token_account,
     token_balance,
 )
-from amplify_sdk import WorkerClient
 from market import Market
 
 
 @pytest.fixture
 async def attack(market: Market) -> Attack:
-    dao = await make_dao(market, [100 * AMP])  # emission: 1,000 per full-weight 4+ rating, cap 4,500
+    # Emission: 1,000 per full-weight rating of 4+ stars, cap 4,500.
+    dao = await make_dao(market, [100 * AMP])
     b = await market.batch(n_items=3, price=FULL_WEIGHT_PRICE)
     w, idle = await market.worker(), await market.worker()
     await w.accept_tasks(b.address, range(3))

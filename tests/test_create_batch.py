@@ -292,6 +292,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
             ({"redundancy": 255}, InvalidRedundancy),
             ({"min_rating": 5_001}, InvalidMinRating),
             ({"min_rating": 65_535}, InvalidMinRating),
+            ({"min_rating": 5_000}, UnreachableRating),  # above the ceiling, 4,584
             ({"reservation_secs": 0}, InvalidReservation),
             ({"max_active": 0}, InvalidReservation),
             ({"expires_at": now}, InvalidExpiry),
@@ -307,7 +308,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
             price=2**64 // 1_000,
             bond=u64,
             redundancy=64,
-            min_rating=5_000,
+            min_rating=4_584,  # the ceiling at the default parameters
             per_worker_cap=2**32 - 1,
             max_active=65_535,
             reservation_secs=2**32 - 1,

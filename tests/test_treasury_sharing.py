@@ -32,9 +32,8 @@ stake = st.tuples(st.just("stake"), holder, st.integers(1, 40))
 unstake = st.tuples(st.just("unstake"), holder, st.integers(1, 40))
 claim = st.tuples(st.just("claim"), holder, st.just(0))
 fee = st.tuples(st.just("fee"), st.just(0), st.integers(1, 4))
-wait = st.tuples(
-    st.just("wait"), st.just(0), st.sampled_from([0, 1, RELEASE // 3, RELEASE // 2, RELEASE, 3 * RELEASE])
-)
+waits = [0, 1, RELEASE // 3, RELEASE // 2, RELEASE, 3 * RELEASE]
+wait = st.tuples(st.just("wait"), st.just(0), st.sampled_from(waits))
 # Rounds as holders live them (some stake, fees arrive, time passes, some
 # claim or leave), mixed with single steps; one_of weighs its branches evenly.
 round_ = st.tuples(stake, fee, wait, st.one_of(claim, unstake), wait, claim).map(list)
@@ -51,7 +50,9 @@ async def run(steps: list[tuple[str, int, int]]) -> None:
         dao = await make_dao(m, [100 * AMP] * HOLDERS)
         voters = dao.voters
         # Open long enough for every wait of the run.
-        b = await m.batch(n_items=80, price=100_000, expires_in=400 * 86_400, reservation_secs=3_600)
+        b = await m.batch(
+            n_items=80, price=100_000, expires_in=400 * 86_400, reservation_secs=3_600
+        )
         w = await m.worker()
         next_item = 0
         staked = [0] * HOLDERS
