@@ -12,7 +12,7 @@ from solders.system_program import CreateAccountParams, create_account
 
 from amplify_sdk import Batch, VoterClient, WorkerClient
 from amplify_sdk.clients._admin import AMP
-from amplify_sdk.protocol import constant, program_bytes, treasury_pda
+from amplify_sdk.protocol import program_bytes, treasury_pda
 from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE
 from market import SOL, Market
 
@@ -29,8 +29,8 @@ EMISSION = {"per_assignment": 1_000, "cap": 4_500, "min_stars": 4}
 #: A batch price whose fee (5%) is the default max_weight_per_rating: its
 #: ratings carry full weight, and earn per_assignment AMP when well rated.
 FULL_WEIGHT_PRICE = 2_000_000
-#: A fee reaching the treasury is paid out to stakers over this long.
-RELEASE = constant("FEE_RELEASE_SECS")
+#: A fee reaching the treasury is paid out to stakers over a voting period.
+RELEASE = PARAMS["voting_period_secs"]
 
 
 @dataclass

@@ -73,7 +73,6 @@ from amplify_sdk.clients._session import Amplify
 from amplify_sdk.protocol import _program_errors as E
 from amplify_sdk.protocol import (
     config_pda,
-    constant,
     load_idl,
     table_address,
     table_seed,
@@ -116,7 +115,7 @@ GOV_PARAMS = {
     "min_stake_to_propose": 10 * AMP,
 }
 EMISSION = {"per_assignment": 0, "cap": 0, "min_stars": 4}
-RELEASE = constant("FEE_RELEASE_SECS")
+RELEASE = GOV_PARAMS["voting_period_secs"]  # fees pay out over a voting period
 N_REQUESTERS, N_WORKERS, N_VOTERS = 2, 4, 2
 HOLDING = 100 * AMP
 
@@ -296,7 +295,7 @@ class GovM:
     claimed: int = 0
     rps: int = 0  # reward per share, 64.64 fixed point
     donations: int = 0  # lamports sent to the treasury, not yet held
-    releasing: int = 0  # fees being paid out to stakers (FEE_RELEASE_SECS)
+    releasing: int = 0  # fees being paid out to stakers (over a voting period)
     release_end: int = 0
     released_at: int = 0
     staked: dict[int, int] = field(default_factory=dict)
@@ -1455,7 +1454,8 @@ class Engine(RuleBasedStateMachine):
         if live:
             b = live[b % len(live)]
         self.work(b, w, 3, True)
-        # Fees pay out over FEE_RELEASE_SECS: an hour passes before the claim.
+        # Fees pay out over a voting period (100 s here): an hour passes
+        # before the claim.
         self.warp(3_601)
         stakers = [k for k, amount in sorted(self.gov.staked.items()) if amount]
         self.claim(stakers[v % len(stakers)])

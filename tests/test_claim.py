@@ -188,8 +188,10 @@ async def test_a_flash_stake_earns_nothing(market: Market) -> None:
     # The honest staker, alone in place while they pay out, gets them all
     # (less a lamport of rounding: shares are floored); a third of the way
     # through, a third of them.
-    market.backend.warp(RELEASE // 3)
-    assert fees // 3 - 1 <= await honest.pending_rewards() <= fees // 3
+    third = RELEASE // 3
+    market.backend.warp(third)
+    share = fees * third // RELEASE
+    assert share - 1 <= await honest.pending_rewards() <= share
     market.backend.warp(RELEASE)
     before = await market.backend.get_balance(honest.address)
     receipt = await honest.claim()

@@ -1,5 +1,5 @@
 """Treasury sharing, exact to the lamport, over random stakes, fees, claims,
-unstakes and waits: every fee is paid out evenly over FEE_RELEASE_SECS from
+unstakes and waits: every fee is paid out evenly over a voting period (RELEASE) from
 the last update before it arrived, each part shared among the stake in place
 then (or held when nobody stakes), nobody is paid more than its exact share,
 and the treasury always balances."""

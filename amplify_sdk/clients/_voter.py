@@ -11,7 +11,7 @@ from solders.pubkey import Pubkey
 from ..chain._backend import Memcmp, TxReceipt
 from ..protocol import _instructions as ix
 from ..protocol._exceptions import AccountNotFoundError
-from ..protocol._idl import constant, load_idl
+from ..protocol._idl import load_idl
 from ..protocol._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
 from ..protocol._pda import (
     BPF_LOADER_UPGRADEABLE,
@@ -81,12 +81,12 @@ class VoterClient(AmplifyClient):
         g = await self.governance()
         t = await self.fetch(Treasury, treasury_pda()[0])
         # The program's update: fees swept in since join the release (spread
-        # to FEE_RELEASE_SECS after the last update), what fell due is shared.
+        # to a voting period after the last update), what fell due is shared.
         rps, now = g.reward_per_share, await self.now()
         releasing, end, since = g.releasing, g.release_end, g.released_at
         fresh = t.total_collected - g.distributed_upto
         if fresh and g.total_staked:
-            releasing, end = releasing + fresh, since + constant("FEE_RELEASE_SECS")
+            releasing, end = releasing + fresh, since + g.params.voting_period_secs
         due = 0
         if releasing and now > since:
             due = releasing * (min(now, end) - since) // (end - since)

@@ -517,7 +517,7 @@ pub struct Governance {
     pub emitted: [u8; 8],
     pub params: GovernanceParams,
     pub emission: EmissionParams,
-    /// Fees shared among stakers and not yet paid out to them: paid out evenly until release_end, over the stake in place meanwhile (docs/governance.md).
+    /// Fees shared among stakers and not yet paid out to them: paid out evenly until release_end (one voting period after the last update before they arrived), over the stake in place meanwhile (docs/governance.md).
     pub releasing: [u8; 8],
     /// When the fees releasing will all have been paid out (unix seconds).
     pub release_end: [u8; 8],

@@ -2,13 +2,14 @@
 //! `["stake", owner]`: the treasury shared among AMP stakers.
 //!
 //! A fee that reaches the treasury (`Treasury.total_collected` grows) is paid
-//! out to stakers evenly over `FEE_RELEASE_SECS` (a day) from the last
-//! update before it arrived, each second's part over the AMP staked during
+//! out to stakers evenly over one voting period (`voting_period_secs`, three
+//! days by default: the time the protocol gives a vote) from the last update
+//! before it arrived, each second's part over the AMP staked during
 //! that second: a stake earns only for the time it is in place while fees are
 //! paid out. Staking just before a sweep and leaving just after (even in one
 //! transaction) earns nothing: no time passes. Before any stake changes the
 //! program adds the fees swept in since the last change to what is releasing
-//! (`releasing`, spread afresh to `FEE_RELEASE_SECS` after that change), then
+//! (`releasing`, spread afresh to a voting period after that change), then
 //! pays out what the release owes for the time since (`update`), over the
 //! stake that was there all along, by adding `due · 2^64 / total_staked` to a
 //! reward-per-share accumulator (64.64 fixed point). A stake's rewards are
@@ -25,7 +26,6 @@
 
 use crate::{
     error::AmplifyError,
-    generated::constants::FEE_RELEASE_SECS,
     generated::layouts::{
         EmissionParams, Governance, GovernanceParams, ProposalAction, StakeAccount, Treasury,
     },
@@ -123,9 +123,10 @@ impl Governance {
                 // over the period from the last update: a sweep never speeds
                 // a payout up.
                 self.set_releasing(math::add(self.releasing(), fresh)?);
+                let period = self.params.voting_period_secs() as i64;
                 self.set_release_end(
                     self.released_at()
-                        .checked_add(FEE_RELEASE_SECS as i64)
+                        .checked_add(period)
                         .ok_or(AmplifyError::ArithmeticOverflow)?,
                 );
             }
@@ -151,8 +152,8 @@ impl Governance {
         if now >= self.release_end() {
             return Ok(left);
         }
-        // from < now < release_end, and the span is at most FEE_RELEASE_SECS
-        // (the end is set that far from an update): `r · elapsed` fits.
+        // from < now < release_end, and the span is at most a voting period,
+        // a u32 (the end is set that far from an update): `r · elapsed` fits.
         let span = self.release_end().wrapping_sub(from) as u64;
         let elapsed = now.wrapping_sub(from) as u64;
         let (q, r) = (math::div(left, span)?, left % span);

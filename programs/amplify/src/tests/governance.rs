@@ -76,14 +76,14 @@ fn fees_arriving_while_nobody_stakes_are_held() {
 
 #[test]
 fn fees_are_paid_out_evenly_over_the_release_period() {
-    // A fee is paid out over FEE_RELEASE_SECS after it arrives; what falls
-    // due at t seconds is floor(fee · t / FEE_RELEASE_SECS), and nothing at
-    // the moment it arrives (a stake made then earns nothing).
-    use crate::generated::constants::FEE_RELEASE_SECS;
+    // A fee is paid out over a voting period after it arrives; what falls
+    // due at t seconds is floor(fee · t / period), and nothing at the moment
+    // it arrives (a stake made then earns nothing).
     let (rent, fee, start) = (1_000, 86_401 * 3 + 5, 1_700_000_000i64);
-    let period = FEE_RELEASE_SECS as u64;
+    let period = 86_400u64;
     let mut t: Treasury = zeroed();
     let mut g = governance();
+    g.params.set_voting_period_secs(period as u32);
     g.set_total_staked(3);
     g.update(
         &t,
