@@ -21,18 +21,11 @@ use crate::{
 use pinocchio::{
     address::address_eq,
     cpi::{Seed, Signer},
-    error::ProgramError,
     AccountView, ProgramResult,
 };
 use pinocchio_token::instructions::MintTo;
 
 const UNIT: u64 = EMISSION_CREDIT_PER_RATING;
-
-/// `x · num / den`, floored, without a 128-bit division: `x = q·den + r`.
-fn scale(x: u64, num: u64, den: u64) -> Result<u64, ProgramError> {
-    let (q, r) = (math::div(x, den)?, x % den);
-    math::add(math::mul(q, num)?, math::div(math::mul(r, num)?, den)?)
-}
 
 pub fn process(
     a: ClaimEmissionsAccounts,
@@ -59,9 +52,9 @@ pub fn process(
         let (payable, amount) = if per == 0 {
             (0, 0)
         } else {
-            let within = scale(left, UNIT, per)?;
+            let within = math::mul_div(left, UNIT, per)?;
             let payable = unpaid.min(within);
-            (payable, scale(payable, per, UNIT)?)
+            (payable, math::mul_div(payable, per, UNIT)?)
         };
         if amount == 0 {
             return Err(AmplifyError::NothingToClaim.into());

@@ -156,11 +156,7 @@ impl Governance {
         // a u32 (the end is set that far from an update): `r · elapsed` fits.
         let span = self.release_end().wrapping_sub(from) as u64;
         let elapsed = now.wrapping_sub(from) as u64;
-        let (q, r) = (math::div(left, span)?, left % span);
-        math::add(
-            math::mul(q, elapsed)?,
-            math::div(math::mul(r, elapsed)?, span)?,
-        )
+        math::mul_div(left, elapsed, span)
     }
 
     /// Share `amount` among the stake as it stands (held if there is none).

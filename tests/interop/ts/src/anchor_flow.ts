@@ -762,8 +762,8 @@ const rewardPerShare = (BigInt(FEES) << 64n) / BigInt(staked);
 const reward = (BigInt(HOLDINGS[0][2]) * rewardPerShare) >> 64n;
 // Fees pay out over a voting period from the last governance update before
 // they arrived: wait it out, and the claim pays the whole share.
-const released = await voter.account.governance.fetch(governancePda);
-while ((await now()) < released.releasedAt.toNumber() + GOVERNANCE.votingPeriodSecs) await sleep(200);
+const releasing = await voter.account.governance.fetch(governancePda);
+while ((await now()) < releasing.releasedAt.toNumber() + GOVERNANCE.votingPeriodSecs) await sleep(200);
 const rewarded = await eventOf(await voter.methods.claim().accounts({}).rpc(), "rewardsClaimed");
 eq([rewarded.owner, rewarded.lamports], [voterKp.publicKey, reward], "RewardsClaimed: the staker's share");
 
