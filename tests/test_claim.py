@@ -146,7 +146,7 @@ async def unswept_fees(market: Market, items: int) -> Pubkey:
     return b.address
 
 
-async def test_a_flash_stake_earns_nothing(market: Market) -> None:
+async def test_fail_claim_with_a_flash_stake(market: Market) -> None:
     # Bug class: flash stake (reward theft by timing). `[stake, sweep_fees,
     # claim, unstake]` in one transaction collected the staker's share of fees
     # it never held stake for (999,999 of 2,000,000 at a 50% share).

@@ -168,7 +168,7 @@ async def rated_work(market: Market, price: int, n: int, stars: int = 5) -> Work
     return w
 
 
-async def test_an_emission_farm_at_the_minimum_fee_mints_nothing(market: Market) -> None:
+async def test_fail_claim_emissions_with_a_farm_at_the_minimum_fee(market: Market) -> None:
     # Bug class: emission farm (minting the governance token for nothing).
     # Every rating of 4+ stars minted per_assignment AMP whatever fee it
     # paid: a self-dealing pair at price 2 (fee 1) minted 1 AMP per item,
