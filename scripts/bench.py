@@ -26,7 +26,7 @@ from solders.pubkey import Pubkey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from governance import earn_fees, make_dao
+from governance import RELEASE, earn_fees, make_dao
 
 from amplify_sdk import Amplify, RequesterClient, WorkerClient, instructions
 from amplify_sdk.chain import TxReceipt
@@ -259,6 +259,7 @@ async def governance_cu(amp: Amplify) -> list[tuple[str, int]]:
     out.append(("stake", a.last_receipt))
     await b.stake(100 * AMP)
     _, w = await earn_fees(m, 10)
+    backend.warp(RELEASE)  # the fees paid out to the stakers
     await a.claim()
     out.append(("claim", a.last_receipt))
     p = await a.propose({"SetFee": {"fee_bps": 400}})

@@ -26,6 +26,11 @@ PARAMS = {
     "min_stake_to_propose": 10 * AMP,
 }
 EMISSION = {"per_assignment": 1_000, "cap": 4_500, "min_stars": 4}
+#: A batch price whose fee (5%) is the default max_weight_per_rating: its
+#: ratings carry full weight, and earn per_assignment AMP when well rated.
+FULL_WEIGHT_PRICE = 2_000_000
+#: A fee reaching the treasury is paid out to stakers over a voting period.
+RELEASE = PARAMS["voting_period_secs"]
 
 
 @dataclass

@@ -5,11 +5,11 @@ wrong accounts or data."""
 from __future__ import annotations
 
 import pytest
-from governance import make_dao
+from governance import EMISSION, FULL_WEIGHT_PRICE, make_dao
 from solders.keypair import Keypair
 
 from adversarial import Attack
-from amplify_sdk import TransactionError, instructions
+from amplify_sdk import TransactionError, WorkerClient, instructions
 from amplify_sdk.clients._admin import AMP
 from amplify_sdk.errors import (
     DuplicateAccount,
@@ -30,8 +30,9 @@ from market import Market
 
 @pytest.fixture
 async def attack(market: Market) -> Attack:
-    dao = await make_dao(market, [100 * AMP])  # emission: 1,000 per 4+ star rating, cap 4,500
-    b = await market.batch(n_items=3)
+    # Emission: 1,000 per full-weight rating of 4+ stars, cap 4,500.
+    dao = await make_dao(market, [100 * AMP])
+    b = await market.batch(n_items=3, price=FULL_WEIGHT_PRICE)
     w, idle = await market.worker(), await market.worker()
     await w.accept_tasks(b.address, range(3))
     await w.submit_results(b.address, [(i, b"\x01") for i in range(3)])
@@ -59,7 +60,7 @@ async def test_claim_emissions_mints_per_well_rated_assignment(
     acc = await market.backend.get_account(attack.key("worker_tokens"))
     assert acc is not None and token_balance(acc.data) == 2 * 1_000  # two ratings of 4+
     p = await attack.scene["w"].get_worker_profile(attack.scene["w"].address)
-    assert (p.well_rated, p.emissions_claimed) == (2, 2)
+    assert (p.well_rated, p.emission_credit, p.emission_paid) == (2, 2_000, 2_000)
     await attack.refused(attack.ix, NothingToClaim)
 
 
@@ -153,3 +154,45 @@ async def test_fail_claim_emissions_with_the_same_account_in_two_roles(attack: A
             ("profile", "governance", InvalidAccountData),
         ]
     )
+
+
+async def rated_work(market: Market, price: int, n: int, stars: int = 5) -> WorkerClient:
+    """A worker whose `n` items at `price` were done and rated `stars` by a
+    requester of its own (another key: a self-dealing pair)."""
+    requester = await market.other_requester()
+    b = await market.batch(n_items=n, price=price, requester=requester)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(n))
+    await w.submit_results(b.address, [(i, b"\x01") for i in range(n)])
+    await requester.rate_assignments(b.address, [(i, w.address, stars) for i in range(n)])
+    return w
+
+
+async def test_fail_claim_emissions_with_a_farm_at_the_minimum_fee(market: Market) -> None:
+    # Bug class: emission farm (minting the governance token for nothing).
+    # Every rating of 4+ stars minted per_assignment AMP whatever fee it
+    # paid: a self-dealing pair at price 2 (fee 1) minted 1 AMP per item,
+    # about 184 lamports per AMP. Credit now follows the rating's weight.
+    await make_dao(market, [100 * AMP])
+    w = await rated_work(market, price=2, n=60)
+    p = await w.get_worker_profile(w.address)
+    assert (p.well_rated, p.emission_credit) == (60, 0)
+    with pytest.raises(NothingToClaim):
+        await w.claim_emissions()
+
+
+async def test_emissions_follow_the_fee_each_rating_paid(market: Market) -> None:
+    # Per rating: per_assignment x floor(1000 x min(fee, max_weight_per_rating)
+    # / max_weight_per_rating) / 1000, from a requester at its neutral average.
+    await make_dao(market, [100 * AMP])
+    config = await market.admin.get_config()
+    top = config.reputation.max_weight_per_rating
+    per = EMISSION["per_assignment"]
+    for price, n in ((100_000, 4), (FULL_WEIGHT_PRICE, 1)):
+        fee = -(-price * config.fee_bps // 10_000)
+        w = await rated_work(market, price=price, n=n)
+        credit = n * (1_000 * min(fee, top) // top)
+        p = await w.get_worker_profile(w.address)
+        assert p.emission_credit == credit
+        assert await w.claim_emissions() == credit * per // 1_000
+    assert credit * per // 1_000 == per  # a full-weight rating: per_assignment

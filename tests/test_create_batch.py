@@ -7,6 +7,7 @@ import math
 from fractions import Fraction
 
 import pytest
+from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -29,10 +30,12 @@ from amplify_sdk.errors import (
     PriceBelowFee,
     ProtocolPaused,
     RosterTooLarge,
+    UnreachableRating,
     UriTooLong,
 )
 from amplify_sdk.protocol import batch_pda, config_pda, load_idl, treasury_pda
 from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
+from amplify_sdk.quality.reputation import Reputation, RequesterStates, WorkerStates
 from conftest import report
 from market import Market, swap, with_data
 
@@ -306,6 +309,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
             ({"redundancy": 255}, InvalidRedundancy),
             ({"min_rating": 5_001}, InvalidMinRating),
             ({"min_rating": 65_535}, InvalidMinRating),
+            ({"min_rating": 5_000}, UnreachableRating),  # above the ceiling, 4,584
             ({"reservation_secs": 0}, InvalidReservation),
             ({"max_active": 0}, InvalidReservation),
             ({"expires_at": now}, InvalidExpiry),
@@ -321,7 +325,7 @@ async def test_fail_create_batch_with_integer_extremes(attack: Attack) -> None:
             price=2**64 // 1_000,
             bond=u64,
             redundancy=64,
-            min_rating=5_000,
+            min_rating=4_584,  # the ceiling at the default parameters
             per_worker_cap=2**32 - 1,
             max_active=65_535,
             reservation_secs=2**32 - 1,
@@ -418,3 +422,95 @@ async def test_fail_create_batch_with_an_unknown_discriminator(attack: Attack) -
 async def test_fail_create_batch_with_lying_vector_lengths(attack: Attack) -> None:
     # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
     await attack.lying_lengths()
+
+
+def twin_ceiling(params: dict[str, int]) -> int:
+    """The highest score a worker reaches, found by driving the numpy twin of
+    the formula (not the closed form under test): 5-star ratings at full
+    weight, taking turns among as many requesters as the prior can be
+    divided by, each at its neutral average (a fresh profile every rating),
+    until the worker's weight stops moving."""
+    rep = Reputation(params)
+    raters = max(params["distinct_cap"], 1)
+    ws = WorkerStates.zeros(1)
+    best, still = 0, 0
+    for i in range(100_000):
+        before = int(ws.weight[0])
+        done = rep.apply_round(
+            ws,
+            RequesterStates.create(raters),
+            [0],
+            [i % raters],
+            [5],
+            [params["max_weight_per_rating"]],
+        )
+        best = max(best, int(done.rating[0]))
+        still = still + 1 if int(ws.weight[0]) == before else 0
+        if still > raters:
+            return best
+    raise AssertionError("the twin never settled")
+
+
+DEFAULT_REPUTATION = {
+    "prior_mean": 2_500,
+    "neutral": 4_000,
+    "distinct_cap": 4,
+    "prior_weight": 20_000_000,
+    "horizon": 25_000_000,
+    "requester_horizon": 25_000_000,
+    "max_weight_per_rating": 100_000,
+    "max_weight_per_requester": 10_000_000,
+    "qualifying_weight": 250_000,
+}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},  # the defaults: 4,584, the figure the issue measured
+        {
+            "prior_mean": 3_000,
+            "distinct_cap": 2,
+            "horizon": 10_000_000,
+            "requester_horizon": 10_000_000,
+            "max_weight_per_rating": 2_000_000,
+        },
+    ],
+)
+async def test_fail_create_batch_with_an_unreachable_min_rating(
+    market: Market, changes: dict[str, int]
+) -> None:
+    # Bug class: a gate nobody can pass. min_rating 5,000 was accepted though
+    # no worker can reach it: the batch could never be worked, its escrow
+    # idle until expiry. The ceiling follows the current parameters.
+    rep = {**DEFAULT_REPUTATION, **changes}
+    if changes:
+        await market.admin.send([instructions.set_reputation_params(market.admin.address, rep)])
+    config = await market.admin.get_config()
+    assert config.reputation.model_dump() == rep
+    ceiling = twin_ceiling(rep)
+    if not changes:
+        assert ceiling == 4_584
+    req = market.requester
+    now = await req.now()
+
+    def ix(batch_id: int, min_rating: int) -> Instruction:
+        p = params(expires_at=now + 3600, min_rating=min_rating)
+        return instructions.create_batch(req.address, batch_id, **p)
+
+    # The program: the ceiling accepted, one above refused (raw instructions,
+    # past the SDK's own check).
+    await req.send([ix(31, ceiling)])
+    assert (await req.get_batch(batch_pda(req.address, 31)[0])).min_rating == ceiling
+    async with market.lamports(req.address) as bal:
+        with pytest.raises(UnreachableRating):
+            await req.send([ix(32, ceiling + 1)])
+        await bal.assert_unchanged(fee_payer=req.address)
+    assert await market.backend.get_account(batch_pda(req.address, 32)[0]) is None
+    # The SDK refuses before sending anything.
+    sent = len(req.receipts)
+    with pytest.raises(UnreachableRating):
+        await req.create_batch(price=10_000, min_rating=ceiling + 1, batch_id=33)
+    assert len(req.receipts) == sent
+    b = await req.create_batch(price=10_000, min_rating=ceiling, batch_id=34)
+    assert b.min_rating == ceiling

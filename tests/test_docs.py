@@ -17,9 +17,11 @@ import pytest
 
 import amplify_sdk
 from amplify_sdk.protocol import constant, load_idl
+from amplify_sdk.protocol._ceiling import max_reachable_score
 from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
 from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
 from amplify_sdk.protocol._program import program_bytes
+from amplify_sdk.quality.reputation import DEFAULT_PARAMS
 from conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -243,3 +245,17 @@ def test_the_glossary_and_one_word_for_an_item() -> None:
         found = re.finditer(r"(?i)\btasks?\b.{0,30}", text)
         stray += [f"{path.name}: {m.group(0)!r}" for m in found]
     assert not stray, stray
+
+
+def test_the_rating_ceiling_in_the_reputation_guide() -> None:
+    # docs/reputation.md quotes the ceiling's figures at the default parameters;
+    # the twin's defaults give them by the closed form the program uses.
+    text = (DOCS / "reputation.md").read_text()
+    m = re.search(r"`W` = ([\d,]+), `P` = ([\d,]+), \*\*ceiling ([\d,]+)", text)
+    assert m, "docs/reputation.md states the ceiling"
+    p = DEFAULT_PARAMS
+    w, h = p.max_weight_per_rating, p.horizon
+    top = (w - 1) * (h + w) // w + 1
+    assert (number(m.group(1)), number(m.group(2))) == (top, p.prior_weight // p.distinct_cap)
+    assert number(m.group(3)) == max_reachable_score(p) == 4_584
+    assert "UnreachableRating` (6090)" in text

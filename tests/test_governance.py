@@ -5,7 +5,7 @@ emissions."""
 from __future__ import annotations
 
 import pytest
-from governance import earn_fees, make_dao, write_buffer
+from governance import FULL_WEIGHT_PRICE, RELEASE, earn_fees, make_dao, write_buffer
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.sysvar import CLOCK, RENT
@@ -232,8 +232,9 @@ async def test_upgrade_by_proposal_only(market: Market) -> None:
 
 
 async def test_workers_earn_amp_for_well_rated_work_up_to_the_cap(market: Market) -> None:
-    await make_dao(market, [100 * AMP])  # emission: 1,000 per assignment rated 4+, cap 4,500
-    b = await market.batch(n_items=6)
+    await make_dao(market, [100 * AMP])  # emission: 1,000 per full-weight rating of 4+, cap 4,500
+    # A fee of max_weight_per_rating (100,000 at 5%): every rating at full weight.
+    b = await market.batch(n_items=6, price=FULL_WEIGHT_PRICE)
     w = await market.worker()
     await w.accept_tasks(b.address, range(6))
     await w.submit_results(b.address, [(i, b"\x01") for i in range(6)])
@@ -242,14 +243,16 @@ async def test_workers_earn_amp_for_well_rated_work_up_to_the_cap(market: Market
         b.address, [(i, w.address, s) for i, s in enumerate(stars)]
     )
     p = await w.get_worker_profile(w.address)
-    assert (p.well_rated, p.emissions_claimed) == (5, 0)
-    assert await w.claim_emissions() == 4_000  # whole assignments within the cap
+    assert (p.well_rated, p.emission_credit, p.emission_paid) == (5, 5 * 1_000, 0)
+    assert await w.claim_emissions() == 4_500  # 5,000 earned, the cap's 4,500 paid
     g = await market.amp.voter().governance()
-    assert g.emitted == 4_000
+    assert g.emitted == 4_500
     tokens = associated_token_address(w.address, g.amp_mint)
     acc = await market.backend.get_account(tokens)
-    assert acc is not None and token_balance(acc.data) == 4_000
-    with pytest.raises(NothingToClaim):  # 500 left under the cap: less than one assignment
+    assert acc is not None and token_balance(acc.data) == 4_500
+    p = await w.get_worker_profile(w.address)
+    assert (p.emission_credit, p.emission_paid) == (5_000, 4_500)  # the rest kept
+    with pytest.raises(NothingToClaim):  # nothing left under the cap
         await w.claim_emissions()
 
 
@@ -258,6 +261,7 @@ async def test_every_governance_event_is_emitted_and_decodes(market: Market) -> 
     (a,) = dao.voters
     await a.stake(100 * AMP)  # Staked
     _, w = await earn_fees(market, 3)
+    market.backend.warp(RELEASE)
     await a.claim()  # RewardsClaimed
     p = await a.propose({"SetPaused": {"paused": False}})  # ProposalCreated
     await a.vote(p.address, FOR)  # VoteCast

@@ -98,7 +98,10 @@ async def test_the_default_fee_is_five_percent_wherever_it_is_offered(
     # docs state (docs/protocol.md, Money), as the chain records it.
     assert DEFAULT_FEE_BPS == 500
     # The generated builder offers no default: a raw instruction says its rate.
-    assert inspect.signature(instructions.initialize).parameters["fee_bps"].default is inspect._empty
+    assert (
+        inspect.signature(instructions.initialize).parameters["fee_bps"].default
+        is inspect.Parameter.empty
+    )
     assert inspect.signature(AdminClient.initialize).parameters["fee_bps"].default == 500
     (option,) = [p for p in init.params if p.name == "fee_bps"]
     assert option.default == 500

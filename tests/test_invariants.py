@@ -119,6 +119,8 @@ def test_every_rule_was_reached() -> None:
             "create_batch:ok at a voted fee",
             "accept:ok reusing a place",
             "create_batch:refused:ExpiryTooFar",
+            "rate:emission credit",
+            "rate:no credit",
         ):
             assert REACH[k] >= 3, f"{k} reached {REACH[k]} times"
 

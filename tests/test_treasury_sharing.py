@@ -1,14 +1,15 @@
-"""Treasury sharing, exact to the lamport, over random stakes, fees, claims
-and unstakes: every fee is shared among the stake at the moment it arrives
-(or held when nobody stakes), nobody is paid more than its exact share, and
-the treasury always balances."""
+"""Treasury sharing, exact to the lamport, over random stakes, fees, claims,
+unstakes and waits: every fee is paid out evenly over a voting period (RELEASE) from
+the last update before it arrived, each part shared among the stake in place
+then (or held when nobody stakes), nobody is paid more than its exact share,
+and the treasury always balances."""
 
 from __future__ import annotations
 
 import asyncio
 from fractions import Fraction
 
-from governance import make_dao
+from governance import RELEASE, make_dao
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from solders.system_program import TransferParams, transfer
@@ -24,16 +25,19 @@ from market import Market
 FEE = 5_000  # per item: 5% of 100,000
 HOLDERS = 3
 REACHED = {"examples": 0, "steps": 0, "claims": 0, "held_fees": 0, "shared_fees": 0}
+REACHED |= {"partial_releases": 0}
 
 holder = st.integers(0, HOLDERS - 1)
 stake = st.tuples(st.just("stake"), holder, st.integers(1, 40))
 unstake = st.tuples(st.just("unstake"), holder, st.integers(1, 40))
 claim = st.tuples(st.just("claim"), holder, st.just(0))
 fee = st.tuples(st.just("fee"), st.just(0), st.integers(1, 4))
-# Rounds as holders live them (some stake, fees arrive, some claim or leave),
-# mixed with single steps; one_of weighs its branches evenly.
-round_ = st.tuples(stake, fee, st.one_of(claim, unstake), claim).map(list)
-single = st.one_of(stake, unstake, claim, fee).map(lambda x: [x])
+waits = [0, 1, RELEASE // 3, RELEASE // 2, RELEASE, 3 * RELEASE]
+wait = st.tuples(st.just("wait"), st.just(0), st.sampled_from(waits))
+# Rounds as holders live them (some stake, fees arrive, time passes, some
+# claim or leave), mixed with single steps; one_of weighs its branches evenly.
+round_ = st.tuples(stake, fee, wait, st.one_of(claim, unstake), wait, claim).map(list)
+single = st.one_of(stake, unstake, claim, fee, wait).map(lambda x: [x])
 chunk = st.integers(0, 2).flatmap(lambda n: round_ if n else single)
 
 
@@ -45,32 +49,55 @@ async def run(steps: list[tuple[str, int, int]]) -> None:
         m = Market(amp, amp.backend, admin, amp.requester())
         dao = await make_dao(m, [100 * AMP] * HOLDERS)
         voters = dao.voters
-        b = await m.batch(n_items=80, price=100_000)
+        # Open long enough for every wait of the run.
+        b = await m.batch(
+            n_items=80, price=100_000, expires_in=400 * 86_400, reservation_secs=3_600
+        )
         w = await m.worker()
         next_item = 0
         staked = [0] * HOLDERS
         exact = [Fraction(0)] * HOLDERS  # each holder's exact share of fees
         claimed = [0] * HOLDERS
         held = distributed = 0
-        fresh = 0  # fees swept in, not yet shared out (the program updates lazily)
+        fresh = 0  # fees swept in, not yet seen by the program (it updates lazily)
+        releasing = release_end = 0  # fees being paid out, and until when
+        released_at = m.backend.svm.get_clock().unix_timestamp
 
         def share_out() -> None:
-            nonlocal held, distributed, fresh
+            """The program's update, by the spec: new fees join the release
+            (spread afresh to RELEASE after the last update), then what falls
+            due since is shared over the stake in place all along."""
+            nonlocal held, distributed, fresh, releasing, release_end, released_at
+            now = m.backend.svm.get_clock().unix_timestamp
             total = sum(staked)
             if fresh and total == 0:
                 held += fresh
                 REACHED["held_fees"] += 1
             elif fresh:
-                for i in range(HOLDERS):
-                    exact[i] += Fraction(fresh * staked[i], total)
-                distributed += fresh
-                REACHED["shared_fees"] += 1
+                releasing += fresh
+                release_end = released_at + RELEASE
             fresh = 0
+            if releasing and now > released_at:
+                elapsed = min(now, release_end) - released_at
+                due = releasing * elapsed // (release_end - released_at)
+                REACHED["partial_releases"] += due < releasing
+                releasing -= due
+                if total == 0:
+                    held += due
+                    REACHED["held_fees"] += 1
+                elif due:
+                    for i in range(HOLDERS):
+                        exact[i] += Fraction(due * staked[i], total)
+                    distributed += due
+                    REACHED["shared_fees"] += 1
+            released_at = max(now, released_at)
 
         for op, h, x in steps:
             REACHED["steps"] += 1
             v = voters[h]
-            if op == "fee":
+            if op == "wait":
+                m.backend.warp(x)
+            elif op == "fee":
                 k = min(x, 80 - next_item)
                 if k == 0:
                     continue
@@ -101,8 +128,7 @@ async def run(steps: list[tuple[str, int, int]]) -> None:
                 try:
                     receipt = await v.claim()
                 except NothingToClaim:
-                    share_out()
-                    continue
+                    continue  # refused whole: the program updated nothing
                 share_out()
                 got = await m.backend.get_balance(v.address) - before + receipt.fee
                 claimed[h] += got
@@ -113,9 +139,14 @@ async def run(steps: list[tuple[str, int, int]]) -> None:
             lamports = await m.backend.get_balance(treasury_pda()[0])
             # The program's books equal the model's.
             assert (g.held, g.distributed, g.claimed) == (held, distributed, sum(claimed))
+            assert (g.releasing, g.release_end, g.released_at) == (
+                releasing,
+                release_end,
+                released_at,
+            )
             assert t.total_collected - g.distributed_upto == fresh
             # The treasury balances to the lamport.
-            assert lamports == rent + g.held + (g.distributed - g.claimed) + fresh
+            assert lamports == rent + g.held + releasing + (g.distributed - g.claimed) + fresh
             # Nobody was paid more than its exact share, or lost more than a
             # lamport per settlement to rounding.
             for i in range(HOLDERS):
@@ -144,12 +175,13 @@ def test_treasury_sharing_is_exact(chunks: list[list[tuple[str, int, int]]]) -> 
 
 def test_treasury_sharing_reached_its_paths() -> None:
     report(
-        "treasury-sharing examples / steps / claims / fees held / fees shared",
+        "treasury-sharing examples / steps / claims / fees held / fees shared / part-paid",
         f"{REACHED['examples']} / {REACHED['steps']} / {REACHED['claims']} / "
-        f"{REACHED['held_fees']} / {REACHED['shared_fees']}",
+        f"{REACHED['held_fees']} / {REACHED['shared_fees']} / {REACHED['partial_releases']}",
     )
     assert REACHED["examples"] >= 80
     assert REACHED["claims"] >= 100 and REACHED["shared_fees"] >= 100 and REACHED["held_fees"] >= 5
+    assert REACHED["partial_releases"] >= 20
 
 
 async def test_lamports_sent_to_the_treasury_are_held_and_lock_no_stake(market: Market) -> None:

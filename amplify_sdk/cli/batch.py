@@ -111,7 +111,7 @@ def _info_table(info: dict[str, Any]) -> Table:
     "--min-rating",
     type=click.FloatRange(0, 5),
     default=0.0,
-    help="Minimum worker rating in stars (0 = anyone).",
+    help="Minimum worker rating in stars (0 = anyone; at most the ceiling, 4.584 by default).",
 )
 @click.option(
     "--per-worker-cap",

@@ -17,6 +17,7 @@ from ..protocol._program_errors import (
     InvalidReservation,
     PriceBelowFee,
     RosterTooLarge,
+    UnreachableRating,
     UriTooLong,
 )
 
@@ -54,6 +55,7 @@ def check_batch(
     now: int,
     base_uri: str,
     roster_capacity: int,
+    rating_ceiling: int = MAX_RATING,
 ) -> None:
     """`create_batch`'s parameter rules, in the program's order, raising the
     program's own errors before anything is sent. (Values that do not fit
@@ -66,6 +68,8 @@ def check_batch(
         raise InvalidRedundancy()
     if min_rating > MAX_RATING:
         raise InvalidMinRating()
+    if min_rating > rating_ceiling:
+        raise UnreachableRating()
     if reservation_secs <= 0 or max_active <= 0:
         raise InvalidReservation()
     if expires_at <= now:

@@ -15,6 +15,7 @@ from ..chain._backend import Backend
 from ..chain._history import uploads_from_history
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
+from ..protocol._ceiling import max_reachable_score
 from ..protocol._crypto import seal_key
 from ..protocol._exceptions import InvalidArgumentError, ManifestMismatchError, ProgramError
 from ..protocol._layout import (
@@ -104,6 +105,7 @@ class RequesterClient(AmplifyClient):
         check_batch(
             price, config.fee_bps, redundancy, min_rating, max_active, reservation_secs,
             expires_at, now, base_uri, roster_capacity,
+            max_reachable_score(config.reputation),
         )  # fmt: skip
         await self.send(
             [

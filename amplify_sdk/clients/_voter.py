@@ -80,10 +80,18 @@ class VoterClient(AmplifyClient):
             return 0
         g = await self.governance()
         t = await self.fetch(Treasury, treasury_pda()[0])
-        rps = g.reward_per_share
+        # The program's update: fees swept in since join the release (spread
+        # to a voting period after the last update), what fell due is shared.
+        rps, now = g.reward_per_share, await self.now()
+        releasing, end, since = g.releasing, g.release_end, g.released_at
         fresh = t.total_collected - g.distributed_upto
         if fresh and g.total_staked:
-            rps += (fresh << 64) // g.total_staked
+            releasing, end = releasing + fresh, since + g.params.voting_period_secs
+        due = 0
+        if releasing and now > since:
+            due = releasing * (min(now, end) - since) // (end - since)
+        if due and g.total_staked:
+            rps += (due << 64) // g.total_staked
         return s.pending + (s.amount * (rps - s.reward_snapshot) >> 64)
 
     async def claim(self) -> TxReceipt:

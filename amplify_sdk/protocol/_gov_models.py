@@ -59,6 +59,9 @@ class Governance(AccountModel):
     emitted: int
     params: GovernanceParams
     emission: EmissionParams
+    releasing: int
+    release_end: int
+    released_at: int
 
 
 class StakeAccount(AccountModel):

@@ -97,6 +97,10 @@ class WorkerProfile(AccountModel):
     raters: list[dict[str, int]]
     well_rated: int
     emissions_claimed: int
+    emission_credit: int
+    emission_paid: int
+    emission_credit: int
+    emission_paid: int
 
     @property
     def rated(self) -> bool:

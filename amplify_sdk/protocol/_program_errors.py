@@ -729,6 +729,16 @@ class ExpiryTooFar(ProgramError):
     msg = "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation"
 
 
+class UnreachableRating(ProgramError):
+    """min_rating is above the highest score the reputation formula lets any worker reach under the
+    current parameters.
+    """
+
+    code = 6090
+    name = "UnreachableRating"
+    msg = "min_rating is above the highest score the reputation formula lets any worker reach under the current parameters"
+
+
 #: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
@@ -821,6 +831,7 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     NothingToClaim.code: NothingToClaim,
     InvalidEncryptionKey.code: InvalidEncryptionKey,
     ExpiryTooFar.code: ExpiryTooFar,
+    UnreachableRating.code: UnreachableRating,
 }
 
 __all__ = [
@@ -904,6 +915,7 @@ __all__ = [
     "TimelockActive",
     "Unauthorized",
     "UnknownInstruction",
+    "UnreachableRating",
     "UriTooLong",
     "VotingActive",
     "VotingClosed",

@@ -69,11 +69,12 @@ def test_user_mistakes_are_one_line_exit_2(node: Node, tmp_path: Path) -> None:
 
 def test_failures_exit_1_with_the_reason(node: Node) -> None:
     missing = str(Keypair().pubkey())
-    unreachable, absent, init, expiry = parallel(
+    unreachable, absent, init, expiry, gate = parallel(
         lambda: amplify("balance", "-u", "http://127.0.0.1:1", "-k", node.authority),
         lambda: node.cli("batch", "status", missing),
         lambda: node.cli("program", "init"),
         lambda: node.cli("batch", "create", "--price", "10000", "--expires-in", "0", "-o", "json"),
+        lambda: node.cli("batch", "create", "--price", "10000", "--min-rating", "5"),
     )
     assert unreachable.code == 1 and "http://127.0.0.1:1" in unreachable.error
     assert absent.code == 1 and f"{missing} does not exist" in absent.error
@@ -83,6 +84,9 @@ def test_failures_exit_1_with_the_reason(node: Node) -> None:
     assert expiry.code == 1
     assert expiry.error == "error: InvalidExpiry (6017): Expiry must be in the future"
     assert expiry.json()["error"]["name"] == "InvalidExpiry"
+    # A gate above the formula's ceiling (4,584 at the defaults): refused before sending.
+    assert gate.code == 1
+    assert gate.error.startswith("error: UnreachableRating (6090): min_rating is above")
 
 
 def test_keygen_airdrop_balance(node: Node, tmp_path: Path) -> None:

@@ -224,7 +224,9 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     on_chain = asyncio.run(_stars_and_close(node, batch))
     assert on_chain == {(i, w): expected[w].stars for w in workers for i in range(len(TRUTH))}
 
-    # The fees reached the treasury after every stake: shared pro rata
+    node.wait_for_chain_time(max(fee["voting_ends_at"], proposed["voting_ends_at"]))
+    # The fees reached the treasury after every stake, and paid out over a
+    # voting period from the last stake (over by now): shared pro rata
     # (floored, at most a lamport of rounding each).
     status, claimed = parallel(
         lambda: node.cli("gov", "status", "-o", "json", keypair=keys[0]),
@@ -236,7 +238,6 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
     assert fees * base(STAKED[1]) // total - 1 <= paid <= fees * base(STAKED[1]) // total
     assert status.json()["total_staked"] == total
 
-    node.wait_for_chain_time(max(fee["voting_ends_at"], proposed["voting_ends_at"]))
     done, defeated = parallel(
         lambda: node.cli("gov", "execute", "0", "-o", "json"),
         lambda: node.cli("gov", "execute", "1"),

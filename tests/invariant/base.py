@@ -120,6 +120,7 @@ class EngineBase(RuleBasedStateMachine):
         self.paid: set[tuple[Pubkey, int, Pubkey]] = set()
         self.dirty: set[int] = set()
         self.rep_w: list[ref.Worker] = []
+        self.emission_credit: list[int] = []  # per worker, as the program counts it
         self.rep_r: list[ref.Requester] = []
         self.rng = random.Random(0)
         self.rent_cache: dict[int, int] = {}
@@ -250,6 +251,7 @@ class EngineBase(RuleBasedStateMachine):
                 )
             )
             self.rep_w.append(ref.Worker())
+            self.emission_credit.append(0)
         for v in self.voters:
             self.run(
                 admin.send(

@@ -65,7 +65,7 @@ class GovernanceRules(EngineBase):
         self.move(admin.address, g, self.rent(gov_len))
         self.move(admin.address, vault, self.rent(165))
         self.gov.exists = True
-        self.gov.update()
+        self.gov.update(self.now())
         self.paused_by_gov = self.paused
 
     @precondition(lambda self: self.gov.exists)
@@ -87,7 +87,7 @@ class GovernanceRules(EngineBase):
         if first:
             size = len(self.svm.get_account(stake_pda(voter.address)[0]).data)  # type: ignore[union-attr]
             self.move(voter.address, stake_pda(voter.address)[0], self.rent(size))
-        self.gov.update()
+        self.gov.update(self.now())
         self.gov.settle(v)
         self.gov.staked[v] = self.gov.staked.get(v, 0) + amount
 
@@ -103,7 +103,7 @@ class GovernanceRules(EngineBase):
             self.send(voter, [ix], refused=Refused(E.InsufficientStake), label="unstake")
             return
         self.send(voter, [ix], label="unstake")
-        self.gov.update()
+        self.gov.update(self.now())
         self.gov.settle(v)
         self.gov.staked[v] -= amount
 
@@ -111,7 +111,7 @@ class GovernanceRules(EngineBase):
     @rule(b=EngineBase.batches, w=st.integers(0, N_WORKERS - 1), v=st.integers(0, N_VOTERS - 1))
     def earn_and_claim(self, b: int, w: int, v: int) -> None:
         """Fees flowing to stakers: work is paid in a live batch, the fees
-        swept, a staker claims."""
+        swept, an hour passes, a staker claims."""
         now = self.now()
         live = [
             k
@@ -121,6 +121,9 @@ class GovernanceRules(EngineBase):
         if live:
             b = live[b % len(live)]
         self.work(b, w, 3, True)
+        # Fees pay out over a voting period (100 s here): an hour passes
+        # before the claim.
+        self.warp(3_601)
         stakers = [k for k, amount in sorted(self.gov.staked.items()) if amount]
         self.claim(stakers[v % len(stakers)])
 
@@ -135,7 +138,7 @@ class GovernanceRules(EngineBase):
         trial = GovM(
             **{k: (dict(x) if isinstance(x, dict) else x) for k, x in vars(self.gov).items()}
         )
-        trial.update()
+        trial.update(self.now())
         trial.settle(v)
         amount = trial.pending.get(v, 0)
         if amount == 0:
@@ -249,7 +252,7 @@ class GovernanceRules(EngineBase):
             self.send(executor, [ix], refused=refused, label="execute_proposal")
             return
         self.send(executor, [ix], label="execute_proposal")
-        self.gov.update()
+        self.gov.update(self.now())
         self.fee_bps = bps
         self.send(executor, [ix], refused=Refused(E.ProposalNotActive), label="execute_proposal")
         # A batch opened now charges the voted rate (checked against the chain).

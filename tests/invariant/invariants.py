@@ -16,7 +16,7 @@ from amplify_sdk.protocol import (
     treasury_pda,
     worker_profile_pda,
 )
-from amplify_sdk.protocol._models import Governance
+from amplify_sdk.protocol._models import Governance, WorkerProfile
 from amplify_sdk.protocol._pda import (
     governance_pda,
     requester_profile_pda,
@@ -175,11 +175,13 @@ class Invariants(EngineBase):
         chain = Governance.from_account_data(governance_pda()[0], bytes(gacc.data))
         got = (chain.held, chain.distributed, chain.claimed, chain.distributed_upto)
         assert got == (g.held, g.distributed, g.claimed, g.distributed_upto), (got, g)
+        release = (chain.releasing, chain.release_end, chain.released_at)
+        assert release == (g.releasing, g.release_end, g.released_at), (release, g)
         assert chain.reward_per_share == g.rps
         assert chain.total_staked == sum(g.staked.values())
         fresh = g.total_collected - g.distributed_upto
         owed = g.distributed - g.claimed
-        assert acc.lamports == rent + g.held + owed + fresh + g.donations
+        assert acc.lamports == rent + g.held + g.releasing + owed + fresh + g.donations
         # Nobody is paid more than its exact share of the fees.
         for v in g.staked:
             assert g.got.get(v, 0) + g.pending.get(v, 0) <= g.exact.get(v, Fraction(0))
@@ -197,3 +199,5 @@ class Invariants(EngineBase):
             assert acc is not None
             rating, count = struct.unpack_from("<HI", bytes(acc.data), 10)
             assert (rating, count) == (self.rating(w), self.rep_w[w].count)
+            p = WorkerProfile.from_account_data(worker_profile_pda(wk.address)[0], bytes(acc.data))
+            assert p.emission_credit == self.emission_credit[w]

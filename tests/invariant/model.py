@@ -9,6 +9,8 @@ from fractions import Fraction
 
 from solders.pubkey import Pubkey
 
+from .spec import RELEASE
+
 # -- the model ---------------------------------------------------------------------------
 
 
@@ -129,27 +131,50 @@ class GovM:
     claimed: int = 0
     rps: int = 0  # reward per share, 64.64 fixed point
     donations: int = 0  # lamports sent to the treasury, not yet held
+    releasing: int = 0  # fees being paid out to stakers (over a voting period)
+    release_end: int = 0
+    released_at: int = 0
     staked: dict[int, int] = field(default_factory=dict)
     snapshot: dict[int, int] = field(default_factory=dict)
     pending: dict[int, int] = field(default_factory=dict)
     exact: dict[int, Fraction] = field(default_factory=dict)  # exact shares of fees
     got: dict[int, int] = field(default_factory=dict)  # claimed per staker
 
-    def update(self) -> None:
-        """Before any stake changes: surplus lamports held, fresh fees shared."""
+    def update(self, now: int) -> None:
+        """Before any stake changes: surplus lamports held, fresh fees join
+        the release, what fell due since the last update shared."""
         self.held += self.donations
         self.donations = 0
         fresh = self.total_collected - self.distributed_upto
         if fresh:
-            total = sum(self.staked.values())
-            if total == 0:
+            if sum(self.staked.values()) == 0:
                 self.held += fresh
             else:
-                self.rps += (fresh << 64) // total
-                self.distributed += fresh
-                for v, amount in self.staked.items():
-                    self.exact[v] = self.exact.get(v, Fraction(0)) + Fraction(fresh * amount, total)
+                self.releasing += fresh
+                self.release_end = self.released_at + RELEASE
         self.distributed_upto = self.total_collected
+        self.release(now)
+
+    # -- fee release (issue 18: no flash stake) --------------------------------------------
+
+    def release(self, now: int) -> None:
+        """Pay out `releasing` evenly from `released_at` to `release_end`:
+        what falls due by `now` is shared over the stake in place since the
+        last update (held if none)."""
+        due = 0
+        if self.releasing and now > self.released_at:
+            elapsed = min(now, self.release_end) - self.released_at
+            due = self.releasing * elapsed // (self.release_end - self.released_at)
+        self.releasing -= due
+        self.released_at = max(now, self.released_at)
+        total = sum(self.staked.values())
+        if due and total == 0:
+            self.held += due
+        elif due:
+            self.rps += (due << 64) // total
+            self.distributed += due
+            for v, amount in self.staked.items():
+                self.exact[v] = self.exact.get(v, Fraction(0)) + Fraction(due * amount, total)
 
     def settle(self, v: int) -> None:
         amount = self.staked.get(v, 0)

@@ -26,6 +26,7 @@ GOV_PARAMS = {
     "min_stake_to_propose": 10 * AMP,
 }
 EMISSION = {"per_assignment": 0, "cap": 0, "min_stars": 4}
+RELEASE = GOV_PARAMS["voting_period_secs"]  # fees pay out over a voting period
 N_REQUESTERS, N_WORKERS, N_VOTERS = 2, 4, 2
 HOLDING = 100 * AMP
 

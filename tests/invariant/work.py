@@ -31,8 +31,10 @@ from .model import (
     TableM,
 )
 from .spec import (
+    EMISSION,
     N_WORKERS,
     RATING_WINDOW,
+    REACH,
 )
 
 
@@ -284,8 +286,17 @@ class WorkRules(EngineBase):
         s.flag = True
         m.pending[w] -= 1
         m.rated += 1
-        ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
+        _, weight, _ = ref.rate(ref.DEFAULTS, self.rep_w[w], self.rep_r[m.requester], stars, m.fee)
+        self.earn_emission(w, stars, weight)
         self.dirty.add(b)
+
+    def earn_emission(self, w: int, stars: int, weight: int) -> None:
+        """Emission credit follows the rating's weight (issue 18: no emission
+        farm): 1,000 for a full-weight rating at or above the schedule's stars."""
+        if self.gov.exists and stars >= EMISSION["min_stars"]:
+            top = ref.DEFAULTS["max_weight_per_rating"]
+            self.emission_credit[w] += 1_000 * weight // top
+            REACH["rate:emission credit" if weight * 1_000 >= top else "rate:no credit"] += 1
 
     # Most deliveries come from `work`, not the `done` bundle: rate those too.
     @precondition(lambda self: next(self.unrated(), None) is not None)

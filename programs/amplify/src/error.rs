@@ -188,6 +188,8 @@ pub enum AmplifyError {
     InvalidEncryptionKey = 6088,
     /// Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation
     ExpiryTooFar = 6089,
+    /// min_rating is above the highest score the reputation formula lets any worker reach under the current parameters
+    UnreachableRating = 6090,
 }
 
 impl AmplifyError {
@@ -283,6 +285,7 @@ impl AmplifyError {
         AmplifyError::NothingToClaim,
         AmplifyError::InvalidEncryptionKey,
         AmplifyError::ExpiryTooFar,
+        AmplifyError::UnreachableRating,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -377,6 +380,7 @@ impl AmplifyError {
             AmplifyError::NothingToClaim => "NothingToClaim",
             AmplifyError::InvalidEncryptionKey => "InvalidEncryptionKey",
             AmplifyError::ExpiryTooFar => "ExpiryTooFar",
+            AmplifyError::UnreachableRating => "UnreachableRating",
         }
     }
 
@@ -472,6 +476,7 @@ impl AmplifyError {
             AmplifyError::NothingToClaim => "Nothing to claim",
             AmplifyError::InvalidEncryptionKey => "The X25519 key is a low-order point: no sealed box can be addressed to it",
             AmplifyError::ExpiryTooFar => "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation",
+            AmplifyError::UnreachableRating => "min_rating is above the highest score the reputation formula lets any worker reach under the current parameters",
         }
     }
 }

@@ -24,3 +24,5 @@ pub const SLOT_HOLDER: u16 = 32767;
 pub const TABLE_SEED_PREFIX: &[u8] = b"t";
 /// Bytes of a sealed item key: a libsodium sealed box (32 ephemeral + 16 MAC) of 32 bytes.
 pub const SEALED_KEY_LEN: u16 = 80;
+/// emission_credit of a full-weight rating (a rating weighing max_weight_per_rating); per_assignment AMP is paid per this much credit.
+pub const EMISSION_CREDIT_PER_RATING: u64 = 1000;

@@ -310,11 +310,15 @@ pub struct WorkerProfile {
     pub registered_at: [u8; 8],
     /// The requesters that rated it (up to 8; the lightest is replaced).
     pub raters: [RaterEntry; 8],
-    /// Ratings at or above the emission schedule's stars.
+    /// Ratings at or above the emission schedule's stars (a count, whatever their weight).
     pub well_rated: [u8; 4],
-    /// Of those, how many were paid out in AMP.
+    /// Unused since emissions follow fee weight (emission_credit); kept for the layout.
     pub emissions_claimed: [u8; 4],
-    pub reserved: [u8; 24],
+    /// AMP emissions earned, in thousandths of a full-weight rating: each rating at or above the schedule's stars adds floor(1000 x its weight / max_weight_per_rating).
+    pub emission_credit: [u8; 8],
+    /// Of emission_credit, the thousandths paid out in AMP.
+    pub emission_paid: [u8; 8],
+    pub reserved: [u8; 8],
 }
 const _: () = assert!(core::mem::size_of::<WorkerProfile>() == 200);
 le_fields!(WorkerProfile {
@@ -325,6 +329,8 @@ le_fields!(WorkerProfile {
     registered_at / set_registered_at: i64,
     well_rated / set_well_rated: u32,
     emissions_claimed / set_emissions_claimed: u32,
+    emission_credit / set_emission_credit: u64,
+    emission_paid / set_emission_paid: u64,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for WorkerProfile {
@@ -511,7 +517,13 @@ pub struct Governance {
     pub emitted: [u8; 8],
     pub params: GovernanceParams,
     pub emission: EmissionParams,
-    pub reserved: [u8; 64],
+    /// Fees shared among stakers and not yet paid out to them: paid out evenly until release_end (one voting period after the last update before they arrived), over the stake in place meanwhile (docs/governance.md).
+    pub releasing: [u8; 8],
+    /// When the fees releasing will all have been paid out (unix seconds).
+    pub release_end: [u8; 8],
+    /// Up to when the release has been paid out (unix seconds): the last update.
+    pub released_at: [u8; 8],
+    pub reserved: [u8; 40],
 }
 const _: () = assert!(core::mem::size_of::<Governance>() == 264);
 le_fields!(Governance {
@@ -523,6 +535,9 @@ le_fields!(Governance {
     claimed / set_claimed: u64,
     proposal_count / set_proposal_count: u64,
     emitted / set_emitted: u64,
+    releasing / set_releasing: u64,
+    release_end / set_release_end: i64,
+    released_at / set_released_at: i64,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for Governance {

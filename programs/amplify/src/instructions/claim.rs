@@ -1,5 +1,6 @@
-//! `claim()`: pay the owner its share of the treasury's fees, in lamports,
-//! straight from the treasury (program-owned: no CPI).
+//! `claim()`: pay the owner its share of the treasury's fees paid out so far
+//! (they are paid out over a day after they arrive: `state::governance`), in
+//! lamports, straight from the treasury (program-owned: no CPI).
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -8,7 +9,8 @@ use crate::{
         events::RewardsClaimed,
         instructions::{ClaimAccounts, ClaimArgs},
     },
-    shared::{lamports, math, rent::rent_exempt},
+    shared::{clock, lamports, math, rent::rent_exempt},
+    state::governance::Till,
     state::{self, Governance, StakeAccount, Treasury},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
@@ -24,11 +26,7 @@ pub fn process(a: ClaimAccounts, _: ClaimArgs, _: &[AccountView]) -> ProgramResu
     }
     let mut tdata = state::borrow_mut(&mut tacc)?;
     let t = Treasury::view_mut(&mut tdata)?;
-    g.update(
-        t,
-        a.treasury.lamports(),
-        rent_exempt(a.treasury.data_len())?,
-    )?;
+    g.update(t, &Till::of(&a.treasury, clock::now()?)?)?;
     g.settle(s)?;
     let amount = s.pending();
     if amount == 0 {

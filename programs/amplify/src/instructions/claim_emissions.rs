@@ -1,13 +1,16 @@
 //! `claim_emissions()`: a worker mints the AMP its well-rated work earned:
-//! `per_assignment` for each rating at or above the schedule's stars not yet
-//! paid, up to what is left under the schedule's cap. The AMP mint's
-//! authority is this program's mint-authority PDA; so prolific good workers
-//! become holders, share the treasury and vote.
+//! `per_assignment` per `EMISSION_CREDIT_PER_RATING` of emission credit not
+//! yet paid (a full-weight rating at or above the schedule's stars earns that
+//! much; lighter ones proportionally less: `reputation::emission_credit`), up
+//! to what is left under the schedule's cap. The AMP mint's authority is this
+//! program's mint-authority PDA; so prolific good workers become holders,
+//! share the treasury and vote.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
     error::AmplifyError,
     generated::{
+        constants::EMISSION_CREDIT_PER_RATING,
         events::EmissionsClaimed,
         instructions::{ClaimEmissionsAccounts, ClaimEmissionsArgs},
     },
@@ -21,6 +24,8 @@ use pinocchio::{
     AccountView, ProgramResult,
 };
 use pinocchio_token::instructions::MintTo;
+
+const UNIT: u64 = EMISSION_CREDIT_PER_RATING;
 
 pub fn process(
     a: ClaimEmissionsAccounts,
@@ -39,20 +44,22 @@ pub fn process(
         if !address_eq(&p.worker, a.worker.address()) {
             return Err(AmplifyError::WrongWorker.into());
         }
-        let unpaid = math::dec_u32(p.well_rated(), p.emissions_claimed())?;
+        let unpaid = math::sub(p.emission_credit(), p.emission_paid())?;
         let left = math::sub(g.emission.cap(), g.emitted())?;
         let per = g.emission.per_assignment();
-        // Whole assignments only, within what the cap leaves.
-        let payable = if per == 0 {
-            0
+        // The credit within what the cap leaves, and its AMP, floored: a
+        // claim never pays more than its credit's worth.
+        let (payable, amount) = if per == 0 {
+            (0, 0)
         } else {
-            (unpaid as u64).min(math::div(left, per)?)
+            let within = math::mul_div(left, UNIT, per)?;
+            let payable = unpaid.min(within);
+            (payable, math::mul_div(payable, per, UNIT)?)
         };
-        if payable == 0 {
+        if amount == 0 {
             return Err(AmplifyError::NothingToClaim.into());
         }
-        let amount = math::mul(payable, per)?;
-        p.set_emissions_claimed(math::inc_u32(p.emissions_claimed(), payable as u32)?);
+        p.set_emission_paid(math::add(p.emission_paid(), payable)?);
         g.set_emitted(math::add(g.emitted(), amount)?);
         p.invariant()?;
         (amount, g.mint_authority_bump)

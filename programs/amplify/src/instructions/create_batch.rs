@@ -7,6 +7,7 @@ use crate::{
     generated::{
         events::BatchCreated,
         instructions::{CreateBatchAccounts, CreateBatchArgs},
+        layouts::ReputationParams,
     },
     seeds,
     shared::{accounts, clock, create::create_pda, math},
@@ -17,7 +18,7 @@ use crate::{
             STATUS_OPEN,
         },
         profile::MAX_RATING,
-        BatchView, Config,
+        reputation, BatchView, Config,
     },
     ID,
 };
@@ -27,7 +28,7 @@ use pinocchio::{
 };
 
 /// The parameter rules, in the order their errors take precedence.
-fn validate(p: &CreateBatchArgs, fee: u64, now: i64) -> ProgramResult {
+fn validate(p: &CreateBatchArgs, fee: u64, now: i64, rep: &ReputationParams) -> ProgramResult {
     if p.price == 0 {
         return Err(AmplifyError::InvalidPrice.into());
     }
@@ -39,6 +40,10 @@ fn validate(p: &CreateBatchArgs, fee: u64, now: i64) -> ProgramResult {
     }
     if p.min_rating > MAX_RATING {
         return Err(AmplifyError::InvalidMinRating.into());
+    }
+    // A gate no worker can pass: the batch could never be worked.
+    if p.min_rating as u64 > reputation::max_reachable_score(rep)? {
+        return Err(AmplifyError::UnreachableRating.into());
     }
     if p.reservation_secs == 0 || p.max_active == 0 {
         return Err(AmplifyError::InvalidReservation.into());
@@ -89,7 +94,7 @@ pub fn process(a: CreateBatchAccounts, p: CreateBatchArgs, _: &[AccountView]) ->
     }
     let now = clock::now()?;
     let fee = math::fee_of(p.price, c.fee_bps())?;
-    validate(&p, fee, now)?;
+    validate(&p, fee, now, &c.reputation)?;
     if !accounts::uninitialized(&a.batch) {
         return Err(AmplifyError::AlreadyExists.into());
     }

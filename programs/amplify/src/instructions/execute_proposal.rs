@@ -29,6 +29,7 @@ use crate::{
         math,
         rent::rent_exempt,
     },
+    state::governance::Till,
     state::{
         self,
         governance::{PROPOSAL_EXECUTED, PROPOSAL_VOTING},
@@ -67,11 +68,7 @@ pub fn process(
     let c = Config::view_mut(&mut cdata)?;
     let mut tdata = state::borrow_mut(&mut tacc)?;
     let t = Treasury::view_mut(&mut tdata)?;
-    g.update(
-        t,
-        a.treasury.lamports(),
-        rent_exempt(a.treasury.data_len())?,
-    )?;
+    g.update(t, &Till::of(&a.treasury, now)?)?;
     let bump = [g.bump];
     let signer_seeds = [Seed::from(seeds::GOVERNANCE), Seed::from(&bump)];
     let signer = [Signer::from(&signer_seeds)];

@@ -14,7 +14,8 @@ use crate::{
         instructions::{InitializeGovernanceAccounts, InitializeGovernanceArgs},
     },
     seeds,
-    shared::{accounts, create::create_pda, loader, rent::rent_exempt},
+    shared::{accounts, clock, create::create_pda, loader, rent::rent_exempt},
+    state::governance::Till,
     state::{self, governance::GOVERNANCE_VERSION, Config, Governance, Treasury},
     ID,
 };
@@ -96,11 +97,7 @@ pub fn process(
     // Fees collected before today are the protocol's own: held.
     let tdata = state::borrow(&a.treasury)?;
     let t = Treasury::view(&tdata)?;
-    g.update(
-        t,
-        a.treasury.lamports(),
-        rent_exempt(a.treasury.data_len())?,
-    )?;
+    g.update(t, &Till::of(&a.treasury, clock::now()?)?)?;
     g.invariant(
         t,
         a.treasury.lamports(),

@@ -110,9 +110,12 @@ pub fn process(
             return Err(AmplifyError::WrongWorker.into());
         }
         let done = reputation::apply(params, p, requester, r.stars, fee)?;
-        // Counted for AMP emissions (claimed later with claim_emissions).
+        // Counted for AMP emissions (claimed later with claim_emissions) by
+        // the weight it carried, so minting costs fees.
         if min_stars != 0 && r.stars >= min_stars {
             p.set_well_rated(math::inc_u32(p.well_rated(), 1)?);
+            let credit = reputation::emission_credit(params, done.weight)?;
+            p.set_emission_credit(math::add(p.emission_credit(), credit)?);
         }
         p.invariant()?;
         rated = math::add(rated, 1)?;

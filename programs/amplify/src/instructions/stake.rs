@@ -1,7 +1,8 @@
 //! `stake(amount)`: move AMP from the owner's token account into the vault,
-//! creating its stake account the first time. The treasury's fees collected
-//! so far are shared out over the stake as it stood, and this stake's rewards
-//! settled, before its amount changes.
+//! creating its stake account the first time. The treasury's fees due so far
+//! are paid out over the stake as it stood, and this stake's rewards settled,
+//! before its amount changes: new stake earns only from fees paid out after
+//! it (`state::governance`).
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -11,7 +12,8 @@ use crate::{
         instructions::{StakeAccounts, StakeArgs},
     },
     seeds,
-    shared::{accounts, create::create_pda, rent::rent_exempt},
+    shared::{accounts, clock, create::create_pda},
+    state::governance::Till,
     state::{self, governance::STAKE_VERSION, Governance, StakeAccount, Treasury},
     ID,
 };
@@ -61,8 +63,13 @@ pub fn process(a: StakeAccounts, args: StakeArgs, _: &[AccountView]) -> ProgramR
     }
     let tdata = state::borrow(&a.treasury)?;
     let t = Treasury::view(&tdata)?;
-    let rent = rent_exempt(a.treasury.data_len())?;
-    g.restake(s, t, a.treasury.lamports(), rent, args.amount, true)?;
+    g.restake(
+        s,
+        t,
+        &Till::of(&a.treasury, clock::now()?)?,
+        args.amount,
+        true,
+    )?;
     Staked {
         owner: a.owner.address(),
         amount: args.amount,

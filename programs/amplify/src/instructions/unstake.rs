@@ -10,7 +10,8 @@ use crate::{
         instructions::{UnstakeAccounts, UnstakeArgs},
     },
     seeds,
-    shared::{accounts::clock_unix_timestamp, rent::rent_exempt},
+    shared::accounts::clock_unix_timestamp,
+    state::governance::Till,
     state::{self, Governance, StakeAccount, Treasury},
 };
 use pinocchio::{address::address_eq, cpi::Seed, cpi::Signer, AccountView, ProgramResult};
@@ -38,8 +39,7 @@ pub fn process(a: UnstakeAccounts, args: UnstakeArgs, _: &[AccountView]) -> Prog
         }
         let tdata = state::borrow(&a.treasury)?;
         let t = Treasury::view(&tdata)?;
-        let rent = rent_exempt(a.treasury.data_len())?;
-        g.restake(s, t, a.treasury.lamports(), rent, args.amount, false)?;
+        g.restake(s, t, &Till::of(&a.treasury, now)?, args.amount, false)?;
         Staked {
             owner: a.owner.address(),
             amount: args.amount,

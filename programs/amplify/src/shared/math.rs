@@ -54,6 +54,15 @@ pub fn div(a: u64, b: u64) -> Result<u64, ProgramError> {
         .ok_or_else(|| AmplifyError::ArithmeticOverflow.into())
 }
 
+/// `x · num / den`, floored, without a 128-bit division (the BPF backend
+/// cannot lower one): `x = q·den + r`, so it is `q·num + r·num/den`; an error
+/// when `den` is 0 or a product overflows (`r·num` fits whenever `num` and
+/// `den` are below 2^32).
+pub fn mul_div(x: u64, num: u64, den: u64) -> Result<u64, ProgramError> {
+    let r = x.checked_rem(den).ok_or(AmplifyError::ArithmeticOverflow)?;
+    add(mul(div(x, den)?, num)?, div(mul(r, num)?, den)?)
+}
+
 /// `ceil(a / b)` for `b > 0`.
 #[inline(always)]
 pub fn div_ceil(a: u64, b: u64) -> Result<u64, ProgramError> {

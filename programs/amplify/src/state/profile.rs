@@ -24,7 +24,8 @@ impl WorkerProfile {
             || (rating != 0 && rating < 1_000)
             || (self.rating_count() == 0) != (rating == 0)
             || self.score_sum() > math::mul(self.weight(), MAX_SCORE)?
-            || self.score_sum() < math::mul(self.weight(), 1_000)?;
+            || self.score_sum() < math::mul(self.weight(), 1_000)?
+            || self.emission_paid() > self.emission_credit();
         if bad {
             return Err(AmplifyError::InvalidAccountData.into());
         }

@@ -32,7 +32,10 @@
 
 use crate::{
     error::AmplifyError,
-    generated::layouts::{RaterEntry, ReputationParams, RequesterProfile, WorkerProfile},
+    generated::{
+        constants::EMISSION_CREDIT_PER_RATING,
+        layouts::{RaterEntry, ReputationParams, RequesterProfile, WorkerProfile},
+    },
     shared::math,
 };
 use pinocchio::error::ProgramError;
@@ -225,4 +228,51 @@ pub fn score(p: &ReputationParams, worker: &WorkerProfile) -> Result<u16, Progra
     let den = math::add(prior, worker.weight())?;
     let s = math::div(num, den)?;
     u16::try_from(s).map_err(|_| AmplifyError::ArithmeticOverflow.into())
+}
+
+/// The emission credit a well-rated rating of weight `weight` earns:
+/// `EMISSION_CREDIT_PER_RATING` for a full-weight rating (one weighing
+/// `max_weight_per_rating`), proportionally less, floored, for a lighter
+/// one. A rating weighing under `max_weight_per_rating / 1000` (at defaults
+/// a fee under 100 lamports, or any rating past its requester's per-worker
+/// cap) earns nothing, and no rating earns more per lamport of fee than a
+/// full-weight one: minting `per_assignment` AMP costs at least
+/// `max_weight_per_rating` lamports of fees.
+pub fn emission_credit(p: &ReputationParams, weight: u64) -> Result<u64, ProgramError> {
+    // weight ≤ max_weight_per_rating ≤ MAX_HORIZON: the product fits.
+    let scaled = math::mul(weight, EMISSION_CREDIT_PER_RATING)?;
+    math::div(scaled, p.max_weight_per_rating())
+}
+
+/// The highest score the formula lets any worker reach under `p`: every
+/// rating 5 stars at full weight (`max_weight_per_rating`) from requesters
+/// whose own average is at most `neutral` (so nothing is discounted), and as
+/// many distinct qualified raters as the weight allows. Ratings at full
+/// weight take the worker's weight up to the least fixed point of
+/// `W ↦ ⌊W·H/(H+w)⌋ + w`, which is `⌊(w−1)(H+w)/w⌋ + 1` (the fixed points
+/// are the integers in `((w−1)(H+w)/w, H+w]` and the map is monotone, so
+/// from 0 it climbs to the least); the score there is
+/// `⌊(prior_mean·P + 5000·W) / (P + W)⌋`, `P` the prior weight over the most
+/// distinct qualified raters. With the defaults: 4,584.
+pub fn max_reachable_score(p: &ReputationParams) -> Result<u64, ProgramError> {
+    let (h, w) = (p.horizon(), p.max_weight_per_rating()); // w ≥ 1: validated
+    let top = math::add(
+        math::div(math::mul(math::sub(w, 1)?, math::add(h, w)?)?, w)?,
+        1,
+    )?;
+    // Raters qualify by weight: each needs `qualifying_weight` of the
+    // worker's weight, and one requester can hold at most its cap.
+    let q = p.qualifying_weight();
+    let qualified = if q > p.max_weight_per_requester() {
+        0
+    } else {
+        math::div(top, q)?
+    };
+    let divisor = qualified.clamp(1, p.distinct_cap as u64);
+    let prior = math::div(p.prior_weight(), divisor)?;
+    let num = math::add(
+        math::mul(p.prior_mean() as u64, prior)?,
+        math::mul(MAX_SCORE, top)?,
+    )?;
+    math::div(num, math::add(prior, top)?)
 }

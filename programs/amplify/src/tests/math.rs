@@ -92,3 +92,22 @@ fn wide_product_is_exact_everywhere() {
         }
     }
 }
+
+#[test]
+fn mul_div_is_the_floor_of_the_exact_quotient() {
+    use crate::shared::math::mul_div;
+    let cases = [
+        (0u64, 5u64, 7u64),
+        (200_000, 86_399, 86_400),
+        (u64::MAX, 1_000, 1_000),
+        (u64::MAX / 3, 2, 3),
+        (123_456_789_012, 999, 1_000),
+        (7, 0, 3),
+    ];
+    for (x, num, den) in cases {
+        let exact = (x as u128 * num as u128 / den as u128) as u64;
+        assert_eq!(mul_div(x, num, den).unwrap(), exact, "{x}·{num}/{den}");
+    }
+    assert!(mul_div(1, 1, 0).is_err());
+    assert!(mul_div(u64::MAX, 2, 1).is_err());
+}

@@ -724,9 +724,14 @@ const claimEmissions = worker.methods
   .accounts({ workerTokens })
   .preInstructions([createAssociatedTokenAccount(workerKp.publicKey, workerKp.publicKey, ampMint)]);
 eq((await claimEmissions.pubkeys()).ampMint, ampMint, "claim_emissions: amp_mint from the governance account");
+// Emission credit follows the rating's weight: 1,000 for a full-weight rating
+// (a fee of max_weight_per_rating, 100,000), so this 500-lamport fee earns 5,
+// and per_assignment x 5 / 1,000 AMP.
+const CREDIT = Math.floor((1_000 * 500) / 100_000);
+const EMITTED = EMISSION.perAssignment.muln(CREDIT).divn(1_000);
 const emitted = await eventOf(await claimEmissions.rpc(), "emissionsClaimed");
-eq([emitted.worker, emitted.amount], [workerKp.publicKey, EMISSION.perAssignment], "EmissionsClaimed");
-eq(await tokensIn(workerTokens), EMISSION.perAssignment, "the worker holds its AMP");
+eq([emitted.worker, emitted.amount], [workerKp.publicKey, EMITTED], "EmissionsClaimed");
+eq(await tokensIn(workerTokens), EMITTED, "the worker holds its AMP");
 await expectError("NothingToClaim", () =>
   worker2.methods
     .claimEmissions()
@@ -734,7 +739,11 @@ await expectError("NothingToClaim", () =>
     .rpc(),
 );
 const claimedProfile = await worker.account.workerProfile.fetch(profileOf(workerKp.publicKey));
-eq([claimedProfile.wellRated, claimedProfile.emissionsClaimed], [1, 1], "WorkerProfile: emission paid");
+eq(
+  [claimedProfile.wellRated, claimedProfile.emissionCredit, claimedProfile.emissionPaid],
+  [1, CREDIT, CREDIT],
+  "WorkerProfile: emission paid",
+);
 await record("WorkerProfile", profileOf(workerKp.publicKey), claimedProfile);
 const rpRated = await requester.account.requesterProfile.fetch(requesterProfile);
 eq(rpRated.ratingsGiven, 2, "RequesterProfile.ratingsGiven");
@@ -751,6 +760,10 @@ await record("Treasury", treasuryPda, treasury);
 // The program's arithmetic: reward per staked unit in 64.64 fixed point, floored twice.
 const rewardPerShare = (BigInt(FEES) << 64n) / BigInt(staked);
 const reward = (BigInt(HOLDINGS[0][2]) * rewardPerShare) >> 64n;
+// Fees pay out over a voting period from the last governance update before
+// they arrived: wait it out, and the claim pays the whole share.
+const releasing = await voter.account.governance.fetch(governancePda);
+while ((await now()) < releasing.releasedAt.toNumber() + GOVERNANCE.votingPeriodSecs) await sleep(200);
 const rewarded = await eventOf(await voter.methods.claim().accounts({}).rpc(), "rewardsClaimed");
 eq([rewarded.owner, rewarded.lamports], [voterKp.publicKey, reward], "RewardsClaimed: the staker's share");
 
@@ -834,7 +847,7 @@ await record("StakeAccount", stakeOf(voterKp.publicKey), stakeAccount);
 gov = await voter.account.governance.fetch(governancePda);
 eq(
   [gov.totalStaked, gov.proposalCount, gov.distributed, gov.claimed, gov.held, gov.emitted],
-  [HOLDINGS[1][2], 1, FEES, reward, 0, EMISSION.perAssignment],
+  [HOLDINGS[1][2], 1, FEES, reward, 0, EMITTED],
   "Governance totals",
 );
 await record("Governance", governancePda, gov);
