@@ -99,8 +99,6 @@ class WorkerProfile(AccountModel):
     emissions_claimed: int
     emission_credit: int
     emission_paid: int
-    emission_credit: int
-    emission_paid: int
 
     @property
     def rated(self) -> bool:
