@@ -56,6 +56,13 @@ BEFORE = {
     "rate_cu_per_assignment": "n/a (running mean, 1/ix)",
     "rate_fee_per_assignment": "5,000 (1/tx)",
 }
+#: The figures as the previous stop landed them (`./scripts/bench --json` at
+#: that commit); replace this file with the new output when a stop lands.
+PREVIOUS_FILE = Path(__file__).with_name("bench_previous.json")
+PREVIOUS: dict[str, object] = (
+    json.loads(PREVIOUS_FILE.read_text()) if PREVIOUS_FILE.exists() else {}
+)
+
 GOALS = {
     "worker_rent_per_assignment": "0",
     "rent_bytes_per_assignment": "<= 8",
@@ -412,10 +419,14 @@ async def main() -> None:
         f"\n## Reference workload: {ITEMS:,} items x redundancy {REDUNDANCY}, price {PRICE:,}, "
         f"{WORKERS} workers x {PER_WORKER:,} assignments\n"
     )
-    print(row("key", "now", "before (item pages + ledgers)", "goal"))
+    widths = (32, 10, 16, 32, 28)
+    print(
+        row("key", "now", "previous stop", "before (item pages + ledgers)", "goal", widths=widths)
+    )
     for k, v in keys.items():
-        shown = f"{v:,}" if isinstance(v, int) else v
-        print(row(k, shown, BEFORE[k], GOALS[k]))
+        prev = PREVIOUS.get(k, "n/a")
+        shown, was = (f"{x:,}" if isinstance(x, int) else x for x in (v, prev))
+        print(row(k, shown, was, BEFORE[k], GOALS[k], widths=widths))
     print(
         f"\n{ref['_accept_transactions']} accept and {ref['_submit_transactions']} submit "
         f"transactions in {ref['_rounds']} rounds of up to {ROUND} reservations per worker; "
