@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen import Gen
+from gen_idl import Idl
 from idl_versions import Version, base_for, fmt, next_breaking, parse_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def fields_of(idl: JSON, type_name: str) -> list[JSON]:
 
 def size_of(idl: JSON, ty: Any) -> int | None:
     """Byte size of a fixed-size type; None for variable-size ones (as gen.py lays out)."""
-    return Gen(idl).size(ty)
+    return Idl(idl).size(ty)
 
 
 def sequence(what: str, old: list[JSON], new: list[JSON], r: Report, kind: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import idl_versions
 import pytest
-from gen import sighash
+from gen_idl import sighash
 
 import idl_lint
 from amplify_sdk.protocol._codecs import account_size
