@@ -71,13 +71,27 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, bytes | str]]:
             return
         col = header.index(field)
         line = reader.line_num + 1
-        for row in reader:
-            if row:  # csv yields [] for a blank line
-                if len(row) != len(header):
-                    yield line, f"{len(row)} fields where the header has {len(header)}"
-                else:
-                    yield line, _item_bytes(field, row[col], path.parent)
-            line = reader.line_num + 1
+        try:
+            for row in reader:
+                if row:  # csv yields [] for a blank line
+                    if len(row) != len(header):
+                        yield line, f"{len(row)} fields where the header has {len(header)}"
+                    else:
+                        yield line, _item_bytes(field, row[col], path.parent)
+                line = reader.line_num + 1
+        except csv.Error as e:
+            # The reader stops at the first malformed record: name its line.
+            raise InputError(f"{path}:{line}: {_csv_problem(e)}; nothing was sent") from None
+
+
+def _csv_problem(e: csv.Error) -> str:
+    if "field limit" in str(e):
+        limit = csv.field_size_limit()
+        return (
+            f"a field longer than the CSV limit of {limit // 1024} KiB ({limit:,} characters): "
+            "put big items in files (a 'path' column) or in JSONL"
+        )
+    return f"malformed CSV ({e})"
 
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, bytes | str]]:
@@ -109,19 +123,21 @@ def _dir_rows(path: Path) -> Iterator[tuple[int, bytes | str]]:
             yield n, f"cannot read {p.name}: {e.strerror}"
 
 
-def read_hashes(path: Path) -> list[bytes]:
+def read_hashes(path: Path, *, allow_duplicates: bool = False) -> list[bytes]:
     """Every item's content hash, in order; `InputError` naming the first bad
-    row (file:line) and how many rows are bad, before anything is sent."""
-    return _read(path, lambda item: hashlib.sha256(item).digest())
+    row (file:line) and how many rows are bad, before anything is sent. An
+    item twice (the same bytes) is refused, naming both lines, unless
+    `allow_duplicates`: each copy would be paid for."""
+    return _read(path, lambda item: hashlib.sha256(item).digest(), allow_duplicates)
 
 
-def read_items(path: Path) -> list[bytes]:
+def read_items(path: Path, *, allow_duplicates: bool = False) -> list[bytes]:
     """Every item's bytes, in order (an encrypted upload encrypts them);
     checked as `read_hashes` checks them."""
-    return _read(path, bytes)
+    return _read(path, bytes, allow_duplicates)
 
 
-def _read(path: Path, keep: Callable[[bytes], bytes]) -> list[bytes]:
+def _read(path: Path, keep: Callable[[bytes], bytes], allow_duplicates: bool) -> list[bytes]:
     """`keep(item)` for every item of the file or folder, all rows checked."""
     if path.is_dir():
         rows = _dir_rows(path)
@@ -135,16 +151,21 @@ def _read(path: Path, keep: Callable[[bytes], bytes]) -> list[bytes]:
         raise UserError(f"{path}: give a .csv or .jsonl file or a folder")
     kept: list[bytes] = []
     bad: list[Bad] = []
+    #: The line of each item's first copy (by content hash).
+    first_copy: dict[bytes, int] = {}
     try:
         for line, item in rows:
             if isinstance(item, str):
                 bad.append(Bad(path, line, item))
-            else:
-                kept.append(keep(item))
+                continue
+            kept.append(keep(item))
+            if not allow_duplicates:
+                seen = first_copy.setdefault(hashlib.sha256(item).digest(), line)
+                if seen != line:
+                    again = f"the same item as line {seen}: remove it, or pass --allow-duplicates"
+                    bad.append(Bad(path, line, again + " to pay for each copy"))
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except csv.Error as e:
-        raise InputError(f"{path}: malformed CSV ({e})") from None
     if bad:
         first = bad[0]
         more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""

@@ -20,7 +20,8 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +163,26 @@ def _hook_after_send(n: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+@contextmanager
+def _journal(path: Path) -> Iterator[Journal]:
+    """The upload's journal; a new one is removed again when the run fails
+    before recording any upload (a refused funds check, a bad batch): it
+    would otherwise tie the input to a batch that holds none of it."""
+    fresh = not path.exists()
+    journal = Journal(path)
+    try:
+        yield journal
+    except BaseException:
+        unused = fresh and not journal.landed() and not journal.pending()
+        journal.close()
+        if unused:
+            for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                name.unlink(missing_ok=True)
+        raise
+    else:
+        journal.close()
+
+
 async def upload(
     requester: RequesterClient,
     batch: Pubkey,
@@ -182,7 +203,7 @@ async def upload(
             f"batch {batch} belongs to requester {b.requester}; --keypair is {requester.address}"
         )
     chunk = max(chunk, -(-len(hashes) // MAX_CHUNKS))
-    with Journal(journal_file) as journal:
+    with _journal(journal_file) as journal:
         resumed = journal.bind(str(batch), source, hashes, chunk)
         chunk = journal.chunk
         b, done, recovered = await sync(requester, batch, hashes, journal)

@@ -71,6 +71,12 @@ class _Rate(ProgressColumn):
     help=f"The key every item key derives from; made if the file does not exist "
     f"(--encrypt) [default: {DEFAULT_MASTER_KEY}].",
 )
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Upload an item given twice (the same bytes) as two items, each paid for "
+    "[default: refused, naming the lines].",
+)
 async def upload_cmd(
     settings: Settings,
     out: Out,
@@ -82,6 +88,7 @@ async def upload_cmd(
     encrypt: bool,
     store: str | None,
     master_key: Path | None,
+    allow_duplicates: bool,
 ) -> None:
     """Upload the items of a CSV or JSONL file or a folder, exactly once.
 
@@ -103,13 +110,14 @@ async def upload_cmd(
             )
         if store is None:
             raise UserError("--encrypt needs --store: where the encrypted items go")
+        items = read_items(source, allow_duplicates=allow_duplicates)
         await _upload_encrypted(
-            settings, out, batch, source, store, master_key or DEFAULT_MASTER_KEY
+            settings, out, batch, items, store, master_key or DEFAULT_MASTER_KEY
         )
         return
     if store is not None or master_key is not None:
         raise UserError("--store and --master-key go with --encrypt")
-    hashes = read_hashes(source)
+    hashes = read_hashes(source, allow_duplicates=allow_duplicates)
     wallet = settings.wallet()
     progress, task = _progress(settings, len(hashes))
     async with connect(settings, wallet) as amp:
@@ -167,9 +175,8 @@ def _progress(settings: Settings, total: int) -> tuple[Progress, TaskID]:
 
 
 async def _upload_encrypted(
-    settings: Settings, out: Out, batch: Pubkey, source: Path, store: str, master_key: Path
+    settings: Settings, out: Out, batch: Pubkey, items: list[bytes], store: str, master_key: Path
 ) -> None:
-    items = read_items(source)
     wallet = settings.wallet()
     key, created = master_key_for_upload(master_key)
     progress, task = _progress(settings, len(items))
