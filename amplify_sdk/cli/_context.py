@@ -299,7 +299,8 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-CommandBody = Callable[..., Coroutine[Any, Any, None]]
+#: A command's body; it may return an exit status (3: partly done, `_outcomes.finish`).
+CommandBody = Callable[..., Coroutine[Any, Any, int | None]]
 
 
 def command(group: click.Group, name: str, **attrs: Any) -> Callable[[CommandBody], click.Command]:
@@ -316,7 +317,7 @@ def command(group: click.Group, name: str, **attrs: Any) -> Callable[[CommandBod
             config: Path | None,
             output: str | None,
             **params: Any,
-        ) -> None:
+        ) -> int | None:
             root: dict[str, Any] = ctx.find_root().obj or {}
             settings = resolve(
                 url or root.get("url"),
@@ -325,7 +326,7 @@ def command(group: click.Group, name: str, **attrs: Any) -> Callable[[CommandBod
                 output or root.get("output"),
             )
             CURRENT["settings"] = settings
-            asyncio.run(body(settings, Out(settings), **params))
+            return asyncio.run(body(settings, Out(settings), **params))
 
         # The body's own options (click decorators under this one) go first.
         run.__click_params__ = list(getattr(body, "__click_params__", []))  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from solders.pubkey import Pubkey
 
 from ..quality._results import batch_results, majority_ratings
 from ._context import Out, Settings, UserError, command, connect, require_some
-from ._outcomes import outcome_summary
+from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS
 
 
@@ -57,7 +57,7 @@ def read_ratings(path: Path) -> list[tuple[int, Pubkey, int]]:
 @click.argument(
     "ratings", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
 )
-@click.option("--item", type=click.IntRange(min=0), default=None, help="Rate one item...")
+@click.option("--item", type=click.IntRange(0, 2**32 - 1), default=None, help="Rate one item...")
 @click.option("--worker", type=ADDRESS, default=None, help="...delivered by this worker...")
 @click.option("--stars", type=click.IntRange(1, 5), default=None, help="...with these stars.")
 @click.option(
@@ -91,9 +91,10 @@ async def rate(
     majority: bool,
     agree: int,
     disagree: int,
-) -> None:
+) -> int:
     """Rate delivered results of BATCH: from a RATINGS file (item, worker,
-    stars), one with --item/--worker/--stars, or all by --majority."""
+    stars), one with --item/--worker/--stars, or all by --majority; exit
+    code 3 when some were refused."""
     single = (item, worker, stars)
     if any(v is not None for v in single) and not all(v is not None for v in single):
         raise UserError("--item, --worker and --stars go together")
@@ -111,8 +112,10 @@ async def rate(
         outcomes = await req.rate_assignments(batch, todo) if todo else []
     require_some(outcomes)
     data = {"batch": batch, "rated": sum(o.ok for o in outcomes), **outcome_summary(outcomes)}
+    status = finish(data, len(outcomes))
     del data["ok"]
     refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
     out.result(
         data, f"rated {data['rated']:,} results" + (f"; refused {refused}" if refused else "")
     )
+    return status

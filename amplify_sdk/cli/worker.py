@@ -20,7 +20,7 @@ from ..protocol._models import BatchStatus, ItemOutcome, WorkerProfile
 from ..protocol._pda import worker_profile_pda
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
 from ._groups import worker as group
-from ._outcomes import outcome_summary
+from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS, ITEMS, stars, when
 
 
@@ -125,13 +125,14 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
     "--count",
     type=click.IntRange(min=1),
     default=None,
-    help="Accept this many open items [default: as many as you may hold].",
+    help="Accept up to this many open items [default: as many as you may hold].",
 )
 async def accept(
     settings: Settings, out: Out, batch: Pubkey, items: list[int] | None, count: int | None
-) -> None:
+) -> int:
     """Reserve items (a small bond each, back on delivery). Refused items are
-    listed with the program's reason."""
+    listed with the program's reason; exit code 3 when fewer were taken than
+    asked for."""
     if items is not None and count is not None:
         raise UserError("give --items or --count, not both")
     async with connect(settings, settings.wallet()) as amp:
@@ -147,6 +148,9 @@ async def accept(
         require_some(outcomes)
         deadlines = dict(await w.reservations(batch))
     data = {"batch": batch, **outcome_summary(outcomes)}
+    # --count is at most that many: fewer open items is not a failure, the
+    # program refusing some of those asked for is.
+    status = finish(data, len(items))
     data["deadline"] = max((deadlines.get(i, 0) for i in data["ok"]), default=None)
     refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
     out.result(
@@ -156,6 +160,7 @@ async def accept(
         + (f"; refused {refused}" if refused else "")
         + (f"; deliver by {when(data['deadline'])}" if data["deadline"] else ""),
     )
+    return status
 
 
 def read_answers(path: Path) -> list[tuple[int, bytes]]:
@@ -215,9 +220,10 @@ async def submit(
     answers: Path | None,
     inline: tuple[str, ...],
     result_uri: str,
-) -> None:
+) -> int:
     """Deliver answers (a label of 1-64 bytes, or a 32-byte hash as
-    answer_hex) for reserved items and be paid at once."""
+    answer_hex) for reserved items and be paid at once; exit code 3 when
+    some were refused."""
     pairs = read_answers(answers) if answers is not None else []
     for spec in inline:
         index, sep, text = spec.partition("=")
@@ -239,12 +245,14 @@ async def submit(
         change = await w.balance() - before
     require_some(outcomes)
     data = {"batch": batch, **outcome_summary(outcomes), "wallet_change": change}
+    status = finish(data, len(outcomes))
     refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
     out.result(
         data,
         f"delivered {len(data['ok']):,} results; wallet {change:+,} lamports "
         "(payments + bonds back − fees)" + (f"; refused {refused}" if refused else ""),
     )
+    return status
 
 
 @command(group, "earnings")
