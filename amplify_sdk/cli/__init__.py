@@ -10,8 +10,9 @@
 
 Exit status: 0 on success; 1 when the cluster or the program refused or failed
 (the program's error name, code and message on stderr); 2 for a usage or input
-mistake (what to fix on stderr); 130 when interrupted. Errors are one line on
-stderr; with `--output json` a `{"error": ...}` document also goes to stdout.
+mistake (what to fix on stderr); 3 when a bulk command did part of what was
+asked; 130 when interrupted. Errors are one line on stderr; with `--output
+json` a `{"error": ...}` document also goes to stdout.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from ..protocol._exceptions import (
     ProgramError,
     TransportError,
 )
-from ._context import CURRENT, Refused, UserError, common_options
+from ._context import CURRENT, Refused, UserError, common_options, to_json
+from ._hints import NotYet, explain
 
 
 @click.group(
@@ -84,17 +86,33 @@ def _register() -> None:
 _register()
 
 
+def _wants_json(argv: list[str]) -> bool:
+    """`-o json` anywhere on the command line: a usage error comes before the
+    settings are resolved, and still owes a JSON document."""
+    for flag, value in zip(argv, [*argv[1:], ""], strict=True):
+        if flag in ("-o", "--output") and value == "json":
+            return True
+        if flag in ("-ojson", "--output=json"):
+            return True
+    return False
+
+
 def _fail(kind: str, message: str, code: int, extra: dict[str, Any] | None = None) -> int:
     message = " ".join(message.split("\n")).strip()
     settings = CURRENT.get("settings")
-    if settings is not None and settings.json:
+    if settings.json if settings is not None else _wants_json(ARGV):
         print(json.dumps({"error": {"type": kind, "message": message, **(extra or {})}}))
     print(f"error: {message}", file=sys.stderr)
     return code
 
 
+#: The command line being run (`_fail` reads `-o json` from it on a usage error).
+ARGV: list[str] = []
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line; the exit status (errors already reported)."""
+    ARGV[:] = sys.argv[1:] if argv is None else argv
     try:
         rv = cli.main(args=argv, prog_name="amplify", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as e:
@@ -109,6 +127,8 @@ def run(argv: list[str] | None = None) -> int:
         return _fail("interrupted", "interrupted", 130)
     except UserError as e:
         return _fail("input", str(e), UserError.exit_code)
+    except NotYet as e:
+        return _fail("not_yet", str(e), 1, to_json(e.extra))
     except Refused as e:
         extra = {"name": e.error.name, "code": e.error.code, "items": e.count}
         return _fail("program", f"{e} (refused for all {e.count:,} items)", 1, extra)
@@ -123,6 +143,9 @@ def run(argv: list[str] | None = None) -> int:
         where = f"{settings.url}: " if settings else ""
         return _fail("transport", f"{where}{e}", 1)
     except AmplifyError as e:
+        found = explain(e, CURRENT.get("settings"))
+        if found is not None:
+            return _fail(*found)
         return _fail(type(e).__name__, str(e), 1)
     except OSError as e:
         return _fail("os", str(e), 1)

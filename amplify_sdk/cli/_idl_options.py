@@ -7,6 +7,7 @@ from a JSON or YAML mapping. Used by `amplify gov` (the `propose` commands and
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,15 @@ def param_type(field: JSON) -> click.ParamType[Any, Any]:
         # Seconds read better as durations (90s, 10m, 3d).
         return Duration(top) if field["name"].endswith("_secs") else click.IntRange(0, top)
     raise TypeError(f"no command-line type for IDL type {ty!r}")
+
+
+def arg_range(instruction: str, arg: str, min: int = 0, max: int | None = None) -> click.IntRange:
+    """An integer option bounded as the instruction's argument is in the IDL
+    (`price` of `create_batch` is a u64): a value it cannot hold is a usage
+    error naming the option and its range, not an encoder's failure."""
+    field = next(a for a in load_idl().instructions[instruction].args if a["name"] == arg)
+    top = 2 ** _INT_BITS[field["type"]] - 1
+    return click.IntRange(min, top if max is None else builtins.min(max, top))
 
 
 def flag(name: str, prefix: str = "") -> str:

@@ -12,11 +12,13 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..chain._scan import batches
-from ..clients._requester import BatchParams
+from ..clients._requester import BatchParams, RequesterClient
 from ..protocol._models import Batch, BatchStatus
 from ._context import Out, Settings, UserError, command, connect, lamports
 from ._groups import batch as group
-from ._params import ADDRESS, DURATION, stars, when
+from ._hints import NotYet
+from ._idl_options import arg_range
+from ._params import ADDRESS, DURATION, Duration, span, stars, when
 
 
 def register(cli: click.Group) -> None:
@@ -90,20 +92,20 @@ def _info_table(info: dict[str, Any]) -> Table:
 @command(group, "create")
 @click.option(
     "--price",
-    type=click.IntRange(min=1),
+    type=arg_range("create_batch", "price", min=1),
     required=True,
     help="Lamports per item per worker, the 5% protocol fee included.",
 )
 @click.option(
     "--redundancy",
-    type=click.IntRange(1, 64),
+    type=arg_range("create_batch", "redundancy", 1, 64),
     default=1,
     show_default=True,
     help="Workers per item.",
 )
 @click.option(
     "--bond",
-    type=click.IntRange(min=0),
+    type=arg_range("create_batch", "bond"),
     default=None,
     help="Lamports a worker deposits per reservation [default: price / 10].",
 )
@@ -115,20 +117,20 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 @click.option(
     "--per-worker-cap",
-    type=click.IntRange(min=0),
+    type=arg_range("create_batch", "per_worker_cap"),
     default=0,
     help="Most items one worker may take (0 = no cap).",
 )
 @click.option(
     "--max-active",
-    type=click.IntRange(1, 65535),
+    type=arg_range("create_batch", "max_active", min=1),
     default=BatchParams.max_active,
     show_default=True,
     help="Reservations one worker may hold at once.",
 )
 @click.option(
     "--reservation",
-    type=DURATION,
+    type=Duration(2**32 - 1),  # reservation_secs: a u32
     default=f"{BatchParams.reservation_secs}",
     show_default=True,
     help="How long a reservation lasts (e.g. 30m, 2h).",
@@ -142,7 +144,7 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 @click.option(
     "--roster-capacity",
-    type=click.IntRange(1, 32767),
+    type=arg_range("create_batch", "roster_capacity", 1, 32767),
     default=BatchParams.roster_capacity,
     show_default=True,
     help="Workers the batch has room for at first.",
@@ -168,7 +170,7 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 @click.option(
     "--batch-id",
-    type=click.IntRange(0, 2**64 - 1),
+    type=arg_range("create_batch", "batch_id"),
     default=None,
     help="The batch's id (with the requester, its address) [default: random].",
 )
@@ -276,6 +278,33 @@ async def cancel(settings: Settings, out: Out, batch: Pubkey) -> None:
     )
 
 
+async def _release_lapsed(req: RequesterClient, b: Batch) -> None:
+    """A cancelled or expired batch closes once no reservation is left: each
+    is delivered or lapses at its deadline. Release the lapsed ones (anyone
+    may); while some run, say when the last lapses."""
+    now = await req.now()
+    if not b.reserved_count or (b.status != BatchStatus.CANCELLED and now < b.expires_at):
+        return  # nothing held, or still open: the program's own refusal says what to do
+    held: dict[Pubkey, int] = {}
+    for t in await req.get_tables(b):
+        reserved = t.reserved()
+        for holder, tick in zip(t.holders[reserved], t.ticks[reserved], strict=True):
+            worker = b.roster[int(holder) - 1].worker
+            held[worker] = max(held.get(worker, 0), b.deadline(int(tick)))
+    last = max(held.values(), default=0)
+    if now <= last:
+        n = b.reserved_count
+        raise NotYet(
+            f"batch {b.address} has {n:,} reservation{'s' * (n != 1)} outstanding: closable "
+            f"once delivered or once the cluster's clock is past {when(last)} (in "
+            f"{span(last - now)}); run batch close again then",
+            closable_after=last,
+            reserved=n,
+        )
+    for worker in held:
+        await req.release_expired(b.address, worker)
+
+
 @command(group, "close")
 @click.argument("batch", type=ADDRESS)
 async def close(settings: Settings, out: Out, batch: Pubkey) -> None:
@@ -287,6 +316,7 @@ async def close(settings: Settings, out: Out, batch: Pubkey) -> None:
         if b.requester != req.address:
             raise UserError(f"batch {batch} belongs to {b.requester}; --keypair is {req.address}")
         before = await req.balance()
+        await _release_lapsed(req, b)
         await req.close_batch(batch)
         returned = await req.balance() - before
     out.result(
