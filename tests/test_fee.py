@@ -8,33 +8,12 @@ import math
 from fractions import Fraction
 
 import pytest
-from solders.pubkey import Pubkey
 
 from amplify_sdk.errors import (
     PriceBelowFee,
 )
 from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
 from market import Market
-
-
-def params(**overrides: object) -> dict[str, object]:
-    p: dict[str, object] = {
-        "price": 10_000,
-        "bond": 500,
-        "redundancy": 3,
-        "min_rating": 0,
-        "per_worker_cap": 0,
-        "max_active": 100,
-        "reservation_secs": 3600,
-        "expires_at": 0,
-        "encrypted": False,
-        "roster_capacity": 16,
-        "key_agent": Pubkey.default(),
-        "instructions_hash": bytes(32),
-        "base_uri": "ipfs://bafy/",
-    }
-    p.update(overrides)
-    return p
 
 
 async def test_fee_rounding_keeps_every_payment_whole(market: Market) -> None:

@@ -4,6 +4,7 @@ without paying a fee) and how many ratings one transaction's log can carry."""
 
 from __future__ import annotations
 
+from ..protocol._ceiling import MAX_SCORE as MAX_RATING
 from ..protocol._codecs import type_size
 from ..protocol._fee import fee_of
 from ..protocol._idl import constant
@@ -20,9 +21,6 @@ from ..protocol._program_errors import (
     UnreachableRating,
     UriTooLong,
 )
-
-#: Ratings are in milli-stars: 1 star = 1,000, 5 stars = 5,000 (docs/reputation.md).
-MAX_RATING = 5_000
 
 #: Bytes of log a transaction keeps (the runtime's log collector limit); past
 #: it every line is dropped ("Log truncated"), events included.

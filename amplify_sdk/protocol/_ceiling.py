@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ._models import ReputationParams
 
+#: Scores and ratings are in milli-stars: 1 star = 1,000, 5 stars = 5,000
+#: (docs/reputation.md); the most any score can be.
 MAX_SCORE = 5_000
 
 

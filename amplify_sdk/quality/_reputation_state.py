@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ..protocol._ceiling import MAX_SCORE
 from ..protocol._models import ReputationParams, RequesterProfile, WorkerProfile
 from ..protocol._program_errors import InvalidAccountData, InvalidParams
 
@@ -21,7 +22,6 @@ I64 = npt.NDArray[np.int64]
 
 MILLI_STARS_PER_STAR = 1_000
 MIN_SCORE = 1_000
-MAX_SCORE = 5_000
 #: The largest horizon the program accepts: with it, every product fits u64.
 MAX_HORIZON = 25_000_000
 MAX_PRIOR_WEIGHT = 1_000_000_000_000
