@@ -1,7 +1,13 @@
 """The program on a real validator: deployed through the upgradeable loader
 by `amplify program deploy` (a first deployment, then an upgrade with the
-same authority), callable in the slot after, initialized; and the
-third-party clients (Anchor TS, web3.js) against it."""
+same authority), callable in the slot after, then initialized by the
+README's block, which runs on it as written; and the third-party clients
+(Anchor TS, web3.js) against it.
+
+The deployment and the README share one validator (a validator's start and
+deployment are about a minute of the tier): the README's block begins with
+`program init`, so it runs right after the deployment test, on the program
+that test deployed and upgraded."""
 
 from __future__ import annotations
 
@@ -18,8 +24,9 @@ from amplify_sdk import PROGRAM_ID, AdminClient
 from amplify_sdk.chain._rpc import RpcBackend, _ws_url
 from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._pda import config_pda, program_data_pda
-from cli.conftest import Node, load
+from cli.conftest import Node, cli_env, load
 from interop.node_tools import ensure_installed, run, run_flow
+from readme_block import check_results, prepare, readme_block, run_block
 
 from .conftest import deploy_program, start_validator, stop_validator
 
@@ -61,11 +68,27 @@ def test_deploy_upgrade_and_initialize(fresh: Node) -> None:
     assert deploy_program(fresh)["action"] == "unchanged"
     upgraded = deploy_program(fresh, "--force")
     assert upgraded["action"] == "upgraded" and upgraded["chunks_written"] == chunks
-    # `deploy` returned after the slot of the upgrade: the program is callable.
-    init = fresh.ok("program", "init")
-    assert init["fee_bps"] == 500
     shown = fresh.ok("program", "show")
     assert shown["deployed"] is True and shown["upgrade_authority"] == str(authority)
+
+
+def test_the_readme_block_on_the_validator(fresh: Node, tmp_path: Path) -> None:
+    """The README's block with its first two lines (start a local node, name
+    its authority) replaced by the validator's: the rest runs as written,
+    from `program init` on the program the test above deployed and upgraded
+    (`deploy` returned after the slot of the upgrade: it is callable)."""
+    assert fresh.ok("program", "show")["deployed"] is True
+    config = tmp_path / "config.yml"
+    config.write_text(f"json_rpc_url: {fresh.url}\nkeypair_path: {fresh.authority}\n")
+    lines = readme_block().splitlines()
+    assert lines[0].startswith("amplify localnet &") and lines[1].startswith("K=")
+    assert lines[2].endswith("program init")
+    script = "\n".join([f"K={fresh.authority}", *lines[2:]])
+    prepare(tmp_path)
+    done = run_block(tmp_path, script, cli_env(AMPLIFY_CONFIG=str(config)))
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    check_results(tmp_path)
+    assert fresh.ok("program", "show")["fee_bps"] == 500
 
 
 @dataclass
