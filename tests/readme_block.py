@@ -60,4 +60,14 @@ def check_results(cwd: Path) -> None:
     with (cwd / "results.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == len(POSTS) * len(ANSWERS), rows[:3]
+    # w1 and w2 agree on every item and w3 differs on a third: the dataset
+    # carries their label on each item, with three answers behind it.
+    with (cwd / "labels.csv").open() as f:
+        labels = list(csv.DictReader(f))
+    assert [int(r["item"]) for r in labels] == list(range(len(POSTS)))
+    assert [r["label"] for r in labels] == ANSWERS["w1"]
+    assert all(int(r["answers"]) == len(ANSWERS) for r in labels)
+    shares = [round(float(r["agreement"]) * 3) for r in labels]
+    assert shares == [2 if i % 3 == 0 else 3 for i in range(len(POSTS))]
+    assert all(0.5 < float(r["confidence"]) <= 1 for r in labels)
     assert (cwd / "market.png").stat().st_size > 0

@@ -64,6 +64,7 @@ def _register() -> None:
         agent,
         batch,
         batch_grade,
+        batch_labels,
         batch_results,
         batch_upload,
         demo,
@@ -77,7 +78,7 @@ def _register() -> None:
         worker_fetch,
     )
 
-    del batch_grade, batch_results, batch_upload, worker_fetch
+    del batch_grade, batch_labels, batch_results, batch_upload, worker_fetch
 
     for module in (batch, worker, rate, market, program, gov, agent, demo, simulate, wallet):
         module.register(cli)

@@ -46,17 +46,29 @@ async def grade_batch(
     given). With `gold`, the opening is checked first — against the batch's
     committed `instructions` document (required then) and each reveal against
     its commitment — and a mismatch raises `GoldMismatchError`."""
-    gold_answers: dict[int, bytes] | None = None
-    if gold is not None:
-        if gold.batch != batch:
-            raise GoldMismatchError("this gold opening is for another batch")
-        if instructions is None:
-            raise ValueError("grading with gold needs the batch's instructions document")
-        b = await client.get_batch(batch)
-        gold.check_instructions(instructions, b.instructions_hash)
-        gold_answers = gold.verify()
+    gold_answers = await checked_gold(client, batch, gold, instructions)
     found = list(answers) if answers is not None else await batch_answers(client, batch)
     return grade(found, gold=gold_answers, method=method, scale=scale, min_evidence=min_evidence)
+
+
+async def checked_gold(
+    client: AmplifyClient,
+    batch: Pubkey,
+    gold: GoldOpening | None,
+    instructions: bytes | None,
+) -> dict[int, bytes] | None:
+    """The gold answers of an opening checked against the batch: its
+    instructions document (whose sha256 is on chain) and each reveal against
+    its commitment; `GoldMismatchError` when anything differs."""
+    if gold is None:
+        return None
+    if gold.batch != batch:
+        raise GoldMismatchError("this gold opening is for another batch")
+    if instructions is None:
+        raise ValueError("grading with gold needs the batch's instructions document")
+    b = await client.get_batch(batch)
+    gold.check_instructions(instructions, b.instructions_hash)
+    return gold.verify()
 
 
 def _unrated(grades: Grades, rows: Sequence[ResultRow]) -> list[tuple[int, Pubkey, int]]:
@@ -93,4 +105,4 @@ async def rate_batch(
     return grades, outcomes
 
 
-__all__ = ["batch_answers", "grade_batch", "rate_batch"]
+__all__ = ["batch_answers", "checked_gold", "grade_batch", "rate_batch"]
