@@ -1,5 +1,6 @@
-"""`amplify batch upload`: a file's items onto a batch, exactly once; for an
-encrypted batch, encrypted into a store first."""
+"""`amplify batch upload`: a file's items onto a batch, exactly once; with
+`--store`, the items themselves into a store too (encrypted first for an
+encrypted batch), where workers fetch and check them."""
 
 from __future__ import annotations
 
@@ -63,7 +64,12 @@ class _Rate(ProgressColumn):
     help="Encrypt each item under its own key and put the ciphertexts in --store "
     "(a batch created with --encrypted).",
 )
-@click.option("--store", default=None, help=f"{STORE_HELP} (--encrypt)")
+@click.option(
+    "--store",
+    default=None,
+    help=f"{STORE_HELP}: where the items go, for workers to fetch (`worker fetch`); "
+    "required with --encrypt.",
+)
 @click.option(
     "--master-key",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -102,21 +108,24 @@ async def upload_cmd(
     items encrypt to the same blobs, blobs the store holds are not sent again,
     and items already on chain are checked and skipped.
     """
-    if encrypt:
+    if encrypt or store is not None:
         if chunk_size is not None or journal is not None or manifest is not None:
             raise UserError(
-                "--chunk-size, --journal and --manifest are for plain uploads: an encrypted "
-                "upload resumes from the chain and the store, and keeps its manifest there"
+                "--chunk-size, --journal and --manifest are for uploads without --store: an "
+                "upload to a store resumes from the chain and the store, and keeps its "
+                "manifest there"
             )
         if store is None:
             raise UserError("--encrypt needs --store: where the encrypted items go")
+        if master_key is not None and not encrypt:
+            raise UserError("--master-key goes with --encrypt")
         items = read_items(source, allow_duplicates=allow_duplicates)
-        await _upload_encrypted(
-            settings, out, batch, items, store, master_key or DEFAULT_MASTER_KEY
+        await _upload_stored(
+            settings, out, batch, items, store, master_key or DEFAULT_MASTER_KEY, encrypt
         )
         return
-    if store is not None or master_key is not None:
-        raise UserError("--store and --master-key go with --encrypt")
+    if master_key is not None:
+        raise UserError("--master-key goes with --encrypt")
     hashes = read_hashes(source, allow_duplicates=allow_duplicates)
     wallet = settings.wallet()
     progress, task = _progress(settings, len(hashes))
@@ -174,11 +183,17 @@ def _progress(settings: Settings, total: int) -> tuple[Progress, TaskID]:
     return progress, progress.add_task("upload", total=total)
 
 
-async def _upload_encrypted(
-    settings: Settings, out: Out, batch: Pubkey, items: list[bytes], store: str, master_key: Path
+async def _upload_stored(
+    settings: Settings,
+    out: Out,
+    batch: Pubkey,
+    items: list[bytes],
+    store: str,
+    master_key: Path,
+    encrypt: bool,
 ) -> None:
     wallet = settings.wallet()
-    key, created = master_key_for_upload(master_key)
+    key, created = master_key_for_upload(master_key) if encrypt else (b"", False)
     progress, task = _progress(settings, len(items))
     t0 = time.perf_counter()
     async with connect(settings, wallet) as amp:
@@ -188,20 +203,24 @@ async def _upload_encrypted(
             raise UserError(
                 f"batch {batch} belongs to requester {b.requester}; --keypair is {req.address}"
             )
-        if not b.encrypted:
+        if encrypt and not b.encrypted:
             raise UserError(
                 f"batch {batch} is not encrypted (batch create --encrypted): upload "
                 "without --encrypt"
             )
+        if b.encrypted and not encrypt:
+            # Plaintext hashes on chain would let anyone confirm a guess of an item.
+            raise UserError(f"batch {batch} is encrypted: upload with --encrypt --store DIR|URL")
+
+        def moved(n: int, total: int) -> None:
+            progress.update(task, completed=b.item_count + n)
+
         async with open_store(store) as target:
             with progress:
-                done = await req.upload_encrypted(
-                    batch,
-                    items,
-                    target,
-                    key,
-                    progress=lambda n, total: progress.update(task, completed=b.item_count + n),
-                )
+                if encrypt:
+                    done = await req.upload_encrypted(batch, items, target, key, progress=moved)
+                else:
+                    done = await req.upload_items(batch, items, target, progress=moved)
             base = base_of(target)
     seconds = time.perf_counter() - t0
     data = {
@@ -213,12 +232,14 @@ async def _upload_encrypted(
         "seconds": round(seconds, 3),
         "store": store,
         "manifest": manifest_name(batch),
-        "master_key": master_key,
-        "master_key_created": created,
+        "encrypted": encrypt,
     }
+    if encrypt:
+        data |= {"master_key": master_key, "master_key_created": created}
+    kind = "encrypted items" if encrypt else "items"
     out.result(
         data,
-        f"{len(items):,} encrypted items on chain in batch {batch} "
+        f"{len(items):,} {kind} on chain in batch {batch} "
         f"({data['sent']:,} sent now, {len(done.uploads)} uploads); blobs and manifest "
         f"({manifest_name(batch)}) in {store}",
     )

@@ -1,5 +1,6 @@
-"""`amplify worker fetch`: the items of an encrypted batch a worker reserved,
-keys from chain data, blobs checked against the chain, decrypted."""
+"""`amplify worker fetch`: a batch's items from its store, each checked
+against the chain; an encrypted batch's (reserved ones) decrypted with keys
+from chain data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from rich.console import Console
 from rich.markup import escape
 from solders.pubkey import Pubkey
 
-from ..protocol._program_errors import NotEncrypted
 from ._context import Out, Settings, UserError, command, connect
 from ._groups import worker as group
 from ._params import ADDRESS, DURATION, ITEMS
@@ -72,15 +72,13 @@ async def fetch(
     out_dir: Path | None,
     wait: int,
 ) -> None:
-    """Fetch, verify and decrypt items of an encrypted BATCH you reserved
-    (WorkerClient.fetch_items): each key is read from chain data, sealed to
-    your key by the requester's key agent; each blob is checked against the
-    batch's on-chain commitment before it is decrypted."""
+    """Fetch BATCH's items from its store (WorkerClient.fetch_items), each
+    blob checked against the batch's on-chain commitment. For an encrypted
+    batch, the items you reserved, decrypted with keys read from chain data
+    (sealed to your key by the requester's key agent)."""
     async with connect(settings, settings.wallet()) as amp:
         w = amp.worker()
         b = await w.get_batch(batch)
-        if not b.encrypted:
-            raise NotEncrypted()
         if items is None:
             items = sorted(i for i, _ in await w.reservations(batch))
             if not items:

@@ -7,6 +7,10 @@ item under its derived key; the client stores the ciphertexts, commits their
 hashes (the hash of the *ciphertext*: the chain and the storage host never see
 a plaintext hash, which would let anyone test a guess) and saves the manifest.
 
+Plain batches store their items the same way, as they are
+(`RequesterClient.upload_items`, `load_blob`): the chain commits each item's
+hash, so a worker checks every blob it fetches.
+
 Worker: accept → `receive_keys` (its sealed keys, found in chain data alone:
 the `KeysDelivered` events of its own transaction history, or live logs) →
 `open_item` (blob fetched, checked against the manifest the chain commits,
@@ -134,11 +138,16 @@ async def receive_keys(
     return keys
 
 
-async def open_item(b: Batch, item: int, key: bytes, store: Store) -> bytes:
-    """Item `item`'s plaintext: its blob from `store`, checked against the
-    chain's commitment (`ContentMismatchError`, `ManifestMismatchError`), then
-    decrypted with `key` (`DecryptionError`: a blob moved from another item or
-    batch does not open)."""
+async def load_blob(b: Batch, item: int, store: Store) -> bytes:
+    """Item `item`'s blob from `store`, checked against the chain's
+    commitment (`ContentMismatchError`, `ManifestMismatchError`): for a plain
+    batch the item itself, for an encrypted one its ciphertext."""
     proof: ItemProof = await load_item_proof(store, b, item)
-    blob = await store.get(proof.content_hash, proof.uri)
-    return decrypt_item(key, b.address, item, blob)
+    return await store.get(proof.content_hash, proof.uri)
+
+
+async def open_item(b: Batch, item: int, key: bytes, store: Store) -> bytes:
+    """Item `item`'s plaintext: its blob (`load_blob`), decrypted with `key`
+    (`DecryptionError`: a blob moved from another item or batch does not
+    open)."""
+    return decrypt_item(key, b.address, item, await load_blob(b, item, store))

@@ -457,6 +457,33 @@ class RequesterClient(AmplifyClient):
         await save_manifest(store, manifest, proofs=proofs)
         return manifest
 
+    async def upload_items(
+        self,
+        batch: Pubkey,
+        items: Sequence[bytes],
+        store: Store,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        proofs: bool = False,
+        progress: Progress | None = None,
+    ) -> BatchManifest:
+        """Store the items of a plain batch (items 0..n-1) as they are, commit
+        their hashes and save the manifest beside them, so that workers fetch
+        each item and check it against the chain (`WorkerClient.fetch_items`).
+        Resumable as `upload_encrypted` is."""
+        b = await self.get_batch(batch)
+        if b.encrypted:
+            # Plaintext hashes on chain would let anyone confirm a guess of an item.
+            raise ValueError("an encrypted batch's items go through upload_encrypted")
+        hashes = [content_hash(x) for x in items]
+        uris = await store.put_many(list(items), concurrency=concurrency)
+        done = await uploads_from_history(self.backend, batch) if b.item_count else []
+        uploads = await self.add_tasks(batch, hashes, uploads=done, progress=progress)
+        found = locators(store, hashes, uris)
+        manifest = BatchManifest(batch, tuple(uploads), tuple(hashes), found)
+        await save_manifest(store, manifest, proofs=proofs)
+        return manifest
+
     async def close_batch(self, batch: Pubkey) -> None:
         """Close a done batch and all its task tables in one transaction: fees to
         the treasury, rent and unspent escrow back to this wallet."""

@@ -31,7 +31,6 @@ from ..protocol._program_errors import (
     BatchPaused,
     InvalidAnswers,
     InvalidEncryptionKey,
-    NotEncrypted,
     ProtocolPaused,
     RatingTooLow,
     ResultUriTooLong,
@@ -41,7 +40,7 @@ from ..protocol._token import associated_token_address
 from ..storage import Store
 from ._bulk import chunks, collect, group, settle
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
-from ._encrypted import open_item, receive_keys
+from ._encrypted import load_blob, open_item, receive_keys
 
 MAX_ANSWER = constant("MAX_ANSWER")
 MAX_RESULT_URI_LEN = constant("MAX_RESULT_URI_LEN")
@@ -236,14 +235,15 @@ class WorkerClient(AmplifyClient):
         wait: float = 0.0,
         secret: PrivateKey | None = None,
     ) -> list[bytes]:
-        """Plaintexts of reserved items of an encrypted batch, in order: key
-        from chain data, blob checked against the chain's commitment
-        (`ContentMismatchError`, `ManifestMismatchError`), decrypted
-        (`DecryptionError`: a blob moved from another item or batch does not
-        open)."""
+        """Items of a batch, in order, each blob from `store` checked against
+        the chain's commitment (`ContentMismatchError`,
+        `ManifestMismatchError`). A plain batch's items are the blobs; an
+        encrypted batch's are decrypted with keys from chain data (reserved
+        items only; `DecryptionError`: a blob moved from another item or
+        batch does not open)."""
         b = await self.get_batch(batch)
         if not b.encrypted:
-            raise NotEncrypted()
+            return [await load_blob(b, item, store) for item in items]
         keys = await self.receive_keys(batch, items, wait=wait, secret=secret)
         return [await open_item(b, item, keys[item], store) for item in items]
 

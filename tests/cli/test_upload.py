@@ -295,3 +295,29 @@ async def test_a_resumed_upload_trusts_no_journal_that_disagrees_with_the_chain(
         assert landed_rows(journal) == [
             Upload(s, 100, merkle_root(s, hashes[s : s + 100])) for s in (0, 100, 200)
         ]
+
+
+def test_plain_items_in_a_store_for_every_worker(node: Node, tmp_path: Path) -> None:
+    """`batch upload --store` on a plain batch: the items go to the store and
+    any worker fetches them, each checked against the chain."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = [f"post {i}: is it ok?" for i in range(5)]
+    for i, text in enumerate(posts):
+        (folder / f"{i:02d}.txt").write_text(text)
+    store = tmp_path / "store"
+    batch = new_batch(node)
+    done = node.ok("batch", "upload", batch, folder, "--store", store)
+    assert done["items"] == done["sent"] == len(posts) and done["encrypted"] is False
+    worker = tmp_path / "w.json"
+    node.wallet(worker)
+    got = node.ok("worker", "fetch", batch, "--items", "0-4", "--store", store, keypair=worker)
+    assert [r["text"] for r in got["items"]] == posts
+    # Uploaded again: nothing sent, nothing changed.
+    again = node.ok("batch", "upload", batch, folder, "--store", store)
+    assert again["sent"] == 0 and again["already_on_chain"] == len(posts)
+    # A host that changes an item is caught.
+    blob = next(p for p in store.rglob("*") if p.is_file() and p.read_bytes() == posts[2].encode())
+    blob.write_text("post 2: buy cheap watches")
+    bad = node.cli("worker", "fetch", batch, "--items", "2", "--store", store, keypair=worker)
+    assert bad.code == 1 and "hash" in bad.error.lower(), bad.error
