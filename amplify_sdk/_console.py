@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import sys
 
-from ._extras import MissingExtraError, require
+from ._extra_modules import missing_message
 
 
 def main() -> None:
-    try:
-        require("cli", "the amplify command line")
-    except MissingExtraError as e:
-        print(f"error: {e}", file=sys.stderr)
+    if message := missing_message("cli", "the amplify command line"):
+        print(f"error: {message}", file=sys.stderr)
         sys.exit(1)
     from .cli import main as cli_main
 

@@ -1,6 +1,6 @@
 """`amplify`: the command line of the Amplify marketplace.
 
-    amplify batch create|upload|status|list|results|grade|cancel|close
+    amplify batch create|upload|status|list|results|labels|grade|cancel|close
     amplify worker register|browse|accept|fetch|submit|earnings
     amplify agent run
     amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
@@ -26,18 +26,16 @@ from typing import Any
 import click
 
 from .._version import __version__
-from ..protocol._exceptions import (
-    AmplifyError,
-    InsufficientFundsError,
-    ProgramError,
-    TransportError,
-)
-from ._context import CURRENT, Refused, UserError, common_options, to_json
-from ._hints import NotYet, explain
+from ._lazy import LazyGroup
+from ._options import common_options
+
+# Nothing of the SDK is imported here: `amplify --help` and `--version` need
+# none of it, and each command imports what it uses when it runs (`_lazy`).
 
 
 @click.group(
     name="amplify",
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @common_options
@@ -57,36 +55,6 @@ def cli(
     ctx.obj = {"url": url, "keypair": keypair, "config": config, "output": output}
 
 
-def _register() -> None:
-    # Each module adds its commands to its group when imported; `register` adds
-    # the group to `cli`.
-    from . import (
-        agent,
-        batch,
-        batch_grade,
-        batch_labels,
-        batch_results,
-        batch_upload,
-        demo,
-        gov,
-        market,
-        program,
-        rate,
-        simulate,
-        wallet,
-        worker,
-        worker_fetch,
-    )
-
-    del batch_grade, batch_labels, batch_results, batch_upload, worker_fetch
-
-    for module in (batch, worker, rate, market, program, gov, agent, demo, simulate, wallet):
-        module.register(cli)
-
-
-_register()
-
-
 def _wants_json(argv: list[str]) -> bool:
     """`-o json` anywhere on the command line: a usage error comes before the
     settings are resolved, and still owes a JSON document."""
@@ -100,7 +68,7 @@ def _wants_json(argv: list[str]) -> bool:
 
 def _fail(kind: str, message: str, code: int, extra: dict[str, Any] | None = None) -> int:
     message = " ".join(message.split("\n")).strip()
-    settings = CURRENT.get("settings")
+    settings = _current_settings()
     if settings.json if settings is not None else _wants_json(ARGV):
         print(json.dumps({"error": {"type": kind, "message": message, **(extra or {})}}))
     print(f"error: {message}", file=sys.stderr)
@@ -126,39 +94,60 @@ def run(argv: list[str] | None = None) -> int:
         return _fail("usage", e.format_message(), 2)
     except click.Abort:
         return _fail("interrupted", "interrupted", 130)
-    except UserError as e:
+    except Exception as e:
+        return _report(e)
+    return rv if isinstance(rv, int) else 0
+
+
+def _current_settings() -> Any:
+    """The running command's settings, if a command got as far as reading them."""
+    context = sys.modules.get(f"{__name__}._context")
+    return None if context is None else context.CURRENT.get("settings")
+
+
+def _report(e: Exception) -> int:
+    """Report an error a command raised: its kind, one line, its exit status.
+    (Imported here, not at start-up: only a command that ran can raise these.)"""
+    from ..protocol._exceptions import (
+        AmplifyError,
+        InsufficientFundsError,
+        ProgramError,
+        TransportError,
+    )
+    from ._context import Refused, UserError, to_json
+    from ._hints import NotYet, explain
+
+    if isinstance(e, UserError):
         return _fail("input", str(e), UserError.exit_code)
-    except NotYet as e:
+    if isinstance(e, NotYet):
         return _fail("not_yet", str(e), 1, to_json(e.extra))
-    except Refused as e:
+    if isinstance(e, Refused):
         extra = {"name": e.error.name, "code": e.error.code, "items": e.count}
         return _fail("program", f"{e} (refused for all {e.count:,} items)", 1, extra)
-    except ProgramError as e:
+    if isinstance(e, ProgramError):
         extra = {"name": e.name, "code": e.code}
         return _fail("program", f"{e.name} ({e.code}): {e.msg}", 1, extra)
-    except InsufficientFundsError as e:
+    if isinstance(e, InsufficientFundsError):
         extra = {"needed": e.needed, "available": e.available}
         return _fail("funds", f"{e}: fund the wallet and run again", 1, extra)
-    except TransportError as e:
-        settings = CURRENT.get("settings")
+    if isinstance(e, TransportError):
+        settings = _current_settings()
         where = f"{settings.url}: " if settings else ""
         return _fail("transport", f"{where}{e}", 1)
-    except AmplifyError as e:
-        found = explain(e, CURRENT.get("settings"))
+    if isinstance(e, AmplifyError):
+        found = explain(e, _current_settings())
         if found is not None:
             return _fail(*found)
         return _fail(type(e).__name__, str(e), 1)
-    except OSError as e:
+    if isinstance(e, OSError):
         return _fail("os", str(e), 1)
-    except Exception as e:
-        if os.environ.get("AMPLIFY_DEBUG"):
-            raise
-        return _fail(
-            "internal",
-            f"internal error {type(e).__name__}: {e} (AMPLIFY_DEBUG=1 shows the traceback)",
-            1,
-        )
-    return rv if isinstance(rv, int) else 0
+    if os.environ.get("AMPLIFY_DEBUG"):
+        raise e
+    return _fail(
+        "internal",
+        f"internal error {type(e).__name__}: {e} (AMPLIFY_DEBUG=1 shows the traceback)",
+        1,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,7 +14,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,8 @@ from ..chain._rpc import RpcBackend
 from ..clients._session import Amplify
 from ..protocol._exceptions import ProgramError
 from ..protocol._models import ItemOutcome
+from ._options import CONFIG_ENV, DEFAULT_CONFIG, Output, common_options
 
-#: The Solana CLI's config file, read for `json_rpc_url` and `keypair_path`.
-DEFAULT_CONFIG = Path("~/.config/solana/cli/config.yml")
-#: Names another config file (like `--config`), for scripts and CI.
-CONFIG_ENV = "AMPLIFY_CONFIG"
 DEFAULT_KEYPAIR = Path("~/.config/solana/id.json")
 #: Without a config file: the local node (`amplify localnet`), never a real cluster.
 DEFAULT_URL = "http://127.0.0.1:8899"
@@ -73,11 +70,6 @@ def require_some(outcomes: list[ItemOutcome]) -> None:
     if outcomes and not any(o.ok for o in outcomes):
         first = next((o.error for o in outcomes if o.error is not None), None)
         raise Refused(first or ProgramError("refused"), len(outcomes))
-
-
-class Output(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 @dataclass(frozen=True)
@@ -265,38 +257,6 @@ def lamports(n: int) -> str:
 
 #: The settings of the command being run (main() reads the output mode on error).
 CURRENT: dict[str, Settings] = {}
-
-
-def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option(
-        "--output",
-        "-o",
-        type=click.Choice([o.value for o in Output]),
-        default=None,
-        help="text (default) or json: one JSON document on stdout.",
-    )(f)
-    f = click.option(
-        "--config",
-        "-C",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=f"Solana CLI config file [default: ${CONFIG_ENV} or {DEFAULT_CONFIG}].",
-    )(f)
-    f = click.option(
-        "--keypair",
-        "-k",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Keypair file (JSON array of 64 ints) [default: the config's keypair_path].",
-    )(f)
-    f = click.option(
-        "--url",
-        "-u",
-        default=None,
-        help="RPC URL or moniker: localhost, devnet, testnet, mainnet-beta "
-        "[default: the config's json_rpc_url, else localhost].",
-    )(f)
-    return f
 
 
 #: A command's body; it may return an exit status (3: partly done, `_outcomes.finish`).
