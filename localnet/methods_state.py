@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import base64
 
+from solders.account import Account
 from solders.message import from_bytes_versioned
 from solders.pubkey import Pubkey
 
 from .chain import LAMPORTS_PER_SIGNATURE, MAX_BLOCKHASH_AGE, TxRejected
 from .codec import (
-    RENT_EPOCH_EXEMPT,
     b58decode,
     decode_wire,
     encode_account,
-    encode_data,
-    slice_data,
 )
 from .errors import BLOCK_NOT_AVAILABLE, RpcError
 from .params import JSON, Params, config_int, parse_hash, parse_pubkey
 from .registry import API_VERSION, FEATURE_SET, Context, method
+from .tokens import encode_parsed
 
 MAX_MULTIPLE_ACCOUNTS = 100
-TOKEN_PROGRAMS = {
-    Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
-    Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"),
-}
 COMPUTE_BUDGET = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
 DEFAULT_UNITS_PER_INSTRUCTION = 200_000
 MAX_UNITS = 1_400_000
@@ -125,7 +120,14 @@ def get_account_info(ctx: Context, p: Params) -> JSON:
     # web3.js and solana-py both ask for base64; a node's default is base58.
     encoding = _encoding(config, "base58")
     account = ctx.chain.svm.get_account(address)
-    return ctx.with_context(encode_account(account, encoding, config.get("dataSlice")), level)
+    return ctx.with_context(_shown(ctx, account, encoding, config.get("dataSlice")), level)
+
+
+def _shown(ctx: Context, account: Account | None, encoding: str, data_slice: JSON) -> JSON:
+    """An account as `encoding` asks: parsed where this node can under `jsonParsed`."""
+    if encoding == "jsonParsed":
+        return encode_parsed(ctx, account, data_slice)
+    return encode_account(account, encoding, data_slice)
 
 
 @method("getMultipleAccounts")
@@ -141,7 +143,7 @@ def get_multiple_accounts(ctx: Context, p: Params) -> JSON:
     svm = ctx.chain.svm
     data_slice = config.get("dataSlice")
     return ctx.with_context(
-        [encode_account(svm.get_account(parse_pubkey(k)), encoding, data_slice) for k in keys],
+        [_shown(ctx, svm.get_account(parse_pubkey(k)), encoding, data_slice) for k in keys],
         level,
     )
 
@@ -206,50 +208,8 @@ def get_program_accounts(ctx: Context, p: Params) -> JSON:
         data = bytes(account.data)
         if not _matches(data, filters):
             continue
-        out.append(
-            {
-                "pubkey": str(address),
-                "account": {
-                    "data": encode_data(slice_data(data, data_slice), encoding),
-                    "executable": account.executable,
-                    "lamports": account.lamports,
-                    "owner": str(account.owner),
-                    "rentEpoch": RENT_EPOCH_EXEMPT,
-                    "space": len(data),
-                },
-            }
-        )
+        out.append({"pubkey": str(address), "account": _shown(ctx, account, encoding, data_slice)})
     return ctx.with_context(out, level) if config.get("withContext") else out
-
-
-@method("getTokenAccountBalance")
-def get_token_account_balance(ctx: Context, p: Params) -> JSON:
-    address = p.pubkey(0)
-    level = ctx.commitment(p.config(1))
-    svm = ctx.chain.svm
-    account = svm.get_account(address)
-    if account is None or account.owner not in TOKEN_PROGRAMS or len(account.data) < 72:
-        raise RpcError.invalid_params("Invalid param: not a Token account")
-    data = bytes(account.data)
-    mint = svm.get_account(Pubkey.from_bytes(data[:32]))
-    if mint is None or len(mint.data) < 45:
-        raise RpcError.invalid_params("Invalid param: could not find mint")
-    amount = int.from_bytes(data[64:72], "little")
-    decimals = bytes(mint.data)[44]
-    whole, fraction = divmod(amount, 10**decimals)
-    # Exact decimal string (a float would round large amounts).
-    ui_string = (
-        f"{whole}.{fraction:0{decimals}d}".rstrip("0").rstrip(".") if decimals else str(amount)
-    )
-    return ctx.with_context(
-        {
-            "amount": str(amount),
-            "decimals": decimals,
-            "uiAmount": amount / 10**decimals,
-            "uiAmountString": ui_string,
-        },
-        level,
-    )
 
 
 @method("getEpochInfo")

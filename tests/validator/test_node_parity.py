@@ -124,3 +124,53 @@ def test_preflight_runs_at_its_commitment(cluster: Node, tmp_path: Path) -> None
     assert rooted is not None and rooted["confirmations"] is None
     tip = cluster.rpc("getSlot", {"commitment": "processed"})
     assert tip - rooted["slot"] in ROOT_LAG
+
+
+def _token_views(node: Node) -> dict[str, Any]:
+    """A mint with its supply in one holder's account, read back through the
+    token methods: what @solana/web3.js's getParsed* calls see."""
+    holder = Keypair().pubkey()
+
+    async def make(amp: Any) -> tuple[str, str]:
+        admin = amp.admin()
+        mint = await admin.create_amp_mint()
+        account = await admin.mint_amp(mint, holder, 1_234_500_000)
+        return str(mint), str(account)
+
+    mint, account = node.run(make)
+    parsed = {"encoding": "jsonParsed", "commitment": "confirmed"}
+    confirmed = {"commitment": "confirmed"}
+    views = {
+        "mint": node.rpc("getAccountInfo", mint, parsed)["value"],
+        "account": node.rpc("getAccountInfo", account, parsed)["value"],
+        "supply": node.rpc("getTokenSupply", mint, confirmed)["value"],
+        "balance": node.rpc("getTokenAccountBalance", account, confirmed)["value"],
+        "by_owner": node.rpc("getTokenAccountsByOwner", str(holder), {"mint": mint}, parsed)[
+            "value"
+        ],
+        "by_program": node.rpc(
+            "getTokenAccountsByOwner",
+            str(holder),
+            {"programId": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"},
+            {"encoding": "base64", "commitment": "confirmed"},
+        )["value"],
+    }
+    # The addresses differ between the two chains; everything else must not.
+    names = {mint: "<mint>", account: "<account>", str(holder): "<holder>"}
+    names[str(load(node.authority).pubkey())] = "<authority>"
+    text = json.dumps(views, sort_keys=True)
+    for address, name in names.items():
+        text = text.replace(address, name)
+    return dict(json.loads(text))
+
+
+def test_token_accounts_read_as_the_validator_reads_them(localnet: Node, validator: Node) -> None:
+    ours, agave = _token_views(localnet), _token_views(validator)
+    # The raw account bytes carry the addresses: compared apart, as lengths.
+    for views in (ours, agave):
+        (entry,) = views.pop("by_program")
+        assert len(base64.b64decode(entry["account"]["data"][0])) == 165
+        entry["account"]["data"] = None
+        views["by_program"] = entry
+    assert ours == agave
+    assert agave["supply"]["uiAmountString"] == "1234.5"

@@ -1,5 +1,7 @@
 // @solana/web3.js (the Connection Anchor uses) against the local node.
-// Usage: node check.mjs RPC_URL WS_URL PROGRAM_ID CONFIG_ADDRESS CONFIG_SIZE
+// Usage: node check.mjs RPC_URL WS_URL PROGRAM_ID CONFIG_ADDRESS CONFIG_SIZE [MINT HOLDER AMOUNT]
+// With MINT (an SPL mint whose whole supply, AMOUNT base units, sits
+// in HOLDER's associated token account) the token methods are checked too.
 // Prints one JSON line with what it saw; exits non-zero on the first failure.
 import assert from "node:assert/strict";
 import {
@@ -12,7 +14,8 @@ import {
   sendAndConfirmTransaction,
 } from "@solana/web3.js";
 
-const [rpcUrl, wsUrl, programIdText, configText, configSizeText] = process.argv.slice(2);
+const [rpcUrl, wsUrl, programIdText, configText, configSizeText, mintText, holderText, amountText] =
+  process.argv.slice(2);
 const programId = new PublicKey(programIdText);
 const config = new PublicKey(configText);
 const conn = new Connection(rpcUrl, { commitment: "confirmed", wsEndpoint: wsUrl });
@@ -75,8 +78,11 @@ async function main() {
   const rent = await conn.getMinimumBalanceForRentExemption(0);
   assert.ok(await conn.isBlockhashValid(latest.blockhash, { commitment: "confirmed" }).then((r) => r.value));
 
+  const tokens = mintText ? await checkTokens(new PublicKey(mintText), new PublicKey(holderText), amountText) : null;
+
   console.log(
     JSON.stringify({
+      tokens,
       transfers: sent.length,
       logsSignature: logs.signature,
       programAccounts: accounts.length,
@@ -86,6 +92,40 @@ async function main() {
       rent,
     }),
   );
+}
+
+// web3.js checks each response's shape (superstruct): a wrong field fails here.
+async function checkTokens(mint, holder, amount) {
+  const supply = await conn.getTokenSupply(mint);
+  assert.equal(supply.value.amount, amount);
+  const parsedMint = await conn.getParsedAccountInfo(mint);
+  const decimals = parsedMint.value.data.parsed.info.decimals;
+  assert.equal(supply.value.decimals, decimals);
+  const ui = (Number(amount) / 10 ** decimals).toString();
+  assert.equal(parsedMint.value.data.program, "spl-token");
+  assert.equal(parsedMint.value.data.parsed.type, "mint");
+  assert.equal(parsedMint.value.data.parsed.info.supply, amount);
+  const byOwner = await conn.getParsedTokenAccountsByOwner(holder, { mint });
+  assert.equal(byOwner.value.length, 1);
+  const info = byOwner.value[0].account.data.parsed.info;
+  assert.equal(info.mint, mint.toBase58());
+  assert.equal(info.owner, holder.toBase58());
+  assert.equal(info.state, "initialized");
+  assert.equal(info.tokenAmount.amount, amount);
+  assert.equal(info.tokenAmount.uiAmountString, ui);
+  const raw = await conn.getTokenAccountsByOwner(holder, { programId: byOwner.value[0].account.owner });
+  assert.equal(raw.value.length, 1);
+  assert.ok(raw.value[0].account.data.length === 165, "raw token account data is not 165 bytes");
+  const balance = await conn.getTokenAccountBalance(byOwner.value[0].pubkey);
+  assert.equal(balance.value.amount, amount);
+  const parsedMany = await conn.getMultipleParsedAccounts([mint, byOwner.value[0].pubkey, holder]);
+  assert.deepEqual(
+    parsedMany.value.map((a) => (a && a.data.parsed ? a.data.parsed.type : "raw")),
+    ["mint", "account", "raw"],
+  );
+  const none = await conn.getParsedTokenAccountsByOwner(Keypair.generate().publicKey, { mint });
+  assert.equal(none.value.length, 0);
+  return { supply: supply.value.uiAmountString, account: byOwner.value[0].pubkey.toBase58() };
 }
 
 main().then(
