@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -67,6 +67,11 @@ AUTHORITY_LAMPORTS = 1_000_000 * 10**9
 LAMPORTS_PER_SIGNATURE = 5_000
 
 Listener = Callable[[TxRecord], None]
+
+
+#: Blocks getBlock can return (about 11 hours of slots); older ones are
+#: "cleaned up", as on a validator without the full ledger.
+BLOCKS_KEPT = 100_000
 
 
 class TxRejected(Exception):
@@ -128,6 +133,9 @@ class Chain:
         self._blockhash_order: deque[tuple[Hash, int]] = deque()
         #: Status cache: signatures landed with each live blockhash.
         self._status_cache: dict[Hash, set[Signature]] = {}
+        #: slot -> its block's blockhash, for the newest `BLOCKS_KEPT` blocks
+        #: (getBlock); a slot with no entry made no block.
+        self.blocks: OrderedDict[int, Hash] = OrderedDict()
         self.latest_blockhash = self.svm.latest_blockhash()
         self._register_blockhash(self.latest_blockhash)
         self.history = History(history_capacity)
@@ -239,6 +247,9 @@ class Chain:
         return self.latest_blockhash
 
     def _register_blockhash(self, blockhash: Hash) -> None:
+        self.blocks[self.slot] = blockhash
+        if len(self.blocks) > BLOCKS_KEPT:
+            self.blocks.popitem(last=False)
         self.blockhashes[blockhash] = self.block_height + MAX_BLOCKHASH_AGE
         self._blockhash_order.append((blockhash, self.block_height))
 

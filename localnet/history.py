@@ -45,10 +45,15 @@ class History:
         self.capacity = capacity
         self.by_signature: OrderedDict[Signature, TxRecord] = OrderedDict()
         self.by_address: dict[Pubkey, deque[TxRecord]] = {}
+        #: slot -> its transactions, in the order they landed.
+        self.by_slot: dict[int, list[TxRecord]] = {}
+        #: Blocks before this slot have lost transactions to eviction.
+        self.first_complete_slot = 0
         self.count = 0
 
     def add(self, record: TxRecord) -> None:
         self.by_signature[record.signature] = record
+        self.by_slot.setdefault(record.slot, []).append(record)
         self.count += 1
         index = self.by_address
         for key in record.keys:
@@ -61,6 +66,12 @@ class History:
 
     def _evict(self) -> None:
         _, old = self.by_signature.popitem(last=False)
+        self.first_complete_slot = old.slot + 1
+        same_slot = self.by_slot.get(old.slot)
+        if same_slot and same_slot[0] is old:
+            same_slot.pop(0)
+            if not same_slot:
+                del self.by_slot[old.slot]
         # Records are added and evicted in the same global order, so the oldest
         # record is at the head of every address queue it is in.
         for key in old.keys:

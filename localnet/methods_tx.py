@@ -329,10 +329,18 @@ def get_transaction(ctx: Context, p: Params) -> JSON:
     config = p.config(1)
     encoding = config.get("encoding") or "json"
     max_version = config_int(config, "maxSupportedTransactionVersion")
-    level = _confirmed_or_finalized(ctx, config)
+    level = confirmed_or_finalized(ctx, config)
     record = ctx.chain.history.get(signature)
     if record is None or record.slot > ctx.chain.commitment_slot(level):
         return None
+    return transaction_json(record, encoding, max_version, with_slot=True)
+
+
+def transaction_json(
+    record: TxRecord, encoding: str, max_version: int | None, *, with_slot: bool
+) -> dict[str, JSON]:
+    """A landed transaction as getTransaction (`with_slot`) and getBlock
+    return it: the transaction in `encoding`, its meta, its version."""
     version = record.tx.version()
     legacy = version == Legacy.Legacy
     if not legacy and max_version is None:
@@ -353,12 +361,10 @@ def get_transaction(ctx: Context, p: Params) -> JSON:
         transaction = [b58encode(record.raw), "base58"]
     else:
         raise RpcError.invalid_params(f"unsupported encoding {encoding}: use json or base64")
-    out: dict[str, JSON] = {
-        "slot": record.slot,
-        "blockTime": record.block_time,
-        "transaction": transaction,
-        "meta": meta_json(record),
-    }
+    out: dict[str, JSON] = (
+        {"slot": record.slot, "blockTime": record.block_time} if with_slot else {}
+    )
+    out |= {"transaction": transaction, "meta": meta_json(record)}
     if max_version is not None:
         out["version"] = "legacy" if legacy else version
     return out
@@ -368,7 +374,7 @@ def get_transaction(ctx: Context, p: Params) -> JSON:
 def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)
     config = p.config(1)
-    level = _confirmed_or_finalized(ctx, config)
+    level = confirmed_or_finalized(ctx, config)
     ctx.check_min_context_slot(config)
     limit = config_int(config, "limit", MAX_SIGNATURES_FOR_ADDRESS) or MAX_SIGNATURES_FOR_ADDRESS
     if limit > MAX_SIGNATURES_FOR_ADDRESS:
@@ -397,7 +403,7 @@ def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
     ]
 
 
-def _confirmed_or_finalized(ctx: Context, config: dict[str, JSON]) -> str:
+def confirmed_or_finalized(ctx: Context, config: dict[str, JSON]) -> str:
     level = ctx.commitment(config)
     if level == "processed":
         # Agave's words, without the "Invalid params:" prefix of other refusals.

@@ -18,7 +18,7 @@ from typing import Self
 from aiohttp import web
 from solders.keypair import Keypair
 
-from . import methods_state, methods_tx, tokens  # noqa: F401 -- register the RPC methods
+from . import methods_block, methods_state, methods_tx, tokens  # noqa: F401 -- the RPC methods
 from .chain import CONFIRMATION_LAG, FINALIZATION_LAG, SLOT_SECONDS, Chain
 from .faults import Faults
 from .history import DEFAULT_CAPACITY

@@ -91,3 +91,9 @@ def test_the_program_flags_the_docs_show_are_the_node_s() -> None:
     assert len(shown) >= 4
     for flag in shown:
         assert flag in usage, flag
+
+
+def test_the_blocks_kept_are_the_documented_number() -> None:
+    from localnet.chain import BLOCKS_KEPT
+
+    assert f"the newest {BLOCKS_KEPT:,} blocks" in (ROOT / "localnet/README.md").read_text()

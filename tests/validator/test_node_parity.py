@@ -174,3 +174,53 @@ def test_token_accounts_read_as_the_validator_reads_them(localnet: Node, validat
         views["by_program"] = entry
     assert ours == agave
     assert agave["supply"]["uiAmountString"] == "1234.5"
+
+
+def _shape(value: Any) -> Any:
+    """A JSON value with every leaf replaced by its type: what must agree
+    between two chains whose addresses, hashes and slots differ."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value[:1]]
+    return type(value).__name__
+
+
+def _block_views(node: Node, tmp_path: Path) -> dict[str, Any]:
+    tmp_path.mkdir()
+    node.wallet(tmp_path / "payer.json", sol=1)
+    payer = load(tmp_path / "payer.json")
+    fresh = node.rpc("getLatestBlockhash", {"commitment": "confirmed"})["value"]["blockhash"]
+    signature = node.rpc("sendTransaction", _transfer(payer, Hash.from_string(fresh)), {
+        "encoding": "base64", "preflightCommitment": "confirmed"
+    })  # fmt: skip
+    confirmed = {"commitment": "confirmed"}
+    _until(lambda: node.rpc("getTransaction", signature, confirmed) is not None, 20)
+    tx = node.rpc("getTransaction", signature, confirmed)
+    slot = tx["slot"]
+    full = node.rpc("getBlock", slot, {**confirmed, "maxSupportedTransactionVersion": 0})
+    mine = [t for t in full["transactions"] if signature in t["transaction"]["signatures"]]
+    assert len(mine) == 1 and mine[0]["meta"] == tx["meta"]
+    assert full["parentSlot"] < slot and full["previousBlockhash"] != full["blockhash"]
+    assert full["blockTime"] == tx["blockTime"]
+    signatures = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "signatures"})
+    assert signature in signatures["signatures"]
+    bare = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "none", "rewards": False})
+    assert bare["blockhash"] == full["blockhash"]
+    assert slot in node.rpc("getBlocks", max(0, slot - 3), slot, confirmed)
+    assert node.rpc("getBlocksWithLimit", slot, 1, confirmed) == [slot]
+    future = _raw(node, "getBlock", slot + 10_000, confirmed)["error"]
+    return {
+        "full": _shape({**full, "transactions": mine}),
+        "signatures": sorted(signatures),
+        "none": sorted(bare),
+        "future": future["code"],
+    }
+
+
+def test_blocks_read_as_the_validator_reads_them(
+    localnet: Node, validator: Node, tmp_path: Path
+) -> None:
+    ours = _block_views(localnet, tmp_path / "ours")
+    agave = _block_views(validator, tmp_path / "agave")
+    assert ours == agave

@@ -65,6 +65,13 @@ async function main() {
 
   const tx = await conn.getTransaction(sent[0], { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
   assert.ok(tx !== null && tx.meta.err === null && tx.meta.fee === 5000);
+  const block = await conn.getBlock(tx.slot, { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
+  assert.ok(block.transactions.some((t) => t.transaction.signatures.includes(sent[0])), "getBlock lacks the transfer");
+  assert.equal(block.blockTime, tx.blockTime);
+  // (web3.js reads transactionDetails "signatures" with the full schema; "none" it knows.)
+  const header = await conn.getBlock(tx.slot, { transactionDetails: "none", commitment: "confirmed" });
+  assert.equal(header.blockhash, block.blockhash);
+  assert.ok((await conn.getBlocks(Math.max(0, tx.slot - 2), tx.slot, "confirmed")).includes(tx.slot));
   const history = await conn.getSignaturesForAddress(dst);
   assert.equal(history.length, sent.length);
   const status = await conn.getSignatureStatus(sent[0], { searchTransactionHistory: true });
