@@ -284,7 +284,8 @@ def message_json(tx: VersionedTransaction) -> JSON:
                 "programIdIndex": ix.program_id_index,
                 "accounts": list(bytes(ix.accounts)),
                 "data": b58encode(bytes(ix.data)),
-                "stackHeight": None,
+                # Top-level instructions are at stack height 1, as Agave says.
+                "stackHeight": 1,
             }
             for ix in msg.instructions
         ],
