@@ -43,6 +43,7 @@ from .clients import (
 )
 from .errors import (
     AmplifyError,
+    ForgeableGateError,
     InsufficientFundsError,
     InvalidArgumentError,
     NotRegisteredError,
@@ -102,6 +103,7 @@ __all__ = [
     "TransactionError",
     "TransportError",
     "InsufficientFundsError",
+    "ForgeableGateError",
     "InvalidArgumentError",
     "NotRegisteredError",
     # The layers

@@ -49,6 +49,7 @@ from ._batch_rules import MAX_RATINGS_PER_TX, check_batch
 from ._bulk import chunks, collect, group, settle, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress, content_hash
 from ._encrypted import encrypt_items, locators
+from ._gate import GatePrice, check_gate, price_gate
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class RequesterClient(AmplifyClient):
         # checked or uploaded, so chunked uploads (add_tasks with a growing
         # list) hash each item once rather than once per call.
         self._verified: dict[Pubkey, tuple[bytes, list[bytes]]] = {}
+        #: The gate of the last batch `create_batch` opened (or refused): its
+        #: forge cost and prize; None for an ungated batch.
+        self.last_gate: GatePrice | None = None
 
     async def create_batch(
         self,
@@ -89,10 +93,18 @@ class RequesterClient(AmplifyClient):
         instructions_hash: bytes = bytes(32),
         base_uri: str = "",
         batch_id: int | None = None,
+        allow_forgeable_gate: bool = False,
     ) -> Batch:
         """Open a batch. `price`: lamports per item per worker, fee included.
         `bond` (default a tenth of the price): what a worker deposits per
-        reservation, forfeited to you if it lets the reservation expire."""
+        reservation, forfeited to you if it lets the reservation expire.
+
+        A `min_rating` gate is priced first (`gate_price`; kept in
+        `last_gate`): when one identity past it could take more
+        (`per_worker_cap` × payout, or the whole batch when uncapped) than a
+        ring of Sybil requesters pays in fees to lift an identity past it,
+        `ForgeableGateError` is raised and nothing is sent, unless
+        `allow_forgeable_gate`."""
         batch_id = secrets.randbits(63) if batch_id is None else batch_id
         if not 0 <= batch_id < 2**64:
             raise InvalidArgumentError(f"batch_id {batch_id} is not a u64")
@@ -107,6 +119,10 @@ class RequesterClient(AmplifyClient):
             expires_at, now, base_uri, roster_capacity,
             max_reachable_score(config.reputation),
         )  # fmt: skip
+        self.last_gate = price_gate(
+            config.reputation, config.fee_bps, min_rating, price, per_worker_cap
+        )
+        check_gate(self.last_gate, allow_forgeable_gate)
         await self.send(
             [
                 ix.create_batch(
@@ -129,6 +145,15 @@ class RequesterClient(AmplifyClient):
             ]
         )
         return await self.get_batch(batch_pda(self.address, batch_id)[0])
+
+    async def gate_price(
+        self, *, price: int, min_rating: int, per_worker_cap: int = 0
+    ) -> GatePrice | None:
+        """What a batch gated at `min_rating` would protect and what forging
+        the gate costs under the chain's reputation parameters and fee rate
+        (docs/reputation.md); None for `min_rating` 0. Nothing is sent."""
+        config = await self.get_config()
+        return price_gate(config.reputation, config.fee_bps, min_rating, price, per_worker_cap)
 
     async def add_tasks(
         self,
