@@ -26,6 +26,7 @@ from amplify_sdk.errors import (
     MissingSigner,
     PriceBelowFee,
     ProtocolPaused,
+    RatingTooLow,
     RosterTooLarge,
     UnreachableRating,
     UriTooLong,
@@ -465,3 +466,87 @@ async def test_fail_create_batch_with_an_unreachable_min_rating(
     assert len(req.receipts) == sent
     b = await req.create_batch(price=10_000, min_rating=ceiling, batch_id=34)
     assert b.min_rating == ceiling
+
+
+# -- gates whose price exceeds their prize ------------------------------------------------
+
+
+def price_with_fee(fee: int, fee_bps: int) -> int:
+    """The least price whose protocol fee is `fee` (the fee is the price times
+    the rate, rounded up: docs/protocol.md)."""
+    price = (fee - 1) * 10_000 // fee_bps + 1
+    assert -(-price * fee_bps // 10_000) == fee
+    return price
+
+
+@pytest.mark.embedded_only  # ~180 transactions of one rating each: once, on LiteSVM
+async def test_the_cheapest_computed_ring_forges_a_four_star_gate_on_chain(market: Market) -> None:
+    # The forge cost create_batch states is what a ring really pays on the
+    # program: its requester keys rate a fresh identity (and decoys) as the
+    # search planned, the identity's rating passes the gate exactly when the
+    # fees paid reach the stated cost, and not at 80% of it.
+    gate = 4_000
+    req = market.requester
+    config = await req.get_config()
+    price = await req.gate_price(price=100_000, min_rating=gate)
+    assert price is not None and price.forge.exact
+    ring = price.forge.cheapest
+    assert ring is not None and ring.lamports == price.forge_cost
+    keys = [await market.other_requester() for _ in range(ring.requesters)]
+    target, decoy = await market.worker(), await market.worker()
+    plan = ring.ratings()
+    # One batch per (requester, fee, identity): items in the order they are rated.
+    slots: dict[tuple[int, int, bool], list[int]] = {}
+    order = []
+    for r, to_decoy, fee in plan:
+        items = slots.setdefault((r, fee, to_decoy), [])
+        order.append((r, fee, len(items), to_decoy))
+        items.append(0)
+    batches = {}
+    for (r, fee, to_decoy), items in slots.items():
+        b = await market.batch(
+            n_items=len(items),
+            requester=keys[r],
+            price=price_with_fee(fee, config.fee_bps),
+            salt=bytes([r, to_decoy]) + fee.to_bytes(8, "little"),
+        )
+        assert b.fee_per_item == fee
+        batches[(r, fee, to_decoy)] = b
+        w = decoy if to_decoy else target
+        await w.accept_tasks(b.address, range(len(items)))
+        await w.submit_results(b.address, [(i, b"\x01") for i in range(len(items))])
+    gated = await market.batch(n_items=2, min_rating=gate, per_worker_cap=1, salt=b"gate")
+
+    paid = 0
+    checked_short = False
+    for r, fee, item, to_decoy in order:
+        b = batches[(r, fee, to_decoy)]
+        if not checked_short and paid + b.fee_per_item > 0.8 * ring.lamports:
+            # 80% of the cost spent: the identity is still refused.
+            assert (await target.profile()).rating < gate
+            with pytest.raises(RatingTooLow):
+                await target.accept_tasks(gated.address, [0])
+            checked_short = True
+        if not to_decoy and item == len(slots[(r, fee, to_decoy)]) - 1 and fee == ring.last_fee:
+            # Before the last 5-star every other lamport is spent: still short.
+            assert paid == ring.lamports - ring.last_fee
+            assert (await target.profile()).rating < gate
+        who = decoy if to_decoy else target
+        out = await keys[r].rate_assignments(b.address, [(item, who.address, 1 if to_decoy else 5)])
+        assert out[0].ok, out
+        paid += b.fee_per_item  # the protocol fee the rated work paid, read from the chain
+    assert checked_short
+    assert paid == ring.lamports
+    profile = await target.profile()
+    assert profile.rating >= gate
+    assert (await target.accept_tasks(gated.address, [0]))[0].ok
+    report(
+        "forged 4-star gate on chain: keys / 5-stars / decoys / fees (decoys) / rating",
+        (
+            ring.requesters,
+            ring.fives,
+            ring.decoys,
+            f"{paid:,} ({ring.decoy_lamports:,})",
+            profile.rating,
+        ),
+    )

@@ -28,6 +28,7 @@ import click
 from .._version import __version__
 from ..protocol._exceptions import (
     AmplifyError,
+    ForgeableGateError,
     InsufficientFundsError,
     ProgramError,
     TransportError,
@@ -135,6 +136,11 @@ def run(argv: list[str] | None = None) -> int:
     except ProgramError as e:
         extra = {"name": e.name, "code": e.code}
         return _fail("program", f"{e.name} ({e.code}): {e.msg}", 1, extra)
+    except ForgeableGateError as e:
+        from .batch import forgeable_message
+
+        extra = {"forge_cost": e.forge_cost, "prize": e.prize, "safe_per_worker_cap": e.safe_cap}
+        return _fail("forgeable_gate", forgeable_message(e), UserError.exit_code, extra)
     except InsufficientFundsError as e:
         extra = {"needed": e.needed, "available": e.available}
         return _fail("funds", f"{e}: fund the wallet and run again", 1, extra)
