@@ -14,6 +14,7 @@ from amplify_sdk.errors import (
     AlreadyExists,
     ArithmeticOverflow,
     ExpiryTooFar,
+    ForgeableGateError,
     InvalidAccountData,
     InvalidExpiry,
     InvalidInstructionData,
@@ -550,3 +551,46 @@ async def test_the_cheapest_computed_ring_forges_a_four_star_gate_on_chain(marke
             profile.rating,
         ),
     )
+
+
+async def test_fail_create_batch_with_a_gate_worth_more_than_forging_it(market: Market) -> None:
+    # Bug class: a rating gate cheaper to forge than what it protects (an
+    # attacker with many keys buys an identity past it with a Sybil ring and
+    # takes more than the ring's fees). Refused before sending, unless allowed.
+    req = market.requester
+    config = await req.get_config()
+    price, rating = 100_000, 4_000
+    payout = price - -(-price * config.fee_bps // 10_000)  # what a worker keeps: price − fee
+    gate = await req.gate_price(price=price, min_rating=rating)
+    assert gate is not None and gate.payout == payout
+    cost = gate.forge_cost  # what the test above pays on chain
+    assert cost is not None
+    safe = cost // payout
+    sent = len(req.receipts)
+    # Uncapped: one identity can take the whole batch.
+    with pytest.raises(ForgeableGateError) as uncapped:
+        await req.create_batch(price=price, min_rating=rating, batch_id=51)
+    e = uncapped.value
+    assert (e.min_rating, e.forge_cost, e.prize, e.safe_cap) == (rating, cost, None, safe)
+    assert "\n" not in str(e) and f"{cost:,}" in str(e)
+    assert f"per_worker_cap <= {safe:,}" in str(e) and "allow_forgeable_gate=True" in str(e)
+    # One item more than the forge cost pays for.
+    with pytest.raises(ForgeableGateError) as capped:
+        await req.create_batch(price=price, min_rating=rating, per_worker_cap=safe + 1, batch_id=52)
+    assert capped.value.prize == (safe + 1) * payout > cost
+    assert f"{(safe + 1) * payout:,} lamports" in str(capped.value)
+    assert len(req.receipts) == sent
+    for batch_id in (51, 52):
+        assert await market.backend.get_account(batch_pda(req.address, batch_id)[0]) is None
+    # At the cap the cost pays for, the batch opens and its figures are kept.
+    b = await req.create_batch(price=price, min_rating=rating, per_worker_cap=safe, batch_id=53)
+    assert b.per_worker_cap == safe and req.last_gate is not None
+    assert req.last_gate.prize == safe * payout <= cost and not req.last_gate.forgeable
+    # The requester's explicit override.
+    b = await req.create_batch(
+        price=price, min_rating=rating, batch_id=54, allow_forgeable_gate=True
+    )
+    assert b.min_rating == rating and req.last_gate is not None and req.last_gate.forgeable
+    # No gate, nothing to price.
+    await req.create_batch(price=price, batch_id=55)
+    assert req.last_gate is None
