@@ -209,3 +209,11 @@ def test_a_gate_worth_forging_is_refused_unless_allowed(node: Node) -> None:
     assert gate["forgeable"] is False and gate["ring"]["requesters"] >= 2
     ungated = node.ok("batch", "create", "--price", "100000")
     assert "gate" not in ungated
+    # docs/cli.md quotes these very lines and keys.
+    docs = " ".join((ROOT / "docs/cli.md").read_text().split())
+    assert refused.error.removeprefix("error: ") in docs
+    note = next(line for line in safe.stderr.splitlines() if line.startswith("gate "))
+    assert f"({note})" in docs.replace("`", "")
+    keys = ", ".join(f"`{k}`" for k in gate if k != "ring") + " and the `ring`"
+    assert keys in docs.replace(" (null: uncapped)", "")
+    assert ", ".join(f"`{k}`" for k in gate["ring"]) in docs
