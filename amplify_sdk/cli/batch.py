@@ -264,7 +264,8 @@ def forgeable_message(e: ForgeableGateError) -> str:
     """`ForgeableGateError` in the command line's terms."""
     took = "the whole batch (no --per-worker-cap)" if e.prize is None else f"{e.prize:,} lamports"
     return (
-        f"--min-rating {stars(e.min_rating)} costs {e.forge_cost:,} lamports of fees to forge "
+        f"--min-rating {stars(e.min_rating)} costs {'' if e.exact else 'at least '}"
+        f"{e.forge_cost:,} lamports of fees to forge "
         f"but one identity past it can take {took}: set --per-worker-cap {e.safe_cap:,} or "
         "less, raise --min-rating, or pass --allow-forgeable-gate"
     )

@@ -160,7 +160,7 @@ def check_gate(gate: GatePrice | None, allow_forgeable_gate: bool) -> None:
         return
     cost = gate.forge_cost
     assert cost is not None
-    raise ForgeableGateError(gate.min_rating, cost, gate.prize, gate.safe_cap)
+    raise ForgeableGateError(gate.min_rating, cost, gate.prize, gate.safe_cap, gate.forge.exact)
 
 
 __all__ = [

@@ -70,15 +70,20 @@ class ForgeableGateError(AmplifyError):
     whole batch). Nothing was sent; `create_batch(allow_forgeable_gate=True)`
     creates it anyway."""
 
-    def __init__(self, min_rating: int, forge_cost: int, prize: int | None, safe_cap: int) -> None:
+    def __init__(
+        self, min_rating: int, forge_cost: int, prize: int | None, safe_cap: int, exact: bool = True
+    ) -> None:
         self.min_rating = min_rating
+        #: Lamports of fees; a lower bound when not `exact` (the search stopped at its limit).
         self.forge_cost = forge_cost
+        self.exact = exact
         self.prize = prize
         #: The largest per-worker cap at which the gate is worth forging no more than it protects.
         self.safe_cap = safe_cap
         took = "the whole batch (no per-worker cap)" if prize is None else f"{prize:,} lamports"
         super().__init__(
-            f"min_rating {min_rating:,} costs {forge_cost:,} lamports of fees to forge but one "
+            f"min_rating {min_rating:,} costs {'' if exact else 'at least '}{forge_cost:,} "
+            "lamports of fees to forge but one "
             f"identity past it can take {took}: set per_worker_cap <= {safe_cap:,}, raise "
             "min_rating, or pass allow_forgeable_gate=True"
         )

@@ -4,9 +4,9 @@ the reputation twin (bit-exact with the program) over ring shapes, every
 shape a lane of one vector run (docs/reputation.md, "Gates whose price
 exceeds their prize").
 
-Shapes tried, each with 1 to 8 requester keys taking turns and a fee per
-5-star rating of `max_weight_per_rating` (the most weight a rating carries),
-a half or a quarter of it:
+Shapes tried, each with 1 to 8 requester keys (the worker's rater places)
+taking turns and a fee per 5-star rating of `max_weight_per_rating` (the
+most weight a rating carries; `fee_divisors` tries fractions of it too):
 
 - a **decoy ring**: each requester follows a 5-star to the identity with a
   1-star to a decoy at `(5000 − neutral) / (neutral − 1000)` of the fee (a
@@ -16,9 +16,12 @@ a half or a quarter of it:
   are discounted to `neutral` once their average is 5).
 
 A shape stops once it passes the gate, once it has paid more than the
-cheapest that passed, or once its score stops rising. The cheapest pass is
-then refined: its last 5-star pays only the fee that just gets it through.
-Results are cached per (parameters, fee rate, gate).
+cheapest of its kind that passed (or `WORSE` times the cheapest of all), or
+once its score provably cannot reach the gate (`_reach`). Each pass is
+refined: its last 5-star pays only the fee that just gets it through. After
+`MAX_ROUNDS` rounds the search stops and the cost is what the shapes still
+running had paid: a lower bound (`ForgeCost.exact` False), which the check
+uses as the cost. Results are cached per (parameters, fee rate, gate).
 """
 
 from __future__ import annotations
@@ -42,9 +45,7 @@ from .reputation import Reputation
 
 #: Rounds (one rating per shape each) the search runs at most; past them the
 #: cost is reported as a lower bound (`ForgeCost.exact` False).
-MAX_ROUNDS = 20_000
-#: A shape whose score has not risen for this many of its own rounds is dropped.
-STALL_ROUNDS = 4 * 2 * RATERS + 64
+MAX_ROUNDS = 10_000
 #: Fees per 5-star tried: the per-rating weight cap divided by these. The cap
 #: itself is the cheapest (a heavier rating fades the past less per lamport;
 #: docs/reputation.md), so the check tries it alone; `forge_cost(...,
@@ -125,8 +126,6 @@ def forge_cost(
     reach = _reach(p, ring, decoy_fee > 0)
     ws, rs = WorkerStates.zeros(2 * n), RequesterStates.create(int(ring.sum()))
     spent = np.zeros(n, np.int64)
-    risen = np.zeros(n, np.int64)
-    top = np.zeros(n, np.int64)
     best: dict[str, Ring | None] = {ONE_REQUESTER: None, SEVERAL_REQUESTERS: None, DECOY_RING: None}
     bound = np.full(n, np.iinfo(np.int64).max, np.int64)
     active = np.arange(n)
@@ -149,10 +148,7 @@ def forge_cost(
             bound = np.where(kinds == r.kind, np.minimum(bound, got.lamports), bound)
             bound = np.minimum(bound, WORSE * overall)
         spent[active] += fees
-        rose = ~decoy & (score > top[active])
-        risen[active[rose]] = t
-        top[active] = np.maximum(top[active], score)
-        keep = ~through & (spent[active] < bound[active]) & (t - risen[active] < STALL_ROUNDS)
+        keep = ~through & (spent[active] < bound[active])
         # Once each of its requesters has rated, a shape's score cannot pass
         # `reach` (below): a shape that cannot reach the gate stops.
         keep &= (t < ring[active]) | (reach[active] >= gate)
@@ -257,4 +253,4 @@ def _copy_r(rs: RequesterStates) -> RequesterStates:
 
 register_forge_search(forge_cost)
 
-__all__ = ["FEE_DIVISORS", "MAX_ROUNDS", "forge_cost"]
+__all__ = ["FEE_DIVISORS", "MAX_ROUNDS", "WORSE", "forge_cost"]
