@@ -25,7 +25,7 @@ from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
 from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
 from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
 from amplify_sdk.protocol._program import program_bytes
-from amplify_sdk.quality.forge import WORSE, forge_cost
+from amplify_sdk.quality.forge import MAX_ROUNDS, WORSE, forge_cost
 from amplify_sdk.quality.reputation import DEFAULT_PARAMS
 from conftest import ROOT
 
@@ -360,5 +360,13 @@ def test_the_forge_costs_in_the_reputation_guide() -> None:
         seven.decoy_lamports,
         seven.lamports,
     )
-    assert f"paid {WORSE} times what the cheapest" in text.replace("\n", " ")
+    flat = " ".join(text.split())
+    assert f"paid {WORSE} times what the cheapest" in flat
+    assert f"After {MAX_ROUNDS:,} rounds the search stops" in flat
+    top = forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, max_reachable_score(DEFAULT_PARAMS))
+    assert top.exact and top.cheapest is not None
+    assert (
+        f"decoy ring of {top.cheapest.requesters} keys lifts an identity to "
+        f"{max_reachable_score(DEFAULT_PARAMS):,} for {top.lamports:,} lamports"
+    ) in flat
     assert "ForgeableGateError" in text and "allow_forgeable_gate=True" in text
