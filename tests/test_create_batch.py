@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from solders.instruction import Instruction
 from solders.keypair import Keypair
@@ -12,6 +13,7 @@ from solders.pubkey import Pubkey
 
 from adversarial import Attack, non_canonical_pda
 from amplify_sdk import PROGRAM_ID, BatchStatus, ProgramError, instructions
+from amplify_sdk.clients._gate import GatePrice, check_gate
 from amplify_sdk.errors import (
     AlreadyExists,
     ArithmeticOverflow,
@@ -35,7 +37,10 @@ from amplify_sdk.errors import (
     UriTooLong,
 )
 from amplify_sdk.protocol import batch_pda, config_pda, load_idl, treasury_pda
+from amplify_sdk.protocol._ceiling import max_reachable_score
 from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS
+from amplify_sdk.protocol._models import ReputationParams
+from amplify_sdk.quality import forge
 from amplify_sdk.quality.forge import forge_cost
 from amplify_sdk.quality.reputation import (
     DEFAULT_PARAMS,
@@ -619,3 +624,57 @@ def test_the_forge_search_time() -> None:
         forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, gate)
         times[gate] = f"{first * 1e3:.0f} ms / {(time.perf_counter() - start) * 1e6:.0f} µs"
     report("forge search at the defaults, first / cached, by gate", times)
+
+
+OTHER_PARAMS = [
+    dict(DEFAULT_PARAMS.model_dump(), neutral=3_500, distinct_cap=2, prior_weight=8_000_000),
+    dict(DEFAULT_PARAMS.model_dump(), max_weight_per_rating=40_000, qualifying_weight=500_000),
+    dict(DEFAULT_PARAMS.model_dump(), max_weight_per_requester=2_000_000, prior_mean=2_000),
+]
+
+
+@pytest.mark.parametrize("changes", [0, 1, 2])
+def test_the_forge_search_prunes_only_rings_that_cannot_win(
+    changes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search drops a ring once it provably cannot reach the gate (a bound
+    # on the score) or has paid more than one that passed. Without the bound
+    # (every ring runs until it passes or pays too much), each kind's cheapest
+    # ring is the same: the bound never dropped a ring that would have passed.
+    params = ReputationParams(**OTHER_PARAMS[changes])
+    for gate in (3_000, 3_400, 3_800):
+        if gate > max_reachable_score(params):
+            continue
+        pruned = forge.forge_cost.__wrapped__(params, DEFAULT_FEE_BPS, gate)
+        with monkeypatch.context() as m:
+            m.setattr(forge, "_reach", lambda p, ring, decoys: np.full(len(ring), 10**9))
+            full = forge.forge_cost.__wrapped__(params, DEFAULT_FEE_BPS, gate)
+        assert pruned.exact and full.exact
+        assert {k: r and r.lamports for k, r in pruned.rings.items()} == {
+            k: r and r.lamports for k, r in full.rings.items()
+        }
+
+
+def test_a_search_cut_short_states_a_lower_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past its round limit the search states what the rings still running had
+    # paid: less than the full search's cost, never more (a refusal on it errs
+    # toward the requester).
+    full = forge.forge_cost.__wrapped__(DEFAULT_PARAMS, DEFAULT_FEE_BPS, 4_000)
+    monkeypatch.setattr(forge, "MAX_ROUNDS", 60)
+    cut = forge.forge_cost.__wrapped__(DEFAULT_PARAMS, DEFAULT_FEE_BPS, 4_000)
+    assert full.exact and not cut.exact
+    assert cut.lamports is not None and full.lamports is not None
+    # 60 rounds: 30 five-stars and 30 decoys at most per ring, each at the cap's fee or a third.
+    assert 0 < cut.lamports <= 30 * 100_000 + 30 * 33_334 < full.lamports
+    gate = GatePrice(4_000, cut, payout=95_000, per_worker_cap=0)
+    with pytest.raises(ForgeableGateError, match=f"costs at least {cut.lamports:,} lamports"):
+        check_gate(gate, allow_forgeable_gate=False)
+
+
+def test_at_a_zero_fee_no_ring_lifts_anyone_above_the_prior() -> None:
+    # A rating on fee-less work weighs nothing: a fresh identity rated once
+    # sits at the prior (2,500), for free, and no ring takes it higher.
+    free = forge.forge_cost(DEFAULT_PARAMS, 0, DEFAULT_PARAMS.prior_mean)
+    assert free.lamports == 0 and free.exact
+    above = forge.forge_cost(DEFAULT_PARAMS, 0, DEFAULT_PARAMS.prior_mean + 1)
+    assert above.lamports is None and above.cheapest is None and above.exact

@@ -129,8 +129,10 @@ def forge_cost(
     best: dict[str, Ring | None] = {ONE_REQUESTER: None, SEVERAL_REQUESTERS: None, DECOY_RING: None}
     bound = np.full(n, np.iinfo(np.int64).max, np.int64)
     active = np.arange(n)
+    # At a 0% fee no rating weighs anything: once every key has rated, nothing moves.
+    rounds = RATERS if fee_bps == 0 else MAX_ROUNDS
     t = 0
-    while active.size and t < MAX_ROUNDS:
+    while active.size and t < rounds:
         before = (_copy(ws), _copy_r(rs))
         decoy, fees = _round(twin, ws, rs, t, active, ring, first, fee, decoy_fee, n)
         score = ws.rating[active].astype(np.int64)
@@ -154,7 +156,7 @@ def forge_cost(
         keep &= (t < ring[active]) | (reach[active] >= gate)
         active = active[keep]
         t += 1
-    if not active.size:
+    if not active.size or fee_bps == 0:
         return ForgeCost(gate=gate, rings=best)
     # Cut short: a shape still running might yet pass for less than it paid so far.
     cut = int(spent[active].min())
