@@ -609,6 +609,12 @@ async def test_fail_create_batch_with_a_gate_worth_more_than_forging_it(market: 
     # No gate, nothing to price.
     await req.create_batch(price=price, batch_id=55)
     assert req.last_gate is None
+    # A gate below the prior: a fresh identity's first 5-star, on work paying the
+    # least fee there is (1 lamport), passes it; no cap makes it worth forging.
+    with pytest.raises(ForgeableGateError) as low:
+        await req.create_batch(price=price, min_rating=2_000, per_worker_cap=1, batch_id=56)
+    assert (low.value.forge_cost, low.value.prize, low.value.safe_cap) == (1, payout, 0)
+    assert "no cap helps" in str(low.value) and "per_worker_cap <=" not in str(low.value)
 
 
 def test_the_forge_search_time() -> None:

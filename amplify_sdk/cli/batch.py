@@ -263,11 +263,12 @@ def gate_note(gate: GatePrice) -> str:
 def forgeable_message(e: ForgeableGateError) -> str:
     """`ForgeableGateError` in the command line's terms."""
     took = "the whole batch (no --per-worker-cap)" if e.prize is None else f"{e.prize:,} lamports"
+    cap = f"set --per-worker-cap {e.safe_cap:,} or less, " if e.safe_cap else "no cap helps: "
     return (
         f"--min-rating {stars(e.min_rating)} costs {'' if e.exact else 'at least '}"
         f"{e.forge_cost:,} lamports of fees to forge "
-        f"but one identity past it can take {took}: set --per-worker-cap {e.safe_cap:,} or "
-        "less, raise --min-rating, or pass --allow-forgeable-gate"
+        f"but one identity past it can take {took}: {cap}raise --min-rating, or pass "
+        "--allow-forgeable-gate"
     )
 
 

@@ -74,10 +74,11 @@ class ForgeCost:
 
     gate: int
     rings: dict[str, Ring | None]
-    #: False when the search stopped at its round limit before any ring of the
-    #: cheapest kind passed: `lamports` is then what the rings still running had
-    #: paid, a lower bound.
+    #: False when the search stopped at its round limit with rings still
+    #: running: `lamports` is then `bound`, a lower bound.
     exact: bool = True
+    #: When not `exact`: the least of the cheapest ring found and what each
+    #: ring still running had paid.
     bound: int | None = None
 
     @property
@@ -126,9 +127,12 @@ class GatePrice:
 
     @property
     def safe_cap(self) -> int:
-        """The largest per-worker cap whose prize does not exceed the forge cost."""
+        """The largest per-worker cap whose prize does not exceed the forge cost
+        (0: even one item is worth more)."""
         cost = self.forge_cost
-        return 2**32 - 1 if cost is None else min(cost // self.payout, 2**32 - 1)
+        if cost is None or self.payout <= 0:
+            return 2**32 - 1
+        return min(cost // self.payout, 2**32 - 1)
 
 
 #: The twin's forge search, registered by `amplify_sdk.quality.forge`.

@@ -81,10 +81,10 @@ class ForgeableGateError(AmplifyError):
         #: The largest per-worker cap at which the gate is worth forging no more than it protects.
         self.safe_cap = safe_cap
         took = "the whole batch (no per-worker cap)" if prize is None else f"{prize:,} lamports"
+        cap = f"set per_worker_cap <= {safe_cap:,}, " if safe_cap else "no cap helps: "
         super().__init__(
             f"min_rating {min_rating:,} costs {'' if exact else 'at least '}{forge_cost:,} "
-            "lamports of fees to forge but one "
-            f"identity past it can take {took}: set per_worker_cap <= {safe_cap:,}, raise "
+            f"lamports of fees to forge but one identity past it can take {took}: {cap}raise "
             "min_rating, or pass allow_forgeable_gate=True"
         )
 
