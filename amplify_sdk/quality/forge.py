@@ -86,12 +86,11 @@ def _round(
     fee: np.ndarray,
     decoy_fee: np.ndarray,
     n: int,
-    last_fee: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rating `t` of each lane in `lanes`: (is it a decoy's, fee paid)."""
     k = ring[lanes]
     decoy = (decoy_fee[lanes] > 0) & ((t // k) % 2 == 1)
-    fees = np.where(decoy, decoy_fee[lanes], fee[lanes] if last_fee is None else last_fee)
+    fees = np.where(decoy, decoy_fee[lanes], fee[lanes])
     twin.apply_round(
         ws,
         rs,
