@@ -58,6 +58,7 @@ if _TYPE_CHECKING:
     )
     from .errors import (
         AmplifyError,
+        ForgeableGateError,
         InsufficientFundsError,
         InvalidArgumentError,
         NotRegisteredError,
@@ -98,6 +99,7 @@ _HOME = {
     **dict.fromkeys(
         (
             "AmplifyError",
+            "ForgeableGateError",
             "InsufficientFundsError",
             "InvalidArgumentError",
             "NotRegisteredError",
@@ -177,6 +179,7 @@ __all__ = [
     "TransactionError",
     "TransportError",
     "InsufficientFundsError",
+    "ForgeableGateError",
     "InvalidArgumentError",
     "NotRegisteredError",
     # The layers

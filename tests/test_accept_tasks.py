@@ -151,7 +151,9 @@ async def test_fail_accept_tasks_with_the_batch_closed_to_the_worker(
     # or expired batch, or below the rating gate).
     # The SDK refuses before sending (the program's own typed error), and the
     # program refuses the same instruction sent anyway, moving nothing.
-    b = await market.batch(n_items=3, min_rating=4_000 if case == "rating" else 0)
+    # (The gate with a cap of 3 items: worth far less than forging it costs.)
+    gate = {"min_rating": 4_000, "per_worker_cap": 3} if case == "rating" else {}
+    b = await market.batch(n_items=3, **gate)
     w = await market.worker()
     if case == "protocol_paused":
         await market.admin.set_paused(True)

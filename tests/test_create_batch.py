@@ -14,6 +14,7 @@ from amplify_sdk.errors import (
     AlreadyExists,
     ArithmeticOverflow,
     ExpiryTooFar,
+    ForgeableGateError,
     InvalidAccountData,
     InvalidExpiry,
     InvalidInstructionData,
@@ -31,8 +32,8 @@ from amplify_sdk.errors import (
     UriTooLong,
 )
 from amplify_sdk.protocol import batch_pda, config_pda, load_idl, treasury_pda
-from amplify_sdk.quality.reputation import Reputation, RequesterStates, WorkerStates
 from conftest import report
+from gates import twin_ceiling
 from market import Market, swap, with_data
 
 
@@ -375,33 +376,6 @@ async def test_fail_create_batch_with_lying_vector_lengths(attack: Attack) -> No
     await attack.lying_lengths()
 
 
-def twin_ceiling(params: dict[str, int]) -> int:
-    """The highest score a worker reaches, found by driving the numpy twin of
-    the formula (not the closed form under test): 5-star ratings at full
-    weight, taking turns among as many requesters as the prior can be
-    divided by, each at its neutral average (a fresh profile every rating),
-    until the worker's weight stops moving."""
-    rep = Reputation(params)
-    raters = max(params["distinct_cap"], 1)
-    ws = WorkerStates.zeros(1)
-    best, still = 0, 0
-    for i in range(100_000):
-        before = int(ws.weight[0])
-        done = rep.apply_round(
-            ws,
-            RequesterStates.create(raters),
-            [0],
-            [i % raters],
-            [5],
-            [params["max_weight_per_rating"]],
-        )
-        best = max(best, int(done.rating[0]))
-        still = still + 1 if int(ws.weight[0]) == before else 0
-        if still > raters:
-            return best
-    raise AssertionError("the twin never settled")
-
-
 DEFAULT_REPUTATION = {
     "prior_mean": 2_500,
     "neutral": 4_000,
@@ -463,5 +437,58 @@ async def test_fail_create_batch_with_an_unreachable_min_rating(
     with pytest.raises(UnreachableRating):
         await req.create_batch(price=10_000, min_rating=ceiling + 1, batch_id=33)
     assert len(req.receipts) == sent
-    b = await req.create_batch(price=10_000, min_rating=ceiling, batch_id=34)
+    # (Capped at one item: a gate worth less than forging it.)
+    b = await req.create_batch(price=10_000, min_rating=ceiling, per_worker_cap=1, batch_id=34)
     assert b.min_rating == ceiling
+
+
+# -- gates whose price exceeds their prize (more in tests/test_gate_price.py) ------------
+
+
+async def test_fail_create_batch_with_a_gate_worth_more_than_forging_it(market: Market) -> None:
+    # Bug class: a rating gate cheaper to forge than what it protects (an
+    # attacker with many keys buys an identity past it with a Sybil ring and
+    # takes more than the ring's fees). Refused before sending, unless allowed.
+    req = market.requester
+    config = await req.get_config()
+    price, rating = 100_000, 4_000
+    payout = price - -(-price * config.fee_bps // 10_000)  # what a worker keeps: price − fee
+    gate = await req.gate_price(price=price, min_rating=rating)
+    assert gate is not None and gate.payout == payout
+    cost = gate.forge_cost  # what the test above pays on chain
+    assert cost is not None
+    safe = cost // payout
+    sent = len(req.receipts)
+    # Uncapped: one identity can take the whole batch.
+    with pytest.raises(ForgeableGateError) as uncapped:
+        await req.create_batch(price=price, min_rating=rating, batch_id=51)
+    e = uncapped.value
+    assert (e.min_rating, e.forge_cost, e.prize, e.safe_cap) == (rating, cost, None, safe)
+    assert "\n" not in str(e) and f"{cost:,}" in str(e)
+    assert f"per_worker_cap <= {safe:,}" in str(e) and "allow_forgeable_gate=True" in str(e)
+    # One item more than the forge cost pays for.
+    with pytest.raises(ForgeableGateError) as capped:
+        await req.create_batch(price=price, min_rating=rating, per_worker_cap=safe + 1, batch_id=52)
+    assert capped.value.prize == (safe + 1) * payout > cost
+    assert f"{(safe + 1) * payout:,} lamports" in str(capped.value)
+    assert len(req.receipts) == sent
+    for batch_id in (51, 52):
+        assert await market.backend.get_account(batch_pda(req.address, batch_id)[0]) is None
+    # At the cap the cost pays for, the batch opens and its figures are kept.
+    b = await req.create_batch(price=price, min_rating=rating, per_worker_cap=safe, batch_id=53)
+    assert b.per_worker_cap == safe and req.last_gate is not None
+    assert req.last_gate.prize == safe * payout <= cost and not req.last_gate.forgeable
+    # The requester's explicit override.
+    b = await req.create_batch(
+        price=price, min_rating=rating, batch_id=54, allow_forgeable_gate=True
+    )
+    assert b.min_rating == rating and req.last_gate is not None and req.last_gate.forgeable
+    # No gate, nothing to price.
+    await req.create_batch(price=price, batch_id=55)
+    assert req.last_gate is None
+    # A gate below the prior: a fresh identity's first 5-star, on work paying the
+    # least fee there is (1 lamport), passes it; no cap makes it worth forging.
+    with pytest.raises(ForgeableGateError) as low:
+        await req.create_batch(price=price, min_rating=2_000, per_worker_cap=1, batch_id=56)
+    assert (low.value.forge_cost, low.value.prize, low.value.safe_cap) == (1, payout, 0)
+    assert "no cap helps" in str(low.value) and "per_worker_cap <=" not in str(low.value)

@@ -8,19 +8,24 @@ drifts from the code fails here with the line to fix."""
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 import sys
 from typing import Any
 
 import pytest
+import reputation_ref as ref
 
 import amplify_sdk
+from amplify_sdk.clients._gate import DECOY_RING, ONE_REQUESTER, SEVERAL_REQUESTERS, Ring
 from amplify_sdk.protocol import constant, load_idl
 from amplify_sdk.protocol._ceiling import max_reachable_score
 from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
+from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
 from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
 from amplify_sdk.protocol._program import program_bytes
+from amplify_sdk.quality.forge import MAX_ROUNDS, WORSE, forge_cost
 from amplify_sdk.quality.reputation import DEFAULT_PARAMS
 from conftest import ROOT
 
@@ -259,3 +264,109 @@ def test_the_rating_ceiling_in_the_reputation_guide() -> None:
     assert (number(m.group(1)), number(m.group(2))) == (top, p.prior_weight // p.distinct_cap)
     assert number(m.group(3)) == max_reachable_score(p) == 4_584
     assert "UnreachableRating` (6090)" in text
+
+
+def ring_by_reference(keys: int, fee: int, decoy_fee: int, gate: int) -> tuple[int, int, int]:
+    """(5-stars, decoy 1-stars, fee of the last 5-star) of a decoy ring of
+    `keys` keys lifting a fresh identity to `gate`, from the plain reference
+    (tests/reputation_ref.py, written from this guide; not the twin): keys
+    take turns, each following a 5-star with a 1-star to a decoy."""
+    p = ref.DEFAULTS
+    worker, decoy = ref.Worker(), ref.Worker()
+    raters = [ref.Requester(i + 1) for i in range(keys)]
+    fives = decoys = 0
+    for t in range(100_000):
+        rq = raters[t % keys]
+        if (t // keys) % 2:
+            ref.rate(p, decoy, rq, 1, decoy_fee)
+            decoys += 1
+            continue
+        fives += 1
+        trial_w, trial_r = copy.deepcopy(worker), copy.deepcopy(rq)
+        if ref.rate(p, trial_w, trial_r, 5, fee)[2] >= gate:
+            lo, hi = 1, fee  # the least fee that still passes
+            while lo < hi:
+                mid = (lo + hi) // 2
+                w, r = copy.deepcopy(worker), copy.deepcopy(rq)
+                lo, hi = (lo, mid) if ref.rate(p, w, r, 5, mid)[2] >= gate else (mid + 1, hi)
+            return fives, decoys, hi
+        ref.rate(p, worker, rq, 5, fee)
+    raise AssertionError("the ring never passed")
+
+
+def test_the_forge_costs_in_the_reputation_guide() -> None:
+    # docs/reputation.md's forge-cost table and its reconciliation with the
+    # figure measured before the check: every figure from the search
+    # create_batch runs, and each ring replayed through the plain reference.
+    text = (DOCS / "reputation.md").read_text()
+    rows = re.findall(
+        r"^\| ([\d.]+) \| decoy ring of (\d+) keys \| ([\d,]+) \| ([\d,]+) \| \*\*([\d,]+)\*\* "
+        r"\| ([\d,]+) \| ([\w, ]+) \| ([\d,]+) / ([\d,]+) \|$",
+        text,
+        re.M,
+    )
+    assert [r[0] for r in rows] == ["3.5", "4.0", "4.5"], "docs/reputation.md's forge-cost table"
+    payouts = [price - fee_of(price, DEFAULT_FEE_BPS) for price in (10_000, 100_000)]
+    for gate, keys, fives, decoys, cost, decoy_cost, naive, cap10k, cap100k in rows:
+        rating = round(float(gate) * 1000)
+        found = forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, rating)
+        ring = found.cheapest
+        assert ring is not None and found.exact and ring.kind == DECOY_RING
+        assert (ring.requesters, ring.fives, ring.decoys) == tuple(
+            map(number, (keys, fives, decoys))
+        )
+        assert (found.lamports, ring.decoy_lamports) == (number(cost), number(decoy_cost))
+        several = found.rings[SEVERAL_REQUESTERS]
+        assert naive == ("cannot pass" if several is None else f"{several.lamports:,}")
+        assert found.rings[ONE_REQUESTER] is None  # "One key alone passes none of them."
+        assert [number(cap10k), number(cap100k)] == [number(cost) // p for p in payouts]
+        # The fee per 5-star at the cap is the cheapest: halves and quarters never beat it.
+        assert forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, rating, (1, 2, 4)).lamports == number(
+            cost
+        )
+        # The plain reference, ring by ring: the same 5-stars, decoys and last fee.
+        assert ring.fee == DEFAULT_PARAMS.max_weight_per_rating == fee_of(2_000_000, 500)
+        assert ring_by_reference(ring.requesters, ring.fee, ring.decoy_fee, rating) == (
+            ring.fives,
+            ring.decoys,
+            ring.last_fee,
+        )
+    assert ring_by_reference(7, 100_000, 33_333, 4_000) == (89, 84, 94_096)
+    # The figure measured before (a ring of 4 keys), reproduced to the lamport.
+    fives, decoys, last = ring_by_reference(4, 100_000, 33_333, 4_000)
+    four = Ring(DECOY_RING, 4, 100_000, 33_333, fives, decoys, last)
+    m = re.search(
+        r"4 keys past a 4.0 gate for ([\d,]+) lamports of 5-star fees\s+\(([\d,]+) counting its "
+        r"decoys\), is what the twin gives for 4 keys, to the\s+lamport: (\d+) five-stars, the "
+        r"last at ([\d,]+), and (\d+) decoys at ([\d,]+)",
+        text,
+    )
+    assert m, "docs/reputation.md reconciles the 4-key figure"
+    assert tuple(map(number, m.groups())) == (
+        four.lamports - four.decoy_lamports,
+        four.lamports,
+        fives,
+        last,
+        decoys,
+        33_333,
+    )
+    seven = forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, 4_000).cheapest
+    assert seven is not None
+    m = re.search(r"after (\d+) decoys, not (\d+) \(([\d,]+) \+\s+([\d,]+) = ([\d,]+)\)", text)
+    assert m and tuple(map(number, m.groups())) == (
+        seven.decoys,
+        decoys,
+        seven.lamports - seven.decoy_lamports,
+        seven.decoy_lamports,
+        seven.lamports,
+    )
+    flat = " ".join(text.split())
+    assert f"paid {WORSE} times what the cheapest" in flat
+    assert f"After {MAX_ROUNDS:,} rounds the search stops" in flat
+    top = forge_cost(DEFAULT_PARAMS, DEFAULT_FEE_BPS, max_reachable_score(DEFAULT_PARAMS))
+    assert top.exact and top.cheapest is not None
+    assert (
+        f"decoy ring of {top.cheapest.requesters} keys lifts an identity to "
+        f"{max_reachable_score(DEFAULT_PARAMS):,} for {top.lamports:,} lamports"
+    ) in flat
+    assert "ForgeableGateError" in text and "allow_forgeable_gate=True" in text

@@ -110,6 +110,7 @@ def _report(e: Exception) -> int:
     (Imported here, not at start-up: only a command that ran can raise these.)"""
     from ..protocol._exceptions import (
         AmplifyError,
+        ForgeableGateError,
         InsufficientFundsError,
         ProgramError,
         TransportError,
@@ -127,6 +128,11 @@ def _report(e: Exception) -> int:
     if isinstance(e, ProgramError):
         extra = {"name": e.name, "code": e.code}
         return _fail("program", f"{e.name} ({e.code}): {e.msg}", 1, extra)
+    if isinstance(e, ForgeableGateError):
+        from .batch import forgeable_message
+
+        extra = {"forge_cost": e.forge_cost, "prize": e.prize, "safe_per_worker_cap": e.safe_cap}
+        return _fail("forgeable_gate", forgeable_message(e), UserError.exit_code, extra)
     if isinstance(e, InsufficientFundsError):
         extra = {"needed": e.needed, "available": e.available}
         return _fail("funds", f"{e}: fund the wallet and run again", 1, extra)

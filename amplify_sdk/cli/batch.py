@@ -12,7 +12,9 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..chain._scan import batches
+from ..clients._gate import GatePrice
 from ..clients._requester import BatchParams, RequesterClient
+from ..protocol._exceptions import ForgeableGateError
 from ..protocol._models import Batch, BatchStatus
 from ._context import Out, Settings, UserError, command, connect, lamports
 from ._groups import batch as group
@@ -174,6 +176,12 @@ def _info_table(info: dict[str, Any]) -> Table:
     default=None,
     help="The batch's id (with the requester, its address) [default: random].",
 )
+@click.option(
+    "--allow-forgeable-gate",
+    is_flag=True,
+    help="Create the batch even if one identity past --min-rating could take more "
+    "than a Sybil ring pays to forge the gate (docs/reputation.md).",
+)
 async def create(settings: Settings, out: Out, **opts: Any) -> None:
     """Open a batch; the wallet is the requester. Prints the batch's address."""
     if opts["key_agent"] is not None and not opts["encrypted"]:
@@ -198,13 +206,69 @@ async def create(settings: Settings, out: Out, **opts: Any) -> None:
             batch_id=opts["batch_id"],
             encrypted=opts["encrypted"],
             key_agent=opts["key_agent"],
+            allow_forgeable_gate=opts["allow_forgeable_gate"],
         )
         info = batch_info(b, await req.now())
     info["signature"] = req.last_receipt.signature if req.last_receipt else None
+    gate = req.last_gate
+    if gate is not None:
+        info["gate"] = gate_info(gate)
     out.result(info, f"{b.address}")
     out.note(
         f"batch created: {b.redundancy} worker(s) per item at {lamports(b.price)}, "
         f"payout {b.payout:,}; expires {when(b.expires_at)}"
+    )
+    if gate is not None:
+        out.note(gate_note(gate))
+
+
+def gate_info(gate: GatePrice) -> dict[str, Any]:
+    """The gate's forge cost and prize, for `-o json` (docs/cli.md)."""
+    ring = gate.forge.cheapest
+    return {
+        "min_rating": gate.min_rating,
+        "forge_cost": gate.forge_cost,
+        "forge_cost_exact": gate.forge.exact,
+        "prize": gate.prize,
+        "forgeable": gate.forgeable,
+        "safe_per_worker_cap": gate.safe_cap,
+        "ring": None
+        if ring is None
+        else {
+            "kind": ring.kind,
+            "requesters": ring.requesters,
+            "fee": ring.fee,
+            "decoy_fee": ring.decoy_fee,
+            "five_stars": ring.fives,
+            "decoys": ring.decoys,
+        },
+    }
+
+
+def gate_note(gate: GatePrice) -> str:
+    cost = gate.forge_cost
+    ring = gate.forge.cheapest
+    forge = (
+        "no Sybil ring reaches it"
+        if cost is None
+        else f"forging it costs {'at least ' if not gate.forge.exact else ''}"
+        f"{cost:,} lamports of fees"
+        + (f" ({ring.kind} of {ring.requesters} keys)" if ring is not None else "")
+    )
+    prize = "the whole batch (no cap)" if gate.prize is None else f"{gate.prize:,} lamports"
+    warn = " — FORGEABLE (allowed)" if gate.forgeable else ""
+    return f"gate {stars(gate.min_rating)}: {forge}; one identity past it can take {prize}{warn}"
+
+
+def forgeable_message(e: ForgeableGateError) -> str:
+    """`ForgeableGateError` in the command line's terms."""
+    took = "the whole batch (no --per-worker-cap)" if e.prize is None else f"{e.prize:,} lamports"
+    cap = f"set --per-worker-cap {e.safe_cap:,} or less, " if e.safe_cap else "no cap helps: "
+    return (
+        f"--min-rating {stars(e.min_rating)} costs {'' if e.exact else 'at least '}"
+        f"{e.forge_cost:,} lamports of fees to forge "
+        f"but one identity past it can take {took}: {cap}raise --min-rating, or pass "
+        "--allow-forgeable-gate"
     )
 
 

@@ -9,6 +9,7 @@ accepted its items.
 from ._admin import AdminClient
 from ._client import AmplifyClient, content_hash
 from ._encrypted import encrypt_items
+from ._gate import ForgeCost, GatePrice, Ring
 from ._requester import BatchParams, RequesterClient
 from ._session import Amplify
 from ._voter import VoterClient
@@ -21,8 +22,11 @@ __all__ = [
     "Amplify",
     "AmplifyClient",
     "BatchParams",
+    "ForgeCost",
+    "GatePrice",
     "KeyAgent",
     "RequesterClient",
+    "Ring",
     "VoterClient",
     "WorkerClient",
     "content_hash",

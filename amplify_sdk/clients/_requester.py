@@ -13,7 +13,6 @@ from solders.system_program import CreateAccountWithSeedParams, create_account_w
 
 from ..chain._backend import Backend
 from ..chain._history import uploads_from_history
-from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
 from ..protocol._ceiling import max_reachable_score
 from ..protocol._crypto import seal_key
@@ -45,10 +44,12 @@ from ..protocol._program_errors import (
     SelfRating,
 )
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
-from ._batch_rules import MAX_RATINGS_PER_TX, check_batch
+from ._batch_rules import check_batch
 from ._bulk import chunks, collect, group, settle, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress, content_hash
 from ._encrypted import encrypt_items, locators
+from ._gate import GatePrice, check_gate, price_gate
+from ._ratings import rating_chunks, rating_ix
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class RequesterClient(AmplifyClient):
         # checked or uploaded, so chunked uploads (add_tasks with a growing
         # list) hash each item once rather than once per call.
         self._verified: dict[Pubkey, tuple[bytes, list[bytes]]] = {}
+        #: The gate of the last batch `create_batch` opened (or refused): its
+        #: forge cost and prize; None for an ungated batch.
+        self.last_gate: GatePrice | None = None
 
     async def create_batch(
         self,
@@ -89,10 +93,18 @@ class RequesterClient(AmplifyClient):
         instructions_hash: bytes = bytes(32),
         base_uri: str = "",
         batch_id: int | None = None,
+        allow_forgeable_gate: bool = False,
     ) -> Batch:
         """Open a batch. `price`: lamports per item per worker, fee included.
         `bond` (default a tenth of the price): what a worker deposits per
-        reservation, forfeited to you if it lets the reservation expire."""
+        reservation, forfeited to you if it lets the reservation expire.
+
+        A `min_rating` gate is priced first (`gate_price`; kept in
+        `last_gate`): when one identity past it could take more
+        (`per_worker_cap` × payout, or the whole batch when uncapped) than a
+        ring of Sybil requesters pays in fees to lift an identity past it,
+        `ForgeableGateError` is raised and nothing is sent, unless
+        `allow_forgeable_gate`."""
         batch_id = secrets.randbits(63) if batch_id is None else batch_id
         if not 0 <= batch_id < 2**64:
             raise InvalidArgumentError(f"batch_id {batch_id} is not a u64")
@@ -107,6 +119,10 @@ class RequesterClient(AmplifyClient):
             expires_at, now, base_uri, roster_capacity,
             max_reachable_score(config.reputation),
         )  # fmt: skip
+        self.last_gate = price_gate(
+            config.reputation, config.fee_bps, min_rating, price, per_worker_cap
+        )
+        check_gate(self.last_gate, allow_forgeable_gate)
         await self.send(
             [
                 ix.create_batch(
@@ -129,6 +145,15 @@ class RequesterClient(AmplifyClient):
             ]
         )
         return await self.get_batch(batch_pda(self.address, batch_id)[0])
+
+    async def gate_price(
+        self, *, price: int, min_rating: int, per_worker_cap: int = 0
+    ) -> GatePrice | None:
+        """What a batch gated at `min_rating` would protect and what forging
+        the gate costs under the chain's reputation parameters and fee rate
+        (docs/reputation.md); None for `min_rating` 0. Nothing is sent."""
+        config = await self.get_config()
+        return price_gate(config.reputation, config.fee_bps, min_rating, price, per_worker_cap)
 
     async def add_tasks(
         self,
@@ -311,8 +336,8 @@ class RequesterClient(AmplifyClient):
         pdas = {w: worker_profile_pda(w)[0] for es in groups.values() for *_, w in es}
         for table_index, entries in groups.items():
             table = tables[table_index]
-            for chunk, profiles in self._rating_chunks(b, table, entries, pdas):
-                instr = self._rating_ix(b, table, chunk, profiles, pdas)
+            for chunk, profiles in rating_chunks(self.wallet, b, table, entries, pdas):
+                instr = rating_ix(self.address, b, table, chunk, profiles, pdas)
                 try:
                     receipt = await self.send([instr])
                 except ProgramError as e:
@@ -322,62 +347,6 @@ class RequesterClient(AmplifyClient):
                 for pos, item, *_ in chunk:
                     outcomes[pos] = ItemOutcome(item, True, signature=receipt.signature)
         return [o for o in outcomes if o is not None]
-
-    def _rating_ix(
-        self,
-        b: Batch,
-        table: TaskTable,
-        chunk: list[tuple[int, int, int, int, Pubkey]],
-        profiles: list[Pubkey],
-        pdas: dict[Pubkey, Pubkey],
-    ) -> Instruction:
-        at = {p: k for k, p in enumerate(profiles)}
-        args = [(item, idx, stars, at[pdas[w]]) for _, item, idx, stars, w in chunk]
-        return ix.rate_assignments(self.address, b.address, table.address, args, profiles)
-
-    def _rating_chunks(
-        self,
-        b: Batch,
-        table: TaskTable,
-        entries: list[tuple[int, int, int, int, Pubkey]],
-        pdas: dict[Pubkey, Pubkey],
-    ) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
-        """Split ratings into transactions that fit: 8 bytes per rating plus a
-        writable profile account per distinct worker, and at most
-        `MAX_RATINGS_PER_TX` (their events must fit in the log). Sizes are
-        measured; between measurements a rating adds at most 8 bytes and a new
-        profile 33 (its key and its index in the instruction), plus a byte when
-        a length prefix grows (compact-u16), so building the transaction is
-        only needed near the limit (linear time)."""
-        chunk: list[tuple[int, int, int, int, Pubkey]] = []
-        profiles: list[Pubkey] = []
-        size = 0
-        for e in entries:
-            profile = pdas[e[4]]
-            new_profile = profile not in profiles
-            estimate = size + 8 + (33 if new_profile else 0)
-            trial_profiles = [*profiles, profile] if new_profile else profiles
-            # One byte spare: the instruction data's length prefix grows once
-            # (past 127 bytes); no other prefix can grow within one packet.
-            if chunk and estimate + 1 <= PACKET_DATA_SIZE and len(chunk) < MAX_RATINGS_PER_TX:
-                chunk.append(e)
-                profiles, size = trial_profiles, estimate
-                continue
-            trial = [*chunk, e]
-            measured = transaction_size(
-                [self._rating_ix(b, table, trial, trial_profiles, pdas)], self.wallet, 1
-            )
-            if chunk and (measured > PACKET_DATA_SIZE or len(trial) > MAX_RATINGS_PER_TX):
-                yield chunk, profiles
-                chunk, profiles = [e], [profile]
-                measured = transaction_size(
-                    [self._rating_ix(b, table, chunk, profiles, pdas)], self.wallet, 1
-                )
-            else:
-                chunk, profiles = trial, trial_profiles
-            size = measured
-        if chunk:
-            yield chunk, profiles
 
     async def deliver_keys(
         self, batch: Pubkey, worker: Pubkey, keys: Sequence[tuple[int, bytes]]
@@ -445,17 +414,7 @@ class RequesterClient(AmplifyClient):
         if not b.encrypted:
             raise NotEncrypted()
         blobs = encrypt_items(batch, items, master_key)
-        hashes = [content_hash(x) for x in blobs]
-        uris = await store.put_many(blobs, concurrency=concurrency)
-        # Items already committed are skipped: their upload list is read back
-        # from the batch's `TasksAdded` events and checked by `add_tasks`.
-        done = await uploads_from_history(self.backend, batch) if b.item_count else []
-        uploads = await self.add_tasks(batch, hashes, uploads=done, progress=progress)
-        manifest = BatchManifest(
-            batch, tuple(uploads), tuple(hashes), locators(store, hashes, uris), encrypted=True
-        )
-        await save_manifest(store, manifest, proofs=proofs)
-        return manifest
+        return await self._store_and_commit(b, blobs, store, concurrency, proofs, progress)
 
     async def upload_items(
         self,
@@ -475,12 +434,25 @@ class RequesterClient(AmplifyClient):
         if b.encrypted:
             # Plaintext hashes on chain would let anyone confirm a guess of an item.
             raise ValueError("an encrypted batch's items go through upload_encrypted")
-        hashes = [content_hash(x) for x in items]
-        uris = await store.put_many(list(items), concurrency=concurrency)
-        done = await uploads_from_history(self.backend, batch) if b.item_count else []
-        uploads = await self.add_tasks(batch, hashes, uploads=done, progress=progress)
+        return await self._store_and_commit(b, list(items), store, concurrency, proofs, progress)
+
+    async def _store_and_commit(
+        self,
+        b: Batch,
+        blobs: list[bytes],
+        store: Store,
+        concurrency: int,
+        proofs: bool,
+        progress: Progress | None,
+    ) -> BatchManifest:
+        hashes = [content_hash(x) for x in blobs]
+        uris = await store.put_many(blobs, concurrency=concurrency)
+        # Items already committed are skipped: their upload list is read back
+        # from the batch's `TasksAdded` events and checked by `add_tasks`.
+        done = await uploads_from_history(self.backend, b.address) if b.item_count else []
+        uploads = await self.add_tasks(b.address, hashes, uploads=done, progress=progress)
         found = locators(store, hashes, uris)
-        manifest = BatchManifest(batch, tuple(uploads), tuple(hashes), found)
+        manifest = BatchManifest(b.address, tuple(uploads), tuple(hashes), found, b.encrypted)
         await save_manifest(store, manifest, proofs=proofs)
         return manifest
 

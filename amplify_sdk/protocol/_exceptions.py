@@ -7,6 +7,7 @@
     ├── AccountTypeError            account data is not a well-formed account of the expected type
     ├── InvalidArgumentError        an argument out of range for its field (checked before sending)
     ├── InsufficientFundsError      the wallet cannot pay for the call (checked before sending)
+    ├── ForgeableGateError          a batch's rating gate protects more than forging it costs
     ├── ManifestMismatchError       items given for a resumed upload differ from those on chain
     ├── TransactionTooLargeError    over the 1,232-byte packet limit (checked before sending)
     ├── SigningError                a required signer's keypair was not given
@@ -59,6 +60,33 @@ class InsufficientFundsError(AmplifyError):
         super().__init__(message)
         self.needed = needed
         self.available = available
+
+
+class ForgeableGateError(AmplifyError):
+    """A batch's `min_rating` gate protects more than it costs to forge: one
+    identity lifted past it by a ring of the attacker's own requester keys
+    (docs/reputation.md) can take `prize` lamports, and the ring pays
+    `forge_cost` lamports of fees. `prize` is None for an uncapped batch (the
+    whole batch). Nothing was sent; `create_batch(allow_forgeable_gate=True)`
+    creates it anyway."""
+
+    def __init__(
+        self, min_rating: int, forge_cost: int, prize: int | None, safe_cap: int, exact: bool = True
+    ) -> None:
+        self.min_rating = min_rating
+        #: Lamports of fees; a lower bound when not `exact` (the search stopped at its limit).
+        self.forge_cost = forge_cost
+        self.exact = exact
+        self.prize = prize
+        #: The largest per-worker cap at which the gate is worth forging no more than it protects.
+        self.safe_cap = safe_cap
+        took = "the whole batch (no per-worker cap)" if prize is None else f"{prize:,} lamports"
+        cap = f"set per_worker_cap <= {safe_cap:,}, " if safe_cap else "no cap helps: "
+        super().__init__(
+            f"min_rating {min_rating:,} costs {'' if exact else 'at least '}{forge_cost:,} "
+            f"lamports of fees to forge but one identity past it can take {took}: {cap}raise "
+            "min_rating, or pass allow_forgeable_gate=True"
+        )
 
 
 class ManifestMismatchError(AmplifyError):

@@ -3,9 +3,11 @@
 `agreement` (plurality vote, Dawid-Skene) and `gold` (known answers) grade a
 batch's answers; `grading` does it from a batch's history; `reputation` is the
 program's rating rule in numpy, bit-exact with the chain, and `simulate` runs
-it over populations of workers and raters.
+it over populations of workers and raters; `forge` finds what a Sybil ring
+pays to lift an identity past a rating gate (what `create_batch` weighs
+against what the gate protects).
 """
 
-from . import agreement, gold, grading, reputation
+from . import agreement, forge, gold, grading, reputation
 
-__all__ = ["agreement", "gold", "grading", "reputation"]
+__all__ = ["agreement", "forge", "gold", "grading", "reputation"]

@@ -167,3 +167,53 @@ def test_docs_give_the_codes_and_limits_the_code_uses() -> None:
     assert f"`--price` is a u64: at most {U64_MAX})" in text
     code = next(e.code for e in load_idl().errors.values() if e.name == "ActiveLimitReached")
     assert f"ActiveLimitReached ({code})" in text
+
+
+def test_a_gate_worth_forging_is_refused_unless_allowed(node: Node) -> None:
+    # A 4-star gate on an uncapped batch: one identity a Sybil ring lifts past
+    # it could take the whole batch. Refused (exit 2, both figures and the
+    # fix), accepted with a cap the forge cost pays for or with the override;
+    # the figures are printed on success too.
+    refused, text, safe, allowed = parallel(
+        lambda: node.cli("batch", "create", "--price", "100000", "--min-rating", "4", "-o", "json"),
+        lambda: node.cli("batch", "create", "--price", "100000", "--min-rating", "4"),
+        lambda: node.cli(
+            "batch", "create", "--price", "100000", "--min-rating", "4", "--per-worker-cap", "3"
+        ),
+        lambda: node.cli(
+            "batch", "create", "--price", "100000", "--min-rating", "4", "--allow-forgeable-gate"
+        ),
+    )
+    assert refused.code == 2, refused.stderr
+    doc = refused.json()["error"]
+    assert doc["type"] == "forgeable_gate" and doc["prize"] is None
+    cost = doc["forge_cost"]
+    payout = 100_000 - 5_000  # price − the 5% fee
+    assert doc["safe_per_worker_cap"] == cost // payout
+    for words in (
+        f"{cost:,} lamports",
+        "whole batch",
+        "--per-worker-cap",
+        "--allow-forgeable-gate",
+    ):
+        assert words in refused.error and words in text.error, (words, text.error)
+    assert safe.code == 0 and allowed.code == 0, (safe.stderr, allowed.stderr)
+    assert f"forging it costs {cost:,} lamports" in safe.stderr
+    assert f"take {3 * payout:,} lamports" in safe.stderr and "FORGEABLE" not in safe.stderr
+    assert "FORGEABLE (allowed)" in allowed.stderr and "the whole batch" in allowed.stderr
+    info = node.ok(
+        "batch", "create", "--price", "100000", "--min-rating", "4", "--per-worker-cap", "3"
+    )
+    gate = info["gate"]
+    assert (gate["min_rating"], gate["forge_cost"], gate["prize"]) == (4_000, cost, 3 * payout)
+    assert gate["forgeable"] is False and gate["ring"]["requesters"] >= 2
+    ungated = node.ok("batch", "create", "--price", "100000")
+    assert "gate" not in ungated
+    # docs/cli.md quotes these very lines and keys.
+    docs = " ".join((ROOT / "docs/cli.md").read_text().split())
+    assert refused.error.removeprefix("error: ") in docs
+    note = next(line for line in safe.stderr.splitlines() if line.startswith("gate "))
+    assert f"({note})" in docs.replace("`", "")
+    keys = ", ".join(f"`{k}`" for k in gate if k != "ring") + " and the `ring`"
+    assert keys in docs.replace(" (null: uncapped)", "")
+    assert ", ".join(f"`{k}`" for k in gate["ring"]) in docs

@@ -88,7 +88,7 @@ async def market_data(
     await admin.backend.airdrop(requester.address, 10 * SOL)
     cheap = await requester.create_batch(price=25_000, redundancy=2, base_uri="https://x.example/")
     await requester.add_tasks(cheap.address, [content_hash(b"cat-%d" % i) for i in range(6)])
-    picky = await requester.create_batch(price=40_000, min_rating=3_000)
+    picky = await requester.create_batch(price=40_000, min_rating=3_000, per_worker_cap=3)
     await requester.add_tasks(picky.address, [content_hash(b"dog-%d" % i) for i in range(3)])
     workers = []
     for stars, items in ((5, [0, 1, 2]), (2, [0, 3])):
