@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from solders.instruction import Instruction
@@ -44,6 +44,9 @@ from ..protocol._models import (
 from ..protocol._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
 from ..protocol._token import associated_token_address, create_associated_token_account
 from ._bulk import chunks, collect, group, settle
+
+if TYPE_CHECKING:
+    from ..quality.standing import Standing
 
 M = TypeVar("M", bound=AccountModel)
 
@@ -164,6 +167,14 @@ class AmplifyClient:
 
     async def get_worker_profile(self, worker: Pubkey) -> WorkerProfile:
         return await self.fetch(WorkerProfile, worker_profile_pda(worker)[0])
+
+    async def get_standing(self, worker: Pubkey) -> Standing | None:
+        """The worker's score with its evidence, under the chain's reputation
+        parameters (`amplify_sdk.quality.standing`); None if unregistered."""
+        profile = await self.fetch_or_none(WorkerProfile, worker_profile_pda(worker)[0])
+        if profile is None:
+            return None
+        return profile.standing((await self.get_config()).reputation)
 
     async def get_tables(self, batch: Batch) -> list[TaskTable]:
         """The batch's task tables, in item order."""
