@@ -243,6 +243,7 @@ async def run_demo(
             {
                 "worker": w.address,
                 "class": w.kind.name,
+                "assignments": len(answers),
                 # The simulation's input: its chance of answering right (a
                 # spammer's random label is right one time in K).
                 "true_accuracy": w.kind.accuracy or 1 / len(labels),
