@@ -102,11 +102,11 @@ class Standing(BaseModel):
         return TIERS[tier_index(self.ratings, self.weight, self.mean or 0)]
 
     def text(self) -> str:
-        """One line: '2.51★ (prior-bound) · 100 ratings · mean 4.9★ · weight
+        """One line: '2.51★ (prior-bound) · 100 ratings · mean 4.90★ · weight
         50,000 of 20,000,000 prior · 1 rater, 0 qualifying'."""
         if self.ratings == 0:
             return "unrated · no ratings yet" + self._skills_text()
-        mean = "–" if self.mean is None else f"{self.mean / MILLI_STARS_PER_STAR:.1f}★"
+        mean = "–" if self.mean is None else f"{self.mean / MILLI_STARS_PER_STAR:.2f}★"
         return (
             f"{self.score / MILLI_STARS_PER_STAR:.2f}★ ({self.evidence}) · "
             f"{self.ratings:,} rating{'s' * (self.ratings != 1)} · mean {mean} · "

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from amplify_sdk.cli._crowd import CLASSES
 
 from .conftest import ROOT, amplify, cli_env
 
 
-def average_ranks(x: list[float]) -> np.ndarray:  # type: ignore[type-arg]
+def average_ranks(x: list[float]) -> npt.NDArray[np.float64]:
     """Ranks from 1; tied values share the mean of their ranks."""
     v = np.asarray(x, dtype=float)
     r = np.empty(len(v))
@@ -143,3 +145,15 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     assert sum(t["workers"] > 0 for t in tiers) >= 3, tiers
     for t in tiers:
         assert t["workers"] == sum(w["standing"]["tier"] == t["name"] for w in workers), t
+    # docs/reputation.md ("Qualification from grading") quotes this run.
+    doc = (ROOT / "docs/reputation.md").read_text()
+    m = re.search(r"values come out (\d+)–(\d+), (\d+)–(\d+) and (\d+)–(\d+)", doc)
+    assert m, "docs/reputation.md quotes the demo's values"
+    for k, name in enumerate(("accurate", "careless", "spammer")):
+        mine = [w["skills"]["qualification"] for w in workers if w["class"] == name]
+        assert (min(mine), max(mine)) == (int(m.group(2 * k + 1)), int(m.group(2 * k + 2))), name
+    assert f"value is **{rho:.3f}**" in doc
+    means = sorted({w["mean_stars"] for w in workers}, reverse=True)
+    assert f"as rated are {means[0]:.2f}, {means[1]:.2f} and {means[2]:.2f}" in doc
+    scores = [w["score"] / 1000 for w in workers]
+    assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc
