@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import reputation_ref as ref
 from solders.pubkey import Pubkey
 
-import reputation_ref as ref
 from amplify_sdk.quality.standing import (
     EVIDENCE_BOUNDS,
     TIER_MIN_WEIGHT,
