@@ -11,6 +11,7 @@ import pytest
 import reputation_ref as ref
 from solders.pubkey import Pubkey
 
+from amplify_sdk.quality.qualification import MIN_QUALIFICATION_EVIDENCE
 from amplify_sdk.quality.standing import (
     EVIDENCE_BOUNDS,
     TIER_MIN_WEIGHT,
@@ -140,6 +141,10 @@ def test_standing_figures_in_the_docs() -> None:
     assert m and int(m.group(1).replace(",", "")) == TIER_MIN_WEIGHT
     for name in TIERS:
         assert f"`{name}`" in section, name
+    # docs/cli.md repeats the floor and the qualification minimum.
+    cli = " ".join((ROOT / "docs/cli.md").read_text().split())
+    assert f"ratings weighing under {TIER_MIN_WEIGHT:,} lamports of fee" in cli
+    assert f"none under {MIN_QUALIFICATION_EVIDENCE} graded answers" in cli
 
 
 def test_the_standing_line_in_the_docs() -> None:
