@@ -18,6 +18,7 @@ from amplify_sdk.quality.standing import (
     TIERS,
     SkillValue,
     Standing,
+    stars_text,
     tier_index,
 )
 from conftest import ROOT
@@ -61,9 +62,10 @@ async def test_standing_shows_what_the_score_hides(market: Market) -> None:
         assert s.skills == []
         text = s.text()
         for part in (
-            f"{s.score / 1000:.2f}★ (prior-bound)",
+            # Two decimals, truncated (docs/reputation.md).
+            f"{s.score // 1000}.{s.score % 1000 // 10:02d}★ (prior-bound)",
             "100 ratings",
-            f"mean {s.mean / 1000:.2f}★",
+            f"mean {s.mean // 1000}.{s.mean % 1000 // 10:02d}★",
             f"weight {wk.w:,} of 20,000,000 prior",
             "1 rater, 0 qualifying",
         ):
@@ -164,3 +166,16 @@ def test_the_standing_line_in_the_docs() -> None:
         qualified_raters=0,
     )
     assert s.text() == line
+
+
+def test_stars_to_two_decimals_truncated() -> None:
+    # A score shown as 4.00 must pass a 4-star gate: 3,999 shows as 3.99.
+    shown = {m: stars_text(m) for m in (1_000, 2_510, 3_999, 4_000, 4_584, 4_999)}
+    assert shown == {
+        1_000: "1.00",
+        2_510: "2.51",
+        3_999: "3.99",
+        4_000: "4.00",
+        4_584: "4.58",
+        4_999: "4.99",
+    }

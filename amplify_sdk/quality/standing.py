@@ -106,9 +106,9 @@ class Standing(BaseModel):
         50,000 of 20,000,000 prior · 1 rater, 0 qualifying'."""
         if self.ratings == 0:
             return "unrated · no ratings yet" + self._skills_text()
-        mean = "–" if self.mean is None else f"{self.mean / MILLI_STARS_PER_STAR:.2f}★"
+        mean = "–" if self.mean is None else f"{stars_text(self.mean)}★"
         return (
-            f"{self.score / MILLI_STARS_PER_STAR:.2f}★ ({self.evidence}) · "
+            f"{stars_text(self.score)}★ ({self.evidence}) · "
             f"{self.ratings:,} rating{'s' * (self.ratings != 1)} · mean {mean} · "
             f"weight {self.weight:,} of {self.prior_weight:,} prior · "
             f"{self.raters} rater{'s' * (self.raters != 1)}, {self.qualified_raters} qualifying"
@@ -137,6 +137,13 @@ class Standing(BaseModel):
             "skills": [s.as_dict() for s in self.skills],
             "text": self.text(),
         }
+
+
+def stars_text(milli: int) -> str:
+    """Milli-stars as stars to two decimals, truncated (integer arithmetic, so
+    every front-end prints the same; a score shown as 4.00 passes a 4-star
+    gate): 4,999 → '4.99'."""
+    return f"{milli // MILLI_STARS_PER_STAR}.{milli % MILLI_STARS_PER_STAR // 10:02d}"
 
 
 def standing(
@@ -183,5 +190,6 @@ __all__ = [
     "SkillValue",
     "Standing",
     "standing",
+    "stars_text",
     "tier_index",
 ]
