@@ -1,7 +1,8 @@
 """The reference front-end (examples/web) in headless Chromium against the node,
 on real data the SDK creates: it must list the requester's batches with their
 price, minimum rating and open work, and the market (price paid per item
-against the worker's standing: its score with the evidence behind it). The screenshot stays in examples/web/screenshots/.
+against the worker's standing: its score with the evidence behind it). The
+screenshot stays in examples/web/screenshots/.
 
 Chromium comes from Debian (`apt-get install chromium chromium-driver`, done
 here when missing); the test skips only where apt-get itself is unavailable.
