@@ -81,6 +81,7 @@ def test_skill_value_bounds() -> None:
     assert skill_value(1.0, 4) == 100 and skill_value(0.25, 4) == 0 and skill_value(0.0, 4) == 0
     assert skill_value(0.7, 4) == 60  # 0.45 / 0.75 = 0.6 exactly, not 59
     assert skill_value(0.75, 2) == 50
+    assert skill_value(0.7, 2) == 40  # 0.2 / 0.5 = 0.4 exactly, not 39
     with pytest.raises(ValueError):
         qualifications(grade([Answer(0, Pubkey.new_unique(), b"a")]), min_evidence=0)
 

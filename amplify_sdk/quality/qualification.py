@@ -46,7 +46,8 @@ def skill_value(accuracy: float, n_labels: int) -> int:
     """`⌊100 · κ⌋` clipped to 0–100, κ = (accuracy − 1/K) / (1 − 1/K)."""
     chance = 1 / max(n_labels, 2)
     kappa = (accuracy - chance) / (1 - chance)
-    # The epsilon keeps an exact 0.7 from flooring to 69 through float error.
+    # The epsilon keeps float error from flooring an exact value one below
+    # (0.7 with two labels: κ = 0.4, computed as 0.3999…).
     return max(0, min(MAX_SKILL_VALUE, int(kappa * MAX_SKILL_VALUE + 1e-9)))
 
 
