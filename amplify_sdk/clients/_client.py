@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from solders.instruction import Instruction
@@ -42,11 +42,9 @@ from ..protocol._models import (
     WorkerProfile,
 )
 from ..protocol._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
+from ..protocol._standing import Standing
 from ..protocol._token import associated_token_address, create_associated_token_account
 from ._bulk import chunks, collect, group, settle
-
-if TYPE_CHECKING:
-    from ..quality.standing import Standing
 
 M = TypeVar("M", bound=AccountModel)
 

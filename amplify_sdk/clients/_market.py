@@ -33,7 +33,7 @@ from ..chain._scan import batches, profiles
 from ..chain._timeline import EventRecord, events
 from ..protocol._models import BatchStatus, Config
 from ..protocol._pda import PROGRAM_ID, config_pda
-from ..quality.standing import TIERS, Standing
+from ..protocol._standing import TIERS, Standing
 
 #: Seconds per slot, for a node that reports no block times.
 SLOT_SECONDS = 0.4
@@ -171,8 +171,11 @@ async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketV
     clock = await backend.get_account(CLOCK)
     now = int.from_bytes(clock.data[32:40], "little", signed=True) if clock else 0
     config = await backend.get_account(config_pda()[0])
-    params = Config.from_account_data(config_pda()[0], config.data).reputation if config else None
-    standings = {p.worker: p.standing(params) for p in await profiles(backend)}
+    standings: dict[Pubkey, Standing] = {}
+    # No protocol, no profiles: nothing was ever registered.
+    if config is not None:
+        params = Config.from_account_data(config_pda()[0], config.data).reputation
+        standings = {p.worker: p.standing(params) for p in await profiles(backend)}
     open_batches = sorted(
         (
             OpenBatch(

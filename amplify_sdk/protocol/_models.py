@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -30,9 +30,7 @@ from ._gov_models import (
     VoteRecord,
 )
 from ._idl import constant
-
-if TYPE_CHECKING:
-    from ..quality.standing import Standing
+from ._standing import Standing, standing
 
 
 class ReputationParams(BaseModel):
@@ -107,13 +105,10 @@ class WorkerProfile(AccountModel):
     def rated(self) -> bool:
         return self.rating_count > 0
 
-    def standing(self, params: ReputationParams | None = None) -> Standing:
+    def standing(self, params: ReputationParams) -> Standing:
         """The score with its evidence (`amplify_sdk.quality.standing`):
         ratings, fee weight against the prior's, mean stars as rated,
-        distinct raters; `params` the chain's `Config.reputation` (None: the
-        defaults)."""
-        from ..quality.standing import standing
-
+        distinct raters; `params` the chain's `Config.reputation`."""
         return standing(self, params)
 
 
