@@ -231,6 +231,8 @@ async def run_demo(
                 "paid": paid,
                 "wallet_change": sum(change[w.address] for w in members),
                 "mean_rating": float(np.mean([profiles[w.address].rating for w in members])) / 1000,
+                "mean_stars": float(np.mean([standings[w.address].mean or 0 for w in members]))
+                / 1000,
                 "refusals": dict(sum((Counter(w.refusals) for w in members), Counter())),
             }
         )
@@ -341,6 +343,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             "paid (lamports)",
             "premium items",
             "rating now",
+            "mean stars as rated",
             "refused",
             title="Worker classes (accuracy against the hidden true labels)",
         )
@@ -355,6 +358,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
                 f"{cls['paid']:,}",
                 f"{cls['premium_items']:,}",
                 f"{cls['mean_rating']:.2f}★",
+                f"{cls['mean_stars']:.2f}★",
                 refused,
             )
         c.print(classes)

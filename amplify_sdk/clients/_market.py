@@ -209,7 +209,7 @@ def plot(view: MarketView, path: Path) -> Path:
 
     fig = Figure(figsize=(13, 4.2), layout="constrained")
     ax1, ax2, ax3 = fig.subplots(1, 3)
-    names = [b.name.replace("mean ", "") for b in view.tiers]
+    names = [b.name.replace("mean ", "").replace(" ", "\n") for b in view.tiers]
     means = [0.0 if np.isnan(b.payout_mean) else b.payout_mean for b in view.tiers]
     colors = ["#999999", "#c7c7c7", "#d62728", "#ff7f0e", "#bcbd22", "#2ca02c"]
     bars = ax1.bar(names, means, color=colors)

@@ -30,7 +30,7 @@ from ._gov_models import (
     VoteRecord,
 )
 from ._idl import constant
-from ._standing import Standing, standing
+from ._standing import SkillValue, Standing, standing
 
 
 class ReputationParams(BaseModel):
@@ -105,11 +105,14 @@ class WorkerProfile(AccountModel):
     def rated(self) -> bool:
         return self.rating_count > 0
 
-    def standing(self, params: ReputationParams) -> Standing:
+    def standing(
+        self, params: ReputationParams, skills: list[SkillValue] | None = None
+    ) -> Standing:
         """The score with its evidence (`amplify_sdk.quality.standing`):
         ratings, fee weight against the prior's, mean stars as rated,
-        distinct raters; `params` the chain's `Config.reputation`."""
-        return standing(self, params)
+        distinct raters, the `skills` it holds; `params` the chain's
+        `Config.reputation`."""
+        return standing(self, params, skills)
 
 
 class RequesterProfile(AccountModel):
