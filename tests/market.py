@@ -24,12 +24,19 @@ SOL = 10**9
 SIGNATURE_FEE = 5_000
 
 
-def rating_bucket(rating: int) -> str:
-    """The market view's bucket of a rating in milli-stars (docs/cli.md):
-    unrated, <3★, 3–4★, ≥4★."""
-    if rating == 0:
+def worker_tier(ratings: int, weight: int, mean: int) -> str:
+    """The market view's tier of a worker from its ratings, fee weight and mean
+    stars as rated (milli-stars, `score_sum // weight` of its profile), as
+    docs/reputation.md ("Market tiers") gives it: unrated; little evidence
+    under 10,000 lamports of fee weight; else by the mean: under 2 stars, 2
+    to 3, 3 to 4, 4 and up."""
+    if ratings == 0:
         return "unrated"
-    return "<3★" if rating < 3_000 else "3–4★" if rating < 4_000 else "≥4★"
+    if weight < 10_000:
+        return "little evidence"
+    if mean < 2_000:
+        return "mean <2★"
+    return "mean 2–3★" if mean < 3_000 else "mean 3–4★" if mean < 4_000 else "mean ≥4★"
 
 
 def item_hashes(n: int, salt: bytes = b"") -> list[bytes]:

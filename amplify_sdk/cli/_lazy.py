@@ -53,8 +53,9 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "market": (
         ("market",),
-        "The market from chain data: prices paid by worker-rating bucket, fill times "
-        "(acceptance → delivery), and open work (open slots × price).",
+        "The market from chain data: prices paid by worker tier (mean stars as rated, "
+        "with enough evidence), fill times (acceptance → delivery), the workers' "
+        "standings, and open work (open slots × price).",
     ),
     "program": (
         ("program",),

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from solders.pubkey import Pubkey
 
+from ..quality.standing import Standing
 from ._context import UserError
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -138,3 +139,12 @@ def span(seconds: int) -> str:
 
 def stars(milli: int) -> str:
     return "unrated" if milli == 0 else f"{milli / 1000:.2f}★"
+
+
+def standing_text(s: Standing | None) -> str:
+    """A worker's standing in one line (`Standing.text`), or 'not registered'."""
+    return "not registered" if s is None else s.text()
+
+
+def standing_json(s: Standing | None) -> dict[str, Any] | None:
+    return None if s is None else s.as_dict()

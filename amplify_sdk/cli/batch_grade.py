@@ -14,10 +14,11 @@ from solders.pubkey import Pubkey
 from ..quality.agreement import Method
 from ..quality.gold import GoldOpening
 from ..quality.grading import grade_batch, rate_batch
+from ..quality.qualification import MIN_QUALIFICATION_EVIDENCE, qualifications
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._groups import batch as group
 from ._outcomes import outcome_summary
-from ._params import ADDRESS
+from ._params import ADDRESS, standing_json, standing_text
 
 #: The SDK's methods, spelled as options are (dawid-skene, plurality-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
@@ -102,6 +103,9 @@ async def grade(
             require_some(outcomes)
         else:
             grades, outcomes = await grade_batch(req, batch, **kw), []
+        # Each worker's standing now (after the ratings, with --apply).
+        standing = {w: await req.get_standing(w) for w in grades.workers}
+    qualified = qualifications(grades)
     c = grades.consensus
     workers = sorted(grades.workers.values(), key=lambda g: (-g.accuracy, bytes(g.worker)))
     data: dict[str, Any] = {
@@ -119,6 +123,8 @@ async def grade(
                 "gold_right": g.gold_right,
                 "accuracy": round(g.accuracy, 4),
                 "stars": g.stars,
+                "qualification": qualified[g.worker].value,
+                "standing": standing_json(standing[g.worker]),
             }
             for g in workers
         ],
@@ -138,7 +144,11 @@ async def grade(
         for name in ("answers", "agreement", "gold", "accuracy"):
             table.add_column(name, justify="right")
         table.add_column("stars")
+        table.add_column("qualification", justify="right")
+        table.add_column("standing" + (" (after rating)" if apply else ""))
         for g in workers:
+            value = qualified[g.worker].value
+            s = standing[g.worker]
             table.add_row(
                 str(g.worker),
                 f"{g.answers:,}",
@@ -146,8 +156,14 @@ async def grade(
                 f"{g.gold_right}/{g.gold_answered}" if g.gold_answered else "-",
                 f"{g.accuracy:.1%}",
                 "★" * g.stars if g.stars else "too little evidence",
+                "too little evidence" if value is None else str(value),
+                standing_text(s),
             )
         console.print(table)
+        console.print(
+            f"qualification: skill 0–100 from this grading, for workers with "
+            f"{MIN_QUALIFICATION_EVIDENCE}+ graded answers (docs/reputation.md, Standing)"
+        )
         if apply:
             refused = ", ".join(f"{n}× {k}" for k, n in data["refused"].items())
             why = ""

@@ -8,12 +8,19 @@ package and a crowd of simulated workers.
 2. Accurate (~95%), careless (~70%) and spamming (random) workers accept,
    answer and are paid per delivery, round after round, until every slot is
    done.
-3. The requester rates each result by agreement with its item's majority
-   (read back from chain history) and closes the batch.
-4. A premium batch for the best-rated 40% of the crowd, partly taken: ratings now
+3. The requester grades the answers (read back from chain history) by
+   Dawid–Skene agreement (`amplify_sdk.quality.agreement`, what `amplify
+   batch grade --apply` does), rates every result with its worker's stars,
+   and closes the batch.
+4. The same grades give each worker a qualification value 0–100
+   (`amplify_sdk.quality.qualification`), the value a requester-issued
+   skill holds.
+5. A premium batch for the best-rated 40% of the crowd, partly taken: ratings now
    decide who may work, and what is left shows as open work.
-5. The report: items done, lamports moved per party, each class's accuracy and
-   earnings, the market view (table and chart), the time taken.
+6. The report: items done, lamports moved per party, each class's accuracy and
+   earnings, each worker's true accuracy against its standing (score with its
+   evidence, mean stars, qualification) and their rank correlation, the
+   market view (table and chart), the time taken.
 """
 
 from __future__ import annotations
@@ -37,7 +44,10 @@ from ..clients._market import MarketView, market_view, plot
 from ..clients._requester import RequesterClient
 from ..clients._session import Amplify
 from ..protocol._pda import PROGRAM_ID, table_address, treasury_pda
-from ..quality._results import batch_results, majority, majority_ratings
+from ..quality._results import batch_results, majority
+from ..quality.agreement import grade
+from ..quality.qualification import qualifications
+from ..quality.standing import Standing
 from ._context import Out, Settings, UserError, command
 from ._crowd import CLASSES, Crowd
 from ._inputs import read_hashes
@@ -52,6 +62,26 @@ WORKER_LAMPORTS = 2 * 10**9
 
 def register(cli: click.Group) -> None:
     cli.add_command(demo)
+
+
+def ranks(x: list[float]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Ranks from 1, ties sharing their mean rank (as Spearman's rho takes them)."""
+    v = np.asarray(x, dtype=np.float64)
+    order = np.argsort(v, kind="stable")
+    r = np.empty(len(v))
+    r[order] = np.arange(1, len(v) + 1)
+    for value in np.unique(v):
+        tied = v == value
+        r[tied] = r[tied].mean()
+    return r
+
+
+def spearman(x: list[float], y: list[float]) -> float | None:
+    """Spearman's rank correlation (None: a constant side or fewer than 2)."""
+    rx, ry = ranks(x), ranks(y)
+    if len(rx) < 2 or rx.std() == 0 or ry.std() == 0:
+        return None
+    return float(np.corrcoef(rx, ry)[0, 1])
 
 
 def dataset() -> list[dict[str, str]]:
@@ -131,7 +161,9 @@ async def run_demo(
                 if not await crowd.round(main, truth[:n_items]):
                     break
             results = await batch_results(amp.backend, main)
-            rated = sum(o.ok for o in await req.rate_assignments(main, majority_ratings(results)))
+            grades = grade([row.as_answer for row in results])
+            rated = sum(o.ok for o in await req.rate_assignments(main, grades.ratings))
+            qualified = qualifications(grades)
             main_batch = await req.get_batch(main)
             await req.close_batch(main)
 
@@ -162,6 +194,8 @@ async def run_demo(
         plot(view, plot_path)
         after = await _balances(amp, wallets)
         profiles = {w.address: await w.client.profile() for w in crowd.workers}
+        params = (await req.get_config()).reputation
+        standings = {a: p.standing(params) for a, p in profiles.items()}
         top = majority(results)
 
     fees = sum(r.fee for c in clients for r in c.receipts)
@@ -201,9 +235,38 @@ async def run_demo(
                 "paid": paid,
                 "wallet_change": sum(change[w.address] for w in members),
                 "mean_rating": float(np.mean([profiles[w.address].rating for w in members])) / 1000,
+                "mean_stars": float(np.mean([standings[w.address].mean or 0 for w in members]))
+                / 1000,
                 "refusals": dict(sum((Counter(w.refusals) for w in members), Counter())),
             }
         )
+    workers: list[dict[str, Any]] = []
+    shown: list[tuple[float, int]] = []
+    for w in crowd.workers:
+        answers = [(item, label) for (b, item), label in w.answers.items() if b == main]
+        q = qualified.get(w.address)
+        workers.append(
+            {
+                "worker": w.address,
+                "class": w.kind.name,
+                "assignments": len(answers),
+                # The simulation's input: its chance of answering right (a
+                # spammer's random label is right one time in K).
+                "true_accuracy": w.kind.accuracy or 1 / len(labels),
+                "measured_accuracy": (
+                    sum(truth[item] == label for item, label in answers) / len(answers)
+                    if answers
+                    else None
+                ),
+                "score": standings[w.address].score,
+                "mean_stars": _stars(standings[w.address]),
+                "skills": {"qualification": None if q is None else q.value},
+                "graded_answers": 0 if q is None else q.evidence,
+                "standing": standings[w.address].as_dict(),
+            }
+        )
+        if q is not None and q.value is not None:
+            shown.append((workers[-1]["true_accuracy"], q.value))
     majority_correct = sum(
         answer is not None and truth[item] == int(answer) for item, answer in top.items()
     )
@@ -230,12 +293,19 @@ async def run_demo(
             "network_fees": fees,
         },
         "classes": classes,
+        "workers": workers,
+        # Spearman's rho, true accuracy against the qualification value.
+        "rank_correlation": spearman([t for t, _ in shown], [float(v) for _, v in shown]),
         "market": view.as_dict(),
         "plot": plot_path,
         "seconds": time.perf_counter() - t0,
         "conserved": sum(change.values()) + fees == 0,
     }
     return report, view
+
+
+def _stars(s: Standing) -> float | None:
+    return None if s.mean is None else s.mean / 1000
 
 
 def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None]:
@@ -248,7 +318,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
         c.print(
             f"Items done: {report['items']:,} items × 3 workers = "
             f"{report['assignments_done']:,} assignments in {report['rounds']} rounds; "
-            f"{report['rated']:,} rated by majority; majority label correct for "
+            f"{report['rated']:,} rated by grading (Dawid–Skene); majority label correct for "
             f"{report['majority_accuracy']:.1%} of items; batch closed"
         )
         c.print(
@@ -277,6 +347,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             "paid (lamports)",
             "premium items",
             "rating now",
+            "mean stars as rated",
             "refused",
             title="Worker classes (accuracy against the hidden true labels)",
         )
@@ -291,9 +362,38 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
                 f"{cls['paid']:,}",
                 f"{cls['premium_items']:,}",
                 f"{cls['mean_rating']:.2f}★",
+                f"{cls['mean_stars']:.2f}★",
                 refused,
             )
         c.print(classes)
+        people = Table(
+            "worker",
+            "class",
+            "true accuracy",
+            "measured",
+            "qualification",
+            "standing",
+            title="Workers: true accuracy against what the chain and the grading show",
+            caption="qualification: skill 0–100 from the requester's grading "
+            "(Dawid–Skene agreement); standing: the on-chain score with its evidence",
+        )
+        for w in report["workers"]:
+            value = w["skills"]["qualification"]
+            measured = w["measured_accuracy"]
+            people.add_row(
+                str(w["worker"])[:8] + "…",
+                w["class"],
+                f"{w['true_accuracy']:.0%}",
+                "–" if measured is None else f"{measured:.1%}",
+                "–" if value is None else str(value),
+                w["standing"]["text"],
+            )
+        c.print(people)
+        rho = report["rank_correlation"]
+        c.print(
+            "rank correlation (Spearman) of true accuracy with the qualification: "
+            + ("–" if rho is None else f"{rho:.3f}")
+        )
         c.print(market_tables(view))
         c.print(f"Market chart: {report['plot']}")
         c.print(f"Done in {report['seconds']:.1f} s")

@@ -1,4 +1,5 @@
-"""`amplify market`: prices paid by worker rating, fill times, open work."""
+"""`amplify market`: prices paid by worker tier, fill times, the workers'
+standings, open work."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from ..clients._market import MarketView, market_view, plot
+from ..quality.standing import TIER_MIN_WEIGHT
 from ._context import Out, Settings, command, connect
 from ._params import stars, when
 
@@ -25,7 +27,7 @@ def _num(x: float, digits: int = 0) -> str:
 def market_tables(view: MarketView, top: int = 10) -> Group:
     """The market as rich tables (shared with the demo's report)."""
     paid = Table(
-        "worker rating",
+        "worker tier",
         "workers",
         "items paid",
         "paid (lamports)",
@@ -34,9 +36,11 @@ def market_tables(view: MarketView, top: int = 10) -> Group:
         "mean price/item",
         "fill median (s)",
         "fill p90 (s)",
-        title=f"Prices paid and fill times by worker rating ({view.transactions:,} transactions)",
+        title=f"Prices paid and fill times by worker tier ({view.transactions:,} transactions)",
+        caption=f"tiers: mean stars as rated, once a worker's ratings weigh {TIER_MIN_WEIGHT:,}"
+        " lamports of fee (below: little evidence)",
     )
-    for b in view.buckets:
+    for b in view.tiers:
         paid.add_row(
             b.name,
             f"{b.workers:,}",
@@ -68,7 +72,15 @@ def market_tables(view: MarketView, top: int = 10) -> Group:
             stars(o.min_rating) if o.min_rating else "any",
             when(o.expires_at),
         )
-    return Group(paid, work)
+    people = Table(
+        "worker",
+        "tier",
+        "standing",
+        title=f"Workers: {len(view.workers):,} registered (first {min(top, len(view.workers))})",
+    )
+    for w in view.workers[:top]:
+        people.add_row(str(w.worker), w.tier, w.text())
+    return Group(paid, people, work)
 
 
 @command(click.Group(), "market")
@@ -87,8 +99,9 @@ def market_tables(view: MarketView, top: int = 10) -> Group:
     help="Also write a PNG chart here.",
 )
 async def market(settings: Settings, out: Out, limit: int, plot_path: Path | None) -> None:
-    """The market from chain data: prices paid by worker-rating bucket, fill
-    times (acceptance → delivery), and open work (open slots × price)."""
+    """The market from chain data: prices paid by worker tier (mean stars as
+    rated, with enough evidence), fill times (acceptance → delivery), the
+    workers' standings, and open work (open slots × price)."""
     async with connect(settings) as amp:
         view = await market_view(amp.backend, limit=limit)
     data = view.as_dict()

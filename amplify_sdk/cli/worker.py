@@ -15,13 +15,11 @@ from solders.pubkey import Pubkey
 
 from ..chain._scan import batches
 from ..chain._timeline import events
-from ..clients._client import AmplifyClient
-from ..protocol._models import BatchStatus, ItemOutcome, WorkerProfile
-from ..protocol._pda import worker_profile_pda
+from ..protocol._models import BatchStatus, ItemOutcome
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
 from ._groups import worker as group
 from ._outcomes import finish, outcome_summary
-from ._params import ADDRESS, ITEMS, stars, when
+from ._params import ADDRESS, ITEMS, standing_json, standing_text, stars, when
 
 
 def register(cli: click.Group) -> None:
@@ -55,27 +53,25 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
     async with connect(settings, wallet) as amp:
         w = amp.worker()
         now = await w.now()
-        rating = 0
-        if wallet is not None:
-            profile = await _profile(w, w.address)
-            rating = profile.rating if profile is not None else 0
+        mine = await w.get_standing(w.address) if wallet is not None else None
+        rating = mine.score if mine is not None else 0
         if batch is not None:
             b = await w.get_batch(batch)
             items = await w.open_items(batch)
-            mine = await w.reservations(batch) if wallet is not None else []
+            held = await w.reservations(batch) if wallet is not None else []
             data = {
                 "batch": batch,
                 "payout": b.payout,
                 "open_items": len(items),
                 "items": items[:limit],
-                "reservations": [{"item": i, "deadline": d} for i, d in mine],
+                "reservations": [{"item": i, "deadline": d} for i, d in held],
                 "expires_at": b.expires_at,
             }
             out.result(
                 data,
                 f"batch {batch}: {len(items):,} items open to you at {b.payout:,} lamports "
                 f"each; first {min(limit, len(items))}: {items[:limit]}\n"
-                f"your reservations: {len(mine):,}; expires {when(b.expires_at)}",
+                f"your reservations: {len(held):,}; expires {when(b.expires_at)}",
             )
             return
         found = await batches(amp.backend, status=BatchStatus.OPEN)
@@ -102,7 +98,8 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
             "min rating",
             "you",
             "expires",
-            title=f"open work (your rating: {stars(rating)})",
+            title="open work",
+            caption=f"you: {standing_text(mine)}",
         )
         for o in offers:
             table.add_row(
@@ -115,7 +112,7 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
             )
         c.print(table if offers else "no open work")
 
-    out.result({"rating": rating, "batches": offers}, render)
+    out.result({"rating": rating, "standing": standing_json(mine), "batches": offers}, render)
 
 
 @command(group, "accept")
@@ -261,7 +258,7 @@ async def earnings(settings: Settings, out: Out, worker: Pubkey | None) -> None:
     """What the wallet earned, per batch, from the cluster's history."""
     me = worker or settings.wallet().pubkey()
     async with connect(settings) as amp:
-        profile = await _profile(amp.worker(), me)
+        mine = await amp.worker().get_standing(me)
         records = await events(amp.backend, me, names={"ResultsSubmitted", "TasksReleased"})
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"items": 0, "paid": 0, "forfeited": 0})
     for r in records:
@@ -276,8 +273,9 @@ async def earnings(settings: Settings, out: Out, worker: Pubkey | None) -> None:
     total = sum(v["paid"] for v in per.values())
     data = {
         "worker": me,
-        "rating": profile.rating if profile else None,
-        "ratings": profile.rating_count if profile else 0,
+        "rating": mine.score if mine else None,
+        "ratings": mine.ratings if mine else 0,
+        "standing": standing_json(mine),
         "paid_total": total,
         "items_total": sum(v["items"] for v in per.values()),
         "batches": [{"batch": k, **v} for k, v in per.items()],
@@ -289,7 +287,8 @@ async def earnings(settings: Settings, out: Out, worker: Pubkey | None) -> None:
             "items",
             "paid (lamports)",
             "bonds forfeited",
-            title=f"earnings of {me} — rating {stars(profile.rating if profile else 0)}",
+            title=f"earnings of {me}",
+            caption=f"standing: {standing_text(mine)}",
         )
         for k, v in per.items():
             table.add_row(k, f"{v['items']:,}", f"{v['paid']:,}", f"{v['forfeited']:,}")
@@ -297,7 +296,3 @@ async def earnings(settings: Settings, out: Out, worker: Pubkey | None) -> None:
         c.print(f"total: {lamports(total)} for {data['items_total']:,} items")
 
     out.result(data, render)
-
-
-async def _profile(client: AmplifyClient, worker: Pubkey) -> WorkerProfile | None:
-    return await client.fetch_or_none(WorkerProfile, worker_profile_pda(worker)[0])

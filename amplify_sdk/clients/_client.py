@@ -42,6 +42,7 @@ from ..protocol._models import (
     WorkerProfile,
 )
 from ..protocol._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
+from ..protocol._standing import Standing
 from ..protocol._token import associated_token_address, create_associated_token_account
 from ._bulk import chunks, collect, group, settle
 
@@ -164,6 +165,14 @@ class AmplifyClient:
 
     async def get_worker_profile(self, worker: Pubkey) -> WorkerProfile:
         return await self.fetch(WorkerProfile, worker_profile_pda(worker)[0])
+
+    async def get_standing(self, worker: Pubkey) -> Standing | None:
+        """The worker's score with its evidence, under the chain's reputation
+        parameters (`amplify_sdk.quality.standing`); None if unregistered."""
+        profile = await self.fetch_or_none(WorkerProfile, worker_profile_pda(worker)[0])
+        if profile is None:
+            return None
+        return profile.standing((await self.get_config()).reputation)
 
     async def get_tables(self, batch: Batch) -> list[TaskTable]:
         """The batch's task tables, in item order."""

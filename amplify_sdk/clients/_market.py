@@ -6,8 +6,12 @@ what is open now. Computed from chain data only:
 - payments and fill times: the `TasksAccepted` and `ResultsSubmitted` events of
   the program's latest transactions (history of the program's address).
 
-A worker's bucket is its rating now (milli-stars in its profile): unrated,
-under 3 stars, 3 to 4, 4 and up. A fill time is from a worker's acceptance of
+A worker's tier is read from its standing now (`amplify_sdk.quality.standing`):
+unrated; little evidence (its ratings weigh under `TIER_MIN_WEIGHT` lamports
+of fee); then by its mean stars as rated (the prior left out): under 2, 2 to
+3, 3 to 4, 4 and up. The score itself sits near the prior for every worker
+short of millions of lamports of fee weight, so tiers by score would put
+everyone in one. A fill time is from a worker's acceptance of
 an item to its delivery of that item (block times; slots × 0.4 s where a
 node gives no block time).
 """
@@ -27,26 +31,19 @@ from .._extras import require
 from ..chain._backend import Backend
 from ..chain._scan import batches, profiles
 from ..chain._timeline import EventRecord, events
-from ..protocol._models import BatchStatus
-from ..protocol._pda import PROGRAM_ID
+from ..protocol._models import BatchStatus, Config
+from ..protocol._pda import PROGRAM_ID, config_pda
+from ..protocol._standing import TIERS, Standing
 
-BUCKETS = ("unrated", "<3★", "3–4★", "≥4★")
 #: Seconds per slot, for a node that reports no block times.
 SLOT_SECONDS = 0.4
 F64 = npt.NDArray[np.float64]
 
 
-def bucket_of(rating: npt.ArrayLike) -> npt.NDArray[np.intp]:
-    """Bucket index of ratings in milli-stars (0 = unrated)."""
-    r = np.asarray(rating)
-    out: npt.NDArray[np.intp] = np.where(r == 0, 0, np.digitize(r, [3000, 4000]) + 1)
-    return out
-
-
 @dataclass(frozen=True)
-class BucketStats:
+class TierStats:
     name: str
-    #: Registered workers whose rating falls in the bucket.
+    #: Registered workers whose standing falls in the tier.
     workers: int
     #: Items delivered (and paid) by those workers.
     items: int
@@ -71,12 +68,14 @@ class OpenBatch:
 
 @dataclass
 class MarketView:
-    buckets: list[BucketStats]
+    tiers: list[TierStats]
     open_work: list[OpenBatch]
-    #: Fill times (s) of every delivered item with a known acceptance, by bucket.
+    #: Fill times (s) of every delivered item with a known acceptance, by tier.
     fills: list[F64] = field(default_factory=list)
     transactions: int = 0
     now: int = 0
+    #: Every registered worker's standing, best tier first, then best mean.
+    workers: list[Standing] = field(default_factory=list)
 
     @property
     def open_value(self) -> int:
@@ -89,10 +88,11 @@ class MarketView:
         return {
             "now": self.now,
             "transactions": self.transactions,
-            "buckets": [
+            "tiers": [
                 {k: clean(v) if isinstance(v, float) else v for k, v in b.__dict__.items()}
-                for b in self.buckets
+                for b in self.tiers
             ],
+            "workers": [{"worker": str(w.worker), **w.as_dict()} for w in self.workers],
             "open_work": [dict(b.__dict__) for b in self.open_work],
             "open_value": self.open_value,
         }
@@ -109,11 +109,11 @@ def _stat(values: F64, fn: Any) -> float:
 
 def compute(
     records: list[EventRecord],
-    ratings: dict[Pubkey, int],
+    standings: dict[Pubkey, Standing],
     open_batches: list[OpenBatch],
     now: int,
 ) -> MarketView:
-    """The view from events (oldest first), worker ratings and open batches."""
+    """The view from events (oldest first), workers' standings and open batches."""
     accepted: dict[tuple[Pubkey, Pubkey, int], float] = {}
     workers: list[Pubkey] = []
     payout: list[float] = []
@@ -132,20 +132,21 @@ def compute(
                 payout.append(f["paid"] / n)
                 price.append((f["paid"] + f["fee"]) / n)
                 fill.append(_seconds(r) - t0 if t0 is not None else float("nan"))
-    item_bucket = bucket_of([ratings.get(w, 0) for w in workers]).astype(np.intp)
-    worker_bucket = bucket_of(list(ratings.values())).astype(np.intp)
+    tier = {w: TIERS.index(s.tier) for w, s in standings.items()}
+    item_tier = np.array([tier.get(w, 0) for w in workers], dtype=np.intp)
+    worker_tier = np.array(list(tier.values()), dtype=np.intp)
     pay = np.asarray(payout, dtype=np.float64)
     cost = np.asarray(price, dtype=np.float64)
     fills = np.asarray(fill, dtype=np.float64)
     stats = []
-    per_bucket_fills = []
-    for k, name in enumerate(BUCKETS):
-        m = item_bucket == k
-        per_bucket_fills.append(fills[m & ~np.isnan(fills)])
+    per_tier_fills = []
+    for k, name in enumerate(TIERS):
+        m = item_tier == k
+        per_tier_fills.append(fills[m & ~np.isnan(fills)])
         stats.append(
-            BucketStats(
+            TierStats(
                 name=name,
-                workers=int(np.count_nonzero(worker_bucket == k)),
+                workers=int(np.count_nonzero(worker_tier == k)),
                 items=int(np.count_nonzero(m)),
                 paid_total=round(float(pay[m].sum())),
                 payout_mean=_stat(pay[m], np.mean),
@@ -155,8 +156,12 @@ def compute(
                 fill_p90_s=_stat(fills[m], lambda v: np.percentile(v, 90)),
             )
         )
+    ranked = sorted(
+        standings.values(),
+        key=lambda s: (-tier[s.worker], -(s.mean or 0), -s.ratings, bytes(s.worker)),
+    )
     return MarketView(
-        stats, open_batches, per_bucket_fills, len({r.signature for r in records}), now
+        stats, open_batches, per_tier_fills, len({r.signature for r in records}), now, ranked
     )
 
 
@@ -165,7 +170,12 @@ async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketV
     `limit` transactions (None: all the node keeps)."""
     clock = await backend.get_account(CLOCK)
     now = int.from_bytes(clock.data[32:40], "little", signed=True) if clock else 0
-    ratings = {p.worker: p.rating for p in await profiles(backend)}
+    config = await backend.get_account(config_pda()[0])
+    standings: dict[Pubkey, Standing] = {}
+    # No protocol, no profiles: nothing was ever registered.
+    if config is not None:
+        params = Config.from_account_data(config_pda()[0], config.data).reputation
+        standings = {p.worker: p.standing(params) for p in await profiles(backend)}
     open_batches = sorted(
         (
             OpenBatch(
@@ -185,11 +195,11 @@ async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketV
     records = await events(
         backend, PROGRAM_ID, names={"TasksAccepted", "ResultsSubmitted"}, limit=limit
     )
-    return compute(records, ratings, open_batches, now)
+    return compute(records, standings, open_batches, now)
 
 
 def plot(view: MarketView, path: Path) -> Path:
-    """A PNG of the view: payout and fill time by rating bucket, open work by
+    """A PNG of the view: payout and fill time by tier, open work by
     batch. Agg backend: no display needed."""
     require("plot", "plotting")
     import matplotlib
@@ -199,10 +209,11 @@ def plot(view: MarketView, path: Path) -> Path:
 
     fig = Figure(figsize=(13, 4.2), layout="constrained")
     ax1, ax2, ax3 = fig.subplots(1, 3)
-    names = [b.name for b in view.buckets]
-    means = [0.0 if np.isnan(b.payout_mean) else b.payout_mean for b in view.buckets]
-    bars = ax1.bar(names, means, color=["#999999", "#d62728", "#ff7f0e", "#2ca02c"])
-    for bar, b in zip(bars, view.buckets, strict=True):
+    names = [b.name.replace("mean ", "").replace(" ", "\n") for b in view.tiers]
+    means = [0.0 if np.isnan(b.payout_mean) else b.payout_mean for b in view.tiers]
+    colors = ["#999999", "#c7c7c7", "#d62728", "#ff7f0e", "#bcbd22", "#2ca02c"]
+    bars = ax1.bar(names, means, color=colors)
+    for bar, b in zip(bars, view.tiers, strict=True):
         ax1.annotate(
             f"{b.items:,} items",
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
@@ -210,11 +221,13 @@ def plot(view: MarketView, path: Path) -> Path:
             va="bottom",
             fontsize=8,
         )
-    ax1.set_title("Mean payout per item by worker rating")
+    ax1.set_title("Mean payout per item by worker tier (mean stars as rated)")
+    ax1.tick_params(axis="x", labelsize=8)
     ax1.set_ylabel("lamports")
     shown = [(n, f) for n, f in zip(names, view.fills, strict=True) if f.size]
     if shown:
         ax2.boxplot([f for _, f in shown], tick_labels=[n for n, _ in shown], showfliers=False)
+        ax2.tick_params(axis="x", labelsize=8)
     ax2.set_title("Fill time (acceptance → delivery)")
     ax2.set_ylabel("seconds")
     top = view.open_work[:10]
@@ -227,11 +240,9 @@ def plot(view: MarketView, path: Path) -> Path:
 
 
 __all__ = [
-    "BUCKETS",
-    "BucketStats",
     "MarketView",
     "OpenBatch",
-    "bucket_of",
+    "TierStats",
     "compute",
     "market_view",
     "plot",

@@ -30,6 +30,7 @@ from ._gov_models import (
     VoteRecord,
 )
 from ._idl import constant
+from ._standing import SkillValue, Standing, standing
 
 
 class ReputationParams(BaseModel):
@@ -103,6 +104,15 @@ class WorkerProfile(AccountModel):
     @property
     def rated(self) -> bool:
         return self.rating_count > 0
+
+    def standing(
+        self, params: ReputationParams, skills: list[SkillValue] | None = None
+    ) -> Standing:
+        """The score with its evidence (`amplify_sdk.quality.standing`):
+        ratings, fee weight against the prior's, mean stars as rated,
+        distinct raters, the `skills` it holds; `params` the chain's
+        `Config.reputation`."""
+        return standing(self, params, skills)
 
 
 class RequesterProfile(AccountModel):

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
+from amplify_sdk.cli._crowd import CLASSES
+
 from .conftest import ROOT, amplify, cli_env
+
+
+def average_ranks(x: list[float]) -> npt.NDArray[np.float64]:
+    """Ranks from 1; tied values share the mean of their ranks."""
+    v = np.asarray(x, dtype=float)
+    r = np.empty(len(v))
+    r[np.argsort(v, kind="stable")] = np.arange(1, len(v) + 1)
+    for value in set(v.tolist()):
+        r[v == value] = r[v == value].mean()
+    return r
+
+
+def spearman(x: list[float], y: list[float]) -> float:
+    return float(np.corrcoef(average_ranks(x), average_ranks(y))[0, 1])
+
+
+def test_spearman_helper() -> None:
+    # The test's own rank correlation, on cases with known answers.
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == -1.0
+    # Ties: ranks (1.5, 1.5, 3) against (1, 2, 3): rho = 0.866...
+    assert abs(spearman([0, 0, 1], [1, 2, 3]) - 3**0.5 / 2) < 1e-12
 
 
 def test_demo_reports(tmp_path: Path) -> None:
@@ -26,7 +55,13 @@ def test_demo_reports(tmp_path: Path) -> None:
     )
     assert r.code == 0, r.stderr
     report = r.json()
-    assert report["assignments_done"] == 90 * 3 and report["rated"] == 90 * 3
+    assert report["assignments_done"] == 90 * 3
+    # Rated by grading: every assignment of a worker with 3 or more answers
+    # (every item has 3, so each is graded evidence); a worker who got fewer
+    # in the rush is left unrated (docs/reputation.md, min_evidence).
+    done = [w["assignments"] for w in report["workers"]]
+    assert sum(done) == 90 * 3
+    assert report["rated"] == sum(n for n in done if n >= 3)
     assert report["conserved"] is True
     assert {c["class"] for c in report["classes"]} == {"accurate", "careless", "spammer"}
     assert sum(c["assignments"] for c in report["classes"]) == 90 * 3
@@ -75,3 +110,50 @@ def test_dataset_is_the_generators_output() -> None:
 
     shipped = ROOT / "amplify_sdk/data/moderation.jsonl"
     assert shipped.read_text(encoding="utf-8") == gen_moderation.render()
+
+
+def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
+    # Bug class: a standing that hides honest work — every worker shown at the
+    # prior, whatever its accuracy, and a market report with one tier. The
+    # demo as shipped (its default crowd: 5 accurate, 4 careless, 3 spammers).
+    r = amplify("demo", "--plot", tmp_path / "market.png", "-o", "json")
+    assert r.code == 0, r.stderr
+    report = r.json()
+    workers = report["workers"]
+    assert [w["class"] for w in workers] == ["accurate"] * 5 + ["careless"] * 4 + ["spammer"] * 3
+    # True accuracy from the simulation's inputs: each class's chance of the
+    # right label; a spammer picks one of the dataset's K labels at random.
+    dataset = (ROOT / "amplify_sdk/data/moderation.jsonl").read_text().splitlines()
+    labels = {json.loads(line)["label"] for line in dataset}
+    truth = {k.name: k.accuracy if k.accuracy is not None else 1 / len(labels) for k in CLASSES}
+    assert [w["true_accuracy"] for w in workers] == [truth[w["class"]] for w in workers]
+    values = [w["skills"]["qualification"] for w in workers]
+    assert all(isinstance(v, int) and 0 <= v <= 100 for v in values), values
+    rho = spearman([w["true_accuracy"] for w in workers], [float(v) for v in values])
+    assert rho >= 0.8, (rho, values)
+    assert abs(report["rank_correlation"] - rho) < 1e-9
+    # Every worker's standing shows the evidence its score rests on: each
+    # was rated on every assignment it delivered.
+    for w in workers:
+        s = w["standing"]
+        assert s["ratings"] > 0 and s["weight"] > 0 and s["mean"] is not None
+        assert w["mean_stars"] == s["mean"] / 1000
+        assert f"{s['ratings']:,} ratings" in s["text"] and s["evidence"] in s["text"]
+    # The market report: at least three tiers hold workers, and each tier's
+    # count is the number of workers whose standing names it.
+    tiers = report["market"]["tiers"]
+    assert sum(t["workers"] > 0 for t in tiers) >= 3, tiers
+    for t in tiers:
+        assert t["workers"] == sum(w["standing"]["tier"] == t["name"] for w in workers), t
+    # docs/reputation.md ("Qualification from grading") quotes this run.
+    doc = (ROOT / "docs/reputation.md").read_text()
+    m = re.search(r"values come out (\d+)–(\d+), (\d+)–(\d+) and (\d+)–(\d+)", doc)
+    assert m, "docs/reputation.md quotes the demo's values"
+    for k, name in enumerate(("accurate", "careless", "spammer")):
+        mine = [w["skills"]["qualification"] for w in workers if w["class"] == name]
+        assert (min(mine), max(mine)) == (int(m.group(2 * k + 1)), int(m.group(2 * k + 2))), name
+    assert f"value is **{rho:.3f}**" in doc
+    means = sorted({w["mean_stars"] for w in workers}, reverse=True)
+    assert f"as rated are {means[0]:.2f}, {means[1]:.2f} and {means[2]:.2f}" in doc
+    scores = [w["score"] / 1000 for w in workers]
+    assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc

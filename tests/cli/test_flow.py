@@ -9,7 +9,7 @@ import csv
 import json
 from pathlib import Path
 
-from market import rating_bucket
+from market import worker_tier
 
 from .conftest import Node, parallel
 
@@ -45,7 +45,7 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
         assert r.code == 0 and r.json()["rating"] == 0
     # The market before any delivery of this test (the node is shared with
     # the other CLI tests: what this test adds is the difference).
-    before = {b["name"]: b for b in node.ok("market")["buckets"]}
+    before = {b["name"]: b for b in node.ok("market")["tiers"]}
     offers, one = parallel(
         lambda: node.cli("worker", "browse", "-o", "json", keypair=w1),
         lambda: node.cli("worker", "browse", batch, "-o", "json", keypair=w1),
@@ -111,13 +111,25 @@ def test_batch_lifecycle(node: Node, tmp_path: Path) -> None:
 
     market = market_doc.json()
     assert chart.stat().st_size > 10_000 and market["plot"] == str(chart)
-    assert [b["name"] for b in market["buckets"]] == ["unrated", "<3★", "3–4★", "≥4★"]
+    assert [b["name"] for b in market["tiers"]] == [
+        "unrated",
+        "little evidence",
+        "mean <2★",
+        "mean 2–3★",
+        "mean 3–4★",
+        "mean ≥4★",
+    ]
     # Since `before`: w1 and w2 delivered 5 items each, paid 9,500 (the price
-    # less its 5% fee), now in the buckets of their ratings (docs/cli.md:
-    # unrated, under 3,000 milli-stars, under 4,000, the rest); both left
-    # the unrated bucket, where they were.
-    now = [rating_bucket(earned["rating"]), rating_bucket(earnings2.json()["rating"])]
-    for b in market["buckets"]:
+    # less its 5% fee), now in the tiers of their standings (docs/reputation.md,
+    # "Market tiers"); both left the unrated tier, where they were.
+    stood = [earned["standing"], earnings2.json()["standing"]]
+    now = [worker_tier(s["ratings"], s["weight"], s["mean"] or 0) for s in stood]
+    # 5 ratings of fee 500 weigh at most 2,500: too little evidence for a tier.
+    assert now == ["little evidence"] * 2
+    assert earned["standing"]["ratings"] == 5 and earned["standing"]["evidence"] == "prior-bound"
+    shown = {w["worker"]: w for w in market["workers"]}
+    assert shown[earned["worker"]]["tier"] == "little evidence"
+    for b in market["tiers"]:
         was, name = before[b["name"]], b["name"]
         assert b["items"] - was["items"] == 5 * now.count(name), name
         assert b["paid_total"] - was["paid_total"] == 5 * 9_500 * now.count(name), name

@@ -220,6 +220,12 @@ def test_governance_end_to_end(dao_node: Node, tmp_path: Path) -> None:
         )
         assert w["stars"] == g.stars and w["accuracy"] == pytest.approx(g.accuracy, abs=1e-4)
     assert mv["workers"][-1]["worker"] == workers[2]  # always wrong: last
+    # Each row's standing is read after the ratings: one per item it answered;
+    # 6 items graded are under the 20 a qualification value needs.
+    for w in mv["workers"]:
+        assert w["standing"]["ratings"] == len(TRUTH) and w["qualification"] is None
+        score = w["standing"]["score"]
+        assert w["standing"]["text"].startswith(f"{score // 1000}.{score % 1000 // 10:02d}★ (")
     assert mv["rated"] == mv["ratings"] == 3 * len(TRUTH)
     on_chain = asyncio.run(_stars_and_close(node, batch))
     assert on_chain == {(i, w): expected[w].stars for w in workers for i in range(len(TRUTH))}

@@ -1,7 +1,8 @@
 """The reference front-end (examples/web) in headless Chromium against the node,
 on real data the SDK creates: it must list the requester's batches with their
 price, minimum rating and open work, and the market (price paid per item
-against the worker's rating). The screenshot stays in examples/web/screenshots/.
+against the worker's standing: its score with the evidence behind it). The
+screenshot stays in examples/web/screenshots/.
 
 Chromium comes from Debian (`apt-get install chromium chromium-driver`, done
 here when missing); the test skips only where apt-get itself is unavailable.
@@ -140,14 +141,19 @@ async def test_page_shows_batches_open_work_and_market(
         "0.000120 SOL",
     ]
 
-    # One row per delivery, with the worker's rating as it stands on chain.
-    market = {r["titles"][0]: (r["titles"][1], *r["cells"][2:4]) for r in shown["market"]}
+    # One row per delivery, with the worker's rating as it stands on chain and
+    # its standing in the SDK's words (Standing.text, docs/reputation.md): the
+    # page's TypeScript and the SDK's Python print the same line.
+    market = {r["titles"][0]: (r["titles"][1], *r["cells"][1:4]) for r in shown["market"]}
     assert set(market) == {str(w.address) for w in workers}
     for worker, items in zip(workers, (3, 2), strict=True):
         rating = (await worker.profile()).rating
-        assert rating > 0
+        standing = await worker.get_standing(worker.address)
+        assert rating > 0 and standing is not None and standing.ratings == 1
         assert market[str(worker.address)] == (
             f"{rating} milli-stars",
+            standing.text(),
             str(items),
             "25,000 lamports",
         )
+        assert "(prior-bound) · 1 rating · " in standing.text()

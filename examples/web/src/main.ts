@@ -1,5 +1,6 @@
 // The page: connect to a cluster, show a requester's batches with their open
-// work, and the market (price paid per item against the worker's rating).
+// work, and the market (price paid per item against the worker's standing:
+// its score with the evidence behind it).
 // ?cluster=URL&requester=ADDRESS fills the form and loads at once.
 import { PublicKey } from "@solana/web3.js";
 import {
@@ -7,6 +8,7 @@ import {
   listBatches,
   openWork,
   recentSales,
+  standingText,
   STATUS,
   type Batch,
   type OpenWork,
@@ -56,7 +58,7 @@ async function load(cluster: string, requester: string) {
   for (const s of sales.sort((a, b) => b.rating - a.rating)) {
     const row = $<HTMLTableElement>("market").tBodies[0].insertRow();
     cell(row, short(s.worker), s.worker.toBase58());
-    cell(row, stars(s.rating), `${s.rating} milli-stars`);
+    cell(row, s.standing ? standingText(s.standing) : stars(s.rating), `${s.rating} milli-stars`);
     cell(row, String(s.items));
     cell(row, `${s.pricePerItem.toLocaleString("en")} lamports`);
     cell(row, short(s.batch), s.batch.toBase58());

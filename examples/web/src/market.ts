@@ -117,7 +117,71 @@ export async function openWork(program: Program<Amplify>, batch: Batch): Promise
   return work;
 }
 
-// -- the market: prices paid against worker ratings --------------------------------
+// -- a worker's standing: the score with its evidence ------------------------------
+// As amplify_sdk.quality.standing (docs/reputation.md, "Standing"): the score
+// sits near the prior until millions of lamports of fee weight, so the page
+// shows what stands behind it.
+
+export type WorkerProfile = IdlTypes<Amplify>["workerProfile"];
+export type ReputationParams = IdlTypes<Amplify>["reputationParams"];
+
+export type Standing = {
+  /** Milli-stars (0 = no rating yet). */
+  score: number;
+  ratings: number;
+  /** Fee weight W of its ratings (lamports of fee, faded). */
+  weight: number;
+  /** The prior's weight P = prior_weight / clamp(q, 1, distinct_cap). */
+  priorWeight: number;
+  /** Mean adjusted rating, score_sum / weight, milli-stars (null: no weight). */
+  mean: number | null;
+  raters: number;
+  qualifiedRaters: number;
+};
+
+export function standingOf(p: WorkerProfile, params: ReputationParams): Standing {
+  const tracked = p.raters.filter((r) => r.requesterId !== 0);
+  const qualifying = params.qualifyingWeight.toNumber();
+  const qualified = tracked.filter((r) => r.weight >= qualifying).length;
+  const divisor = Math.min(Math.max(qualified, 1), params.distinctCap);
+  const weight = p.weight.toNumber();
+  return {
+    score: p.rating,
+    ratings: p.ratingCount,
+    weight,
+    priorWeight: Math.floor(params.priorWeight.toNumber() / divisor),
+    mean: weight === 0 ? null : p.scoreSum.div(p.weight).toNumber(),
+    raters: tracked.length,
+    qualifiedRaters: qualified,
+  };
+}
+
+/** Milli-stars to two decimals, truncated: 4,999 → "4.99". */
+export function starsText(milli: number): string {
+  return `${Math.floor(milli / 1000)}.${String(Math.floor((milli % 1000) / 10)).padStart(2, "0")}`;
+}
+
+/** How much of the score the worker's own ratings make, W / (P + W), in words. */
+export function evidence(s: Standing): string {
+  if (s.ratings === 0) return "unrated";
+  const share = s.weight === 0 ? 0 : s.weight / (s.priorWeight + s.weight);
+  return share < 0.25 ? "prior-bound" : share < 0.5 ? "evidence building" : "evidence-led";
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+
+/** The SDK's one line (Standing.text): "2.51★ (prior-bound) · 100 ratings · …". */
+export function standingText(s: Standing): string {
+  if (s.ratings === 0) return "unrated · no ratings yet";
+  const mean = s.mean === null ? "–" : `${starsText(s.mean)}★`;
+  return (
+    `${starsText(s.score)}★ (${evidence(s)}) · ${plural(s.ratings, "rating")} · mean ${mean} · ` +
+    `weight ${s.weight.toLocaleString("en")} of ${s.priorWeight.toLocaleString("en")} prior · ` +
+    `${plural(s.raters, "rater")}, ${s.qualifiedRaters} qualifying`
+  );
+}
+
+// -- the market: prices paid against worker standings -------------------------------
 
 export type Sale = {
   batch: PublicKey;
@@ -127,10 +191,12 @@ export type Sale = {
   pricePerItem: number;
   /** The worker's rating now, in milli-stars (0 = unrated). */
   rating: number;
+  /** The worker's standing now (null: no profile). */
+  standing: Standing | null;
 };
 
 /** Recent ResultsSubmitted events (from the program's transactions' logs) with
- *  the rating of each worker. */
+ *  the rating and standing of each worker. */
 export async function recentSales(program: Program<Amplify>, limit = 100): Promise<Sale[]> {
   const connection = program.provider.connection;
   const signatures = await connection.getSignaturesForAddress(PROGRAM_ID, { limit });
@@ -153,7 +219,15 @@ export async function recentSales(program: Program<Amplify>, limit = 100): Promi
       (w) => PublicKey.findProgramAddressSync([Buffer.from("worker"), w.toBuffer()], PROGRAM_ID)[0],
     ),
   );
+  const config = PublicKey.findProgramAddressSync([Buffer.from("config")], PROGRAM_ID)[0];
+  const params = (await program.account.config.fetch(config)).reputation;
   const rating = new Map(workers.map((w, i) => [w.toBase58(), profiles[i]?.rating ?? 0]));
+  const standing = new Map(
+    workers.map((w, i) => {
+      const p = profiles[i];
+      return [w.toBase58(), p ? standingOf(p, params) : null];
+    }),
+  );
   return submitted
     .filter((e) => e.items.length > 0)
     .map((e) => ({
@@ -162,6 +236,7 @@ export async function recentSales(program: Program<Amplify>, limit = 100): Promi
       items: e.items.length,
       pricePerItem: e.paid.add(e.fee).toNumber() / e.items.length,
       rating: rating.get(e.worker.toBase58()) ?? 0,
+      standing: standing.get(e.worker.toBase58()) ?? null,
     }));
 }
 

@@ -1,0 +1,92 @@
+"""Skill values from grading (amplify_sdk/quality/qualification.py), against
+values worked out by hand from docs/reputation.md ("Qualification from
+grading"): κ = (q − 1/K) / (1 − 1/K) in percent, floored, clipped to 0–100;
+q = (gold right + 2·agreement) / (gold answered + 2); no value under 20
+graded answers."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from solders.pubkey import Pubkey
+
+from amplify_sdk.quality.agreement import Answer, grade
+from amplify_sdk.quality.qualification import (
+    MIN_QUALIFICATION_EVIDENCE,
+    qualifications,
+    skill_value,
+    skill_values,
+)
+from conftest import ROOT
+
+LABELS = [b"a", b"b", b"c", b"d"]  # K = 4: chance is 1/4
+
+
+def gold_answers(worker: Pubkey, right: int, wrong: int, first: int = 0) -> list[Answer]:
+    """`right` answers equal to the gold label (b"a"), then `wrong` ones (b"b")."""
+    return [Answer(first + i, worker, b"a" if i < right else b"b") for i in range(right + wrong)]
+
+
+def test_values_from_gold_by_hand() -> None:
+    # Bug class: a skill value that does not follow the graded accuracy (a
+    # worker always right not at 100, one at chance above 0), or one given
+    # on too little evidence.
+    perfect, seventy, never, few, enough = (Pubkey.new_unique() for _ in range(5))
+    answers = [
+        *gold_answers(perfect, 30, 0, first=0),
+        *gold_answers(seventy, 14, 6, first=100),
+        *gold_answers(never, 0, 25, first=200),
+        *gold_answers(few, 19, 0, first=300),
+        *gold_answers(enough, 20, 0, first=400),
+    ]
+    gold = {a.item: b"a" for a in answers}
+    # Two more labels never answered, so K = 4 (the labels the grading knows).
+    grades = grade(answers, gold={**gold, 900: b"c", 901: b"d"})
+    assert len(grades.consensus.labels) == 4
+    values = skill_values(grades)
+    # Always right: q = 1, κ = 1 → 100. Right 14 of 20 gold items (agreement
+    # 0.7 too): q = (14 + 1.4) / 22 = 0.7, κ = (0.7 − 0.25) / 0.75 = 0.6 → 60.
+    # Never right: q = 0, κ < 0 → 0. 19 graded answers: no value; 20: 100.
+    assert values == {perfect: 100, seventy: 60, never: 0, enough: 100}
+    q = qualifications(grades)
+    assert q[few].value is None and q[few].evidence == 19
+    assert q[enough].evidence == MIN_QUALIFICATION_EVIDENCE == 20
+    assert all(isinstance(v, int) for v in values.values())
+
+
+def test_values_from_agreement_follow_accuracy() -> None:
+    # Without gold: Dawid–Skene agreement. Workers of known accuracy on 300
+    # items, 3 answers each; their values rank as their accuracies do, a
+    # random one near 0, an exact one high (agreement is a posterior: short
+    # of 100 where the consensus itself is unsure).
+    rng = np.random.default_rng(3)
+    accuracy = [1.0, 0.9, 0.75, 0.6, 0.25]
+    workers = [Pubkey.new_unique() for _ in accuracy]
+    truth = rng.integers(4, size=300)
+    answers = []
+    for item in range(300):
+        for k in rng.choice(len(workers), size=3, replace=False):
+            right = rng.random() < accuracy[k]
+            label = truth[item] if right else (truth[item] + rng.integers(1, 4)) % 4
+            answers.append(Answer(item, workers[k], LABELS[int(label)]))
+    values = skill_values(grade(answers))
+    got = [values[w] for w in workers]
+    assert got == sorted(got, reverse=True), got
+    assert got[0] >= 85 and got[-1] <= 15, got
+
+
+def test_skill_value_bounds() -> None:
+    assert skill_value(1.0, 4) == 100 and skill_value(0.25, 4) == 0 and skill_value(0.0, 4) == 0
+    assert skill_value(0.7, 4) == 60  # 0.45 / 0.75 = 0.6 exactly, not 59
+    assert skill_value(0.75, 2) == 50
+    assert skill_value(0.7, 2) == 40  # 0.2 / 0.5 = 0.4 exactly, not 39
+    with pytest.raises(ValueError):
+        qualifications(grade([Answer(0, Pubkey.new_unique(), b"a")]), min_evidence=0)
+
+
+def test_the_minimum_in_the_docs() -> None:
+    text = (ROOT / "docs/reputation.md").read_text()
+    m = re.search(r"`MIN_QUALIFICATION_EVIDENCE` = (\d+) graded answers", text)
+    assert m and int(m.group(1)) == MIN_QUALIFICATION_EVIDENCE
