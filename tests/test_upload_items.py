@@ -36,7 +36,7 @@ async def test_plain_items_stored_fetched_and_checked(market: Market, tmp_path: 
     assert (await req.get_batch(b.address)).item_count == len(items)
 
 
-async def test_fail_upload_items_with_an_encrypted_batch(market: Market, tmp_path: Path) -> None:
+async def test_upload_items_refuses_an_encrypted_batch(market: Market, tmp_path: Path) -> None:
     # Bug class: plaintext hashes on chain for an encrypted batch (anyone
     # could confirm a guess of an item).
     b = await market.requester.create_batch(price=100_000, encrypted=True)
