@@ -55,7 +55,10 @@ async def test_create_proposal_opens_the_next_id(market: Market, attack: Attack)
     await attack.expect_ok()
     p = await a.fetch(Proposal, proposal_pda(1)[0])
     assert (p.id, p.proposer, p.status) == (1, a.address, 0)
-    assert p.voting_ends_at == now + PARAMS["voting_period_secs"]
+    # Opened at the transaction's clock: `now` itself on the embedded chain, a
+    # moment later on a live node, whose clock follows the wall clock.
+    opened = p.voting_ends_at - PARAMS["voting_period_secs"]
+    assert now <= opened <= now + market.clock_slack
     assert p.executable_at == p.voting_ends_at + PARAMS["timelock_secs"]
     assert p.expires_at == p.executable_at + PARAMS["execution_window_secs"]
     assert p.staked_at_creation == 50 * AMP + PARAMS["min_stake_to_propose"] - 1
