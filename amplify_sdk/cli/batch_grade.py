@@ -14,6 +14,7 @@ from solders.pubkey import Pubkey
 from ..quality.agreement import Method
 from ..quality.gold import GoldOpening
 from ..quality.grading import grade_batch, rate_batch
+from ..quality.labels import label_text
 from ..quality.qualification import MIN_QUALIFICATION_EVIDENCE, qualifications
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._groups import batch as group
@@ -22,14 +23,6 @@ from ._params import ADDRESS, standing_json, standing_text
 
 #: The SDK's methods, spelled as options are (dawid-skene, plurality-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
-
-
-def _label(answer: bytes) -> str:
-    try:
-        text = answer.decode()
-    except UnicodeDecodeError:
-        return answer.hex()
-    return text if text.isprintable() else answer.hex()
 
 
 def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
@@ -113,7 +106,7 @@ async def grade(
         "method": method,
         "items": len(c.items),
         "answers": sum(g.answers for g in workers),
-        "labels": [_label(label) for label in c.labels],
+        "labels": [label_text(label) for label in c.labels],
         "workers": [
             {
                 "worker": g.worker,

@@ -263,11 +263,7 @@ def dawid_skene(
         log_conf = np.log(conf).ravel()[conf_at]
         log_post = np.bincount(item_at, weights=log_conf, minlength=n_i * k).reshape(n_i, k)
         log_post += np.log(prior)[None, :]
-        top = log_post.max(axis=1, keepdims=True)
-        t = np.exp(log_post - top)
-        norm = t.sum(axis=1, keepdims=True)
-        t /= norm
-        loglik = float((top + np.log(norm)).sum()) / max(len(e.item), 1)
+        t, loglik = _posterior(log_post, len(e.item))
         _clamp_gold(t, e, gold)
         if loglik - last < tol:
             converged = True
@@ -325,11 +321,7 @@ def one_coin(
             answer_at, weights=lift[e.worker], minlength=n_i * k
         ).reshape(n_i, k)
         log_post += np.log(prior)[None, :]
-        top = log_post.max(axis=1, keepdims=True)
-        t = np.exp(log_post - top)
-        norm = t.sum(axis=1, keepdims=True)
-        t /= norm
-        loglik = float((top + np.log(norm)).sum()) / max(len(e.item), 1)
+        t, loglik = _posterior(log_post, len(e.item))
         _clamp_gold(t, e, gold)
         if loglik - last < tol:
             converged = True
@@ -367,6 +359,17 @@ def consensus(
     if method == "dawid_skene":
         return dawid_skene(answers, gold)
     return plurality_vote(answers, gold)
+
+
+def _posterior(log_post: npt.NDArray[Any], answers: int) -> tuple[F64, float]:
+    """The E-step's normalisation: posteriors from log scores (shifted by each
+    row's maximum before `exp`, so long products do not underflow) and the
+    log-likelihood per answer."""
+    top = log_post.max(axis=1, keepdims=True)
+    t = np.exp(log_post - top)
+    norm = t.sum(axis=1, keepdims=True)
+    t /= norm
+    return t, float((top + np.log(norm)).sum()) / max(answers, 1)
 
 
 def _clamp_gold(posterior: F64, e: Encoded, gold: Mapping[int, bytes]) -> None:
