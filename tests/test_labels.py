@@ -174,3 +174,22 @@ def _keys(n: int) -> list[object]:
 def test_the_docs_state_the_threshold() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs/reputation.md").read_text()
     assert f"`FULL_MODEL_ANSWERS_PER_CLASS` ({FULL_MODEL_ANSWERS_PER_CLASS})" in text
+
+
+def test_a_label_shaped_like_a_formula_is_inert_in_csv(tmp_path: Path) -> None:
+    # Bug class: CSV injection. Workers choose the labels; a majority
+    # answering "=HYPERLINK(...)" must not put a live formula in the
+    # requester's spreadsheet.
+    evil = '=HYPERLINK("http://x","ok")'
+    items = [0, 0, 0, 1, 1, 1]
+    workers = ["a", "b", "c"] * 2
+    answers = [evil, evil, "ok", "-1", "-1", "ok"]
+    labels = dataset_labels(Encoded.from_arrays(items, workers, answers), method="plurality_vote")
+    assert [r.label for r in labels.rows] == [evil, "-1"]
+    labels.write(tmp_path / "labels.csv")
+    with (tmp_path / "labels.csv").open() as f:
+        cells = [r["label"] for r in csv.DictReader(f)]
+    assert cells == ["'" + evil, "'-1"]
+    labels.write(tmp_path / "labels.jsonl")
+    lines = (tmp_path / "labels.jsonl").read_text().splitlines()
+    assert [json.loads(x)["label"] for x in lines] == [evil, "-1"]

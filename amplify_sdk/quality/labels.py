@@ -68,7 +68,9 @@ class Labels:
 
     def write(self, path: str | Path) -> int:
         """Write the rows as CSV, or JSON lines when the name ends in
-        `.jsonl`; labels that are not printable UTF-8 go out as hex."""
+        `.jsonl`; labels that are not printable UTF-8 go out as hex, and in
+        CSV a label that starts like a spreadsheet formula gets a leading
+        `'` (JSON lines keep it as it is)."""
         path = Path(path)
         rows = [_row_dict(r) for r in self.rows]
         with path.open("w", newline="") as f:
@@ -78,7 +80,7 @@ class Labels:
             else:
                 writer = csv.DictWriter(f, list(rows[0]) if rows else list(_COLUMNS))
                 writer.writeheader()
-                writer.writerows(rows)
+                writer.writerows({**r, "label": _inert(r["label"])} for r in rows)
         return len(rows)
 
 
@@ -94,6 +96,17 @@ def label_text(label: Any) -> str:
             return label.hex()
         return text if text.isprintable() else label.hex()
     return str(label)
+
+
+#: What a spreadsheet reads as the start of a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A label as a CSV cell a spreadsheet shows as text: workers choose the
+    labels, and a cell starting like a formula would run when the requester
+    opens the file (OWASP's "CSV injection"); it gets a leading `'`."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _row_dict(r: LabelRow) -> dict[str, Any]:
