@@ -53,7 +53,7 @@ async def test_accept_skilled_tasks_takes_qualified_workers_only(
     market: Market, tmp_path: Path
 ) -> None:
     s = await skill_scene(market, tmp_path)
-    top, at_min, below, low = s.workers
+    top, at_min, below, _ = s.workers
     # The SDK finds the gate, fetches the published leaf list and proves.
     for w, items in ((top, [0, 1]), (at_min, [2, 3])):
         got = await w.accept_tasks(s.batch.address, items, store=s.store)
