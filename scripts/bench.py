@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP
 from amplify_sdk.errors import RosterFull
+from amplify_sdk.clients._client import PLACEHOLDER
 from amplify_sdk.protocol import program_bytes, table_address, worker_profile_pda
+from amplify_sdk.storage import LocalStore
 from market import SIGNATURE_FEE, Market, item_hashes
 
 ITEMS, REDUNDANCY, PRICE, WORKERS, PER_WORKER = 10_000, 3, 10_000, 30, 1_000
@@ -55,6 +58,10 @@ BEFORE = {
     "close_transactions_after_done": "blocked until expiry",
     "rate_cu_per_assignment": "n/a (running mean, 1/ix)",
     "rate_fee_per_assignment": "5,000 (1/tx)",
+    "skill_check_cu_per_accept": "n/a (no skills)",
+    "items_per_accept_tx_with_skill": "n/a",
+    "skill_rent_bytes_per_value": "n/a",
+    "skill_set_transactions_1000": "n/a",
 }
 #: The figures as the previous stop landed them (`./scripts/bench --json` at
 #: that commit); replace this file with the new output when a stop lands.
@@ -74,6 +81,10 @@ GOALS = {
     "close_transactions_after_done": "<= 1 per account, no wait",
     "rate_cu_per_assignment": "<= 2,000",
     "rate_fee_per_assignment": "<= 100",
+    "skill_check_cu_per_accept": "<= 2,000",
+    "items_per_accept_tx_with_skill": ">= 150",
+    "skill_rent_bytes_per_value": "<= 40",
+    "skill_set_transactions_1000": "<= 10",
 }
 
 
@@ -91,6 +102,62 @@ class Tally:
     @property
     def cu(self) -> int:
         return sum(r.compute_units for r in self.receipts)
+
+
+#: Workers holding the skill in the skill benchmark (a proof of 10 siblings).
+SKILL_WORKERS = 1_000
+
+
+async def skills(amp: Amplify) -> dict[str, object]:
+    """A skill held by 1,000 workers, required by a batch: what the check adds
+    to one acceptance, how many items still fit the transaction, what the
+    values cost in rent and in transactions."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = LocalStore(tmp)
+        issuer = amp.requester()
+        skill = await issuer.create_skill("bench")
+        empty = await amp.backend.get_account(skill.address)
+        assert empty is not None
+        w = amp.worker(Keypair())
+        await amp.backend.airdrop(w.address, 10 * SOL)
+        await w.register()
+        values = {Keypair().pubkey(): i % 101 for i in range(SKILL_WORKERS - 1)}
+        values[w.address] = 100
+        before = len(issuer.receipts)
+        await issuer.set_skill(skill.address, values, store)
+        set_txs = len(issuer.receipts) - before
+        full = await amp.backend.get_account(skill.address)
+        assert full is not None
+        rent_bytes = (len(full.data) - len(empty.data)) / SKILL_WORKERS
+        gated = await issuer.create_batch(price=PRICE, max_active=1_000)
+        plain = await issuer.create_batch(price=PRICE, max_active=1_000)
+        for b in (gated, plain):
+            await issuer.add_tasks(b.address, item_hashes(400, bytes(b.address)))
+        await issuer.require_skills(gated.address, [(skill.address, 50)])
+        cu = {}
+        for b in (gated, plain):
+            await w.accept_tasks(b.address, [0], store=store)  # joins the roster
+            await w.accept_tasks(b.address, [1], store=store)
+            cu[b.address] = w.receipts[-1].compute_units
+        gate = await w.skill_proofs(gated.address, w.address, store)
+        per_tx = w.max_items(
+            lambda n: instructions.accept_skilled_tasks(
+                w.address, gated.address, PLACEHOLDER, [0] * n, gate.proofs, gate.remaining
+            ),
+            4,
+        )
+        return {
+            "skill_check_cu_per_accept": cu[gated.address] - cu[plain.address],
+            "items_per_accept_tx_with_skill": per_tx,
+            "skill_rent_bytes_per_value": rent_bytes,
+            "skill_set_transactions_1000": set_txs,
+            "_skill_proof_depth": (len(gate.proofs) - 2) // 32,
+            "_items_per_accept_tx": w.max_items(
+                lambda n: instructions.accept_tasks(w.address, plain.address, PLACEHOLDER, [0] * n),
+                4,
+            ),
+            "_skill_account_bytes": len(full.data),
+        }
 
 
 def new_receipts(client: WorkerClient, since: int) -> list[TxReceipt]:
@@ -394,6 +461,11 @@ async def main() -> None:
         admin = amp.admin()
         await admin.initialize(await admin.create_amp_mint())
         ref = await reference(amp)
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        sk = await skills(amp)
+        ref = {**ref, **sk}
         keys = {k: v for k, v in ref.items() if not k.startswith("_")}
         if as_json:
             print(json.dumps(keys))
@@ -438,6 +510,12 @@ async def main() -> None:
         f"(batch + task table) and {ITEMS * REDUNDANCY * PRICE:,} of escrow; each worker no rent "
         f"(its one-time profile: {ref['_profile_rent']:,}) and a bond of {ref['_bond']:,} "
         f"per reservation it holds (returned on submission)."
+    )
+    print(
+        f"Skills: a {SKILL_WORKERS:,}-worker tree (proofs of {ref['_skill_proof_depth']} "
+        f"siblings); a skill account is {ref['_skill_account_bytes']} bytes whatever the number "
+        f"of workers; accept_tasks fits {ref['_items_per_accept_tx']} items per transaction "
+        "without a skill."
     )
     print("\n## Linear time: one worker, bulk accept then bulk submit (SDK + SVM)\n")
     print(row("assignments", "accept us/item", "submit us/item", "", widths=(16, 18, 18, 4)))
