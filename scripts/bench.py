@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import tempfile
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -34,8 +34,8 @@ from amplify_sdk.chain import TxReceipt
 from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP
-from amplify_sdk.errors import RosterFull
 from amplify_sdk.clients._client import PLACEHOLDER
+from amplify_sdk.errors import RosterFull
 from amplify_sdk.protocol import program_bytes, table_address, worker_profile_pda
 from amplify_sdk.storage import LocalStore
 from market import SIGNATURE_FEE, Market, item_hashes
