@@ -6,6 +6,7 @@
     amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
     amplify rate | market | localnet | program deploy|init|show | demo
     amplify simulate reputation
+    amplify skill create|set|show|revoke|require
     amplify keygen | airdrop | balance
 
 Exit status: 0 on success; 1 when the cluster or the program refused or failed
@@ -72,6 +73,7 @@ def _register() -> None:
         program,
         rate,
         simulate,
+        skill,
         wallet,
         worker,
         worker_fetch,
@@ -79,7 +81,19 @@ def _register() -> None:
 
     del batch_grade, batch_results, batch_upload, worker_fetch
 
-    for module in (batch, worker, rate, market, program, gov, agent, demo, simulate, wallet):
+    for module in (
+        batch,
+        worker,
+        rate,
+        market,
+        program,
+        gov,
+        agent,
+        demo,
+        simulate,
+        skill,
+        wallet,
+    ):
         module.register(cli)
 
 

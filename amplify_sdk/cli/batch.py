@@ -19,6 +19,7 @@ from ._groups import batch as group
 from ._hints import NotYet
 from ._idl_options import arg_range
 from ._params import ADDRESS, DURATION, Duration, span, stars, when
+from .skill import parse_requirement
 
 
 def register(cli: click.Group) -> None:
@@ -40,6 +41,7 @@ def batch_info(b: Batch, now: int, balance: int | None = None) -> dict[str, Any]
         "bond": b.bond,
         "redundancy": b.redundancy,
         "min_rating": b.min_rating,
+        "skill_count": b.skill_count,
         "per_worker_cap": b.per_worker_cap,
         "max_active": b.max_active,
         "reservation_secs": b.reservation_secs,
@@ -174,10 +176,18 @@ def _info_table(info: dict[str, Any]) -> Table:
     default=None,
     help="The batch's id (with the requester, its address) [default: random].",
 )
+@click.option(
+    "--require-skill",
+    "require_skill",
+    multiple=True,
+    metavar="SKILL:MIN",
+    help="Require a skill (any issuer's) at a minimum value 1-100; up to 3 (amplify skill).",
+)
 async def create(settings: Settings, out: Out, **opts: Any) -> None:
     """Open a batch; the wallet is the requester. Prints the batch's address."""
     if opts["key_agent"] is not None and not opts["encrypted"]:
         raise UserError("--key-agent goes with --encrypted")
+    skills = [parse_requirement(r) for r in opts["require_skill"]]
     instructions_hash = bytes(32)
     if opts["instructions"] is not None:
         instructions_hash = hashlib.sha256(opts["instructions"].read_bytes()).digest()
@@ -199,6 +209,9 @@ async def create(settings: Settings, out: Out, **opts: Any) -> None:
             encrypted=opts["encrypted"],
             key_agent=opts["key_agent"],
         )
+        if skills:
+            await req.require_skills(b.address, skills)
+            b = await req.get_batch(b.address)
         info = batch_info(b, await req.now())
     info["signature"] = req.last_receipt.signature if req.last_receipt else None
     out.result(info, f"{b.address}")
