@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solders.account import Account
+from solders.instruction import AccountMeta
 from solders.pubkey import Pubkey
 
 from amplify_sdk import RequesterClient, WorkerClient
@@ -46,6 +47,11 @@ async def skill_scene(
     await market.requester.require_skills(b.address, [(skill.address, minimum)])
     b = await market.requester.get_batch(b.address)
     return SkillScene(market, store, issuer, skill, b, minimum, workers, table)
+
+
+def ro(key: Pubkey) -> AccountMeta:
+    """A skill account as accept_skilled_tasks and require_skills take it."""
+    return AccountMeta(key, is_signer=False, is_writable=False)
 
 
 async def set_rating(market: Market, worker: Pubkey, rating: int) -> None:

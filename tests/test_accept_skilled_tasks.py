@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from skills import SkillScene, set_rating, skill_scene
-from solders.instruction import AccountMeta, Instruction
+from skills import SkillScene, ro, set_rating, skill_scene
+from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
@@ -33,10 +33,6 @@ from amplify_sdk.protocol import (
     skill_node,
 )
 from market import Market
-
-
-def ro(key: Pubkey) -> AccountMeta:
-    return AccountMeta(key, is_signer=False, is_writable=False)
 
 
 async def proof_ix(s: SkillScene, worker: Pubkey, proofs: bytes, items: list[int]) -> Instruction:

@@ -268,10 +268,12 @@ def test_skill_costs() -> None:
     import asyncio
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_skills", ROOT / "scripts" / "bench_skills.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench", bench)
+    sys.modules.setdefault("bench_skills", bench)
     spec.loader.exec_module(bench)
 
     async def measure() -> dict[str, object]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from skills import skill_scene
-from solders.instruction import AccountMeta, Instruction
+from skills import ro, skill_scene
+from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.pubkey import Pubkey
 
 from adversarial import Attack
 from amplify_sdk import instructions
@@ -23,10 +22,6 @@ from amplify_sdk.errors import (
 )
 from amplify_sdk.protocol import batch_skills_pda, config_pda
 from market import Market, swap
-
-
-def ro(key: Pubkey) -> AccountMeta:
-    return AccountMeta(key, is_signer=False, is_writable=False)
 
 
 async def test_require_skills_sets_and_lifts_the_gate(market: Market, tmp_path: Path) -> None:

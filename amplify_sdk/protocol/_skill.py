@@ -56,6 +56,7 @@ def skill_leaf(skill: Pubkey, worker: Pubkey, value: int) -> bytes:
 
 
 def skill_node(a: bytes, b: bytes) -> bytes:
+    """An inner node over two hashes, in either order."""
     lo, hi = (a, b) if a <= b else (b, a)
     return hashlib.sha256(b"\x01" + lo + hi).digest()
 
@@ -96,6 +97,7 @@ class SkillTree:
         return self._levels()[-1][0] if self.values else ZERO_ROOT
 
     def value_of(self, worker: Pubkey) -> int | None:
+        """The worker's value; None if it holds none."""
         return dict(self.values).get(worker)
 
     def proof(self, worker: Pubkey) -> tuple[int, list[bytes]]:
