@@ -26,6 +26,7 @@ from solders.pubkey import Pubkey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from bench_skills import SKILL_WORKERS, skills
 from governance import RELEASE, earn_fees, make_dao
 
 from amplify_sdk import Amplify, RequesterClient, WorkerClient, instructions
@@ -76,6 +77,10 @@ GOALS = {
     "rate_cu_per_assignment": "<= 400",
     "rate_fee_per_assignment": "<= 100",
     "network_fee_per_rated_assignment": "<= 100",
+    "skill_check_cu_per_accept": "<= 2,000",
+    "items_per_accept_tx_with_skill": ">= 150",
+    "skill_rent_bytes_per_value": "<= 40",
+    "skill_set_transactions_1000": "<= 10",
 }
 
 
@@ -401,6 +406,11 @@ async def main() -> None:
         admin = amp.admin()
         await admin.initialize(await admin.create_amp_mint())
         ref = await reference(amp)
+    async with await Amplify.embedded() as amp:
+        admin = amp.admin()
+        await admin.initialize(await admin.create_amp_mint())
+        sk = await skills(amp)
+        ref = {**ref, **sk}
         keys = {k: v for k, v in ref.items() if not k.startswith("_")}
         if as_json:
             print(json.dumps(keys))
@@ -433,7 +443,7 @@ async def main() -> None:
     for k, v in keys.items():
         prev = PREVIOUS.get(k, "n/a")
         shown, was = (f"{x:,}" if isinstance(x, int) else x for x in (v, prev))
-        print(row(k, shown, was, BEFORE[k], GOALS[k], widths=widths))
+        print(row(k, shown, was, BEFORE.get(k, "n/a"), GOALS[k], widths=widths))
     print(
         f"\n{ref['_accept_transactions']} accept and {ref['_submit_transactions']} submit "
         f"transactions in {ref['_rounds']} rounds of up to {ROUND} reservations per worker; "
@@ -445,6 +455,12 @@ async def main() -> None:
         f"(batch + task table) and {ITEMS * REDUNDANCY * PRICE:,} of escrow; each worker no rent "
         f"(its one-time profile: {ref['_profile_rent']:,}) and a bond of {ref['_bond']:,} "
         f"per reservation it holds (returned on submission)."
+    )
+    print(
+        f"Skills: a {SKILL_WORKERS:,}-worker tree (proofs of {ref['_skill_proof_depth']} "
+        f"siblings); a skill account is {ref['_skill_account_bytes']} bytes whatever the number "
+        f"of workers; accept_tasks fits {ref['_items_per_accept_tx']} items per transaction "
+        "without a skill."
     )
     print("\n## Linear time: one worker, bulk accept then bulk submit (SDK + SVM)\n")
     print(row("assignments", "accept us/item", "submit us/item", "", widths=(16, 18, 18, 4)))

@@ -4,8 +4,10 @@ and every way to pass it the wrong accounts or data."""
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
+from skills import skill_scene
 from solders.account import Account
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -35,6 +37,7 @@ from amplify_sdk.errors import (
     ProtocolPaused,
     RatingTooLow,
     RosterFull,
+    SkillProofRequired,
     WorkerCapReached,
     WrongTable,
     WrongWorker,
@@ -472,3 +475,21 @@ async def test_fail_accept_tasks_with_accounts_of_the_wrong_type(
             ("table", config_pda()[0], InvalidAccountData),
         ]
     )
+
+
+async def test_fail_accept_tasks_with_a_batch_that_requires_skills(
+    market: Market, tmp_path: Path
+) -> None:
+    # Bug class: gate bypass (the proof-less instruction on a skill-gated
+    # batch, by a worker who holds the skill and by one who does not).
+    s = await skill_scene(market, tmp_path)
+    outsider = await market.worker()
+    for w in (s.workers[0], outsider):
+        ix = instructions.accept_tasks(w.address, s.batch.address, market.table(s.batch), [0])
+        with pytest.raises(SkillProofRequired):
+            await w.send([ix])
+    # Lifted, the same instruction passes.
+    await market.requester.require_skills(s.batch.address, [])
+    ix = instructions.accept_tasks(outsider.address, s.batch.address, market.table(s.batch), [0])
+    await outsider.send([ix])
+    assert (await market.requester.get_batch(s.batch.address)).reserved_count == 1

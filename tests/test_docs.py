@@ -370,3 +370,49 @@ def test_the_forge_costs_in_the_reputation_guide() -> None:
         f"{max_reachable_score(DEFAULT_PARAMS):,} for {top.lamports:,} lamports"
     ) in flat
     assert "ForgeableGateError" in text and "allow_forgeable_gate=True" in text
+
+
+def test_skill_costs() -> None:
+    # docs/reputation.md, "Skills": the cost table is what ./scripts/bench
+    # measures (the same function, on the embedded SVM), and the sizes quoted
+    # are the IDL's.
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_skills", ROOT / "scripts" / "bench_skills.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_skills", bench)
+    spec.loader.exec_module(bench)
+
+    async def measure() -> dict[str, object]:
+        from amplify_sdk import Amplify
+
+        async with await Amplify.embedded() as amp:
+            admin = amp.admin()
+            await admin.initialize(await admin.create_amp_mint())
+            got: dict[str, object] = await bench.skills(amp)
+            return got
+
+    got = asyncio.run(measure())
+    text = (DOCS / "reputation.md").read_text()
+    rows = {k: (a, v) for k, a, v in re.findall(r"^\| `(\w+)` \| (≈ )?([\d,.]+) \|", text, re.M)}
+    for key in (
+        "skill_rent_bytes_per_value",
+        "skill_set_transactions_1000",
+        "skill_check_cu_per_accept",
+        "items_per_accept_tx_with_skill",
+    ):
+        assert key in rows, f"docs/reputation.md: no row for {key}"
+        about, quoted = rows[key]
+        measured = got[key]
+        assert isinstance(measured, int | float)
+        # "≈": compute units vary with the addresses (compared byte by byte).
+        slack = 0.02 * measured if about else 0
+        assert abs(number(quoted) - measured) <= slack, f"{key}: docs {quoted}, measured {measured}"
+    assert f"proofs of\n{got['_skill_proof_depth']} sibling" in text
+    assert f"fits {got['_items_per_accept_tx']} per" in text
+    assert f"a {got['_skill_account_bytes']}-byte account" in text
+    assert f"`BatchSkills`,\n{account_size('BatchSkills')} bytes" in text

@@ -5,14 +5,16 @@ events our program logs are decoded."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from amplify_sdk import PROGRAM_ID
 from amplify_sdk.protocol import load_idl
 from amplify_sdk.protocol._codecs import events_from_logs
+from amplify_sdk.storage import LocalStore
 from market import Market
 
 
-async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
+async def test_every_idl_event_is_emitted_and_decodes(market: Market, tmp_path: Path) -> None:
     req = market.requester
     w = await market.worker()  # WorkerRegistered
     b = await market.batch(n_items=3, reservation_secs=10, expires_in=100, encrypted=True)
@@ -36,6 +38,12 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     await req.rate_assignments(solo.address, [(0, w.address, 4)])
     newcomer = await market.worker()
     await newcomer.accept_tasks(solo.address, [1])  # RosterPlaceReused: w held nothing
+    store = LocalStore(tmp_path / "skills")
+    skill = await req.create_skill("events")
+    await req.set_skill(skill.address, {w.address: 80}, store)  # SkillSet
+    gated = await market.batch(n_items=1, salt=b"gated")
+    await req.require_skills(gated.address, [(skill.address, 50)])  # SkillsRequired
+    assert (await w.accept_tasks(gated.address, [0], store=store))[0].ok
     receipts = req.receipts + w.receipts + newcomer.receipts + market.admin.receipts
     seen: dict[str, dict[str, object]] = {}
     for r in receipts:
@@ -58,6 +66,7 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market) -> None:
     # One item paid: its fee, 5% of the price rounded up (not the batch's own field).
     assert seen["FeesSwept"]["amount"] == -(-b.price * 500 // 10_000)
     assert seen["TableInitialized"]["capacity"] == 3
+    assert seen["SkillSet"]["worker_count"] == 1 and seen["SkillsRequired"]["count"] == 1
     assert seen["RosterPlaceReused"] == {
         "batch": solo.address,
         "index": 0,

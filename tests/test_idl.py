@@ -71,6 +71,10 @@ def test_models_match_idl_fields() -> None:
     views = {
         "Batch": ({"workers", "order"}, {"roster"}),
         "TaskTable": ({"slots"}, {"holders", "ticks", "flags"}),
+        # A skill's URI is its first leaves_uri_len bytes; a requirement pairs
+        # each skill with its minimum.
+        "Skill": ({"leaves_uri_len"}, set()),
+        "BatchSkills": ({"skills", "minimums"}, {"required"}),
     }
     for model in models:
         idl_fields = {f["name"] for f in idl.types[model.IDL_NAME]["type"]["fields"]}

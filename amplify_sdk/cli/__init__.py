@@ -6,6 +6,7 @@
     amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
     amplify rate | market | localnet | program deploy|init|show | demo
     amplify simulate reputation
+    amplify skill create|set|show|revoke|require
     amplify keygen | airdrop | balance
 
 Exit status: 0 on success; 1 when the cluster or the program refused or failed

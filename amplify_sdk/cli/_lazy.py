@@ -71,6 +71,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("simulate",),
         "Run the protocol's formulas offline, on the SDK's bit-exact twins.",
     ),
+    "skill": (
+        ("skill",),
+        "Issue skills (values 0-100 per worker) and require them of batches.",
+    ),
     "worker": (
         ("worker", "worker_fetch"),
         "Find work, take it, deliver it, get paid.",

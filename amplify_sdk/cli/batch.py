@@ -21,6 +21,7 @@ from ._groups import batch as group
 from ._hints import NotYet
 from ._idl_options import arg_range
 from ._params import ADDRESS, DURATION, Duration, span, stars, when
+from .skill import parse_requirement
 
 
 def register(cli: click.Group) -> None:
@@ -42,6 +43,7 @@ def batch_info(b: Batch, now: int, balance: int | None = None) -> dict[str, Any]
         "bond": b.bond,
         "redundancy": b.redundancy,
         "min_rating": b.min_rating,
+        "skill_count": b.skill_count,
         "per_worker_cap": b.per_worker_cap,
         "max_active": b.max_active,
         "reservation_secs": b.reservation_secs,
@@ -182,10 +184,18 @@ def _info_table(info: dict[str, Any]) -> Table:
     help="Create the batch even if one identity past --min-rating could take more "
     "than a Sybil ring pays to forge the gate (docs/reputation.md).",
 )
+@click.option(
+    "--require-skill",
+    "require_skill",
+    multiple=True,
+    metavar="SKILL:MIN",
+    help="Require a skill (any issuer's) at a minimum value 1-100; up to 3 (amplify skill).",
+)
 async def create(settings: Settings, out: Out, **opts: Any) -> None:
     """Open a batch; the wallet is the requester. Prints the batch's address."""
     if opts["key_agent"] is not None and not opts["encrypted"]:
         raise UserError("--key-agent goes with --encrypted")
+    skills = [parse_requirement(r) for r in opts["require_skill"]]
     instructions_hash = bytes(32)
     if opts["instructions"] is not None:
         instructions_hash = hashlib.sha256(opts["instructions"].read_bytes()).digest()
@@ -208,6 +218,9 @@ async def create(settings: Settings, out: Out, **opts: Any) -> None:
             key_agent=opts["key_agent"],
             allow_forgeable_gate=opts["allow_forgeable_gate"],
         )
+        if skills:
+            await req.require_skills(b.address, skills)
+            b = await req.get_batch(b.address)
         info = batch_info(b, await req.now())
     info["signature"] = req.last_receipt.signature if req.last_receipt else None
     gate = req.last_gate

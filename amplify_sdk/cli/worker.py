@@ -20,6 +20,7 @@ from ._context import Out, Settings, UserError, command, connect, lamports, requ
 from ._groups import worker as group
 from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS, ITEMS, standing_json, standing_text, stars, when
+from ._store import open_store
 
 
 def register(cli: click.Group) -> None:
@@ -124,8 +125,19 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
     default=None,
     help="Accept up to this many open items [default: as many as you may hold].",
 )
+@click.option(
+    "--store",
+    "store_spec",
+    default=None,
+    help="Where the required skills' leaf lists are (a batch that requires skills).",
+)
 async def accept(
-    settings: Settings, out: Out, batch: Pubkey, items: list[int] | None, count: int | None
+    settings: Settings,
+    out: Out,
+    batch: Pubkey,
+    items: list[int] | None,
+    count: int | None,
+    store_spec: str | None,
 ) -> int:
     """Reserve items (a small bond each, back on delivery). Refused items are
     listed with the program's reason; exit code 3 when fewer were taken than
@@ -141,7 +153,15 @@ async def accept(
             items = (await w.open_items(batch))[: count or max(b.max_active - active, 0)]
         if not items:
             raise UserError(f"no item of batch {batch} is open to you (see amplify worker browse)")
-        outcomes = await w.accept_tasks(batch, items)
+        if store_spec is None:
+            if (await w.get_batch(batch)).skill_count:
+                raise UserError(
+                    f"batch {batch} requires skills: give --store, where their leaf lists are"
+                )
+            outcomes = await w.accept_tasks(batch, items)
+        else:
+            async with open_store(store_spec, create=False) as store:
+                outcomes = await w.accept_tasks(batch, items, store=store)
         require_some(outcomes)
         deadlines = dict(await w.reservations(batch))
     data = {"batch": batch, **outcome_summary(outcomes)}

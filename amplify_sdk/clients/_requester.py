@@ -46,10 +46,11 @@ from ..protocol._program_errors import (
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
 from ._batch_rules import check_batch
 from ._bulk import chunks, collect, group, settle, table_of
-from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient, Progress, content_hash
+from ._client import PLACEHOLDER, SIGNATURE_FEE, Progress, content_hash
 from ._encrypted import encrypt_items, locators
 from ._gate import GatePrice, check_gate, price_gate
 from ._ratings import rating_chunks, rating_ix
+from ._skills import SkillIssuer
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class BatchParams:
     expires_in: int = 7 * 24 * 3600
 
 
-class RequesterClient(AmplifyClient):
+class RequesterClient(SkillIssuer):
     def __init__(self, backend: Backend, wallet: Keypair) -> None:
         super().__init__(backend, wallet)
         # Per batch: the manifest hash and items of the last prefix this client

@@ -39,8 +39,9 @@ from ..protocol._program_errors import (
 from ..protocol._token import associated_token_address
 from ..storage import Store
 from ._bulk import chunks, collect, group, settle
-from ._client import PLACEHOLDER, SIGNATURE_FEE, AmplifyClient
+from ._client import PLACEHOLDER, SIGNATURE_FEE
 from ._encrypted import load_blob, open_item, receive_keys
+from ._skills import SkillGate, SkillReader
 
 MAX_ANSWER = constant("MAX_ANSWER")
 MAX_RESULT_URI_LEN = constant("MAX_RESULT_URI_LEN")
@@ -52,7 +53,7 @@ def x25519_public_key(ed25519_public_key: bytes) -> bytes:
     return bytes(nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(ed25519_public_key))
 
 
-class WorkerClient(AmplifyClient):
+class WorkerClient(SkillReader):
     async def register(self, encryption_key: bytes | None = None) -> WorkerProfile:
         """Create this wallet's worker profile (its one rent-bearing account).
         `encryption_key` defaults to the X25519 form of the wallet key; one no
@@ -92,7 +93,9 @@ class WorkerClient(AmplifyClient):
                 out.append((int(row) + t.first_item, b.deadline(tick)))
         return out
 
-    async def accept_tasks(self, batch: Pubkey, items: Iterable[int]) -> list[ItemOutcome]:
+    async def accept_tasks(
+        self, batch: Pubkey, items: Iterable[int], *, store: Store | None = None
+    ) -> list[ItemOutcome]:
         """Reserve each item, many per transaction. Returns one outcome per
         requested item, in order: accepted, or refused with the program's error
         (`ItemFull`, `AlreadyAccepted`, `WorkerCapReached`, `ActiveLimitReached`,
@@ -102,15 +105,34 @@ class WorkerClient(AmplifyClient):
         (`NotRegisteredError`), the batch is open to it (the program's
         `BatchPaused`, `BatchExpired`, `RatingTooLow`, ... raised as such), and
         it can pay the fees and the bonds (`InsufficientFundsError`).
+
+        A batch that requires skills is accepted with proofs of this worker's
+        values, built from each skill's leaf list in `store` (where the issuer
+        published it) and checked first (`SkillTooLow`, `InvalidSkillProof`).
         """
         wanted = list(items)
         profile = await self.profile()
         b = await self.get_batch(batch)
         await self._check_open(b, profile)
+        gate: SkillGate | None = None
+        if b.skill_count:
+            if store is None:
+                raise InvalidArgumentError(
+                    f"batch {batch} requires skills: pass the store holding their leaf lists"
+                )
+            gate = await self.skill_proofs(batch, self.address, store)
+
+        def build(table: Pubkey, chunk: Sequence[int]) -> Instruction:
+            if gate is None:
+                return ix.accept_tasks(self.address, batch, table, chunk)
+            return ix.accept_skilled_tasks(
+                self.address, batch, table, chunk, gate.proofs, gate.remaining
+            )
+
         tables = await self.get_tables(b)
         room = await self._make_room(b, tables)
         groups, outcomes = group(wanted, b, tables)
-        k = self.max_items(lambda n: ix.accept_tasks(self.address, batch, PLACEHOLDER, [0] * n), 4)
+        k = self.max_items(lambda n: build(PLACEHOLDER, [0] * n), 4)
         todo = list(chunks(groups, k))
         if room and todo:
             # The releases that free a place go with the first acceptance, in
@@ -118,11 +140,7 @@ class WorkerClient(AmplifyClient):
             table, first = todo[0]
             fit = len(first)
             while fit > 1 and (
-                transaction_size(
-                    [*room, ix.accept_tasks(self.address, batch, table.address, [0] * fit)],
-                    self.wallet,
-                    1,
-                )
+                transaction_size([*room, build(table.address, [0] * fit)], self.wallet, 1)
                 > PACKET_DATA_SIZE
             ):
                 fit -= 1
@@ -134,12 +152,7 @@ class WorkerClient(AmplifyClient):
         for n, (table, chunk) in enumerate(todo):
             before = room if n == 0 else []
             try:
-                receipt = await self.send(
-                    [
-                        *before,
-                        ix.accept_tasks(self.address, batch, table.address, [i for _, i in chunk]),
-                    ]
-                )
+                receipt = await self.send([*before, build(table.address, [i for _, i in chunk])])
             except ProgramError as e:
                 # Worker-level: every later chunk would fail the same way.
                 for _, rest in todo[n:]:

@@ -69,6 +69,17 @@ from ._pda import (
     worker_profile_pda,
 )
 from ._program import program_bytes
+from ._skill import (
+    BatchSkills,
+    Skill,
+    SkillTree,
+    batch_skills_pda,
+    encode_skill_proofs,
+    skill_leaf,
+    skill_node,
+    skill_pda,
+    verify_skill_proof,
+)
 
 # Constants are re-bound here so the API reference carries their docs.
 PROGRAM_ID = _pda.PROGRAM_ID
@@ -103,6 +114,16 @@ __all__ = [
     "vault_pda",
     "vote_pda",
     "worker_profile_pda",
+    "skill_pda",
+    "batch_skills_pda",
+    # Skills
+    "Skill",
+    "BatchSkills",
+    "SkillTree",
+    "skill_leaf",
+    "skill_node",
+    "verify_skill_proof",
+    "encode_skill_proofs",
     # Accounts and outcomes
     "AccountModel",
     "Batch",

@@ -358,7 +358,8 @@ def accept_tasks(
     holds nothing (no reservation, no work awaiting a rating). An item that is full,
     already held by the worker, or over the worker's cap or active limit is skipped and
     reported in the TasksAccepted event; the rest are reserved. The worker deposits the
-    batch's bond per reservation.
+    batch's bond per reservation. A batch that requires skills (require_skills) refuses
+    this instruction (SkillProofRequired): accept it with accept_skilled_tasks.
 
     - `worker` (signer, writable)
     - `batch` (writable)
@@ -830,7 +831,168 @@ def claim_emissions(
     )
 
 
+def create_skill(
+    issuer: Pubkey,
+    skill_id: int,
+    name: bytes,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Issuer: create a skill, a number 0-100 per worker that the issuer (or the authority it
+    names) sets and any batch can require. Values are committed as a Merkle root
+    (docs/reputation.md, Skills): no worker holds a value until set_skill publishes a
+    root.
+
+    - `issuer` (signer, writable): Pays the rent; the first authority.
+    - `skill_id`: Any number the issuer picks; seeds the skill address.
+    - `name`: What the skill certifies (UTF-8, zero-padded).
+
+    Derived from the IDL's seeds: `skill`.
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "create_skill",
+        {"issuer": issuer},
+        {"skill_id": skill_id, "name": name},
+        program_id,
+        remaining,
+    )
+
+
+def set_skill(
+    authority: Pubkey,
+    skill: Pubkey,
+    root: bytes,
+    worker_count: int,
+    leaves_hash: bytes,
+    leaves_uri: str,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Skill authority: publish a new set of values (raise, lower, grant and revoke are all a
+    new root). Proofs against an earlier root stop passing at once.
+
+    - `authority` (signer)
+    - `skill` (writable)
+    - `root`: Merkle root over the leaves sha256(0x00 || skill || worker || value), nodes
+      sha256(0x01 || min(a,b) || max(a,b)); zero: no worker holds it.
+    - `worker_count`: Leaves under the root.
+    - `leaves_hash`: sha256 of the published leaf list (the SDK's serialisation).
+    - `leaves_uri`: Where the leaf list is stored (UTF-8, <= 200 bytes).
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "set_skill",
+        {"authority": authority, "skill": skill},
+        {
+            "root": root,
+            "worker_count": worker_count,
+            "leaves_hash": leaves_hash,
+            "leaves_uri": leaves_uri,
+        },
+        program_id,
+        remaining,
+    )
+
+
+def set_skill_authority(
+    authority: Pubkey,
+    skill: Pubkey,
+    new_authority: Pubkey,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Skill authority: hand the skill to another authority (the issuer stays in its address).
+
+    - `authority` (signer)
+    - `skill` (writable)
+    - `new_authority`
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "set_skill_authority",
+        {"authority": authority, "skill": skill},
+        {"new_authority": new_authority},
+        program_id,
+        remaining,
+    )
+
+
+def require_skills(
+    requester: Pubkey,
+    batch: Pubkey,
+    minimums: bytes,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: require up to 3 skills of every worker that accepts items of the batch, each
+    at a minimum value (1-100); the skill accounts follow as remaining accounts, in the
+    order of minimums. Empty minimums lift the requirement. Applies to acceptances from
+    then on.
+
+    - `requester` (signer, writable): Pays the rent of batch_skills.
+    - `batch` (writable)
+    - `minimums`: One minimum value (1-100) per skill account passed after the accounts.
+
+    Derived from the IDL's seeds: `batch_skills`.
+    Fixed addresses: `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "require_skills",
+        {"requester": requester, "batch": batch},
+        {"minimums": minimums},
+        program_id,
+        remaining,
+    )
+
+
+def accept_skilled_tasks(
+    worker: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    items: Sequence[int],
+    proofs: bytes,
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Worker: accept_tasks for a batch that requires skills. The required skill accounts
+    follow as remaining accounts in batch_skills' order; proofs holds, per skill, the
+    worker's value (u8), the proof's depth (u8) and depth x 32 bytes of sibling hashes,
+    nothing left over. Fails whole when a skill account is not the required one
+    (WrongSkill), a proof does not lead to the skill's current root for this worker and
+    value (InvalidSkillProof), or a value is below the minimum (SkillTooLow).
+
+    - `worker` (signer, writable)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `items`
+    - `proofs`: Per required skill: value u8, depth u8, depth x 32-byte siblings.
+
+    Derived from the IDL's seeds: `config`, `profile`, `batch_skills`.
+    Fixed addresses: `clock`, `system_program`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "accept_skilled_tasks",
+        {"worker": worker, "batch": batch, "table": table},
+        {"items": list(items), "proofs": proofs},
+        program_id,
+        remaining,
+    )
+
+
 __all__ = [
+    "accept_skilled_tasks",
     "accept_tasks",
     "add_tasks",
     "build_instruction",
@@ -841,6 +1003,7 @@ __all__ = [
     "close_batch",
     "create_batch",
     "create_proposal",
+    "create_skill",
     "deliver_keys",
     "execute_proposal",
     "grow_roster",
@@ -851,10 +1014,13 @@ __all__ = [
     "register_requester",
     "register_worker",
     "release_expired",
+    "require_skills",
     "resolve_accounts",
     "set_batch_paused",
     "set_paused",
     "set_reputation_params",
+    "set_skill",
+    "set_skill_authority",
     "stake",
     "submit_results",
     "sweep_fees",

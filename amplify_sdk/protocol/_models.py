@@ -207,6 +207,8 @@ class Batch(AccountModel):
     table_count: int
     roster_len: int
     roster_capacity: int
+    skill_count: int
+    """Skills a worker must prove to accept (`BatchSkills`); 0: none."""
     manifest_hash: bytes
     instructions_hash: bytes
     base_uri: str

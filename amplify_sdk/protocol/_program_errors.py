@@ -739,6 +739,62 @@ class UnreachableRating(ProgramError):
     msg = "min_rating is above the highest score the reputation formula lets any worker reach under the current parameters"
 
 
+class SkillProofRequired(ProgramError):
+    """The batch requires skills: accept with accept_skilled_tasks and a proof per required skill."""
+
+    code = 6091
+    name = "SkillProofRequired"
+    msg = (
+        "The batch requires skills: accept with accept_skilled_tasks and a proof per required skill"
+    )
+
+
+class WrongSkill(ProgramError):
+    """A skill account is not the skill the batch requires at that place (or not a skill account)."""
+
+    code = 6092
+    name = "WrongSkill"
+    msg = (
+        "A skill account is not the skill the batch requires at that place (or not a skill account)"
+    )
+
+
+class InvalidSkillProof(ProgramError):
+    """The skill proof does not lead to the skill's current root for this worker and value."""
+
+    code = 6093
+    name = "InvalidSkillProof"
+    msg = "The skill proof does not lead to the skill's current root for this worker and value"
+
+
+class SkillTooLow(ProgramError):
+    """The worker's value of a required skill is below the batch's minimum."""
+
+    code = 6094
+    name = "SkillTooLow"
+    msg = "The worker's value of a required skill is below the batch's minimum"
+
+
+class MalformedSkillProof(ProgramError):
+    """Skill proofs are malformed: per required skill a value (0-100), a depth (at most
+    MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over.
+    """
+
+    code = 6095
+    name = "MalformedSkillProof"
+    msg = "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over"
+
+
+class InvalidSkillRequirement(ProgramError):
+    """A batch requires at most 3 distinct skills, one skill account per minimum, each minimum
+    1-100.
+    """
+
+    code = 6096
+    name = "InvalidSkillRequirement"
+    msg = "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100"
+
+
 #: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
@@ -832,6 +888,12 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidEncryptionKey.code: InvalidEncryptionKey,
     ExpiryTooFar.code: ExpiryTooFar,
     UnreachableRating.code: UnreachableRating,
+    SkillProofRequired.code: SkillProofRequired,
+    WrongSkill.code: WrongSkill,
+    InvalidSkillProof.code: InvalidSkillProof,
+    SkillTooLow.code: SkillTooLow,
+    MalformedSkillProof.code: MalformedSkillProof,
+    InvalidSkillRequirement.code: InvalidSkillRequirement,
 }
 
 __all__ = [
@@ -872,6 +934,8 @@ __all__ = [
     "InvalidProgramAccount",
     "InvalidRedundancy",
     "InvalidReservation",
+    "InvalidSkillProof",
+    "InvalidSkillRequirement",
     "InvalidStars",
     "InvalidTable",
     "ItemFull",
@@ -881,6 +945,7 @@ __all__ = [
     "LedgerActive",
     "LedgerFull",
     "LedgerTooLarge",
+    "MalformedSkillProof",
     "MissingSigner",
     "NonCanonicalBump",
     "NotAuthorityOfProgram",
@@ -907,6 +972,8 @@ __all__ = [
     "RosterTooLarge",
     "SealedKeyCountMismatch",
     "SelfRating",
+    "SkillProofRequired",
+    "SkillTooLow",
     "SlotNotFound",
     "StakeLocked",
     "TableFull",
@@ -925,6 +992,7 @@ __all__ = [
     "WrongMint",
     "WrongPage",
     "WrongRentPayer",
+    "WrongSkill",
     "WrongTable",
     "WrongWorker",
 ]

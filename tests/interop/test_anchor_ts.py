@@ -58,4 +58,6 @@ async def test_anchor_ts_flow(
         "AlreadyRated",
         "NothingToClaim",
         "BatchNotDone",
+        "SkillProofRequired",
+        "InvalidSkillProof",
     ]

@@ -190,6 +190,18 @@ pub enum AmplifyError {
     ExpiryTooFar = 6089,
     /// min_rating is above the highest score the reputation formula lets any worker reach under the current parameters
     UnreachableRating = 6090,
+    /// The batch requires skills: accept with accept_skilled_tasks and a proof per required skill
+    SkillProofRequired = 6091,
+    /// A skill account is not the skill the batch requires at that place (or not a skill account)
+    WrongSkill = 6092,
+    /// The skill proof does not lead to the skill's current root for this worker and value
+    InvalidSkillProof = 6093,
+    /// The worker's value of a required skill is below the batch's minimum
+    SkillTooLow = 6094,
+    /// Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over
+    MalformedSkillProof = 6095,
+    /// A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100
+    InvalidSkillRequirement = 6096,
 }
 
 impl AmplifyError {
@@ -286,6 +298,12 @@ impl AmplifyError {
         AmplifyError::InvalidEncryptionKey,
         AmplifyError::ExpiryTooFar,
         AmplifyError::UnreachableRating,
+        AmplifyError::SkillProofRequired,
+        AmplifyError::WrongSkill,
+        AmplifyError::InvalidSkillProof,
+        AmplifyError::SkillTooLow,
+        AmplifyError::MalformedSkillProof,
+        AmplifyError::InvalidSkillRequirement,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -381,6 +399,12 @@ impl AmplifyError {
             AmplifyError::InvalidEncryptionKey => "InvalidEncryptionKey",
             AmplifyError::ExpiryTooFar => "ExpiryTooFar",
             AmplifyError::UnreachableRating => "UnreachableRating",
+            AmplifyError::SkillProofRequired => "SkillProofRequired",
+            AmplifyError::WrongSkill => "WrongSkill",
+            AmplifyError::InvalidSkillProof => "InvalidSkillProof",
+            AmplifyError::SkillTooLow => "SkillTooLow",
+            AmplifyError::MalformedSkillProof => "MalformedSkillProof",
+            AmplifyError::InvalidSkillRequirement => "InvalidSkillRequirement",
         }
     }
 
@@ -477,6 +501,12 @@ impl AmplifyError {
             AmplifyError::InvalidEncryptionKey => "The X25519 key is a low-order point: no sealed box can be addressed to it",
             AmplifyError::ExpiryTooFar => "Expiry is more than 65,534 x reservation_secs ahead: deadlines would round up by more than a reservation",
             AmplifyError::UnreachableRating => "min_rating is above the highest score the reputation formula lets any worker reach under the current parameters",
+            AmplifyError::SkillProofRequired => "The batch requires skills: accept with accept_skilled_tasks and a proof per required skill",
+            AmplifyError::WrongSkill => "A skill account is not the skill the batch requires at that place (or not a skill account)",
+            AmplifyError::InvalidSkillProof => "The skill proof does not lead to the skill's current root for this worker and value",
+            AmplifyError::SkillTooLow => "The worker's value of a required skill is below the batch's minimum",
+            AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over",
+            AmplifyError::InvalidSkillRequirement => "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100",
         }
     }
 }

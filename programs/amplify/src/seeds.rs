@@ -37,3 +37,5 @@ fn hex_into(out: &mut [u8], mut value: u64) {
         value >>= 4;
     }
 }
+pub const SKILL: &[u8] = b"skill";
+pub const BATCH_SKILLS: &[u8] = b"batch_skills";

@@ -34,6 +34,11 @@ pub fn parses(name: &str, data: &[u8]) -> bool {
         "cast_vote" => CastVoteArgs::parse(data).is_ok(),
         "execute_proposal" => ExecuteProposalArgs::parse(data).is_ok(),
         "claim_emissions" => ClaimEmissionsArgs::parse(data).is_ok(),
+        "create_skill" => CreateSkillArgs::parse(data).is_ok(),
+        "set_skill" => SetSkillArgs::parse(data).is_ok(),
+        "set_skill_authority" => SetSkillAuthorityArgs::parse(data).is_ok(),
+        "require_skills" => RequireSkillsArgs::parse(data).is_ok(),
+        "accept_skilled_tasks" => AcceptSkilledTasksArgs::parse(data).is_ok(),
         other => panic!("the IDL's instruction {other} has no generated parser"),
     }
 }

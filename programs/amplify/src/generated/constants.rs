@@ -26,3 +26,11 @@ pub const TABLE_SEED_PREFIX: &[u8] = b"t";
 pub const SEALED_KEY_LEN: u16 = 80;
 /// emission_credit of a full-weight rating (a rating weighing max_weight_per_rating); per_assignment AMP is paid per this much credit.
 pub const EMISSION_CREDIT_PER_RATING: u64 = 1000;
+/// Most skills one batch can require.
+pub const MAX_BATCH_SKILLS: u8 = 3;
+/// Highest skill value.
+pub const MAX_SKILL_VALUE: u8 = 100;
+/// Deepest skill proof (2^20 workers per skill).
+pub const MAX_SKILL_DEPTH: u8 = 20;
+/// Longest leaf-list URI of a skill, in bytes.
+pub const MAX_SKILL_URI_LEN: u16 = 200;

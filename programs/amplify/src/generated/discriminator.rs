@@ -30,6 +30,11 @@ pub mod ix {
     pub const CAST_VOTE: [u8; 8] = [20, 212, 15, 189, 69, 180, 69, 151];
     pub const EXECUTE_PROPOSAL: [u8; 8] = [186, 60, 116, 133, 108, 128, 111, 28];
     pub const CLAIM_EMISSIONS: [u8; 8] = [251, 131, 246, 29, 92, 210, 241, 19];
+    pub const CREATE_SKILL: [u8; 8] = [240, 192, 94, 78, 47, 203, 128, 183];
+    pub const SET_SKILL: [u8; 8] = [207, 100, 228, 66, 241, 181, 67, 74];
+    pub const SET_SKILL_AUTHORITY: [u8; 8] = [37, 77, 255, 196, 171, 151, 54, 246];
+    pub const REQUIRE_SKILLS: [u8; 8] = [69, 8, 117, 5, 53, 175, 159, 223];
+    pub const ACCEPT_SKILLED_TASKS: [u8; 8] = [72, 81, 111, 125, 14, 124, 159, 248];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("initialize", INITIALIZE),
@@ -58,6 +63,11 @@ pub mod ix {
         ("cast_vote", CAST_VOTE),
         ("execute_proposal", EXECUTE_PROPOSAL),
         ("claim_emissions", CLAIM_EMISSIONS),
+        ("create_skill", CREATE_SKILL),
+        ("set_skill", SET_SKILL),
+        ("set_skill_authority", SET_SKILL_AUTHORITY),
+        ("require_skills", REQUIRE_SKILLS),
+        ("accept_skilled_tasks", ACCEPT_SKILLED_TASKS),
     ];
 }
 pub mod account {
@@ -71,6 +81,8 @@ pub mod account {
     pub const STAKE_ACCOUNT: [u8; 8] = [80, 158, 67, 124, 50, 189, 192, 255];
     pub const PROPOSAL: [u8; 8] = [26, 94, 189, 187, 116, 136, 53, 33];
     pub const VOTE_RECORD: [u8; 8] = [112, 9, 123, 165, 234, 9, 157, 167];
+    pub const SKILL: [u8; 8] = [53, 13, 242, 204, 77, 249, 1, 215];
+    pub const BATCH_SKILLS: [u8; 8] = [60, 178, 171, 57, 193, 203, 65, 246];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("Config", CONFIG),
@@ -83,6 +95,8 @@ pub mod account {
         ("StakeAccount", STAKE_ACCOUNT),
         ("Proposal", PROPOSAL),
         ("VoteRecord", VOTE_RECORD),
+        ("Skill", SKILL),
+        ("BatchSkills", BATCH_SKILLS),
     ];
 }
 pub mod event {
@@ -109,6 +123,8 @@ pub mod event {
     pub const PROPOSAL_EXECUTED: [u8; 8] = [92, 213, 189, 201, 101, 83, 111, 83];
     pub const EMISSIONS_CLAIMED: [u8; 8] = [221, 78, 155, 224, 226, 71, 232, 104];
     pub const ROSTER_PLACE_REUSED: [u8; 8] = [251, 150, 2, 164, 246, 146, 186, 216];
+    pub const SKILL_SET: [u8; 8] = [36, 26, 85, 91, 17, 240, 229, 50];
+    pub const SKILLS_REQUIRED: [u8; 8] = [238, 0, 184, 50, 130, 134, 90, 80];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ProtocolInitialized", PROTOCOL_INITIALIZED),
@@ -134,5 +150,7 @@ pub mod event {
         ("ProposalExecuted", PROPOSAL_EXECUTED),
         ("EmissionsClaimed", EMISSIONS_CLAIMED),
         ("RosterPlaceReused", ROSTER_PLACE_REUSED),
+        ("SkillSet", SKILL_SET),
+        ("SkillsRequired", SKILLS_REQUIRED),
     ];
 }

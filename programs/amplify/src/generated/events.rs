@@ -612,3 +612,47 @@ impl<'a> RosterPlaceReused<'a> {
         w.emit()
     }
 }
+
+pub struct SkillSet<'a> {
+    pub skill: &'a Address,
+    pub epoch: u64,
+    pub root: &'a [u8; 32],
+    pub worker_count: u32,
+}
+
+impl<'a> SkillSet<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(4);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::SKILL_SET);
+        w.put(self.skill.as_array());
+        w.put(&self.epoch.to_le_bytes());
+        w.put(self.root);
+        w.put(&self.worker_count.to_le_bytes());
+        w.emit()
+    }
+}
+
+pub struct SkillsRequired<'a> {
+    pub batch: &'a Address,
+    pub count: u8,
+}
+
+impl<'a> SkillsRequired<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(1);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::SKILLS_REQUIRED);
+        w.put(self.batch.as_array());
+        w.put(&[self.count]);
+        w.emit()
+    }
+}

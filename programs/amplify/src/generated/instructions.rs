@@ -598,7 +598,7 @@ impl SetBatchPausedArgs {
     }
 }
 
-/// Accounts of `accept_tasks`: Worker: reserve one slot of each listed item (all in one task table). The whole instruction fails when the protocol or batch is paused, the batch is cancelled or expired, the worker's rating is below the minimum, its registered key cannot be sealed to (encrypted batch), the roster is full with no free place or an item does not exist. A worker new to a full roster takes the place of the first worker that holds nothing (no reservation, no work awaiting a rating). An item that is full, already held by the worker, or over the worker's cap or active limit is skipped and reported in the TasksAccepted event; the rest are reserved. The worker deposits the batch's bond per reservation.
+/// Accounts of `accept_tasks`: Worker: reserve one slot of each listed item (all in one task table). The whole instruction fails when the protocol or batch is paused, the batch is cancelled or expired, the worker's rating is below the minimum, its registered key cannot be sealed to (encrypted batch), the roster is full with no free place or an item does not exist. A worker new to a full roster takes the place of the first worker that holds nothing (no reservation, no work awaiting a rating). An item that is full, already held by the worker, or over the worker's cap or active limit is skipped and reported in the TasksAccepted event; the rest are reserved. The worker deposits the batch's bond per reservation. A batch that requires skills (require_skills) refuses this instruction (SkillProofRequired): accept it with accept_skilled_tasks.
 pub struct AcceptTasksAccounts {
     pub worker: AccountView,
     pub config: AccountView,
@@ -1583,6 +1583,305 @@ impl ClaimEmissionsArgs {
     }
 }
 
+/// Accounts of `create_skill`: Issuer: create a skill, a number 0-100 per worker that the issuer (or the authority it names) sets and any batch can require. Values are committed as a Merkle root (docs/reputation.md, Skills): no worker holds a value until set_skill publishes a root.
+pub struct CreateSkillAccounts {
+    /// Pays the rent; the first authority.
+    pub issuer: AccountView,
+    pub skill: AccountView,
+    pub system_program: AccountView,
+}
+
+impl CreateSkillAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [issuer, skill, system_program, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                issuer: *issuer,
+                skill: *skill,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.issuer)?;
+        check::writable(&self.issuer)?;
+        check::writable(&self.skill)?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `create_skill`.
+pub struct CreateSkillArgs<'a> {
+    /// Any number the issuer picks; seeds the skill address.
+    pub skill_id: u64,
+    /// What the skill certifies (UTF-8, zero-padded).
+    pub name: &'a [u8; 32],
+}
+
+impl<'a> CreateSkillArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            skill_id: args.u64()?,
+            name: args.bytes::<32>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `set_skill`: Skill authority: publish a new set of values (raise, lower, grant and revoke are all a new root). Proofs against an earlier root stop passing at once.
+pub struct SetSkillAccounts {
+    pub authority: AccountView,
+    pub skill: AccountView,
+}
+
+impl SetSkillAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [authority, skill, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                authority: *authority,
+                skill: *skill,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.authority)?;
+        check::writable(&self.skill)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `set_skill`.
+pub struct SetSkillArgs<'a> {
+    /// Merkle root over the leaves sha256(0x00 || skill || worker || value), nodes sha256(0x01 || min(a,b) || max(a,b)); zero: no worker holds it.
+    pub root: &'a [u8; 32],
+    /// Leaves under the root.
+    pub worker_count: u32,
+    /// sha256 of the published leaf list (the SDK's serialisation).
+    pub leaves_hash: &'a [u8; 32],
+    /// Where the leaf list is stored (UTF-8, <= 200 bytes).
+    pub leaves_uri: &'a str,
+}
+
+impl<'a> SetSkillArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            root: args.bytes::<32>()?,
+            worker_count: args.u32()?,
+            leaves_hash: args.bytes::<32>()?,
+            leaves_uri: args.string()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `set_skill_authority`: Skill authority: hand the skill to another authority (the issuer stays in its address).
+pub struct SetSkillAuthorityAccounts {
+    pub authority: AccountView,
+    pub skill: AccountView,
+}
+
+impl SetSkillAuthorityAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [authority, skill, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                authority: *authority,
+                skill: *skill,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.authority)?;
+        check::writable(&self.skill)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `set_skill_authority`.
+pub struct SetSkillAuthorityArgs {
+    pub new_authority: Address,
+}
+
+impl SetSkillAuthorityArgs {
+    #[inline(always)]
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            new_authority: args.address()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `require_skills`: Requester: require up to 3 skills of every worker that accepts items of the batch, each at a minimum value (1-100); the skill accounts follow as remaining accounts, in the order of minimums. Empty minimums lift the requirement. Applies to acceptances from then on.
+pub struct RequireSkillsAccounts {
+    /// Pays the rent of batch_skills.
+    pub requester: AccountView,
+    pub batch: AccountView,
+    pub batch_skills: AccountView,
+    pub system_program: AccountView,
+}
+
+impl RequireSkillsAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [requester, batch, batch_skills, system_program, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                requester: *requester,
+                batch: *batch,
+                batch_skills: *batch_skills,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.requester)?;
+        check::writable(&self.requester)?;
+        check::writable(&self.batch)?;
+        check::writable(&self.batch_skills)?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `require_skills`.
+pub struct RequireSkillsArgs<'a> {
+    /// One minimum value (1-100) per skill account passed after the accounts.
+    pub minimums: &'a [u8],
+}
+
+impl<'a> RequireSkillsArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            minimums: args.byte_vec()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
+/// Accounts of `accept_skilled_tasks`: Worker: accept_tasks for a batch that requires skills. The required skill accounts follow as remaining accounts in batch_skills' order; proofs holds, per skill, the worker's value (u8), the proof's depth (u8) and depth x 32 bytes of sibling hashes, nothing left over. Fails whole when a skill account is not the required one (WrongSkill), a proof does not lead to the skill's current root for this worker and value (InvalidSkillProof), or a value is below the minimum (SkillTooLow).
+pub struct AcceptSkilledTasksAccounts {
+    pub worker: AccountView,
+    pub config: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+    pub profile: AccountView,
+    pub batch: AccountView,
+    /// The batch's required skills (require_skills).
+    pub batch_skills: AccountView,
+    /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
+    pub table: AccountView,
+    pub system_program: AccountView,
+}
+
+impl AcceptSkilledTasksAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [worker, config, clock, profile, batch, batch_skills, table, system_program, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                worker: *worker,
+                config: *config,
+                clock: *clock,
+                profile: *profile,
+                batch: *batch,
+                batch_skills: *batch_skills,
+                table: *table,
+                system_program: *system_program,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.worker)?;
+        check::writable(&self.worker)?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        check::writable(&self.batch)?;
+        check::writable(&self.table)?;
+        check::address(
+            &self.system_program,
+            &Address::from_str_const("11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `accept_skilled_tasks`.
+pub struct AcceptSkilledTasksArgs<'a> {
+    pub items: &'a [[u8; 4]],
+    /// Per required skill: value u8, depth u8, depth x 32-byte siblings.
+    pub proofs: &'a [u8],
+}
+
+impl<'a> AcceptSkilledTasksArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            items: args.vec_of::<4>()?,
+            proofs: args.byte_vec()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
 /// Route an instruction to its handler by its 8-byte discriminator.
 #[inline(always)]
 pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResult {
@@ -1750,6 +2049,36 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             let args = ClaimEmissionsArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::claim_emissions::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CREATE_SKILL) => {
+            let (accs, remaining) = CreateSkillAccounts::load(accounts)?;
+            let args = CreateSkillArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::create_skill::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::SET_SKILL) => {
+            let (accs, remaining) = SetSkillAccounts::load(accounts)?;
+            let args = SetSkillArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::set_skill::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::SET_SKILL_AUTHORITY) => {
+            let (accs, remaining) = SetSkillAuthorityAccounts::load(accounts)?;
+            let args = SetSkillAuthorityArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::set_skill_authority::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::REQUIRE_SKILLS) => {
+            let (accs, remaining) = RequireSkillsAccounts::load(accounts)?;
+            let args = RequireSkillsArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::require_skills::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::ACCEPT_SKILLED_TASKS) => {
+            let (accs, remaining) = AcceptSkilledTasksAccounts::load(accounts)?;
+            let args = AcceptSkilledTasksArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::accept_skilled_tasks::process(accs, args, remaining)
         }
         _ => Err(check::unknown_instruction()),
     }

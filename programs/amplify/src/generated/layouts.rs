@@ -422,7 +422,9 @@ pub struct Batch {
     /// Hash chain over uploads: sha256(prev || start_index u32 LE || count u32 LE || root), from 32 zero bytes.
     pub manifest_hash: [u8; 32],
     pub instructions_hash: [u8; 32],
-    pub reserved: [u8; 64],
+    /// Skills a worker must prove at acceptance (batch_skills); 0 = none.
+    pub skill_count: u8,
+    pub reserved: [u8; 63],
 }
 const _: () = assert!(core::mem::size_of::<Batch>() == 376);
 le_fields!(Batch {
@@ -638,4 +640,56 @@ le_fields!(VoteRecord {
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for VoteRecord {
     const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::VOTE_RECORD;
+}
+
+/// A skill, PDA ["skill", issuer, skill_id u64 LE]: a value 0-100 per worker, committed as a Merkle root (leaf sha256(0x00 || skill || worker || value u8), node sha256(0x01 || min(a,b) || max(a,b))). epoch counts the roots set; the leaf list behind root is stored at leaves_uri with sha256 leaves_hash.
+#[repr(C)]
+pub struct Skill {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub leaves_uri_len: u8,
+    pub _pad0: u8,
+    pub worker_count: [u8; 4],
+    pub issuer: Address,
+    pub authority: Address,
+    pub skill_id: [u8; 8],
+    pub epoch: [u8; 8],
+    pub updated_at: [u8; 8],
+    pub root: [u8; 32],
+    pub leaves_hash: [u8; 32],
+    pub name: [u8; 32],
+    /// The first leaves_uri_len bytes are the URI.
+    pub leaves_uri: [u8; 200],
+    pub reserved: [u8; 64],
+}
+const _: () = assert!(core::mem::size_of::<Skill>() == 464);
+le_fields!(Skill {
+    worker_count / set_worker_count: u32,
+    skill_id / set_skill_id: u64,
+    epoch / set_epoch: u64,
+    updated_at / set_updated_at: i64,
+});
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for Skill {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::SKILL;
+}
+
+/// A batch's required skills, PDA ["batch_skills", batch]: the first count entries of skills, each with its minimum value.
+#[repr(C)]
+pub struct BatchSkills {
+    pub discriminator: [u8; 8],
+    pub version: u8,
+    pub bump: u8,
+    pub count: u8,
+    pub minimums: [u8; 3],
+    pub _pad0: [u8; 2],
+    pub batch: Address,
+    pub skills: [Address; 3],
+    pub reserved: [u8; 32],
+}
+const _: () = assert!(core::mem::size_of::<BatchSkills>() == 176);
+// SAFETY: as for every struct here (alignment 1, no padding, any bits).
+unsafe impl Layout for BatchSkills {
+    const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::BATCH_SKILLS;
 }

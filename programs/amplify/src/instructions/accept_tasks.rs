@@ -17,6 +17,10 @@
 //! or, when the roster is full, at the place of the first worker that holds
 //! nothing (no reservation, no work awaiting a rating), which is announced by
 //! `RosterPlaceReused`.
+//!
+//! A batch that requires skills (`require_skills`) is accepted through
+//! `accept_skilled_tasks`, which checks the worker's proofs and then runs
+//! this same acceptance.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -35,6 +39,14 @@ use crate::{
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
 pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView]) -> ProgramResult {
+    accept(a, args, false)
+}
+
+/// The acceptance itself; `proven`: the worker's skills were checked against
+/// the batch's requirement (accept_skilled_tasks). Without that, a batch that
+/// requires skills refuses: this instruction carries no proofs.
+#[inline(never)]
+pub fn accept(a: AcceptTasksAccounts, args: AcceptTasksArgs, proven: bool) -> ProgramResult {
     if args.items.is_empty() {
         return Err(AmplifyError::EmptyTaskList.into());
     }
@@ -59,6 +71,9 @@ pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView])
     }
     if now >= v.b.expires_at() {
         return Err(AmplifyError::BatchExpired.into());
+    }
+    if v.b.skill_count != 0 && !proven {
+        return Err(AmplifyError::SkillProofRequired.into());
     }
     if prof.rating() < v.b.min_rating() {
         return Err(AmplifyError::RatingTooLow.into());

@@ -5,6 +5,7 @@
 //! checked against the IDL's signer, writable and address rules by
 //! `generated::instructions`) and its parsed arguments.
 
+pub mod accept_skilled_tasks;
 pub mod accept_tasks;
 pub mod add_tasks;
 pub mod cancel_batch;
@@ -14,6 +15,7 @@ pub mod claim_emissions;
 pub mod close_batch;
 pub mod create_batch;
 pub mod create_proposal;
+pub mod create_skill;
 pub mod deliver_keys;
 pub mod execute_proposal;
 pub mod grow_roster;
@@ -24,9 +26,12 @@ pub mod rate_assignments;
 pub mod register_requester;
 pub mod register_worker;
 pub mod release_expired;
+pub mod require_skills;
 pub mod set_batch_paused;
 pub mod set_paused;
 pub mod set_reputation_params;
+pub mod set_skill;
+pub mod set_skill_authority;
 pub mod stake;
 pub mod submit_results;
 pub mod sweep_fees;

@@ -9,6 +9,7 @@ pub mod loader;
 pub mod math;
 #[cfg(target_arch = "bpf")]
 pub mod mem;
+pub mod merkle;
 pub mod outcomes;
 pub mod rent;
 pub mod seed_address;

@@ -11,13 +11,14 @@ pub mod config;
 pub mod governance;
 pub mod profile;
 pub mod reputation;
+pub mod skill;
 pub mod table;
 pub mod treasury;
 
 pub use crate::generated::layouts::{
-    Batch, Config, EmissionParams, Governance, GovernanceParams, Proposal, Rating, Refusal,
-    ReputationParams, RequesterProfile, RosterEntry, Slot, StakeAccount, TaskTable, Treasury,
-    VoteRecord, WorkerProfile,
+    Batch, BatchSkills, Config, EmissionParams, Governance, GovernanceParams, Proposal, Rating,
+    Refusal, ReputationParams, RequesterProfile, RosterEntry, Skill, Slot, StakeAccount, TaskTable,
+    Treasury, VoteRecord, WorkerProfile,
 };
 pub use batch::BatchView;
 pub use table::TableView;

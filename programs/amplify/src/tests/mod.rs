@@ -5,6 +5,7 @@
 mod batch;
 mod governance;
 mod math;
+mod merkle;
 mod rent;
 mod seeds;
 mod x25519;

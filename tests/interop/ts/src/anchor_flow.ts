@@ -40,6 +40,8 @@ import {
   SYSVAR_CLOCK_PUBKEY,
   Transaction,
 } from "@solana/web3.js";
+import { createHash } from "node:crypto";
+
 import BN from "bn.js";
 import type { Amplify } from "../generated/amplify.js";
 import {
@@ -922,6 +924,90 @@ await requester.methods
   .accounts({ batch: batch2 })
   .remainingAccounts([{ pubkey: table2, isSigner: false, isWritable: true }])
   .rpc();
+
+// -- skills: an issuer's values as a Merkle root, proven at acceptance ----------------
+//    (one worker: the root is its leaf, and its proof has no siblings)
+
+const skillName = Buffer.alloc(32);
+skillName.write("anchor flow");
+const createSkill = requester.methods.createSkill(new BN(7), Array.from(skillName)).accounts({});
+const skill = (await createSkill.pubkeys()).skill!;
+await createSkill.rpc();
+const SKILL_VALUE = 80;
+const leaf = createHash("sha256")
+  .update(Buffer.concat([Buffer.from([0]), skill.toBuffer(), workerKp.publicKey.toBuffer(), Buffer.from([SKILL_VALUE])]))
+  .digest();
+const skillSet = await eventOf(
+  await requester.methods
+    .setSkill(Array.from(leaf), 1, Array.from(Buffer.alloc(32, 1)), "file:///leaves")
+    .accounts({ skill })
+    .rpc(),
+  "skillSet",
+);
+eq([skillSet.skill, skillSet.epoch, skillSet.workerCount], [skill, 1, 1], "SkillSet");
+// Handed on and back: the authority is whoever the issuer names.
+await requester.methods.setSkillAuthority(workerKp.publicKey).accounts({ skill }).rpc();
+await worker.methods.setSkillAuthority(requesterKp.publicKey).accounts({ skill }).rpc();
+const skillAccount = await requester.account.skill.fetch(skill);
+eq([skillAccount.authority, skillAccount.epoch], [requesterKp.publicKey, 1], "Skill");
+await record("Skill", skill, skillAccount);
+
+const batchId3 = batchId.addn(2);
+const create3 = requester.methods.createBatch(...createBatchArgs(batchId3)).accounts({});
+const batch3 = (await create3.pubkeys()).batch!;
+await create3.rpc();
+const b3 = await requester.account.batch.fetch(batch3);
+const table3 = await tableAddress(requesterKp.publicKey, BigInt(b3.batchNumber.toString()), 0);
+const space3 = tableSize(1, REDUNDANCY);
+await requester.methods
+  .addTasks(0, 1, Array.from(merkleRoot(0, [hashes[0]])))
+  .accounts({ batch: batch3, table: table3 })
+  .preInstructions([
+    SystemProgram.createAccountWithSeed({
+      fromPubkey: requesterKp.publicKey,
+      newAccountPubkey: table3,
+      basePubkey: requesterKp.publicKey,
+      seed: tableSeed(BigInt(b3.batchNumber.toString()), 0),
+      lamports: await connection.getMinimumBalanceForRentExemption(space3),
+      space: space3,
+      programId: PROGRAM_ID,
+    }),
+    await requester.methods.initTable(0).accounts({ batch: batch3, table: table3 }).instruction(),
+  ])
+  .rpc();
+const skillMeta = [{ pubkey: skill, isSigner: false, isWritable: false }];
+const required = await eventOf(
+  await requester.methods
+    .requireSkills(Buffer.from([50]))
+    .accounts({ batch: batch3 })
+    .remainingAccounts(skillMeta)
+    .rpc(),
+  "skillsRequired",
+);
+eq([required.batch, required.count], [batch3, 1], "SkillsRequired");
+const batchSkills = (
+  await requester.methods.requireSkills(Buffer.from([50])).accounts({ batch: batch3 }).pubkeys()
+).batchSkills!;
+await record("BatchSkills", batchSkills, await requester.account.batchSkills.fetch(batchSkills));
+await expectError("SkillProofRequired", () =>
+  worker.methods.acceptTasks([0]).accounts({ batch: batch3, table: table3 }).rpc(),
+);
+// worker2 was never given a value: the worker's leaf is not in the tree.
+await expectError("InvalidSkillProof", () =>
+  worker2.methods
+    .acceptSkilledTasks([0], Buffer.from([SKILL_VALUE, 0]))
+    .accounts({ batch: batch3, table: table3 })
+    .remainingAccounts(skillMeta)
+    .rpc(),
+);
+await eventOf(
+  await worker.methods
+    .acceptSkilledTasks([0], Buffer.from([SKILL_VALUE, 0]))
+    .accounts({ batch: batch3, table: table3 })
+    .remainingAccounts(skillMeta)
+    .rpc(),
+  "tasksAccepted",
+);
 
 const fromLogs = events.filter((e) => e.name === "tasksAccepted").map((e) => e.data);
 for (let i = 0; i < 50 && live.length < fromLogs.length; i++) await sleep(100);
