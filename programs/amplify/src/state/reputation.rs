@@ -109,9 +109,36 @@ fn fade_and_add(
 
 /// What one rating did: the rating as read against its requester and the
 /// weight it carried.
+pub struct Step {
+    pub adjusted: u16,
+    pub weight: u64,
+}
+
+/// What one rating applied on its own did, with the worker's new score.
 pub struct Applied {
     pub adjusted: u16,
     pub weight: u64,
+    pub rating: u16,
+}
+
+/// One rating applied on its own (steps 1–5), emissions aside: what it did
+/// and the worker's new score. (The handlers use `Session`, which also counts
+/// emissions; this is the formula's unit for tests and the fuzzer.)
+pub fn apply(
+    p: &ReputationParams,
+    worker: &mut WorkerProfile,
+    requester: &mut RequesterProfile,
+    stars: u8,
+    fee: u64,
+) -> Result<Applied, ProgramError> {
+    let mut session = Session::begin(p, worker, requester, 0);
+    let step = session.rate(stars, fee)?;
+    let rating = session.finish(worker, requester)?;
+    Ok(Applied {
+        adjusted: step.adjusted,
+        weight: step.weight,
+        rating,
+    })
 }
 
 /// The number of requesters a worker profile tracks.
@@ -175,7 +202,7 @@ impl<'a> Session<'a> {
     }
 
     /// Apply one rating (steps 1–4 above; the score, step 5, at `finish`).
-    pub fn rate(&mut self, stars: u8, fee: u64) -> Result<Applied, ProgramError> {
+    pub fn rate(&mut self, stars: u8, fee: u64) -> Result<Step, ProgramError> {
         let p = self.p;
         let x = math::mul(stars as u64, MILLI_STARS_PER_STAR)?;
         let neutral = p.neutral() as u64;
@@ -226,7 +253,7 @@ impl<'a> Session<'a> {
             self.well_rated = math::inc_u32(self.well_rated, 1)?;
             self.emission_credit = math::add(self.emission_credit, emission_credit(p, w)?)?;
         }
-        Ok(Applied {
+        Ok(Step {
             adjusted: adjusted as u16,
             weight: w,
         })
