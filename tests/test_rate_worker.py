@@ -44,7 +44,11 @@ async def test_rate_worker_applies_each_rating_in_order(market: Market) -> None:
     table = market.table(b)
     profile = worker_profile_pda(w.address)[0]
     await req.send(
-        [instructions.rate_worker(req.address, b.address, table, profile, 0, list(enumerate(stars)))]
+        [
+            instructions.rate_worker(
+                req.address, b.address, table, profile, 0, list(enumerate(stars))
+            )
+        ]
     )
     rp = await req.fetch(RequesterProfile, requester_profile_pda(req.address)[0])
     wk, rq = ref.Worker(), ref.Requester(rp.id)
@@ -77,7 +81,10 @@ async def test_rate_worker_costs_a_fraction_of_rate_assignments(market: Market) 
     new = [(i, 1 + i % 5) for i in range(41, 81) if i < 80]
     await req.send([instructions.rate_worker(req.address, b.address, table, profile, 0, new)])
     per_new = req.last_receipt.compute_units / len(new)
-    report("CU per rating, rate_assignments / rate_worker (40 / 39 ratings)", f"{per_old:.0f} / {per_new:.0f}")
+    report(
+        "CU per rating, rate_assignments / rate_worker (40 / 39 ratings)",
+        f"{per_old:.0f} / {per_new:.0f}",
+    )
     assert per_new * 3 < per_old
 
 
@@ -92,7 +99,9 @@ async def attack(market: Market) -> Attack:
     idle = await market.worker()
     payer = await market.other_requester()
     profile = worker_profile_pda(w.address)[0]
-    ix = instructions.rate_worker(req.address, b.address, market.table(b), profile, 0, [(0, 4), (1, 5)])
+    ix = instructions.rate_worker(
+        req.address, b.address, market.table(b), profile, 0, [(0, 4), (1, 5)]
+    )
     scene = {"b": b, "w": w, "other": other_b, "rival": rival, "idle": idle}
     return Attack(market, ix, [req.wallet], payer, [], scene)
 
@@ -156,7 +165,9 @@ async def test_fail_rate_worker_with_work_not_done(market: Market) -> None:
     assert idx is not None
     mine = worker_profile_pda(req.address)[0]
     with pytest.raises(SelfRating):
-        await req.send([instructions.rate_worker(req.address, b.address, table, mine, idx, [(1, 5)])])
+        await req.send(
+            [instructions.rate_worker(req.address, b.address, table, mine, idx, [(1, 5)])]
+        )
 
 
 async def test_fail_rate_worker_with_someone_else_signing(attack: Attack) -> None:

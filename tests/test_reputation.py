@@ -146,10 +146,14 @@ async def test_chain_scores_match_the_reference(market: Market) -> None:
                 for e in r.events
                 if e.name == "WorkerRated" and e.fields["batch"] == b.address
             ]
-            assert [(r["item"], e["worker"], r["stars"]) for e in events for r in e["ratings"]] == plan
+            assert [
+                (r["item"], e["worker"], r["stars"]) for e in events for r in e["ratings"]
+            ] == plan
             for e in events:
                 done = [
-                    ref.rate(ref.DEFAULTS, refs_w[e["worker"]], refs_r[req.address], r["stars"], fee)
+                    ref.rate(
+                        ref.DEFAULTS, refs_w[e["worker"]], refs_r[req.address], r["stars"], fee
+                    )
                     for r in e["ratings"]
                 ]
                 assert (e["weight"], e["rating"]) == (sum(d[1] for d in done), done[-1][2])

@@ -231,7 +231,7 @@ impl<'a> Session<'a> {
             for share in self.shares.iter_mut().filter(|s| **s != 0) {
                 // share < 2^32 (a u32 in the profile, and `finish` refuses to
                 // store more) and h ≤ MAX_HORIZON < 2^25: the product fits.
-                *share = share.wrapping_mul(h) / hw;
+                *share = math::div(share.wrapping_mul(h), hw)?;
             }
             self.shares[at] = math::add(self.shares[at], w)?;
             let (s, wt) = fade_and_add(self.score_sum, self.weight, h, w, adjusted)?;
