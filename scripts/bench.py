@@ -365,8 +365,14 @@ async def bulk_cu(amp: Amplify, n: int = 100, keys: int = 10) -> list[tuple[str,
     out.append((f"accept_tasks, {n} items all refused (AlreadyAccepted)", last(w)))
     await w.submit_results(b.address, [(i, bytes([i % LABELS])) for i in range(1, n + 1)])
     out.append((f"submit_results, {n} items", last(w)))
-    await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(1, n + 1)])
-    out.append((f"rate_assignments, {n} items", last(req)))
+    table, profile = table_address(b.requester, b.batch_number, 0), worker_profile_pda(w.address)[0]
+    half = n // 2
+    old = [(i, 0, 4, 0) for i in range(1, half + 1)]
+    await req.register_requester()
+    await req.send([instructions.rate_assignments(req.address, b.address, table, old, [profile])])
+    out.append((f"rate_assignments, {half} items", last(req)))
+    await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(half + 1, n + 1)])
+    out.append((f"rate_worker, {n - half} items (the SDK's rate_assignments)", last(req)))
     await w.accept_tasks(b.address, range(n + 1, 2 * n + 1))
     backend.warp(600 + b.tick_secs + 1)
     await req.release_expired(b.address, w.address, range(n + 1, 2 * n + 1))
@@ -436,7 +442,7 @@ async def main() -> None:
         f"\n## Reference workload: {ITEMS:,} items x redundancy {REDUNDANCY}, price {PRICE:,}, "
         f"{WORKERS} workers x {PER_WORKER:,} assignments\n"
     )
-    widths = (32, 10, 16, 32, 28)
+    widths = (max(map(len, keys)) + 2, 10, 16, 32, 28)
     print(
         row("key", "now", "previous stop", "before (item pages + ledgers)", "goal", widths=widths)
     )

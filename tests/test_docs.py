@@ -416,3 +416,37 @@ def test_skill_costs() -> None:
     assert f"fits {got['_items_per_accept_tx']} per" in text
     assert f"a {got['_skill_account_bytes']}-byte account" in text
     assert f"`BatchSkills`,\n{account_size('BatchSkills')} bytes" in text
+
+
+def test_rating_costs() -> None:
+    # docs/protocol.md, the rating table: its rate_worker column is what
+    # ./scripts/bench measures on the reference workload (the same function,
+    # on the embedded SVM).
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_main", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_main", bench)  # its dataclasses look it up
+    spec.loader.exec_module(bench)
+
+    async def measure() -> dict[str, object]:
+        from amplify_sdk import Amplify
+
+        async with await Amplify.embedded() as amp:
+            admin = amp.admin()
+            await admin.initialize(await admin.create_amp_mint())
+            got: dict[str, object] = await bench.reference(amp)
+            return got
+
+    got = asyncio.run(measure())
+    text = (DOCS / "protocol.md").read_text()
+    for label, key in (
+        ("CU per rated assignment (bulk)", "rate_cu_per_assignment"),
+        ("network fees per rated assignment", "network_fee_per_rated_assignment"),
+    ):
+        m = re.search(rf"^\| {re.escape(label)} \| [\d,.]+ \| ([\d,.]+) \|", text, re.M)
+        assert m, f"docs/protocol.md: no row '{label}'"
+        quoted = float(m.group(1).replace(",", ""))
+        assert quoted == got[key], f"{key}: docs {m.group(1)}, measured {got[key]}"

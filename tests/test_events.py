@@ -7,8 +7,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from amplify_sdk import PROGRAM_ID
-from amplify_sdk.protocol import load_idl
+from amplify_sdk import PROGRAM_ID, instructions
+from amplify_sdk.protocol import load_idl, worker_profile_pda
 from amplify_sdk.protocol._codecs import events_from_logs
 from amplify_sdk.storage import LocalStore
 from market import Market
@@ -24,7 +24,8 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market, tmp_path: 
     await w.accept_tasks(b.address, [0, 1])  # TasksAccepted
     await req.deliver_keys(b.address, w.address, [(0, bytes(32))])  # KeysDelivered
     await w.submit_results(b.address, [(0, b"\x01")])  # ResultsSubmitted
-    await req.rate_assignments(b.address, [(0, w.address, 3)])  # AssignmentRated
+    await req.rate_assignments(b.address, [(0, w.address, 3)])  # WorkerRated (rate_worker)
+    after_first = (await req.get_worker_profile(w.address)).rating
     market.backend.warp(11 + b.tick_secs)
     await req.release_expired(b.address, w.address)  # TasksReleased
     await req.sweep_fees(b.address)  # FeesSwept
@@ -35,7 +36,16 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market, tmp_path: 
     solo = await market.batch(n_items=2, roster_capacity=1, salt=b"solo")
     await w.accept_tasks(solo.address, [0])
     await w.submit_results(solo.address, [(0, b"\x01")])
-    await req.rate_assignments(solo.address, [(0, w.address, 4)])
+    # AssignmentRated: the SDK sends rate_worker; rate_assignments is sent as
+    # built from the IDL (w is the solo batch's only worker: roster index 0,
+    # its profile the first remaining account).
+    profile = worker_profile_pda(w.address)[0]
+    table = market.table(solo)
+    rating = instructions.rate_assignments(
+        req.address, solo.address, table, [(0, 0, 4, 0)], [profile]
+    )
+    await req.send([rating])  # AssignmentRated
+    after_second = (await req.get_worker_profile(w.address)).rating
     newcomer = await market.worker()
     await newcomer.accept_tasks(solo.address, [1])  # RosterPlaceReused: w held nothing
     store = LocalStore(tmp_path / "skills")
@@ -64,9 +74,28 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market, tmp_path: 
     assert seen["BatchCancelled"]["slots"] == 2  # items 1 (released) and 2 (never taken)
     assert seen["WorkerRegistered"]["worker"] == w.address
     # One item paid: its fee, 5% of the price rounded up (not the batch's own field).
-    assert seen["FeesSwept"]["amount"] == -(-b.price * 500 // 10_000)
+    fee = -(-b.price * 500 // 10_000)
+    assert seen["FeesSwept"]["amount"] == fee
     assert seen["TableInitialized"]["capacity"] == 3
     assert seen["SkillSet"]["worker_count"] == 1 and seen["SkillsRequired"]["count"] == 1
+    # The requester's first rating: it has no habits yet (its mean is neutral),
+    # so the rating weighs the fee the work paid, up to max_weight_per_rating.
+    cap = (await req.get_config()).reputation.max_weight_per_rating
+    assert seen["WorkerRated"] == {
+        "batch": b.address,
+        "worker": w.address,
+        "ratings": [{"item": 0, "stars": 3}],
+        "weight": min(fee, cap),
+        "rating": after_first,
+    }
+    rated = seen["AssignmentRated"]
+    assert (rated["batch"], rated["item_index"], rated["worker"], rated["stars"]) == (
+        solo.address,
+        0,
+        w.address,
+        4,
+    )
+    assert rated["rating"] == after_second
     assert seen["RosterPlaceReused"] == {
         "batch": solo.address,
         "index": 0,

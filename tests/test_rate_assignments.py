@@ -38,8 +38,13 @@ from market import Market, swap
 async def test_rate_assignments_updates_the_worker_once(market: Market) -> None:
     b, w = await market.done_work(4)
     req = market.requester
-    out = await req.rate_assignments(b.address, [(0, w.address, 5), (1, w.address, 2)])
-    assert all(o.ok for o in out)
+    await req.register_requester()
+    # The instruction itself (the SDK's rate_assignments sends rate_worker).
+    profile = worker_profile_pda(w.address)[0]
+    ratings = [(0, 0, 5, 0), (1, 0, 2, 0)]
+    await req.send(
+        [instructions.rate_assignments(req.address, b.address, market.table(b), ratings, [profile])]
+    )
     p = await req.get_worker_profile(w.address)
     rp = await req.fetch(RequesterProfile, requester_profile_pda(req.address)[0])
     # Expected from the reference formula (docs/reputation.md), fee = 5% of the price.

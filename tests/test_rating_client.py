@@ -6,7 +6,6 @@ ratings than its log can hold events for (every rating reaches history)."""
 from __future__ import annotations
 
 from amplify_sdk.chain._timeline import events
-from amplify_sdk.clients._batch_rules import MAX_RATINGS_PER_TX
 from conftest import report
 from market import Market
 
@@ -36,19 +35,26 @@ async def test_rate_assignments_packs_full_transactions(market: Market) -> None:
 
 
 async def test_every_rating_event_reaches_history(market: Market) -> None:
-    # One AssignmentRated event per rating: a transaction whose events
-    # overflow the runtime's 10,000-byte log loses them ("Log truncated"), so
-    # the SDK sends at most MAX_RATINGS_PER_TX per transaction (the packet
-    # alone would take ~94 ratings of one worker).
-    n = MAX_RATINGS_PER_TX + 20
+    # One WorkerRated event per instruction lists its ratings: a transaction
+    # whose log overflows the runtime's 10,000 bytes loses its events ("Log
+    # truncated"), so the SDK packs no more than the log holds. 250 ratings of
+    # one worker take two packets (5 bytes each); every rating reaches
+    # history, each once.
+    n = 250
     b, w = await market.done_work(n)
     req = market.requester
     await req.register_requester()
     n0 = len(req.receipts)
-    out = await req.rate_assignments(b.address, [(i, w.address, 4) for i in range(n)])
-    assert all(o.ok for o in out) and len(req.receipts) - n0 == 2
-    rated = await events(req.backend, b.address, names={"AssignmentRated"})
-    assert sorted(e.fields["item_index"] for e in rated) == list(range(n))
+    out = await req.rate_assignments(b.address, [(i, w.address, 1 + i % 5) for i in range(n)])
+    assert all(o.ok for o in out)
+    txs = len(req.receipts) - n0
+    assert txs == 2
+    rated = await events(req.backend, b.address, names={"WorkerRated"})
+    got = sorted((r["item"], r["stars"]) for e in rated for r in e.fields["ratings"])
+    assert got == [(i, 1 + i % 5) for i in range(n)]
+    for r in req.receipts[n0:]:
+        assert not any("Log truncated" in line for line in r.logs)
+    report("ratings per transaction (one worker, 250 ratings)", round(n / txs, 1))
 
 
 async def test_rate_assignments_refusals_before_sending(market: Market) -> None:

@@ -111,7 +111,7 @@ def test_the_formula_property_reached_its_paths() -> None:
 
 async def test_chain_scores_match_the_reference(market: Market) -> None:
     # Three requesters with different habits rate four workers over batches of
-    # different prices; every event's (adjusted, weight, rating) is predicted.
+    # different prices; every event's weight and score are predicted.
     requesters = [market.requester, await market.other_requester(), await market.other_requester()]
     workers = [await market.worker() for _ in range(4)]
     refs_w = {w.address: ref.Worker() for w in workers}
@@ -134,20 +134,30 @@ async def test_chain_scores_match_the_reference(market: Market) -> None:
                 await w.accept_tasks(b.address, range(6))
                 await w.submit_results(b.address, [(i, b"\x01") for i in range(6)])
             plan = [(i, w.address, habit(i + j)) for j, w in enumerate(workers) for i in range(6)]
+            n0 = len(req.receipts)
             out = await req.rate_assignments(b.address, plan)
             assert all(o.ok for o in out)
             fee = -(-price * 500 // 10_000)
+            # One WorkerRated per worker: its ratings in the order applied, their
+            # total weight and the score after them.
             events = [
                 e.fields
-                for r in req.receipts[-2:]
+                for r in req.receipts[n0:]
                 for e in r.events
-                if e.name == "AssignmentRated" and e.fields["batch"] == b.address
+                if e.name == "WorkerRated" and e.fields["batch"] == b.address
             ]
-            want = [
-                ref.rate(ref.DEFAULTS, refs_w[w], refs_r[req.address], s, fee) for _, w, s in plan
-            ]
-            assert [(e["adjusted"], e["weight"], e["rating"]) for e in events] == want
-            checked += len(events)
+            assert [
+                (r["item"], e["worker"], r["stars"]) for e in events for r in e["ratings"]
+            ] == plan
+            for e in events:
+                done = [
+                    ref.rate(
+                        ref.DEFAULTS, refs_w[e["worker"]], refs_r[req.address], r["stars"], fee
+                    )
+                    for r in e["ratings"]
+                ]
+                assert (e["weight"], e["rating"]) == (sum(d[1] for d in done), done[-1][2])
+                checked += len(done)
     for w in workers:
         p = await market.requester.get_worker_profile(w.address)
         assert (p.score_sum, p.weight, p.rating_count) == (

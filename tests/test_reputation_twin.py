@@ -304,21 +304,30 @@ async def test_chain_matches_the_twin(market: Market) -> None:
         )
         before = len(req.receipts)
         assert all(o.ok for o in await req.rate_assignments(b.address, plan))
+        # The SDK sends one rate_worker per worker: each event lists the
+        # ratings it applied, in order, with their total weight and the score
+        # after them. The twin replays them in that order.
         events = [
-            e.fields for r in req.receipts[before:] for e in r.events if e.name == "AssignmentRated"
+            e.fields for r in req.receipts[before:] for e in r.events if e.name == "WorkerRated"
         ]
-        got = [(e["adjusted"], e["weight"], e["rating"]) for e in events]
+        applied = [(r["item"], e["worker"], r["stars"]) for e in events for r in e["ratings"]]
+        assert sorted(applied) == sorted(plan)
         want = twin.apply_stream(
             ws,
             rs,
-            [index[e["worker"]] for e in events],
-            [k] * len(events),
-            [e["stars"] for e in events],
-            np.full(len(events), b.fee_per_item, np.uint64),
+            [index[w] for _, w, _ in applied],
+            [k] * len(applied),
+            [s for *_, s in applied],
+            np.full(len(applied), b.fee_per_item, np.uint64),
         )
-        assert got == want.tuples()
-        assert got[0] == first
-        checked += len(events)
+        at = 0
+        for e in events:
+            n = len(e["ratings"])
+            assert e["weight"] == int(want.weight[at : at + n].sum())
+            assert e["rating"] == int(want.rating[at + n - 1])
+            at += n
+        assert want.tuples()[0] == first
+        checked += len(applied)
         w0 = min(b.fee_per_item, params["max_weight_per_rating"])
         limited += int((want.weight < w0).sum())
     for i, w in enumerate(workers):
@@ -354,15 +363,10 @@ async def test_one_star_ratings_never_raise_a_score(market: Market) -> None:
     w = await market.worker()
     await w.accept_tasks(b.address, range(20))
     await w.submit_results(b.address, [(i, b"\x00") for i in range(20)])
-    before = len(market.requester.receipts)
     await market.requester.rate_assignments(b.address, [(i, w.address, 1) for i in range(20)])
-    adjusted = [
-        e.fields["adjusted"]
-        for r in market.requester.receipts[before:]
-        for e in r.events
-        if e.name == "AssignmentRated"
-    ]
-    assert adjusted == [1_000] * 20
+    # Every 1 counts as 1 star: the worker's mean as rated is exactly 1 star.
+    profile = await market.requester.get_worker_profile(w.address)
+    assert profile.rating_count == 20 and profile.score_sum == 1_000 * profile.weight > 0
     profile = await market.requester.get_worker_profile(w.address)
     assert profile.rating < DEFAULT_PARAMS.prior_mean
 

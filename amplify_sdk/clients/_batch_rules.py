@@ -5,9 +5,9 @@ without paying a fee) and how many ratings one transaction's log can carry."""
 from __future__ import annotations
 
 from ..protocol._ceiling import MAX_SCORE as MAX_RATING
-from ..protocol._codecs import type_size
+from ..protocol._codecs import fixed_size, type_size
 from ..protocol._fee import fee_of
-from ..protocol._idl import constant
+from ..protocol._idl import constant, load_idl
 from ..protocol._layout import MAX_PERMITTED_DATA_INCREASE, batch_size
 from ..protocol._program_errors import (
     ExpiryTooFar,
@@ -36,10 +36,31 @@ def event_line_size(name: str) -> int:
     return len("Program data: ") + 4 * -(-size // 3)
 
 
-#: Most ratings one transaction may carry: `rate_assignments` logs an
+#: Most ratings one transaction of `rate_assignments` may carry: it logs an
 #: `AssignmentRated` event per rating, and events past the log limit are lost
 #: to every reader of history (ratings in `batch_results`, the market view).
 MAX_RATINGS_PER_TX = (LOG_LIMIT - LOG_RESERVE) // event_line_size("AssignmentRated")
+
+#: Log bytes of one instruction besides its events: the runtime's invoke,
+#: consumed and success lines (the longest: "Program <id> consumed
+#: 1400000 of 1400000 compute units", 92 bytes).
+INSTRUCTION_LOG = 3 * 100
+
+
+def rated_log_size(n: int) -> int:
+    """Log bytes of one `rate_worker` instruction of `n` ratings: its lines and
+    its `WorkerRated` event (whose list of ratings grows with `n`)."""
+    idl = load_idl()
+    size = 8
+    for f in idl.types["WorkerRated"]["type"]["fields"]:
+        ty = f["type"]
+        if isinstance(ty, dict) and "vec" in ty:
+            size += 4 + n * type_size(ty["vec"]["defined"]["name"])
+        else:
+            known = fixed_size(ty, idl)
+            assert known is not None, f"WorkerRated.{f['name']}"
+            size += known
+    return INSTRUCTION_LOG + len("Program data: ") + 4 * -(-size // 3)
 
 
 def check_batch(
@@ -86,4 +107,11 @@ def check_batch(
         raise RosterTooLarge()
 
 
-__all__ = ["LOG_LIMIT", "MAX_RATING", "MAX_RATINGS_PER_TX", "check_batch", "event_line_size"]
+__all__ = [
+    "LOG_LIMIT",
+    "MAX_RATING",
+    "MAX_RATINGS_PER_TX",
+    "check_batch",
+    "event_line_size",
+    "rated_log_size",
+]

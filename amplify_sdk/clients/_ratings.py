@@ -1,9 +1,11 @@
-"""Ratings packed into transactions: `rate_assignments` instructions whose
-transactions fit one packet and whose events fit the log."""
+"""Ratings packed into transactions: `rate_worker` instructions (one per
+worker and table) whose transactions fit one packet and whose events fit the
+log."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
@@ -12,62 +14,77 @@ from solders.pubkey import Pubkey
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
 from ..protocol._models import Batch, TaskTable
-from ._batch_rules import MAX_RATINGS_PER_TX
+from ..protocol._pda import worker_profile_pda
+from ._batch_rules import LOG_LIMIT, LOG_RESERVE, rated_log_size
+
+#: Bytes one more rating adds to a `rate_worker` instruction: item u32, stars u8.
+RATING_BYTES = 5
+#: At most what a new `rate_worker` instruction adds to a transaction besides
+#: its ratings: profile and table keys, program and account indices, length
+#: prefixes, discriminator, worker index, vector length.
+NEW_PART = 2 * 32 + 1 + 1 + 7 + 2 + 8 + 2 + 4
 
 
-def rating_ix(
-    requester: Pubkey,
-    b: Batch,
-    table: TaskTable,
-    chunk: list[tuple[int, int, int, int, Pubkey]],
-    profiles: list[Pubkey],
-    pdas: dict[Pubkey, Pubkey],
-) -> Instruction:
-    at = {p: k for k, p in enumerate(profiles)}
-    args = [(item, idx, stars, at[pdas[w]]) for _, item, idx, stars, w in chunk]
-    return ix.rate_assignments(requester, b.address, table.address, args, profiles)
+@dataclass
+class Part:
+    """One `rate_worker` instruction: a worker's ratings in one table, as
+    (position in the caller's list, item, stars)."""
 
+    table: TaskTable
+    index: int
+    worker: Pubkey
+    ratings: list[tuple[int, int, int]] = field(default_factory=list)
 
-def rating_chunks(
-    wallet: Keypair,
-    b: Batch,
-    table: TaskTable,
-    entries: list[tuple[int, int, int, int, Pubkey]],
-    pdas: dict[Pubkey, Pubkey],
-) -> Iterable[tuple[list[tuple[int, int, int, int, Pubkey]], list[Pubkey]]]:
-    """Split ratings into transactions that fit: 8 bytes per rating plus a
-    writable profile account per distinct worker, and at most
-    `MAX_RATINGS_PER_TX` (their events must fit in the log). Sizes are
-    measured; between measurements a rating adds at most 8 bytes and a new
-    profile 33 (its key and its index in the instruction), plus a byte when
-    a length prefix grows (compact-u16), so building the transaction is
-    only needed near the limit (linear time)."""
-    chunk: list[tuple[int, int, int, int, Pubkey]] = []
-    profiles: list[Pubkey] = []
-    size = 0
-    for e in entries:
-        profile = pdas[e[4]]
-        new_profile = profile not in profiles
-        estimate = size + 8 + (33 if new_profile else 0)
-        trial_profiles = [*profiles, profile] if new_profile else profiles
-        # One byte spare: the instruction data's length prefix grows once
-        # (past 127 bytes); no other prefix can grow within one packet.
-        if chunk and estimate + 1 <= PACKET_DATA_SIZE and len(chunk) < MAX_RATINGS_PER_TX:
-            chunk.append(e)
-            profiles, size = trial_profiles, estimate
-            continue
-        trial = [*chunk, e]
-        measured = transaction_size(
-            [rating_ix(wallet.pubkey(), b, table, trial, trial_profiles, pdas)], wallet, 1
+    def instruction(self, requester: Pubkey, b: Batch) -> Instruction:
+        return ix.rate_worker(
+            requester,
+            b.address,
+            self.table.address,
+            worker_profile_pda(self.worker)[0],
+            self.index,
+            [(item, stars) for _, item, stars in self.ratings],
         )
-        if chunk and (measured > PACKET_DATA_SIZE or len(trial) > MAX_RATINGS_PER_TX):
-            yield chunk, profiles
-            chunk, profiles = [e], [profile]
-            measured = transaction_size(
-                [rating_ix(wallet.pubkey(), b, table, chunk, profiles, pdas)], wallet, 1
-            )
-        else:
-            chunk, profiles = trial, trial_profiles
-        size = measured
-    if chunk:
-        yield chunk, profiles
+
+
+def rating_transactions(wallet: Keypair, b: Batch, parts: list[Part]) -> Iterable[list[Part]]:
+    """Split each worker's ratings over transactions that fit: 5 bytes per
+    rating, an instruction (and a profile account) per worker, and logs that
+    keep every `WorkerRated` event (past the runtime's log limit they would
+    be lost to every reader of history). Sizes are upper bounds between
+    measurements (a rating adds 5 bytes and perhaps a byte of length prefix;
+    a new instruction at most its keys, indices and prefixes), so a
+    transaction is built only near the packet limit (linear time)."""
+    requester = wallet.pubkey()
+
+    def measure(trial: list[Part]) -> int:
+        return transaction_size([p.instruction(requester, b) for p in trial], wallet, 1)
+
+    tx: list[Part] = []
+    size = log = 0
+    for part in parts:
+        for rating in part.ratings:
+            new = not tx or tx[-1].table is not part.table or tx[-1].index != part.index
+            cur = Part(part.table, part.index, part.worker) if new else tx[-1]
+            n = len(cur.ratings)
+            trial_log = log + rated_log_size(n + 1) - (0 if new else rated_log_size(n))
+            fits = False
+            if tx and trial_log <= LOG_LIMIT - LOG_RESERVE:
+                trial_size = size + (NEW_PART if new else 1) + RATING_BYTES
+                if trial_size > PACKET_DATA_SIZE:
+                    cur.ratings.append(rating)
+                    trial_size = measure([*tx, cur] if new else tx)
+                    cur.ratings.pop()
+                fits = trial_size <= PACKET_DATA_SIZE
+            if not fits:
+                if tx:
+                    yield tx
+                cur = Part(part.table, part.index, part.worker, [rating])
+                tx = [cur]
+                size, log = measure(tx), rated_log_size(1)
+                continue
+            if new:
+                tx.append(cur)
+            cur.ratings.append(rating)
+            size, log = trial_size, trial_log
+    if tx:
+        yield tx

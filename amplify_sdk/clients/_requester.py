@@ -31,7 +31,6 @@ from ..protocol._pda import (
     requester_profile_pda,
     table_address,
     table_seed,
-    worker_profile_pda,
 )
 from ..protocol._program_errors import (
     AlreadyRated,
@@ -49,7 +48,7 @@ from ._bulk import chunks, collect, group, settle, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, Progress, content_hash
 from ._encrypted import encrypt_items, locators
 from ._gate import GatePrice, check_gate, price_gate
-from ._ratings import rating_chunks, rating_ix
+from ._ratings import Part, rating_transactions
 from ._skills import SkillIssuer
 
 
@@ -298,11 +297,18 @@ class RequesterClient(SkillIssuer):
         """Rate completed work: (item, worker, stars 1-5). One outcome per rating,
         in order; ratings that cannot succeed (not completed, already rated,
         your own work, bad stars) are refused before anything is sent. The
-        first rating registers this wallet's requester profile (once)."""
+        first rating registers this wallet's requester profile (once).
+
+        Sent as `rate_worker` instructions, one per worker (and task table),
+        packed into as few transactions as fit: a worker's ratings apply in
+        the order given, workers in the order first named."""
         b = await self.get_batch(batch)
         tables = await self.get_tables(b)
         outcomes: list[ItemOutcome | None] = [None] * len(ratings)
-        groups: dict[int, list[tuple[int, int, int, int, Pubkey]]] = {}
+        # One part per (table, worker), in the order first given: each is one
+        # `rate_worker` instruction (split when a transaction fills), whose
+        # ratings apply in the order given.
+        parts: dict[tuple[int, int], Part] = {}
         asked: set[tuple[int, Pubkey]] = set()
         for pos, (item, worker, stars) in enumerate(ratings):
             idx = b.roster_index(worker)
@@ -327,26 +333,26 @@ class RequesterClient(SkillIssuer):
                 outcomes[pos] = ItemOutcome(item, False, err)
                 continue
             asked.add((item, worker))
-            groups.setdefault(table.index, []).append((pos, item, idx, stars, worker))
+            key = (table.index, idx)
+            if key not in parts:
+                parts[key] = Part(table, idx, worker)
+            parts[key].ratings.append((pos, item, stars))
         # The profile is created only for ratings that will be sent.
-        if groups and (
+        if parts and (
             await self.fetch_or_none(RequesterProfile, requester_profile_pda(self.address)[0])
             is None
         ):
             await self.register_requester()
-        pdas = {w: worker_profile_pda(w)[0] for es in groups.values() for *_, w in es}
-        for table_index, entries in groups.items():
-            table = tables[table_index]
-            for chunk, profiles in rating_chunks(self.wallet, b, table, entries, pdas):
-                instr = rating_ix(self.address, b, table, chunk, profiles, pdas)
-                try:
-                    receipt = await self.send([instr])
-                except ProgramError as e:
-                    for pos, item, *_ in chunk:
-                        outcomes[pos] = ItemOutcome(item, False, e)
-                    continue
-                for pos, item, *_ in chunk:
-                    outcomes[pos] = ItemOutcome(item, True, signature=receipt.signature)
+        for tx in rating_transactions(self.wallet, b, list(parts.values())):
+            sent = [(pos, item) for part in tx for pos, item, _ in part.ratings]
+            try:
+                receipt = await self.send([part.instruction(self.address, b) for part in tx])
+            except ProgramError as e:
+                for pos, item in sent:
+                    outcomes[pos] = ItemOutcome(item, False, e)
+                continue
+            for pos, item in sent:
+                outcomes[pos] = ItemOutcome(item, True, signature=receipt.signature)
         return [o for o in outcomes if o is not None]
 
     async def deliver_keys(

@@ -527,6 +527,46 @@ def rate_assignments(
     )
 
 
+def rate_worker(
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    worker_profile: Pubkey,
+    worker: int,
+    ratings: Sequence[Mapping[str, Any] | tuple[int, int]],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: rate one worker's completed assignments in one table of a batch, 1-5 stars
+    each, once each, while the batch's rating window is open. The same rules and
+    reputation formula as rate_assignments, applied rating by rating in order; the
+    worker's profile is read and written once and one WorkerRated event is logged, so a
+    rating costs a fraction of a rate_assignments rating. worker is the worker's roster
+    index.
+
+    - `requester` (signer)
+    - `batch` (writable)
+    - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
+      hex16(batch.batch_number) + hex4(table index), program).
+    - `worker_profile` (writable): The rated worker's WorkerProfile (PDA ["worker",
+      worker]).
+    - `worker`
+    - `ratings`
+
+    Derived from the IDL's seeds: `requester_profile`, `config`.
+    Fixed addresses: `clock`.
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "rate_worker",
+        {"requester": requester, "batch": batch, "table": table, "worker_profile": worker_profile},
+        {"worker": worker, "ratings": [struct_arg("ItemStars", x) for x in ratings]},
+        program_id,
+        remaining,
+    )
+
+
 def cancel_batch(
     requester: Pubkey,
     batch: Pubkey,
@@ -1011,6 +1051,7 @@ __all__ = [
     "initialize",
     "initialize_governance",
     "rate_assignments",
+    "rate_worker",
     "register_requester",
     "register_worker",
     "release_expired",

@@ -1,6 +1,7 @@
 """A batch's delivered results, read back from chain data: each
 `ResultsSubmitted` event names the worker, the items, their answers (equal
-widths, concatenated) and the payment; `AssignmentRated` events add the stars.
+widths, concatenated) and the payment; `WorkerRated` events (`AssignmentRated`
+from `rate_assignments`) add the stars.
 
 This is the one reader of delivered answers: `amplify_sdk.quality.grading` grades
 these rows, and `majority` is `agreement.plurality_vote`'s consensus kept only
@@ -74,6 +75,9 @@ def rows_from_events(records: list[EventRecord], batch: Pubkey) -> list[ResultRo
     for r in records:
         if r.name == "AssignmentRated":
             stars[(r.fields["item_index"], r.fields["worker"])] = r.fields["stars"]
+        elif r.name == "WorkerRated":
+            for rating in r.fields["ratings"]:
+                stars[(rating["item"], r.fields["worker"])] = rating["stars"]
     rows: list[ResultRow] = []
     for r in records:
         if r.name != "ResultsSubmitted" or not r.fields["items"]:
@@ -104,7 +108,8 @@ def rows_from_events(records: list[EventRecord], batch: Pubkey) -> list[ResultRo
 async def batch_results(backend: Backend, batch: Pubkey) -> list[ResultRow]:
     """Every result delivered to `batch`, from its transaction history."""
     return rows_from_events(
-        await events(backend, batch, names={"ResultsSubmitted", "AssignmentRated"}), batch
+        await events(backend, batch, names={"ResultsSubmitted", "AssignmentRated", "WorkerRated"}),
+        batch,
     )
 
 

@@ -125,7 +125,19 @@ async def marketplace_bytes(market: Market) -> tuple[dict[str, bytes], list[byte
     b = await market.batch(n_items=4, redundancy=2, price=10_000, base_uri="https://x.example/")
     await worker.accept_tasks(b.address, [0, 1, 2])
     await worker.submit_results(b.address, [(0, b"\x01"), (1, b"\x02")], "ipfs://r/")
-    await market.requester.rate_assignments(b.address, [(0, worker.address, 4)])
+    # Both rating instructions: rate_assignments (one AssignmentRated per rating)
+    # sent as built from the IDL, rate_worker (one WorkerRated listing the
+    # ratings) as the SDK sends it.
+    req = market.requester
+    await req.register_requester()
+    roster = (await req.get_batch(b.address)).roster_index(worker.address)
+    assert roster is not None
+    profile = worker_profile_pda(worker.address)[0]
+    rating = ix.rate_assignments(
+        req.address, b.address, market.table(b), [(0, roster, 4, 0)], [profile]
+    )
+    await req.send([rating])
+    assert all(o.ok for o in await req.rate_assignments(b.address, [(1, worker.address, 3)]))
     await market.requester.send([ix.sweep_fees(b.address)])
     addresses = {
         "Config": config_pda()[0],
@@ -206,4 +218,5 @@ async def test_anchorpy_agrees_with_the_sdk(market: Market, tmp_path: Path) -> N
         names.add(decoded[0])
         assert got["name"] == decoded[0]
         assert got["fields"] == anchorpy_form({"defined": {"name": decoded[0]}}, decoded[1])
-    assert {"BatchCreated", "TasksAccepted", "ResultsSubmitted", "AssignmentRated"} <= names
+    rated = {"AssignmentRated", "WorkerRated"}
+    assert {"BatchCreated", "TasksAccepted", "ResultsSubmitted"} | rated <= names

@@ -119,7 +119,8 @@ def test_preflight_runs_at_its_commitment(cluster: Node, tmp_path: Path) -> None
         "message": "Method does not support commitment below `confirmed`",
     }
     assert cluster.rpc("getTransaction", signature, {"commitment": "confirmed"}) is not None
-    _until(lambda: (s := status()) is not None and s["confirmationStatus"] == "finalized", 30)
+    # A root is ~32 slots: 13 s idle, over 30 s on CI's busy cores (timed out once).
+    _until(lambda: (s := status()) is not None and s["confirmationStatus"] == "finalized", 120)
     rooted = status()
     assert rooted is not None and rooted["confirmations"] is None
     tip = cluster.rpc("getSlot", {"commitment": "processed"})

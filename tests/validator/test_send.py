@@ -40,6 +40,10 @@ async def backend(proxy: FaultyProxy, validator: Node) -> AsyncIterator[RpcBacke
         poll_interval=0.1,
         rebroadcast_interval=1.0,
         backoff=Backoff(base=0.05, cap=0.5),
+        # Expiry waits ~150 blocks and a root: minutes when CI's two cores are
+        # busy (150 s timed out once under load); the tests are about what is
+        # sent, not how fast.
+        confirm_timeout=600.0,
     )
     yield b
     await b.close()

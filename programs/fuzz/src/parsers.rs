@@ -23,6 +23,7 @@ pub fn parses(name: &str, data: &[u8]) -> bool {
         "deliver_keys" => DeliverKeysArgs::parse(data).is_ok(),
         "release_expired" => ReleaseExpiredArgs::parse(data).is_ok(),
         "rate_assignments" => RateAssignmentsArgs::parse(data).is_ok(),
+        "rate_worker" => RateWorkerArgs::parse(data).is_ok(),
         "cancel_batch" => CancelBatchArgs::parse(data).is_ok(),
         "sweep_fees" => SweepFeesArgs::parse(data).is_ok(),
         "close_batch" => CloseBatchArgs::parse(data).is_ok(),

@@ -19,6 +19,7 @@ pub mod ix {
     pub const DELIVER_KEYS: [u8; 8] = [175, 91, 51, 241, 200, 134, 1, 223];
     pub const RELEASE_EXPIRED: [u8; 8] = [150, 199, 225, 10, 15, 244, 46, 47];
     pub const RATE_ASSIGNMENTS: [u8; 8] = [142, 242, 123, 248, 150, 242, 236, 201];
+    pub const RATE_WORKER: [u8; 8] = [23, 10, 96, 192, 141, 51, 110, 69];
     pub const CANCEL_BATCH: [u8; 8] = [234, 119, 48, 250, 255, 221, 77, 45];
     pub const SWEEP_FEES: [u8; 8] = [175, 225, 98, 71, 118, 66, 34, 148];
     pub const CLOSE_BATCH: [u8; 8] = [166, 174, 35, 253, 209, 211, 181, 28];
@@ -52,6 +53,7 @@ pub mod ix {
         ("deliver_keys", DELIVER_KEYS),
         ("release_expired", RELEASE_EXPIRED),
         ("rate_assignments", RATE_ASSIGNMENTS),
+        ("rate_worker", RATE_WORKER),
         ("cancel_batch", CANCEL_BATCH),
         ("sweep_fees", SWEEP_FEES),
         ("close_batch", CLOSE_BATCH),
@@ -125,6 +127,7 @@ pub mod event {
     pub const ROSTER_PLACE_REUSED: [u8; 8] = [251, 150, 2, 164, 246, 146, 186, 216];
     pub const SKILL_SET: [u8; 8] = [36, 26, 85, 91, 17, 240, 229, 50];
     pub const SKILLS_REQUIRED: [u8; 8] = [238, 0, 184, 50, 130, 134, 90, 80];
+    pub const WORKER_RATED: [u8; 8] = [85, 194, 59, 242, 118, 1, 222, 75];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ProtocolInitialized", PROTOCOL_INITIALIZED),
@@ -152,5 +155,6 @@ pub mod event {
         ("RosterPlaceReused", ROSTER_PLACE_REUSED),
         ("SkillSet", SKILL_SET),
         ("SkillsRequired", SKILLS_REQUIRED),
+        ("WorkerRated", WORKER_RATED),
     ];
 }

@@ -656,3 +656,32 @@ impl<'a> SkillsRequired<'a> {
         w.emit()
     }
 }
+
+/// A requester rated a worker's assignments (rate_worker): the items and stars in order, the weight they carried in total, and the worker's score after them.
+pub struct WorkerRated<'a> {
+    pub batch: &'a Address,
+    pub worker: &'a Address,
+    pub ratings: &'a [ItemStars],
+    pub weight: u64,
+    pub rating: u16,
+}
+
+impl<'a> WorkerRated<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(self.ratings.len().wrapping_mul(5).wrapping_add(4));
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(2);
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::WORKER_RATED);
+        w.put(self.batch.as_array());
+        w.put(self.worker.as_array());
+        w.pods(self.ratings);
+        w.put(&self.weight.to_le_bytes());
+        w.put(&self.rating.to_le_bytes());
+        w.emit()
+    }
+}

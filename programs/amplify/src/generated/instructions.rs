@@ -908,6 +908,77 @@ impl<'a> RateAssignmentsArgs<'a> {
     }
 }
 
+/// Accounts of `rate_worker`: Requester: rate one worker's completed assignments in one table of a batch, 1-5 stars each, once each, while the batch's rating window is open. The same rules and reputation formula as rate_assignments, applied rating by rating in order; the worker's profile is read and written once and one WorkerRated event is logged, so a rating costs a fraction of a rate_assignments rating. worker is the worker's roster index.
+pub struct RateWorkerAccounts {
+    pub requester: AccountView,
+    pub requester_profile: AccountView,
+    pub config: AccountView,
+    pub batch: AccountView,
+    /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
+    pub table: AccountView,
+    /// The rated worker's WorkerProfile (PDA ["worker", worker]).
+    pub worker_profile: AccountView,
+    /// The Clock sysvar.
+    pub clock: AccountView,
+}
+
+impl RateWorkerAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [requester, requester_profile, config, batch, table, worker_profile, clock, rest @ ..] =
+            accounts
+        else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                requester: *requester,
+                requester_profile: *requester_profile,
+                config: *config,
+                batch: *batch,
+                table: *table,
+                worker_profile: *worker_profile,
+                clock: *clock,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.requester)?;
+        check::writable(&self.requester_profile)?;
+        check::writable(&self.batch)?;
+        check::writable(&self.table)?;
+        check::writable(&self.worker_profile)?;
+        check::address(
+            &self.clock,
+            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+        )?;
+        Ok(())
+    }
+}
+
+/// Arguments of `rate_worker`.
+pub struct RateWorkerArgs<'a> {
+    pub worker: u16,
+    pub ratings: &'a [ItemStars],
+}
+
+impl<'a> RateWorkerArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            worker: args.u16()?,
+            ratings: args.pod_slice::<ItemStars>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
+    }
+}
+
 /// Accounts of `cancel_batch`: Requester: cancel the batch and refund at once the escrow of every open slot and any uncommitted deposit. Reserved slots stay payable.
 pub struct CancelBatchAccounts {
     pub requester: AccountView,
@@ -1981,6 +2052,12 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             let args = RateAssignmentsArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::rate_assignments::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::RATE_WORKER) => {
+            let (accs, remaining) = RateWorkerAccounts::load(accounts)?;
+            let args = RateWorkerArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::rate_worker::process(accs, args, remaining)
         }
         x if x == u64::from_le_bytes(crate::generated::discriminator::ix::CANCEL_BATCH) => {
             let (accs, remaining) = CancelBatchAccounts::load(accounts)?;

@@ -171,6 +171,21 @@ le_fields!(EmissionParams {
 // valid for every bit pattern.
 unsafe impl Pod for EmissionParams {}
 
+/// A rating of one item's completed assignment: the item and 1-5 stars.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct ItemStars {
+    pub item: [u8; 4],
+    pub stars: u8,
+}
+const _: () = assert!(core::mem::size_of::<ItemStars>() == 5);
+le_fields!(ItemStars {
+    item / set_item: u32,
+});
+// SAFETY: repr(C) of byte arrays and `Address`: alignment 1, no padding,
+// valid for every bit pattern.
+unsafe impl Pod for ItemStars {}
+
 /// A rating of one completed assignment: item, the worker's roster index, 1-5 stars, and the index of the worker's profile among the remaining accounts.
 #[derive(Clone, Copy)]
 #[repr(C)]

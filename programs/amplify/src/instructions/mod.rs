@@ -23,6 +23,7 @@ pub mod init_table;
 pub mod initialize;
 pub mod initialize_governance;
 pub mod rate_assignments;
+pub mod rate_worker;
 pub mod register_requester;
 pub mod register_worker;
 pub mod release_expired;

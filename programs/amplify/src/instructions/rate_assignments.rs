@@ -109,14 +109,9 @@ pub fn process(
         if !address_eq(&p.worker, &worker) {
             return Err(AmplifyError::WrongWorker.into());
         }
-        let done = reputation::apply(params, p, requester, r.stars, fee)?;
-        // Counted for AMP emissions (claimed later with claim_emissions) by
-        // the weight it carried, so minting costs fees.
-        if min_stars != 0 && r.stars >= min_stars {
-            p.set_well_rated(math::inc_u32(p.well_rated(), 1)?);
-            let credit = reputation::emission_credit(params, done.weight)?;
-            p.set_emission_credit(math::add(p.emission_credit(), credit)?);
-        }
+        let mut session = reputation::Session::begin(params, p, requester, min_stars);
+        let done = session.rate(r.stars, fee)?;
+        let rating = session.finish(p, requester)?;
         p.invariant()?;
         rated = math::add(rated, 1)?;
         AssignmentRated {
@@ -126,7 +121,7 @@ pub fn process(
             stars: r.stars,
             adjusted: done.adjusted,
             weight: done.weight,
-            rating: done.rating,
+            rating,
         }
         .emit(&mut arena)?;
     }

@@ -12,6 +12,11 @@ use pinocchio::error::ProgramError;
 #[inline(always)]
 pub fn mul(a: u64, b: u64) -> Result<u64, ProgramError> {
     const LOW: u64 = 0xFFFF_FFFF;
+    // The common case, both factors below 2^32, cannot wrap: one multiply
+    // (the reputation formula runs a dozen products per rating).
+    if (a | b) <= LOW {
+        return Ok(a.wrapping_mul(b));
+    }
     let (a_hi, a_lo) = (a >> 32, a & LOW);
     let (b_hi, b_lo) = (b >> 32, b & LOW);
     if a_hi != 0 && b_hi != 0 {

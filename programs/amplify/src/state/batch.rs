@@ -127,11 +127,17 @@ impl RosterEntry {
     /// One of its completed items rated.
     #[inline(always)]
     pub fn rated(&mut self) {
+        self.rated_many(1);
+    }
+
+    /// `n` of its completed items rated.
+    #[inline(always)]
+    pub fn rated_many(&mut self, n: u16) {
         let pending = self.pending();
         if pending != u16::MAX {
             // Version 3 counts exactly; an older batch's count may start below
             // its unrated work and must not wrap.
-            self.set_pending(pending.saturating_sub(1));
+            self.set_pending(pending.saturating_sub(n));
         }
     }
 }

@@ -34,7 +34,7 @@ use crate::{
     error::AmplifyError,
     generated::{
         constants::EMISSION_CREDIT_PER_RATING,
-        layouts::{RaterEntry, ReputationParams, RequesterProfile, WorkerProfile},
+        layouts::{ReputationParams, RequesterProfile, WorkerProfile},
     },
     shared::math,
 };
@@ -47,6 +47,8 @@ pub const MAX_SCORE: u64 = 5_000;
 /// a sum at most 5,000 per unit of weight, `sum · weight` stays below 2^64 for
 /// horizons up to this.
 pub const MAX_HORIZON: u64 = 25_000_000;
+// A share (below 2^32) times a horizon must fit a u64 (`Session::rate`).
+const _: () = assert!(MAX_HORIZON < 1 << 32);
 
 impl ReputationParams {
     /// The defaults `initialize` sets (docs/reputation.md explains each).
@@ -105,15 +107,23 @@ fn fade_and_add(
     Ok((math::add(sum, math::mul(value, w)?)?, math::add(faded, w)?))
 }
 
-/// What one rating did: the rating as read against its requester, the weight
-/// it carried, and the worker's new score.
+/// What one rating did: the rating as read against its requester and the
+/// weight it carried.
+pub struct Step {
+    pub adjusted: u16,
+    pub weight: u64,
+}
+
+/// What one rating applied on its own did, with the worker's new score.
 pub struct Applied {
     pub adjusted: u16,
     pub weight: u64,
     pub rating: u16,
 }
 
-/// Apply one rating (steps 1–5 above) to a worker's and its requester's profiles.
+/// One rating applied on its own (steps 1–5), emissions aside: what it did
+/// and the worker's new score. (The handlers use `Session`, which also counts
+/// emissions; this is the formula's unit for tests and the fuzzer.)
 pub fn apply(
     p: &ReputationParams,
     worker: &mut WorkerProfile,
@@ -121,98 +131,193 @@ pub fn apply(
     stars: u8,
     fee: u64,
 ) -> Result<Applied, ProgramError> {
-    let x = math::mul(stars as u64, MILLI_STARS_PER_STAR)?;
-    let neutral = p.neutral() as u64;
-    let mean = if requester.weight() == 0 {
-        neutral
-    } else {
-        math::div(requester.stars_sum(), requester.weight())?
-    };
-    let excess = mean.saturating_sub(neutral);
-    let adjusted = x.saturating_sub(excess).max(MIN_SCORE);
-    let w0 = fee.min(p.max_weight_per_rating());
-    let w_rated = if mean < neutral {
-        math::div(math::mul(w0, mean)?, neutral)?
-    } else {
-        w0
-    };
-    let (at, w) = charge_requester(p, worker, requester.id(), w_rated)?;
-
-    if w > 0 {
-        // Each requester's share fades with the worker's weight, so the
-        // per-requester cap bounds its weight *now*: a long-standing client
-        // regains a say as its old ratings fade (a capped one could not mark
-        // a worker down after it turned bad).
-        let h = p.horizon();
-        let hw = math::add(h, w)?;
-        for (i, r) in worker.raters.iter_mut().enumerate() {
-            let faded = math::div(math::mul(r.weight() as u64, h)?, hw)?;
-            let new = if i == at { math::add(faded, w)? } else { faded };
-            r.set_weight(u32::try_from(new).map_err(|_| AmplifyError::ArithmeticOverflow)?);
-        }
-        let (s, wt) = fade_and_add(
-            worker.score_sum(),
-            worker.weight(),
-            p.horizon(),
-            w,
-            adjusted,
-        )?;
-        worker.set_score_sum(s);
-        worker.set_weight(wt);
-    }
-    if w0 > 0 {
-        let (s, wt) = fade_and_add(
-            requester.stars_sum(),
-            requester.weight(),
-            p.requester_horizon(),
-            w0,
-            x,
-        )?;
-        requester.set_stars_sum(s);
-        requester.set_weight(wt);
-        requester.set_rated_weight(math::add(requester.rated_weight(), w0)?);
-    }
-    requester.set_ratings_given(math::add(requester.ratings_given(), 1)?);
-    worker.set_rating_count(math::inc_u32(worker.rating_count(), 1)?);
-    let rating = score(p, worker)?;
-    worker.set_rating(rating);
+    let mut session = Session::begin(p, worker, requester, 0);
+    let step = session.rate(stars, fee)?;
+    let rating = session.finish(worker, requester)?;
     Ok(Applied {
-        adjusted: adjusted as u16,
-        weight: w,
+        adjusted: step.adjusted,
+        weight: step.weight,
         rating,
     })
 }
 
-/// Find (or make room for) `requester_id` among the worker's raters: its
-/// entry and the weight it may add, up to `w` within that requester's
-/// per-worker cap (the caller fades the entries and adds it). A requester not
-/// tracked yet replaces the lightest entry when all eight are taken.
-fn charge_requester(
-    p: &ReputationParams,
-    worker: &mut WorkerProfile,
+/// The number of requesters a worker profile tracks.
+const RATERS: usize = 8;
+
+/// A worker's and its requester's reputation sums held in locals while one
+/// instruction applies ratings to them: the profiles are read once
+/// (`begin`) and written once (`finish`). Profile fields are unaligned
+/// little-endian bytes, so reading and writing them for every rating cost
+/// more than the formula itself.
+pub struct Session<'a> {
+    p: &'a ReputationParams,
+    score_sum: u64,
+    weight: u64,
+    ids: [u32; RATERS],
+    shares: [u64; RATERS],
+    rating_count: u32,
+    well_rated: u32,
+    emission_credit: u64,
+    stars_sum: u64,
+    r_weight: u64,
+    rated_weight: u64,
+    ratings_given: u64,
     requester_id: u32,
-    w: u64,
-) -> Result<(usize, u64), ProgramError> {
-    let raters = &mut worker.raters;
-    let at = match raters.iter().position(|r| r.requester_id() == requester_id) {
-        Some(i) => i,
-        None => {
-            let (i, _) = raters
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, r)| (r.requester_id() != 0, r.weight()))
-                .ok_or(AmplifyError::InvalidAccountData)?;
-            raters[i] = RaterEntry {
-                requester_id: requester_id.to_le_bytes(),
-                weight: [0; 4],
-            };
-            i
+    /// The requester's entry among the raters, once found or made.
+    at: Option<usize>,
+    min_stars: u8,
+}
+
+impl<'a> Session<'a> {
+    /// `min_stars`: the emission schedule's stars (0: emissions off).
+    pub fn begin(
+        p: &'a ReputationParams,
+        worker: &WorkerProfile,
+        requester: &RequesterProfile,
+        min_stars: u8,
+    ) -> Self {
+        let mut ids = [0u32; RATERS];
+        let mut shares = [0u64; RATERS];
+        for (i, r) in worker.raters.iter().enumerate() {
+            ids[i] = r.requester_id();
+            shares[i] = r.weight() as u64;
         }
-    };
-    let room = p
-        .max_weight_per_requester()
-        .saturating_sub(raters[at].weight() as u64);
-    Ok((at, w.min(room)))
+        Self {
+            p,
+            score_sum: worker.score_sum(),
+            weight: worker.weight(),
+            ids,
+            shares,
+            rating_count: worker.rating_count(),
+            well_rated: worker.well_rated(),
+            emission_credit: worker.emission_credit(),
+            stars_sum: requester.stars_sum(),
+            r_weight: requester.weight(),
+            rated_weight: requester.rated_weight(),
+            ratings_given: requester.ratings_given(),
+            requester_id: requester.id(),
+            at: None,
+            min_stars,
+        }
+    }
+
+    /// Apply one rating (steps 1–4 above; the score, step 5, at `finish`).
+    pub fn rate(&mut self, stars: u8, fee: u64) -> Result<Step, ProgramError> {
+        let p = self.p;
+        let x = math::mul(stars as u64, MILLI_STARS_PER_STAR)?;
+        let neutral = p.neutral() as u64;
+        let mean = if self.r_weight == 0 {
+            neutral
+        } else {
+            math::div(self.stars_sum, self.r_weight)?
+        };
+        let excess = mean.saturating_sub(neutral);
+        let adjusted = x.saturating_sub(excess).max(MIN_SCORE);
+        let w0 = fee.min(p.max_weight_per_rating());
+        let w_rated = if mean < neutral {
+            math::div(math::mul(w0, mean)?, neutral)?
+        } else {
+            w0
+        };
+        let (at, w) = self.charge_requester(w_rated)?;
+
+        if w > 0 {
+            // Each requester's share fades with the worker's weight, so the
+            // per-requester cap bounds its weight *now*: a long-standing client
+            // regains a say as its old ratings fade (a capped one could not mark
+            // a worker down after it turned bad).
+            let h = p.horizon();
+            let hw = math::add(h, w)?;
+            for share in self.shares.iter_mut().filter(|s| **s != 0) {
+                // share < 2^32 (a u32 in the profile, and `finish` refuses to
+                // store more) and h ≤ MAX_HORIZON < 2^25: the product fits.
+                *share = math::div(share.wrapping_mul(h), hw)?;
+            }
+            self.shares[at] = math::add(self.shares[at], w)?;
+            let (s, wt) = fade_and_add(self.score_sum, self.weight, h, w, adjusted)?;
+            self.score_sum = s;
+            self.weight = wt;
+        }
+        if w0 > 0 {
+            let (s, wt) =
+                fade_and_add(self.stars_sum, self.r_weight, p.requester_horizon(), w0, x)?;
+            self.stars_sum = s;
+            self.r_weight = wt;
+            self.rated_weight = math::add(self.rated_weight, w0)?;
+        }
+        self.ratings_given = math::add(self.ratings_given, 1)?;
+        self.rating_count = math::inc_u32(self.rating_count, 1)?;
+        // Counted for AMP emissions (claimed later with claim_emissions) by
+        // the weight it carried, so minting costs fees.
+        if self.min_stars != 0 && stars >= self.min_stars {
+            self.well_rated = math::inc_u32(self.well_rated, 1)?;
+            self.emission_credit = math::add(self.emission_credit, emission_credit(p, w)?)?;
+        }
+        Ok(Step {
+            adjusted: adjusted as u16,
+            weight: w,
+        })
+    }
+
+    /// Find (or make room for) this requester among the worker's raters: its
+    /// entry and the weight it may add, up to `w` within that requester's
+    /// per-worker cap (the caller fades the entries and adds it). A requester
+    /// not tracked yet replaces the lightest entry when all eight are taken.
+    fn charge_requester(&mut self, w: u64) -> Result<(usize, u64), ProgramError> {
+        let id = self.requester_id;
+        let found = self.at.or_else(|| self.ids.iter().position(|r| *r == id));
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let (i, _) = self
+                    .ids
+                    .iter()
+                    .zip(self.shares.iter())
+                    .enumerate()
+                    .min_by_key(|(_, (r, share))| (**r != 0, **share))
+                    .ok_or(AmplifyError::InvalidAccountData)?;
+                self.ids[i] = id;
+                self.shares[i] = 0;
+                i
+            }
+        };
+        self.at = Some(at);
+        let room = self
+            .p
+            .max_weight_per_requester()
+            .saturating_sub(self.shares[at]);
+        Ok((at, w.min(room)))
+    }
+
+    /// Write the sums back and set the worker's score (step 5): the score
+    /// depends on the sums alone, so one computation after the last rating
+    /// gives what one after each would have left.
+    pub fn finish(
+        self,
+        worker: &mut WorkerProfile,
+        requester: &mut RequesterProfile,
+    ) -> Result<u16, ProgramError> {
+        for (r, (id, share)) in worker
+            .raters
+            .iter_mut()
+            .zip(self.ids.iter().zip(self.shares.iter()))
+        {
+            r.set_requester_id(*id);
+            r.set_weight(u32::try_from(*share).map_err(|_| AmplifyError::ArithmeticOverflow)?);
+        }
+        worker.set_score_sum(self.score_sum);
+        worker.set_weight(self.weight);
+        worker.set_rating_count(self.rating_count);
+        worker.set_well_rated(self.well_rated);
+        worker.set_emission_credit(self.emission_credit);
+        requester.set_stars_sum(self.stars_sum);
+        requester.set_weight(self.r_weight);
+        requester.set_rated_weight(self.rated_weight);
+        requester.set_ratings_given(self.ratings_given);
+        let rating = score(self.p, worker)?;
+        worker.set_rating(rating);
+        Ok(rating)
+    }
 }
 
 /// Step 5: the score from the worker's sums and its distinct qualified raters.

@@ -12,7 +12,8 @@
 // and a requester register; an encrypted batch is filled, worked (item keys
 // delivered first) and paid; then the admin hands the protocol to AMP
 // holders (upgrade authority, mint authority, admin seat), who stake, propose
-// a fee change and vote; meanwhile the work is rated (the 5-star assignment
+// a fee change and vote; meanwhile the work is rated, assignment by assignment
+// (rate_assignments) and worker by worker (rate_worker) (the 5-star assignment
 // earns its worker AMP), fees swept and shared with the stakers, the batch
 // closed; the proposal executes after its (short) vote and time lock, and the
 // next batch is created at the new fee and has a reservation released.
@@ -716,6 +717,55 @@ await expectError("AlreadyRated", () =>
     .rpc(),
 );
 
+// rate_worker: one worker named once (its roster index), its profile passed as
+// an account (not a PDA Anchor can derive: the worker is known by its index),
+// a list of (item, stars), one WorkerRated event for them all. Stars below
+// min_stars (4): the emission credit asserted below stays that of item 0.
+const workerProfile = profileOf(workerKp.publicKey);
+const rateWorker = (items: { item: number; stars: number }[], profile = workerProfile) =>
+  requester.methods
+    .rateWorker(rosterIndex(workerKp.publicKey), items)
+    .accounts({ batch, table, workerProfile: profile });
+const rateWorkerKeys = await rateWorker([]).pubkeys();
+eq(
+  [rateWorkerKeys.requesterProfile, rateWorkerKeys.config],
+  [requesterProfile, configPda],
+  "rate_worker: requester_profile and config resolved",
+);
+// Bug class: substituted account. Another worker's profile for this worker's ratings.
+await expectError("WrongWorker", () =>
+  rateWorker([{ item: 1, stars: 3 }], profileOf(worker2Kp.publicKey)).rpc(),
+);
+// Item 0 was rated by rate_assignments: the two instructions share the mark.
+await expectError("AlreadyRated", () => rateWorker([{ item: 0, stars: 3 }]).rpc());
+// Bug class: duplicates. One item twice in one list counts once, not twice.
+await expectError("AlreadyRated", () =>
+  rateWorker([
+    { item: 3, stars: 3 },
+    { item: 3, stars: 3 },
+  ]).rpc(),
+);
+const byWorker = [
+  { item: 1, stars: 3 },
+  { item: 2, stars: 2 },
+];
+const workerRated = await eventOf(await rateWorker(byWorker).rpc(), "workerRated");
+const ratedByWorker = await worker.account.workerProfile.fetch(workerProfile);
+// A rating weighs at most the fee its work paid (500, under max_weight_per_rating),
+// less only for a requester rating below neutral: some weight, at most 2 x 500.
+const weight = workerRated.weight.toNumber();
+check(0 < weight && weight <= 2 * 500, `WorkerRated.weight ${weight} in (0, 1000]`);
+eq(
+  [workerRated.batch, workerRated.worker, workerRated.ratings, workerRated.rating],
+  [batch, workerKp.publicKey, byWorker, ratedByWorker.rating],
+  "WorkerRated: the batch, the worker's key, the ratings in order, the score it now has",
+);
+eq(
+  [ratedByWorker.ratingCount, ratedByWorker.wellRated],
+  [rated.ratingCount + 2, rated.wellRated],
+  "rate_worker: two more ratings, none well rated (the refused ones left nothing)",
+);
+
 // -- emissions: AMP minted to the worker for its well-rated assignment ------------------
 //    (worker signs; profile and mint_authority are PDAs; the mint is read from the
 //    governance account (its `relations`); its token account is the input)
@@ -748,7 +798,7 @@ eq(
 );
 await record("WorkerProfile", profileOf(workerKp.publicKey), claimedProfile);
 const rpRated = await requester.account.requesterProfile.fetch(requesterProfile);
-eq(rpRated.ratingsGiven, 2, "RequesterProfile.ratingsGiven");
+eq(rpRated.ratingsGiven, 4, "RequesterProfile.ratingsGiven: two by rate_assignments, two by rate_worker");
 await record("RequesterProfile", requesterProfile, rpRated);
 
 // -- fees: anyone sweeps them to the treasury PDA; stakers share them ------------------

@@ -1,12 +1,14 @@
 // One flow through the @solana/kit client Codama renders from the IDL
 // (generated/codama, by src/gen.ts): initialize if needed, register a worker,
 // create a batch, create + initialize a task table and add items, accept,
-// and read a refusal by its generated error code. Account addresses the IDL
+// read a refusal by its generated error code, submit, and rate the worker
+// (register_requester + rate_worker). Account addresses the IDL
 // declares (PDAs, fixed addresses) are filled in by the generated *Async
 // builders; the table's create-with-seed address comes from kit.
 //
-// Prints one JSON line for the Python test (the table's raw bytes and Codama's
-// decoding of them, the error read).
+// Prints one JSON line for the Python test (the table's and the rated worker
+// profile's raw bytes and Codama's decoding of them, the error read, the
+// rate_worker instruction data Codama encoded).
 //
 // Usage: tsx src/codama_flow.ts <run-config.json>
 import {
@@ -199,9 +201,59 @@ eq(holders, [1, 0, 1], "items 0 and 2 held by roster index 0 (+1)");
 const raw = await fetchEncodedAccount(rpc, table);
 check(raw.exists, "table exists");
 
+// results, then the requester registers and rates the worker in one
+// transaction: rate_worker (the worker by its roster index, its profile
+// passed; requester_profile, config and clock filled in by the builder)
+await send(
+  worker,
+  amplify.getSubmitResultsInstruction({
+    worker,
+    batch,
+    table,
+    items: [0, 2],
+    answers: new Uint8Array([1, 0]),
+    resultUri: "",
+  }),
+);
+const ratings = [
+  { item: 2, stars: 2 },
+  { item: 0, stars: 5 },
+];
+const rateWorker = await amplify.getRateWorkerInstructionAsync({
+  requester,
+  batch,
+  table,
+  workerProfile: profileAddress,
+  worker: 0,
+  ratings,
+});
+const [requesterProfile] = await amplify.findRegisterRequesterProfilePda({
+  requester: requester.address,
+});
+eq(
+  rateWorker.accounts.map((a) => a.address),
+  [
+    requester.address,
+    requesterProfile,
+    configAddress,
+    batch,
+    table,
+    profileAddress,
+    address("SysvarC1ock11111111111111111111111111111111"),
+  ],
+  "rate_worker's accounts: the requester profile and config PDAs, the Clock sysvar",
+);
+await send(requester, await amplify.getRegisterRequesterInstructionAsync({ requester }), rateWorker);
+const rated = await amplify.fetchWorkerProfile(rpc, profileAddress);
+eq([rated.data.ratingCount, rated.data.wellRated], [2, 0], "two ratings, no emission schedule");
+const rawProfile = await fetchEncodedAccount(rpc, profileAddress);
+check(rawProfile.exists, "profile exists");
+
 console.log(
   JSON.stringify({
     table: { raw: Buffer.from(raw.data).toString("base64"), decoded: plain(t.data) },
     refused,
+    rateWorker: { data: Buffer.from(rateWorker.data).toString("hex"), ratings },
+    profile: { raw: Buffer.from(rawProfile.data).toString("base64"), decoded: plain(rated.data) },
   }),
 );
