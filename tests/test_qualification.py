@@ -8,7 +8,10 @@ on it."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +33,7 @@ from amplify_sdk.quality.qualification import (
 )
 from amplify_sdk.storage import LocalStore
 from conftest import ROOT
+from docs_examples import code_blocks
 from market import Market
 
 LABELS = [b"a", b"b", b"c", b"d"]  # K = 4: chance is 1/4
@@ -107,7 +111,11 @@ def test_the_minimum_in_the_docs() -> None:
 
 
 async def qualify(
-    market: Market, store: LocalStore, skill: Pubkey, workers: list[WorkerClient], right: list[int],
+    market: Market,
+    store: LocalStore,
+    skill: Pubkey,
+    workers: list[WorkerClient],
+    right: list[int],
     **kw: object,
 ) -> tuple[set[str], dict[Pubkey, int]]:
     """A gold batch answered by `workers`, graded, its values set on `skill`:
@@ -166,9 +174,7 @@ async def test_fail_accept_skilled_tasks_with_a_worker_the_grading_never_qualifi
     req = market.requester
     store = LocalStore(tmp_path / "skills")
     good, lucky, outsider = [await market.worker() for _ in range(3)]
-    batch, opening, doc = await qualification_batch(
-        req, [good, lucky], [20, 5], answered=[20, 5]
-    )
+    batch, opening, doc = await qualification_batch(req, [good, lucky], [20, 5], answered=[20, 5])
     grades = await grade_batch(req, batch, gold=opening, instructions=doc)
     skill = await req.create_skill("moderation")
     update = await set_skill_from_grades(req, skill.address, grades, store)
@@ -241,3 +247,30 @@ async def test_fail_accept_skilled_tasks_with_a_value_graded_below_the_minimum_s
     assert values == {steady.address: 100, slipping.address: 20}
     with pytest.raises(InvalidSkillProof):
         await absent.accept_tasks(gated.address, [4], store=store)
+
+
+def test_the_qualification_flow_in_the_docs_runs_as_written(tmp_path: Path) -> None:
+    # docs/reputation.md, "Qualification flow": the example runs as written
+    # (on the embedded chain) and prints the output the docs show; the values
+    # there are the hand-worked ones for the gold items each worker got right.
+    (example,) = [b for b in code_blocks("reputation.md", "python") if "RIGHT = {" in b]
+    shown = next(b for b in code_blocks("reputation.md", "text") if b.startswith("ana "))
+    script = tmp_path / "qualification_flow.py"
+    script.write_text(example)
+    run = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == shown
+    right = {k: int(v) for k, v in re.findall(r'"(\w+)": (\d+)', example.split("RIGHT = ")[1])}
+    assert set(right) == {"ana", "ben", "cy", "dot"}
+    gate = {True: "accepted", False: "refused: SkillTooLow"}
+    want = [f"{k} {expected_value(n)} {gate[expected_value(n) >= 60]}" for k, n in right.items()]
+    want.append("eve - refused: InvalidSkillProof")
+    assert run.stdout.splitlines() == want
+    assert "[(skill.address, 60)]" in example

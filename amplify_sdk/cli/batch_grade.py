@@ -134,8 +134,7 @@ async def grade(
             create_store = apply or s.worker_count == 0
             if apply and s.authority != req.address:
                 raise UserError(
-                    f"skill {skill_key}'s authority is {s.authority}, not this wallet: "
-                    "nothing sent"
+                    f"skill {skill_key}'s authority is {s.authority}, not this wallet: nothing sent"
                 )
         if apply:
             grades, outcomes = await rate_batch(req, batch, **kw)
