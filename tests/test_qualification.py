@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from skills import expected_value, qualification_batch, ro, set_rating
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from amplify_sdk import WorkerClient, instructions
 from amplify_sdk.errors import InvalidSkillProof, SkillTooLow
-from amplify_sdk.protocol import SkillTree, encode_skill_proofs
+from amplify_sdk.protocol import Batch, SkillTree, encode_skill_proofs
 from amplify_sdk.quality.agreement import Answer, grade
 from amplify_sdk.quality.grading import grade_batch
 from amplify_sdk.quality.qualification import (
@@ -128,6 +129,20 @@ async def qualify(
     return {c.outcome for c in update.changes}, dict(tree.values)
 
 
+def gate_ix(
+    market: Market,
+    batch: Batch,
+    worker: Pubkey,
+    skill: Pubkey,
+    proofs: list[tuple[int, list[bytes]]],
+    items: list[int],
+) -> Instruction:
+    """`accept_skilled_tasks` sent by hand, with whatever proofs a worker claims."""
+    return instructions.accept_skilled_tasks(
+        worker, batch.address, market.table(batch), items, encode_skill_proofs(proofs), [ro(skill)]
+    )
+
+
 async def test_set_skill_from_grades_qualifies_and_the_gate_follows(
     market: Market, tmp_path: Path
 ) -> None:
@@ -196,12 +211,8 @@ async def test_fail_accept_skilled_tasks_with_a_worker_the_grading_never_qualifi
         # Sent anyway, claiming the qualified worker's value with its proof.
         claims: list[list[tuple[int, list[bytes]]]] = [[(100, siblings)], [(100, [])]]
         for proof in claims:
-            ix = instructions.accept_skilled_tasks(
-                w.address, gated.address, market.table(gated), [0],
-                encode_skill_proofs(proof), [ro(skill.address)],
-            )  # fmt: skip
             with pytest.raises(InvalidSkillProof):
-                await w.send([ix])
+                await w.send([gate_ix(market, gated, w.address, skill.address, proof, [0])])
     assert (await req.get_batch(gated.address)).reserved_count == 0
     assert [o.ok for o in await good.accept_tasks(gated.address, [0], store=store)] == [True]
 
@@ -230,10 +241,7 @@ async def test_fail_accept_skilled_tasks_with_a_value_graded_below_the_minimum_s
     assert values == {steady.address: 100, slipping.address: 20, absent.address: 90}
     with pytest.raises(SkillTooLow):
         await slipping.accept_tasks(gated.address, [1], store=store)
-    ix = instructions.accept_skilled_tasks(
-        slipping.address, gated.address, market.table(gated), [1],
-        encode_skill_proofs([old]), [ro(skill)],
-    )  # fmt: skip
+    ix = gate_ix(market, gated, slipping.address, skill, [old], [1])
     with pytest.raises(InvalidSkillProof):  # its proof of 80, against the old root
         await slipping.send([ix])
     for w, item in ((steady, 2), (absent, 3)):
