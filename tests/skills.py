@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solders.account import Account
-from solders.instruction import AccountMeta
+from solders.instruction import AccountMeta, Instruction
 from solders.pubkey import Pubkey
 
-from amplify_sdk import RequesterClient, WorkerClient
+from amplify_sdk import RequesterClient, WorkerClient, instructions
 from amplify_sdk.chain._scan import field_offset
 from amplify_sdk.clients import content_hash
-from amplify_sdk.protocol import Batch, Skill, batch_pda, worker_profile_pda
+from amplify_sdk.protocol import Batch, Skill, batch_pda, encode_skill_proofs, worker_profile_pda
 from amplify_sdk.quality.gold import GoldOpening, GoldSet
+from amplify_sdk.quality.grading import grade_batch
+from amplify_sdk.quality.qualification import set_skill_from_grades
 from amplify_sdk.storage import LocalStore
 from market import Market, item_hashes
 
@@ -121,3 +123,35 @@ async def set_rating(market: Market, worker: Pubkey, rating: int) -> None:
     count_at = field_offset("WorkerProfile", "rating_count")
     data = data[:count_at] + (1000).to_bytes(4, "little") + data[count_at + 4 :]
     market.backend.set_account(profile, Account(acc.lamports, data, acc.owner, False, 0))
+
+
+def gate_ix(
+    market: Market,
+    batch: Batch,
+    worker: Pubkey,
+    skill: Pubkey,
+    proofs: list[tuple[int, list[bytes]]],
+    items: list[int],
+) -> Instruction:
+    """`accept_skilled_tasks` sent by hand, with whatever proofs a worker claims."""
+    return instructions.accept_skilled_tasks(
+        worker, batch.address, market.table(batch), items, encode_skill_proofs(proofs), [ro(skill)]
+    )
+
+
+async def qualify(
+    market: Market,
+    store: LocalStore,
+    skill: Pubkey,
+    workers: list[WorkerClient],
+    right: list[int],
+    **kw: object,
+) -> tuple[set[str], dict[Pubkey, int]]:
+    """A gold batch answered by `workers`, graded, its values set on `skill`:
+    the outcomes seen and the skill's values on chain after."""
+    req = market.requester
+    batch, opening, doc = await qualification_batch(req, workers, right)
+    grades = await grade_batch(req, batch, gold=opening, instructions=doc)
+    update = await set_skill_from_grades(req, skill, grades, store, **kw)  # type: ignore[arg-type]
+    tree = await req.skill_tree(skill, store)
+    return {c.outcome for c in update.changes}, dict(tree.values)

@@ -16,13 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from skills import expected_value, qualification_batch, ro, set_rating
-from solders.instruction import Instruction
+from skills import expected_value, qualification_batch
 from solders.pubkey import Pubkey
 
-from amplify_sdk import WorkerClient, instructions
-from amplify_sdk.errors import InvalidSkillProof, SkillTooLow
-from amplify_sdk.protocol import Batch, SkillTree, encode_skill_proofs
+from amplify_sdk.errors import SkillTooLow
 from amplify_sdk.quality.agreement import Answer, grade
 from amplify_sdk.quality.grading import grade_batch
 from amplify_sdk.quality.qualification import (
@@ -111,38 +108,6 @@ def test_the_minimum_in_the_docs() -> None:
 # -- the qualification flow on the program -------------------------------------------------
 
 
-async def qualify(
-    market: Market,
-    store: LocalStore,
-    skill: Pubkey,
-    workers: list[WorkerClient],
-    right: list[int],
-    **kw: object,
-) -> tuple[set[str], dict[Pubkey, int]]:
-    """A gold batch answered by `workers`, graded, its values set on `skill`:
-    the outcomes seen and the skill's values on chain after."""
-    req = market.requester
-    batch, opening, doc = await qualification_batch(req, workers, right)
-    grades = await grade_batch(req, batch, gold=opening, instructions=doc)
-    update = await set_skill_from_grades(req, skill, grades, store, **kw)  # type: ignore[arg-type]
-    tree = await req.skill_tree(skill, store)
-    return {c.outcome for c in update.changes}, dict(tree.values)
-
-
-def gate_ix(
-    market: Market,
-    batch: Batch,
-    worker: Pubkey,
-    skill: Pubkey,
-    proofs: list[tuple[int, list[bytes]]],
-    items: list[int],
-) -> Instruction:
-    """`accept_skilled_tasks` sent by hand, with whatever proofs a worker claims."""
-    return instructions.accept_skilled_tasks(
-        worker, batch.address, market.table(batch), items, encode_skill_proofs(proofs), [ro(skill)]
-    )
-
-
 async def test_set_skill_from_grades_qualifies_and_the_gate_follows(
     market: Market, tmp_path: Path
 ) -> None:
@@ -177,84 +142,6 @@ async def test_set_skill_from_grades_qualifies_and_the_gate_follows(
     for w in workers[2:]:  # 30 and 0: below 60
         with pytest.raises(SkillTooLow):
             await w.accept_tasks(gated.address, [4], store=store)
-
-
-async def test_fail_accept_skilled_tasks_with_a_worker_the_grading_never_qualified(
-    market: Market, tmp_path: Path
-) -> None:
-    # Bug class: qualification forged around the grading: a Sybil with a
-    # perfect rating that never took the test, one that answered a few gold
-    # items right (too little evidence: no value), each trying the proofs it
-    # can build from the published leaf list.
-    req = market.requester
-    store = LocalStore(tmp_path / "skills")
-    good, lucky, outsider = [await market.worker() for _ in range(3)]
-    batch, opening, doc = await qualification_batch(req, [good, lucky], [20, 5], answered=[20, 5])
-    grades = await grade_batch(req, batch, gold=opening, instructions=doc)
-    skill = await req.create_skill("moderation")
-    update = await set_skill_from_grades(req, skill.address, grades, store)
-    # The lucky one: 5 gold answers, 5 shared: 10 graded answers < 20.
-    assert {c.worker: c.outcome for c in update.changes} == {
-        good.address: "granted",
-        lucky.address: "none",
-    }
-    assert dict((await req.skill_tree(skill.address, store)).values) == {good.address: 100}
-    await set_rating(market, outsider.address, 5_000)
-    gated = await market.batch(n_items=4)
-    await req.require_skills(gated.address, [(skill.address, 50)])
-    gated = await req.get_batch(gated.address)
-    tree = SkillTree.build(skill.address, {good.address: 100})
-    _, siblings = tree.proof(good.address)
-    for w in (lucky, outsider):
-        with pytest.raises(InvalidSkillProof):
-            await w.accept_tasks(gated.address, [0], store=store)
-        # Sent anyway, claiming the qualified worker's value with its proof.
-        claims: list[list[tuple[int, list[bytes]]]] = [[(100, siblings)], [(100, [])]]
-        for proof in claims:
-            with pytest.raises(InvalidSkillProof):
-                await w.send([gate_ix(market, gated, w.address, skill.address, proof, [0])])
-    assert (await req.get_batch(gated.address)).reserved_count == 0
-    assert [o.ok for o in await good.accept_tasks(gated.address, [0], store=store)] == [True]
-
-
-async def test_fail_accept_skilled_tasks_with_a_value_graded_below_the_minimum_since(
-    market: Market, tmp_path: Path
-) -> None:
-    # Bug class: a qualification that outlives the worker's decline (an old
-    # value, or its proof against an older root, still passing the gate).
-    req = market.requester
-    store = LocalStore(tmp_path / "skills")
-    steady, slipping, absent = [await market.worker() for _ in range(3)]
-    skill = (await req.create_skill("moderation")).address
-    outcomes, values = await qualify(market, store, skill, [steady, slipping, absent], [20, 18, 19])
-    assert values == {steady.address: 100, slipping.address: 80, absent.address: 90}
-    gated = await market.batch(n_items=8)
-    await req.require_skills(gated.address, [(skill, 60)])
-    gated = await req.get_batch(gated.address)
-    assert [o.ok for o in await slipping.accept_tasks(gated.address, [0], store=store)] == [True]
-    old = SkillTree.build(skill, values).proof(slipping.address)
-
-    # Graded again, 12 of 20 right: 20 < 60. Merged: `absent`, not graded
-    # this time, keeps its 90.
-    outcomes, values = await qualify(market, store, skill, [steady, slipping], [20, 12])
-    assert outcomes == {"unchanged", "lowered"}
-    assert values == {steady.address: 100, slipping.address: 20, absent.address: 90}
-    with pytest.raises(SkillTooLow):
-        await slipping.accept_tasks(gated.address, [1], store=store)
-    ix = gate_ix(market, gated, slipping.address, skill, [old], [1])
-    with pytest.raises(InvalidSkillProof):  # its proof of 80, against the old root
-        await slipping.send([ix])
-    for w, item in ((steady, 2), (absent, 3)):
-        assert [o.ok for o in await w.accept_tasks(gated.address, [item], store=store)] == [True]
-
-    # Replaced by a grading without `absent`: it loses the skill.
-    outcomes, values = await qualify(
-        market, store, skill, [steady, slipping], [20, 12], replace=True
-    )
-    assert outcomes == {"unchanged", "removed"}
-    assert values == {steady.address: 100, slipping.address: 20}
-    with pytest.raises(InvalidSkillProof):
-        await absent.accept_tasks(gated.address, [4], store=store)
 
 
 def test_the_qualification_flow_in_the_docs_runs_as_written(tmp_path: Path) -> None:
