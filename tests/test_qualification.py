@@ -24,8 +24,10 @@ from amplify_sdk.quality.agreement import Answer, grade
 from amplify_sdk.quality.grading import grade_batch
 from amplify_sdk.quality.qualification import (
     MIN_QUALIFICATION_EVIDENCE,
+    Qualification,
     qualifications,
     set_skill_from_grades,
+    skill_changes,
     skill_value,
     skill_values,
 )
@@ -97,6 +99,34 @@ def test_skill_value_bounds() -> None:
     assert skill_value(0.7, 2) == 40  # 0.2 / 0.5 = 0.4 exactly, not 39
     with pytest.raises(ValueError):
         qualifications(grade([Answer(0, Pubkey.new_unique(), b"a")]), min_evidence=0)
+
+
+def test_skill_changes_merge_or_replace() -> None:
+    # Bug class: a re-grading that silently keeps a lowered value, drops a
+    # value it had no evidence to judge, or (with replace) leaves an old one.
+    a, b, c, d, e = (Pubkey.new_unique() for _ in range(5))
+    current = {a: 50, b: 80, c: 70, e: 40}
+
+    def q(w: Pubkey, value: int | None) -> Qualification:
+        return Qualification(w, 40 if value is not None else 5, 0, 0.5, value)
+
+    graded = {a: q(a, 90), b: q(b, 20), c: q(c, None), d: q(d, None)}
+    merged = skill_changes(current, graded)
+    assert [(x.worker, x.before, x.after, x.outcome) for x in merged] == [
+        (a, 50, 90, "raised"),
+        (b, 80, 20, "lowered"),
+        (c, 70, 70, "kept"),  # too little evidence this time: keeps its 70
+        (d, None, None, "none"),
+    ]  # e, not graded, is not touched
+    replaced = skill_changes(current, graded, replace=True)
+    assert [(x.worker, x.before, x.after, x.outcome) for x in replaced] == [
+        (a, 50, 90, "raised"),
+        (b, 80, 20, "lowered"),
+        (c, 70, None, "removed"),
+        (d, None, None, "none"),
+        (e, 40, None, "removed"),
+    ]
+    assert [x.outcome for x in skill_changes({a: 90}, {a: q(a, 90)})] == ["unchanged"]
 
 
 def test_the_minimum_in_the_docs() -> None:

@@ -77,7 +77,7 @@ def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
     "skill_key",
     type=ADDRESS,
     default=None,
-    help="Set this skill (the wallet issues it) from the grading: each worker's "
+    help="Set this skill (the wallet its authority) from the grading: each worker's "
     "qualification, merged with the values it holds; previewed, sent with --apply.",
 )
 @click.option("--store", "store_spec", default=None, help=STORE_HELP + " With --skill.")
