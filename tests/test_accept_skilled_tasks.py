@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from skills import SkillScene, ro, set_rating, skill_scene
+from skills import (
+    SkillScene,
+    gate_ix,
+    qualification_batch,
+    qualify,
+    ro,
+    set_rating,
+    skill_scene,
+)
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -32,6 +40,9 @@ from amplify_sdk.protocol import (
     skill_leaf,
     skill_node,
 )
+from amplify_sdk.quality.grading import grade_batch
+from amplify_sdk.quality.qualification import set_skill_from_grades
+from amplify_sdk.storage import LocalStore
 from market import Market
 
 
@@ -285,3 +296,84 @@ async def test_fail_accept_skilled_tasks_with_an_unknown_discriminator(attack: A
 async def test_fail_accept_skilled_tasks_with_lying_vector_lengths(attack: Attack) -> None:
     # Bug class: malformed lengths.
     await attack.lying_lengths()
+
+
+# -- gates on skills set from grading (amplify_sdk.quality.qualification) -------------------
+
+
+async def test_fail_accept_skilled_tasks_with_a_worker_the_grading_never_qualified(
+    market: Market, tmp_path: Path
+) -> None:
+    # Bug class: qualification forged around the grading: a Sybil with a
+    # perfect rating that never took the test, one that answered a few gold
+    # items right (too little evidence: no value), each trying the proofs it
+    # can build from the published leaf list.
+    req = market.requester
+    store = LocalStore(tmp_path / "skills")
+    good, lucky, outsider = [await market.worker() for _ in range(3)]
+    batch, opening, doc = await qualification_batch(req, [good, lucky], [20, 5], answered=[20, 5])
+    grades = await grade_batch(req, batch, gold=opening, instructions=doc)
+    skill = await req.create_skill("moderation")
+    update = await set_skill_from_grades(req, skill.address, grades, store)
+    # The lucky one: 5 gold answers, 5 shared: 10 graded answers < 20.
+    assert {c.worker: c.outcome for c in update.changes} == {
+        good.address: "granted",
+        lucky.address: "none",
+    }
+    assert dict((await req.skill_tree(skill.address, store)).values) == {good.address: 100}
+    await set_rating(market, outsider.address, 5_000)
+    gated = await market.batch(n_items=4)
+    await req.require_skills(gated.address, [(skill.address, 50)])
+    gated = await req.get_batch(gated.address)
+    tree = SkillTree.build(skill.address, {good.address: 100})
+    _, siblings = tree.proof(good.address)
+    for w in (lucky, outsider):
+        with pytest.raises(InvalidSkillProof):
+            await w.accept_tasks(gated.address, [0], store=store)
+        # Sent anyway, claiming the qualified worker's value with its proof.
+        claims: list[list[tuple[int, list[bytes]]]] = [[(100, siblings)], [(100, [])]]
+        for proof in claims:
+            with pytest.raises(InvalidSkillProof):
+                await w.send([gate_ix(market, gated, w.address, skill.address, proof, [0])])
+    assert (await req.get_batch(gated.address)).reserved_count == 0
+    assert [o.ok for o in await good.accept_tasks(gated.address, [0], store=store)] == [True]
+
+
+async def test_fail_accept_skilled_tasks_with_a_value_graded_below_the_minimum_since(
+    market: Market, tmp_path: Path
+) -> None:
+    # Bug class: a qualification that outlives the worker's decline (an old
+    # value, or its proof against an older root, still passing the gate).
+    req = market.requester
+    store = LocalStore(tmp_path / "skills")
+    steady, slipping, absent = [await market.worker() for _ in range(3)]
+    skill = (await req.create_skill("moderation")).address
+    outcomes, values = await qualify(market, store, skill, [steady, slipping, absent], [20, 18, 19])
+    assert values == {steady.address: 100, slipping.address: 80, absent.address: 90}
+    gated = await market.batch(n_items=8)
+    await req.require_skills(gated.address, [(skill, 60)])
+    gated = await req.get_batch(gated.address)
+    assert [o.ok for o in await slipping.accept_tasks(gated.address, [0], store=store)] == [True]
+    old = SkillTree.build(skill, values).proof(slipping.address)
+
+    # Graded again, 12 of 20 right: 20 < 60. Merged: `absent`, not graded
+    # this time, keeps its 90.
+    outcomes, values = await qualify(market, store, skill, [steady, slipping], [20, 12])
+    assert outcomes == {"unchanged", "lowered"}
+    assert values == {steady.address: 100, slipping.address: 20, absent.address: 90}
+    with pytest.raises(SkillTooLow):
+        await slipping.accept_tasks(gated.address, [1], store=store)
+    ix = gate_ix(market, gated, slipping.address, skill, [old], [1])
+    with pytest.raises(InvalidSkillProof):  # its proof of 80, against the old root
+        await slipping.send([ix])
+    for w, item in ((steady, 2), (absent, 3)):
+        assert [o.ok for o in await w.accept_tasks(gated.address, [item], store=store)] == [True]
+
+    # Replaced by a grading without `absent`: it loses the skill.
+    outcomes, values = await qualify(
+        market, store, skill, [steady, slipping], [20, 12], replace=True
+    )
+    assert outcomes == {"unchanged", "removed"}
+    assert values == {steady.address: 100, slipping.address: 20}
+    with pytest.raises(InvalidSkillProof):
+        await absent.accept_tasks(gated.address, [4], store=store)

@@ -2,24 +2,39 @@
 values worked out by hand from docs/reputation.md ("Qualification from
 grading"): κ = (q − 1/K) / (1 − 1/K) in percent, floored, clipped to 0–100;
 q = (gold right + 2·agreement) / (gold answered + 2); no value under 20
-graded answers."""
+graded answers. And the qualification flow on the program: a gold batch
+graded, its values set on a skill (`set_skill_from_grades`), a batch gated
+on it."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+from skills import expected_value, qualification_batch
 from solders.pubkey import Pubkey
 
+from amplify_sdk.errors import SkillTooLow
 from amplify_sdk.quality.agreement import Answer, grade
+from amplify_sdk.quality.grading import grade_batch
 from amplify_sdk.quality.qualification import (
     MIN_QUALIFICATION_EVIDENCE,
+    Qualification,
     qualifications,
+    set_skill_from_grades,
+    skill_changes,
     skill_value,
     skill_values,
 )
+from amplify_sdk.storage import LocalStore
 from conftest import ROOT
+from docs_examples import code_blocks
+from market import Market
 
 LABELS = [b"a", b"b", b"c", b"d"]  # K = 4: chance is 1/4
 
@@ -86,7 +101,101 @@ def test_skill_value_bounds() -> None:
         qualifications(grade([Answer(0, Pubkey.new_unique(), b"a")]), min_evidence=0)
 
 
+def test_skill_changes_merge_or_replace() -> None:
+    # Bug class: a re-grading that silently keeps a lowered value, drops a
+    # value it had no evidence to judge, or (with replace) leaves an old one.
+    a, b, c, d, e = (Pubkey.new_unique() for _ in range(5))
+    current = {a: 50, b: 80, c: 70, e: 40}
+
+    def q(w: Pubkey, value: int | None) -> Qualification:
+        return Qualification(w, 40 if value is not None else 5, 0, 0.5, value)
+
+    graded = {a: q(a, 90), b: q(b, 20), c: q(c, None), d: q(d, None)}
+    merged = skill_changes(current, graded)
+    assert [(x.worker, x.before, x.after, x.outcome) for x in merged] == [
+        (a, 50, 90, "raised"),
+        (b, 80, 20, "lowered"),
+        (c, 70, 70, "kept"),  # too little evidence this time: keeps its 70
+        (d, None, None, "none"),
+    ]  # e, not graded, is not touched
+    replaced = skill_changes(current, graded, replace=True)
+    assert [(x.worker, x.before, x.after, x.outcome) for x in replaced] == [
+        (a, 50, 90, "raised"),
+        (b, 80, 20, "lowered"),
+        (c, 70, None, "removed"),
+        (d, None, None, "none"),
+        (e, 40, None, "removed"),
+    ]
+    assert [x.outcome for x in skill_changes({a: 90}, {a: q(a, 90)})] == ["unchanged"]
+
+
 def test_the_minimum_in_the_docs() -> None:
     text = (ROOT / "docs/reputation.md").read_text()
     m = re.search(r"`MIN_QUALIFICATION_EVIDENCE` = (\d+) graded answers", text)
     assert m and int(m.group(1)) == MIN_QUALIFICATION_EVIDENCE
+
+
+# -- the qualification flow on the program -------------------------------------------------
+
+
+async def test_set_skill_from_grades_qualifies_and_the_gate_follows(
+    market: Market, tmp_path: Path
+) -> None:
+    req = market.requester
+    store = LocalStore(tmp_path / "skills")
+    right = [20, 18, 13, 10]
+    workers = [await market.worker() for _ in right]
+    batch, opening, doc = await qualification_batch(req, workers, right)
+    grades = await grade_batch(req, batch, gold=opening, instructions=doc)
+    skill = await req.create_skill("moderation")
+    want = {w.address: expected_value(r) for w, r in zip(workers, right, strict=True)}
+    assert list(want.values()) == [100, 80, 30, 0]
+    # The preview changes nothing on chain and shows what a set would do.
+    preview = await set_skill_from_grades(req, skill.address, grades, store, dry_run=True)
+    assert not preview.sent and preview.skill.epoch == 0
+    assert preview.values == want
+    assert [(c.before, c.outcome) for c in preview.changes] == [(None, "granted")] * 4
+    assert (await req.get_skill(skill.address)).worker_count == 0
+    done = await set_skill_from_grades(req, skill.address, grades, store)
+    assert done.sent and done.skill.epoch == 1 and done.skill.worker_count == 4
+    assert dict((await req.skill_tree(skill.address, store)).values) == want
+    # Set again from the same grading: nothing differs, nothing sent.
+    again = await set_skill_from_grades(req, skill.address, grades, store)
+    assert not again.sent and again.skill.epoch == 1
+    assert {c.outcome for c in again.changes} == {"unchanged"}
+
+    gated = await market.batch(n_items=8)
+    await req.require_skills(gated.address, [(skill.address, 60)])
+    for w, items in ((workers[0], [0, 1]), (workers[1], [2, 3])):
+        got = await w.accept_tasks(gated.address, items, store=store)
+        assert [o.ok for o in got] == [True, True]
+    for w in workers[2:]:  # 30 and 0: below 60
+        with pytest.raises(SkillTooLow):
+            await w.accept_tasks(gated.address, [4], store=store)
+
+
+def test_the_qualification_flow_in_the_docs_runs_as_written(tmp_path: Path) -> None:
+    # docs/reputation.md, "Qualification flow": the example runs as written
+    # (on the embedded chain) and prints the output the docs show; the values
+    # there are the hand-worked ones for the gold items each worker got right.
+    (example,) = [b for b in code_blocks("reputation.md", "python") if "RIGHT = {" in b]
+    shown = next(b for b in code_blocks("reputation.md", "text") if b.startswith("ana "))
+    script = tmp_path / "qualification_flow.py"
+    script.write_text(example)
+    run = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == shown
+    right = {k: int(v) for k, v in re.findall(r'"(\w+)": (\d+)', example.split("RIGHT = ")[1])}
+    assert set(right) == {"ana", "ben", "cy", "dot"}
+    gate = {True: "accepted", False: "refused: SkillTooLow"}
+    want = [f"{k} {expected_value(n)} {gate[expected_value(n) >= 60]}" for k, n in right.items()]
+    want.append("eve - refused: InvalidSkillProof")
+    assert run.stdout.splitlines() == want
+    assert "[(skill.address, 60)]" in example

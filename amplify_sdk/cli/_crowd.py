@@ -19,6 +19,7 @@ from ..chain._embedded import EmbeddedBackend
 from ..clients._session import Amplify
 from ..clients._worker import WorkerClient
 from ..protocol._exceptions import ProgramError
+from ..storage import Store
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,12 @@ class Crowd:
         wrong = int(self.rng.integers(self.n_labels - 1))
         return wrong if wrong < truth else wrong + 1
 
-    async def round(self, batch: Pubkey, truth: list[int], share: float = 1.0) -> int:
+    async def round(
+        self, batch: Pubkey, truth: list[int], share: float = 1.0, store: Store | None = None
+    ) -> int:
         """One round: everyone accepts a share of what is open to it, then
-        delivers at its own pace. The assignments completed."""
+        delivers at its own pace. The assignments completed. A batch that
+        requires skills is accepted with proofs from `store`."""
         accepted: list[tuple[SimWorker, list[int]]] = []
         for k in self.rng.permutation(len(self.workers)):
             w = self.workers[int(k)]
@@ -90,7 +94,9 @@ class Crowd:
                 continue
             pick = self.rng.choice(open_items, size=min(want, len(open_items)), replace=False)
             try:
-                outcomes = await w.client.accept_tasks(batch, sorted(int(i) for i in pick))
+                outcomes = await w.client.accept_tasks(
+                    batch, sorted(int(i) for i in pick), store=store
+                )
             except ProgramError as e:
                 # Refused for the whole batch (RatingTooLow, BatchExpired, ...).
                 w.refusals[e.name] = w.refusals.get(e.name, 0) + len(pick)

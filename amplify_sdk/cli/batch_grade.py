@@ -1,5 +1,7 @@
 """`amplify batch grade`: grade a batch's delivered answers by agreement
-(`amplify_sdk.quality.grading`), optionally against gold answers, and rate."""
+(`amplify_sdk.quality.grading`), optionally against gold answers, and rate;
+with --skill, set a skill's values from the grading
+(`amplify_sdk.quality.qualification.set_skill_from_grades`)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,18 @@ from ..quality.agreement import Method
 from ..quality.gold import GoldOpening
 from ..quality.grading import grade_batch, rate_batch
 from ..quality.labels import label_text
-from ..quality.qualification import MIN_QUALIFICATION_EVIDENCE, qualifications
+from ..quality.qualification import (
+    MIN_QUALIFICATION_EVIDENCE,
+    SkillUpdate,
+    qualifications,
+    set_skill_from_grades,
+)
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._groups import batch as group
 from ._outcomes import outcome_summary
 from ._params import ADDRESS, standing_json, standing_text
+from ._store import open_store
+from .skill import STORE_HELP, skill_info
 
 #: The SDK's methods, spelled as options are (dawid-skene, plurality-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
@@ -63,7 +72,23 @@ def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
     show_default=True,
     help="Answers on shared or gold items a worker needs to be rated.",
 )
-@click.option("--apply", is_flag=True, help="Rate every unrated assignment on chain.")
+@click.option(
+    "--skill",
+    "skill_key",
+    type=ADDRESS,
+    default=None,
+    help="Set this skill (the wallet its authority) from the grading: each worker's "
+    "qualification, merged with the values it holds; previewed, sent with --apply.",
+)
+@click.option("--store", "store_spec", default=None, help=STORE_HELP + " With --skill.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="With --skill: the grading's values become the whole set (others lose the skill).",
+)
+@click.option(
+    "--apply", is_flag=True, help="Rate every unrated assignment on chain (and set --skill)."
+)
 async def grade(
     settings: Settings,
     out: Out,
@@ -72,17 +97,26 @@ async def grade(
     gold: Path | None,
     instructions: Path | None,
     min_evidence: int,
+    skill_key: Pubkey | None,
+    store_spec: str | None,
+    replace: bool,
     apply: bool,
 ) -> None:
     """Grade BATCH's answers from chain history by agreement (and gold): each
-    worker's agreement, accuracy and the stars it earns on every one of its
-    assignments. With --apply, rate them (assignments already rated are left
-    as they are)."""
+    worker's agreement, accuracy, qualification and the stars it earns on
+    every one of its assignments. With --apply, rate them (assignments
+    already rated are left as they are). With --skill SKILL --store DIR, show
+    what the grading does to each worker's value of SKILL; with --apply, set
+    it on chain too (one transaction)."""
     opening, doc = None, None
     if gold is not None and instructions is not None:
         opening, doc = _read_gold(gold, instructions)
     elif gold is not None or instructions is not None:
         raise UserError("--gold and --instructions go together")
+    if (skill_key is None) != (store_spec is None):
+        raise UserError("--skill and --store go together")
+    if replace and skill_key is None:
+        raise UserError("--replace goes with --skill")
     kw: dict[str, Any] = {
         "gold": opening,
         "instructions": doc,
@@ -91,11 +125,27 @@ async def grade(
     }
     async with connect(settings, settings.wallet() if apply else settings.wallet_or_none()) as amp:
         req = amp.requester()
+        update: SkillUpdate | None = None
+        # A preview reads the skill's published values: the store must exist
+        # then, unless the skill holds none yet.
+        create_store = apply
+        if skill_key is not None and store_spec is not None:
+            s = await req.get_skill(skill_key)
+            create_store = apply or s.worker_count == 0
+            if apply and s.authority != req.address:
+                raise UserError(
+                    f"skill {skill_key}'s authority is {s.authority}, not this wallet: nothing sent"
+                )
         if apply:
             grades, outcomes = await rate_batch(req, batch, **kw)
             require_some(outcomes)
         else:
             grades, outcomes = await grade_batch(req, batch, **kw), []
+        if skill_key is not None and store_spec is not None:
+            async with open_store(store_spec, create=create_store) as store:
+                update = await set_skill_from_grades(
+                    req, skill_key, grades, store, replace=replace, dry_run=not apply
+                )
         # Each worker's standing now (after the ratings, with --apply).
         standing = {w: await req.get_standing(w) for w in grades.workers}
     qualified = qualifications(grades)
@@ -127,6 +177,15 @@ async def grade(
         summary = outcome_summary(outcomes)
         data |= {"rated": len(summary["ok"]), "refused": summary["refused"]}
         data["signatures"] = summary["signatures"]
+    if update is not None:
+        data["skill"] = skill_info(update.skill) | {
+            "sent": update.sent,
+            "replace": replace,
+            "changes": [
+                {"worker": c.worker, "before": c.before, "after": c.after, "outcome": c.outcome}
+                for c in update.changes
+            ],
+        }
 
     def render(console: Console) -> None:
         table = Table(
@@ -169,5 +228,30 @@ async def grade(
             )
         else:
             console.print(f"{len(grades.ratings):,} ratings proposed; --apply sends them")
+        if update is not None:
+            render_skill_update(console, update, apply)
 
     out.result(data, render)
+
+
+def render_skill_update(console: Console, update: SkillUpdate, applied: bool) -> None:
+    s = update.skill
+    table = Table(title=f"skill {s.name} ({s.address}) from this grading")
+    table.add_column("worker")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_column("outcome")
+    for c in update.changes:
+        table.add_row(
+            str(c.worker),
+            "-" if c.before is None else str(c.before),
+            "-" if c.after is None else str(c.after),
+            c.outcome,
+        )
+    console.print(table)
+    if update.sent:
+        console.print(f"skill set: {s.worker_count:,} workers hold it, epoch {s.epoch}")
+    elif applied:
+        console.print("skill unchanged: no value differs, nothing sent")
+    else:
+        console.print("skill changes previewed; --apply sets them (one transaction)")

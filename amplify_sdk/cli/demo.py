@@ -13,14 +13,18 @@ package and a crowd of simulated workers.
    batch grade --apply` does), rates every result with its worker's stars,
    and closes the batch.
 4. The same grades give each worker a qualification value 0–100
-   (`amplify_sdk.quality.qualification`), the value a requester-issued
-   skill holds.
+   (`amplify_sdk.quality.qualification`), which the requester sets on chain
+   as the values of a skill it issues, `moderation`
+   (`set_skill_from_grades`: one transaction, the leaf list in a store).
 5. A premium batch for the best-rated 40% of the crowd, partly taken: ratings now
    decide who may work, and what is left shows as open work.
-6. The report: items done, lamports moved per party, each class's accuracy and
+6. A skilled batch requiring `moderation` ≥ 50: every worker tries to take
+   some of it with a proof of its value; the spammers are refused.
+7. The report: items done, lamports moved per party, each class's accuracy and
    earnings, each worker's true accuracy against its standing (score with its
-   evidence, mean stars, qualification) and their rank correlation, the
-   market view (table and chart), the time taken.
+   evidence, mean stars, its skill value as read back from chain) and their
+   rank correlation, who the skilled batch took and refused, the market view
+   (table and chart), the time taken.
 """
 
 from __future__ import annotations
@@ -29,15 +33,12 @@ import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 import numpy as np
-from rich.console import Console
-from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..clients._market import MarketView, market_view, plot
@@ -46,18 +47,30 @@ from ..clients._session import Amplify
 from ..protocol._pda import PROGRAM_ID, table_address, treasury_pda
 from ..quality._results import batch_results, majority
 from ..quality.agreement import grade
-from ..quality.qualification import qualifications
+from ..quality.qualification import qualifications, set_skill_from_grades
 from ..quality.standing import Standing
+from ..storage import LocalStore
 from ._context import Out, Settings, UserError, command
 from ._crowd import CLASSES, Crowd
+from ._demo_report import render
 from ._inputs import read_hashes
 from ._upload import upload
-from .market import market_tables
 
 PRICE = 10_000
 PREMIUM_PRICE = 25_000
 PREMIUM_QUANTILE = 0.6
 WORKER_LAMPORTS = 2 * 10**9
+#: The skill the demo's requester issues from its grading, and the skilled
+#: batch's minimum: between the spammers' values (near 0) and the careless
+#: workers' (near 60).
+SKILL = "moderation"
+SKILL_MIN = 50
+#: The skilled batch: items (the main batch's first, posted again), redundancy,
+#: and the share of a round each worker tries to take.
+SKILLED_ITEMS = 30
+SKILLED_SHARE = 0.05
+#: The errors of a skill gate refusing a worker.
+GATE_ERRORS = ("SkillTooLow", "InvalidSkillProof")
 
 
 def register(cli: click.Group) -> None:
@@ -167,6 +180,11 @@ async def run_demo(
             main_batch = await req.get_batch(main)
             await req.close_batch(main)
 
+            # The grading's values on chain: a skill this requester issues.
+            store = LocalStore(Path(tmp) / "skills")
+            skill = (await req.create_skill(SKILL)).address
+            update = await set_skill_from_grades(req, skill, grades, store)
+
             # The premium bar: the rating the best 40% of the crowd reach now
             # (relative, so it holds whatever the reputation formula).
             now_rated = [(await w.client.profile()).rating for w in crowd.workers]
@@ -190,6 +208,26 @@ async def run_demo(
             await req.sweep_fees(premium)
             premium_batch = await req.get_batch(premium)
 
+            # The skilled batch: open to workers whose value of the skill,
+            # proved against its root on chain, is at least SKILL_MIN.
+            skilled_n = min(SKILLED_ITEMS, n_items)
+            skilled = await _post(
+                req,
+                rows[:skilled_n],
+                Path(tmp),
+                "skilled",
+                price=PRICE,
+                redundancy=2,
+                base_uri="ipfs://amplify-demo/skilled/",
+            )
+            await req.require_skills(skilled, [(skill, SKILL_MIN)])
+            skilled_accounts = await _accounts(req, skilled)
+            refused_before = {w.address: dict(w.refusals) for w in crowd.workers}
+            await crowd.round(skilled, truth[:skilled_n], share=SKILLED_SHARE, store=store)
+            skilled_batch = await req.get_batch(skilled)
+            on_chain = await req.get_skill(skill)
+            held = dict((await req.skill_tree(on_chain, store)).values)
+
         view = await market_view(amp.backend, limit=None)
         plot(view, plot_path)
         after = await _balances(amp, wallets)
@@ -206,6 +244,7 @@ async def run_demo(
         treasury,
         *main_accounts,
         *premium_accounts,
+        *skilled_accounts,
         *(w.address for w in crowd.workers),
     }
     classes = []
@@ -242,9 +281,14 @@ async def run_demo(
         )
     workers: list[dict[str, Any]] = []
     shown: list[tuple[float, int]] = []
+    gate: dict[Pubkey, str | None] = {}
     for w in crowd.workers:
         answers = [(item, label) for (b, item), label in w.answers.items() if b == main]
         q = qualified.get(w.address)
+        refused = [
+            e for e in GATE_ERRORS if w.refusals.get(e, 0) > refused_before[w.address].get(e, 0)
+        ]
+        gate[w.address] = refused[0] if refused else None
         workers.append(
             {
                 "worker": w.address,
@@ -260,13 +304,17 @@ async def run_demo(
                 ),
                 "score": standings[w.address].score,
                 "mean_stars": _stars(standings[w.address]),
-                "skills": {"qualification": None if q is None else q.value},
+                # The value on chain (read back from the skill's leaf list,
+                # checked against its root); None: it holds none.
+                "skills": {SKILL: held.get(w.address)},
                 "graded_answers": 0 if q is None else q.evidence,
+                "skilled_items": sum(1 for b, _ in w.answers if b == skilled),
+                "skilled_refused": gate[w.address],
                 "standing": standings[w.address].as_dict(),
             }
         )
-        if q is not None and q.value is not None:
-            shown.append((workers[-1]["true_accuracy"], q.value))
+        if w.address in held:
+            shown.append((workers[-1]["true_accuracy"], held[w.address]))
     majority_correct = sum(
         answer is not None and truth[item] == int(answer) for item, answer in top.items()
     )
@@ -278,9 +326,27 @@ async def run_demo(
         "majority_accuracy": majority_correct / max(len(top), 1),
         "premium": {
             "items": n_premium,
+            "price": PREMIUM_PRICE,
             "min_rating": bar,
             "done": premium_batch.completed_count,
             "open_slots": premium_batch.open_slots,
+        },
+        "skill": {
+            "skill": skill,
+            "name": SKILL,
+            "epoch": on_chain.epoch,
+            "workers": on_chain.worker_count,
+            "changes": dict(Counter(c.outcome for c in update.changes)),
+        },
+        "skilled": {
+            "items": skilled_n,
+            "minimum": SKILL_MIN,
+            "done": skilled_batch.completed_count,
+            "workers": sum(w["skilled_items"] > 0 for w in workers),
+            "refused_workers": sum(gate[w.address] is not None for w in crowd.workers),
+            "refused_by_class": dict(
+                Counter(w.kind.name for w in crowd.workers if gate[w.address] is not None)
+            ),
         },
         "lamports": {
             "requester": change[req.address],
@@ -288,13 +354,14 @@ async def run_demo(
             "treasury": change[treasury],
             "closed_batch": sum(change.get(a, 0) for a in main_accounts),
             "premium_batch": sum(change.get(a, 0) for a in premium_accounts),
+            "skilled_batch": sum(change.get(a, 0) for a in skilled_accounts),
             # Rent of any other program account the run created (profiles...).
             "other_accounts": sum(v for a, v in change.items() if a not in named),
             "network_fees": fees,
         },
         "classes": classes,
         "workers": workers,
-        # Spearman's rho, true accuracy against the qualification value.
+        # Spearman's rho, true accuracy against the skill value on chain.
         "rank_correlation": spearman([t for t, _ in shown], [float(v) for _, v in shown]),
         "market": view.as_dict(),
         "plot": plot_path,
@@ -306,99 +373,6 @@ async def run_demo(
 
 def _stars(s: Standing) -> float | None:
     return None if s.mean is None else s.mean / 1000
-
-
-def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None]:
-    def show(c: Console) -> None:
-        c.print(
-            "[bold]Amplify demo[/bold]: content moderation on the embedded chain "
-            "(LiteSVM running the shipped program)"
-        )
-        p = report["premium"]
-        c.print(
-            f"Items done: {report['items']:,} items × 3 workers = "
-            f"{report['assignments_done']:,} assignments in {report['rounds']} rounds; "
-            f"{report['rated']:,} rated by grading (Dawid–Skene); majority label correct for "
-            f"{report['majority_accuracy']:.1%} of items; batch closed"
-        )
-        c.print(
-            f"Premium batch (≥ {p['min_rating'] / 1000:.2f}★, the best 40% of the crowd; "
-            f"{PREMIUM_PRICE:,} lamports): {p['done']:,} of "
-            f"{p['items']:,} items done, {p['open_slots']:,} slots open"
-        )
-        money = Table("party", "lamports moved", title="Lamports moved (balance changes)")
-        for party, value in report["lamports"].items():
-            money.add_row(party.replace("_", " "), f"{value:+,}")
-            if party == "workers":
-                for cls in report["classes"]:
-                    money.add_row(f"  {cls['class']}", f"{cls['wallet_change']:+,}")
-        money.add_row("sum", f"{sum(report['lamports'].values()):+,}")
-        c.print(money)
-        c.print(
-            "every lamport accounted for"
-            if report["conserved"]
-            else "[red]lamports do not add up[/red]"
-        )
-        classes = Table(
-            "class",
-            "workers",
-            "assignments",
-            "accuracy",
-            "paid (lamports)",
-            "premium items",
-            "rating now",
-            "mean stars as rated",
-            "refused",
-            title="Worker classes (accuracy against the hidden true labels)",
-        )
-        for cls in report["classes"]:
-            refused = ", ".join(f"{n}× {k}" for k, n in cls["refusals"].items()) or "–"
-            acc = "–" if cls["accuracy"] is None else f"{cls['accuracy']:.1%}"
-            classes.add_row(
-                cls["class"],
-                str(cls["workers"]),
-                f"{cls['assignments']:,}",
-                acc,
-                f"{cls['paid']:,}",
-                f"{cls['premium_items']:,}",
-                f"{cls['mean_rating']:.2f}★",
-                f"{cls['mean_stars']:.2f}★",
-                refused,
-            )
-        c.print(classes)
-        people = Table(
-            "worker",
-            "class",
-            "true accuracy",
-            "measured",
-            "qualification",
-            "standing",
-            title="Workers: true accuracy against what the chain and the grading show",
-            caption="qualification: skill 0–100 from the requester's grading "
-            "(Dawid–Skene agreement); standing: the on-chain score with its evidence",
-        )
-        for w in report["workers"]:
-            value = w["skills"]["qualification"]
-            measured = w["measured_accuracy"]
-            people.add_row(
-                str(w["worker"])[:8] + "…",
-                w["class"],
-                f"{w['true_accuracy']:.0%}",
-                "–" if measured is None else f"{measured:.1%}",
-                "–" if value is None else str(value),
-                w["standing"]["text"],
-            )
-        c.print(people)
-        rho = report["rank_correlation"]
-        c.print(
-            "rank correlation (Spearman) of true accuracy with the qualification: "
-            + ("–" if rho is None else f"{rho:.3f}")
-        )
-        c.print(market_tables(view))
-        c.print(f"Market chart: {report['plot']}")
-        c.print(f"Done in {report['seconds']:.1f} s")
-
-    return show
 
 
 def absolute(path: Path) -> Path:

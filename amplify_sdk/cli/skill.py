@@ -7,6 +7,9 @@ and the batches that require them.
     amplify skill show SKILL [--store DIR]
     amplify skill revoke SKILL WORKER... --store DIR
     amplify skill require BATCH SKILL:MIN...
+
+Values from a grading are set by `amplify batch grade BATCH --skill SKILL
+--store DIR` (batch_grade.py), where the grading's options are.
 """
 
 from __future__ import annotations
@@ -126,7 +129,8 @@ async def set_cmd(
     settings: Settings, out: Out, skill_key: Pubkey, values: Path, store_spec: str, replace: bool
 ) -> None:
     """Set many workers' values at once (one transaction): a new root over the
-    published values updated by VALUES (worker,value rows)."""
+    published values updated by VALUES (worker,value rows). From a grading:
+    `amplify batch grade BATCH --skill SKILL --store DIR`."""
     table = read_values(values)
     async with connect(settings, settings.wallet()) as amp, open_store(store_spec) as store:
         s = await amp.requester().set_skill(skill_key, table, store, replace=replace)

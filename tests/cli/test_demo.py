@@ -127,11 +127,26 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     labels = {json.loads(line)["label"] for line in dataset}
     truth = {k.name: k.accuracy if k.accuracy is not None else 1 / len(labels) for k in CLASSES}
     assert [w["true_accuracy"] for w in workers] == [truth[w["class"]] for w in workers]
-    values = [w["skills"]["qualification"] for w in workers]
+    values = [w["skills"]["moderation"] for w in workers]
     assert all(isinstance(v, int) and 0 <= v <= 100 for v in values), values
     rho = spearman([w["true_accuracy"] for w in workers], [float(v) for v in values])
     assert rho >= 0.8, (rho, values)
     assert abs(report["rank_correlation"] - rho) < 1e-9
+    # The values are on chain (read back from the skill's leaf list, checked
+    # against its root): one root for every worker. The skilled batch
+    # (moderation ≥ 50) took the workers at or above the minimum and refused
+    # the others at its gate: the spammers.
+    assert report["skill"]["workers"] == len(workers) and report["skill"]["epoch"] == 1
+    skilled = report["skilled"]
+    minimum = skilled["minimum"]
+    below = [w for w in workers if w["skills"]["moderation"] < minimum]
+    assert {w["class"] for w in below} == {"spammer"}
+    assert [w["skilled_refused"] for w in below] == ["SkillTooLow"] * len(below)
+    assert skilled["refused_workers"] == len(below) == 3
+    assert skilled["refused_by_class"] == {"spammer": 3}
+    above = [w for w in workers if w["skills"]["moderation"] >= minimum]
+    assert all(w["skilled_refused"] is None and w["skilled_items"] > 0 for w in above)
+    assert skilled["done"] == sum(w["skilled_items"] for w in workers) > 0
     # Every worker's standing shows the evidence its score rests on: each
     # was rated on every assignment it delivered.
     for w in workers:
@@ -150,10 +165,17 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     m = re.search(r"values come out (\d+)–(\d+), (\d+)–(\d+) and (\d+)–(\d+)", doc)
     assert m, "docs/reputation.md quotes the demo's values"
     for k, name in enumerate(("accurate", "careless", "spammer")):
-        mine = [w["skills"]["qualification"] for w in workers if w["class"] == name]
+        mine = [w["skills"]["moderation"] for w in workers if w["class"] == name]
         assert (min(mine), max(mine)) == (int(m.group(2 * k + 1)), int(m.group(2 * k + 2))), name
     assert f"value is **{rho:.3f}**" in doc
     means = sorted({w["mean_stars"] for w in workers}, reverse=True)
     assert f"as rated are {means[0]:.2f}, {means[1]:.2f} and {means[2]:.2f}" in doc
+    # ... and the skilled batch's gate, as run.
+    flat = " ".join(doc.split())
+    assert (
+        f"requiring `moderation` ≥ {minimum}: the {len(above)} accurate and careless workers "
+        f"take items, the {len(below)} spammers are refused at the gate (`SkillTooLow`"
+    ) in flat
+    assert f"`moderation` ≥ {minimum}," in " ".join((ROOT / "docs/cli.md").read_text().split())
     scores = [w["score"] / 1000 for w in workers]
     assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc
