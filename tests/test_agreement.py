@@ -12,6 +12,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 
 from amplify_sdk.clients import content_hash
+from amplify_sdk.errors import InvalidArgumentError
 from amplify_sdk.protocol import batch_pda
 from amplify_sdk.quality._results import ResultRow, majority, majority_ratings
 from amplify_sdk.quality.agreement import (
@@ -274,6 +275,11 @@ async def test_grade_a_batch_from_chain_and_rate_it(market: Market) -> None:
     )
     with pytest.raises(GoldMismatchError):
         await grade_batch(req, b.address, gold=forged, instructions=doc)
+    # Without gold, stars from agreement alone are not sent unless asked for.
+    sent = len(req.receipts)
+    with pytest.raises(InvalidArgumentError, match="without_gold=True"):
+        await rate_batch(req, b.address)
+    assert len(req.receipts) == sent
     grades, outcomes = await rate_batch(req, b.address, gold=opening, instructions=doc)
     assert all(o.ok for o in outcomes) and len(outcomes) == len(grades.ratings) == n * 3
     stars = [grades.workers[w.address].stars or 0 for w in workers]

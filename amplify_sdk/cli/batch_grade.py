@@ -15,7 +15,7 @@ from solders.pubkey import Pubkey
 
 from ..quality.agreement import Method
 from ..quality.gold import GoldOpening
-from ..quality.grading import grade_batch, rate_batch
+from ..quality.grading import NO_GOLD, grade_batch, rate_batch
 from ..quality.labels import label_text
 from ..quality.qualification import (
     MIN_QUALIFICATION_EVIDENCE,
@@ -89,6 +89,12 @@ def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
 @click.option(
     "--apply", is_flag=True, help="Rate every unrated assignment on chain (and set --skill)."
 )
+@click.option(
+    "--without-gold",
+    is_flag=True,
+    help="With --apply and no --gold: send stars from agreement alone (colluding "
+    "workers can capture it).",
+)
 async def grade(
     settings: Settings,
     out: Out,
@@ -101,6 +107,7 @@ async def grade(
     store_spec: str | None,
     replace: bool,
     apply: bool,
+    without_gold: bool,
 ) -> None:
     """Grade BATCH's answers from chain history by agreement (and gold): each
     worker's agreement, accuracy, qualification and the stars it earns on
@@ -117,6 +124,11 @@ async def grade(
         raise UserError("--skill and --store go together")
     if replace and skill_key is None:
         raise UserError("--replace goes with --skill")
+    if apply and opening is None and not without_gold:
+        sdk_hint = "without_gold=True (CLI: --without-gold)"
+        raise UserError(NO_GOLD.replace(sdk_hint, "--without-gold"))
+    if without_gold and opening is not None:
+        raise UserError("--without-gold and --gold contradict each other")
     kw: dict[str, Any] = {
         "gold": opening,
         "instructions": doc,
@@ -137,7 +149,7 @@ async def grade(
                     f"skill {skill_key}'s authority is {s.authority}, not this wallet: nothing sent"
                 )
         if apply:
-            grades, outcomes = await rate_batch(req, batch, **kw)
+            grades, outcomes = await rate_batch(req, batch, without_gold=without_gold, **kw)
             require_some(outcomes)
         else:
             grades, outcomes = await grade_batch(req, batch, **kw), []
@@ -172,6 +184,7 @@ async def grade(
             for g in workers
         ],
         "ratings": len(grades.ratings),
+        "gold": opening is not None,
     }
     if apply:
         summary = outcome_summary(outcomes)
@@ -227,7 +240,13 @@ async def grade(
                 + why
             )
         else:
-            console.print(f"{len(grades.ratings):,} ratings proposed; --apply sends them")
+            how = "--apply sends them" if opening else "no gold: --apply --without-gold sends them"
+            console.print(f"{len(grades.ratings):,} ratings proposed; {how}")
+            if opening is None:
+                console.print(
+                    "[yellow]without gold, these stars come from agreement alone: workers who "
+                    "agree with each other can outvote accurate ones (docs/reputation.md)[/]"
+                )
         if update is not None:
             render_skill_update(console, update, apply)
 

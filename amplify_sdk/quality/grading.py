@@ -18,6 +18,7 @@ from solders.pubkey import Pubkey
 
 from ..clients._client import AmplifyClient
 from ..clients._requester import RequesterClient
+from ..protocol._exceptions import InvalidArgumentError
 from ..protocol._models import ItemOutcome
 from ._results import ResultRow, batch_results
 from .agreement import Answer, Grades, Method, StarScale, grade
@@ -71,6 +72,15 @@ async def checked_gold(
     return gold.verify()
 
 
+#: Why stars graded without gold are not sent by default.
+NO_GOLD = (
+    "no gold: the stars would come from agreement alone, which workers who agree "
+    "with each other can capture (colluders outvote accurate workers); commit gold "
+    "answers before the work (amplify_sdk.quality.gold) and grade with them, or send "
+    "these stars anyway with without_gold=True (CLI: --without-gold)"
+)
+
+
 def _unrated(grades: Grades, rows: Sequence[ResultRow]) -> list[tuple[int, Pubkey, int]]:
     """The grades' ratings for the assignments `rows` show unrated."""
     done = {(r.item, r.worker) for r in rows if r.stars is not None}
@@ -86,9 +96,17 @@ async def rate_batch(
     method: Method = "dawid_skene",
     scale: StarScale | None = None,
     min_evidence: int = 3,
+    without_gold: bool = False,
 ) -> tuple[Grades, list[ItemOutcome]]:
     """Grade the batch (`grade_batch`) and send the stars of every assignment
-    not rated yet: one outcome per rating sent (a second run sends nothing)."""
+    not rated yet: one outcome per rating sent (a second run sends nothing).
+
+    Stars graded without gold come from agreement alone, which workers who
+    agree with each other can capture (docs/reputation.md, "Grading a
+    batch"): they are sent only with `without_gold=True`; otherwise
+    `InvalidArgumentError`, before anything is read or sent."""
+    if gold is None and not without_gold:
+        raise InvalidArgumentError(NO_GOLD)
     rows = await batch_results(requester.backend, batch)
     grades = await grade_batch(
         requester,

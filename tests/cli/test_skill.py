@@ -92,20 +92,30 @@ def test_skill_set_from_grading(node: Node, tmp_path: Path) -> None:
     right = [20, 18, 10]
     batch = _qualification(node, tmp_path, keys[:3], right, "first")
 
+    def grade_gold(name: str) -> tuple[Any, ...]:
+        return (
+            "--gold", tmp_path / f"{name}.gold.json",
+            "--instructions", tmp_path / f"{name}.instructions.txt",
+        )  # fmt: skip
+
     def grade(batch: str, name: str, *extra: str) -> Any:
-        gold = tmp_path / f"{name}.gold.json"
-        doc = tmp_path / f"{name}.instructions.txt"
         return node.ok(
-            "batch", "grade", batch, "--gold", gold, "--instructions", doc,
-            "--skill", skill, "--store", store, *extra,
+            "batch", "grade", batch, *grade_gold(name), "--skill", skill, "--store", store, *extra,
         )  # fmt: skip
 
     r = node.cli("batch", "grade", batch, "--skill", skill)
     assert r.code == 2 and "--skill and --store go together" in r.error
+    # Without gold, stars from agreement alone are sent only when asked for
+    # (nothing is: the --apply below still rates every assignment).
+    r = node.cli("batch", "grade", batch, "--apply")
+    assert r.code == 2 and "--without-gold" in r.error and "colluders" in r.error
+    r = node.cli("batch", "grade", batch, "--apply", "--without-gold", *grade_gold("first"))
+    assert r.code == 2 and "contradict" in r.error
     # The preview: what each worker's value would become; nothing sent.
     want = {a: expected_value(n) for a, n in zip(addr[:3], right, strict=True)}
     preview = grade(batch, "first")
     assert preview["skill"]["sent"] is False and preview["skill"]["epoch"] == 0
+    assert preview["gold"] is True
     assert changes(preview) == {a: (None, v, "granted") for a, v in want.items()}
     assert {w["worker"]: w["qualification"] for w in preview["workers"]} == want
     assert node.ok("skill", "show", skill)["workers"] == 0
