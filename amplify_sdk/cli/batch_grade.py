@@ -25,7 +25,7 @@ from ..quality.qualification import (
 )
 from ._context import Out, Settings, UserError, command, connect, require_some
 from ._groups import batch as group
-from ._outcomes import outcome_summary
+from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS, standing_json, standing_text
 from ._store import open_store
 from .skill import STORE_HELP, skill_info
@@ -108,7 +108,7 @@ async def grade(
     replace: bool,
     apply: bool,
     without_gold: bool,
-) -> None:
+) -> int:
     """Grade BATCH's answers from chain history by agreement (and gold): each
     worker's agreement, accuracy, qualification and the stars it earns on
     every one of its assignments. With --apply, rate them (assignments
@@ -186,10 +186,14 @@ async def grade(
         "ratings": len(grades.ratings),
         "gold": opening is not None,
     }
+    status = 0
     if apply:
         summary = outcome_summary(outcomes)
-        data |= {"rated": len(summary["ok"]), "refused": summary["refused"]}
+        data |= {"rated": len(summary["ok"]), "refused": summary["refused"], "ok": summary["ok"]}
         data["signatures"] = summary["signatures"]
+        # Some ratings refused: exit 3 with what was not done (as `rate`).
+        status = finish(data, len(outcomes))
+        del data["ok"]
     if update is not None:
         data["skill"] = skill_info(update.skill) | {
             "sent": update.sent,
@@ -251,6 +255,7 @@ async def grade(
             render_skill_update(console, update, apply)
 
     out.result(data, render)
+    return status
 
 
 def render_skill_update(console: Console, update: SkillUpdate, applied: bool) -> None:
