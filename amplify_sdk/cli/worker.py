@@ -6,21 +6,26 @@ import csv
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..chain._scan import batches
 from ..chain._timeline import events
-from ..protocol._models import BatchStatus, ItemOutcome
+from ..protocol._models import Batch, BatchStatus, ItemOutcome
 from ._context import Out, Settings, UserError, command, connect, lamports, require_some
 from ._groups import worker as group
 from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS, ITEMS, standing_json, standing_text, stars, when
-from ._store import open_store
+from ._store import STORE_HELP, open_store
+from .worker_fetch import text_of
+
+if TYPE_CHECKING:
+    from ..clients._worker import WorkerClient
 
 
 def register(cli: click.Group) -> None:
@@ -38,6 +43,36 @@ async def register_cmd(settings: Settings, out: Out) -> None:
     )
 
 
+#: Characters of an item's text `worker browse --show` prints.
+PREVIEW_CHARS = 80
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1] + "…"
+
+
+async def _previews(
+    w: WorkerClient, b: Batch, items: list[int], store_spec: str | None
+) -> list[dict[str, Any]]:
+    """What the listed items say (a plain batch's blobs, each checked against
+    the chain by `fetch_items`)."""
+    if b.encrypted:
+        raise UserError(
+            f"batch {b.address} is encrypted: an item opens only for the worker who "
+            "reserved it (worker accept, then worker fetch)"
+        )
+    spec = store_spec or b.base_uri
+    if not spec:
+        raise UserError(f"batch {b.address} names no base URI: pass --store")
+    async with open_store(spec, create=False) as source:
+        blobs = await w.fetch_items(b.address, items, source)
+    return [
+        {"item": i, "bytes": len(data), "text": text_of(data)}
+        for i, data in zip(items, blobs, strict=True)
+    ]
+
+
 @command(group, "browse")
 @click.argument("batch", type=ADDRESS, required=False)
 @click.option(
@@ -47,9 +82,28 @@ async def register_cmd(settings: Settings, out: Out) -> None:
     show_default=True,
     help="Items to list for a batch.",
 )
-async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int) -> None:
+@click.option(
+    "--show",
+    is_flag=True,
+    help="With BATCH (a plain one): each listed item's text, from --store or the "
+    "batch's base URI, checked against the chain.",
+)
+@click.option("--store", "store_spec", default=None, help=STORE_HELP + " With --show.")
+async def browse(
+    settings: Settings,
+    out: Out,
+    batch: Pubkey | None,
+    limit: int,
+    show: bool,
+    store_spec: str | None,
+) -> None:
     """Open batches you may work on, best payout first; or, with BATCH, the
-    items of it you can accept and your reservations there."""
+    items of it you can accept and your reservations there (--show: what
+    each item says)."""
+    if (show or store_spec) and batch is None:
+        raise UserError("--show and --store go with a BATCH")
+    if store_spec and not show:
+        raise UserError("--store goes with --show")
     wallet = settings.wallet_or_none()
     async with connect(settings, wallet) as amp:
         w = amp.worker()
@@ -60,6 +114,7 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
             b = await w.get_batch(batch)
             items = await w.open_items(batch)
             held = await w.reservations(batch) if wallet is not None else []
+            previews = await _previews(w, b, items[:limit], store_spec) if show else None
             data = {
                 "batch": batch,
                 "payout": b.payout,
@@ -68,12 +123,23 @@ async def browse(settings: Settings, out: Out, batch: Pubkey | None, limit: int)
                 "reservations": [{"item": i, "deadline": d} for i, d in held],
                 "expires_at": b.expires_at,
             }
-            out.result(
-                data,
+            text = (
                 f"batch {batch}: {len(items):,} items open to you at {b.payout:,} lamports "
                 f"each; first {min(limit, len(items))}: {items[:limit]}\n"
-                f"your reservations: {len(held):,}; expires {when(b.expires_at)}",
+                f"your reservations: {len(held):,}; expires {when(b.expires_at)}"
             )
+            if previews is not None:
+                data["previews"] = previews
+                text += "".join(
+                    f"\n  item {p['item']}: "
+                    + (
+                        escape(_short(p["text"]))
+                        if p["text"] is not None
+                        else f"{p['bytes']:,} bytes"
+                    )
+                    for p in previews
+                )
+            out.result(data, text)
             return
         found = await batches(amp.backend, status=BatchStatus.OPEN)
     offers: list[dict[str, Any]] = [

@@ -19,7 +19,7 @@ from ._params import ADDRESS, DURATION, ITEMS
 from ._store import STORE_HELP, open_store
 
 
-def _text(data: bytes) -> str | None:
+def text_of(data: bytes) -> str | None:
     try:
         text = data.decode()
     except UnicodeDecodeError:
@@ -34,7 +34,7 @@ def _rows(items: list[int], plain: list[bytes], out_dir: Path | None) -> list[di
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     for item, data in zip(items, plain, strict=True):
-        row: dict[str, Any] = {"item": item, "bytes": len(data), "text": _text(data)}
+        row: dict[str, Any] = {"item": item, "bytes": len(data), "text": text_of(data)}
         if out_dir is not None:
             path = out_dir / str(item)
             path.write_bytes(data)

@@ -313,6 +313,13 @@ def test_plain_items_in_a_store_for_every_worker(node: Node, tmp_path: Path) -> 
     node.wallet(worker)
     got = node.ok("worker", "fetch", batch, "--items", "0-4", "--store", store, keypair=worker)
     assert [r["text"] for r in got["items"]] == posts
+    # Browsing shows what each open item says, before accepting any.
+    seen = node.ok("worker", "browse", batch, "--show", "--store", store, keypair=worker)
+    assert [(p["item"], p["text"]) for p in seen["previews"]] == list(enumerate(posts))
+    text = node.cli("worker", "browse", batch, "--show", "--store", store, keypair=worker)
+    assert text.code == 0 and f"item 3: {posts[3]}" in text.stdout
+    r = node.cli("worker", "browse", batch, "--store", store, keypair=worker)
+    assert r.code == 2 and "--store goes with --show" in r.error
     # Uploaded again: nothing sent, nothing changed.
     again = node.ok("batch", "upload", batch, folder, "--store", store)
     assert again["sent"] == 0 and again["already_on_chain"] == len(posts)
