@@ -14,7 +14,6 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..quality.agreement import Method
-from ..quality.gold import GoldOpening
 from ..quality.grading import NO_GOLD, grade_batch, rate_batch
 from ..quality.labels import label_text
 from ..quality.qualification import (
@@ -24,6 +23,7 @@ from ..quality.qualification import (
     set_skill_from_grades,
 )
 from ._context import Out, Settings, UserError, command, connect, require_some
+from ._gold import gold_options, read_gold
 from ._groups import batch as group
 from ._outcomes import finish, outcome_summary
 from ._params import ADDRESS, standing_json, standing_text
@@ -32,15 +32,6 @@ from .skill import STORE_HELP, skill_info
 
 #: The SDK's methods, spelled as options are (dawid-skene, plurality-vote).
 METHODS = {m.replace("_", "-"): m for m in get_args(Method)}
-
-
-def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
-    """The gold opening and the instructions document it is checked against."""
-    try:
-        opening = GoldOpening.from_json(gold.read_text())
-    except (KeyError, ValueError, TypeError) as e:
-        raise UserError(f"{gold} is not a gold opening (GoldOpening JSON): {e}") from None
-    return opening, instructions.read_bytes()
 
 
 @command(group, "grade")
@@ -52,19 +43,7 @@ def _read_gold(gold: Path, instructions: Path) -> tuple[GoldOpening, bytes]:
     show_default=True,
     help="Consensus: Dawid-Skene (learns each worker's reliability) or plurality vote.",
 )
-@click.option(
-    "--gold",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Gold answers: the opening (GoldOpening JSON) of the commitments the "
-    "batch's instructions name.",
-)
-@click.option(
-    "--instructions",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="The batch's instructions document (its sha256 is on chain); with --gold.",
-)
+@gold_options
 @click.option(
     "--min-evidence",
     type=click.IntRange(min=1),
@@ -115,11 +94,7 @@ async def grade(
     already rated are left as they are). With --skill SKILL --store DIR, show
     what the grading does to each worker's value of SKILL; with --apply, set
     it on chain too (one transaction)."""
-    opening, doc = None, None
-    if gold is not None and instructions is not None:
-        opening, doc = _read_gold(gold, instructions)
-    elif gold is not None or instructions is not None:
-        raise UserError("--gold and --instructions go together")
+    opening, doc = read_gold(gold, instructions)
     if (skill_key is None) != (store_spec is None):
         raise UserError("--skill and --store go together")
     if replace and skill_key is None:

@@ -13,10 +13,10 @@ from rich.table import Table
 from solders.pubkey import Pubkey
 
 from ..quality.labels import LabelMethod, batch_labels, label_text
-from ._context import Out, Settings, UserError, command, connect
+from ._context import Out, Settings, command, connect
+from ._gold import gold_options, read_gold
 from ._groups import batch as group
 from ._params import ADDRESS
-from .batch_grade import _read_gold
 
 #: The SDK's methods, spelled as options are (one-coin, dawid-skene, ...).
 METHODS = {m.replace("_", "-"): m for m in get_args(LabelMethod)}
@@ -33,18 +33,7 @@ METHODS = {m.replace("_", "-"): m for m in get_args(LabelMethod)}
     "Dawid-Skene (a confusion matrix per worker), plurality vote, or auto "
     "(one-coin until workers have enough answers for the full model).",
 )
-@click.option(
-    "--gold",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Gold answers: the opening (GoldOpening JSON) of the batch's commitments.",
-)
-@click.option(
-    "--instructions",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="The batch's instructions document (its sha256 is on chain); with --gold.",
-)
+@gold_options
 @click.option(
     "--out",
     "dest",
@@ -64,11 +53,7 @@ async def labels(
     """Write BATCH's labelled dataset: per item the consensus label, its
     posterior probability, the number of answers and their agreement, read
     from chain history; and show each worker's estimated accuracy."""
-    opening, doc = None, None
-    if gold is not None and instructions is not None:
-        opening, doc = _read_gold(gold, instructions)
-    elif gold is not None or instructions is not None:
-        raise UserError("--gold and --instructions go together")
+    opening, doc = read_gold(gold, instructions)
     async with connect(settings) as amp:
         found = await batch_labels(
             amp.requester(),
