@@ -26,14 +26,13 @@ from solders.pubkey import Pubkey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from bench_governance import GOVERNANCE_BEFORE, governance_cu
 from bench_skills import SKILL_WORKERS, skills
-from governance import RELEASE, earn_fees, make_dao
 
 from amplify_sdk import Amplify, RequesterClient, WorkerClient, instructions
 from amplify_sdk.chain import TxReceipt
 from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
-from amplify_sdk.clients._admin import AMP
 from amplify_sdk.errors import RosterFull
 from amplify_sdk.protocol import program_bytes, table_address, worker_profile_pda
 from market import SIGNATURE_FEE, Market, item_hashes
@@ -262,43 +261,6 @@ async def linear(amp: Amplify) -> list[tuple[int, float, float]]:
     return out
 
 
-async def governance_cu(amp: Amplify) -> list[tuple[str, int]]:
-    """Compute units of each governance instruction, on a small DAO."""
-
-    backend = amp.backend
-    assert isinstance(backend, EmbeddedBackend)
-    admin = amp.admin()
-    m = Market(amp, backend, admin, amp.requester())
-    dao = await make_dao(m, [100 * AMP, 100 * AMP])
-    a, b = dao.voters
-    out = [("initialize_governance (+ loader and mint hand-over)", admin.last_receipt)]
-    await a.stake(60 * AMP)
-    out.append(("stake (first: creates the stake account)", a.last_receipt))
-    await a.stake(40 * AMP)
-    out.append(("stake", a.last_receipt))
-    await b.stake(100 * AMP)
-    _, w = await earn_fees(m, 10)
-    backend.warp(RELEASE)  # the fees paid out to the stakers
-    await a.claim()
-    out.append(("claim", a.last_receipt))
-    p = await a.propose({"SetFee": {"fee_bps": 400}})
-    out.append(("create_proposal", a.last_receipt))
-    await a.vote(p.address, 0)
-    out.append(("cast_vote", a.last_receipt))
-    backend.warp(111)
-    await b.execute(p.address)
-    out.append(("execute_proposal (SetFee)", b.last_receipt))
-    await a.unstake(10 * AMP)
-    out.append(("unstake", a.last_receipt))
-    batch = await m.batch(n_items=1, salt=b"cu")
-    await w.accept_tasks(batch.address, [0])
-    await w.submit_results(batch.address, [(0, b"\x01")])
-    await m.requester.rate_assignments(batch.address, [(0, w.address, 5)])
-    await w.claim_emissions()
-    out.append(("claim_emissions", w.last_receipt))
-    return [(name, r.compute_units if r else 0) for name, r in out]
-
-
 async def roster_cu(amp: Amplify) -> list[tuple[str, int]]:
     """Compute units of accepting one item as a member, as a newcomer at the
     next place, and as a newcomer to a full roster of 64 whose free place is
@@ -385,21 +347,6 @@ async def bulk_cu(amp: Amplify, n: int = 100, keys: int = 10) -> list[tuple[str,
     await req.deliver_keys(e.address, w2.address, [(i, bytes(32)) for i in range(keys)])
     out.append((f"deliver_keys, {keys} items", last(req)))
     return out
-
-
-#: Governance compute units as first measured (docs/governance.md at the
-#: governance issue), printed beside today's.
-GOVERNANCE_BEFORE = {
-    "initialize_governance (+ loader and mint hand-over)": 24_274,
-    "stake (first: creates the stake account)": 10_052,
-    "stake": 6_880,
-    "claim": 2_426,
-    "create_proposal": 8_651,
-    "cast_vote": 8_364,
-    "execute_proposal (SetFee)": 3_444,
-    "unstake": 10_957,
-    "claim_emissions": 18_902,
-}
 
 
 def row(*cells: object, widths: tuple[int, ...] = (32, 12, 32, 28)) -> str:
