@@ -777,12 +777,12 @@ class SkillTooLow(ProgramError):
 
 class MalformedSkillProof(ProgramError):
     """Skill proofs are malformed: per required skill a value (0-100), a depth (at most
-    MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over.
+    MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over.
     """
 
     code = 6095
     name = "MalformedSkillProof"
-    msg = "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over"
+    msg = "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over"
 
 
 class InvalidSkillRequirement(ProgramError):

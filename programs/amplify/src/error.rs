@@ -198,7 +198,7 @@ pub enum AmplifyError {
     InvalidSkillProof = 6093,
     /// The worker's value of a required skill is below the batch's minimum
     SkillTooLow = 6094,
-    /// Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over
+    /// Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over
     MalformedSkillProof = 6095,
     /// A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100
     InvalidSkillRequirement = 6096,
@@ -505,7 +505,7 @@ impl AmplifyError {
             AmplifyError::WrongSkill => "A skill account is not the skill the batch requires at that place (or not a skill account)",
             AmplifyError::InvalidSkillProof => "The skill proof does not lead to the skill's current root for this worker and value",
             AmplifyError::SkillTooLow => "The worker's value of a required skill is below the batch's minimum",
-            AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over",
+            AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over",
             AmplifyError::InvalidSkillRequirement => "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100",
         }
     }

@@ -17,7 +17,7 @@ pub const BATCH_SKILLS_VERSION: u8 = 1;
 impl Skill {
     /// A zero root holds no worker, and only a zero root holds none.
     pub fn invariant(&self) -> Result<(), ProgramError> {
-        let empty = self.root == [0; 32];
+        let empty = self.root == [0; 20];
         let bad = self.version != SKILL_VERSION
             || self.leaves_uri_len as u16 > MAX_SKILL_URI_LEN
             || empty != (self.worker_count() == 0);
