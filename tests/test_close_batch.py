@@ -14,12 +14,12 @@ from adversarial import Attack
 from amplify_sdk import instructions
 from amplify_sdk.errors import (
     AccountNotWritable,
+    BatchSkillsOutstanding,
     BatchNotDone,
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
     InvalidPda,
-    NotEnoughAccounts,
     ReservationsOutstanding,
     TablesOutstanding,
     Unauthorized,
@@ -346,10 +346,11 @@ async def test_fail_close_batch_with_a_wrong_skill_requirement(
         await req.send([close(req.address, s.batch.address, [t, mine])])
     await req.cancel_batch(s.batch.address)
     cases = [
-        (close(req.address, s.batch.address, [t]), NotEnoughAccounts),
+        (close(req.address, s.batch.address, [t]), BatchSkillsOutstanding),
         (close(req.address, s.batch.address, [t, theirs]), InvalidPda),
-        # A program-owned account of another type at the place (fake PDA).
-        (close(req.address, s.batch.address, [t, s.skill.address]), InvalidAccountData),
+        # A program-owned account of another type at its place (fake PDA):
+        # an account too many, as a table passed twice is.
+        (close(req.address, s.batch.address, [t, s.skill.address]), TablesOutstanding),
         (close(req.address, s.batch.address, [t, Keypair().pubkey()]), InvalidOwner),
         (close(req.address, s.batch.address, [t, mine, mine]), TablesOutstanding),
     ]

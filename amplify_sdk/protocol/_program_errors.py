@@ -795,6 +795,16 @@ class InvalidSkillRequirement(ProgramError):
     msg = "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100"
 
 
+class BatchSkillsOutstanding(ProgramError):
+    """The batch requires skills: pass its batch_skills account after its task tables, so that it
+    closes with the batch.
+    """
+
+    code = 6097
+    name = "BatchSkillsOutstanding"
+    msg = "The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch"
+
+
 #: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
@@ -894,6 +904,7 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     SkillTooLow.code: SkillTooLow,
     MalformedSkillProof.code: MalformedSkillProof,
     InvalidSkillRequirement.code: InvalidSkillRequirement,
+    BatchSkillsOutstanding.code: BatchSkillsOutstanding,
 }
 
 __all__ = [
@@ -910,6 +921,7 @@ __all__ = [
     "BatchExpired",
     "BatchNotDone",
     "BatchPaused",
+    "BatchSkillsOutstanding",
     "DuplicateAccount",
     "EmptyTaskList",
     "ExpiryTooFar",

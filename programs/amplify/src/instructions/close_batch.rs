@@ -11,7 +11,8 @@
 //! with them: required while the batch requires skills, optional once the
 //! requirement was lifted (the account stays until then). Recognised by
 //! owner, discriminator and the batch it names: only `require_skills` writes
-//! one, at the batch's PDA. A trailing account rather than a new instruction
+//! one, at the batch's PDA. Any other account after the tables is one too
+//! many (`TablesOutstanding`, as before skills). A trailing account rather than a new instruction
 //! keeps close_batch's released layout, and one transaction closes all.
 
 use crate::{
@@ -47,7 +48,7 @@ pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView])
             .split_at_checked(b.table_count() as usize)
             .ok_or(AmplifyError::TablesOutstanding)?;
         match skills {
-            [] if b.skill_count != 0 => return Err(AmplifyError::NotEnoughAccounts.into()),
+            [] if b.skill_count != 0 => return Err(AmplifyError::BatchSkillsOutstanding.into()),
             [] => {}
             [req] => returned = math::add(returned, close_batch_skills(req, &a)?)?,
             _ => return Err(AmplifyError::TablesOutstanding.into()),
@@ -93,7 +94,9 @@ fn close_batch_skills(req: &AccountView, a: &CloseBatchAccounts) -> Result<u64, 
     let mut acc = *req;
     {
         let data = state::borrow_mut(&mut acc)?;
-        if !address_eq(&BatchSkills::view(&data)?.batch, a.batch.address()) {
+        // Not a BatchSkills (a table passed twice, say): one account too many.
+        let req = BatchSkills::view(&data).map_err(|_| AmplifyError::TablesOutstanding)?;
+        if !address_eq(&req.batch, a.batch.address()) {
             return Err(AmplifyError::InvalidPda.into());
         }
     }

@@ -34,11 +34,10 @@ impl BatchSkills {
     pub fn invariant(&self) -> Result<(), ProgramError> {
         let n = self.count as usize;
         let mut bad = self.version != BATCH_SKILLS_VERSION || n > MAX_BATCH_SKILLS as usize;
-        for i in 0..MAX_BATCH_SKILLS as usize {
-            let (min, skill) = (self.minimums[i], &self.skills[i]);
+        for (i, (&min, skill)) in self.minimums.iter().zip(&self.skills).enumerate() {
             if i < n {
                 bad |= min == 0 || min > MAX_SKILL_VALUE;
-                bad |= self.skills[..i].iter().any(|s| address_eq(s, skill));
+                bad |= self.skills.iter().take(i).any(|s| address_eq(s, skill));
             } else {
                 bad |= min != 0 || skill.as_array() != &[0; 32];
             }
