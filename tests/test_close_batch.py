@@ -14,8 +14,8 @@ from adversarial import Attack
 from amplify_sdk import instructions
 from amplify_sdk.errors import (
     AccountNotWritable,
-    BatchSkillsOutstanding,
     BatchNotDone,
+    BatchSkillsOutstanding,
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
