@@ -12,8 +12,9 @@
 //! requirement was lifted (the account stays until then). Recognised by
 //! owner, discriminator and the batch it names: only `require_skills` writes
 //! one, at the batch's PDA. Any other account after the tables is one too
-//! many (`TablesOutstanding`, as before skills). A trailing account rather than a new instruction
-//! keeps close_batch's released layout, and one transaction closes all.
+//! many (`TablesOutstanding`, as before skills). A trailing account rather
+//! than a new instruction keeps close_batch's released layout, and one
+//! transaction closes all.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
