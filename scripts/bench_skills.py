@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from amplify_sdk import Amplify, instructions
 from amplify_sdk.clients._client import PLACEHOLDER
+from amplify_sdk.protocol._skill import NODE_BYTES
 from amplify_sdk.storage import LocalStore
 from market import item_hashes
 
@@ -68,7 +69,7 @@ async def skills(amp: Amplify) -> dict[str, object]:
             "items_per_accept_tx_with_skill": per_tx,
             "skill_rent_bytes_per_value": rent_bytes,
             "skill_set_transactions_1000": set_txs,
-            "_skill_proof_depth": (len(gate.proofs) - 2) // 32,
+            "_skill_proof_depth": (len(gate.proofs) - 2) // NODE_BYTES,
             "_items_per_accept_tx": w.max_items(
                 lambda n: instructions.accept_tasks(w.address, plain.address, PLACEHOLDER, [0] * n),
                 4,

@@ -191,9 +191,12 @@ class Rust(RustData):
                 if a.get("writable"):
                     out.append(f"        check::writable(&self.{a['name']})?;")
                 if a.get("address"):
+                    # `const { }`: decoded at compile time. A bare call is
+                    # evaluated at run time, a base58 decode of ~2,000 CU for
+                    # a sysvar address in every instruction that takes one.
                     out.append(
                         f"        check::address(&self.{a['name']}, "
-                        f'&Address::from_str_const("{a["address"]}"))?;'
+                        f'&const {{ Address::from_str_const("{a["address"]}") }})?;'
                     )
             out += ["        Ok(())", "    }", "}", ""]
 

@@ -3,7 +3,10 @@ treasury and every lamport of rent and unspent escrow back to the requester."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from skills import skill_scene
 from solders.instruction import AccountMeta
 from solders.keypair import Keypair
 
@@ -12,15 +15,17 @@ from amplify_sdk import instructions
 from amplify_sdk.errors import (
     AccountNotWritable,
     BatchNotDone,
+    BatchSkillsOutstanding,
     DuplicateAccount,
     InvalidAccountData,
     InvalidOwner,
+    InvalidPda,
     ReservationsOutstanding,
     TablesOutstanding,
     Unauthorized,
     WrongTable,
 )
-from amplify_sdk.protocol import config_pda, treasury_pda
+from amplify_sdk.protocol import batch_skills_pda, config_pda, treasury_pda
 from market import SIGNATURE_FEE, Market
 
 
@@ -301,3 +306,82 @@ async def test_fail_close_batch_with_several_faults(market: Market, attack: Atta
     await attack.refused(attack.with_remaining(metas), WrongTable, what="foreign, then not ours")
     metas = [AccountMeta(t, False, True) for t in (other_owner, foreign)]
     await attack.refused(attack.with_remaining(metas), InvalidOwner, what="not ours, then foreign")
+
+
+async def test_close_batch_returns_the_skill_requirement_rent(
+    market: Market, tmp_path: Path
+) -> None:
+    s = await skill_scene(market, tmp_path)
+    req = market.requester
+    bs = batch_skills_pda(s.batch.address)[0]
+    accounts = [s.batch.address, market.table(s.batch), bs]
+    rent = sum([await market.rent(a) for a in accounts])
+    assert await market.rent(bs) > 0
+    await req.cancel_batch(s.batch.address)
+    before = await req.balance()
+    await req.close_batch(s.batch.address)
+    receipt = req.last_receipt
+    assert receipt is not None
+    # Every account gone, and its rent back with the requester (no escrow
+    # was left: cancelling refunded it).
+    for a in accounts:
+        assert await market.backend.get_account(a) is None
+    assert await req.balance() - before == rent - receipt.fee
+    assert receipt.events[-1].fields["returned"] == rent
+
+
+async def test_fail_close_batch_with_a_wrong_skill_requirement(
+    market: Market, tmp_path: Path
+) -> None:
+    # Bug class: substituted remaining account (another batch's BatchSkills,
+    # a fake one, one of another owner, a missing one, a read-only one).
+    s = await skill_scene(market, tmp_path)
+    req = market.requester
+    other = await market.batch(n_items=2, salt=b"o")
+    await req.require_skills(other.address, [(s.skill.address, 10)])
+    mine, theirs = batch_skills_pda(s.batch.address)[0], batch_skills_pda(other.address)[0]
+    t = market.table(s.batch)
+    close = instructions.close_batch
+    with pytest.raises(BatchNotDone):  # not closable yet: nothing moves
+        await req.send([close(req.address, s.batch.address, [t, mine])])
+    await req.cancel_batch(s.batch.address)
+    cases = [
+        (close(req.address, s.batch.address, [t]), BatchSkillsOutstanding),
+        (close(req.address, s.batch.address, [t, theirs]), InvalidPda),
+        # A program-owned account of another type at its place (fake PDA):
+        # an account too many, as a table passed twice is.
+        (close(req.address, s.batch.address, [t, s.skill.address]), TablesOutstanding),
+        (close(req.address, s.batch.address, [t, Keypair().pubkey()]), InvalidOwner),
+        (close(req.address, s.batch.address, [t, mine, mine]), TablesOutstanding),
+    ]
+    ro_mine = close(req.address, s.batch.address, [t])
+    ro_mine.accounts = [*ro_mine.accounts, AccountMeta(mine, is_signer=False, is_writable=False)]
+    cases.append((ro_mine, AccountNotWritable))
+    for ix, error in cases:
+        async with market.lamports(req.address, s.batch.address, t, mine, theirs) as bal:
+            with pytest.raises(error):
+                await req.send([ix])
+            await bal.assert_unchanged(fee_payer=req.address)
+    stranger = await market.other_requester()
+    with pytest.raises(Unauthorized):
+        await stranger.send([close(stranger.address, s.batch.address, [t, mine])])
+    await req.send([close(req.address, s.batch.address, [t, mine])])
+    assert await market.backend.get_account(mine) is None
+    assert await market.backend.get_account(theirs) is not None
+
+
+async def test_a_lifted_requirement_closes_with_or_without_its_account(
+    market: Market, tmp_path: Path
+) -> None:
+    s = await skill_scene(market, tmp_path)
+    req = market.requester
+    other = await market.batch(n_items=2, salt=b"o")
+    for b in (s.batch, other):
+        await req.require_skills(b.address, [(s.skill.address, 10)])
+        await req.require_skills(b.address, [])
+        await req.cancel_batch(b.address)
+    # Lifted: the account is optional; passed, it closes too.
+    await req.send([instructions.close_batch(req.address, other.address, [market.table(other)])])
+    assert await market.backend.get_account(batch_skills_pda(other.address)[0]) is not None
+    await req.close_batch(s.batch.address)
+    assert await market.backend.get_account(batch_skills_pda(s.batch.address)[0]) is None

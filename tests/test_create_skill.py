@@ -19,7 +19,7 @@ async def test_create_skill_starts_empty_with_the_issuer_as_authority(market: Ma
     assert skill.address == skill_pda(issuer.address, 7)[0]
     assert (skill.issuer, skill.authority) == (issuer.address, issuer.address)
     assert (skill.skill_id, skill.epoch, skill.worker_count) == (7, 0, 0)
-    assert skill.root == bytes(32) and skill.name == "verified medical annotator"
+    assert skill.root == bytes(20) and skill.name == "verified medical annotator"
     acc = await market.backend.get_account(skill.address)
     assert acc is not None and len(acc.data) == 8 + 456
     # The issuer pays its rent, once per skill however many workers hold it.

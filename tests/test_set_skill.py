@@ -69,12 +69,12 @@ async def test_fail_set_skill_with_an_inconsistent_root(attack: Attack) -> None:
     # claiming none; a URI past the account's room).
     await attack.arguments(
         [
-            ({"root": bytes(32)}, InvalidParams),
+            ({"root": bytes(20)}, InvalidParams),
             ({"worker_count": 0}, InvalidParams),
             ({"leaves_uri": "x" * 201}, UriTooLong),
         ]
     )
-    await attack.expect_ok(attack.with_args(root=bytes(32), worker_count=0))
+    await attack.expect_ok(attack.with_args(root=bytes(20), worker_count=0))
 
 
 async def test_fail_set_skill_with_accounts_of_another_owner(attack: Attack) -> None:

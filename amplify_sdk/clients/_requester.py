@@ -464,10 +464,14 @@ class RequesterClient(SkillIssuer):
         return manifest
 
     async def close_batch(self, batch: Pubkey) -> None:
-        """Close a done batch and all its task tables in one transaction: fees to
+        """Close a done batch, all its task tables and its skill requirement
+        (`BatchSkills`, if it ever required skills) in one transaction: fees to
         the treasury, rent and unspent escrow back to this wallet."""
         b = await self.get_batch(batch)
         tables = [table_address(b.requester, b.batch_number, i) for i in range(b.table_count)]
+        skills = await self.get_batch_skills(batch)
+        if skills is not None:
+            tables.append(skills.address)
         await self.send([ix.close_batch(self.address, batch, tables)])
 
     async def is_open(self, batch: Pubkey) -> bool:

@@ -622,8 +622,10 @@ def close_batch(
 ) -> Instruction:
     """Requester: close a done batch (no reservation outstanding, and every slot completed or
     the batch cancelled or expired) together with all its task tables, passed as
-    writable remaining accounts. Accrued fees go to the treasury; rent and any remaining
-    escrow return to the requester.
+    writable remaining accounts, followed by the batch's batch_skills (writable;
+    required when the batch requires skills, optional when require_skills lifted the
+    requirement). Accrued fees go to the treasury; rent and any remaining escrow return
+    to the requester.
 
     - `requester` (signer, writable)
     - `batch` (writable)
@@ -917,8 +919,9 @@ def set_skill(
 
     - `authority` (signer)
     - `skill` (writable)
-    - `root`: Merkle root over the leaves sha256(0x00 || skill || worker || value), nodes
-      sha256(0x01 || min(a,b) || max(a,b)); zero: no worker holds it.
+    - `root`: Merkle root over the leaves sha256(0x00 || skill || worker || value u8), nodes
+      sha256(min(a,b) || max(a,b)), each cut to its first 20 bytes (SKILL_NODE_BYTES);
+      zero: no worker holds it.
     - `worker_count`: Leaves under the root.
     - `leaves_hash`: sha256 of the published leaf list (the SDK's serialisation).
     - `leaves_uri`: Where the leaf list is stored (UTF-8, <= 200 bytes).
@@ -1004,22 +1007,24 @@ def accept_skilled_tasks(
     *,
     program_id: Pubkey = PROGRAM_ID,
 ) -> Instruction:
-    """Worker: accept_tasks for a batch that requires skills. The required skill accounts
-    follow as remaining accounts in batch_skills' order; proofs holds, per skill, the
-    worker's value (u8), the proof's depth (u8) and depth x 32 bytes of sibling hashes,
-    nothing left over. Fails whole when a skill account is not the required one
-    (WrongSkill), a proof does not lead to the skill's current root for this worker and
-    value (InvalidSkillProof), or a value is below the minimum (SkillTooLow).
+    """Worker: accept_tasks for a batch that requires skills (no clock account: the time comes
+    from the Clock sysvar syscall, which leaves room for more items). The required skill
+    accounts follow as remaining accounts in batch_skills' order; proofs holds, per
+    skill, the worker's value (u8), the proof's depth (u8) and depth x SKILL_NODE_BYTES
+    bytes of sibling nodes, nothing left over. Fails whole when a skill account is not
+    the required one (WrongSkill), a proof does not lead to the skill's current root for
+    this worker and value (InvalidSkillProof), or a value is below the minimum
+    (SkillTooLow).
 
     - `worker` (signer, writable)
     - `batch` (writable)
     - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
       hex16(batch.batch_number) + hex4(table index), program).
     - `items`
-    - `proofs`: Per required skill: value u8, depth u8, depth x 32-byte siblings.
+    - `proofs`: Per required skill: value u8, depth u8, depth x 20-byte sibling nodes.
 
     Derived from the IDL's seeds: `config`, `profile`, `batch_skills`.
-    Fixed addresses: `clock`, `system_program`.
+    Fixed addresses: `system_program`.
     `remaining`: accounts after the IDL's (an address is passed writable).
     """
     return build_instruction(

@@ -777,12 +777,12 @@ class SkillTooLow(ProgramError):
 
 class MalformedSkillProof(ProgramError):
     """Skill proofs are malformed: per required skill a value (0-100), a depth (at most
-    MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over.
+    MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over.
     """
 
     code = 6095
     name = "MalformedSkillProof"
-    msg = "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over"
+    msg = "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over"
 
 
 class InvalidSkillRequirement(ProgramError):
@@ -793,6 +793,16 @@ class InvalidSkillRequirement(ProgramError):
     code = 6096
     name = "InvalidSkillRequirement"
     msg = "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100"
+
+
+class BatchSkillsOutstanding(ProgramError):
+    """The batch requires skills: pass its batch_skills account after its task tables, so that it
+    closes with the batch.
+    """
+
+    code = 6097
+    name = "BatchSkillsOutstanding"
+    msg = "The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch"
 
 
 #: The exception class of each program error code (6000 up).
@@ -894,6 +904,7 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     SkillTooLow.code: SkillTooLow,
     MalformedSkillProof.code: MalformedSkillProof,
     InvalidSkillRequirement.code: InvalidSkillRequirement,
+    BatchSkillsOutstanding.code: BatchSkillsOutstanding,
 }
 
 __all__ = [
@@ -910,6 +921,7 @@ __all__ = [
     "BatchExpired",
     "BatchNotDone",
     "BatchPaused",
+    "BatchSkillsOutstanding",
     "DuplicateAccount",
     "EmptyTaskList",
     "ExpiryTooFar",

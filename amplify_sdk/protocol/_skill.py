@@ -3,14 +3,20 @@ require, committed on chain as one Merkle root per skill (docs/reputation.md,
 "Skills"). No I/O: the tree, its proofs, the published leaf list, the
 accounts' models and addresses.
 
-    leaf(skill, worker, value) = sha256(0x00 || skill || worker || value u8)
-    node(a, b)                 = sha256(0x01 || min(a, b) || max(a, b))
+    leaf(skill, worker, value) = sha256(0x00 || skill || worker || value u8)[:20]
+    node(a, b)                 = sha256(min(a, b) || max(a, b))[:20]
 
 Leaves are ordered by worker address; an odd node at the end of a level moves
 up unchanged. Pairs are hashed sorted, so a proof is the sibling hashes only
 (no left/right flags), and the program checks it with one `sol_sha256` per
-level. The 0x00/0x01 prefixes keep leaves and inner nodes apart: no inner
-node can be presented as a leaf.
+level. A leaf hashes 66 bytes, a node 40: no input is both, so no inner
+node can be presented as a leaf (and the program builds the leaf itself).
+
+Nodes are the first 20 bytes (`SKILL_NODE_BYTES`) of each hash: the issuer
+builds the tree, so forging a value takes a second preimage of a node
+(~2^160 hashes), and collisions (~2^80) would serve only someone who writes
+two leaves, which no worker does. A proof of 1,000 workers is 200 bytes
+rather than 320: 30 more items fit the accept transaction.
 
 The leaf list is published (storage adapter) so that anyone can rebuild the
 tree, check it against the skill's root and `leaves_hash`, and give a worker
@@ -35,7 +41,9 @@ from ._pda import PROGRAM_ID
 
 LEAVES_MAGIC = b"AMPSKILL"
 LEAVES_VERSION = 1
-ZERO_ROOT = bytes(32)
+#: Bytes of a node (and of the root).
+NODE_BYTES = int(constant("SKILL_NODE_BYTES"))
+ZERO_ROOT = bytes(NODE_BYTES)
 
 
 def skill_pda(issuer: Pubkey, skill_id: int) -> tuple[Pubkey, int]:
@@ -52,13 +60,14 @@ def batch_skills_pda(batch: Pubkey) -> tuple[Pubkey, int]:
 
 def skill_leaf(skill: Pubkey, worker: Pubkey, value: int) -> bytes:
     """The leaf committing `worker`'s `value` of `skill`."""
-    return hashlib.sha256(b"\x00" + bytes(skill) + bytes(worker) + bytes([value])).digest()
+    raw = b"\x00" + bytes(skill) + bytes(worker) + bytes([value])
+    return hashlib.sha256(raw).digest()[:NODE_BYTES]
 
 
 def skill_node(a: bytes, b: bytes) -> bytes:
     """An inner node over two hashes, in either order."""
     lo, hi = (a, b) if a <= b else (b, a)
-    return hashlib.sha256(b"\x01" + lo + hi).digest()
+    return hashlib.sha256(lo + hi).digest()[:NODE_BYTES]
 
 
 def _check_value(value: int) -> None:
@@ -93,7 +102,7 @@ class SkillTree:
 
     @property
     def root(self) -> bytes:
-        """The root to set on chain; 32 zero bytes when no worker holds the skill."""
+        """The root to set on chain; zero bytes when no worker holds the skill."""
         return self._levels()[-1][0] if self.values else ZERO_ROOT
 
     def value_of(self, worker: Pubkey) -> int | None:

@@ -198,10 +198,12 @@ pub enum AmplifyError {
     InvalidSkillProof = 6093,
     /// The worker's value of a required skill is below the batch's minimum
     SkillTooLow = 6094,
-    /// Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over
+    /// Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over
     MalformedSkillProof = 6095,
     /// A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100
     InvalidSkillRequirement = 6096,
+    /// The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch
+    BatchSkillsOutstanding = 6097,
 }
 
 impl AmplifyError {
@@ -304,6 +306,7 @@ impl AmplifyError {
         AmplifyError::SkillTooLow,
         AmplifyError::MalformedSkillProof,
         AmplifyError::InvalidSkillRequirement,
+        AmplifyError::BatchSkillsOutstanding,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -405,6 +408,7 @@ impl AmplifyError {
             AmplifyError::SkillTooLow => "SkillTooLow",
             AmplifyError::MalformedSkillProof => "MalformedSkillProof",
             AmplifyError::InvalidSkillRequirement => "InvalidSkillRequirement",
+            AmplifyError::BatchSkillsOutstanding => "BatchSkillsOutstanding",
         }
     }
 
@@ -505,8 +509,9 @@ impl AmplifyError {
             AmplifyError::WrongSkill => "A skill account is not the skill the batch requires at that place (or not a skill account)",
             AmplifyError::InvalidSkillProof => "The skill proof does not lead to the skill's current root for this worker and value",
             AmplifyError::SkillTooLow => "The worker's value of a required skill is below the batch's minimum",
-            AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over",
+            AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over",
             AmplifyError::InvalidSkillRequirement => "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100",
+            AmplifyError::BatchSkillsOutstanding => "The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch",
         }
     }
 }

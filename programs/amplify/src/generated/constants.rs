@@ -32,5 +32,7 @@ pub const MAX_BATCH_SKILLS: u8 = 3;
 pub const MAX_SKILL_VALUE: u8 = 100;
 /// Deepest skill proof (2^20 workers per skill).
 pub const MAX_SKILL_DEPTH: u8 = 20;
+/// Bytes of a skill Merkle node: sha256 cut to 160 bits (second preimages stay out of reach; proofs fit more items per transaction).
+pub const SKILL_NODE_BYTES: u8 = 20;
 /// Longest leaf-list URI of a skill, in bytes.
 pub const MAX_SKILL_URI_LEN: u16 = 200;

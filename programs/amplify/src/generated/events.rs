@@ -616,7 +616,7 @@ impl<'a> RosterPlaceReused<'a> {
 pub struct SkillSet<'a> {
     pub skill: &'a Address,
     pub epoch: u64,
-    pub root: &'a [u8; 32],
+    pub root: &'a [u8; 20],
     pub worker_count: u32,
 }
 
@@ -626,7 +626,7 @@ impl<'a> SkillSet<'a> {
         let len = 8usize;
         let len = len.wrapping_add(32);
         let len = len.wrapping_add(8);
-        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(20);
         let len = len.wrapping_add(4);
         let mut w = EventWriter::new(arena, len)?;
         w.put(&crate::generated::discriminator::event::SKILL_SET);

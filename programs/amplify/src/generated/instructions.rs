@@ -60,11 +60,11 @@ impl InitializeAccounts {
         check::writable(&self.treasury)?;
         check::address(
             &self.program,
-            &Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx"),
+            &const { Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx") },
         )?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -212,7 +212,7 @@ impl RegisterWorkerAccounts {
         check::writable(&self.profile)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -269,7 +269,7 @@ impl RegisterRequesterAccounts {
         check::writable(&self.config)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -322,7 +322,7 @@ impl CreateBatchAccounts {
         check::writable(&self.batch)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -417,7 +417,7 @@ impl GrowRosterAccounts {
         check::writable(&self.batch)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -523,7 +523,7 @@ impl AddTasksAccounts {
         check::writable(&self.table)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -639,13 +639,13 @@ impl AcceptTasksAccounts {
         check::writable(&self.worker)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         check::writable(&self.batch)?;
         check::writable(&self.table)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -821,7 +821,7 @@ impl ReleaseExpiredAccounts {
         check::writable(&self.worker)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -885,7 +885,7 @@ impl RateAssignmentsAccounts {
         check::writable(&self.table)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -954,7 +954,7 @@ impl RateWorkerAccounts {
         check::writable(&self.worker_profile)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1064,7 +1064,7 @@ impl SweepFeesArgs {
     }
 }
 
-/// Accounts of `close_batch`: Requester: close a done batch (no reservation outstanding, and every slot completed or the batch cancelled or expired) together with all its task tables, passed as writable remaining accounts. Accrued fees go to the treasury; rent and any remaining escrow return to the requester.
+/// Accounts of `close_batch`: Requester: close a done batch (no reservation outstanding, and every slot completed or the batch cancelled or expired) together with all its task tables, passed as writable remaining accounts, followed by the batch's batch_skills (writable; required when the batch requires skills, optional when require_skills lifted the requirement). Accrued fees go to the treasury; rent and any remaining escrow return to the requester.
 pub struct CloseBatchAccounts {
     pub requester: AccountView,
     pub batch: AccountView,
@@ -1099,7 +1099,7 @@ impl CloseBatchAccounts {
         check::writable(&self.treasury)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1169,15 +1169,15 @@ impl InitializeGovernanceAccounts {
         check::writable(&self.vault)?;
         check::address(
             &self.program,
-            &Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx"),
+            &const { Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx") },
         )?;
         check::address(
             &self.token_program,
-            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+            &const { Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") },
         )?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1249,11 +1249,11 @@ impl StakeAccounts {
         check::writable(&self.vault)?;
         check::address(
             &self.token_program,
-            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+            &const { Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") },
         )?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1322,11 +1322,11 @@ impl UnstakeAccounts {
         check::writable(&self.vault)?;
         check::address(
             &self.token_program,
-            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+            &const { Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") },
         )?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1439,11 +1439,11 @@ impl CreateProposalAccounts {
         check::writable(&self.proposal)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1508,11 +1508,11 @@ impl CastVoteAccounts {
         check::writable(&self.vote_record)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1574,7 +1574,7 @@ impl ExecuteProposalAccounts {
         check::writable(&self.treasury)?;
         check::address(
             &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
+            &const { Address::from_str_const("SysvarC1ock11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1636,7 +1636,7 @@ impl ClaimEmissionsAccounts {
         check::writable(&self.amp_mint)?;
         check::address(
             &self.token_program,
-            &Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+            &const { Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") },
         )?;
         Ok(())
     }
@@ -1686,7 +1686,7 @@ impl CreateSkillAccounts {
         check::writable(&self.skill)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1745,8 +1745,8 @@ impl SetSkillAccounts {
 
 /// Arguments of `set_skill`.
 pub struct SetSkillArgs<'a> {
-    /// Merkle root over the leaves sha256(0x00 || skill || worker || value), nodes sha256(0x01 || min(a,b) || max(a,b)); zero: no worker holds it.
-    pub root: &'a [u8; 32],
+    /// Merkle root over the leaves sha256(0x00 || skill || worker || value u8), nodes sha256(min(a,b) || max(a,b)), each cut to its first 20 bytes (SKILL_NODE_BYTES); zero: no worker holds it.
+    pub root: &'a [u8; 20],
     /// Leaves under the root.
     pub worker_count: u32,
     /// sha256 of the published leaf list (the SDK's serialisation).
@@ -1760,7 +1760,7 @@ impl<'a> SetSkillArgs<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
         let mut args = Args::new(data);
         let parsed = Self {
-            root: args.bytes::<32>()?,
+            root: args.bytes::<20>()?,
             worker_count: args.u32()?,
             leaves_hash: args.bytes::<32>()?,
             leaves_uri: args.string()?,
@@ -1852,7 +1852,7 @@ impl RequireSkillsAccounts {
         check::writable(&self.batch_skills)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1876,12 +1876,10 @@ impl<'a> RequireSkillsArgs<'a> {
     }
 }
 
-/// Accounts of `accept_skilled_tasks`: Worker: accept_tasks for a batch that requires skills. The required skill accounts follow as remaining accounts in batch_skills' order; proofs holds, per skill, the worker's value (u8), the proof's depth (u8) and depth x 32 bytes of sibling hashes, nothing left over. Fails whole when a skill account is not the required one (WrongSkill), a proof does not lead to the skill's current root for this worker and value (InvalidSkillProof), or a value is below the minimum (SkillTooLow).
+/// Accounts of `accept_skilled_tasks`: Worker: accept_tasks for a batch that requires skills (no clock account: the time comes from the Clock sysvar syscall, which leaves room for more items). The required skill accounts follow as remaining accounts in batch_skills' order; proofs holds, per skill, the worker's value (u8), the proof's depth (u8) and depth x SKILL_NODE_BYTES bytes of sibling nodes, nothing left over. Fails whole when a skill account is not the required one (WrongSkill), a proof does not lead to the skill's current root for this worker and value (InvalidSkillProof), or a value is below the minimum (SkillTooLow).
 pub struct AcceptSkilledTasksAccounts {
     pub worker: AccountView,
     pub config: AccountView,
-    /// The Clock sysvar.
-    pub clock: AccountView,
     pub profile: AccountView,
     pub batch: AccountView,
     /// The batch's required skills (require_skills).
@@ -1894,7 +1892,7 @@ pub struct AcceptSkilledTasksAccounts {
 impl AcceptSkilledTasksAccounts {
     #[inline(always)]
     pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
-        let [worker, config, clock, profile, batch, batch_skills, table, system_program, rest @ ..] =
+        let [worker, config, profile, batch, batch_skills, table, system_program, rest @ ..] =
             accounts
         else {
             return Err(check::not_enough_accounts());
@@ -1903,7 +1901,6 @@ impl AcceptSkilledTasksAccounts {
             Self {
                 worker: *worker,
                 config: *config,
-                clock: *clock,
                 profile: *profile,
                 batch: *batch,
                 batch_skills: *batch_skills,
@@ -1919,15 +1916,11 @@ impl AcceptSkilledTasksAccounts {
     pub fn check(&self) -> Result<(), ProgramError> {
         check::signer(&self.worker)?;
         check::writable(&self.worker)?;
-        check::address(
-            &self.clock,
-            &Address::from_str_const("SysvarC1ock11111111111111111111111111111111"),
-        )?;
         check::writable(&self.batch)?;
         check::writable(&self.table)?;
         check::address(
             &self.system_program,
-            &Address::from_str_const("11111111111111111111111111111111"),
+            &const { Address::from_str_const("11111111111111111111111111111111") },
         )?;
         Ok(())
     }
@@ -1936,7 +1929,7 @@ impl AcceptSkilledTasksAccounts {
 /// Arguments of `accept_skilled_tasks`.
 pub struct AcceptSkilledTasksArgs<'a> {
     pub items: &'a [[u8; 4]],
-    /// Per required skill: value u8, depth u8, depth x 32-byte siblings.
+    /// Per required skill: value u8, depth u8, depth x 20-byte sibling nodes.
     pub proofs: &'a [u8],
 }
 

@@ -657,7 +657,7 @@ unsafe impl Layout for VoteRecord {
     const DISCRIMINATOR: [u8; 8] = crate::generated::discriminator::account::VOTE_RECORD;
 }
 
-/// A skill, PDA ["skill", issuer, skill_id u64 LE]: a value 0-100 per worker, committed as a Merkle root (leaf sha256(0x00 || skill || worker || value u8), node sha256(0x01 || min(a,b) || max(a,b))). epoch counts the roots set; the leaf list behind root is stored at leaves_uri with sha256 leaves_hash.
+/// A skill, PDA ["skill", issuer, skill_id u64 LE]: a value 0-100 per worker, committed as a Merkle root (leaf sha256(0x00 || skill || worker || value u8), node sha256(min(a,b) || max(a,b)), each cut to its first 20 bytes (SKILL_NODE_BYTES)). epoch counts the roots set; the leaf list behind root is stored at leaves_uri with sha256 leaves_hash.
 #[repr(C)]
 pub struct Skill {
     pub discriminator: [u8; 8],
@@ -671,12 +671,12 @@ pub struct Skill {
     pub skill_id: [u8; 8],
     pub epoch: [u8; 8],
     pub updated_at: [u8; 8],
-    pub root: [u8; 32],
+    pub root: [u8; 20],
     pub leaves_hash: [u8; 32],
     pub name: [u8; 32],
     /// The first leaves_uri_len bytes are the URI.
     pub leaves_uri: [u8; 200],
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 76],
 }
 const _: () = assert!(core::mem::size_of::<Skill>() == 464);
 le_fields!(Skill {

@@ -1,25 +1,25 @@
 //! `accept_skilled_tasks(items, proofs)`: `accept_tasks` for a batch that
 //! requires skills. For each skill in `batch_skills` (in its order) the
 //! worker passes the skill account (remaining accounts) and, in `proofs`, its
-//! value, the proof's depth and the siblings from its leaf up to the skill's
-//! current root. Any failure fails the whole instruction: a skill gate is all
-//! or nothing for the worker, like `min_rating`.
+//! value, the proof's depth and the sibling nodes (`SKILL_NODE_BYTES` each)
+//! from its leaf up to the skill's current root. Any failure fails the whole
+//! instruction: a skill gate is all or nothing for the worker, like
+//! `min_rating`.
 //!
 //! Kept apart from `accept_tasks` (rather than adding arguments to it) so that
 //! clients built on the released IDL keep accepting ungated batches unchanged.
+//! It takes no clock account (the time comes from the syscall, 140 CU): the
+//! 32 bytes go to items.
 
 use crate::{
     codec::layout::Layout,
     error::AmplifyError,
     generated::{
         constants::{MAX_SKILL_DEPTH, MAX_SKILL_VALUE},
-        instructions::{
-            AcceptSkilledTasksAccounts, AcceptSkilledTasksArgs, AcceptTasksAccounts,
-            AcceptTasksArgs,
-        },
+        instructions::{AcceptSkilledTasksAccounts, AcceptSkilledTasksArgs, AcceptTasksArgs},
     },
-    instructions::accept_tasks,
-    shared::merkle,
+    instructions::accept_tasks::{self, Accepting},
+    shared::{clock, merkle},
     state::{self, BatchSkills, Skill},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
@@ -30,18 +30,19 @@ pub fn process(
     skills: &[AccountView],
 ) -> ProgramResult {
     check_skills(&a, &(args.proofs, skills))?;
+    let now = clock::now()?;
     accept_tasks::accept(
-        AcceptTasksAccounts {
+        Accepting {
             worker: a.worker,
             config: a.config,
-            clock: a.clock,
             profile: a.profile,
             batch: a.batch,
             table: a.table,
             system_program: a.system_program,
+            now,
+            proven: true,
         },
         AcceptTasksArgs { items: args.items },
-        true,
     )
 }
 
@@ -83,14 +84,13 @@ fn check_skills(
         }
         // depth <= MAX_SKILL_DEPTH: the product cannot wrap.
         let (siblings, after) = tail
-            .split_at_checked((depth as usize).wrapping_mul(32))
+            .split_at_checked((depth as usize).wrapping_mul(merkle::N))
             .ok_or_else(malformed)?;
         rest = after;
         let sdata = state::borrow(account)?;
         let skill = Skill::view(&sdata).map_err(|_| AmplifyError::WrongSkill)?;
-        let leaf = merkle::leaf(account.address().as_array(), worker, value);
-        let root = merkle::root_of(leaf, siblings).ok_or_else(malformed)?;
-        if root != skill.root {
+        let leaf = (account.address().as_array(), worker, value);
+        if !merkle::proves(leaf, siblings, &skill.root).ok_or_else(malformed)? {
             return Err(AmplifyError::InvalidSkillProof.into());
         }
         if value < minimum {

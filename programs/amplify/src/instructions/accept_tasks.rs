@@ -39,21 +39,47 @@ use crate::{
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
 pub fn process(a: AcceptTasksAccounts, args: AcceptTasksArgs, _: &[AccountView]) -> ProgramResult {
-    accept(a, args, false)
+    let now = clock_unix_timestamp(&a.clock)?;
+    let a = Accepting {
+        worker: a.worker,
+        config: a.config,
+        profile: a.profile,
+        batch: a.batch,
+        table: a.table,
+        system_program: a.system_program,
+        now,
+        proven: false,
+    };
+    accept(a, args)
 }
 
-/// The acceptance itself; `proven`: the worker's skills were checked against
-/// the batch's requirement (accept_skilled_tasks). Without that, a batch that
-/// requires skills refuses: this instruction carries no proofs.
+/// The accounts the acceptance uses (`accept_tasks`' but the clock, which
+/// `accept_skilled_tasks` does not take: its proofs need the room), the unix
+/// time, and `proven`: the worker's skills were checked against the batch's
+/// requirement (accept_skilled_tasks). (In one struct: BPF passes at most
+/// five arguments in registers.)
+pub struct Accepting {
+    pub worker: AccountView,
+    pub config: AccountView,
+    pub profile: AccountView,
+    pub batch: AccountView,
+    pub table: AccountView,
+    pub system_program: AccountView,
+    pub now: i64,
+    pub proven: bool,
+}
+
+/// The acceptance itself. Without `proven`, a batch that requires skills
+/// refuses: `accept_tasks` carries no proofs.
 #[inline(never)]
-pub fn accept(a: AcceptTasksAccounts, args: AcceptTasksArgs, proven: bool) -> ProgramResult {
+pub fn accept(a: Accepting, args: AcceptTasksArgs) -> ProgramResult {
+    let (now, proven) = (a.now, a.proven);
     if args.items.is_empty() {
         return Err(AmplifyError::EmptyTaskList.into());
     }
     if Config::view(&state::borrow(&a.config)?)?.paused != 0 {
         return Err(AmplifyError::ProtocolPaused.into());
     }
-    let now = clock_unix_timestamp(&a.clock)?;
     // Borrowed until the batch says whether the worker's key matters.
     let pdata = state::borrow(&a.profile)?;
     let prof = WorkerProfile::view(&pdata)?;
@@ -184,7 +210,7 @@ pub fn accept(a: AcceptTasksAccounts, args: AcceptTasksArgs, proven: bool) -> Pr
 fn take_place(
     v: &mut BatchView,
     &(idx, at): &(u16, usize),
-    a: &AcceptTasksAccounts,
+    a: &Accepting,
     arena: &mut Arena,
 ) -> ProgramResult {
     let previous = v.replace(idx, a.worker.address(), at)?;

@@ -6,6 +6,15 @@
 //! Done means no slot can change any more: no reservation is outstanding, and
 //! every slot is completed or refunded, or the batch is cancelled or expired.
 //! Closing ends the rating window early: rate first.
+//!
+//! The batch's `BatchSkills` (require_skills) follows the tables and closes
+//! with them: required while the batch requires skills, optional once the
+//! requirement was lifted (the account stays until then). Recognised by
+//! owner, discriminator and the batch it names: only `require_skills` writes
+//! one, at the batch's PDA. Any other account after the tables is one too
+//! many (`TablesOutstanding`, as before skills). A trailing account rather
+//! than a new instruction keeps close_batch's released layout, and one
+//! transaction closes all.
 
 use crate::{
     codec::{layout::Layout, log::Arena},
@@ -15,9 +24,9 @@ use crate::{
         instructions::{CloseBatchAccounts, CloseBatchArgs},
     },
     shared::{accounts::clock_unix_timestamp, lamports, math},
-    state::{self, treasury::sweep, BatchView, TableView, Treasury},
+    state::{self, treasury::sweep, BatchSkills, BatchView, TableView, Treasury},
 };
-use pinocchio::{address::address_eq, AccountView, ProgramResult};
+use pinocchio::{address::address_eq, error::ProgramError, AccountView, ProgramResult};
 
 pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView]) -> ProgramResult {
     let now = clock_unix_timestamp(&a.clock)?;
@@ -36,8 +45,14 @@ pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView])
         if !b.done(now)? {
             return Err(AmplifyError::BatchNotDone.into());
         }
-        if tables.len() != b.table_count() as usize {
-            return Err(AmplifyError::TablesOutstanding.into());
+        let (tables, skills) = tables
+            .split_at_checked(b.table_count() as usize)
+            .ok_or(AmplifyError::TablesOutstanding)?;
+        match skills {
+            [] if b.skill_count != 0 => return Err(AmplifyError::BatchSkillsOutstanding.into()),
+            [] => {}
+            [req] => returned = math::add(returned, close_batch_skills(req, &a)?)?,
+            _ => return Err(AmplifyError::TablesOutstanding.into()),
         }
         for table in tables {
             let mut acc = *table;
@@ -72,4 +87,21 @@ pub fn process(a: CloseBatchAccounts, _: CloseBatchArgs, tables: &[AccountView])
         returned,
     }
     .emit(&mut Arena::new())
+}
+
+/// Close the batch's `BatchSkills` to the requester; its lamports.
+#[inline(never)]
+fn close_batch_skills(req: &AccountView, a: &CloseBatchAccounts) -> Result<u64, ProgramError> {
+    let mut acc = *req;
+    {
+        let data = state::borrow_mut(&mut acc)?;
+        // Not a BatchSkills (a table passed twice, say): one account too many.
+        let req = BatchSkills::view(&data).map_err(|_| AmplifyError::TablesOutstanding)?;
+        if !address_eq(&req.batch, a.batch.address()) {
+            return Err(AmplifyError::InvalidPda.into());
+        }
+    }
+    let lamports = acc.lamports();
+    lamports::close(&acc, &a.requester)?;
+    Ok(lamports)
 }

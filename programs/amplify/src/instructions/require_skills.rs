@@ -41,15 +41,15 @@ pub fn process(
         if min == 0 || min > MAX_SKILL_VALUE {
             return Err(bad().into());
         }
-        if required[..i]
-            .iter()
-            .any(|s| address_eq(s, account.address()))
-        {
+        // The length check above keeps `i` below MAX_BATCH_SKILLS; `get`
+        // rather than indexing keeps a panic off this input path anyway.
+        let seen = required.get(..i).ok_or_else(bad)?;
+        if seen.iter().any(|s| address_eq(s, account.address())) {
             return Err(bad().into());
         }
         let data = state::borrow(account).map_err(|_| AmplifyError::WrongSkill)?;
         Skill::view(&data).map_err(|_| AmplifyError::WrongSkill)?;
-        required[i] = *account.address();
+        *required.get_mut(i).ok_or_else(bad)? = *account.address();
     }
 
     let mut batch = a.batch;
@@ -96,7 +96,10 @@ pub fn process(
     r.count = n;
     r.skills = required;
     r.minimums = [0; MAX_BATCH_SKILLS as usize];
-    r.minimums[..mins.len()].copy_from_slice(mins);
+    r.minimums
+        .get_mut(..mins.len())
+        .ok_or_else(bad)?
+        .copy_from_slice(mins);
     r.invariant()?;
     b.skill_count = n;
     b.invariant(a.batch.lamports(), a.batch.data_len())?;

@@ -23,7 +23,7 @@ pub fn process(a: SetSkillAccounts, args: SetSkillArgs, _: &[AccountView]) -> Pr
     }
     // A zero root is "nobody": it must not claim workers (nor the reverse),
     // or readers of worker_count would be misled.
-    if (*args.root == [0; 32]) != (args.worker_count == 0) {
+    if (*args.root == [0; 20]) != (args.worker_count == 0) {
         return Err(AmplifyError::InvalidParams.into());
     }
     let now = clock::now()?;

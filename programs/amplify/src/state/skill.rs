@@ -17,7 +17,7 @@ pub const BATCH_SKILLS_VERSION: u8 = 1;
 impl Skill {
     /// A zero root holds no worker, and only a zero root holds none.
     pub fn invariant(&self) -> Result<(), ProgramError> {
-        let empty = self.root == [0; 32];
+        let empty = self.root == [0; 20];
         let bad = self.version != SKILL_VERSION
             || self.leaves_uri_len as u16 > MAX_SKILL_URI_LEN
             || empty != (self.worker_count() == 0);
@@ -34,11 +34,10 @@ impl BatchSkills {
     pub fn invariant(&self) -> Result<(), ProgramError> {
         let n = self.count as usize;
         let mut bad = self.version != BATCH_SKILLS_VERSION || n > MAX_BATCH_SKILLS as usize;
-        for i in 0..MAX_BATCH_SKILLS as usize {
-            let (min, skill) = (self.minimums[i], &self.skills[i]);
+        for (i, (&min, skill)) in self.minimums.iter().zip(&self.skills).enumerate() {
             if i < n {
                 bad |= min == 0 || min > MAX_SKILL_VALUE;
-                bad |= self.skills[..i].iter().any(|s| address_eq(s, skill));
+                bad |= self.skills.iter().take(i).any(|s| address_eq(s, skill));
             } else {
                 bad |= min != 0 || skill.as_array() != &[0; 32];
             }

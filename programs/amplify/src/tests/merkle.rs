@@ -1,7 +1,7 @@
 //! The skill commitment: the same vector as tests/test_skill_tree.py, so the
 //! program and the SDK build the same tree.
 
-use crate::shared::merkle::{leaf, node, root_of};
+use crate::shared::merkle::{leaf, node, proves, N};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -17,13 +17,22 @@ fn proof_of_the_third_worker_reaches_the_sdk_root() {
     );
     let ab = node(&a, &b);
     assert_eq!(node(&b, &a), ab);
-    let root = root_of(c, &ab).unwrap();
+    let root = node(&c, &ab);
+    assert_eq!(root.len(), 20);
+    assert_eq!(hex(&root), ROOT);
+    assert_eq!(proves((&skill, &[4; 32], 30), &ab, &root), Some(true));
     assert_eq!(
-        hex(&root),
-        "a66e9cd7333592c84d8c17fb6d7356c834c206c0441c2fc24731ece85e992e7f"
+        proves((&skill, &[2; 32], 10), &[b, c].concat(), &root),
+        Some(true)
     );
-    // A leaf as a node, a wrong value, a partial sibling: other roots.
-    assert_ne!(root_of(leaf(&skill, &[4; 32], 31), &ab), Some(root));
-    assert_ne!(root_of(node(&c, &c), &[]), Some(root));
-    assert_eq!(root_of(c, &ab[..31]), None);
+    // A wrong value, another worker, a leaf as a node, a partial sibling.
+    assert_eq!(proves((&skill, &[4; 32], 31), &ab, &root), Some(false));
+    assert_eq!(proves((&skill, &[5; 32], 30), &ab, &root), Some(false));
+    assert_eq!(
+        proves((&skill, &[4; 32], 30), &[], &node(&c, &c)),
+        Some(false)
+    );
+    assert_eq!(proves((&skill, &[4; 32], 30), &ab[..N - 1], &root), None);
 }
+
+const ROOT: &str = "8cc13020bf0ede6c2d10007806c0a997c48f625e";

@@ -986,7 +986,8 @@ await createSkill.rpc();
 const SKILL_VALUE = 80;
 const leaf = createHash("sha256")
   .update(Buffer.concat([Buffer.from([0]), skill.toBuffer(), workerKp.publicKey.toBuffer(), Buffer.from([SKILL_VALUE])]))
-  .digest();
+  .digest()
+  .subarray(0, 20); // a node is the first SKILL_NODE_BYTES (20) of its hash
 const skillSet = await eventOf(
   await requester.methods
     .setSkill(Array.from(leaf), 1, Array.from(Buffer.alloc(32, 1)), "file:///leaves")
