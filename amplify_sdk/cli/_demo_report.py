@@ -21,6 +21,17 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             "[bold]Amplify demo[/bold]: content moderation on the embedded chain "
             "(LiteSVM running the shipped program)"
         )
+        t = report["qualification"]
+        by_class = ", ".join(f"{k} {v:.0%}" for k, v in t["gold_accuracy_by_class"].items())
+        passed = ", ".join(f"{n} {k}" for k, n in t["passed_by_class"].items()) or "none"
+        gold = "all" if t["gold"] == t["items"] else f"{t['gold']:,}"
+        c.print(
+            f"Qualification test: {t['items']:,} items, {gold} gold (the key committed "
+            f"before it opened), {t['answers']:,} answers paid "
+            f"{t['paid']:,} lamports (+{t['fees']:,} fees; {t['cost']:,} in all for the "
+            f"requester); right on gold: {by_class}; {t['passed']} passed "
+            f"({skill} ≥ {t['minimum']}: {passed})"
+        )
         p = report["premium"]
         c.print(
             f"Items done: {report['items']:,} items × 3 workers = "
@@ -36,7 +47,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
         k, g = report["skill"], report["skilled"]
         refused = ", ".join(f"{n} {c}" for c, n in g["refused_by_class"].items()) or "none"
         c.print(
-            f"Skill {k['name']} set from the grading: {k['workers']:,} workers hold it on "
+            f"Skill {k['name']} set from the test's grading: {k['workers']:,} workers hold it on "
             f"chain (one root, epoch {k['epoch']}). Skilled batch (≥ {g['minimum']}): "
             f"{g['done']:,} of {g['items'] * 2:,} slots done by {g['workers']} workers; "
             f"refused {g['refused_workers']} ({refused})"
@@ -86,12 +97,14 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             "class",
             "true accuracy",
             "measured",
+            "gold right",
             f"skill {skill}",
             "skilled batch",
             "standing",
             title="Workers: true accuracy against what the chain and the grading show",
-            caption=f"skill {skill}: value 0–100 from the requester's grading (Dawid–Skene "
-            "agreement), on chain; standing: the on-chain score with its evidence",
+            caption=f"gold right: on the qualification test; skill {skill}: value 0–100 "
+            "from the test's grading against its gold, on chain; standing: the on-chain "
+            "score with its evidence",
         )
         for w in report["workers"]:
             value = w["skills"][skill]
@@ -101,6 +114,7 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
                 w["class"],
                 f"{w['true_accuracy']:.0%}",
                 "–" if measured is None else f"{measured:.1%}",
+                f"{w['gold_right']}/{w['gold_answered']}",
                 "–" if value is None else str(value),
                 w["skilled_refused"] or f"{w['skilled_items']} items",
                 w["standing"]["text"],

@@ -2,33 +2,38 @@
 running the shipped program), with a content-moderation dataset shipped in the
 package and a crowd of simulated workers.
 
-1. The requester uploads the first N texts of `data/moderation.jsonl` (the
+1. A qualification test: the requester commits its own labels of 30 texts
+   as gold (`amplify_sdk.quality.gold`: the root in the instructions
+   document, whose hash is on chain from `create_batch`), and every worker —
+   accurate (~95%), careless (~70%), spamming (random) — answers all 30 and
+   is paid per delivery. The requester grades the test against the opened
+   key (`grading.grade_batch`) and sets each worker's value 0–100 from that
+   grading as a skill it issues, `moderation` (`set_skill_from_grades`: one
+   transaction, the leaf list in a store); the test batch is closed.
+2. The requester uploads the first N texts of `data/moderation.jsonl` (the
    true labels stay hidden) to a batch with redundancy 3, through the same
    file/journal pipeline as `amplify batch upload`.
-2. Accurate (~95%), careless (~70%) and spamming (random) workers accept,
-   answer and are paid per delivery, round after round, until every slot is
-   done.
-3. The requester grades the answers (read back from chain history) by
+3. The workers accept, answer and are paid per delivery, round after round,
+   until every slot is done.
+4. The requester grades the answers (read back from chain history) by
    Dawid–Skene agreement (`amplify_sdk.quality.agreement`, what `amplify
    batch grade --apply` does), rates every result with its worker's stars,
    and closes the batch.
-4. The same grades give each worker a qualification value 0–100
-   (`amplify_sdk.quality.qualification`), which the requester sets on chain
-   as the values of a skill it issues, `moderation`
-   (`set_skill_from_grades`: one transaction, the leaf list in a store).
 5. A premium batch for the best-rated 40% of the crowd, partly taken: ratings now
    decide who may work, and what is left shows as open work.
-6. A skilled batch requiring `moderation` ≥ 50: every worker tries to take
+6. A skilled batch requiring `moderation` ≥ 30: every worker tries to take
    some of it with a proof of its value; the spammers are refused.
 7. The report: items done, lamports moved per party, each class's accuracy and
    earnings, each worker's true accuracy against its standing (score with its
-   evidence, mean stars, its skill value as read back from chain) and their
-   rank correlation, who the skilled batch took and refused, the market view
+   evidence, mean stars, its skill value as read back from chain, its
+   accuracy on the test's gold) and their rank correlation, what the test
+   cost, who the skilled batch took and refused, the market view
    (table and chart), the time taken.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 import time
@@ -52,19 +57,20 @@ from ..quality.standing import Standing
 from ..storage import LocalStore
 from ._context import Out, Settings, UserError, command
 from ._crowd import CLASSES, Crowd
+from ._demo_qualification import gold_of, post_rows, qualification_report, run_qualification
 from ._demo_report import render
-from ._inputs import read_hashes
-from ._upload import upload
 
 PRICE = 10_000
 PREMIUM_PRICE = 25_000
 PREMIUM_QUANTILE = 0.6
 WORKER_LAMPORTS = 2 * 10**9
-#: The skill the demo's requester issues from its grading, and the skilled
-#: batch's minimum: between the spammers' values (near 0) and the careless
-#: workers' (near 60).
+#: The skill the demo's requester issues from its qualification test, and
+#: the skilled batch's minimum (the test's pass mark): between the spammers'
+#: values (0 on average) and the careless workers' (60), where a 30-item test
+#: rarely errs on either side; nearer the careless workers' mean, sampling
+#: error alone would fail one in six of them (docs/reputation.md).
 SKILL = "moderation"
-SKILL_MIN = 50
+SKILL_MIN = 30
 #: The skilled batch: items (the main batch's first, posted again), redundancy,
 #: and the share of a round each worker tries to take.
 SKILLED_ITEMS = 30
@@ -100,24 +106,6 @@ def spearman(x: list[float], y: list[float]) -> float | None:
 def dataset() -> list[dict[str, str]]:
     text = resources.files("amplify_sdk").joinpath("data/moderation.jsonl").read_text("utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-async def _post(
-    req: RequesterClient, rows: list[dict[str, str]], workdir: Path, name: str, **params: Any
-) -> Pubkey:
-    """Create a batch and upload `rows` through the CLI's file pipeline."""
-    source = workdir / f"{name}.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    batch = await req.create_batch(**params)
-    await upload(
-        req,
-        batch.address,
-        read_hashes(source),
-        source=str(source),
-        journal_file=workdir / f"{name}.journal.sqlite",
-        manifest_file=workdir / f"{name}.manifest.json",
-    )
-    return batch.address
 
 
 async def _accounts(req: RequesterClient, batch: Pubkey) -> list[Pubkey]:
@@ -157,7 +145,18 @@ async def run_demo(
             c.receipts.clear()  # count the fees of what follows only
 
         with tempfile.TemporaryDirectory(prefix="amplify-demo-") as tmp:
-            main = await _post(
+            # The same workers with randomness of their own, so that the test
+            # leaves the rest of the run as it would be without it.
+            tested = copy.copy(crowd)
+            tested.rng = rng.spawn(1)[0]
+            test = await run_qualification(req, tested, rows, truth, labels, Path(tmp), PRICE)
+            # The test's values on chain: a skill this requester issues.
+            store = LocalStore(Path(tmp) / "skills")
+            skill = (await req.create_skill(SKILL)).address
+            update = await set_skill_from_grades(req, skill, test.grades, store)
+            qualified = qualifications(test.grades)
+
+            main = await post_rows(
                 req,
                 rows[:n_items],
                 Path(tmp),
@@ -176,20 +175,14 @@ async def run_demo(
             results = await batch_results(amp.backend, main)
             grades = grade([row.as_answer for row in results])
             rated = sum(o.ok for o in await req.rate_assignments(main, grades.ratings))
-            qualified = qualifications(grades)
             main_batch = await req.get_batch(main)
             await req.close_batch(main)
-
-            # The grading's values on chain: a skill this requester issues.
-            store = LocalStore(Path(tmp) / "skills")
-            skill = (await req.create_skill(SKILL)).address
-            update = await set_skill_from_grades(req, skill, grades, store)
 
             # The premium bar: the rating the best 40% of the crowd reach now
             # (relative, so it holds whatever the reputation formula).
             now_rated = [(await w.client.profile()).rating for w in crowd.workers]
             bar = max(1, min(5_000, int(np.quantile(now_rated, PREMIUM_QUANTILE))))
-            premium = await _post(
+            premium = await post_rows(
                 req,
                 rows[n_items : n_items + n_premium],
                 Path(tmp),
@@ -211,7 +204,7 @@ async def run_demo(
             # The skilled batch: open to workers whose value of the skill,
             # proved against its root on chain, is at least SKILL_MIN.
             skilled_n = min(SKILLED_ITEMS, n_items)
-            skilled = await _post(
+            skilled = await post_rows(
                 req,
                 rows[:skilled_n],
                 Path(tmp),
@@ -307,7 +300,9 @@ async def run_demo(
                 # The value on chain (read back from the skill's leaf list,
                 # checked against its root); None: it holds none.
                 "skills": {SKILL: held.get(w.address)},
+                # The evidence behind the value, and the test's gold.
                 "graded_answers": 0 if q is None else q.evidence,
+                **gold_of(test, w.address),
                 "skilled_items": sum(1 for b, _ in w.answers if b == skilled),
                 "skilled_refused": gate[w.address],
                 "standing": standings[w.address].as_dict(),
@@ -319,6 +314,7 @@ async def run_demo(
         answer is not None and truth[item] == int(answer) for item, answer in top.items()
     )
     report = {
+        "qualification": qualification_report(test, crowd.workers, held, SKILL_MIN),
         "items": n_items,
         "assignments_done": main_batch.completed_count,
         "rounds": rounds,

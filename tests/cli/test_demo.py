@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +69,16 @@ def test_demo_reports(tmp_path: Path) -> None:
     assert sum(c["assignments"] for c in report["classes"]) == 90 * 3
     assert report["lamports"]["requester"] < 0 < report["lamports"]["treasury"]
     assert chart.stat().st_size > 10_000
+    # The qualification test: 30 items, every one gold, each answered by all
+    # six workers; each answer's price went to its worker and the treasury,
+    # and the requester paid that plus its own signature fees (5,000 each).
+    test = report["qualification"]
+    assert (test["items"], test["gold"], test["answers"]) == (30, 30, 30 * 6)
+    assert test["paid"] + test["fees"] == 30 * 6 * test["price"]
+    assert 0 < test["fees"] < test["paid"]
+    network = test["cost"] - test["paid"] - test["fees"]
+    assert network > 0 and network % 5_000 == 0, test
+    assert all(w["gold_answered"] == 30 for w in report["workers"])
 
     # `python -m amplify_sdk.demo` (what ./scripts/demo runs) is the same command.
     proc = subprocess.run(
@@ -92,6 +104,7 @@ def test_demo_reports(tmp_path: Path) -> None:
     )
     text = proc.stdout
     for line in (
+        "Qualification test: 30 items, all gold",
         "Items done: 30 items",
         "Lamports moved",
         "every lamport accounted for",
@@ -132,10 +145,28 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     rho = spearman([w["true_accuracy"] for w in workers], [float(v) for v in values])
     assert rho >= 0.8, (rho, values)
     assert abs(report["rank_correlation"] - rho) < 1e-9
+    # Bug class: a skill not earned on the test — values set from another
+    # grading, or not from the gold. Each value is the test's: by
+    # docs/reputation.md, q = (gold right + 2·agreement) / (gold answered + 2)
+    # with agreement in [0, 1], so the value lies between ⌊100·κ⌋ at
+    # agreement 0 and at agreement 1, κ = (q − 1/K) / (1 − 1/K).
+    n_labels = len(labels)
+    test = report["qualification"]
+    assert test["items"] == test["gold"] == 30 and test["answers"] == 30 * len(workers)
+
+    def value(q: float) -> int:
+        return max(0, min(100, math.floor(100 * (q - 1 / n_labels) / (1 - 1 / n_labels) + 1e-9)))
+
+    for w in workers:
+        right, n = w["gold_right"], w["gold_answered"]
+        assert n == 30
+        low, high = value(right / (n + 2)), value((right + 2) / (n + 2))
+        assert low <= w["skills"]["moderation"] <= high, (w, low, high)
+        assert w["gold_accuracy"] == right / n
     # The values are on chain (read back from the skill's leaf list, checked
     # against its root): one root for every worker. The skilled batch
-    # (moderation ≥ 50) took the workers at or above the minimum and refused
-    # the others at its gate: the spammers.
+    # (moderation ≥ its minimum, the test's pass mark) took the workers at or
+    # above the minimum and refused the others at its gate: the spammers.
     assert report["skill"]["workers"] == len(workers) and report["skill"]["epoch"] == 1
     skilled = report["skilled"]
     minimum = skilled["minimum"]
@@ -147,6 +178,8 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     above = [w for w in workers if w["skills"]["moderation"] >= minimum]
     assert all(w["skilled_refused"] is None and w["skilled_items"] > 0 for w in above)
     assert skilled["done"] == sum(w["skilled_items"] for w in workers) > 0
+    assert test["minimum"] == minimum and test["passed"] == len(above)
+    assert test["passed_by_class"] == dict(Counter(w["class"] for w in above))
     # Every worker's standing shows the evidence its score rests on: each
     # was rated on every assignment it delivered.
     for w in workers:
@@ -160,9 +193,9 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     assert sum(t["workers"] > 0 for t in tiers) >= 3, tiers
     for t in tiers:
         assert t["workers"] == sum(w["standing"]["tier"] == t["name"] for w in workers), t
-    # docs/reputation.md ("Qualification from grading") quotes this run.
+    # docs/reputation.md ("Qualification flow", "In the demo") quotes this run.
     doc = (ROOT / "docs/reputation.md").read_text()
-    m = re.search(r"values come out (\d+)–(\d+), (\d+)–(\d+) and (\d+)–(\d+)", doc)
+    m = re.search(r"values\s+come\s+out\s+(\d+)–(\d+),\s+(\d+)–(\d+)\s+and\s+(\d+)–(\d+)", doc)
     assert m, "docs/reputation.md quotes the demo's values"
     for k, name in enumerate(("accurate", "careless", "spammer")):
         mine = [w["skills"]["moderation"] for w in workers if w["class"] == name]
@@ -179,3 +212,44 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
     assert f"`moderation` ≥ {minimum}," in " ".join((ROOT / "docs/cli.md").read_text().split())
     scores = [w["score"] / 1000 for w in workers]
     assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc
+    # ... the test as run: what it cost, the gold each class got right.
+    n = test["items"]
+    assert (
+        f"each of the {len(workers)} simulated workers (5 accurate, 4 careless, 3 spamming; "
+        f"seed 7) answers all {n} at {test['price']:,} lamports an answer: "
+        f"{test['answers']:,} answers, {test['paid']:,} lamports to the workers and "
+        f"{test['fees']:,} of fees, {test['cost']:,} in all for the requester"
+    ) in flat
+    right = {c: [w["gold_right"] for w in workers if w["class"] == c] for c in truth}
+    assert (
+        f"the accurate workers get {min(right['accurate'])}–{max(right['accurate'])} of the "
+        f"{n} right, the careless {min(right['careless'])}–{max(right['careless'])}, the "
+        f"spammers {min(right['spammer'])}–{max(right['spammer'])};"
+    ) in flat
+    # ... and where its pass mark sits: binomial tails over the test's n
+    # items, a value taken as the share right (q = r/n), worked out here.
+
+    def right_for(mark: int) -> int:
+        return math.ceil(n * (1 / n_labels + (1 - 1 / n_labels) * mark / 100) - 1e-9)
+
+    def fewer(r: int, p: float) -> float:
+        """P(fewer than r right of n), each right with probability p."""
+        return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(r))
+
+    careless, spammer = truth["careless"], truth["spammer"]
+    sd = 100 * math.sqrt(careless * (1 - careless) / n) / (1 - 1 / n_labels)
+    assert f"about ±{sd:.0f} points at {careless:.0%} accuracy" in flat.replace(" %", "%")
+    mark = right_for(minimum)
+    assert f"a mark of {minimum} is {mark} right of {n}" in flat
+    assert f"reaches it with probability {100 * (1 - fewer(mark, spammer)):.2f} %" in flat
+    assert f"misses it with {100 * fewer(mark, careless):.2f} %" in flat
+    fifty = right_for(50)
+    assert f"A mark of 50, {fifty} right," in flat
+    assert f"true value of {value(careless)}" in flat
+    assert f"({100 * fewer(fifty, careless):.0f} %) would miss it" in flat
+    under = [w for w in workers if w["class"] == "careless" and w["skills"]["moderation"] < 50]
+    assert len(under) == 1
+    assert (
+        f"scores one of its four careless workers at {under[0]['skills']['moderation']} "
+        f"({under[0]['gold_right']} of {n} right)"
+    ) in flat
