@@ -183,22 +183,29 @@ async def test_fail_claim_with_a_flash_stake(market: Market) -> None:
     assert (await x.stake_account()).pending == 0
     assert (await y.stake_account()).pending == 0
     # In separate transactions, no time passing between them: still nothing.
-    with pytest.raises(NothingToClaim):
-        await y.claim()
+    # (A live node's clock moves a few seconds between two sends: y's stake
+    # then earns at most those seconds of payout, which the honest staker
+    # does not get.)
+    late = fees * market.clock_slack // RELEASE + 1 if market.clock_slack else 0
+    if late:
+        assert await y.pending_rewards() <= late
+    else:
+        with pytest.raises(NothingToClaim):
+            await y.claim()
     await y.unstake(50 * AMP)
-    assert (await y.stake_account()).pending == 0
+    assert (await y.stake_account()).pending <= late
     # The honest staker, alone in place while they pay out, gets them all
     # (less a lamport of rounding: shares are floored); a third of the way
     # through, a third of them.
     third = RELEASE // 3
     market.backend.warp(third)
     share = fees * third // RELEASE
-    assert share - 1 <= await honest.pending_rewards() <= share
+    assert share - 1 - late <= await honest.pending_rewards() <= share + late
     market.backend.warp(RELEASE)
     before = await market.backend.get_balance(honest.address)
     receipt = await honest.claim()
     got = await market.backend.get_balance(honest.address) - before + receipt.fee
-    assert fees - 1 <= got <= fees
+    assert fees - 1 - late <= got <= fees
 
 
 async def test_a_stake_earns_only_for_the_time_it_is_in_place(market: Market) -> None:
