@@ -795,6 +795,14 @@ class InvalidSkillRequirement(ProgramError):
     msg = "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100"
 
 
+class ItemSettled(ProgramError):
+    """The item is settled: its open slots were refunded and no worker can take it."""
+
+    code = 6097
+    name = "ItemSettled"
+    msg = "The item is settled: its open slots were refunded and no worker can take it"
+
+
 #: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
@@ -894,6 +902,7 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     SkillTooLow.code: SkillTooLow,
     MalformedSkillProof.code: MalformedSkillProof,
     InvalidSkillRequirement.code: InvalidSkillRequirement,
+    ItemSettled.code: ItemSettled,
 }
 
 __all__ = [
@@ -940,6 +949,7 @@ __all__ = [
     "InvalidTable",
     "ItemFull",
     "ItemNotFound",
+    "ItemSettled",
     "KeyAlreadyDelivered",
     "KeyNotDelivered",
     "LedgerActive",

@@ -202,6 +202,8 @@ pub enum AmplifyError {
     MalformedSkillProof = 6095,
     /// A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100
     InvalidSkillRequirement = 6096,
+    /// The item is settled: its open slots were refunded and no worker can take it
+    ItemSettled = 6097,
 }
 
 impl AmplifyError {
@@ -304,6 +306,7 @@ impl AmplifyError {
         AmplifyError::SkillTooLow,
         AmplifyError::MalformedSkillProof,
         AmplifyError::InvalidSkillRequirement,
+        AmplifyError::ItemSettled,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -405,6 +408,7 @@ impl AmplifyError {
             AmplifyError::SkillTooLow => "SkillTooLow",
             AmplifyError::MalformedSkillProof => "MalformedSkillProof",
             AmplifyError::InvalidSkillRequirement => "InvalidSkillRequirement",
+            AmplifyError::ItemSettled => "ItemSettled",
         }
     }
 
@@ -507,6 +511,7 @@ impl AmplifyError {
             AmplifyError::SkillTooLow => "The worker's value of a required skill is below the batch's minimum",
             AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 32 bytes, nothing left over",
             AmplifyError::InvalidSkillRequirement => "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100",
+            AmplifyError::ItemSettled => "The item is settled: its open slots were refunded and no worker can take it",
         }
     }
 }
