@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -34,13 +35,17 @@ from ..protocol._pda import (
 )
 from ..protocol._program_errors import (
     AlreadyRated,
+    BatchCancelled,
     InvalidStars,
+    ItemFull,
     ItemNotFound,
+    ItemSettled,
     NotEncrypted,
     NotInRoster,
     NotSubmitted,
     ProtocolPaused,
     SelfRating,
+    Unauthorized,
 )
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
 from ._batch_rules import check_batch
@@ -290,6 +295,53 @@ class RequesterClient(SkillIssuer):
 
     async def cancel_batch(self, batch: Pubkey) -> None:
         await self.send([ix.cancel_batch(self.address, batch)])
+
+    async def settle_items(self, batch: Pubkey, items: Sequence[int]) -> list[ItemOutcome]:
+        """Settle `items` (dynamic overlap: their label is confident enough):
+        their open slots are refunded to this wallet at once and no worker can
+        take them; reserved slots stay payable, completed ones rateable. One
+        outcome per item, in order. Refused before anything is sent: the whole
+        request when this wallet is not the batch's requester (`Unauthorized`)
+        or the batch is cancelled (`BatchCancelled`); an item that does not
+        exist (`ItemNotFound`), is settled or listed twice (`ItemSettled`), or
+        has no open slot (`ItemFull`). The rest go in as few `settle_items`
+        instructions as fit, one table each."""
+        b = await self.get_batch(batch)
+        if b.requester != self.address:
+            raise Unauthorized(f"{self.address} is not the requester of batch {batch}")
+        if b.status == BatchStatus.CANCELLED:
+            raise BatchCancelled(f"batch {batch} is cancelled: its open slots were refunded")
+        tables = await self.get_tables(b)
+        groups, outcomes = group(list(items), b, tables)
+        seen: set[int] = set()
+        for key, (table, entries) in list(groups.items()):
+            keep = []
+            has_open = np.asarray(table.open().any(axis=1))
+            was_settled = np.asarray(table.settled().any(axis=1))
+            for pos, item in entries:
+                row = item - table.first_item
+                if item in seen or (was_settled[row] and not has_open[row]):
+                    outcomes[pos] = ItemOutcome(item, False, ItemSettled())
+                elif not has_open[row]:
+                    outcomes[pos] = ItemOutcome(item, False, ItemFull())
+                else:
+                    keep.append((pos, item))
+                seen.add(item)
+            groups[key] = (table, keep)
+        k = self.max_items(lambda n: ix.settle_items(self.address, batch, PLACEHOLDER, [0] * n), 4)
+        todo = [c for c in chunks(groups, k) if c[1]]
+        for n, (table, chunk) in enumerate(todo):
+            try:
+                receipt = await self.send(
+                    [ix.settle_items(self.address, batch, table.address, [i for _, i in chunk])]
+                )
+            except ProgramError as e:
+                for _, rest in todo[n:]:
+                    for pos, item in rest:
+                        outcomes[pos] = ItemOutcome(item, False, e)
+                break
+            settle(chunk, receipt, "ItemsSettled", "items", outcomes)
+        return collect(outcomes)
 
     async def rate_assignments(
         self, batch: Pubkey, ratings: Sequence[tuple[int, Pubkey, int]]
