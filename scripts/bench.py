@@ -377,6 +377,9 @@ async def bulk_cu(amp: Amplify, n: int = 100, keys: int = 10) -> list[tuple[str,
     backend.warp(600 + b.tick_secs + 1)
     await req.release_expired(b.address, w.address, range(n + 1, 2 * n + 1))
     out.append((f"release_expired, {n} items", last(req)))
+    # The released items are open again: 2 open slots each, all refunded.
+    await req.settle_items(b.address, range(n + 1, 2 * n + 1))
+    out.append((f"settle_items, {n} items (2 open slots each)", last(req)))
     await req.grow_roster(b.address, 10)
     out.append(("grow_roster, 10 places", last(req)))
     e = await m.batch(n_items=keys, encrypted=True, salt=b"bulk-cu")
