@@ -233,7 +233,7 @@ async def test_fail_settle_items_with_bad_items(attack: Attack) -> None:
     await attack.arguments([({"items": [0, 4]}, ItemNotFound), ({"items": []}, EmptyTaskList)])
 
 
-async def test_fail_settle_items_in_a_cancelled_batch(attack: Attack) -> None:
+async def test_fail_settle_items_with_a_cancelled_batch(attack: Attack) -> None:
     # Bug class: double refund (the open slots went back at cancel).
     await attack.market.requester.cancel_batch(attack.scene["b"].address)
     await attack.refused(attack.ix, BatchCancelled)
