@@ -84,15 +84,16 @@ async def test_settle_items_reports_items_it_cannot_settle(market: Market) -> No
     for w in (w1, w2):
         await w.accept_tasks(b.address, [0])
     req = market.requester
-    out = await req.settle_items(b.address, [0, 1, 1, 9])
+    out = await req.settle_items(b.address, [0, 1, 1, 9, 0])
     assert [(o.item, o.ok, type(o.error)) for o in out] == [
         (0, False, ItemFull),  # every slot reserved: nothing open to settle
         (1, True, type(None)),
-        (1, False, ItemSettled),  # listed twice
+        (1, False, ItemSettled),  # listed twice: settled by the first copy
         (9, False, ItemNotFound),
+        (0, False, ItemFull),  # still nothing open
     ]
     # Refused before sending: the SDK says so with no signature.
-    assert [o.signature is None for o in out] == [True, False, True, True]
+    assert [o.signature is None for o in out] == [True, False, True, True, True]
     out = await req.settle_items(b.address, [1])
     assert type(out[0].error) is ItemSettled and out[0].signature is None
     # The program's own refusals, past the SDK's checks: a repeated item and

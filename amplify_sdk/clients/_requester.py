@@ -325,8 +325,9 @@ class RequesterClient(SkillIssuer):
                 elif not has_open[row]:
                     outcomes[pos] = ItemOutcome(item, False, ItemFull())
                 else:
+                    # A second copy finds the item settled by the first.
                     keep.append((pos, item))
-                seen.add(item)
+                    seen.add(item)
             groups[key] = (table, keep)
         k = self.max_items(lambda n: ix.settle_items(self.address, batch, PLACEHOLDER, [0] * n), 4)
         todo = [c for c in chunks(groups, k) if c[1]]
