@@ -67,6 +67,18 @@ def test_demo_reports(tmp_path: Path) -> None:
     assert sum(c["assignments"] for c in report["classes"]) == 90 * 3
     assert report["lamports"]["requester"] < 0 < report["lamports"]["treasury"]
     assert chart.stat().st_size > 10_000
+    # Dynamic overlap: the same 90 items again, every slot either completed
+    # or settled (refunded at the price), the batch closed (nothing left in it).
+    d = report["dynamic_overlap"]
+    dyn, fixed = d["dynamic"], d["fixed"]
+    assert fixed["assignments"] == 90 * 3 and fixed["lamports"] == 90 * 3 * 10_000
+    assert dyn["assignments"] + dyn["settled_slots"] == 90 * 3
+    assert dyn["refunded"] == dyn["settled_slots"] * 10_000
+    assert dyn["lamports"] == dyn["assignments"] * 10_000
+    assert d["assignments_saved"] == dyn["settled_slots"] > 0
+    assert d["lamports_saved"] == fixed["lamports"] - dyn["lamports"]
+    assert dyn["settled_items"] <= dyn["settled_slots"] <= 2 * dyn["settled_items"]
+    assert report["lamports"]["dynamic_batch"] == 0
 
     # `python -m amplify_sdk.demo` (what ./scripts/demo runs) is the same command.
     proc = subprocess.run(
@@ -93,6 +105,7 @@ def test_demo_reports(tmp_path: Path) -> None:
     text = proc.stdout
     for line in (
         "Items done: 30 items",
+        "Dynamic overlap",
         "Lamports moved",
         "every lamport accounted for",
         "Worker classes",
