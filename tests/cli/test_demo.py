@@ -190,5 +190,15 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
         f"take items, the {len(below)} spammers are refused at the gate (`SkillTooLow`"
     ) in flat
     assert f"`moderation` ≥ {minimum}," in " ".join((ROOT / "docs/cli.md").read_text().split())
+    # docs/cli.md ("The demo") quotes its dynamic overlap.
+    d = report["dynamic_overlap"]
+    dyn, fixed = d["dynamic"], d["fixed"]
+    cli_doc = " ".join((ROOT / "docs/cli.md").read_text().split())
+    assert fixed["accuracy"] == dyn["accuracy"], d  # "either way"
+    assert (
+        f"{dyn['assignments']:,} assignments instead of {fixed['assignments']:,} "
+        f"({d['assignments_saved']:,} saved, {d['lamports_saved']:,} lamports refunded "
+        f"instead of paid), the consensus right for {dyn['accuracy']:.1%} of items either way"
+    ) in cli_doc
     scores = [w["score"] / 1000 for w in workers]
     assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc
