@@ -60,13 +60,8 @@ def labels_of(results: list[ResultRow]) -> Labels:
 
 async def settle_confident(req: RequesterClient, batch: Pubkey, labels: Labels) -> int:
     """Settle the confident items that still have open slots; the items settled."""
-    picks = set(confident_items(labels, MIN_CONFIDENCE, min_answers=MIN_ANSWERS))
-    b = await req.get_batch(batch)
-    todo = []
-    for t in await req.get_tables(b):
-        has_open = np.asarray(t.open().any(axis=1))
-        todo += [int(i) + t.first_item for i in np.flatnonzero(has_open)]
-    todo = [i for i in todo if i in picks]
+    picks = confident_items(labels, MIN_CONFIDENCE, min_answers=MIN_ANSWERS)
+    todo = sorted(await req.open_slots(batch, picks))
     if not todo:
         return 0
     return sum(o.ok for o in await req.settle_items(batch, todo))

@@ -86,12 +86,7 @@ async def settle(
             found, min_confidence, min_answers=min_answers, exclude=gold_items
         )
         b = await req.get_batch(batch)
-        open_slots: dict[int, int] = {}
-        for t in await req.get_tables(b):
-            per_item = t.open().sum(axis=1)
-            for i in confident:
-                if t.first_item <= i < t.end_item and per_item[i - t.first_item]:
-                    open_slots[i] = int(per_item[i - t.first_item])
+        open_slots = await req.open_slots(batch, confident)
         picked = sorted(open_slots)
         slots = sum(open_slots.values())
         data: dict[str, Any] = {

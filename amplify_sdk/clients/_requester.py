@@ -296,6 +296,20 @@ class RequesterClient(SkillIssuer):
     async def cancel_batch(self, batch: Pubkey) -> None:
         await self.send([ix.cancel_batch(self.address, batch)])
 
+    async def open_slots(self, batch: Pubkey, items: Iterable[int]) -> dict[int, int]:
+        """Of `items`, those with open slots, and how many each has: what
+        `settle_items` would refund (price × slots) as the chain stands."""
+        wanted = set(items)
+        b = await self.get_batch(batch)
+        out: dict[int, int] = {}
+        for t in await self.get_tables(b):
+            per_item = np.asarray(t.open().sum(axis=1))
+            for row in np.flatnonzero(per_item):
+                item = int(row) + t.first_item
+                if item in wanted:
+                    out[item] = int(per_item[row])
+        return out
+
     async def settle_items(self, batch: Pubkey, items: Sequence[int]) -> list[ItemOutcome]:
         """Settle `items` (dynamic overlap: their label is confident enough):
         their open slots are refunded to this wallet at once and no worker can
