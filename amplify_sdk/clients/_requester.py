@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from solders.instruction import Instruction
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -37,9 +36,7 @@ from ..protocol._program_errors import (
     AlreadyRated,
     BatchCancelled,
     InvalidStars,
-    ItemFull,
     ItemNotFound,
-    ItemSettled,
     NotEncrypted,
     NotInRoster,
     NotSubmitted,
@@ -49,11 +46,12 @@ from ..protocol._program_errors import (
 )
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
 from ._batch_rules import check_batch
-from ._bulk import chunks, collect, group, settle, table_of
+from ._bulk import chunks, collect, group, send_chunks, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, Progress, content_hash
 from ._encrypted import encrypt_items, locators
 from ._gate import GatePrice, check_gate, price_gate
 from ._ratings import Part, rating_transactions
+from ._settle import open_slots, plan
 from ._skills import SkillIssuer
 
 
@@ -297,65 +295,29 @@ class RequesterClient(SkillIssuer):
         await self.send([ix.cancel_batch(self.address, batch)])
 
     async def open_slots(self, batch: Pubkey, items: Iterable[int]) -> dict[int, int]:
-        """Of `items`, those with open slots, and how many each has: what
-        `settle_items` would refund (price × slots) as the chain stands."""
-        wanted = set(items)
-        b = await self.get_batch(batch)
-        out: dict[int, int] = {}
-        for t in await self.get_tables(b):
-            per_item = np.asarray(t.open().sum(axis=1))
-            for row in np.flatnonzero(per_item):
-                item = int(row) + t.first_item
-                if item in wanted:
-                    out[item] = int(per_item[row])
-        return out
+        """Of `items`, those with open slots and how many: what `settle_items` would refund."""
+        return open_slots(await self.get_tables(await self.get_batch(batch)), items)
 
     async def settle_items(self, batch: Pubkey, items: Sequence[int]) -> list[ItemOutcome]:
-        """Settle `items` (dynamic overlap: their label is confident enough):
-        their open slots are refunded to this wallet at once and no worker can
-        take them; reserved slots stay payable, completed ones rateable. One
-        outcome per item, in order. Refused before anything is sent: the whole
-        request when this wallet is not the batch's requester (`Unauthorized`)
-        or the batch is cancelled (`BatchCancelled`); an item that does not
-        exist (`ItemNotFound`), is settled or listed twice (`ItemSettled`), or
-        has no open slot (`ItemFull`). The rest go in as few `settle_items`
-        instructions as fit, one table each."""
+        """Settle `items` (dynamic overlap): their open slots are refunded to
+        this wallet at once and no worker can take them; reserved slots stay
+        payable. One outcome per item, in order; refused before sending: not
+        the requester (`Unauthorized`), a cancelled batch (`BatchCancelled`),
+        items as `_settle.plan` says."""
         b = await self.get_batch(batch)
         if b.requester != self.address:
             raise Unauthorized(f"{self.address} is not the requester of batch {batch}")
         if b.status == BatchStatus.CANCELLED:
             raise BatchCancelled(f"batch {batch} is cancelled: its open slots were refunded")
-        tables = await self.get_tables(b)
-        groups, outcomes = group(list(items), b, tables)
-        seen: set[int] = set()
-        for key, (table, entries) in list(groups.items()):
-            keep = []
-            has_open = np.asarray(table.open().any(axis=1))
-            was_settled = np.asarray(table.settled().any(axis=1))
-            for pos, item in entries:
-                row = item - table.first_item
-                if item in seen or (was_settled[row] and not has_open[row]):
-                    outcomes[pos] = ItemOutcome(item, False, ItemSettled())
-                elif not has_open[row]:
-                    outcomes[pos] = ItemOutcome(item, False, ItemFull())
-                else:
-                    # A second copy finds the item settled by the first.
-                    keep.append((pos, item))
-                    seen.add(item)
-            groups[key] = (table, keep)
+        groups, outcomes = plan(list(items), b, await self.get_tables(b))
         k = self.max_items(lambda n: ix.settle_items(self.address, batch, PLACEHOLDER, [0] * n), 4)
-        todo = [c for c in chunks(groups, k) if c[1]]
-        for n, (table, chunk) in enumerate(todo):
-            try:
-                receipt = await self.send(
-                    [ix.settle_items(self.address, batch, table.address, [i for _, i in chunk])]
-                )
-            except ProgramError as e:
-                for _, rest in todo[n:]:
-                    for pos, item in rest:
-                        outcomes[pos] = ItemOutcome(item, False, e)
-                break
-            settle(chunk, receipt, "ItemsSettled", "items", outcomes)
+        await send_chunks(
+            self.send,
+            [c for c in chunks(groups, k) if c[1]],
+            lambda t, chunk: ix.settle_items(self.address, batch, t.address, [i for _, i in chunk]),
+            "ItemsSettled",
+            outcomes,
+        )
         return collect(outcomes)
 
     async def rate_assignments(
@@ -445,27 +407,20 @@ class RequesterClient(SkillIssuer):
             ),
             4 + 80,
         )
-        todo = list(chunks(groups, k))
-        for n, (table, chunk) in enumerate(todo):
-            try:
-                receipt = await self.send(
-                    [
-                        ix.deliver_keys(
-                            self.address,
-                            batch,
-                            table.address,
-                            worker,
-                            [i for _, i in chunk],
-                            [sealed[pos] for pos, _ in chunk],
-                        )
-                    ]
-                )
-            except ProgramError as e:
-                for _, rest in todo[n:]:
-                    for pos, item in rest:
-                        outcomes[pos] = ItemOutcome(item, False, e)
-                break
-            settle(chunk, receipt, "KeysDelivered", "items", outcomes)
+        await send_chunks(
+            self.send,
+            list(chunks(groups, k)),
+            lambda t, chunk: ix.deliver_keys(
+                self.address,
+                batch,
+                t.address,
+                worker,
+                [i for _, i in chunk],
+                [sealed[pos] for pos, _ in chunk],
+            ),
+            "KeysDelivered",
+            outcomes,
+        )
         return collect(outcomes)
 
     async def upload_encrypted(
