@@ -54,6 +54,8 @@ async def test_every_idl_event_is_emitted_and_decodes(market: Market, tmp_path: 
     gated = await market.batch(n_items=1, salt=b"gated")
     await req.require_skills(gated.address, [(skill.address, 50)])  # SkillsRequired
     assert (await w.accept_tasks(gated.address, [0], store=store))[0].ok
+    settled = await market.batch(n_items=1, salt=b"settled")
+    await req.settle_items(settled.address, [0])  # ItemsSettled
     receipts = req.receipts + w.receipts + newcomer.receipts + market.admin.receipts
     seen: dict[str, dict[str, object]] = {}
     for r in receipts:

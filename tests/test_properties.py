@@ -2,12 +2,12 @@
 real program, checked step by step against an independent model of the rules.
 
 The model knows only the spec (docs/protocol.md): who may take which slot, the
-fee (5%, rounded up), the bond, deadlines in ticks, refunds on cancel and on
-release. After every step the chain must agree with it on every item's
-outcome, every slot, every counter and every balance to the lamport, and money
-is conserved: what left the wallets is in the batch, the treasury or paid in
-network fees. The test reports how many examples reached payouts, refunds and
-forfeits, and fails if too few did."""
+fee (5%, rounded up), the bond, deadlines in ticks, refunds on cancel, on
+settling items (dynamic overlap) and on release. After every step the chain
+must agree with it on every item's outcome, every slot, every counter and
+every balance to the lamport, and money is conserved: what left the wallets is
+in the batch, the treasury or paid in network fees. The test reports how many
+examples reached payouts, refunds and forfeits, and fails if too few did."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ rare = st.one_of(
     st.tuples(st.just("release"), worker, items),
     st.tuples(st.just("rate"), worker, items),
     st.tuples(st.just("sweep"), st.integers(0, 0), st.just([])),
+    st.tuples(st.just("settle"), st.integers(0, 0), items),
 )
 step = st.one_of(accept, submit_held, release_all, warp, rare)
 # A round as workers live it: take items, maybe let time pass, deliver some,
@@ -72,6 +73,8 @@ class Model:
     completed: int = 0
     cancelled_slots: int = 0
     swept: int = 0
+    # item -> its settled slots (refunded; no worker takes them)
+    settled: Counter[int] = field(default_factory=Counter)
 
     def held(self, w: int, i: int) -> list[object] | None:
         return self.slots.get(i, {}).get(w)
@@ -90,6 +93,7 @@ class Reached:
     payouts: int = 0
     refunds: int = 0
     forfeits: int = 0
+    settled: int = 0
     steps: int = 0
 
 
@@ -210,6 +214,16 @@ async def run(steps: list[tuple[str, int, list[int] | int]]) -> Reached:
                 model.cancelled = True
                 refunded += open_slots * PRICE
                 seen.refunds += open_slots
+            elif op == "settle":
+                assert isinstance(arg, list)
+                if model.cancelled:
+                    continue
+                want, refund = expect_settle(model, arg)
+                got = outcome_codes(await req.settle_items(b.address, arg))
+                assert got == want, (op, arg)
+                refunded += refund
+                seen.refunds += refund // PRICE
+                seen.settled += want.count("ok")
             elif op == "sweep":
                 await req.sweep_fees(b.address)
                 model.swept = model.completed * FEE
@@ -246,8 +260,8 @@ def expect_accept(model: Model, k: int, items_: list[int]) -> list[str]:
             out.append("ItemNotFound")
         elif model.held(k, i) is not None:
             out.append("AlreadyAccepted")
-        elif len(model.slots.get(i, {})) >= R:
-            out.append("ItemFull")
+        elif len(model.slots.get(i, {})) + model.settled[i] >= R:
+            out.append("ItemSettled" if model.settled[i] else "ItemFull")
         elif model.taken[k] >= CAP:
             out.append("WorkerCapReached")
         elif model.active[k] >= ACTIVE:
@@ -295,11 +309,30 @@ def expect_release(model: Model, k: int, items_: list[int]) -> tuple[list[str], 
             del model.slots[i][k]
             model.active[k] -= 1
             forfeit += BOND
-            if model.cancelled:
+            if model.cancelled or model.settled[i]:
+                # A settled item's released slot is settled too.
+                model.settled[i] += 0 if model.cancelled else 1
                 model.cancelled_slots += 1
                 refund += PRICE
             out.append("ok")
     return out, forfeit, refund
+
+
+def expect_settle(model: Model, items_: list[int]) -> tuple[list[str], int]:
+    out, refund = [], 0
+    for i in items_:
+        if not 0 <= i < N:
+            out.append("ItemNotFound")
+            continue
+        open_slots = R - len(model.slots.get(i, {})) - model.settled[i]
+        if open_slots == 0:
+            out.append("ItemSettled" if model.settled[i] else "ItemFull")
+            continue
+        model.settled[i] += open_slots
+        model.cancelled_slots += open_slots
+        refund += open_slots * PRICE
+        out.append("ok")
+    return out, refund
 
 
 def expect_rate(model: Model, k: int, items_: list[int]) -> list[str]:
@@ -358,6 +391,7 @@ async def check(
             for k, s in model.slots.get(i, {}).items()
         }
         assert chain == want, (i, chain, want)
+        assert int(table.settled()[i].sum()) == model.settled[i], i
     now = await m.balances(*wallets, batch, treasury)  # type: ignore[arg-type]
     # Each party's lamports, from the model alone.
     assert now[wallets[0]] == start[wallets[0]] - fees["req"] + forfeited + refunded
@@ -405,6 +439,9 @@ def test_enough_examples_reached_the_money_paths() -> None:
         "examples with payouts / refunds / forfeited bonds",
         f"{with_payout} / {with_refund} / {with_forfeit}",
     )
+    with_settled = sum(r.settled > 0 for r in REACHED)
+    report("examples with settled items", with_settled)
     report("steps", sum(r.steps for r in REACHED))
     assert n >= 100
     assert with_payout >= n // 2 and with_refund >= n // 5 and with_forfeit >= n // 20
+    assert with_settled >= n // 40

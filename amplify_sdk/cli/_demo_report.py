@@ -52,6 +52,17 @@ def render(report: dict[str, Any], view: MarketView) -> Callable[[Console], None
             f"{g['done']:,} of {g['items'] * 2:,} slots done by {g['workers']} workers; "
             f"refused {g['refused_workers']} ({refused})"
         )
+        d = report["dynamic_overlap"]
+        fixed, dyn = d["fixed"], d["dynamic"]
+        c.print(
+            f"Dynamic overlap (the same items again, settled at posterior ≥ "
+            f"{d['min_confidence']} on {d['min_answers']}+ answers): "
+            f"{dyn['assignments']:,} assignments instead of {fixed['assignments']:,} "
+            f"(−{d['assignments_saved']:,}, −{d['lamports_saved']:,} lamports: "
+            f"{dyn['settled_slots']:,} slots of {dyn['settled_items']:,} items refunded); "
+            f"consensus correct for {dyn['accuracy']:.1%} of items against "
+            f"{fixed['accuracy']:.1%} with fixed overlap"
+        )
         money = Table("party", "lamports moved", title="Lamports moved (balance changes)")
         for party, value in report["lamports"].items():
             money.add_row(party.replace("_", " "), f"{value:+,}")

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Lamports held by ADDRESS [default: the wallet].",
     ),
     "batch": (
-        ("batch", "batch_grade", "batch_labels", "batch_results", "batch_upload"),
+        ("batch", "batch_grade", "batch_labels", "batch_results", "batch_settle", "batch_upload"),
         "Post and manage batches of items (a batch is named by its address).",
     ),
     "demo": (

@@ -14,6 +14,7 @@ PARTIAL = 3
 #: What to do about an item the program refused, by error name.
 _FIXES = {
     "ActiveLimitReached": "deliver reserved items (worker submit) before taking more",
+    "ItemSettled": "the requester settled it (its label is confident): take other items",
     "NotReserved": "submit only items you reserved (worker browse BATCH lists them)",
     "ReservationExpired": "the reservation lapsed: accept the item again",
 }

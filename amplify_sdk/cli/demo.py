@@ -57,6 +57,7 @@ from ..quality.standing import Standing
 from ..storage import LocalStore
 from ._context import Out, Settings, UserError, command
 from ._crowd import CLASSES, Crowd
+from ._demo_overlap import dynamic_overlap, saving
 from ._demo_qualification import gold_of, post_rows, qualification_report, run_qualification
 from ._demo_report import render
 
@@ -221,6 +222,26 @@ async def run_demo(
             on_chain = await req.get_skill(skill)
             held = dict((await req.skill_tree(on_chain, store)).values)
 
+            # Dynamic overlap: the main batch's items again, settled as soon
+            # as their consensus is confident (last: the steps above and the
+            # values the docs quote draw the crowd's randomness first).
+            dynamic = await dynamic_overlap(
+                req,
+                crowd,
+                truth[:n_items],
+                lambda: post_rows(
+                    req,
+                    rows[:n_items],
+                    Path(tmp),
+                    "dynamic",
+                    price=PRICE,
+                    redundancy=3,
+                    max_active=1_000,
+                    base_uri="ipfs://amplify-demo/moderation/",
+                ),
+            )
+            dynamic_accounts = dynamic.accounts
+
         view = await market_view(amp.backend, limit=None)
         plot(view, plot_path)
         after = await _balances(amp, wallets)
@@ -238,6 +259,7 @@ async def run_demo(
         *main_accounts,
         *premium_accounts,
         *skilled_accounts,
+        *dynamic_accounts,
         *(w.address for w in crowd.workers),
     }
     classes = []
@@ -351,10 +373,12 @@ async def run_demo(
             "closed_batch": sum(change.get(a, 0) for a in main_accounts),
             "premium_batch": sum(change.get(a, 0) for a in premium_accounts),
             "skilled_batch": sum(change.get(a, 0) for a in skilled_accounts),
+            "dynamic_batch": sum(change.get(a, 0) for a in dynamic_accounts),
             # Rent of any other program account the run created (profiles...).
             "other_accounts": sum(v for a, v in change.items() if a not in named),
             "network_fees": fees,
         },
+        "dynamic_overlap": saving(results, PRICE, dynamic, truth[:n_items]),
         "classes": classes,
         "workers": workers,
         # Spearman's rho, true accuracy against the skill value on chain.

@@ -4,7 +4,9 @@ and reading each item's outcome back from the instruction's event."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+from solders.instruction import Instruction
 
 from ..chain._backend import Event, TxReceipt
 from ..protocol._exceptions import ProgramError
@@ -93,6 +95,27 @@ def settle(
             outcomes[pos] = ItemOutcome(
                 item, False, ProgramError(f"item {item} missing from {event}"), receipt.signature
             )
+
+
+async def send_chunks(
+    send: Callable[[list[Instruction]], Awaitable[TxReceipt]],
+    todo: list[tuple[TaskTable, Positioned]],
+    build: Callable[[TaskTable, Positioned], Instruction],
+    event: str,
+    outcomes: list[ItemOutcome | None],
+) -> None:
+    """Send one instruction per chunk, in order, and read each item's outcome
+    from `event`; a transaction that fails refuses its items and every later
+    chunk's with its error (nothing after it is sent)."""
+    for n, (table, chunk) in enumerate(todo):
+        try:
+            receipt = await send([build(table, chunk)])
+        except ProgramError as e:
+            for _, rest in todo[n:]:
+                for pos, item in rest:
+                    outcomes[pos] = ItemOutcome(item, False, e)
+            return
+        settle(chunk, receipt, event, "items", outcomes)
 
 
 def collect(outcomes: list[ItemOutcome | None]) -> list[ItemOutcome]:

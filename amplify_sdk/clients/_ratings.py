@@ -4,7 +4,7 @@ log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from solders.instruction import Instruction
@@ -13,9 +13,19 @@ from solders.pubkey import Pubkey
 
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
-from ..protocol._models import Batch, TaskTable
+from ..protocol._exceptions import ProgramError
+from ..protocol._models import Batch, ItemOutcome, TaskTable
 from ..protocol._pda import worker_profile_pda
+from ..protocol._program_errors import (
+    AlreadyRated,
+    InvalidStars,
+    ItemNotFound,
+    NotInRoster,
+    NotSubmitted,
+    SelfRating,
+)
 from ._batch_rules import LOG_LIMIT, LOG_RESERVE, rated_log_size
+from ._bulk import table_of
 
 #: Bytes one more rating adds to a `rate_worker` instruction: item u32, stars u8.
 RATING_BYTES = 5
@@ -88,3 +98,47 @@ def rating_transactions(wallet: Keypair, b: Batch, parts: list[Part]) -> Iterabl
             size, log = trial_size, trial_log
     if tx:
         yield tx
+
+
+def plan_ratings(
+    b: Batch, tables: list[TaskTable], ratings: Sequence[tuple[int, Pubkey, int]]
+) -> tuple[list[ItemOutcome | None], list[Part]]:
+    """The ratings `rate_worker` can take, as parts (one per table and
+    worker, in the order first given; a part's ratings in the order given),
+    and an outcome already for each one that cannot succeed (not completed,
+    already rated, the requester's own work, bad stars): refused before
+    anything is sent."""
+    outcomes: list[ItemOutcome | None] = [None] * len(ratings)
+    # One part per (table, worker), in the order first given: each is one
+    # `rate_worker` instruction (split when a transaction fills), whose
+    # ratings apply in the order given.
+    parts: dict[tuple[int, int], Part] = {}
+    asked: set[tuple[int, Pubkey]] = set()
+    for pos, (item, worker, stars) in enumerate(ratings):
+        idx = b.roster_index(worker)
+        table = table_of(tables, item)
+        err: ProgramError | None = None
+        if not 1 <= stars <= 5:
+            err = InvalidStars()
+        elif worker == b.requester:
+            err = SelfRating()
+        elif idx is None:
+            err = NotInRoster()
+        elif table is None or item >= b.item_count:
+            err = ItemNotFound()
+        else:
+            row = table.holders[item - table.first_item]
+            done = (row == idx + 1) & (table.ticks[item - table.first_item] == 0)
+            if not done.any():
+                err = NotSubmitted()
+            elif table.flags[item - table.first_item][done].all() or (item, worker) in asked:
+                err = AlreadyRated()
+        if err is not None or idx is None or table is None:
+            outcomes[pos] = ItemOutcome(item, False, err)
+            continue
+        asked.add((item, worker))
+        key = (table.index, idx)
+        if key not in parts:
+            parts[key] = Part(table, idx, worker)
+        parts[key].ratings.append((pos, item, stars))
+    return outcomes, list(parts.values())

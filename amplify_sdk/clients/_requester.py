@@ -33,22 +33,19 @@ from ..protocol._pda import (
     table_seed,
 )
 from ..protocol._program_errors import (
-    AlreadyRated,
-    InvalidStars,
-    ItemNotFound,
+    BatchCancelled,
     NotEncrypted,
-    NotInRoster,
-    NotSubmitted,
     ProtocolPaused,
-    SelfRating,
+    Unauthorized,
 )
 from ..storage import DEFAULT_CONCURRENCY, BatchManifest, Store, save_manifest
 from ._batch_rules import check_batch
-from ._bulk import chunks, collect, group, settle, table_of
+from ._bulk import chunks, collect, group, send_chunks, table_of
 from ._client import PLACEHOLDER, SIGNATURE_FEE, Progress, content_hash
 from ._encrypted import encrypt_items, locators
 from ._gate import GatePrice, check_gate, price_gate
-from ._ratings import Part, rating_transactions
+from ._ratings import plan_ratings, rating_transactions
+from ._settle import open_slots, plan
 from ._skills import SkillIssuer
 
 
@@ -291,6 +288,32 @@ class RequesterClient(SkillIssuer):
     async def cancel_batch(self, batch: Pubkey) -> None:
         await self.send([ix.cancel_batch(self.address, batch)])
 
+    async def open_slots(self, batch: Pubkey, items: Iterable[int]) -> dict[int, int]:
+        """Of `items`, those with open slots and how many: what `settle_items` would refund."""
+        return open_slots(await self.get_tables(await self.get_batch(batch)), items)
+
+    async def settle_items(self, batch: Pubkey, items: Sequence[int]) -> list[ItemOutcome]:
+        """Settle `items` (dynamic overlap): their open slots are refunded to
+        this wallet at once and no worker can take them; reserved slots stay
+        payable. One outcome per item, in order; refused before sending: not
+        the requester (`Unauthorized`), a cancelled batch (`BatchCancelled`),
+        items as `_settle.plan` says."""
+        b = await self.get_batch(batch)
+        if b.requester != self.address:
+            raise Unauthorized(f"{self.address} is not the requester of batch {batch}")
+        if b.status == BatchStatus.CANCELLED:
+            raise BatchCancelled(f"batch {batch} is cancelled: its open slots were refunded")
+        groups, outcomes = plan(list(items), b, await self.get_tables(b))
+        k = self.max_items(lambda n: ix.settle_items(self.address, batch, PLACEHOLDER, [0] * n), 4)
+        await send_chunks(
+            self.send,
+            [c for c in chunks(groups, k) if c[1]],
+            lambda t, chunk: ix.settle_items(self.address, batch, t.address, [i for _, i in chunk]),
+            "ItemsSettled",
+            outcomes,
+        )
+        return collect(outcomes)
+
     async def rate_assignments(
         self, batch: Pubkey, ratings: Sequence[tuple[int, Pubkey, int]]
     ) -> list[ItemOutcome]:
@@ -304,46 +327,14 @@ class RequesterClient(SkillIssuer):
         the order given, workers in the order first named."""
         b = await self.get_batch(batch)
         tables = await self.get_tables(b)
-        outcomes: list[ItemOutcome | None] = [None] * len(ratings)
-        # One part per (table, worker), in the order first given: each is one
-        # `rate_worker` instruction (split when a transaction fills), whose
-        # ratings apply in the order given.
-        parts: dict[tuple[int, int], Part] = {}
-        asked: set[tuple[int, Pubkey]] = set()
-        for pos, (item, worker, stars) in enumerate(ratings):
-            idx = b.roster_index(worker)
-            table = table_of(tables, item)
-            err: ProgramError | None = None
-            if not 1 <= stars <= 5:
-                err = InvalidStars()
-            elif worker == b.requester:
-                err = SelfRating()
-            elif idx is None:
-                err = NotInRoster()
-            elif table is None or item >= b.item_count:
-                err = ItemNotFound()
-            else:
-                row = table.holders[item - table.first_item]
-                done = (row == idx + 1) & (table.ticks[item - table.first_item] == 0)
-                if not done.any():
-                    err = NotSubmitted()
-                elif table.flags[item - table.first_item][done].all() or (item, worker) in asked:
-                    err = AlreadyRated()
-            if err is not None or idx is None or table is None:
-                outcomes[pos] = ItemOutcome(item, False, err)
-                continue
-            asked.add((item, worker))
-            key = (table.index, idx)
-            if key not in parts:
-                parts[key] = Part(table, idx, worker)
-            parts[key].ratings.append((pos, item, stars))
+        outcomes, parts = plan_ratings(b, tables, ratings)
         # The profile is created only for ratings that will be sent.
         if parts and (
             await self.fetch_or_none(RequesterProfile, requester_profile_pda(self.address)[0])
             is None
         ):
             await self.register_requester()
-        for tx in rating_transactions(self.wallet, b, list(parts.values())):
+        for tx in rating_transactions(self.wallet, b, parts):
             sent = [(pos, item) for part in tx for pos, item, _ in part.ratings]
             try:
                 receipt = await self.send([part.instruction(self.address, b) for part in tx])
@@ -378,27 +369,20 @@ class RequesterClient(SkillIssuer):
             ),
             4 + 80,
         )
-        todo = list(chunks(groups, k))
-        for n, (table, chunk) in enumerate(todo):
-            try:
-                receipt = await self.send(
-                    [
-                        ix.deliver_keys(
-                            self.address,
-                            batch,
-                            table.address,
-                            worker,
-                            [i for _, i in chunk],
-                            [sealed[pos] for pos, _ in chunk],
-                        )
-                    ]
-                )
-            except ProgramError as e:
-                for _, rest in todo[n:]:
-                    for pos, item in rest:
-                        outcomes[pos] = ItemOutcome(item, False, e)
-                break
-            settle(chunk, receipt, "KeysDelivered", "items", outcomes)
+        await send_chunks(
+            self.send,
+            list(chunks(groups, k)),
+            lambda t, chunk: ix.deliver_keys(
+                self.address,
+                batch,
+                t.address,
+                worker,
+                [i for _, i in chunk],
+                [sealed[pos] for pos, _ in chunk],
+            ),
+            "KeysDelivered",
+            outcomes,
+        )
         return collect(outcomes)
 
     async def upload_encrypted(

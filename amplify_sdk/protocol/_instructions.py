@@ -467,8 +467,9 @@ def release_expired(
     """Anyone: release the worker's reservations of the listed items whose deadline has passed,
     reopening their slots. The bond goes to the requester (to the worker when an
     encrypted batch never delivered the item's key; the item still counts against the
-    worker's cap); in a cancelled batch the slot's escrow is refunded. Items not
-    releasable are skipped and reported.
+    worker's cap); in a cancelled batch, or when the item is settled (settle_items), the
+    slot's escrow is refunded (a settled item's slot is settled, not reopened). Items
+    not releasable are skipped and reported.
 
     - `batch` (writable)
     - `table` (writable): A task table of the batch: create_with_seed(batch.requester, "t" +
@@ -586,6 +587,39 @@ def cancel_batch(
         "cancel_batch",
         {"requester": requester, "batch": batch},
         {},
+        program_id,
+        remaining,
+    )
+
+
+def settle_items(
+    requester: Pubkey,
+    batch: Pubkey,
+    table: Pubkey,
+    items: Sequence[int],
+    remaining: Sequence[Remaining] = (),
+    *,
+    program_id: Pubkey = PROGRAM_ID,
+) -> Instruction:
+    """Requester: settle the listed items (their labels are confident enough): every open slot
+    of each item is refunded to the requester at once and no worker can take it any
+    more. Reserved slots stay payable (a later submission is paid; a later release of a
+    settled item's reservation refunds that slot too); completed ones stay rateable.
+    Items with no open slot are skipped and reported.
+
+    - `requester` (signer, writable)
+    - `batch` (writable)
+    - `table` (writable): The task table of the listed items:
+      create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table
+      index), program).
+    - `items`
+
+    `remaining`: accounts after the IDL's (an address is passed writable).
+    """
+    return build_instruction(
+        "settle_items",
+        {"requester": requester, "batch": batch, "table": table},
+        {"items": list(items)},
         program_id,
         remaining,
     )
@@ -1067,6 +1101,7 @@ __all__ = [
     "set_reputation_params",
     "set_skill",
     "set_skill_authority",
+    "settle_items",
     "stake",
     "submit_results",
     "sweep_fees",

@@ -308,9 +308,10 @@ class TaskTable(AccountModel):
     """Slots of items `first_item .. first_item + count` of a batch.
 
     `holders[i, r]` is the roster index + 1 of the worker on slot r of item
-    `first_item + i` (0 = open); `ticks[i, r]` is 0 once completed, else the
-    reservation's deadline tick; `flags[i, r]` means key delivered (reserved)
-    or rated (completed).
+    `first_item + i` (0 = open or settled); `ticks[i, r]` is 0 once completed,
+    else the reservation's deadline tick; `flags[i, r]` means key delivered
+    (reserved), rated (completed) or, with no holder, settled (`settle_items`:
+    refunded, never to be taken).
     """
 
     IDL_NAME: ClassVar[str] = "TaskTable"
@@ -358,10 +359,20 @@ class TaskTable(AccountModel):
         out: npt.NDArray[np.bool_] = (self.holders != 0) & (self.ticks == 0)
         return out
 
+    def open(self) -> npt.NDArray[np.bool_]:
+        """Slots a worker can take: no holder, not settled."""
+        out: npt.NDArray[np.bool_] = (self.holders == 0) & ~self.flags
+        return out
+
+    def settled(self) -> npt.NDArray[np.bool_]:
+        """Slots refunded by `settle_items`: no worker can take them."""
+        out: npt.NDArray[np.bool_] = (self.holders == 0) & self.flags
+        return out
+
     def open_items(self, holder: int = 0) -> npt.NDArray[np.int64]:
         """Items with an open slot that the worker with roster index + 1 =
         `holder` does not already hold."""
-        has_open = (self.holders == 0).any(axis=1)
+        has_open = self.open().any(axis=1)
         if holder:
             has_open &= ~(self.holders == holder).any(axis=1)
         return np.flatnonzero(has_open) + self.first_item

@@ -805,6 +805,14 @@ class BatchSkillsOutstanding(ProgramError):
     msg = "The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch"
 
 
+class ItemSettled(ProgramError):
+    """The item is settled: its open slots were refunded and no worker can take it."""
+
+    code = 6098
+    name = "ItemSettled"
+    msg = "The item is settled: its open slots were refunded and no worker can take it"
+
+
 #: The exception class of each program error code (6000 up).
 ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     InvalidInstructionData.code: InvalidInstructionData,
@@ -905,6 +913,7 @@ ERRORS_BY_CODE: dict[int, type[ProgramError]] = {
     MalformedSkillProof.code: MalformedSkillProof,
     InvalidSkillRequirement.code: InvalidSkillRequirement,
     BatchSkillsOutstanding.code: BatchSkillsOutstanding,
+    ItemSettled.code: ItemSettled,
 }
 
 __all__ = [
@@ -952,6 +961,7 @@ __all__ = [
     "InvalidTable",
     "ItemFull",
     "ItemNotFound",
+    "ItemSettled",
     "KeyAlreadyDelivered",
     "KeyNotDelivered",
     "LedgerActive",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -158,6 +158,28 @@ def dataset_labels(
     return Labels(c, rows, workers)
 
 
+def confident_items(
+    labels: Labels,
+    min_confidence: float,
+    *,
+    min_answers: int = 2,
+    exclude: Iterable[int] = (),
+) -> list[int]:
+    """Items whose consensus label is confident enough to stop collecting
+    answers (dynamic overlap, `RequesterClient.settle_items`): posterior of
+    the label ≥ `min_confidence` on at least `min_answers` answers, in item
+    order. `exclude` (say, gold items, whose posterior is 1 by definition and
+    which keep measuring workers) are never picked."""
+    if not 0.0 < min_confidence <= 1.0:
+        raise ValueError(f"min_confidence {min_confidence}: a probability in (0, 1]")
+    skip = set(exclude)
+    return sorted(
+        r.item
+        for r in labels.rows
+        if r.confidence >= min_confidence and r.answers >= min_answers and r.item not in skip
+    )
+
+
 async def batch_labels(
     client: AmplifyClient,
     batch: Pubkey,
@@ -182,6 +204,7 @@ __all__ = [
     "Labels",
     "WorkerQuality",
     "batch_labels",
+    "confident_items",
     "dataset_labels",
     "label_text",
     "pick_method",

@@ -79,6 +79,18 @@ def test_demo_reports(tmp_path: Path) -> None:
     network = test["cost"] - test["paid"] - test["fees"]
     assert network > 0 and network % 5_000 == 0, test
     assert all(w["gold_answered"] == 30 for w in report["workers"])
+    # Dynamic overlap: the same 90 items again, every slot either completed
+    # or settled (refunded at the price), the batch closed (nothing left in it).
+    d = report["dynamic_overlap"]
+    dyn, fixed = d["dynamic"], d["fixed"]
+    assert fixed["assignments"] == 90 * 3 and fixed["lamports"] == 90 * 3 * 10_000
+    assert dyn["assignments"] + dyn["settled_slots"] == 90 * 3
+    assert dyn["refunded"] == dyn["settled_slots"] * 10_000
+    assert dyn["lamports"] == dyn["assignments"] * 10_000
+    assert d["assignments_saved"] == dyn["settled_slots"] > 0
+    assert d["lamports_saved"] == fixed["lamports"] - dyn["lamports"]
+    assert dyn["settled_items"] <= dyn["settled_slots"] <= 2 * dyn["settled_items"]
+    assert report["lamports"]["dynamic_batch"] == 0
 
     # `python -m amplify_sdk.demo` (what ./scripts/demo runs) is the same command.
     proc = subprocess.run(
@@ -106,6 +118,7 @@ def test_demo_reports(tmp_path: Path) -> None:
     for line in (
         "Qualification test: 30 items, all gold",
         "Items done: 30 items",
+        "Dynamic overlap",
         "Lamports moved",
         "every lamport accounted for",
         "Worker classes",
@@ -210,6 +223,16 @@ def test_demo_standing_follows_true_accuracy(tmp_path: Path) -> None:
         f"take items, the {len(below)} spammers are refused at the gate (`SkillTooLow`"
     ) in flat
     assert f"`moderation` ≥ {minimum}," in " ".join((ROOT / "docs/cli.md").read_text().split())
+    # docs/cli.md ("The demo") quotes its dynamic overlap.
+    d = report["dynamic_overlap"]
+    dyn, fixed = d["dynamic"], d["fixed"]
+    cli_doc = " ".join((ROOT / "docs/cli.md").read_text().split())
+    assert fixed["accuracy"] == dyn["accuracy"], d  # "either way"
+    assert (
+        f"{dyn['assignments']:,} assignments instead of {fixed['assignments']:,} "
+        f"({d['assignments_saved']:,} saved, {d['lamports_saved']:,} lamports refunded "
+        f"instead of paid), the consensus right for {dyn['accuracy']:.1%} of items either way"
+    ) in cli_doc
     scores = [w["score"] / 1000 for w in workers]
     assert f"all\nshow {min(scores):.2f}–{max(scores):.2f} stars" in doc
     # ... the test as run: what it cost, the gold each class got right.

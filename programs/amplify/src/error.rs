@@ -204,6 +204,8 @@ pub enum AmplifyError {
     InvalidSkillRequirement = 6096,
     /// The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch
     BatchSkillsOutstanding = 6097,
+    /// The item is settled: its open slots were refunded and no worker can take it
+    ItemSettled = 6098,
 }
 
 impl AmplifyError {
@@ -307,6 +309,7 @@ impl AmplifyError {
         AmplifyError::MalformedSkillProof,
         AmplifyError::InvalidSkillRequirement,
         AmplifyError::BatchSkillsOutstanding,
+        AmplifyError::ItemSettled,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -409,6 +412,7 @@ impl AmplifyError {
             AmplifyError::MalformedSkillProof => "MalformedSkillProof",
             AmplifyError::InvalidSkillRequirement => "InvalidSkillRequirement",
             AmplifyError::BatchSkillsOutstanding => "BatchSkillsOutstanding",
+            AmplifyError::ItemSettled => "ItemSettled",
         }
     }
 
@@ -512,6 +516,7 @@ impl AmplifyError {
             AmplifyError::MalformedSkillProof => "Skill proofs are malformed: per required skill a value (0-100), a depth (at most MAX_SKILL_DEPTH) and depth x 20 bytes, nothing left over",
             AmplifyError::InvalidSkillRequirement => "A batch requires at most 3 distinct skills, one skill account per minimum, each minimum 1-100",
             AmplifyError::BatchSkillsOutstanding => "The batch requires skills: pass its batch_skills account after its task tables, so that it closes with the batch",
+            AmplifyError::ItemSettled => "The item is settled: its open slots were refunded and no worker can take it",
         }
     }
 }

@@ -25,6 +25,7 @@ pub fn parses(name: &str, data: &[u8]) -> bool {
         "rate_assignments" => RateAssignmentsArgs::parse(data).is_ok(),
         "rate_worker" => RateWorkerArgs::parse(data).is_ok(),
         "cancel_batch" => CancelBatchArgs::parse(data).is_ok(),
+        "settle_items" => SettleItemsArgs::parse(data).is_ok(),
         "sweep_fees" => SweepFeesArgs::parse(data).is_ok(),
         "close_batch" => CloseBatchArgs::parse(data).is_ok(),
         "initialize_governance" => InitializeGovernanceArgs::parse(data).is_ok(),

@@ -21,6 +21,7 @@ pub mod ix {
     pub const RATE_ASSIGNMENTS: [u8; 8] = [142, 242, 123, 248, 150, 242, 236, 201];
     pub const RATE_WORKER: [u8; 8] = [23, 10, 96, 192, 141, 51, 110, 69];
     pub const CANCEL_BATCH: [u8; 8] = [234, 119, 48, 250, 255, 221, 77, 45];
+    pub const SETTLE_ITEMS: [u8; 8] = [90, 211, 50, 151, 249, 241, 224, 189];
     pub const SWEEP_FEES: [u8; 8] = [175, 225, 98, 71, 118, 66, 34, 148];
     pub const CLOSE_BATCH: [u8; 8] = [166, 174, 35, 253, 209, 211, 181, 28];
     pub const INITIALIZE_GOVERNANCE: [u8; 8] = [171, 87, 101, 237, 27, 107, 201, 57];
@@ -55,6 +56,7 @@ pub mod ix {
         ("rate_assignments", RATE_ASSIGNMENTS),
         ("rate_worker", RATE_WORKER),
         ("cancel_batch", CANCEL_BATCH),
+        ("settle_items", SETTLE_ITEMS),
         ("sweep_fees", SWEEP_FEES),
         ("close_batch", CLOSE_BATCH),
         ("initialize_governance", INITIALIZE_GOVERNANCE),
@@ -128,6 +130,7 @@ pub mod event {
     pub const SKILL_SET: [u8; 8] = [36, 26, 85, 91, 17, 240, 229, 50];
     pub const SKILLS_REQUIRED: [u8; 8] = [238, 0, 184, 50, 130, 134, 90, 80];
     pub const WORKER_RATED: [u8; 8] = [85, 194, 59, 242, 118, 1, 222, 75];
+    pub const ITEMS_SETTLED: [u8; 8] = [136, 82, 188, 60, 239, 182, 20, 60];
     /// Every discriminator with the name it is derived from.
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ProtocolInitialized", PROTOCOL_INITIALIZED),
@@ -156,5 +159,6 @@ pub mod event {
         ("SkillSet", SKILL_SET),
         ("SkillsRequired", SKILLS_REQUIRED),
         ("WorkerRated", WORKER_RATED),
+        ("ItemsSettled", ITEMS_SETTLED),
     ];
 }

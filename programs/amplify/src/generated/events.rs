@@ -300,7 +300,7 @@ impl<'a> KeysDelivered<'a> {
     }
 }
 
-/// Expired reservations were released. forfeited: bonds to the requester; bond_returned: bonds back to the worker; refunded: escrow back to the requester (cancelled batch).
+/// Expired reservations were released. forfeited: bonds to the requester; bond_returned: bonds back to the worker; refunded: escrow back to the requester (cancelled batch or settled item).
 pub struct TasksReleased<'a> {
     pub batch: &'a Address,
     pub worker: &'a Address,
@@ -682,6 +682,35 @@ impl<'a> WorkerRated<'a> {
         w.pods(self.ratings);
         w.put(&self.weight.to_le_bytes());
         w.put(&self.rating.to_le_bytes());
+        w.emit()
+    }
+}
+
+/// Items were settled: slots is the number of open slots refunded, refunded their escrow (price × slots), back to the requester; refused: items skipped (ItemSettled: settled before; ItemFull: no open slot).
+pub struct ItemsSettled<'a> {
+    pub batch: &'a Address,
+    pub items: &'a [[u8; 4]],
+    pub slots: u64,
+    pub refunded: u64,
+    pub refused: &'a [Refusal],
+}
+
+impl<'a> ItemsSettled<'a> {
+    #[inline(always)]
+    pub fn emit(&self, arena: &mut Arena) -> ProgramResult {
+        let len = 8usize;
+        let len = len.wrapping_add(32);
+        let len = len.wrapping_add(self.items.len().wrapping_mul(4).wrapping_add(4));
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(8);
+        let len = len.wrapping_add(self.refused.len().wrapping_mul(6).wrapping_add(4));
+        let mut w = EventWriter::new(arena, len)?;
+        w.put(&crate::generated::discriminator::event::ITEMS_SETTLED);
+        w.put(self.batch.as_array());
+        w.pods(self.items);
+        w.put(&self.slots.to_le_bytes());
+        w.put(&self.refunded.to_le_bytes());
+        w.pods(self.refused);
         w.emit()
     }
 }

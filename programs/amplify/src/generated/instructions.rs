@@ -781,7 +781,7 @@ impl<'a> DeliverKeysArgs<'a> {
     }
 }
 
-/// Accounts of `release_expired`: Anyone: release the worker's reservations of the listed items whose deadline has passed, reopening their slots. The bond goes to the requester (to the worker when an encrypted batch never delivered the item's key; the item still counts against the worker's cap); in a cancelled batch the slot's escrow is refunded. Items not releasable are skipped and reported.
+/// Accounts of `release_expired`: Anyone: release the worker's reservations of the listed items whose deadline has passed, reopening their slots. The bond goes to the requester (to the worker when an encrypted batch never delivered the item's key; the item still counts against the worker's cap); in a cancelled batch, or when the item is settled (settle_items), the slot's escrow is refunded (a settled item's slot is settled, not reopened). Items not releasable are skipped and reported.
 pub struct ReleaseExpiredAccounts {
     pub batch: AccountView,
     /// A task table of the batch: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
@@ -1019,6 +1019,58 @@ impl CancelBatchArgs {
         let args = Args::new(data);
         args.finish()?;
         Ok(Self {})
+    }
+}
+
+/// Accounts of `settle_items`: Requester: settle the listed items (their labels are confident enough): every open slot of each item is refunded to the requester at once and no worker can take it any more. Reserved slots stay payable (a later submission is paid; a later release of a settled item's reservation refunds that slot too); completed ones stay rateable. Items with no open slot are skipped and reported.
+pub struct SettleItemsAccounts {
+    pub requester: AccountView,
+    pub batch: AccountView,
+    /// The task table of the listed items: create_with_seed(batch.requester, "t" + hex16(batch.batch_number) + hex4(table index), program).
+    pub table: AccountView,
+}
+
+impl SettleItemsAccounts {
+    #[inline(always)]
+    pub fn load(accounts: &[AccountView]) -> Result<(Self, &[AccountView]), ProgramError> {
+        let [requester, batch, table, rest @ ..] = accounts else {
+            return Err(check::not_enough_accounts());
+        };
+        Ok((
+            Self {
+                requester: *requester,
+                batch: *batch,
+                table: *table,
+            },
+            rest,
+        ))
+    }
+
+    /// The IDL's signer, writable and fixed-address rules, in account order.
+    #[inline(always)]
+    pub fn check(&self) -> Result<(), ProgramError> {
+        check::signer(&self.requester)?;
+        check::writable(&self.requester)?;
+        check::writable(&self.batch)?;
+        check::writable(&self.table)?;
+        Ok(())
+    }
+}
+
+/// Arguments of `settle_items`.
+pub struct SettleItemsArgs<'a> {
+    pub items: &'a [[u8; 4]],
+}
+
+impl<'a> SettleItemsArgs<'a> {
+    #[inline(always)]
+    pub fn parse(data: &'a [u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let parsed = Self {
+            items: args.vec_of::<4>()?,
+        };
+        args.finish()?;
+        Ok(parsed)
     }
 }
 
@@ -2057,6 +2109,12 @@ pub fn dispatch(accounts: &[AccountView], data: &[u8]) -> pinocchio::ProgramResu
             let args = CancelBatchArgs::parse(rest)?;
             accs.check()?;
             crate::instructions::cancel_batch::process(accs, args, remaining)
+        }
+        x if x == u64::from_le_bytes(crate::generated::discriminator::ix::SETTLE_ITEMS) => {
+            let (accs, remaining) = SettleItemsAccounts::load(accounts)?;
+            let args = SettleItemsArgs::parse(rest)?;
+            accs.check()?;
+            crate::instructions::settle_items::process(accs, args, remaining)
         }
         x if x == u64::from_le_bytes(crate::generated::discriminator::ix::SWEEP_FEES) => {
             let (accs, remaining) = SweepFeesAccounts::load(accounts)?;

@@ -148,7 +148,7 @@ pub fn accept(a: Accepting, args: AcceptTasksArgs) -> ProgramResult {
                 held = true;
                 break;
             }
-            if h == 0 && open.is_none() {
+            if s.is_open() && open.is_none() {
                 open = Some(k);
             }
         }
@@ -156,6 +156,7 @@ pub fn accept(a: Accepting, args: AcceptTasksArgs) -> ProgramResult {
         // the item could otherwise be taken.
         Ok(match (held, open) {
             (true, _) => Err(AmplifyError::AlreadyAccepted),
+            (false, None) if slots.iter().any(|s| s.is_settled()) => Err(AmplifyError::ItemSettled),
             (false, None) => Err(AmplifyError::ItemFull),
             _ if cap != 0 && taken >= cap => Err(AmplifyError::WorkerCapReached),
             _ if active >= max_active => Err(AmplifyError::ActiveLimitReached),

@@ -33,6 +33,7 @@ pub mod set_paused;
 pub mod set_reputation_params;
 pub mod set_skill;
 pub mod set_skill_authority;
+pub mod settle_items;
 pub mod stake;
 pub mod submit_results;
 pub mod sweep_fees;

@@ -6,7 +6,9 @@
 //! encrypted batch whose key agent never delivered the item's key: the worker
 //! could not work, so its bond returns; the item still counts against its cap,
 //! so an undelivered reservation does not come back free (docs/privacy.md).
-//! In a cancelled batch the slot's escrow is refunded to the requester. Items
+//! In a cancelled batch, or when the item is settled (`settle_items`), the
+//! slot's escrow is refunded to the requester (a settled item's slot is
+//! settled, not reopened). Items
 //! not releasable (not reserved by this worker, or not yet expired) are
 //! skipped and reported in `TasksReleased.refused`.
 
@@ -18,7 +20,12 @@ use crate::{
         instructions::{ReleaseExpiredAccounts, ReleaseExpiredArgs},
     },
     shared::{accounts::clock_unix_timestamp, lamports, math, outcomes::Outcomes},
-    state::{self, batch::STATUS_CANCELLED, table::reservation, BatchView, TableView},
+    state::{
+        self,
+        batch::STATUS_CANCELLED,
+        table::{reservation, SLOT_SETTLED},
+        BatchView, TableView,
+    },
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -53,7 +60,12 @@ pub fn process(
     let mut arena = Arena::new();
     let mut out = Outcomes::new(&mut arena, n)?;
     let mut unseen = 0u32; // keys never delivered: bonds returned
+    let cancelled = v.b.status == STATUS_CANCELLED;
+    let mut settled = 0u64; // slots of settled items: refunded, not reopened
     out.run(&mut t, item_count, args.items, |_, slots| {
+        // A settled item (`settle_items`) takes no worker any more: its
+        // released slot is settled too. (A cancelled batch refunds it anyway.)
+        let settle = !cancelled && slots.iter().any(|s| s.is_settled());
         Ok(match reservation(slots, holder) {
             None => Err(AmplifyError::NotReserved),
             Some(s) if now <= v.b.tick_time(s.tick())? => Err(AmplifyError::ReservationActive),
@@ -61,8 +73,11 @@ pub fn process(
                 if encrypted && !s.flag() {
                     unseen = math::inc_u32(unseen, 1)?;
                 }
-                s.set_worker(0);
+                s.set_worker(if settle { SLOT_SETTLED } else { 0 });
                 s.set_tick(0);
+                if settle {
+                    settled = math::add(settled, 1)?;
+                }
                 Ok(())
             }
         })
@@ -77,12 +92,9 @@ pub fn process(
     b.set_reserved_count(math::sub(b.reserved_count(), count)?);
     let bond_returned = math::mul(b.bond(), unseen as u64)?;
     let forfeited = math::sub(math::mul(b.bond(), count)?, bond_returned)?;
-    let refunded = if b.status == STATUS_CANCELLED {
-        b.set_cancelled_slots(math::add(b.cancelled_slots(), count)?);
-        math::mul(b.price(), count)?
-    } else {
-        0
-    };
+    let refunded_slots = if cancelled { count } else { settled };
+    b.set_cancelled_slots(math::add(b.cancelled_slots(), refunded_slots)?);
+    let refunded = math::mul(b.price(), refunded_slots)?;
     b.set_forfeited_total(math::add(b.forfeited_total(), forfeited)?);
     b.set_refunded_total(math::add(b.refunded_total(), refunded)?);
     lamports::transfer(&a.batch, &a.requester, math::add(forfeited, refunded)?)?;

@@ -19,8 +19,12 @@ pub const TABLE_VERSION: u8 = 1;
 pub const TABLE_HEADER: usize = TaskTable::LEN + 4;
 pub use crate::generated::constants::{SLOT_FLAG, SLOT_HOLDER};
 
+/// `Slot.worker` of a settled slot (`settle_items`): no holder, the flag set.
+/// Its escrow was refunded; no worker can take it.
+pub const SLOT_SETTLED: u16 = SLOT_FLAG;
+
 impl Slot {
-    /// Roster index + 1 of the worker on this slot; 0 when open.
+    /// Roster index + 1 of the worker on this slot; 0 when open or settled.
     #[inline(always)]
     pub fn holder(&self) -> u16 {
         self.worker() & SLOT_HOLDER
@@ -34,6 +38,18 @@ impl Slot {
     #[inline(always)]
     pub fn is_completed(&self) -> bool {
         self.holder() != 0 && self.tick() == 0
+    }
+
+    /// Free for a worker to take: no holder, and not settled.
+    #[inline(always)]
+    pub fn is_open(&self) -> bool {
+        self.worker() == 0
+    }
+
+    /// Settled: refunded to the requester, never to be taken.
+    #[inline(always)]
+    pub fn is_settled(&self) -> bool {
+        self.worker() == SLOT_SETTLED
     }
 
     /// Reserved: the item's key was delivered. Completed: the work was rated.
