@@ -838,8 +838,32 @@ await expectError("BatchNotDone", () =>
     .remainingAccounts([{ pubkey: table, isSigner: false, isWritable: true }])
     .rpc(),
 );
+// Dynamic overlap: item 2 settled (its open slot refunded, no worker can take it);
+// item 2 again and item 0 (no open slot) are refused in the event.
+const settled = await eventOf(
+  await requester.methods.settleItems([2]).accounts({ batch, table }).rpc(),
+  "itemsSettled",
+);
+eq([settled.items, settled.slots, settled.refunded, settled.refused], [[2], 1, PRICE, []], "ItemsSettled");
+const settledAgain = await eventOf(
+  await requester.methods.settleItems([2, 0]).accounts({ batch, table }).rpc(),
+  "itemsSettled",
+);
+eq(
+  settledAgain.refused,
+  [
+    { item: 2, code: errorCode("ItemSettled") },
+    { item: 0, code: errorCode("ItemFull") },
+  ],
+  "ItemsSettled: refusals",
+);
+const late = await eventOf(
+  await worker2.methods.acceptTasks([2]).accounts({ batch, table }).rpc(),
+  "tasksAccepted",
+);
+eq([late.accepted, late.refused], [[], [{ item: 2, code: errorCode("ItemSettled") }]], "a settled item is refused at accept");
 const cancelled = await eventOf(await requester.methods.cancelBatch().accounts({ batch }).rpc(), "batchCancelled");
-eq([cancelled.slots, cancelled.refunded], [2, 2 * PRICE], "BatchCancelled: items 2 and 3 had one open slot each");
+eq([cancelled.slots, cancelled.refunded], [1, PRICE], "BatchCancelled: item 3's one open slot (item 2's was settled)");
 const closedEvents = await eventsOf(
   await requester.methods
     .closeBatch()
