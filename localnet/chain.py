@@ -141,8 +141,15 @@ class Chain:
         self.history = History(history_capacity)
         self.listeners: list[Listener] = []
         self.slot_listeners: list[Callable[[SlotInfo], None]] = []
-        self.svm.set_account(self.faucet.pubkey(), _system_account(FAUCET_LAMPORTS))
-        self.svm.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
+        #: Every address that may hold lamports: a transaction's accounts are
+        #: all in its keys (no lookup tables here), so these and the genesis
+        #: accounts are the whole bank (getSupply sums them).
+        self.known: set[Pubkey] = set(_GENESIS_ADDRESSES)
+        # LiteSVM's own airdrop account is no account of this cluster (the
+        # faucet below is): emptied, so the supply is what clients can reach.
+        self.svm.set_account(self.svm.airdrop_pubkey(), _system_account(0))
+        self.set_account(self.faucet.pubkey(), _system_account(FAUCET_LAMPORTS))
+        self.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
         addresses = [program.address for program in programs]
         if len(set(addresses)) != len(addresses):
             raise ProgramLoadError(f"a program address is given twice: {addresses}")
@@ -152,6 +159,16 @@ class Chain:
         self.slot = 1
         self.new_blockhash()
         self._set_clock()
+
+    def set_account(self, address: Pubkey, account: Account) -> None:
+        """Write an account (genesis, test controls), known to getSupply."""
+        self.svm.set_account(address, account)
+        self.known.add(address)
+
+    def total_lamports(self) -> int:
+        """The bank's capitalization: the lamports of every account."""
+        get = self.svm.get_balance
+        return sum(get(k) or 0 for k in self.known)
 
     # -- program ---------------------------------------------------------------
 
@@ -166,6 +183,7 @@ class Chain:
                 f"program {program.address}: not a loadable SBF program ({e})"
             ) from e
         address = program_data_address(program.address)
+        self.known.update((program.address, address))
         acc = self.svm.get_account(address)
         if acc is None:
             raise RuntimeError("LiteSVM deployed the program without a ProgramData account")
@@ -173,7 +191,7 @@ class Chain:
         # UpgradeableLoaderState::ProgramData: tag u32, slot u64 (the clock's:
         # genesis, 0), Option<Pubkey> (LiteSVM writes none).
         data[12:45] = b"\x01" + bytes(program.upgrade_authority)
-        self.svm.set_account(
+        self.set_account(
             address, Account(acc.lamports, bytes(data), acc.owner, acc.executable, acc.rent_epoch)
         )
 
@@ -388,6 +406,7 @@ class Chain:
         if seen is None:
             self._status_cache[blockhash] = seen = set()
         seen.add(signature)
+        self.known.update(keys)
         record = TxRecord(
             signature=signature,
             slot=self.slot,
@@ -427,6 +446,33 @@ class Chain:
     def status_window_start(self) -> int:
         """Oldest slot whose statuses a node answers without searchTransactionHistory."""
         return max(0, self.slot - 300)
+
+
+#: The accounts LiteSVM creates at genesis: builtins, the programs it ships
+#: (the upgradeable ones with their ProgramData) and the sysvars.
+_BUILTINS = """
+11111111111111111111111111111111 Vote111111111111111111111111111111111111111
+BPFLoader1111111111111111111111111111111111 BPFLoader2111111111111111111111111111111111
+BPFLoaderUpgradeab1e11111111111111111111111 ComputeBudget111111111111111111111111111111
+Ed25519SigVerify111111111111111111111111111 KeccakSecp256k11111111111111111111111111111
+Secp256r1SigVerify1111111111111111111111111 ZkE1Gama1Proof11111111111111111111111111111
+ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo
+MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr SysvarC1ock11111111111111111111111111111111
+SysvarRent111111111111111111111111111111111 SysvarEpochSchedu1e111111111111111111111111
+SysvarFees111111111111111111111111111111111 SysvarRecentB1ockHashes11111111111111111111
+SysvarS1otHashes111111111111111111111111111 SysvarStakeHistory1111111111111111111111111
+SysvarS1otHistory11111111111111111111111111 SysvarEpochRewards1111111111111111111111111
+SysvarLastRestartS1ot1111111111111111111111
+"""
+_UPGRADEABLE_BUILTINS = """
+Stake11111111111111111111111111111111111111 AddressLookupTab1e1111111111111111111111111
+TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb
+"""
+_GENESIS_ADDRESSES = [Pubkey.from_string(a) for a in _BUILTINS.split()] + [
+    key
+    for a in _UPGRADEABLE_BUILTINS.split()
+    for key in (Pubkey.from_string(a), program_data_address(Pubkey.from_string(a)))
+]
 
 
 def _system_account(lamports: int) -> Account:

@@ -9,6 +9,7 @@ from solders.message import Message, MessageV0, MessageV1
 from solders.transaction import Legacy, VersionedTransaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 
+from . import parsed_tx
 from .chain import Chain, TxRejected
 from .codec import b58encode, decode_wire, encode_account, error_json, error_message
 from .errors import (
@@ -302,7 +303,10 @@ def message_json(tx: VersionedTransaction) -> JSON:
     return out
 
 
-def meta_json(record: TxRecord) -> JSON:
+def meta_json(record: TxRecord, parsed: bool = False) -> JSON:
+    """The meta of `json` (and the binary encodings), or of `jsonParsed`:
+    inner instructions parsed, no `loadedAddresses` (Agave shows the loaded
+    keys among the parsed message's account keys instead)."""
     meta = record.meta
     out: dict[str, JSON] = {
         "err": record.err,
@@ -318,6 +322,9 @@ def meta_json(record: TxRecord) -> JSON:
         "loadedAddresses": {"writable": [], "readonly": []},
         "computeUnitsConsumed": meta.compute_units_consumed(),
     }
+    if parsed:
+        out["innerInstructions"] = parsed_tx.inner_instructions_json(meta, record.keys)
+        del out["loadedAddresses"]
     return_data = _return_data(meta)
     if return_data is not None:
         out["returnData"] = return_data
@@ -356,16 +363,23 @@ def transaction_json(
             "signatures": [str(s) for s in record.tx.signatures],
             "message": message_json(record.tx),
         }
+    elif encoding == "jsonParsed":
+        transaction = {
+            "signatures": [str(s) for s in record.tx.signatures],
+            "message": parsed_tx.message_json(legacy_or_v0(record.tx)),
+        }
     elif encoding == "base64":
         transaction = [base64.b64encode(record.raw).decode(), "base64"]
     elif encoding == "base58":
         transaction = [b58encode(record.raw), "base58"]
     else:
-        raise RpcError.invalid_params(f"unsupported encoding {encoding}: use json or base64")
+        raise RpcError.invalid_params(
+            f"unsupported encoding {encoding}: use json, jsonParsed, base64 or base58"
+        )
     out: dict[str, JSON] = (
         {"slot": record.slot, "blockTime": record.block_time} if with_slot else {}
     )
-    out |= {"transaction": transaction, "meta": meta_json(record)}
+    out |= {"transaction": transaction, "meta": meta_json(record, encoding == "jsonParsed")}
     if max_version is not None:
         out["version"] = "legacy" if legacy else version
     return out
