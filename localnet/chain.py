@@ -49,6 +49,7 @@ from solders.transaction_metadata import (
 from .codec import error_json
 from .history import DEFAULT_CAPACITY, History, TxRecord
 from .programs import LOADER_V3, Program, ProgramLoadError, program_data_address
+from .spl import TokenBalance, is_token_account, mint_decimals, token_balance
 
 #: Blocks a blockhash stays valid for (MAX_PROCESSING_AGE on mainnet).
 MAX_BLOCKHASH_AGE = 150
@@ -387,7 +388,9 @@ class Chain:
         signature = tx.signatures[0]
         keys = list(tx.message.account_keys)
         svm = self.svm
-        pre = [svm.get_balance(k) or 0 for k in keys]
+        before = [svm.get_account(k) for k in keys]
+        pre = [a.lamports if a is not None else 0 for a in before]
+        pre_tokens = self._token_balances(before)
         result = svm.send_transaction(tx)
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
@@ -400,7 +403,9 @@ class Chain:
             meta = result
             err = None
             self._note_deployments(tx)
-        post = [svm.get_balance(k) or 0 for k in keys]
+        after = [svm.get_account(k) for k in keys]
+        post = [a.lamports if a is not None else 0 for a in after]
+        post_tokens = self._token_balances(after)
         blockhash = tx.message.recent_blockhash
         seen = self._status_cache.get(blockhash)
         if seen is None:
@@ -419,11 +424,30 @@ class Chain:
             meta=meta,
             pre_balances=pre,
             post_balances=post,
+            pre_token_balances=pre_tokens,
+            post_token_balances=post_tokens,
         )
         self.history.add(record)
         for listener in self.listeners:
             listener(record)
         return record
+
+    def _token_balances(self, accounts: list[Account | None]) -> list[TokenBalance]:
+        """The token accounts among a transaction's accounts with their
+        balances (its meta's pre/postTokenBalances)."""
+        if not any(is_token_account(a) for a in accounts):
+            return []
+        mints: dict[Pubkey, int | None] = {}
+        out = []
+        for index, account in enumerate(accounts):
+            if account is not None and is_token_account(account):
+                mint = Pubkey.from_bytes(bytes(account.data[:32]))
+                if mint not in mints:
+                    mints[mint] = mint_decimals(self.svm.get_account(mint))
+                balance = token_balance(index, account, mints)
+                if balance is not None:
+                    out.append(balance)
+        return out
 
     def airdrop(self, to: Pubkey, lamports: int) -> TxRecord:
         """A transfer from the faucet, landed and recorded like any transaction."""

@@ -22,6 +22,7 @@ from .errors import (
 from .history import TxRecord
 from .params import JSON, Params, config_int, parse_pubkey, parse_signature
 from .registry import Context, method
+from .tokens import balance_json
 
 MAX_SIGNATURE_STATUSES = 256
 MAX_SIGNATURES_FOR_ADDRESS = 1000
@@ -316,8 +317,8 @@ def meta_json(record: TxRecord, parsed: bool = False) -> JSON:
         "postBalances": record.post_balances,
         "innerInstructions": _inner_instructions(meta),
         "logMessages": list(meta.logs()),
-        "preTokenBalances": [],
-        "postTokenBalances": [],
+        "preTokenBalances": [balance_json(b) for b in record.pre_token_balances],
+        "postTokenBalances": [balance_json(b) for b in record.post_token_balances],
         "rewards": [],
         "loadedAddresses": {"writable": [], "readonly": []},
         "computeUnitsConsumed": meta.compute_units_consumed(),

@@ -235,6 +235,26 @@ async def test_token_instructions_and_inner_instructions_parsed(
     assert created["newAccount"] == str(dest) and created["space"] == 165
     assert created["lamports"] == await _call(node, "getMinimumBalanceForRentExemption", 165)
     assert initialized == {"account": str(dest), "mint": str(mint), "owner": str(other)}
+    # Token balances before and after, by account index (the new account had none).
+    keys = [k["pubkey"] for k in tx["transaction"]["message"]["accountKeys"]]
+
+    def balances(when: str) -> dict[str, tuple[str, str, str, str]]:
+        return {
+            keys[b["accountIndex"]]: (
+                b["mint"], b["owner"], b["programId"], b["uiTokenAmount"]["amount"]
+            )
+            for b in tx["meta"][when]
+        }  # fmt: skip
+
+    holder_key = str(holder.pubkey())
+    assert balances("preTokenBalances") == {
+        str(source): (str(mint), holder_key, TOKEN, "5000000")
+    }  # fmt: skip
+    assert balances("postTokenBalances") == {
+        str(source): (str(mint), holder_key, TOKEN, str(5_000_000 - amount)),
+        str(dest): (str(mint), str(other), TOKEN, str(amount)),
+    }
+    assert tx["meta"]["postTokenBalances"][0]["uiTokenAmount"]["decimals"] == decimals
     # The json encoding of the same transaction still has indexes and base58.
     raw = await _call(node, "getTransaction", signature, CONFIRMED)
     assert raw["meta"]["innerInstructions"][0]["instructions"][1]["programIdIndex"] >= 0
