@@ -24,6 +24,7 @@ status cache of those blocks.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
@@ -106,7 +107,10 @@ class Chain:
         self.svm = LiteSVM().with_blockhash_check(False).with_transaction_history(0)
         self.authority = authority
         self.faucet = Keypair()
-        self.genesis_hash = Hash.new_unique()
+        # Random, as a new cluster's: clients tell a reset chain from the one
+        # they knew by it (Hash.new_unique counts from the same value in
+        # every process).
+        self.genesis_hash = Hash(os.urandom(32))
         self.slot_seconds = slot_seconds
         self.confirmation_lag = confirmation_lag
         self.finalization_lag = max(confirmation_lag, finalization_lag)
@@ -138,6 +142,10 @@ class Chain:
         #: (getBlock); a slot with no entry made no block.
         self.blocks: OrderedDict[int, Hash] = OrderedDict()
         self.latest_blockhash = self.svm.latest_blockhash()
+        #: Blockhashes LiteSVM has made since genesis: it makes each from the
+        #: previous one, so a restored chain replays this many to go on with
+        #: new ones (localnet/ledger.py), never one it handed out already.
+        self.blockhashes_made = 0
         self._register_blockhash(self.latest_blockhash)
         self.history = History(history_capacity)
         self.listeners: list[Listener] = []
@@ -145,7 +153,7 @@ class Chain:
         #: Every address that may hold lamports: a transaction's accounts are
         #: all in its keys (no lookup tables here), so these and the genesis
         #: accounts are the whole bank (getSupply sums them).
-        self.known: set[Pubkey] = set(_GENESIS_ADDRESSES)
+        self.known: set[Pubkey] = set(GENESIS_ADDRESSES)
         # LiteSVM's own airdrop account is no account of this cluster (the
         # faucet below is): emptied, so the supply is what clients can reach.
         self.svm.set_account(self.svm.airdrop_pubkey(), _system_account(0))
@@ -260,6 +268,7 @@ class Chain:
 
     def new_blockhash(self) -> Hash:
         self.svm.expire_blockhash()
+        self.blockhashes_made += 1
         self.latest_blockhash = self.svm.latest_blockhash()
         self._register_blockhash(self.latest_blockhash)
         self._expire_blockhashes()
@@ -291,6 +300,50 @@ class Chain:
             # leader drops it.
             with contextlib.suppress(TxRejected):
                 self.execute(tx, raw)
+
+    def resume(
+        self,
+        *,
+        start_time: float,
+        time_offset: int,
+        slot: int,
+        blocks: OrderedDict[int, Hash],
+        blockhashes: list[tuple[Hash, int]],
+        status_cache: dict[Hash, set[Signature]],
+        made: int,
+    ) -> None:
+        """Continue a saved chain (localnet/ledger.py): its clock, its blocks,
+        its blockhash window with the status cache that goes with it (so a
+        transaction that landed before the restart is still refused as a
+        duplicate), and new blocks from now on. The slot follows the wall
+        clock from the saved start: the time the node was down passes as a
+        stall."""
+        self.start_time, self.time_offset, self.slot = start_time, time_offset, slot
+        self.blocks = blocks
+        self.blockhashes = {h: made + MAX_BLOCKHASH_AGE for h, made in blockhashes}
+        self._blockhash_order = deque(blockhashes)
+        self._status_cache = status_cache
+        self.deployed_at.clear()
+        for _ in range(made - self.blockhashes_made):
+            self.svm.expire_blockhash()
+        self.blockhashes_made = made
+        self.latest_blockhash = self.svm.latest_blockhash()
+        if blockhashes and self.latest_blockhash != blockhashes[-1][0]:
+            raise ValueError("this LiteSVM does not continue the saved chain's blockhashes")
+        now = time.time()
+        behind = slot + 1 - int((now - start_time) / self.slot_seconds)
+        if behind > 0:
+            # Restarted within the saved slot (or the clock went back): the
+            # next slot starts now.
+            self.start_time -= behind * self.slot_seconds
+        self.tick(now)
+
+    def blockhash_window(self) -> list[tuple[Hash, int]]:
+        """The live blockhashes and the block height each was made at, oldest first."""
+        return [(h, made) for h, made in self._blockhash_order if h in self.blockhashes]
+
+    def status_cache(self) -> dict[Hash, set[Signature]]:
+        return dict(self._status_cache)
 
     def skip(self, slots: int) -> None:
         """Test-only: the cluster moves `slots` slots ahead at once (a stall
@@ -492,7 +545,7 @@ _UPGRADEABLE_BUILTINS = """
 Stake11111111111111111111111111111111111111 AddressLookupTab1e1111111111111111111111111
 TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb
 """
-_GENESIS_ADDRESSES = [Pubkey.from_string(a) for a in _BUILTINS.split()] + [
+GENESIS_ADDRESSES = [Pubkey.from_string(a) for a in _BUILTINS.split()] + [
     key
     for a in _UPGRADEABLE_BUILTINS.split()
     for key in (Pubkey.from_string(a), program_data_address(Pubkey.from_string(a)))
