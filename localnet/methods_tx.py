@@ -386,6 +386,26 @@ def transaction_json(
     return out
 
 
+def accounts_json(record: TxRecord, max_version: int | None, rewards: bool) -> dict[str, JSON]:
+    """A transaction as getBlock's `transactionDetails: "accounts"` shows it:
+    signatures and parsed account keys; of the meta, status, fee and balances
+    (and rewards when asked for)."""
+    full = transaction_json(record, "json", max_version, with_slot=False)
+    meta = full["meta"]
+    kept = ["err", "status", "fee", "preBalances", "postBalances"]
+    kept += ["preTokenBalances", "postTokenBalances"] + (["rewards"] if rewards else [])
+    out: dict[str, JSON] = {
+        "transaction": {
+            "signatures": [str(s) for s in record.tx.signatures],
+            "accountKeys": parsed_tx.account_keys_json(legacy_or_v0(record.tx)),
+        },
+        "meta": {k: meta[k] for k in kept},
+    }
+    if "version" in full:
+        out["version"] = full["version"]
+    return out
+
+
 @method("getSignaturesForAddress")
 def get_signatures_for_address(ctx: Context, p: Params) -> JSON:
     address = p.pubkey(0)

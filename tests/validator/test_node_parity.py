@@ -207,6 +207,11 @@ def _block_views(node: Node, tmp_path: Path) -> dict[str, Any]:
     signatures = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "signatures"})
     assert signature in signatures["signatures"]
     bare = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "none", "rewards": False})
+    accounts = node.rpc("getBlock", slot, {
+        **confirmed, "transactionDetails": "accounts", "rewards": False,
+        "maxSupportedTransactionVersion": 0,
+    })  # fmt: skip
+    (listed,) = [t for t in accounts["transactions"] if signature in t["transaction"]["signatures"]]
     assert bare["blockhash"] == full["blockhash"]
     assert slot in node.rpc("getBlocks", max(0, slot - 3), slot, confirmed)
     assert node.rpc("getBlocksWithLimit", slot, 1, confirmed) == [slot]
@@ -220,6 +225,8 @@ def _block_views(node: Node, tmp_path: Path) -> dict[str, Any]:
         "full": _shape({**full, "transactions": mine}),
         "signatures": sorted(signatures),
         "none": sorted(bare),
+        "accounts": _shape({**accounts, "transactions": [listed]}),
+        "accounts_signers": [k["signer"] for k in listed["transaction"]["accountKeys"]],
         "future": future["code"],
     }
 
