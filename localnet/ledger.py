@@ -114,7 +114,10 @@ def save(chain: Chain, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / STATE_FILE
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state))
+    # Owner-only, as the keypair beside it: it holds the faucet's key.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(state, out)
     os.replace(tmp, path)
     return path
 
@@ -130,7 +133,9 @@ def restore(chain: Chain, directory: Path) -> dict[str, int] | None:
         if state.get("format") != FORMAT:
             raise LedgerError(f"{path}: format {state.get('format')!r}, expected {FORMAT}")
         _restore(chain, state)
-    except (KeyError, TypeError, ValueError) as e:
+    except LedgerError:
+        raise
+    except Exception as e:  # solders' parse errors are several types of their own
         raise LedgerError(f"{path}: cannot restore the saved chain ({e})") from e
     return {
         "slot": int(state["slot"]),

@@ -248,3 +248,24 @@ async def test_cli_ledger_keeps_the_chain_across_a_restart(tmp_path: Path) -> No
             assert (await rpc.get_account_info(other)).value is None
     finally:
         await _stop(proc)
+
+
+def test_cli_refuses_a_ledger_it_cannot_restore(tmp_path: Path) -> None:
+    # A damaged or foreign state.json stops the start with a clear error
+    # (exit 2) instead of a chain silently missing part of its state.
+    for content, says in [
+        ("{not json", "cannot restore the saved chain"),
+        (json.dumps({"format": 99}), "format 99, expected 1"),
+        (json.dumps({"format": 1, "genesisHash": "x"}), "cannot restore the saved chain"),
+    ]:
+        (tmp_path / "state.json").write_text(content)
+        proc = subprocess.run(
+            [sys.executable, "-m", "localnet", "--ledger", str(tmp_path), "--rpc-port", "0"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 2, (content, proc.stderr)
+        error = proc.stderr.strip().splitlines()[-1]
+        assert error.startswith("python -m localnet: error: ") and says in error, error
