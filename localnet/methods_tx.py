@@ -22,7 +22,7 @@ from .errors import (
 from .history import TxRecord
 from .params import JSON, Params, config_int, parse_pubkey, parse_signature
 from .registry import Context, method
-from .tokens import balance_json
+from .tokens import balance_json, encode_parsed
 
 MAX_SIGNATURE_STATUSES = 256
 MAX_SIGNATURES_FOR_ADDRESS = 1000
@@ -230,9 +230,10 @@ def simulate_transaction(ctx: Context, p: Params) -> JSON:
     if wanted is not None:
         post = dict(sim.post_accounts())
         svm = chain.svm
+        shown = [post[a] if a in post else svm.get_account(a) for a in addresses]
         accounts = [
-            encode_account(post[a] if a in post else svm.get_account(a), encoding)
-            for a in addresses
+            encode_parsed(ctx, a) if encoding == "jsonParsed" else encode_account(a, encoding)
+            for a in shown
         ]
     return ctx.with_context(
         _simulation_value(None, sim.meta(), accounts, replacement, inner), level

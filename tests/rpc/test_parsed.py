@@ -6,10 +6,12 @@ keys, seeds), never from the parser's own output."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
 from solders.compute_budget import set_compute_unit_limit
+from solders.hash import Hash
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
 from solders.message import Message
@@ -260,6 +262,19 @@ async def test_token_instructions_and_inner_instructions_parsed(
     assert raw["meta"]["innerInstructions"][0]["instructions"][1]["programIdIndex"] >= 0
     assert raw["meta"]["loadedAddresses"] == {"writable": [], "readonly": []}
 
+    # simulateTransaction's accounts under jsonParsed: the state after the
+    # simulated transfer, parsed.
+    blockhash = (await _call(node, "getLatestBlockhash", CONFIRMED))["value"]["blockhash"]
+    message = Message.new_with_blockhash([checked], holder.pubkey(), Hash.from_string(blockhash))
+    again = base64.b64encode(bytes(Transaction([holder], message, message.recent_blockhash)))
+    sim = await _call(
+        node, "simulateTransaction", again.decode(),
+        {**CONFIRMED, "encoding": "base64",
+         "accounts": {"encoding": "jsonParsed", "addresses": [str(dest)]}},
+    )  # fmt: skip
+    assert sim["value"]["err"] is None
+    (after,) = sim["value"]["accounts"]
+    assert after["data"]["parsed"]["info"]["tokenAmount"]["amount"] == str(2 * amount)
     # getProgramAccounts with jsonParsed: the new account, parsed, found by its owner.
     owned_by_other = {"memcmp": {"offset": 32, "bytes": str(other)}}
     found = await _call(
