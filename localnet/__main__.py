@@ -1,4 +1,4 @@
-"""`python -m localnet [--rpc-port 8899] [--ledger DIR] [--keypair PATH]
+"""`python -m localnet [--rpc-port 8899] [--ledger DIR] [--reset] [--keypair PATH]
 [--bpf-program ADDRESS_OR_KEYPAIR SBF_PROGRAM.SO]...
 [--upgradeable-program ADDRESS_OR_KEYPAIR SBF_PROGRAM.SO UPGRADE_AUTHORITY]...`
 
@@ -12,6 +12,7 @@ import contextlib
 import logging
 from pathlib import Path
 
+from .ledger import LedgerError
 from .node import DEFAULT_LEDGER, DEFAULT_PORT, serve
 from .programs import Program, ProgramLoadError, parse_address, parse_upgrade_authority
 
@@ -56,7 +57,13 @@ def main(argv: list[str] | None = None) -> None:
         'a keypair file, or "none" to disable upgrades (repeatable)',
     )
     parser.add_argument(
-        "--ledger", type=Path, default=DEFAULT_LEDGER, help="directory for the default keypair"
+        "--ledger",
+        type=Path,
+        default=DEFAULT_LEDGER,
+        help="directory for the default keypair and the chain (saved on stop, restored on start)",
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="start a new chain, ignoring the one in --ledger"
     )
     parser.add_argument("--keypair", type=Path, help="default (funded) keypair file")
     parser.add_argument(
@@ -76,9 +83,10 @@ def main(argv: list[str] | None = None) -> None:
                     ledger=args.ledger,
                     keypair_path=args.keypair,
                     faults=args.test_faults,
+                    reset=args.reset,
                 )
             )
-        except ProgramLoadError as e:
+        except (ProgramLoadError, LedgerError) as e:
             parser.error(str(e))
 
 

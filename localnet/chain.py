@@ -24,6 +24,7 @@ status cache of those blocks.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
@@ -49,6 +50,7 @@ from solders.transaction_metadata import (
 from .codec import error_json
 from .history import DEFAULT_CAPACITY, History, TxRecord
 from .programs import LOADER_V3, Program, ProgramLoadError, program_data_address
+from .spl import TokenBalance, is_token_account, mint_decimals, token_balance
 
 #: Blocks a blockhash stays valid for (MAX_PROCESSING_AGE on mainnet).
 MAX_BLOCKHASH_AGE = 150
@@ -105,7 +107,10 @@ class Chain:
         self.svm = LiteSVM().with_blockhash_check(False).with_transaction_history(0)
         self.authority = authority
         self.faucet = Keypair()
-        self.genesis_hash = Hash.new_unique()
+        # Random, as a new cluster's: clients tell a reset chain from the one
+        # they knew by it (Hash.new_unique counts from the same value in
+        # every process).
+        self.genesis_hash = Hash(os.urandom(32))
         self.slot_seconds = slot_seconds
         self.confirmation_lag = confirmation_lag
         self.finalization_lag = max(confirmation_lag, finalization_lag)
@@ -137,12 +142,23 @@ class Chain:
         #: (getBlock); a slot with no entry made no block.
         self.blocks: OrderedDict[int, Hash] = OrderedDict()
         self.latest_blockhash = self.svm.latest_blockhash()
+        #: Blockhashes LiteSVM has made since genesis: it makes each from the
+        #: previous one, so a restored chain replays this many to go on with
+        #: new ones (localnet/ledger.py), never one it handed out already.
+        self.blockhashes_made = 0
         self._register_blockhash(self.latest_blockhash)
         self.history = History(history_capacity)
         self.listeners: list[Listener] = []
         self.slot_listeners: list[Callable[[SlotInfo], None]] = []
-        self.svm.set_account(self.faucet.pubkey(), _system_account(FAUCET_LAMPORTS))
-        self.svm.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
+        #: Every address that may hold lamports: a transaction's accounts are
+        #: all in its keys (no lookup tables here), so these and the genesis
+        #: accounts are the whole bank (getSupply sums them).
+        self.known: set[Pubkey] = set(GENESIS_ADDRESSES)
+        # LiteSVM's own airdrop account is no account of this cluster (the
+        # faucet below is): emptied, so the supply is what clients can reach.
+        self.svm.set_account(self.svm.airdrop_pubkey(), _system_account(0))
+        self.set_account(self.faucet.pubkey(), _system_account(FAUCET_LAMPORTS))
+        self.set_account(authority.pubkey(), _system_account(AUTHORITY_LAMPORTS))
         addresses = [program.address for program in programs]
         if len(set(addresses)) != len(addresses):
             raise ProgramLoadError(f"a program address is given twice: {addresses}")
@@ -152,6 +168,16 @@ class Chain:
         self.slot = 1
         self.new_blockhash()
         self._set_clock()
+
+    def set_account(self, address: Pubkey, account: Account) -> None:
+        """Write an account (genesis, test controls), known to getSupply."""
+        self.svm.set_account(address, account)
+        self.known.add(address)
+
+    def total_lamports(self) -> int:
+        """The bank's capitalization: the lamports of every account."""
+        get = self.svm.get_balance
+        return sum(get(k) or 0 for k in self.known)
 
     # -- program ---------------------------------------------------------------
 
@@ -166,6 +192,7 @@ class Chain:
                 f"program {program.address}: not a loadable SBF program ({e})"
             ) from e
         address = program_data_address(program.address)
+        self.known.update((program.address, address))
         acc = self.svm.get_account(address)
         if acc is None:
             raise RuntimeError("LiteSVM deployed the program without a ProgramData account")
@@ -173,7 +200,7 @@ class Chain:
         # UpgradeableLoaderState::ProgramData: tag u32, slot u64 (the clock's:
         # genesis, 0), Option<Pubkey> (LiteSVM writes none).
         data[12:45] = b"\x01" + bytes(program.upgrade_authority)
-        self.svm.set_account(
+        self.set_account(
             address, Account(acc.lamports, bytes(data), acc.owner, acc.executable, acc.rent_epoch)
         )
 
@@ -241,6 +268,7 @@ class Chain:
 
     def new_blockhash(self) -> Hash:
         self.svm.expire_blockhash()
+        self.blockhashes_made += 1
         self.latest_blockhash = self.svm.latest_blockhash()
         self._register_blockhash(self.latest_blockhash)
         self._expire_blockhashes()
@@ -272,6 +300,50 @@ class Chain:
             # leader drops it.
             with contextlib.suppress(TxRejected):
                 self.execute(tx, raw)
+
+    def resume(
+        self,
+        *,
+        start_time: float,
+        time_offset: int,
+        slot: int,
+        blocks: OrderedDict[int, Hash],
+        blockhashes: list[tuple[Hash, int]],
+        status_cache: dict[Hash, set[Signature]],
+        made: int,
+    ) -> None:
+        """Continue a saved chain (localnet/ledger.py): its clock, its blocks,
+        its blockhash window with the status cache that goes with it (so a
+        transaction that landed before the restart is still refused as a
+        duplicate), and new blocks from now on. The slot follows the wall
+        clock from the saved start: the time the node was down passes as a
+        stall."""
+        self.start_time, self.time_offset, self.slot = start_time, time_offset, slot
+        self.blocks = blocks
+        self.blockhashes = {h: made + MAX_BLOCKHASH_AGE for h, made in blockhashes}
+        self._blockhash_order = deque(blockhashes)
+        self._status_cache = status_cache
+        self.deployed_at.clear()
+        for _ in range(made - self.blockhashes_made):
+            self.svm.expire_blockhash()
+        self.blockhashes_made = made
+        self.latest_blockhash = self.svm.latest_blockhash()
+        if blockhashes and self.latest_blockhash != blockhashes[-1][0]:
+            raise ValueError("this LiteSVM does not continue the saved chain's blockhashes")
+        now = time.time()
+        behind = slot + 1 - int((now - start_time) / self.slot_seconds)
+        if behind > 0:
+            # Restarted within the saved slot (or the clock went back): the
+            # next slot starts now.
+            self.start_time -= behind * self.slot_seconds
+        self.tick(now)
+
+    def blockhash_window(self) -> list[tuple[Hash, int]]:
+        """The live blockhashes and the block height each was made at, oldest first."""
+        return [(h, made) for h, made in self._blockhash_order if h in self.blockhashes]
+
+    def status_cache(self) -> dict[Hash, set[Signature]]:
+        return dict(self._status_cache)
 
     def skip(self, slots: int) -> None:
         """Test-only: the cluster moves `slots` slots ahead at once (a stall
@@ -369,7 +441,9 @@ class Chain:
         signature = tx.signatures[0]
         keys = list(tx.message.account_keys)
         svm = self.svm
-        pre = [svm.get_balance(k) or 0 for k in keys]
+        before = [svm.get_account(k) for k in keys]
+        pre = [a.lamports if a is not None else 0 for a in before]
+        pre_tokens = self._token_balances(before)
         result = svm.send_transaction(tx)
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
@@ -382,12 +456,15 @@ class Chain:
             meta = result
             err = None
             self._note_deployments(tx)
-        post = [svm.get_balance(k) or 0 for k in keys]
+        after = [svm.get_account(k) for k in keys]
+        post = [a.lamports if a is not None else 0 for a in after]
+        post_tokens = self._token_balances(after)
         blockhash = tx.message.recent_blockhash
         seen = self._status_cache.get(blockhash)
         if seen is None:
             self._status_cache[blockhash] = seen = set()
         seen.add(signature)
+        self.known.update(keys)
         record = TxRecord(
             signature=signature,
             slot=self.slot,
@@ -400,11 +477,30 @@ class Chain:
             meta=meta,
             pre_balances=pre,
             post_balances=post,
+            pre_token_balances=pre_tokens,
+            post_token_balances=post_tokens,
         )
         self.history.add(record)
         for listener in self.listeners:
             listener(record)
         return record
+
+    def _token_balances(self, accounts: list[Account | None]) -> list[TokenBalance]:
+        """The token accounts among a transaction's accounts with their
+        balances (its meta's pre/postTokenBalances)."""
+        if not any(is_token_account(a) for a in accounts):
+            return []
+        mints: dict[Pubkey, int | None] = {}
+        out = []
+        for index, account in enumerate(accounts):
+            if account is not None and is_token_account(account):
+                mint = Pubkey.from_bytes(bytes(account.data[:32]))
+                if mint not in mints:
+                    mints[mint] = mint_decimals(self.svm.get_account(mint))
+                balance = token_balance(index, account, mints)
+                if balance is not None:
+                    out.append(balance)
+        return out
 
     def airdrop(self, to: Pubkey, lamports: int) -> TxRecord:
         """A transfer from the faucet, landed and recorded like any transaction."""
@@ -427,6 +523,33 @@ class Chain:
     def status_window_start(self) -> int:
         """Oldest slot whose statuses a node answers without searchTransactionHistory."""
         return max(0, self.slot - 300)
+
+
+#: The accounts LiteSVM creates at genesis: builtins, the programs it ships
+#: (the upgradeable ones with their ProgramData) and the sysvars.
+_BUILTINS = """
+11111111111111111111111111111111 Vote111111111111111111111111111111111111111
+BPFLoader1111111111111111111111111111111111 BPFLoader2111111111111111111111111111111111
+BPFLoaderUpgradeab1e11111111111111111111111 ComputeBudget111111111111111111111111111111
+Ed25519SigVerify111111111111111111111111111 KeccakSecp256k11111111111111111111111111111
+Secp256r1SigVerify1111111111111111111111111 ZkE1Gama1Proof11111111111111111111111111111
+ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo
+MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr SysvarC1ock11111111111111111111111111111111
+SysvarRent111111111111111111111111111111111 SysvarEpochSchedu1e111111111111111111111111
+SysvarFees111111111111111111111111111111111 SysvarRecentB1ockHashes11111111111111111111
+SysvarS1otHashes111111111111111111111111111 SysvarStakeHistory1111111111111111111111111
+SysvarS1otHistory11111111111111111111111111 SysvarEpochRewards1111111111111111111111111
+SysvarLastRestartS1ot1111111111111111111111
+"""
+_UPGRADEABLE_BUILTINS = """
+Stake11111111111111111111111111111111111111 AddressLookupTab1e1111111111111111111111111
+TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb
+"""
+GENESIS_ADDRESSES = [Pubkey.from_string(a) for a in _BUILTINS.split()] + [
+    key
+    for a in _UPGRADEABLE_BUILTINS.split()
+    for key in (Pubkey.from_string(a), program_data_address(Pubkey.from_string(a)))
+]
 
 
 def _system_account(lamports: int) -> Account:

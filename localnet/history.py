@@ -17,6 +17,8 @@ from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 from solders.transaction_metadata import TransactionMetadata
 
+from .spl import TokenBalance
+
 #: Default number of transactions kept (oldest dropped first).
 DEFAULT_CAPACITY = 200_000
 
@@ -36,6 +38,9 @@ class TxRecord:
     meta: TransactionMetadata
     pre_balances: list[int]
     post_balances: list[int]
+    #: The token accounts among the keys, before and after.
+    pre_token_balances: list[TokenBalance]
+    post_token_balances: list[TokenBalance]
 
 
 class History:

@@ -5,7 +5,7 @@ made one (a stall makes only the newest slots' blocks); the newest
 from __future__ import annotations
 
 from .errors import BLOCK_NOT_AVAILABLE, RpcError
-from .methods_tx import confirmed_or_finalized, transaction_json
+from .methods_tx import accounts_json, confirmed_or_finalized, transaction_json
 from .params import JSON, Params, config_int
 from .registry import Context, method
 
@@ -14,7 +14,7 @@ SLOT_SKIPPED = -32007
 BLOCK_CLEANED_UP = -32001
 #: The widest range getBlocks answers (Agave's MAX_GET_CONFIRMED_BLOCKS_RANGE).
 MAX_RANGE = 500_000
-DETAILS = ("full", "signatures", "none")
+DETAILS = ("full", "accounts", "signatures", "none")
 
 
 def _first_available(ctx: Context) -> int:
@@ -61,6 +61,9 @@ def get_block(ctx: Context, p: Params) -> JSON:
         block["transactions"] = [
             transaction_json(r, str(encoding), max_version, with_slot=False) for r in records
         ]
+    elif details == "accounts":
+        rewards = bool(config.get("rewards", True))
+        block["transactions"] = [accounts_json(r, max_version, rewards) for r in records]
     elif details == "signatures":
         block["signatures"] = [str(r.signature) for r in records]
     if config.get("rewards", True):

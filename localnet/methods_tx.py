@@ -9,6 +9,7 @@ from solders.message import Message, MessageV0, MessageV1
 from solders.transaction import Legacy, VersionedTransaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 
+from . import parsed_tx
 from .chain import Chain, TxRejected
 from .codec import b58encode, decode_wire, encode_account, error_json, error_message
 from .errors import (
@@ -21,6 +22,7 @@ from .errors import (
 from .history import TxRecord
 from .params import JSON, Params, config_int, parse_pubkey, parse_signature
 from .registry import Context, method
+from .tokens import balance_json, encode_parsed
 
 MAX_SIGNATURE_STATUSES = 256
 MAX_SIGNATURES_FOR_ADDRESS = 1000
@@ -228,9 +230,10 @@ def simulate_transaction(ctx: Context, p: Params) -> JSON:
     if wanted is not None:
         post = dict(sim.post_accounts())
         svm = chain.svm
+        shown = [post[a] if a in post else svm.get_account(a) for a in addresses]
         accounts = [
-            encode_account(post[a] if a in post else svm.get_account(a), encoding)
-            for a in addresses
+            encode_parsed(ctx, a) if encoding == "jsonParsed" else encode_account(a, encoding)
+            for a in shown
         ]
     return ctx.with_context(
         _simulation_value(None, sim.meta(), accounts, replacement, inner), level
@@ -302,7 +305,10 @@ def message_json(tx: VersionedTransaction) -> JSON:
     return out
 
 
-def meta_json(record: TxRecord) -> JSON:
+def meta_json(record: TxRecord, parsed: bool = False) -> JSON:
+    """The meta of `json` (and the binary encodings), or of `jsonParsed`:
+    inner instructions parsed, no `loadedAddresses` (Agave shows the loaded
+    keys among the parsed message's account keys instead)."""
     meta = record.meta
     out: dict[str, JSON] = {
         "err": record.err,
@@ -312,12 +318,15 @@ def meta_json(record: TxRecord) -> JSON:
         "postBalances": record.post_balances,
         "innerInstructions": _inner_instructions(meta),
         "logMessages": list(meta.logs()),
-        "preTokenBalances": [],
-        "postTokenBalances": [],
+        "preTokenBalances": [balance_json(b) for b in record.pre_token_balances],
+        "postTokenBalances": [balance_json(b) for b in record.post_token_balances],
         "rewards": [],
         "loadedAddresses": {"writable": [], "readonly": []},
         "computeUnitsConsumed": meta.compute_units_consumed(),
     }
+    if parsed:
+        out["innerInstructions"] = parsed_tx.inner_instructions_json(meta, record.keys)
+        del out["loadedAddresses"]
     return_data = _return_data(meta)
     if return_data is not None:
         out["returnData"] = return_data
@@ -356,18 +365,45 @@ def transaction_json(
             "signatures": [str(s) for s in record.tx.signatures],
             "message": message_json(record.tx),
         }
+    elif encoding == "jsonParsed":
+        transaction = {
+            "signatures": [str(s) for s in record.tx.signatures],
+            "message": parsed_tx.message_json(legacy_or_v0(record.tx)),
+        }
     elif encoding == "base64":
         transaction = [base64.b64encode(record.raw).decode(), "base64"]
     elif encoding == "base58":
         transaction = [b58encode(record.raw), "base58"]
     else:
-        raise RpcError.invalid_params(f"unsupported encoding {encoding}: use json or base64")
+        raise RpcError.invalid_params(
+            f"unsupported encoding {encoding}: use json, jsonParsed, base64 or base58"
+        )
     out: dict[str, JSON] = (
         {"slot": record.slot, "blockTime": record.block_time} if with_slot else {}
     )
-    out |= {"transaction": transaction, "meta": meta_json(record)}
+    out |= {"transaction": transaction, "meta": meta_json(record, encoding == "jsonParsed")}
     if max_version is not None:
         out["version"] = "legacy" if legacy else version
+    return out
+
+
+def accounts_json(record: TxRecord, max_version: int | None, rewards: bool) -> dict[str, JSON]:
+    """A transaction as getBlock's `transactionDetails: "accounts"` shows it:
+    signatures and parsed account keys; of the meta, status, fee and balances
+    (and rewards when asked for)."""
+    full = transaction_json(record, "json", max_version, with_slot=False)
+    meta = full["meta"]
+    kept = ["err", "status", "fee", "preBalances", "postBalances"]
+    kept += ["preTokenBalances", "postTokenBalances"] + (["rewards"] if rewards else [])
+    out: dict[str, JSON] = {
+        "transaction": {
+            "signatures": [str(s) for s in record.tx.signatures],
+            "accountKeys": parsed_tx.account_keys_json(legacy_or_v0(record.tx)),
+        },
+        "meta": {k: meta[k] for k in kept},
+    }
+    if "version" in full:
+        out["version"] = full["version"]
     return out
 
 

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import socket
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from typing import Self
 from aiohttp import web
 from solders.keypair import Keypair
 
+from . import ledger as ledger_state
 from . import methods_block, methods_state, methods_tx, tokens  # noqa: F401 -- the RPC methods
 from .chain import CONFIRMATION_LAG, FINALIZATION_LAG, SLOT_SECONDS, Chain
 from .faults import Faults
@@ -192,10 +194,16 @@ async def serve(
     ledger: Path | None = DEFAULT_LEDGER,
     keypair_path: Path | None = None,
     faults: bool = False,
+    reset: bool = False,
 ) -> None:
-    """Run a node until cancelled (the `python -m localnet` entry point)."""
+    """Run a node until cancelled or sent SIGTERM (the `python -m localnet`
+    entry point). With a `ledger`, the chain saved there when a node last
+    stopped is restored (unless `reset`), and saved there again on stop."""
     keypair = default_keypair(keypair_path, ledger)
     node = LocalNode(rpc_port=rpc_port, programs=programs, keypair=keypair, faults=faults)
+    restored = None
+    if ledger is not None and not reset:
+        restored = ledger_state.restore(node.chain, ledger)
     await node.start()
     print(f"RPC URL:        {node.url}", flush=True)
     print(f"WebSocket URL:  {node.ws_url}", flush=True)
@@ -203,9 +211,26 @@ async def serve(
     for program in node.programs:
         authority = program.upgrade_authority if program.upgradeable else "none"
         print(f"Program:        {program.address} (upgrade authority: {authority})", flush=True)
+    if ledger is not None:
+        what = (
+            "restored slot {slot}, {accounts} accounts, {transactions} transactions".format(
+                **restored
+            )
+            if restored is not None
+            else "a new chain"
+        )
+        print(f"Ledger:         {ledger} ({what})", flush=True)
     if faults:
         print("TEST-ONLY fault injection enabled (POST /_localnet/faults)", flush=True)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # SIGTERM (what process managers and tests send) stops as Ctrl-C does,
+    # so the chain is saved either way.
+    loop.add_signal_handler(signal.SIGTERM, stopping.set)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
+        loop.remove_signal_handler(signal.SIGTERM)
         await node.stop()
+        if ledger is not None:
+            ledger_state.save(node.chain, ledger)

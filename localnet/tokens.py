@@ -16,11 +16,10 @@ from .codec import RENT_EPOCH_EXEMPT, encode_account, encode_data, slice_data
 from .errors import RpcError
 from .params import JSON, Params
 from .registry import Context, method
+from .spl import ACCOUNT_SIZE, MINT_SIZE, TOKEN, TOKEN_2022, TOKEN_PROGRAMS, TokenBalance
 
-TOKEN = Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
-TOKEN_2022 = Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
-TOKEN_PROGRAMS = {TOKEN: "spl-token", TOKEN_2022: "spl-token-2022"}
-MINT_SIZE, ACCOUNT_SIZE = 82, 165
+__all__ = ["TOKEN", "TOKEN_2022", "TOKEN_PROGRAMS", "balance_json", "encode_parsed"]
+
 _STATES = {0: "uninitialized", 1: "initialized", 2: "frozen"}
 
 
@@ -41,6 +40,17 @@ def token_amount(amount: int, decimals: int) -> dict[str, JSON]:
         "decimals": decimals,
         "uiAmount": amount / 10**decimals,
         "uiAmountString": text,
+    }
+
+
+def balance_json(balance: TokenBalance) -> JSON:
+    """A pre/post token balance of a transaction's meta, as Agave shows it."""
+    return {
+        "accountIndex": balance.index,
+        "mint": str(balance.mint),
+        "uiTokenAmount": token_amount(balance.amount, balance.decimals),
+        "owner": str(balance.owner),
+        "programId": str(balance.program),
     }
 
 

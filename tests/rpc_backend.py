@@ -39,7 +39,7 @@ class NodeBackend(RpcBackend):
         self.node.chain.warp(seconds)
 
     def set_account(self, address: Pubkey, account: Account) -> None:
-        self.node.chain.svm.set_account(address, account)
+        self.node.chain.set_account(address, account)
 
     def set_upgrade_authority(self, authority: Pubkey | None) -> None:
         address = program_data_pda(PROGRAM_ID)

@@ -36,8 +36,10 @@ def register(cli: click.Group) -> None:
     "--ledger",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help=f"Directory keeping the default keypair [default: ./{DEFAULT_LEDGER}].",
+    help=f"Directory keeping the default keypair and the chain, saved when the node "
+    f"stops and restored when it starts [default: ./{DEFAULT_LEDGER}].",
 )
+@click.option("--reset", is_flag=True, help="Start a new chain, ignoring the one in the ledger.")
 @click.option(
     "--keypair",
     "-k",
@@ -45,7 +47,9 @@ def register(cli: click.Group) -> None:
     default=None,
     help="Default keypair: funded, and the program's upgrade authority.",
 )
-def localnet(rpc_port: int, no_program: bool, ledger: Path | None, keypair: Path | None) -> None:
+def localnet(
+    rpc_port: int, no_program: bool, ledger: Path | None, reset: bool, keypair: Path | None
+) -> None:
     """Run a local node (LiteSVM behind Solana's JSON-RPC and PubSub APIs)
     on 127.0.0.1 until interrupted."""
     require("node", "the local node")
@@ -56,6 +60,8 @@ def localnet(rpc_port: int, no_program: bool, ledger: Path | None, keypair: Path
     argv = ["--rpc-port", str(rpc_port), "--ledger", str(ledger)]
     if keypair is not None:
         argv += ["--keypair", str(keypair)]
+    if reset:
+        argv.append("--reset")
     if not no_program:
         # The node's default keypair (made and saved now when new) is the
         # upgrade authority: the one wallet that may `amplify program init`.

@@ -97,3 +97,14 @@ def test_the_blocks_kept_are_the_documented_number() -> None:
     from localnet.chain import BLOCKS_KEPT
 
     assert f"the newest {BLOCKS_KEPT:,} blocks" in (ROOT / "localnet/README.md").read_text()
+
+
+def test_the_method_table_lists_every_served_method() -> None:
+    # A method served but missing from the table is undocumented; one listed
+    # but not served is a promise the node breaks.
+    from localnet.registry import METHODS
+
+    text = (ROOT / "localnet/README.md").read_text()
+    table = text.split("HTTP JSON-RPC (single requests and batches):")[1].split("\n\n")[1]
+    listed = set(re.findall(r"\b((?:get|is|send|simulate|request|minimum)[A-Za-z]+)\b", table))
+    assert listed == set(METHODS)

@@ -41,3 +41,4 @@ async def test_web3js_connection(node: LocalNode, admin: AdminClient) -> None:
     seen = json.loads(out.strip().splitlines()[-1])
     assert seen["transfers"] >= 1 and seen["programAccounts"] == 1
     assert seen["tokens"]["supply"] == "1234.5"
+    assert seen["supply"] > amount

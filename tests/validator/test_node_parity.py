@@ -207,6 +207,11 @@ def _block_views(node: Node, tmp_path: Path) -> dict[str, Any]:
     signatures = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "signatures"})
     assert signature in signatures["signatures"]
     bare = node.rpc("getBlock", slot, {**confirmed, "transactionDetails": "none", "rewards": False})
+    accounts = node.rpc("getBlock", slot, {
+        **confirmed, "transactionDetails": "accounts", "rewards": False,
+        "maxSupportedTransactionVersion": 0,
+    })  # fmt: skip
+    (listed,) = [t for t in accounts["transactions"] if signature in t["transaction"]["signatures"]]
     assert bare["blockhash"] == full["blockhash"]
     assert slot in node.rpc("getBlocks", max(0, slot - 3), slot, confirmed)
     assert node.rpc("getBlocksWithLimit", slot, 1, confirmed) == [slot]
@@ -220,6 +225,8 @@ def _block_views(node: Node, tmp_path: Path) -> dict[str, Any]:
         "full": _shape({**full, "transactions": mine}),
         "signatures": sorted(signatures),
         "none": sorted(bare),
+        "accounts": _shape({**accounts, "transactions": [listed]}),
+        "accounts_signers": [k["signer"] for k in listed["transaction"]["accountKeys"]],
         "future": future["code"],
     }
 
@@ -230,3 +237,83 @@ def test_blocks_read_as_the_validator_reads_them(
     ours = _block_views(localnet, tmp_path / "ours")
     agave = _block_views(validator, tmp_path / "agave")
     assert ours == agave
+
+
+def _parsed_views(node: Node, tmp_path: Path) -> dict[str, Any]:
+    """A mint, its supply minted to a new holder's associated account, then a
+    transfer: the two transactions under jsonParsed (what explorers and
+    web3.js's getParsedTransaction read), and getSupply."""
+    tmp_path.mkdir()
+    holder = Keypair().pubkey()
+
+    async def make(amp: Any) -> tuple[str, str]:
+        admin = amp.admin()
+        mint = await admin.create_amp_mint()
+        account = await admin.mint_amp(mint, holder, 1_234_500_000)
+        return str(mint), str(account)
+
+    mint, account = node.run(make)
+    confirmed = {"commitment": "confirmed"}
+    parsed = {**confirmed, "encoding": "jsonParsed", "maxSupportedTransactionVersion": 0}
+    (minted,) = node.rpc("getSignaturesForAddress", account, confirmed)
+    mint_tx = node.rpc("getTransaction", minted["signature"], parsed)
+    node.wallet(tmp_path / "payer.json", sol=1)
+    payer = load(tmp_path / "payer.json")
+    fresh = node.rpc("getLatestBlockhash", confirmed)["value"]["blockhash"]
+    signature = node.rpc("sendTransaction", _transfer(payer, Hash.from_string(fresh)), {
+        "encoding": "base64", "preflightCommitment": "confirmed"
+    })  # fmt: skip
+    _until(lambda: node.rpc("getTransaction", signature, confirmed) is not None, 20)
+    transfer_tx = node.rpc("getTransaction", signature, parsed)
+    for tx in (mint_tx, transfer_tx):
+        # The differences docs/localnet.md lists: no costUnits here; and the
+        # two chains' histories differ (balances, blockhashes, times).
+        tx["meta"].pop("costUnits", None)
+        for volatile in ("slot", "blockTime"):
+            tx.pop(volatile)
+        tx["transaction"]["message"].pop("recentBlockhash")
+        tx["transaction"].pop("signatures")
+        # The ATA program LiteSVM ships logs less than the validator's.
+        for key in ("preBalances", "postBalances", "logMessages", "computeUnitsConsumed"):
+            tx["meta"][key] = type(tx["meta"][key]).__name__
+    budget = mint_tx["transaction"]["message"]["instructions"][0]
+    # The SDK sizes its compute budget from a simulation on each chain.
+    budget["data"] = budget["data"] and "<data>"
+    views = {"mint": mint_tx, "transfer": transfer_tx}
+    transfer_keys = [k["pubkey"] for k in transfer_tx["transaction"]["message"]["accountKeys"]]
+    names = {mint: "<mint>", account: "<account>", str(holder): "<holder>"}
+    names |= {transfer_keys[0]: "<payer>", transfer_keys[1]: "<receiver>"}
+    names[str(load(node.authority).pubkey())] = "<authority>"
+    text = json.dumps(views, sort_keys=True)
+    for address, name in names.items():
+        text = text.replace(address, name)
+    out = dict(json.loads(text))
+    for tx in out.values():
+        # Keys are ordered by address in a message: by name here.
+        message = tx["transaction"]["message"]
+        keys = [k["pubkey"] for k in message["accountKeys"]]
+        message["accountKeys"].sort(key=lambda k: k["pubkey"])
+        for balance in tx["meta"]["preTokenBalances"] + tx["meta"]["postTokenBalances"]:
+            balance["accountIndex"] = keys[balance["accountIndex"]]
+    supply = node.rpc("getSupply", confirmed)["value"]
+    assert supply["nonCirculating"] == 0 and supply["circulating"] == supply["total"]
+    # Agave lists its built-in mainnet addresses (none exist on a local
+    # chain); this node lists none (docs/localnet.md).
+    supply["nonCirculatingAccounts"] = None
+    out["supply"] = _shape(supply)
+    return out
+
+
+def test_parsed_transactions_read_as_the_validator_reads_them(
+    localnet: Node, validator: Node, tmp_path: Path
+) -> None:
+    ours = _parsed_views(localnet, tmp_path / "ours")
+    agave = _parsed_views(validator, tmp_path / "agave")
+    assert ours["supply"] == agave["supply"]
+    assert ours["transfer"] == agave["transfer"]
+    mint_ours, mint_agave = ours["mint"], agave["mint"]
+    assert mint_ours["transaction"] == mint_agave["transaction"]
+    assert mint_ours["meta"] == mint_agave["meta"]
+    (balance,) = mint_agave["meta"]["postTokenBalances"]
+    assert balance["uiTokenAmount"]["uiAmountString"] == "1234.5"
+    assert balance["accountIndex"] == "<account>" and balance["owner"] == "<holder>"

@@ -72,6 +72,27 @@ async function main() {
   const header = await conn.getBlock(tx.slot, { transactionDetails: "none", commitment: "confirmed" });
   assert.equal(header.blockhash, block.blockhash);
   assert.ok((await conn.getBlocks(Math.max(0, tx.slot - 2), tx.slot, "confirmed")).includes(tx.slot));
+  // jsonParsed: web3.js's ParsedTransaction schema, and the transfer as Agave parses it.
+  const parsed = await conn.getParsedTransaction(sent[0], { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
+  const [payerKey, dstKey] = parsed.transaction.message.accountKeys;
+  assert.ok(payerKey.pubkey.equals(payer.publicKey) && payerKey.signer && payerKey.writable);
+  assert.equal(payerKey.source, "transaction");
+  assert.ok(dstKey.pubkey.equals(dst) && !dstKey.signer && dstKey.writable);
+  const [parsedTransfer] = parsed.transaction.message.instructions;
+  assert.equal(parsedTransfer.program, "system");
+  assert.ok(parsedTransfer.programId.equals(SystemProgram.programId));
+  assert.deepEqual(parsedTransfer.parsed, {
+    type: "transfer",
+    info: { source: payer.publicKey.toBase58(), destination: dst.toBase58(), lamports: LAMPORTS_PER_SOL / 10 },
+  });
+  assert.equal(parsed.meta.fee, 5000);
+  const parsedBlock = await conn.getParsedBlock(tx.slot, { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
+  const inBlock = parsedBlock.transactions.find((t) => t.transaction.signatures.includes(sent[0]));
+  assert.deepEqual(inBlock.transaction.message.instructions[0].parsed, parsedTransfer.parsed);
+  const supply = await conn.getSupply({ commitment: "confirmed", excludeNonCirculatingAccountsList: true });
+  assert.equal(supply.value.nonCirculating, 0);
+  assert.equal(supply.value.circulating, supply.value.total);
+  assert.ok(supply.value.total > 2 * LAMPORTS_PER_SOL);
   const history = await conn.getSignaturesForAddress(dst);
   assert.equal(history.length, sent.length);
   const status = await conn.getSignatureStatus(sent[0], { searchTransactionHistory: true });
@@ -97,6 +118,7 @@ async function main() {
       version: version["solana-core"],
       fees: fees.length,
       rent,
+      supply: supply.value.total,
     }),
   );
 }
@@ -132,6 +154,23 @@ async function checkTokens(mint, holder, amount) {
   );
   const none = await conn.getParsedTokenAccountsByOwner(Keypair.generate().publicKey, { mint });
   assert.equal(none.value.length, 0);
+  const programAccounts = await conn.getParsedProgramAccounts(byOwner.value[0].account.owner, {
+    filters: [{ dataSize: 165 }, { memcmp: { offset: 32, bytes: holder.toBase58() } }],
+  });
+  assert.equal(programAccounts.length, 1);
+  assert.equal(programAccounts[0].account.data.parsed.info.tokenAmount.amount, amount);
+  // The mint's transactions, parsed: the mintTo that put the supply in the account.
+  const minted = [];
+  for (const { signature } of await conn.getSignaturesForAddress(byOwner.value[0].pubkey)) {
+    const t = await conn.getParsedTransaction(signature, { maxSupportedTransactionVersion: 0 });
+    for (const ix of t.transaction.message.instructions) {
+      if (ix.program === "spl-token" && ix.parsed.type === "mintTo") minted.push(ix.parsed.info);
+    }
+  }
+  assert.equal(minted.length, 1);
+  assert.equal(minted[0].amount, amount);
+  assert.equal(minted[0].account, byOwner.value[0].pubkey.toBase58());
+  assert.equal(minted[0].mint, mint.toBase58());
   return { supply: supply.value.uiAmountString, account: byOwner.value[0].pubkey.toBase58() };
 }
 
