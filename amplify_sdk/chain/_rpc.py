@@ -150,6 +150,11 @@ class RpcBackend(Sending):
         )
         return resp.value
 
+    async def genesis_hash(self) -> str:
+        """The cluster's genesis hash: which cluster this is, whatever its URL."""
+        resp = await self.backoff.call(lambda: self.client.get_genesis_hash(), "getGenesisHash")
+        return str(resp.value)
+
     async def minimum_balance(self, size: int) -> int:
         if size not in self._rent:
             resp = await self.backoff.call(

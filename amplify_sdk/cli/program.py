@@ -11,19 +11,47 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from solders.pubkey import Pubkey
 
+from ..chain._rpc import RpcBackend
 from ..clients._deploy import DeployError, deploy
 from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
 from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
 from ..protocol._program import program_bytes
-from ._context import Out, Settings, UserError, command, connect, lamports, load_keypair
+from ._context import (
+    MONIKERS,
+    Out,
+    Settings,
+    UserError,
+    command,
+    connect,
+    lamports,
+    load_keypair,
+)
 from ._params import ADDRESS
 
 #: The program's keypair in a source checkout (the program's address is fixed:
 #: the program refuses to run anywhere else).
 SOURCE_KEYPAIR = Path(__file__).resolve().parents[2] / "programs/amplify/program-keypair.json"
 DEFAULT_BUFFER = Path(".amplify-deploy-buffer.json")
+#: mainnet-beta's genesis hash: a cluster is mainnet-beta by it, whatever its URL.
+MAINNET_GENESIS = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"
+#: Why this build is never deployed on mainnet-beta.
+PUBLIC_KEY_ON_MAINNET = (
+    f"refusing to deploy on mainnet-beta: this build's program address {PROGRAM_ID} has a "
+    "public key (programs/amplify/program-keypair.json is in the repository), so anyone "
+    "holding the repository could deploy their own code there first, and the program runs "
+    "only at that address. A mainnet deployment needs a build for an address only you hold "
+    "(solana-keygen new -o program-keypair.json, kept offline, its key never committed); "
+    "this version cannot build for another address yet"
+)
+
+
+def refuse_public_key(url: str, genesis: str | None) -> None:
+    """`UserError` when the cluster is mainnet-beta: by its URL (before
+    connecting) or by its genesis hash (an RPC provider's own URL)."""
+    if url == MONIKERS["mainnet-beta"] or genesis == MAINNET_GENESIS:
+        raise UserError(PUBLIC_KEY_ON_MAINNET)
 
 
 @click.group("program")
@@ -69,6 +97,7 @@ async def deploy_cmd(
     """Deploy the program shipped in this package (or upgrade it; the wallet is
     the upgrade authority). Interrupted, the same command resumes, writing only
     what the buffer lacks."""
+    refuse_public_key(settings.url, None)
     elf = program_bytes()
     path = program_keypair or (SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() else None)
     keypair = load_keypair(path) if path is not None else None
@@ -88,6 +117,8 @@ async def deploy_cmd(
     )
     task = progress.add_task("write", total=None)
     async with connect(settings, settings.wallet()) as amp:
+        if isinstance(amp.backend, RpcBackend):
+            refuse_public_key(settings.url, await amp.backend.genesis_hash())
         client = amp.admin()
         with progress:
             try:

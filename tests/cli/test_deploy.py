@@ -17,7 +17,7 @@ from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.clients._deploy import deploy
 from amplify_sdk.protocol import program_bytes
 
-from .conftest import ROOT, Node, parallel, start_node, stop_node
+from .conftest import ROOT, Node, amplify, parallel, start_node, stop_node
 
 PROGRAM_KEYPAIR = ROOT / "programs/amplify/program-keypair.json"
 
@@ -88,3 +88,22 @@ async def test_deploy_resume_then_initialize(bare: Node, tmp_path: Path) -> None
     assert same.code == 0 and same.json()["action"] == "unchanged"
     assert foreign.code == 2 and "upgrade authority" in foreign.error
     assert wrong_id.code == 2 and "not of the program address" in wrong_id.error
+
+
+def test_fail_deploy_with_the_public_program_key_on_mainnet_beta(tmp_path: Path) -> None:
+    # Bug class: a program address whose key is public, deployed where it
+    # matters: anyone holding the repository could take AMPDC2… on
+    # mainnet-beta first. Refused by the moniker before anything is read or
+    # sent (no network needed), and by the genesis hash behind any other URL.
+    from amplify_sdk.cli._context import UserError
+    from amplify_sdk.cli.program import MAINNET_GENESIS, refuse_public_key
+
+    wallet = tmp_path / "w.json"
+    wallet.write_text(json.dumps(list(bytes(Keypair()))))
+    for url in ("mainnet-beta", "m", "https://api.mainnet-beta.solana.com"):
+        r = amplify("program", "deploy", "-u", url, "-k", wallet)
+        assert r.code == 2 and "refusing to deploy on mainnet-beta" in r.error, r.stderr
+        assert "solana-keygen new" in r.error
+    with pytest.raises(UserError, match="public key"):
+        refuse_public_key("https://rpc.example.com", MAINNET_GENESIS)
+    refuse_public_key("https://rpc.example.com", "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
