@@ -50,7 +50,7 @@ from solders.transaction_metadata import (
 from .codec import error_json
 from .history import DEFAULT_CAPACITY, History, TxRecord
 from .programs import LOADER_V3, Program, ProgramLoadError, program_data_address
-from .spl import TokenBalance, is_token_account, mint_decimals, token_balance
+from .spl import token_balances
 
 #: Blocks a blockhash stays valid for (MAX_PROCESSING_AGE on mainnet).
 MAX_BLOCKHASH_AGE = 150
@@ -104,7 +104,12 @@ class Chain:
         confirmation_lag: int = CONFIRMATION_LAG,
         finalization_lag: int = FINALIZATION_LAG,
     ) -> None:
-        self.svm = LiteSVM().with_blockhash_check(False).with_transaction_history(0)
+        # AMPLIFY_SVM_FEATURES=mainnet: only mainnet-beta's active features
+        # (LiteSVM's default enables 39 it has not), as the SDK's embedded SVM.
+        svm = LiteSVM()
+        if os.environ.get("AMPLIFY_SVM_FEATURES", "all") == "mainnet":
+            svm = svm.with_mainnet_features()
+        self.svm = svm.with_blockhash_check(False).with_transaction_history(0)
         self.authority = authority
         self.faucet = Keypair()
         # Random, as a new cluster's: clients tell a reset chain from the one
@@ -301,50 +306,6 @@ class Chain:
             with contextlib.suppress(TxRejected):
                 self.execute(tx, raw)
 
-    def resume(
-        self,
-        *,
-        start_time: float,
-        time_offset: int,
-        slot: int,
-        blocks: OrderedDict[int, Hash],
-        blockhashes: list[tuple[Hash, int]],
-        status_cache: dict[Hash, set[Signature]],
-        made: int,
-    ) -> None:
-        """Continue a saved chain (localnet/ledger.py): its clock, its blocks,
-        its blockhash window with the status cache that goes with it (so a
-        transaction that landed before the restart is still refused as a
-        duplicate), and new blocks from now on. The slot follows the wall
-        clock from the saved start: the time the node was down passes as a
-        stall."""
-        self.start_time, self.time_offset, self.slot = start_time, time_offset, slot
-        self.blocks = blocks
-        self.blockhashes = {h: made + MAX_BLOCKHASH_AGE for h, made in blockhashes}
-        self._blockhash_order = deque(blockhashes)
-        self._status_cache = status_cache
-        self.deployed_at.clear()
-        for _ in range(made - self.blockhashes_made):
-            self.svm.expire_blockhash()
-        self.blockhashes_made = made
-        self.latest_blockhash = self.svm.latest_blockhash()
-        if blockhashes and self.latest_blockhash != blockhashes[-1][0]:
-            raise ValueError("this LiteSVM does not continue the saved chain's blockhashes")
-        now = time.time()
-        behind = slot + 1 - int((now - start_time) / self.slot_seconds)
-        if behind > 0:
-            # Restarted within the saved slot (or the clock went back): the
-            # next slot starts now.
-            self.start_time -= behind * self.slot_seconds
-        self.tick(now)
-
-    def blockhash_window(self) -> list[tuple[Hash, int]]:
-        """The live blockhashes and the block height each was made at, oldest first."""
-        return [(h, made) for h, made in self._blockhash_order if h in self.blockhashes]
-
-    def status_cache(self) -> dict[Hash, set[Signature]]:
-        return dict(self._status_cache)
-
     def skip(self, slots: int) -> None:
         """Test-only: the cluster moves `slots` slots ahead at once (a stall
         seen from a client), with one new block, as after a stall."""
@@ -443,7 +404,7 @@ class Chain:
         svm = self.svm
         before = [svm.get_account(k) for k in keys]
         pre = [a.lamports if a is not None else 0 for a in before]
-        pre_tokens = self._token_balances(before)
+        pre_tokens = token_balances(before, self.svm.get_account)
         result = svm.send_transaction(tx)
         if isinstance(result, FailedTransactionMetadata):
             meta = result.meta()
@@ -458,7 +419,7 @@ class Chain:
             self._note_deployments(tx)
         after = [svm.get_account(k) for k in keys]
         post = [a.lamports if a is not None else 0 for a in after]
-        post_tokens = self._token_balances(after)
+        post_tokens = token_balances(after, self.svm.get_account)
         blockhash = tx.message.recent_blockhash
         seen = self._status_cache.get(blockhash)
         if seen is None:
@@ -484,23 +445,6 @@ class Chain:
         for listener in self.listeners:
             listener(record)
         return record
-
-    def _token_balances(self, accounts: list[Account | None]) -> list[TokenBalance]:
-        """The token accounts among a transaction's accounts with their
-        balances (its meta's pre/postTokenBalances)."""
-        if not any(is_token_account(a) for a in accounts):
-            return []
-        mints: dict[Pubkey, int | None] = {}
-        out = []
-        for index, account in enumerate(accounts):
-            if account is not None and is_token_account(account):
-                mint = Pubkey.from_bytes(bytes(account.data[:32]))
-                if mint not in mints:
-                    mints[mint] = mint_decimals(self.svm.get_account(mint))
-                balance = token_balance(index, account, mints)
-                if balance is not None:
-                    out.append(balance)
-        return out
 
     def airdrop(self, to: Pubkey, lamports: int) -> TxRecord:
         """A transfer from the faucet, landed and recorded like any transaction."""

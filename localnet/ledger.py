@@ -20,7 +20,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 from solders.transaction_metadata import TransactionMetadata
 
-from .chain import GENESIS_ADDRESSES, Chain
+from .chain import GENESIS_ADDRESSES, MAX_BLOCKHASH_AGE, Chain
 from .history import TxRecord
 from .spl import TokenBalance
 
@@ -102,9 +103,9 @@ def save(chain: Chain, directory: Path) -> Path:
         "timeOffset": chain.time_offset,
         "slot": chain.slot,
         "blocks": [[slot, str(h)] for slot, h in chain.blocks.items()],
-        "blockhashes": [[str(h), made] for h, made in chain.blockhash_window()],
+        "blockhashes": [[str(h), made] for h, made in _blockhash_window(chain)],
         "blockhashesMade": chain.blockhashes_made,
-        "statusCache": {str(h): [str(s) for s in sigs] for h, sigs in chain.status_cache().items()},
+        "statusCache": {str(h): [str(s) for s in sigs] for h, sigs in _status_cache(chain).items()},
         "known": [str(k) for k in chain.known],
         "accounts": accounts,
         "history": records,
@@ -179,7 +180,8 @@ def _restore(chain: Chain, state: dict[str, Any]) -> None:
         )
     chain.history.count = int(state["transactionCount"])
     chain.history.first_complete_slot = int(state["firstCompleteSlot"])
-    chain.resume(
+    _resume(
+        chain,
         start_time=float(state["startTime"]),
         time_offset=int(state["timeOffset"]),
         slot=int(state["slot"]),
@@ -191,3 +193,50 @@ def _restore(chain: Chain, state: dict[str, Any]) -> None:
             for h, sigs in state["statusCache"].items()
         },
     )
+
+
+def _resume(
+    chain: Chain,
+    *,
+    start_time: float,
+    time_offset: int,
+    slot: int,
+    blocks: OrderedDict[int, Hash],
+    blockhashes: list[tuple[Hash, int]],
+    status_cache: dict[Hash, set[Signature]],
+    made: int,
+) -> None:
+    """Continue a saved chain: its clock, its blocks,
+    its blockhash window with the status cache that goes with it (so a
+    transaction that landed before the restart is still refused as a
+    duplicate), and new blocks from now on. The slot follows the wall
+    clock from the saved start: the time the node was down passes as a
+    stall."""
+    chain.start_time, chain.time_offset, chain.slot = start_time, time_offset, slot
+    chain.blocks = blocks
+    chain.blockhashes = {h: made + MAX_BLOCKHASH_AGE for h, made in blockhashes}
+    chain._blockhash_order = deque(blockhashes)
+    chain._status_cache = status_cache
+    chain.deployed_at.clear()
+    for _ in range(made - chain.blockhashes_made):
+        chain.svm.expire_blockhash()
+    chain.blockhashes_made = made
+    chain.latest_blockhash = chain.svm.latest_blockhash()
+    if blockhashes and chain.latest_blockhash != blockhashes[-1][0]:
+        raise ValueError("this LiteSVM does not continue the saved chain's blockhashes")
+    now = time.time()
+    behind = slot + 1 - int((now - start_time) / chain.slot_seconds)
+    if behind > 0:
+        # Restarted within the saved slot (or the clock went back): the
+        # next slot starts now.
+        chain.start_time -= behind * chain.slot_seconds
+    chain.tick(now)
+
+
+def _blockhash_window(chain: Chain) -> list[tuple[Hash, int]]:
+    """The live blockhashes and the block height each was made at, oldest first."""
+    return [(h, made) for h, made in chain._blockhash_order if h in chain.blockhashes]
+
+
+def _status_cache(chain: Chain) -> dict[Hash, set[Signature]]:
+    return dict(chain._status_cache)

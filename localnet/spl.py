@@ -3,6 +3,7 @@ and the token balances the chain records for every transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from solders.account import Account
@@ -63,3 +64,23 @@ def token_balance(
         decimals,
         account.owner,
     )
+
+
+def token_balances(
+    accounts: list[Account | None], get_account: Callable[[Pubkey], Account | None]
+) -> list[TokenBalance]:
+    """The token accounts among a transaction's accounts with their balances
+    (its meta's pre/postTokenBalances); `get_account` reads their mints."""
+    if not any(is_token_account(a) for a in accounts):
+        return []
+    mints: dict[Pubkey, int | None] = {}
+    out = []
+    for index, account in enumerate(accounts):
+        if account is not None and is_token_account(account):
+            mint = Pubkey.from_bytes(bytes(account.data[:32]))
+            if mint not in mints:
+                mints[mint] = mint_decimals(get_account(mint))
+            balance = token_balance(index, account, mints)
+            if balance is not None:
+                out.append(balance)
+    return out

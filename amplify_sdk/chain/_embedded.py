@@ -6,6 +6,7 @@ does not enforce the packet size limit — is closed in `build_transaction`).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 
@@ -34,6 +35,9 @@ from ._backend import (
 from ._embedded_history import EmbeddedHistory, matches
 from ._tx import build_transaction, decode_events, error_from_litesvm, message_instructions
 
+#: Which feature set the embedded SVM runs with: all (LiteSVM's default) or mainnet.
+FEATURES_ENV = "AMPLIFY_SVM_FEATURES"
+
 
 class EmbeddedBackend:
     """The program in an in-process SVM (LiteSVM): no network, a funded wallet, time under
@@ -41,7 +45,13 @@ class EmbeddedBackend:
     `RpcBackend`, so code and tests run on both."""
 
     def __init__(self, program: bytes | None = None, program_id: Pubkey = PROGRAM_ID) -> None:
-        self.svm = LiteSVM()
+        # AMPLIFY_SVM_FEATURES=mainnet: only the features mainnet-beta has
+        # activated (LiteSVM's default enables some it has not), so nothing
+        # shipped depends on a feature the main cluster lacks.
+        features = os.environ.get(FEATURES_ENV, "all")
+        if features not in ("all", "mainnet"):
+            raise ValueError(f"{FEATURES_ENV}={features!r}: give all or mainnet")
+        self.svm = LiteSVM().with_mainnet_features() if features == "mainnet" else LiteSVM()
         self.program_id = program_id
         self.svm.add_program(program_id, program if program is not None else program_bytes())
         # LiteSVM's clock starts at unix time 0; start from the wall clock instead so
