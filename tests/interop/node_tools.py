@@ -4,6 +4,7 @@ committed lockfiles, reused while the lockfile is unchanged."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import subprocess
@@ -70,7 +71,9 @@ async def run(package: Path, *cmd: str, limit: float = 120) -> tuple[int, str, s
     try:
         out, err = await asyncio.wait_for(proc.communicate(), limit)
     except TimeoutError:
-        proc.kill()
+        # It may have exited just as the limit passed.
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
         await proc.wait()
         raise
     assert proc.returncode is not None
@@ -83,7 +86,12 @@ def _bin(package: Path, name: str) -> str:
 
 
 async def run_flow(
-    package: Path, script: str, node: LocalNode, amp_mint: Pubkey, workdir: Path
+    package: Path,
+    script: str,
+    node: LocalNode,
+    amp_mint: Pubkey,
+    workdir: Path,
+    limit: float = 120,
 ) -> Any:
     """Run a TypeScript flow of `package` against `node` (its authority and an
     AMP mint in a config file it reads); the JSON of its last output line."""
@@ -91,6 +99,6 @@ async def run_flow(
     authority = list(bytes(node.authority))
     settings = {"url": node.url, "authority": authority, "ampMint": str(amp_mint)}
     config.write_text(json.dumps(settings))
-    code, out, err = await run(package, "tsx", script, str(config), limit=120)
+    code, out, err = await run(package, "tsx", script, str(config), limit=limit)
     assert code == 0, f"{script} failed:\n{out}\n{err}"
     return json.loads(out.strip().splitlines()[-1])
