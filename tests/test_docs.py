@@ -372,19 +372,17 @@ def test_the_forge_costs_in_the_reputation_guide() -> None:
     assert "ForgeableGateError" in text and "allow_forgeable_gate=True" in text
 
 
-def test_skill_costs() -> None:
-    # docs/reputation.md, "Skills": the cost table is what ./scripts/bench
-    # measures (the same function, on the embedded SVM), and the sizes quoted
-    # are the IDL's.
+def bench_figures(module: str, function: str) -> dict[str, object]:
+    """What `scripts/<module>.py`'s `function` measures on a fresh embedded
+    chain: the same code as ./scripts/bench, not a copy of its figures."""
     import asyncio
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "bench_skills", ROOT / "scripts" / "bench_skills.py"
-    )
+    name = f"docs_{module}"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{module}.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_skills", bench)
+    sys.modules.setdefault(name, bench)  # its dataclasses look it up
     spec.loader.exec_module(bench)
 
     async def measure() -> dict[str, object]:
@@ -393,10 +391,17 @@ def test_skill_costs() -> None:
         async with await Amplify.embedded() as amp:
             admin = amp.admin()
             await admin.initialize(await admin.create_amp_mint())
-            got: dict[str, object] = await bench.skills(amp)
+            got: dict[str, object] = await getattr(bench, function)(amp)
             return got
 
-    got = asyncio.run(measure())
+    return asyncio.run(measure())
+
+
+def test_skill_costs() -> None:
+    # docs/reputation.md, "Skills": the cost table is what ./scripts/bench
+    # measures (the same function, on the embedded SVM), and the sizes quoted
+    # are the IDL's.
+    got = bench_figures("bench_skills", "skills")
     text = (DOCS / "reputation.md").read_text()
     rows = {k: (a, v) for k, a, v in re.findall(r"^\| `(\w+)` \| (≈ )?([\d,.]+) \|", text, re.M)}
     for key in (
@@ -422,25 +427,7 @@ def test_rating_costs() -> None:
     # docs/protocol.md, the rating table: its rate_worker column is what
     # ./scripts/bench measures on the reference workload (the same function,
     # on the embedded SVM).
-    import asyncio
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_main", ROOT / "scripts" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_main", bench)  # its dataclasses look it up
-    spec.loader.exec_module(bench)
-
-    async def measure() -> dict[str, object]:
-        from amplify_sdk import Amplify
-
-        async with await Amplify.embedded() as amp:
-            admin = amp.admin()
-            await admin.initialize(await admin.create_amp_mint())
-            got: dict[str, object] = await bench.reference(amp)
-            return got
-
-    got = asyncio.run(measure())
+    got = bench_figures("bench", "reference")
     text = (DOCS / "protocol.md").read_text()
     for label, key in (
         ("CU per rated assignment (bulk)", "rate_cu_per_assignment"),
