@@ -1,9 +1,10 @@
-"""`amplify program deploy|init|show`: put the shipped program on a cluster,
-initialize the protocol, look at both."""
+"""`amplify program deploy|init|show|verify`: put the shipped program on a
+cluster, initialize the protocol, look at both, check the deployed bytes."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from solders.pubkey import Pubkey
 
 from ..chain._rpc import RpcBackend
 from ..clients._deploy import DeployError, deploy
+from ..clients._verify import verify
 from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
@@ -229,3 +231,92 @@ async def show(settings: Settings, out: Out) -> None:
             c.print(f"[bold]{key.replace('_', ' ')}:[/bold] {shown}")
 
     out.result(json.loads(json.dumps(data, default=str)), render)
+
+
+@command(group, "verify")
+@click.option(
+    "--program-id",
+    type=ADDRESS,
+    default=None,
+    help=f"The deployed program to check [default: {PROGRAM_ID}].",
+)
+@click.option(
+    "--artifact",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The executable to compare with [default: the program shipped in this package].",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="First rebuild the program from this source checkout with the pinned toolchain "
+    "(scripts/build-program.sh --check) and require it to equal the shipped one.",
+)
+async def verify_cmd(
+    settings: Settings,
+    out: Out,
+    program_id: Pubkey | None,
+    artifact: Path | None,
+    rebuild: bool,
+) -> int | None:
+    """Whether the program deployed on the cluster is, byte for byte, the shipped
+    executable (or --artifact): exit 0 when it is, 1 when it differs."""
+    program_id = program_id or PROGRAM_ID
+    elf = executable(out, artifact, rebuild)
+    async with connect(settings) as amp:
+        try:
+            v = await verify(amp.backend, program_id, elf)
+        except DeployError as e:
+            raise UserError(str(e)) from None
+    source = str(artifact) if artifact is not None else "the shipped program"
+    data = {
+        "program_id": v.program_id,
+        "verified": v.matches,
+        "artifact": source,
+        "rebuilt_from_source": rebuild,
+        "expected_bytes": v.expected_bytes,
+        "expected_sha256": v.expected_sha256,
+        "deployed_bytes": v.deployed_bytes,
+        "deployed_sha256": v.deployed_sha256,
+        "deployed_slot": v.deployed_slot,
+        "upgrade_authority": v.upgrade_authority,
+        "first_difference": v.first_difference,
+    }
+    if v.matches:
+        text = (
+            f"verified: the program at {v.program_id} is {source}, byte for byte "
+            f"({v.deployed_bytes:,} bytes, sha256 {v.deployed_sha256})"
+        )
+    else:
+        text = (
+            f"NOT verified: the program at {v.program_id} ({v.deployed_bytes:,} bytes, "
+            f"sha256 {v.deployed_sha256}) differs from {source} ({v.expected_bytes:,} bytes, "
+            f"sha256 {v.expected_sha256}) from byte {v.first_difference:,} on"
+        )
+    out.result(data, text)
+    return None if v.matches else 1
+
+
+def executable(out: Out, artifact: Path | None, rebuild: bool) -> bytes:
+    if rebuild:
+        if artifact is not None:
+            raise UserError("--rebuild checks the shipped program: leave out --artifact")
+        rebuild_from_source(out)
+    return artifact.read_bytes() if artifact is not None else program_bytes()
+
+
+def rebuild_from_source(out: Out) -> None:
+    script = SOURCE_KEYPAIR.parents[2] / "scripts/build-program.sh"
+    if not script.exists():
+        raise UserError(
+            "--rebuild needs a source checkout (scripts/build-program.sh): "
+            "this package was installed without one"
+        )
+    out.note("rebuilding the program from source (scripts/build-program.sh --check)...")
+    done = subprocess.run([str(script), "--check"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise UserError(
+            "the program rebuilt from this checkout differs from the shipped one, or the build "
+            f"failed: {' / '.join(tail)}"
+        )
