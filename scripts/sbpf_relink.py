@@ -166,7 +166,7 @@ def _classify(sec: _Section) -> str | None:
         if sec.name.startswith(".data.rel.ro"):
             return ".rodata"  # written only by the (static) relocation step
         raise RelinkError(
-            f"writable section {sec.name} ({sec.size} bytes): SBPF v0 programs cannot have "
+            f"writable section {sec.name} ({sec.size} bytes): SBPF programs cannot have "
             "mutable statics"
         )
     return ".rodata"

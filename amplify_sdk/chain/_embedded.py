@@ -22,7 +22,7 @@ from solders.transaction_metadata import FailedTransactionMetadata, TransactionM
 from solders.transaction_status import TransactionErrorType
 
 from ..protocol._pda import PROGRAM_ID, program_data_pda
-from ..protocol._program import program_bytes
+from ..protocol._program import program_arch, program_bytes
 from ._backend import (
     AccountFilter,
     AccountSnapshot,
@@ -38,6 +38,35 @@ from ._tx import build_transaction, decode_events, error_from_litesvm, message_i
 #: Which feature set the embedded SVM runs with: all (LiteSVM's default) or mainnet.
 FEATURES_ENV = "AMPLIFY_SVM_FEATURES"
 
+#: SIMD-0500 (agave-feature-set 4.1.2): once active, the loaders refuse to
+#: deploy, upgrade or finalize SBPF v0, v1 and v2 programs.
+DISABLE_SBPF_V0_V1_V2_DEPLOYMENT = Pubkey.from_string(
+    "B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"
+)
+#: SIMD-0178/0189/0377 (agave-feature-set 4.1.2): SBPF v3 deployment and execution.
+ENABLE_SBPF_V3 = Pubkey.from_string("5cC3foj77CWun58pC51ebHFUWavHWKarWyR5UUik7dnC")
+
+
+def new_svm() -> LiteSVM:
+    """A LiteSVM configured by the environment: `AMPLIFY_SVM_FEATURES` (all or
+    mainnet) and `AMPLIFY_PROGRAM` (v3: a chain where v0 deployment is over).
+
+    solders 0.29's `LiteSVM()` (litesvm 0.15.2) builds its program runtime
+    from mainnet-beta's features, which enable SBPF v3 execution; a feature set
+    given afterwards does not rebuild that runtime, but the loaders read it
+    when they deploy, which is what SIMD-0500 changes.
+    """
+    features = os.environ.get(FEATURES_ENV, "all")
+    if features not in ("all", "mainnet"):
+        raise ValueError(f"{FEATURES_ENV}={features!r}: give all or mainnet")
+    svm = LiteSVM().with_mainnet_features() if features == "mainnet" else LiteSVM()
+    if program_arch() == "v3":
+        fs = LiteSVM.mainnet_feature_set()
+        assert fs.is_active(ENABLE_SBPF_V3), "this LiteSVM cannot run SBPF v3"
+        fs.activate(DISABLE_SBPF_V0_V1_V2_DEPLOYMENT, 0)
+        svm = svm.with_feature_set(fs).with_feature_accounts()
+    return svm
+
 
 class EmbeddedBackend:
     """The program in an in-process SVM (LiteSVM): no network, a funded wallet, time under
@@ -45,13 +74,7 @@ class EmbeddedBackend:
     `RpcBackend`, so code and tests run on both."""
 
     def __init__(self, program: bytes | None = None, program_id: Pubkey = PROGRAM_ID) -> None:
-        # AMPLIFY_SVM_FEATURES=mainnet: only the features mainnet-beta has
-        # activated (LiteSVM's default enables some it has not), so nothing
-        # shipped depends on a feature the main cluster lacks.
-        features = os.environ.get(FEATURES_ENV, "all")
-        if features not in ("all", "mainnet"):
-            raise ValueError(f"{FEATURES_ENV}={features!r}: give all or mainnet")
-        self.svm = LiteSVM().with_mainnet_features() if features == "mainnet" else LiteSVM()
+        self.svm = new_svm()
         self.program_id = program_id
         self.svm.add_program(program_id, program if program is not None else program_bytes())
         # LiteSVM's clock starts at unix time 0; start from the wall clock instead so
