@@ -157,12 +157,15 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_fail_relink_v3_with_writable_data(tmp_path: Path) -> None:
+    # Bug class: state the loader cannot map (v3 has no writable program segment).
     source = PROGRAM + '\n    .section .data,"aw",@progbits\ncounter:\n    .quad 7\n'
     with pytest.raises(RelinkError, match="mutable statics"):
         relink_v3(assemble(tmp_path, source))
 
 
 def test_fail_relink_v3_with_syscall_not_exported(tmp_path: Path) -> None:
+    # Bug class: silently dropped syscall arguments (bpf-linker internalizes
+    # declarations it was not told to export).
     with pytest.raises(RelinkError, match="sol_log_"):
         relink_v3(assemble(tmp_path, PROGRAM), frozenset({"abort"}))
 
@@ -176,8 +179,8 @@ def test_fail_relink_v3_with_unknown_syscall_key(tmp_path: Path) -> None:
 
 
 def test_fail_relink_v3_with_code_read_as_data(tmp_path: Path) -> None:
-    # Code is not readable in v3: an lddw into the middle of an instruction is
-    # no function pointer.
+    # Bug class: reading code as data. Code is not readable in v3: an lddw into
+    # the middle of an instruction is no function pointer.
     source = PROGRAM.replace("r1 = msg ll", "r1 = helper+4 ll")
     with pytest.raises(RelinkError, match="not an instruction"):
         relink_v3(assemble(tmp_path, source))
@@ -185,13 +188,15 @@ def test_fail_relink_v3_with_code_read_as_data(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("addend", ["-0x1000000", "+0x7fffffff", "-8"])
 def test_fail_relink_v3_with_an_addend_outside_the_rodata(tmp_path: Path, addend: str) -> None:
-    # "-8" lands on the null guard: address 0, which Rust reads as a null pointer.
+    # Bug class: wild pointers. "-8" lands on the null guard: address 0, which
+    # Rust reads as a null pointer.
     source = PROGRAM.replace("r1 = msg ll", f"r1 = msg{addend} ll")
     with pytest.raises(RelinkError, match="outside the read-only data"):
         relink_v3(assemble(tmp_path, source), frozenset({"sol_log_"}))
 
 
 def test_fail_relink_v3_without_entrypoint(tmp_path: Path) -> None:
+    # Bug class: a program whose entry is guessed.
     with pytest.raises(RelinkError, match="entrypoint"):
         relink_v3(assemble(tmp_path, PROGRAM.replace("entrypoint", "start")))
 

@@ -1,0 +1,68 @@
+"""The chain `AMPLIFY_PROGRAM=v3` configures: SIMD-0500's
+`disable_sbpf_v0_v1_v2_deployment` is active, so the upgradeable loader
+refuses to deploy the v0 artifact and deploys the v3 one, which then runs.
+A default chain deploys the v0 artifact (the control)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from solders.keypair import Keypair
+
+from amplify_sdk import AdminClient
+from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.clients._deploy import deploy
+from amplify_sdk.protocol import program_bytes
+from amplify_sdk.protocol._exceptions import TransactionError
+from amplify_sdk.protocol._pda import program_data_pda
+
+PROGRAMDATA_METADATA = 45
+
+
+async def deploy_fresh(arch: str, tmp_path: Path) -> tuple[EmbeddedBackend, Keypair, bytes]:
+    backend = EmbeddedBackend()
+    wallet, program = Keypair(), Keypair()
+    await backend.airdrop(wallet.pubkey(), 100 * 10**9)
+    elf = program_bytes(arch)
+    await deploy(
+        AdminClient(backend, wallet),
+        elf,
+        program.pubkey(),
+        program_keypair=program,
+        buffer_file=tmp_path / f"buffer-{arch}.json",
+    )
+    return backend, program, elf
+
+
+async def test_v3_chain_deploys_the_v3_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AMPLIFY_PROGRAM", "v3")
+    backend, program, elf = await deploy_fresh("v3", tmp_path)
+    data = backend.svm.get_account(program_data_pda(program.pubkey()))
+    assert data is not None and bytes(data.data)[PROGRAMDATA_METADATA:].startswith(elf)
+
+
+async def test_fail_deploy_v0_on_a_v3_chain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bug class: an artifact a post-SIMD-0500 cluster refuses. The v0 program's
+    # DeployWithMaxDataLen fails there, so the v3 chain really enforces it.
+    monkeypatch.setenv("AMPLIFY_PROGRAM", "v3")
+    with pytest.raises(TransactionError) as err:
+        await deploy_fresh("v0", tmp_path)
+    assert "InvalidAccountData" in str(err.value)
+    # The loader's reason: v0 is outside the versions it may deploy.
+    assert "Detected sbpf_version required by the executable which are not enabled" in (
+        err.value.logs
+    )
+
+
+async def test_default_chain_deploys_the_v0_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AMPLIFY_PROGRAM", raising=False)
+    backend, program, elf = await deploy_fresh("v0", tmp_path)
+    data = backend.svm.get_account(program_data_pda(program.pubkey()))
+    assert data is not None and bytes(data.data)[PROGRAMDATA_METADATA:].startswith(elf)
