@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from solders.instruction import Instruction
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
+from solders.litesvm import FeatureSet, LiteSVM
 from solders.message import Message
 from solders.pubkey import Pubkey
 from solders.transaction import Transaction
@@ -221,3 +221,29 @@ def test_cli_writes_the_program(tmp_path: Path) -> None:
     out = tmp_path / "out.so"
     assert sbpf_relink_v3.main(["sbpf_relink_v3.py", str(obj), str(out)]) == 0
     assert out.read_bytes() == relink_v3(obj.read_bytes())
+
+
+def test_litesvm_runtime_is_built_from_mainnet_features(tmp_path: Path) -> None:
+    # docs/toolchain.md: LiteSVM() builds its program runtime from mainnet-beta's
+    # features; sol_blake3's gate (blake3_syscall_enabled) is not among them.
+    source = """
+    .text
+    .globl entrypoint
+    .type entrypoint,@function
+entrypoint:
+    r1 = 0
+    r2 = 0
+    r3 = 0
+    call sol_blake3
+    exit
+"""
+    out = relink_v3(assemble(tmp_path, source))
+    assert "unsupported BPF instruction" in run_logs(out)[-1]
+    everything = (
+        LiteSVM.default()
+        .with_feature_set(FeatureSet.all_enabled())
+        .with_builtins()
+        .with_lamports(10**15)
+        .with_sysvars()
+    )
+    assert "unsupported BPF instruction" not in run_logs(out, everything)[-1]

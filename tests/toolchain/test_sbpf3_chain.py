@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
 
 from amplify_sdk import AdminClient
-from amplify_sdk.chain._embedded import EmbeddedBackend
+from amplify_sdk.chain._embedded import (
+    DISABLE_SBPF_V0_V1_V2_DEPLOYMENT,
+    ENABLE_SBPF_V3,
+    EmbeddedBackend,
+)
 from amplify_sdk.clients._deploy import deploy
 from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._exceptions import TransactionError
@@ -66,3 +71,13 @@ async def test_default_chain_deploys_the_v0_program(
     backend, program, elf = await deploy_fresh("v0", tmp_path)
     data = backend.svm.get_account(program_data_pda(program.pubkey()))
     assert data is not None and bytes(data.data)[PROGRAMDATA_METADATA:].startswith(elf)
+
+
+def test_litesvm_default_is_mainnet_feature_set() -> None:
+    # What docs/toolchain.md says of solders 0.29: LiteSVM() is built from
+    # mainnet-beta's features (litesvm 0.15.2's into_basic), not all of them.
+    svm, mainnet = LiteSVM(), LiteSVM.mainnet_feature_set()
+    assert all(svm.get_account(f) is not None for f in mainnet.active)
+    assert not any(svm.get_account(f) is not None for f in mainnet.inactive)
+    assert len(mainnet.inactive) == 39 and not mainnet.is_active(DISABLE_SBPF_V0_V1_V2_DEPLOYMENT)
+    assert mainnet.is_active(ENABLE_SBPF_V3)
