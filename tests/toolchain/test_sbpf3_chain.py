@@ -11,16 +11,18 @@ import pytest
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 
-from amplify_sdk import AdminClient
+from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.chain._embedded import (
     DISABLE_SBPF_V0_V1_V2_DEPLOYMENT,
     ENABLE_SBPF_V3,
     EmbeddedBackend,
 )
+from amplify_sdk.clients._admin import AMP_DECIMALS
 from amplify_sdk.clients._deploy import deploy
 from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._exceptions import TransactionError
 from amplify_sdk.protocol._pda import program_data_pda
+from amplify_sdk.protocol._token import MINT_SIZE, create_mint_instructions
 
 PROGRAMDATA_METADATA = 45
 
@@ -81,3 +83,42 @@ def test_litesvm_default_is_mainnet_feature_set() -> None:
     assert not any(svm.get_account(f) is not None for f in mainnet.inactive)
     assert len(mainnet.inactive) == 39 and not mainnet.is_active(DISABLE_SBPF_V0_V1_V2_DEPLOYMENT)
     assert mainnet.is_active(ENABLE_SBPF_V3)
+
+
+async def flow_compute_units(arch: str) -> list[tuple[str, int]]:
+    """A batch's life (initialize, register, create, upload, accept, submit,
+    rate, close) on a fresh chain running `arch`, every key fixed: the CU of
+    each transaction, named by its first log line's program and instruction."""
+    backend = EmbeddedBackend(program=program_bytes(arch))
+    admin_kp, mint, req_kp, worker_kp = (Keypair.from_seed(bytes([n]) * 32) for n in (1, 2, 3, 4))
+    for kp in (admin_kp, req_kp, worker_kp):
+        await backend.airdrop(kp.pubkey(), 100 * 10**9)
+    backend.set_upgrade_authority(admin_kp.pubkey())
+    admin = AdminClient(backend, admin_kp)
+    rent = await backend.minimum_balance(MINT_SIZE)
+    await admin.send(
+        create_mint_instructions(admin.address, mint.pubkey(), admin.address, AMP_DECIMALS, rent),
+        [mint],
+    )
+    await admin.initialize(mint.pubkey())
+    req, worker = RequesterClient(backend, req_kp), WorkerClient(backend, worker_kp)
+    await req.register_requester()
+    await worker.register()
+    b = await req.create_batch(
+        price=100_000, redundancy=1, max_active=40, base_uri="ipfs://x/", batch_id=7
+    )
+    await req.add_tasks(b.address, [bytes([i]) * 32 for i in range(40)])
+    await worker.accept_tasks(b.address, range(40))
+    await worker.submit_results(b.address, [(i, bytes([i % 4])) for i in range(40)])
+    await req.rate_assignments(b.address, [(i, worker.address, 1 + i % 5) for i in range(10)])
+    await req.close_batch(b.address)
+    receipts = [*admin.receipts, *req.receipts, *worker.receipts]
+    return [(r.logs[0] + (r.logs[1] if len(r.logs) > 1 else ""), r.compute_units) for r in receipts]
+
+
+async def test_v3_costs_the_same_compute_units_as_v0() -> None:
+    # The two artifacts hold the same instructions (only call immediates and
+    # addresses differ), so the same transactions cost the same CU.
+    v0, v3 = await flow_compute_units("v0"), await flow_compute_units("v3")
+    assert len(v0) >= 9 and sum(cu for _, cu in v0) > 50_000
+    assert v3 == v0
