@@ -22,7 +22,12 @@ from solders.transaction_metadata import FailedTransactionMetadata, TransactionM
 from solders.transaction_status import TransactionErrorType
 
 from ..protocol._pda import PROGRAM_ID, program_data_pda
-from ..protocol._program import program_arch, program_bytes
+from ..protocol._program import (
+    DISABLE_SBPF_V0_V1_V2_DEPLOYMENT,
+    ENABLE_SBPF_V3,
+    program_arch,
+    program_bytes,
+)
 from ._backend import (
     AccountFilter,
     AccountSnapshot,
@@ -37,14 +42,6 @@ from ._tx import build_transaction, decode_events, error_from_litesvm, message_i
 
 #: Which feature set the embedded SVM runs with: all (LiteSVM's default) or mainnet.
 FEATURES_ENV = "AMPLIFY_SVM_FEATURES"
-
-#: SIMD-0500 (agave-feature-set 4.1.2): once active, the loaders refuse to
-#: deploy, upgrade or finalize SBPF v0, v1 and v2 programs.
-DISABLE_SBPF_V0_V1_V2_DEPLOYMENT = Pubkey.from_string(
-    "B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"
-)
-#: SIMD-0178/0189/0377 (agave-feature-set 4.1.2): SBPF v3 deployment and execution.
-ENABLE_SBPF_V3 = Pubkey.from_string("5cC3foj77CWun58pC51ebHFUWavHWKarWyR5UUik7dnC")
 
 
 def new_svm() -> LiteSVM:

@@ -12,12 +12,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from solders.pubkey import Pubkey
 
 from ..chain._rpc import RpcBackend
+from ..clients._artifact import choose_artifact
 from ..clients._deploy import DeployError, deploy
 from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
 from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
-from ..protocol._program import program_bytes
+from ..protocol._program import ARTIFACTS, program_bytes
 from ._context import (
     MONIKERS,
     Out,
@@ -86,6 +87,14 @@ def register(cli: click.Group) -> None:
     help="Room for later upgrades, bytes [default: twice the program's size].",
 )
 @click.option("--force", is_flag=True, help="Upgrade even if the deployed bytes are the same.")
+@click.option(
+    "--sbpf",
+    type=click.Choice(["auto", *ARTIFACTS]),
+    default="auto",
+    show_default=True,
+    help="Which build to deploy: auto reads the cluster's feature accounts (v0 while it "
+    "deploys v0, v3 once SIMD-0500 disabled that).",
+)
 async def deploy_cmd(
     settings: Settings,
     out: Out,
@@ -93,12 +102,12 @@ async def deploy_cmd(
     buffer_file: Path,
     max_len: int | None,
     force: bool,
+    sbpf: str,
 ) -> None:
     """Deploy the program shipped in this package (or upgrade it; the wallet is
-    the upgrade authority). Interrupted, the same command resumes, writing only
-    what the buffer lacks."""
+    the upgrade authority), in the SBPF version the cluster accepts.
+    Interrupted, the same command resumes, writing only what the buffer lacks."""
     refuse_public_key(settings.url, None)
-    elf = program_bytes()
     path = program_keypair or (SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() else None)
     keypair = load_keypair(path) if path is not None else None
     if keypair is not None and keypair.pubkey() != PROGRAM_ID:
@@ -120,6 +129,11 @@ async def deploy_cmd(
         if isinstance(amp.backend, RpcBackend):
             refuse_public_key(settings.url, await amp.backend.genesis_hash())
         client = amp.admin()
+        choice = await choose_artifact(amp.backend, sbpf)
+        if isinstance(choice, str):
+            raise UserError(choice)
+        arch, why = choice.arch, choice.reason
+        elf = program_bytes(arch)
         with progress:
             try:
                 result = await deploy(
@@ -141,6 +155,8 @@ async def deploy_cmd(
         "action": result.action,
         "authority": result.authority,
         "program_bytes": len(elf),
+        "sbpf": arch,
+        "sbpf_reason": why,
         "buffer": result.buffer,
         "chunks": result.chunks,
         "chunks_written": result.written,
@@ -149,10 +165,10 @@ async def deploy_cmd(
     }
     out.result(
         data,
-        f"program {result.program_id} {result.action} "
+        f"program {result.program_id} {result.action}, SBPF {arch} "
         f"({len(elf):,} bytes; {result.written}/{result.chunks} chunks written now, "
         f"{result.transactions} transactions, {result.seconds:.1f} s); "
-        f"upgrade authority {result.authority}",
+        f"upgrade authority {result.authority}; SBPF {arch} because {why}",
     )
 
 

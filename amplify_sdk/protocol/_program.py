@@ -13,10 +13,22 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from solders.pubkey import Pubkey
+
 #: Which build `program_path` gives: v0 (the default) or v3.
 PROGRAM_ENV = "AMPLIFY_PROGRAM"
 #: SBPF version -> file in amplify_sdk/program/.
 ARTIFACTS = {"v0": "amplify.so", "v3": "amplify-v3.so"}
+
+#: SIMD-0500 (agave-feature-set 4.1.2): once active, the loaders refuse to
+#: deploy, upgrade or finalize SBPF v0, v1 and v2 programs.
+DISABLE_SBPF_V0_V1_V2_DEPLOYMENT = Pubkey.from_string(
+    "B8JJXCy5amZyWG9r7EnUYLwzXSXTxG7GZ1qZ1qggo83g"
+)
+#: SIMD-0178/0189/0377 (agave-feature-set 4.1.2): deployment and execution of
+#: SBPF v3 as `amplify-v3.so` is built (Agave 3.1 keyed an older, different v3
+#: on another id).
+ENABLE_SBPF_V3 = Pubkey.from_string("5cC3foj77CWun58pC51ebHFUWavHWKarWyR5UUik7dnC")
 
 
 def program_arch() -> str:

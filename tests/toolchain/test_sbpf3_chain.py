@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from solders.account import Account
 from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 
@@ -18,6 +19,7 @@ from amplify_sdk.chain._embedded import (
     EmbeddedBackend,
 )
 from amplify_sdk.clients._admin import AMP_DECIMALS
+from amplify_sdk.clients._artifact import ArtifactChoice, choose_artifact
 from amplify_sdk.clients._deploy import deploy
 from amplify_sdk.protocol import program_bytes
 from amplify_sdk.protocol._exceptions import TransactionError
@@ -122,3 +124,37 @@ async def test_v3_costs_the_same_compute_units_as_v0() -> None:
     v0, v3 = await flow_compute_units("v0"), await flow_compute_units("v3")
     assert len(v0) >= 9 and sum(cu for _, cu in v0) > 50_000
     assert v3 == v0
+
+
+async def test_choose_artifact_reads_the_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AMPLIFY_PROGRAM", raising=False)
+    default = await choose_artifact(EmbeddedBackend())
+    assert isinstance(default, ArtifactChoice) and default.arch == "v0"
+    assert f"{DISABLE_SBPF_V0_V1_V2_DEPLOYMENT}, is not active" in default.reason
+    assert (await choose_artifact(EmbeddedBackend(), "v3")).arch == "v3"  # type: ignore[union-attr]
+    monkeypatch.setenv("AMPLIFY_PROGRAM", "v3")
+    past = await choose_artifact(EmbeddedBackend())
+    assert isinstance(past, ArtifactChoice) and past.arch == "v3"
+    assert f"{ENABLE_SBPF_V3}, is active" in past.reason
+
+
+async def test_fail_choose_artifact_with_v0_closed_and_no_v3(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Bug class: deploying what the cluster will refuse. v0 disabled and the
+    # v3 feature account gone (or not yet activated: data[0] == 0): no build
+    # fits, and the message names both features.
+    monkeypatch.setenv("AMPLIFY_PROGRAM", "v3")
+    backend = EmbeddedBackend()
+    feature = backend.svm.get_account(ENABLE_SBPF_V3)
+    assert feature is not None
+    pending = Account(feature.lamports, bytes(9), feature.owner, False, 0)
+    for account in (pending, Account(0, b"", feature.owner, False, 0)):
+        backend.set_account(ENABLE_SBPF_V3, account)
+        refusal = await choose_artifact(backend)
+        assert isinstance(refusal, str) and "no build of this package fits" in refusal
+        assert str(ENABLE_SBPF_V3) in refusal and str(DISABLE_SBPF_V0_V1_V2_DEPLOYMENT) in refusal
+        refusal = await choose_artifact(backend, "v3")
+        assert isinstance(refusal, str) and "does not run the SBPF v3" in refusal
+    refusal = await choose_artifact(backend, "v0")
+    assert isinstance(refusal, str) and "no longer deploys SBPF v0" in refusal
