@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import struct
 import sys
-from pathlib import Path
 
+import sbpf_relink
 from sbpf_relink import (
     EHDR,
     EM_BPF,
@@ -265,21 +265,7 @@ def _image(code: bytes | bytearray, ro: bytes | bytearray, e_entry: int) -> byte
 
 
 def main(argv: list[str]) -> int:
-    args = argv[1:]
-    syscalls = None
-    if len(args) == 4 and args[2] == "--syscalls":
-        syscalls = frozenset(Path(args[3]).read_text().split())
-        args = args[:2]
-    if len(args) != 2:
-        print("usage: sbpf_relink_v3.py <input.o> <output.so> [--syscalls FILE]", file=sys.stderr)
-        return 2
-    try:
-        out = relink_v3(Path(args[0]).read_bytes(), syscalls)
-    except RelinkError as err:
-        print(f"sbpf_relink_v3: {err}", file=sys.stderr)
-        return 1
-    Path(args[1]).write_bytes(out)
-    return 0
+    return sbpf_relink.main(argv, relink_v3)
 
 
 if __name__ == "__main__":
