@@ -35,7 +35,6 @@ from solders.clock import Clock
 from solders.epoch_schedule import EpochSchedule
 from solders.hash import Hash
 from solders.keypair import Keypair
-from solders.litesvm import LiteSVM
 from solders.message import Message
 from solders.pubkey import Pubkey
 from solders.signature import Signature
@@ -48,6 +47,7 @@ from solders.transaction_metadata import (
 )
 
 from .codec import error_json
+from .features import new_svm
 from .history import DEFAULT_CAPACITY, History, TxRecord
 from .programs import LOADER_V3, Program, ProgramLoadError, program_data_address
 from .spl import token_balances
@@ -104,12 +104,8 @@ class Chain:
         confirmation_lag: int = CONFIRMATION_LAG,
         finalization_lag: int = FINALIZATION_LAG,
     ) -> None:
-        # AMPLIFY_SVM_FEATURES=mainnet: only mainnet-beta's active features
-        # (LiteSVM's default enables 39 it has not), as the SDK's embedded SVM.
-        svm = LiteSVM()
-        if os.environ.get("AMPLIFY_SVM_FEATURES", "all") == "mainnet":
-            svm = svm.with_mainnet_features()
-        self.svm = svm.with_blockhash_check(False).with_transaction_history(0)
+        # Feature set from AMPLIFY_SVM_FEATURES / AMPLIFY_PROGRAM, as the SDK's embedded SVM.
+        self.svm = new_svm().with_blockhash_check(False).with_transaction_history(0)
         self.authority = authority
         self.faucet = Keypair()
         # Random, as a new cluster's: clients tell a reset chain from the one

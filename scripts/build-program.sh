@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Build the on-chain program from source and relink it to an SBPF v0 ELF.
+# Build the on-chain program from source and relink the one object twice: to an
+# SBPF v0 ELF (amplify.so, what clusters run today) and to an SBPF v3 ELF
+# (amplify-v3.so, what stays deployable once a cluster activates
+# disable_sbpf_v0_v1_v2_deployment; docs/toolchain.md says why one object fits both).
 #
-#   scripts/build-program.sh            build, write amplify_sdk/program/amplify.so
-#   scripts/build-program.sh --check    build into target/, fail if it differs from
-#                                       the shipped amplify_sdk/program/amplify.so
+#   scripts/build-program.sh            build, write both into amplify_sdk/program/
+#   scripts/build-program.sh --check    build into target/, fail if either differs
+#                                       from the shipped one
 #   scripts/build-program.sh --program-id ADDRESS
 #                                       build for another program address (a key only
-#                                       you hold: docs/toolchain.md), into
-#                                       target/deploy/amplify-ADDRESS.so; nothing shipped
+#                                       you hold: docs/cli.md), into target/deploy/
+#                                       amplify-ADDRESS.so and amplify-ADDRESS-v3.so;
+#                                       nothing shipped
 #
 # Needs the toolchain from scripts/install-toolchain.sh. The output depends only on
 # the sources and the pinned toolchain (paths are remapped, no timestamps), so a
@@ -16,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/programs"
 
-shipped="$root/amplify_sdk/program/amplify.so"
+shipped_dir="$root/amplify_sdk/program"
 mode="${1:-write}"
 program_id=""
 if [ "$mode" = "--program-id" ]; then
@@ -41,22 +45,29 @@ export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--export=${exports
 cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc -p amplify --locked
 
 obj="target/bpfel-unknown-none/release/libamplify.so"
-out="target/deploy/amplify${program_id:+-$program_id}.so"
+stem="amplify${program_id:+-$program_id}"
 mkdir -p target/deploy
-python3 "$root/scripts/sbpf_relink.py" "$obj" "$out" --syscalls syscalls.txt
-size=$(stat -c %s "$out")
-echo "built $out ($size bytes, sha256 $(sha256sum "$out" | cut -c1-16))"
+python3 "$root/scripts/sbpf_relink.py" "$obj" "target/deploy/$stem.so" --syscalls syscalls.txt
+python3 "$root/scripts/sbpf_relink_v3.py" "$obj" "target/deploy/$stem-v3.so" --syscalls syscalls.txt
 
-case "$mode" in
-  write) cp "$out" "$shipped"; echo "shipped -> $shipped" ;;
-  --program-id) echo "built for program address $program_id (ProgramData $program_data): $root/programs/$out" ;;
-  --check)
-    if cmp -s "$out" "$shipped"; then
-      echo "reproducible: rebuilt program is byte-identical to the shipped one"
-    else
-      echo "ERROR: rebuilt program differs from amplify_sdk/program/amplify.so" >&2
-      echo "       (run scripts/build-program.sh and commit the result)" >&2
-      exit 1
-    fi ;;
-  *) echo "usage: $0 [--check | --program-id ADDRESS]" >&2; exit 2 ;;
-esac
+status=0
+for name in amplify.so amplify-v3.so; do
+  out="target/deploy/${name/amplify/$stem}"
+  size=$(stat -c %s "$out")
+  echo "built $out ($size bytes, sha256 $(sha256sum "$out" | cut -c1-16))"
+  case "$mode" in
+    write) cp "$out" "$shipped_dir/$name"; echo "shipped -> $shipped_dir/$name" ;;
+    --program-id)
+      echo "built for program address $program_id (ProgramData $program_data): $root/programs/$out" ;;
+    --check)
+      if cmp -s "$out" "$shipped_dir/$name"; then
+        echo "reproducible: rebuilt $name is byte-identical to the shipped one"
+      else
+        echo "ERROR: rebuilt program differs from amplify_sdk/program/$name" >&2
+        echo "       (run scripts/build-program.sh and commit the result)" >&2
+        status=1
+      fi ;;
+    *) echo "usage: $0 [--check | --program-id ADDRESS]" >&2; exit 2 ;;
+  esac
+done
+exit $status

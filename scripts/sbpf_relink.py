@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import struct
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def _classify(sec: _Section) -> str | None:
         if sec.name.startswith(".data.rel.ro"):
             return ".rodata"  # written only by the (static) relocation step
         raise RelinkError(
-            f"writable section {sec.name} ({sec.size} bytes): SBPF v0 programs cannot have "
+            f"writable section {sec.name} ({sec.size} bytes): SBPF programs cannot have "
             "mutable statics"
         )
     return ".rodata"
@@ -468,19 +469,20 @@ def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
     return bytes(image)
 
 
-def main(argv: list[str]) -> int:
-    args = argv[1:]
+def main(argv: list[str], link: Callable[[bytes, frozenset[str] | None], bytes] = relink) -> int:
+    """The command line of this tool and of sbpf_relink_v3.py (`link` relinks)."""
+    args, tool = argv[1:], Path(argv[0]).name
     syscalls = None
     if len(args) == 4 and args[2] == "--syscalls":
         syscalls = frozenset(Path(args[3]).read_text().split())
         args = args[:2]
     if len(args) != 2:
-        print("usage: sbpf_relink.py <input.o> <output.so> [--syscalls FILE]", file=sys.stderr)
+        print(f"usage: {tool} <input.o> <output.so> [--syscalls FILE]", file=sys.stderr)
         return 2
     try:
-        out = relink(Path(args[0]).read_bytes(), syscalls)
+        out = link(Path(args[0]).read_bytes(), syscalls)
     except RelinkError as err:
-        print(f"sbpf_relink: {err}", file=sys.stderr)
+        print(f"{Path(tool).stem}: {err}", file=sys.stderr)
         return 1
     Path(args[1]).write_bytes(out)
     return 0

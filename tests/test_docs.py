@@ -189,12 +189,14 @@ def test_constants_quoted_by_name() -> None:
     assert "MAX_FEE_BPS" in quoted
 
 
-def test_program_size() -> None:
-    m = re.search(r"Program size: ([\d,]+) bytes", (DOCS / "toolchain.md").read_text())
-    assert m, "docs/toolchain.md states the program's size"
-    assert number(m.group(1)) == len(program_bytes()), (
-        f"docs/toolchain.md: {m.group(1)} bytes; amplify_sdk/program/amplify.so is "
-        f"{len(program_bytes()):,}"
+@pytest.mark.parametrize(
+    ("arch", "label"), [("v0", "Program size"), ("v3", "SBPF v3 program size")]
+)
+def test_program_size(arch: str, label: str) -> None:
+    m = re.search(rf"{label}: ([\d,]+) bytes", (DOCS / "toolchain.md").read_text())
+    assert m, f"docs/toolchain.md states the {arch} program's size"
+    assert number(m.group(1)) == len(program_bytes(arch)), (
+        f"docs/toolchain.md: {m.group(1)} bytes; the {arch} program is {len(program_bytes(arch)):,}"
     )
 
 

@@ -8,9 +8,11 @@ import pytest
 from governance import FULL_WEIGHT_PRICE, RELEASE, earn_fees, make_dao, write_buffer
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK, RENT
 
-from amplify_sdk import PROGRAM_ID, TransactionError, VoterClient, instructions
+from amplify_sdk import PROGRAM_ID, Amplify, TransactionError, VoterClient, instructions
+from amplify_sdk.chain._embedded import EmbeddedBackend
 from amplify_sdk.clients._admin import AMP, AMP_DECIMALS
 from amplify_sdk.clients._voter import ABSTAIN, AGAINST, FOR
 from amplify_sdk.errors import (
@@ -29,11 +31,11 @@ from amplify_sdk.errors import (
     VotingActive,
     VotingClosed,
 )
-from amplify_sdk.protocol import Proposal, ProposalStage
+from amplify_sdk.protocol import Proposal, ProposalStage, program_bytes
 from amplify_sdk.protocol._pda import BPF_LOADER_UPGRADEABLE, governance_pda, program_data_pda
 from amplify_sdk.protocol._token import associated_token_address, token_balance
 from conftest import report
-from market import Market
+from market import SOL, Market
 
 
 async def test_governance_takes_over_admin_and_upgrades(market: Market) -> None:
@@ -229,6 +231,69 @@ async def test_upgrade_by_proposal_only(market: Market) -> None:
     b = await market.batch(n_items=2, salt=b"after")
     assert b.item_count == 2
     report("upgrade executed", "ok")
+
+
+async def v0_protocol_past_simd_0500(monkeypatch: pytest.MonkeyPatch) -> Market:
+    """The v0 program, deployed before its cluster activated SIMD-0500, on a
+    chain where v0 can no longer be deployed (AMPLIFY_PROGRAM=v3 configures
+    the chain; the program is given explicitly)."""
+    monkeypatch.setenv("AMPLIFY_PROGRAM", "v3")
+    backend = EmbeddedBackend(program=program_bytes("v0"))
+    wallet = Keypair()
+    await backend.airdrop(wallet.pubkey(), 1_000 * SOL)
+    backend.set_upgrade_authority(wallet.pubkey())
+    amp = Amplify(backend, wallet)
+    admin = amp.admin()
+    await admin.initialize(await admin.create_amp_mint())
+    return Market(amp, backend, admin, amp.requester())
+
+
+async def test_upgrade_by_proposal_from_v0_to_v3_past_simd_0500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 21: on a cluster past SIMD-0500 the governed v0 program can still be
+    # fixed, by an upgrade to the v3 build; an upgrade to v0 fails there.
+    market = await v0_protocol_past_simd_0500(monkeypatch)
+    assert isinstance(market.backend, EmbeddedBackend)
+    svm = market.backend.svm
+    dao = await make_dao(market, [100 * AMP])
+    (a,) = dao.voters
+    await a.stake(100 * AMP)
+    await earn_fees(market, 4)  # fees in the treasury
+    half = await market.batch(n_items=3, salt=b"half")  # work in progress
+    w = await market.worker()
+    await w.accept_tasks(half.address, range(3))
+
+    async def upgrade_to(code: bytes) -> Pubkey:
+        buffer = await write_buffer(market, governance_pda()[0], code=code)
+        p = await a.propose({"UpgradeProgram": {"buffer": buffer, "spill": Keypair().pubkey()}})
+        await a.vote(p.address, FOR)
+        market.backend.warp(111)
+        return p.address
+
+    stale = await upgrade_to(program_bytes("v0"))
+    with pytest.raises(TransactionError) as refused:
+        await a.execute(stale)
+    assert "Detected sbpf_version required by the executable which are not enabled" in (
+        refused.value.logs
+    )
+    proposal = await upgrade_to(program_bytes("v3"))
+    before = dict(svm.get_program_accounts(PROGRAM_ID))
+    await a.execute(proposal)
+    after = dict(svm.get_program_accounts(PROGRAM_ID))
+    data = (await market.backend.get_account(program_data_pda())).data  # type: ignore[union-attr]
+    assert data[45:].rstrip(b"\0") == program_bytes("v3").rstrip(b"\0")
+    # Every account of the protocol is as it was, but the two the execution
+    # writes: the proposal (executed) and governance's record of it.
+    assert set(after) == set(before)
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {proposal, governance_pda()[0]}
+    # And everything works on v3: the work in progress ends, new work runs.
+    await w.submit_results(half.address, [(i, b"\x01") for i in range(3)])
+    await market.requester.rate_assignments(half.address, [(i, w.address, 5) for i in range(3)])
+    await market.requester.close_batch(half.address)
+    await earn_fees(market, 2)
+    await a.unstake(100 * AMP)
 
 
 async def test_workers_earn_amp_for_well_rated_work_up_to_the_cap(market: Market) -> None:

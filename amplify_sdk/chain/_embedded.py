@@ -22,7 +22,12 @@ from solders.transaction_metadata import FailedTransactionMetadata, TransactionM
 from solders.transaction_status import TransactionErrorType
 
 from ..protocol._pda import PROGRAM_ID, program_data_pda
-from ..protocol._program import program_bytes
+from ..protocol._program import (
+    DISABLE_SBPF_V0_V1_V2_DEPLOYMENT,
+    ENABLE_SBPF_V3,
+    program_arch,
+    program_bytes,
+)
 from ._backend import (
     AccountFilter,
     AccountSnapshot,
@@ -39,19 +44,34 @@ from ._tx import build_transaction, decode_events, error_from_litesvm, message_i
 FEATURES_ENV = "AMPLIFY_SVM_FEATURES"
 
 
+def new_svm() -> LiteSVM:
+    """A LiteSVM configured by the environment: `AMPLIFY_SVM_FEATURES` (all or
+    mainnet) and `AMPLIFY_PROGRAM` (v3: a chain where v0 deployment is over).
+
+    solders 0.29's `LiteSVM()` (litesvm 0.15.2) builds its program runtime
+    from mainnet-beta's features, which enable SBPF v3 execution; a feature set
+    given afterwards does not rebuild that runtime, but the loaders read it
+    when they deploy, which is what SIMD-0500 changes.
+    """
+    features = os.environ.get(FEATURES_ENV, "all")
+    if features not in ("all", "mainnet"):
+        raise ValueError(f"{FEATURES_ENV}={features!r}: give all or mainnet")
+    svm = LiteSVM().with_mainnet_features() if features == "mainnet" else LiteSVM()
+    if program_arch() == "v3":
+        fs = LiteSVM.mainnet_feature_set()
+        assert fs.is_active(ENABLE_SBPF_V3), "this LiteSVM cannot run SBPF v3"
+        fs.activate(DISABLE_SBPF_V0_V1_V2_DEPLOYMENT, 0)
+        svm = svm.with_feature_set(fs).with_feature_accounts()
+    return svm
+
+
 class EmbeddedBackend:
     """The program in an in-process SVM (LiteSVM): no network, a funded wallet, time under
     the caller's control (`warp`). Sends are synchronous and exact; the same `Backend` as
     `RpcBackend`, so code and tests run on both."""
 
     def __init__(self, program: bytes | None = None, program_id: Pubkey = PROGRAM_ID) -> None:
-        # AMPLIFY_SVM_FEATURES=mainnet: only the features mainnet-beta has
-        # activated (LiteSVM's default enables some it has not), so nothing
-        # shipped depends on a feature the main cluster lacks.
-        features = os.environ.get(FEATURES_ENV, "all")
-        if features not in ("all", "mainnet"):
-            raise ValueError(f"{FEATURES_ENV}={features!r}: give all or mainnet")
-        self.svm = LiteSVM().with_mainnet_features() if features == "mainnet" else LiteSVM()
+        self.svm = new_svm()
         self.program_id = program_id
         self.svm.add_program(program_id, program if program is not None else program_bytes())
         # LiteSVM's clock starts at unix time 0; start from the wall clock instead so

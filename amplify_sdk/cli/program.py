@@ -13,13 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from solders.pubkey import Pubkey
 
 from ..chain._rpc import RpcBackend
+from ..clients._artifact import choose_artifact
 from ..clients._deploy import DeployError, deploy
 from ..clients._verify import verify
 from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
 from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
-from ..protocol._program import program_bytes
+from ..protocol._program import ARTIFACTS, program_bytes
 from ._context import (
     MONIKERS,
     Out,
@@ -100,6 +101,14 @@ def register(cli: click.Group) -> None:
     help="Room for later upgrades, bytes [default: twice the program's size].",
 )
 @click.option("--force", is_flag=True, help="Upgrade even if the deployed bytes are the same.")
+@click.option(
+    "--sbpf",
+    type=click.Choice(["auto", *ARTIFACTS]),
+    default="auto",
+    show_default=True,
+    help="Which build to deploy: auto reads the cluster's feature accounts (v0 while it "
+    "deploys v0, v3 once SIMD-0500 disabled that).",
+)
 async def deploy_cmd(
     settings: Settings,
     out: Out,
@@ -108,10 +117,11 @@ async def deploy_cmd(
     buffer_file: Path,
     max_len: int | None,
     force: bool,
+    sbpf: str,
 ) -> None:
     """Deploy the program shipped in this package (or upgrade it; the wallet is
-    the upgrade authority). Interrupted, the same command resumes, writing only
-    what the buffer lacks."""
+    the upgrade authority), in the SBPF version the cluster accepts.
+    Interrupted, the same command resumes, writing only what the buffer lacks."""
     program_id = settings.program_id
     refuse_public_key(settings.url, None, program_id)
     if artifact is None and program_id != PROGRAM_ID:
@@ -120,7 +130,7 @@ async def deploy_cmd(
             f"{program_id} (scripts/build-program.sh --program-id {program_id}) and pass "
             "--artifact"
         )
-    elf = executable(None, artifact, False)
+    given = executable(None, artifact, False) if artifact is not None else None
     default = SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() and program_id == PROGRAM_ID else None
     path = program_keypair or default
     keypair = load_keypair(path) if path is not None else None
@@ -143,6 +153,14 @@ async def deploy_cmd(
         if isinstance(amp.backend, RpcBackend):
             refuse_public_key(settings.url, await amp.backend.genesis_hash(), program_id)
         client = amp.admin()
+        if given is not None:
+            # An --artifact says its own SBPF version (the ELF header's e_flags).
+            sbpf = sbpf_version(given)
+        choice = await choose_artifact(amp.backend, sbpf)
+        if isinstance(choice, str):
+            raise UserError(choice)
+        arch, why = choice.arch, choice.reason
+        elf = given if given is not None else program_bytes(arch)
         with progress:
             try:
                 result = await deploy(
@@ -164,6 +182,8 @@ async def deploy_cmd(
         "action": result.action,
         "authority": result.authority,
         "program_bytes": len(elf),
+        "sbpf": arch,
+        "sbpf_reason": why,
         "buffer": result.buffer,
         "chunks": result.chunks,
         "chunks_written": result.written,
@@ -172,10 +192,10 @@ async def deploy_cmd(
     }
     out.result(
         data,
-        f"program {result.program_id} {result.action} "
+        f"program {result.program_id} {result.action}, SBPF {arch} "
         f"({len(elf):,} bytes; {result.written}/{result.chunks} chunks written now, "
         f"{result.transactions} transactions, {result.seconds:.1f} s); "
-        f"upgrade authority {result.authority}",
+        f"upgrade authority {result.authority}; SBPF {arch} because {why}",
     )
 
 
@@ -287,12 +307,18 @@ async def verify_cmd(
     executable (or --artifact): exit 0 when it is, 1 when it differs."""
     program_id = program_id or settings.program_id
     elf = executable(out, artifact, rebuild)
+    source = str(artifact) if artifact is not None else "the shipped program"
     async with connect(settings) as amp:
         try:
             v = await verify(amp.backend, program_id, elf)
+            if artifact is None and not v.matches:
+                # The package ships a build per SBPF version: either may be deployed.
+                for arch in ARTIFACTS:
+                    other = await verify(amp.backend, program_id, program_bytes(arch))
+                    if other.matches:
+                        v, source = other, f"the shipped program (SBPF {arch})"
         except DeployError as e:
             raise UserError(str(e)) from None
-    source = str(artifact) if artifact is not None else "the shipped program"
     data = {
         "program_id": v.program_id,
         "verified": v.matches,
@@ -319,6 +345,14 @@ async def verify_cmd(
         )
     out.result(data, text)
     return None if v.matches else 1
+
+
+def sbpf_version(elf: bytes) -> str:
+    """The SBPF version an executable is built in (ELF64 `e_flags`: 0 or 3)."""
+    flags = int.from_bytes(elf[48:52], "little") if elf[:4] == b"\x7fELF" else -1
+    if f"v{flags}" not in ARTIFACTS:
+        raise UserError(f"the artifact is not an SBPF v0 or v3 program (ELF e_flags {flags})")
+    return f"v{flags}"
 
 
 def executable(out: Out | None, artifact: Path | None, rebuild: bool) -> bytes:

@@ -225,7 +225,7 @@ def load(path: Path) -> Keypair:
     return Keypair.from_bytes(bytes(json.loads(path.read_text())))
 
 
-def start_node(tmp: Path, *extra: str) -> Node:
+def start_node(tmp: Path, *extra: str, **env: str) -> Node:
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -240,7 +240,7 @@ def start_node(tmp: Path, *extra: str) -> Node:
             *extra,
         ],
         cwd=ROOT,
-        env=cli_env(),
+        env=cli_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

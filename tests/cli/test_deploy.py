@@ -107,3 +107,37 @@ def test_fail_deploy_with_the_public_program_key_on_mainnet_beta(tmp_path: Path)
     with pytest.raises(UserError, match="key is public"):
         refuse_public_key("https://rpc.example.com", MAINNET_GENESIS)
     refuse_public_key("https://rpc.example.com", "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
+
+
+@pytest.fixture(scope="module")
+def past_simd_0500(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """A node without the program on a chain where SBPF v0 can no longer be
+    deployed (`AMPLIFY_PROGRAM=v3` in the node's environment only)."""
+    n = start_node(tmp_path_factory.mktemp("v3"), "--no-program", AMPLIFY_PROGRAM="v3")
+    yield n
+    stop_node(n)
+
+
+def test_deploy_picks_the_v3_build_where_v0_is_disabled(past_simd_0500: Node) -> None:
+    # The CLI runs without AMPLIFY_PROGRAM: the choice comes from the cluster's
+    # feature accounts. It says which build and why, and the program runs.
+    n = past_simd_0500
+    refused = n.cli("program", "deploy", "--sbpf", "v0", "--program-keypair", PROGRAM_KEYPAIR)
+    assert refused.code == 2 and "no longer deploys SBPF v0" in refused.error, refused.stderr
+    assert n.ok("program", "show")["deployed"] is False
+    done = n.ok("program", "deploy", "--program-keypair", PROGRAM_KEYPAIR)
+    assert (done["action"], done["sbpf"]) == ("deployed", "v3")
+    assert "disable_sbpf_v0_v1_v2_deployment" in done["sbpf_reason"]
+    assert done["program_bytes"] == len(program_bytes("v3"))
+    assert n.ok("program", "init")["fee_bps"] >= 0
+    assert n.ok("batch", "create", "--price", "10000")["fee_per_item"] >= 0
+    again = n.ok("program", "deploy", "--force")  # an upgrade, v3 again
+    assert (again["action"], again["sbpf"]) == ("upgraded", "v3")
+
+
+def test_deploy_picks_the_v0_build_where_v0_is_open(bare: Node) -> None:
+    # The default node: v0 deployment is open, so the v0 build is chosen (the
+    # unchanged program of the test above, read back and compared).
+    same = bare.ok("program", "deploy")
+    assert (same["action"], same["sbpf"]) == ("unchanged", "v0")
+    assert "is not active" in same["sbpf_reason"]
