@@ -1,0 +1,316 @@
+// The worker's side, from the browser: open batches, registration, bulk
+// acceptance and submission (the instructions amplify_sdk's WorkerClient
+// sends, built from the IDL with Anchor's methods builder and signed by the
+// wallet), the worker's reservations, items checked against the chain, and
+// earnings. No DOM here.
+import { BN, EventParser, utils, type IdlEvents, type Program } from "@coral-xyz/anchor";
+import { PublicKey, SYSVAR_CLOCK_PUBKEY, Transaction, type TransactionInstruction } from "@solana/web3.js";
+import type { Amplify } from "./generated/amplify";
+import { fieldOffset, PROGRAM_ID, standingOf, tableAddress, type Batch, type Standing, type TaskTable } from "./market";
+import { loadBlob, HttpStore } from "./store";
+import type { Manifest } from "./commit";
+import type { ConnectedWallet } from "./wallet";
+
+export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
+export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
+
+/** Slot.worker: bits 0-14 roster index + 1, bit 15 a flag (IDL: Slot). */
+const SLOT_HOLDER = 0x7fff;
+
+/** Items per accept_tasks / submit_results: well inside a 1,232-byte
+ *  transaction with the instruction's accounts (4 bytes per item, plus the
+ *  answer's bytes for submit_results). */
+export const ACCEPT_CHUNK = 100;
+export const submitChunk = (width: number) => Math.floor(600 / (4 + width));
+
+export const pda = (...seeds: (Buffer | Uint8Array)[]) =>
+  PublicKey.findProgramAddressSync(seeds, PROGRAM_ID)[0];
+export const profileAddress = (worker: PublicKey) => pda(Buffer.from("worker"), worker.toBuffer());
+export const configAddress = () => pda(Buffer.from("config"));
+
+/** Chain time (the Clock sysvar's unix_timestamp): what the program compares deadlines with. */
+export async function chainNow(program: Program<Amplify>): Promise<number> {
+  const info = await program.provider.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+  if (!info) throw new Error("no Clock sysvar");
+  return Number(info.data.readBigInt64LE(32));
+}
+
+export type Table = { address: PublicKey; table: TaskTable };
+
+export async function tablesOf(program: Program<Amplify>, batch: Batch): Promise<Table[]> {
+  const addresses = await Promise.all(Array.from({ length: batch.tableCount }, (_, i) => tableAddress(batch, i)));
+  const infos = await program.provider.connection.getMultipleAccountsInfo(addresses);
+  return infos.flatMap((info, i) =>
+    info ? [{ address: addresses[i], table: program.coder.accounts.decode<TaskTable>("taskTable", info.data) }] : [],
+  );
+}
+
+/** The worker's roster index + 1 in the batch (0: not on its roster). */
+export function holderOf(batch: Batch, worker: PublicKey): number {
+  const i = batch.workers.slice(0, batch.rosterLen).findIndex((e) => e.worker.equals(worker));
+  return i + 1;
+}
+
+export type BatchView = {
+  address: PublicKey;
+  batch: Batch;
+  tables: Table[];
+  /** Items with an open slot the worker does not hold. */
+  open: number[];
+  /** Items the worker holds reserved, with their deadline (unix s). */
+  reserved: { item: number; deadline: number }[];
+  /** Items the worker completed. */
+  completed: number[];
+  /** Skills required (BatchSkills): name and minimum. */
+  skills: { name: string; minimum: number }[];
+};
+
+export function viewOf(address: PublicKey, batch: Batch, tables: Table[], worker: PublicKey | null): BatchView {
+  const holder = worker ? holderOf(batch, worker) : 0;
+  const view: BatchView = { address, batch, tables, open: [], reserved: [], completed: [], skills: [] };
+  for (const { table: t } of tables) {
+    for (let row = 0; row < t.count; row++) {
+      const slots = t.slots.slice(row * t.redundancy, (row + 1) * t.redundancy);
+      const item = t.firstItem + row;
+      const mine = holder ? slots.find((s) => (s.worker & SLOT_HOLDER) === holder) : undefined;
+      // Open: no holder and not settled (worker field 0, flag clear).
+      if (!mine && slots.some((s) => s.worker === 0)) view.open.push(item);
+      if (mine && mine.tick !== 0) {
+        const deadline = batch.createdAt.toNumber() + mine.tick * batch.tickSecs;
+        view.reserved.push({ item, deadline });
+      }
+      if (mine && mine.tick === 0) view.completed.push(item);
+    }
+  }
+  return view;
+}
+
+/** Every open, unexpired batch with work left (getProgramAccounts by the Batch
+ *  discriminator and status), seen by `worker`. */
+export async function openBatches(program: Program<Amplify>, worker: PublicKey | null): Promise<BatchView[]> {
+  const disc = program.idl.accounts.find((a) => a.name === "batch")!.discriminator;
+  const found = await program.provider.connection.getProgramAccounts(PROGRAM_ID, {
+    filters: [
+      { memcmp: { offset: 0, bytes: utils.bytes.bs58.encode(Buffer.from(disc)) } },
+      { memcmp: { offset: fieldOffset("Batch", "status"), bytes: utils.bytes.bs58.encode(Buffer.from([0])) } },
+    ],
+  });
+  const now = await chainNow(program);
+  const views: BatchView[] = [];
+  for (const { pubkey, account } of found) {
+    const batch = program.coder.accounts.decode<Batch>("batch", account.data);
+    if (batch.expiresAt.toNumber() <= now && !worker) continue;
+    const view = viewOf(pubkey, batch, await tablesOf(program, batch), worker);
+    if (batch.skillCount > 0) view.skills = await requiredSkills(program, pubkey);
+    if (view.open.length || view.reserved.length) views.push(view);
+  }
+  return views.sort((a, b) => b.batch.price.cmp(a.batch.price));
+}
+
+async function requiredSkills(program: Program<Amplify>, batch: PublicKey) {
+  const req = await program.account.batchSkills.fetchNullable(pda(Buffer.from("batch_skills"), batch.toBuffer()));
+  if (!req) return [];
+  const skills = await program.account.skill.fetchMultiple(req.skills.slice(0, req.count));
+  return skills.map((s, i) => ({
+    name: s ? new TextDecoder().decode(Uint8Array.from(s.name)).replace(/\0+$/, "") : req.skills[i].toBase58(),
+    minimum: req.minimums[i],
+  }));
+}
+
+// -- the worker's X25519 key: the Montgomery form of its ed25519 public key --------
+// (crypto_sign_ed25519_pk_to_curve25519: u = (1 + y) / (1 - y) mod 2^255 - 19),
+// so registering needs no key but the wallet's public one.
+
+const P = 2n ** 255n - 19n;
+function modPow(b: bigint, e: bigint): bigint {
+  let r = 1n;
+  for (b %= P; e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
+  return r;
+}
+export function x25519PublicKey(ed25519: Uint8Array): Uint8Array {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? ed25519[i] & 0x7f : ed25519[i]);
+  const u = (((1n + y) % P) * modPow((P + 1n - y) % P, P - 2n)) % P;
+  return Uint8Array.from({ length: 32 }, (_, i) => Number((u >> BigInt(8 * i)) & 0xffn));
+}
+
+// -- transactions ------------------------------------------------------------------
+
+const tx = (...ixs: TransactionInstruction[]) => new Transaction().add(...ixs);
+
+export async function register(program: Program<Amplify>, wallet: ConnectedWallet) {
+  const worker = wallet.publicKey;
+  const ix = await program.methods
+    .registerWorker(Array.from(x25519PublicKey(worker.toBytes())))
+    .accountsPartial({ worker, profile: profileAddress(worker) })
+    .instruction();
+  return wallet.signAndSend(program.provider.connection, [tx(ix)]);
+}
+
+/** Items grouped by the task table holding them, in chunks of at most `size`. */
+export function chunked(items: number[], tables: Table[], size: number): { table: Table; items: number[] }[] {
+  const out: { table: Table; items: number[] }[] = [];
+  for (const t of tables) {
+    const mine = items.filter((i) => t.table.firstItem <= i && i < t.table.firstItem + t.table.count);
+    for (let at = 0; at < mine.length; at += size) out.push({ table: t, items: mine.slice(at, at + size) });
+  }
+  return out;
+}
+
+function events<T>(program: Program<Amplify>, logs: string[], name: string): T[] {
+  const parser = new EventParser(PROGRAM_ID, program.coder);
+  return [...parser.parseLogs(logs)].filter((e) => e.name === name).map((e) => e.data as T);
+}
+
+async function logsOf(program: Program<Amplify>, signatures: string[]): Promise<string[]> {
+  const txs = await program.provider.connection.getTransactions(signatures, {
+    maxSupportedTransactionVersion: 0,
+    commitment: "confirmed",
+  });
+  return txs.flatMap((t) => t?.meta?.logMessages ?? []);
+}
+
+export type Outcome = { done: number[]; refused: { item: number; reason: string }[] };
+
+const refusalText = (program: Program<Amplify>, code: number) =>
+  program.idl.errors?.find((e) => e.code === code)?.name ?? `error ${code}`;
+
+/** accept_tasks for these items (one wallet prompt, one transaction per chunk). */
+export async function accept(program: Program<Amplify>, wallet: ConnectedWallet, view: BatchView, items: number[]): Promise<Outcome> {
+  if (view.batch.skillCount > 0) {
+    throw new Error(
+      "this batch requires skills: accepting needs proofs from the skills' leaf lists, which this page does not build (use `amplify worker accept --store`)",
+    );
+  }
+  const worker = wallet.publicKey;
+  const txs: Transaction[] = [];
+  for (const { table, items: chunk } of chunked(items, view.tables, ACCEPT_CHUNK)) {
+    const ix = await program.methods
+      .acceptTasks(chunk)
+      .accountsPartial({
+        worker,
+        config: configAddress(),
+        profile: profileAddress(worker),
+        batch: view.address,
+        table: table.address,
+      })
+      .instruction();
+    txs.push(tx(ix));
+  }
+  const sigs = await wallet.signAndSend(program.provider.connection, txs);
+  const found = events<TasksAccepted>(program, await logsOf(program, sigs), "tasksAccepted");
+  return {
+    done: found.flatMap((e) => e.accepted),
+    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(program, r.code) }))),
+  };
+}
+
+/** submit_results: an answer (1-64 bytes) per item, paid at once; one
+ *  transaction per answer width per table chunk (a transaction's answers
+ *  share one width), all signed at one wallet prompt. */
+export async function submit(
+  program: Program<Amplify>,
+  wallet: ConnectedWallet,
+  view: BatchView,
+  answers: Map<number, Uint8Array>,
+): Promise<Outcome & { paid: number }> {
+  const txs: Transaction[] = [];
+  const widths = [...new Set([...answers.values()].map((a) => a.length))].sort((a, b) => a - b);
+  for (const width of widths) {
+    if (width < 1 || width > 64) throw new Error(`an answer is 1-64 bytes, not ${width}`);
+    const items = [...answers.keys()].filter((i) => answers.get(i)!.length === width).sort((a, b) => a - b);
+    for (const { table, items: chunk } of chunked(items, view.tables, submitChunk(width))) {
+      const blob = Buffer.concat(chunk.map((i) => answers.get(i)!));
+      const ix = await program.methods
+        .submitResults(chunk, blob, "")
+        .accountsPartial({ worker: wallet.publicKey, batch: view.address, table: table.address })
+        .instruction();
+      txs.push(tx(ix));
+    }
+  }
+  const sigs = await wallet.signAndSend(program.provider.connection, txs);
+  const found = events<ResultsSubmitted>(program, await logsOf(program, sigs), "resultsSubmitted");
+  return {
+    done: found.flatMap((e) => e.items),
+    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(program, r.code) }))),
+    paid: found.reduce((n, e) => n + e.paid.toNumber(), 0),
+  };
+}
+
+// -- what the worker has: items, earnings, standing --------------------------------
+
+export type Item = { item: number; data: Uint8Array };
+
+/** A plain batch's items from its store (base_uri), each checked against the
+ *  chain's commitment; an item that fails is reported with its error, never shown. */
+export async function fetchItems(
+  view: BatchView,
+  items: number[],
+  manifests: Map<string, Promise<Manifest>>,
+  onItem: (item: number, result: { data: Uint8Array } | { error: Error }) => void,
+) {
+  if (view.batch.encrypted) {
+    const why = new Error(
+      "encrypted batch: its item keys are sealed to the worker's X25519 key, which a wallet-standard wallet does not expose (use `amplify worker fetch`)",
+    );
+    for (const i of items) onItem(i, { error: why });
+    return;
+  }
+  let store: HttpStore;
+  try {
+    store = new HttpStore(view.batch.baseUri);
+  } catch (e) {
+    for (const i of items) onItem(i, { error: e as Error });
+    return;
+  }
+  const committed = { address: view.address.toBase58(), manifestHash: Uint8Array.from(view.batch.manifestHash) };
+  await Promise.all(
+    items.map(async (i) => {
+      try {
+        onItem(i, { data: await loadBlob(store, committed, i, manifests) });
+      } catch (e) {
+        onItem(i, { error: e as Error });
+      }
+    }),
+  );
+}
+
+export type Earnings = { lamports: number; items: number; fees: number; batches: number };
+
+/** Lamports paid to the worker: the ResultsSubmitted events of its own history. */
+export async function earnings(program: Program<Amplify>, worker: PublicKey): Promise<Earnings> {
+  const connection = program.provider.connection;
+  const sigs = await connection.getSignaturesForAddress(worker, { limit: 1000 }, "confirmed");
+  const logs = await logsOf(program, sigs.filter((s) => s.err === null).map((s) => s.signature));
+  const mine = events<ResultsSubmitted>(program, logs, "resultsSubmitted").filter((e) => e.worker.equals(worker));
+  return {
+    lamports: mine.reduce((n, e) => n + e.paid.toNumber(), 0),
+    fees: mine.reduce((n, e) => n + e.fee.toNumber(), 0),
+    items: mine.reduce((n, e) => n + e.items.length, 0),
+    batches: new Set(mine.map((e) => e.batch.toBase58())).size,
+  };
+}
+
+/** The worker's standing (null: not registered). */
+export async function standing(program: Program<Amplify>, worker: PublicKey): Promise<Standing | null> {
+  const profile = await program.account.workerProfile.fetchNullable(profileAddress(worker));
+  if (!profile) return null;
+  const config = await program.account.config.fetch(configAddress());
+  return standingOf(profile, config.reputation);
+}
+
+/** The batch's instructions document (base_uri + hex(instructions_hash),
+ *  checked against that hash) and the label options it names on a line
+ *  `amplify-labels: a, b, c` (answers are the label's UTF-8 bytes). */
+export async function instructionsOf(view: BatchView): Promise<{ text: string; labels: string[] }> {
+  const hash = Uint8Array.from(view.batch.instructionsHash);
+  if (hash.every((b) => b === 0)) return { text: "", labels: [] };
+  const store = new HttpStore(view.batch.baseUri);
+  const text = new TextDecoder().decode(await store.get(hash, null));
+  const line = text.split("\n").find((l) => l.startsWith(LABELS_LINE));
+  const labels = line ? line.slice(LABELS_LINE.length).split(",").map((l) => l.trim()).filter(Boolean) : [];
+  return { text, labels };
+}
+export const LABELS_LINE = "amplify-labels:";
+
+export { BN };
