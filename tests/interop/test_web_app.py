@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._worker import x25519_public_key
 from amplify_sdk.protocol._pda import worker_profile_pda
 from amplify_sdk.quality._results import batch_results
-from amplify_sdk.storage import HttpStore
+from amplify_sdk.storage import HttpStore, manifest_name, proof_name
 from localnet import LocalNode
 
 from .node_tools import run
@@ -46,8 +47,12 @@ POSTS = [
     b"hi",
     b"Cheap watches!!!",
 ]
-#: The item whose blob the store serves swapped.
-SWAPPED = 5
+#: The item whose blob the store serves swapped, and the one whose proof
+#: document claims another blob (stored too, so only the proof can tell).
+SWAPPED, FORGED = 5, 4
+#: An item with a genuine proof document (the others are proved from the manifest).
+PROVED = 1
+REFUSED = {SWAPPED: "ContentMismatchError: ", FORGED: "ManifestMismatchError: "}
 #: Per worker: items it accepts, and the label index it gives each item.
 WORKERS = [
     (6, [0, 1, 0, 1, 2, 0]),
@@ -61,6 +66,7 @@ class Site:
 
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.gets: list[str] = []
         self.app = web.Application()
         self.app.router.add_route("*", "/store/{path:.*}", self.store)
         self.app.router.add_static("/", WEB)
@@ -70,6 +76,7 @@ class Site:
         if request.method == "PUT":
             self.blobs[path] = await request.read()
             return web.Response(status=201)
+        self.gets.append(path)
         if path not in self.blobs:
             return web.Response(status=404)
         return web.Response(body=self.blobs[path])
@@ -104,7 +111,11 @@ async def test_three_workers_label_a_batch_in_the_browser(
             base_uri=store_url,
             instructions_hash=content_hash(instructions),
         )
-        await requester.upload_items(batch.address, POSTS, store)
+        manifest = await requester.upload_items(batch.address, POSTS, store)
+        await store.put_named(proof_name(batch.address, PROVED), manifest.proof(PROVED).to_json())
+        forged = replace(manifest.proof(FORGED), content_hash=content_hash(b"Totally not spam"))
+        await store.put_named(proof_name(batch.address, FORGED), forged.to_json())
+        await store.put(b"Totally not spam")
     # The store now serves another post under item SWAPPED's address.
     store_site.blobs[content_hash(POSTS[SWAPPED]).hex()] = b"Totally not spam"
 
@@ -140,11 +151,16 @@ async def test_three_workers_label_a_batch_in_the_browser(
     problems = [p for w in shown for p in w["problems"] if proof_probe not in p]
     assert problems == []
 
+    # Items were proved by their proof documents where the store had one, else
+    # from the manifest, read once per page.
+    assert store_site.gets.count(proof_name(batch.address, PROVED)) == 3
+    assert store_site.gets.count(manifest_name(batch.address)) == 3
+
     fee = -(-PRICE * FEE_BPS // 10_000)  # ceil: the IDL's fee_per_item
     payout = PRICE - fee
     results = await batch_results(admin.backend, batch.address)
     for kp, (accept, labels), page in zip(wallets, WORKERS, shown, strict=True):
-        items = [i for i in range(accept) if i != SWAPPED]
+        items = [i for i in range(accept) if i not in REFUSED]
         # What the page showed: the batch, its label options, each item's own
         # text, and the swapped blob refused with the reason.
         assert page["batchRow"][2] == "0.000050 SOL" and page["batchRow"][3] == "open to all"
@@ -154,10 +170,9 @@ async def test_three_workers_label_a_batch_in_the_browser(
             i: POSTS[i].decode() for i in items
         }
         states = {x["item"]: x["state"] for x in page["items"]}
-        assert states == {i: ("error" if i == SWAPPED else "ok") for i in range(accept)}
-        if accept > SWAPPED:
-            refused = next(x for x in page["items"] if x["item"] == SWAPPED)
-            assert refused["title"].startswith("ContentMismatchError: ")
+        assert states == {i: ("error" if i in REFUSED else "ok") for i in range(accept)}
+        for x in page["items"]:
+            assert x["title"].startswith(REFUSED[x["item"]]) if x["item"] in REFUSED else True
         assert page["submitted"] == len(items)
         assert page["keyInPage"] is False
         # One wallet prompt per step (register, accept, submit); submitting
@@ -184,6 +199,6 @@ async def test_three_workers_label_a_batch_in_the_browser(
             + payout * len(items)
         )
     b = await requester.get_batch(batch.address)
-    delivered = sum(len([i for i in range(a) if i != SWAPPED]) for a, _ in WORKERS)
+    delivered = sum(len([i for i in range(a) if i not in REFUSED]) for a, _ in WORKERS)
     assert b.completed_count == delivered
-    assert b.reserved_count == sum(1 for a, _ in WORKERS if a > SWAPPED)
+    assert b.reserved_count == sum(len([i for i in range(a) if i in REFUSED]) for a, _ in WORKERS)
