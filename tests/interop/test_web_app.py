@@ -1,17 +1,28 @@
-"""The worker app (examples/web/work.html) runs a labelling job in headless
-Chromium against the node: a requester's batch is created and its items
-uploaded to an HTTP store with the SDK; then three workers, each with a test
-wallet injected into its page (wallet-standard, examples/web/test/wallet.js),
-connect, register, accept in bulk, read their items (each checked against the
-chain's commitment: one blob in the store was swapped and must be refused),
-label them with the keyboard and submit in bulk. What landed is then read
-back ON CHAIN with the SDK: each worker's answers, and payments to the
-lamport, derived from the price, the fee rate and the counts.
-Screenshots stay under the test's tmp_path.
+"""The app (examples/web/work.html) runs a whole labelling job in headless
+Chromium against the node, one browser context per person, each with a test
+wallet injected into its page (wallet-standard, examples/web/test/wallet.js):
+
+- the requester creates a batch and uploads a CSV to an HTTP store (the SDK
+  then reads the manifest the page wrote, and fetches every item, checked);
+  the test swaps one blob in the store and forges one item's proof document;
+- three workers connect, register, accept in bulk, read their items (each
+  checked against the chain's commitment: the swapped and the forged one
+  must be refused, with the reason), label them with the keyboard and submit
+  in bulk;
+- the requester, whose page watched completion, settles the items whose
+  label is confident and downloads labels.csv.
+
+What landed is read back ON CHAIN with the SDK: each worker's answers, the
+payments to the lamport (derived from the price, the fee rate and the
+counts), the settled slots and their refund; the labels file must be the
+SDK's own plurality-vote labels.csv, byte for byte. Screenshots stay under
+the test's tmp_path.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -20,13 +31,15 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._worker import x25519_public_key
 from amplify_sdk.protocol._pda import worker_profile_pda
 from amplify_sdk.quality._results import batch_results
-from amplify_sdk.storage import HttpStore, manifest_name, proof_name
+from amplify_sdk.quality.labels import dataset_labels
+from amplify_sdk.storage import HttpStore, load_manifest, manifest_name, proof_name
 from localnet import LocalNode
 
 from .node_tools import run
@@ -37,15 +50,15 @@ SIGNATURE_FEE = 5_000
 FEE_BPS = 500
 #: Not a multiple of 10,000 / FEE_BPS: the fee's rounding up shows.
 PRICE = 50_001
-BOND = 7_000
+REDUNDANCY = 4
 LABELS = ["spam", "ham", "unsure"]
 POSTS = [
-    b"Win a free cruise, click now",
-    b"Lunch at noon tomorrow?",
-    b"Your parcel is waiting: pay the fee",
-    b"Minutes of Monday's meeting attached",
-    b"hi",
-    b"Cheap watches!!!",
+    "Win a free cruise, click now",
+    "Lunch at noon tomorrow?",
+    'Your parcel is waiting: pay the "fee"',
+    "Minutes of Monday's meeting, attached",
+    "hi",
+    "Cheap watches!!!",
 ]
 #: The item whose blob the store serves swapped, and the one whose proof
 #: document claims another blob (stored too, so only the proof can tell).
@@ -59,17 +72,29 @@ WORKERS = [
     (6, [0, 1, 0, 1, 1, 0]),
     (4, [1, 1, 0, 1]),
 ]
+#: Settle items whose label has at least this share of at least this many answers.
+SETTLE = (0.9, 3)
+
+
+def delivered(accept: int) -> list[int]:
+    return [i for i in range(accept) if i not in REFUSED]
 
 
 class Site:
-    """examples/web and an HTTP store (PUT/GET/HEAD under /store/) on one origin."""
+    """examples/web and an HTTP store (PUT/GET/HEAD under /store/) on one
+    origin, and the hook the job calls once the requester has uploaded."""
 
-    def __init__(self) -> None:
+    def __init__(self, requester: RequesterClient) -> None:
+        self.requester = requester
         self.blobs: dict[str, bytes] = {}
         self.gets: list[str] = []
+        self.batch: Pubkey | None = None
+        self.fetched: list[bytes] = []
         self.app = web.Application()
         self.app.router.add_route("*", "/store/{path:.*}", self.store)
+        self.app.router.add_post("/test/uploaded", self.uploaded)
         self.app.router.add_static("/", WEB)
+        self.origin = ""
 
     async def store(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
@@ -81,61 +106,93 @@ class Site:
             return web.Response(status=404)
         return web.Response(body=self.blobs[path])
 
+    async def uploaded(self, request: web.Request) -> web.Response:
+        """The SDK reads what the page uploaded (the manifest, verified against
+        the batch; every item, checked); then one blob is swapped and one
+        proof forged."""
+        self.batch = batch = Pubkey.from_string(await request.text())
+        async with HttpStore(f"{self.origin}/store/") as store:
+            b = await self.requester.get_batch(batch)
+            manifest = await load_manifest(store, b)
+            reader = WorkerClient(self.requester.backend, Keypair())
+            self.fetched = await reader.fetch_items(batch, range(len(POSTS)), store)
+            await store.put_named(proof_name(batch, PROVED), manifest.proof(PROVED).to_json())
+            forged = replace(manifest.proof(FORGED), content_hash=content_hash(b"Totally not spam"))
+            await store.put_named(proof_name(batch, FORGED), forged.to_json())
+            await store.put(b"Totally not spam")
+        # The store now serves another post under item SWAPPED's address.
+        self.blobs[content_hash(POSTS[SWAPPED].encode()).hex()] = b"Totally not spam"
+        self.gets.clear()  # from here on: the workers' reads
+        return web.Response(text="ok")
+
 
 @pytest.fixture
-async def site() -> AsyncIterator[tuple[Site, str]]:
-    s = Site()
+async def requester(admin: AdminClient) -> RequesterClient:
+    await admin.initialize(await admin.create_amp_mint(), fee_bps=FEE_BPS)
+    r = RequesterClient(admin.backend, Keypair())
+    await admin.backend.airdrop(r.address, 10 * SOL)
+    return r
+
+
+@pytest.fixture
+async def site(requester: RequesterClient) -> AsyncIterator[Site]:
+    s = Site(requester)
     runner = web.AppRunner(s.app)
     await runner.setup()
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()
-    yield s, f"http://127.0.0.1:{runner.addresses[0][1]}"
+    s.origin = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    yield s
     await runner.cleanup()
 
 
-async def test_three_workers_label_a_batch_in_the_browser(
-    chromium: Path, node: LocalNode, admin: AdminClient, site: tuple[Site, str], tmp_path: Path
-) -> None:
-    store_site, origin = site
-    store_url = f"{origin}/store/"
-    await admin.initialize(await admin.create_amp_mint(), fee_bps=FEE_BPS)
-    requester = RequesterClient(admin.backend, Keypair())
-    await admin.backend.airdrop(requester.address, 10 * SOL)
-    instructions = b"Is the post spam?\namplify-labels: " + ", ".join(LABELS).encode() + b"\n"
-    async with HttpStore(store_url) as store:
-        await store.put(instructions)
-        batch = await requester.create_batch(
-            price=PRICE,
-            bond=BOND,
-            redundancy=3,
-            base_uri=store_url,
-            instructions_hash=content_hash(instructions),
-        )
-        manifest = await requester.upload_items(batch.address, POSTS, store)
-        await store.put_named(proof_name(batch.address, PROVED), manifest.proof(PROVED).to_json())
-        forged = replace(manifest.proof(FORGED), content_hash=content_hash(b"Totally not spam"))
-        await store.put_named(proof_name(batch.address, FORGED), forged.to_json())
-        await store.put(b"Totally not spam")
-    # The store now serves another post under item SWAPPED's address.
-    store_site.blobs[content_hash(POSTS[SWAPPED]).hex()] = b"Totally not spam"
+def posts_csv() -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["id", "text"])
+    for n, post in enumerate(POSTS):
+        w.writerow([f"p{n}", post])
+    return out.getvalue()
 
+
+def person(name: str, kp: Keypair) -> dict[str, object]:
+    return {"name": name, "secretKey": list(bytes(kp)), "address": str(kp.pubkey())}
+
+
+async def test_a_labelling_job_runs_in_the_browser(
+    chromium: Path,
+    node: LocalNode,
+    admin: AdminClient,
+    requester: RequesterClient,
+    site: Site,
+    tmp_path: Path,
+) -> None:
     wallets = [Keypair() for _ in WORKERS]
     for kp in wallets:
         await admin.backend.airdrop(kp.pubkey(), SOL)
-    keys = [{str(i): str(label + 1) for i, label in enumerate(labels)} for _, labels in WORKERS]
     job = {
-        "url": f"{origin}/work.html?cluster={node.url}",
+        "url": f"{site.origin}/work.html?cluster={node.url}&store={site.origin}/store/",
         "screenshots": str(tmp_path),
-        "batch": str(batch.address),
+        "uploaded": f"{site.origin}/test/uploaded",
+        "requester": {
+            **person("Requester wallet", requester.wallet),
+            "create": {
+                "price": PRICE,
+                "redundancy": REDUNDANCY,
+                "task": "Is the post spam?",
+                "labels": LABELS,
+            },
+            "csv": posts_csv(),
+            "delivered": sum(len(delivered(a)) for a, _ in WORKERS),
+            "settle": SETTLE,
+        },
         "workers": [
             {
-                "name": f"Test wallet {n + 1}",
-                "secretKey": list(bytes(kp)),
-                "address": str(kp.pubkey()),
+                **person(f"Test wallet {n + 1}", kp),
                 "accept": accept,
-                "keys": k,
+                "keys": {str(i): str(label + 1) for i, label in enumerate(labels)},
             }
-            for n, (kp, (accept, _), k) in enumerate(zip(wallets, WORKERS, keys, strict=True))
+            for n, (kp, (accept, labels)) in enumerate(zip(wallets, WORKERS, strict=True))
         ],
     }
     (tmp_path / "job.json").write_text(json.dumps(job))
@@ -143,32 +200,56 @@ async def test_three_workers_label_a_batch_in_the_browser(
         WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=150
     )
     assert code == 0, f"job failed:\n{out}\n{err}"
-    shown = json.loads(out.strip().splitlines()[-1])["workers"]
-    assert [w.get("error") for w in shown] == [None] * 3, shown
-    # The only failed requests: proof documents, which this upload did not
-    # write (items are proved from the manifest instead, as the SDK does).
-    proof_probe = f"the server responded with a status of 404 (Not Found) @ {store_url}proofs/"
-    problems = [p for w in shown for p in w["problems"] if proof_probe not in p]
-    assert problems == []
+    shown = json.loads(out.strip().splitlines()[-1])
+    pages = [shown["requester"], *shown["workers"]]
+    instructions = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encode()
+    assert [p.get("error") for p in pages] == [None] * 4, pages
+    # The only failed requests: the uploader's HEAD of each blob before its
+    # PUT (one the store holds is not sent again), and the workers' reads of
+    # proof documents the store does not hold (such items are proved from the
+    # manifest instead, as the SDK does).
+    missing = (
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+        f" @ {site.origin}/store/"
+    )
+    blobs = {missing + content_hash(p.encode()).hex() for p in POSTS}
+    assert sorted(x.removeprefix("console: ") for x in shown["requester"]["problems"]) == sorted(
+        blobs
+    )
+    probe = missing + "proofs/"
+    assert [x for p in shown["workers"] for x in p["problems"] if probe not in x] == []
 
-    # Items were proved by their proof documents where the store had one, else
-    # from the manifest, read once per page.
-    assert store_site.gets.count(proof_name(batch.address, PROVED)) == 3
-    assert store_site.gets.count(manifest_name(batch.address)) == 3
+    # The requester's batch and upload, as the SDK reads them.
+    assert site.batch is not None and str(site.batch) == shown["requester"]["batch"]
+    batch = site.batch
+    assert site.fetched == [p.encode() for p in POSTS]
+    assert shown["requester"]["uploaded"] == len(POSTS)
+    assert shown["requester"]["progress"] == [2 * len(POSTS), 2 * len(POSTS)]
+    b = await requester.get_batch(batch)
+    assert (b.price, b.redundancy, b.bond, b.item_count) == (
+        PRICE,
+        REDUNDANCY,
+        PRICE // 10,  # the SDK's default bond: a tenth of the price
+        len(POSTS),
+    )
+    assert b.instructions_hash == content_hash(instructions)
+    # Items were proved by their proof documents where the store had one,
+    # else from the manifest, read once per worker's page.
+    assert site.gets.count(proof_name(batch, PROVED)) == 3
+    assert site.gets.count(manifest_name(batch)) == 3
 
     fee = -(-PRICE * FEE_BPS // 10_000)  # ceil: the IDL's fee_per_item
     payout = PRICE - fee
-    results = await batch_results(admin.backend, batch.address)
-    for kp, (accept, labels), page in zip(wallets, WORKERS, shown, strict=True):
-        items = [i for i in range(accept) if i not in REFUSED]
+    bond = PRICE // 10
+    results = await batch_results(admin.backend, batch)
+    for kp, (accept, labels), page in zip(wallets, WORKERS, shown["workers"], strict=True):
+        items = delivered(accept)
         # What the page showed: the batch, its label options, each item's own
-        # text, and the swapped blob refused with the reason.
+        # text, and the swapped and forged items refused with the reason.
         assert page["batchRow"][2] == "0.000050 SOL" and page["batchRow"][3] == "open to all"
         assert page["options"] == [f"{n + 1}{label}" for n, label in enumerate(LABELS)]
         assert page["accepted"] == accept
-        assert {int(i): t for i, t in page["itemText"].items()} == {
-            i: POSTS[i].decode() for i in items
-        }
+        assert {int(i): t for i, t in page["itemText"].items()} == {i: POSTS[i] for i in items}
         states = {x["item"]: x["state"] for x in page["items"]}
         assert states == {i: ("error" if i in REFUSED else "ok") for i in range(accept)}
         for x in page["items"]:
@@ -195,10 +276,36 @@ async def test_three_workers_label_a_batch_in_the_browser(
             SOL
             - profile_rent
             - (2 + len(widths)) * SIGNATURE_FEE
-            - BOND * still_reserved
+            - bond * still_reserved
             + payout * len(items)
         )
-    b = await requester.get_batch(batch.address)
-    delivered = sum(len([i for i in range(a) if i not in REFUSED]) for a, _ in WORKERS)
-    assert b.completed_count == delivered
+
+    # Settled: the items whose every answer agrees (3 of 3 >= 0.9), each with
+    # one open slot (REDUNDANCY 4); the refund is the price of each slot.
+    answers: dict[int, list[int]] = {}
+    for accept, labels in WORKERS:
+        for i in delivered(accept):
+            answers.setdefault(i, []).append(labels[i])
+    confident = [
+        i
+        for i, given in sorted(answers.items())
+        if max(given.count(x) for x in given) / len(given) >= SETTLE[0] and len(given) >= SETTLE[1]
+    ]
+    open_slots = {i: REDUNDANCY - len(given) for i, given in answers.items()}
+    assert confident == [1, 2, 3] and all(open_slots[i] == 1 for i in confident)
+    req = shown["requester"]
+    assert req["settled"] == len(confident)
+    assert req["refunded"] == PRICE * len(confident)
+    b = await requester.get_batch(batch)
+    assert b.cancelled_slots == len(confident)
+    assert b.completed_count == sum(len(delivered(a)) for a, _ in WORKERS)
     assert b.reserved_count == sum(len([i for i in range(a) if i in REFUSED]) for a, _ in WORKERS)
+    assert await requester.open_slots(batch, confident) == {}
+    assert req["completion"].startswith(f"{b.completed_count} of {len(POSTS) * REDUNDANCY} answers")
+
+    # labels.csv: the SDK's plurality vote on the chain's answers, byte for byte.
+    assert req["labelsFile"] == f"labels-{batch}.csv"
+    expected = tmp_path / "sdk-labels.csv"
+    dataset_labels([r.as_answer for r in results], method="plurality_vote").write(expected)
+    assert req["labelsCsv"] == expected.read_bytes().decode()
+    assert req["labelsCsv"].splitlines()[1] == "0,spam,0.666667,3,0.666667"

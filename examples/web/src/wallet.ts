@@ -69,7 +69,7 @@ export class ConnectedWallet {
 
   /** Sign (one wallet prompt for all) and send each transaction, in order,
    *  each confirmed before the next is sent; their signatures. */
-  async signAndSend(connection: Connection, txs: Transaction[]): Promise<string[]> {
+  async signAndSend(connection: Connection, txs: Transaction[], onSent?: (i: number) => void): Promise<string[]> {
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
     for (const tx of txs) {
       tx.feePayer = this.publicKey;
@@ -94,11 +94,12 @@ export class ConnectedWallet {
         const sig = await connection.sendRawTransaction(signedTransaction, { skipPreflight: false });
         await confirm(connection, sig, blockhash, lastValidBlockHeight);
         signatures.push(sig);
+        onSent?.(i);
       }
       return signatures;
     }
     const send = features["solana:signAndSendTransaction"]!;
-    for (const transaction of unsigned) {
+    for (const [i, transaction] of unsigned.entries()) {
       const [{ signature }] = await send.signAndSendTransaction({
         account: this.account,
         transaction,
@@ -107,6 +108,7 @@ export class ConnectedWallet {
       const sig = utils.bytes.bs58.encode(signature);
       await confirm(connection, sig, blockhash, lastValidBlockHeight);
       signatures.push(sig);
+      onSent?.(i);
     }
     return signatures;
   }

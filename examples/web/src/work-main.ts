@@ -6,7 +6,18 @@ import type { Wallet } from "@wallet-standard/base";
 import type { Program } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { Amplify } from "./generated/amplify";
-import { connect, standingText } from "./market";
+import { connect, listBatches, standingText, type Batch } from "./market";
+import {
+  batchAnswers,
+  completion,
+  confidentItems,
+  createBatch,
+  csvItems,
+  labelsCsv,
+  pluralityLabels,
+  settleItems,
+  uploadItems,
+} from "./request";
 import type { Manifest } from "./commit";
 import { chainOf, ConnectedWallet, watchWallets } from "./wallet";
 import {
@@ -18,6 +29,7 @@ import {
   register,
   standing,
   submit,
+  tablesOf,
   type BatchView,
 } from "./work";
 
@@ -50,12 +62,15 @@ function status(text: string, error = false) {
 /** Run an action; its error goes to the status line (and body[data-error] for tests). */
 async function act(what: string, fn: () => Promise<void>) {
   status(`${what}…`);
+  document.body.dataset.busy = what;
   try {
     await fn();
     delete document.body.dataset.error;
   } catch (e) {
     status(`${what} failed: ${message(e)}`, true);
     document.body.dataset.error = message(e);
+  } finally {
+    delete document.body.dataset.busy;
   }
 }
 
@@ -182,6 +197,7 @@ async function refresh() {
   state.views = await openBatches(program(), state.wallet?.publicKey ?? null);
   showBatches();
   await showMe();
+  await showMine();
   status(`${state.views.length} open batches`);
   document.body.dataset.loaded = "true";
 }
@@ -298,10 +314,134 @@ $("submit").onclick = () =>
     document.body.dataset.submitted = String(out.done.length);
   });
 
+// -- requester: create, upload, watch, settle, labels ------------------------------
+
+const num = (id: string) => Number($<HTMLInputElement>(id).value);
+
+$<HTMLFormElement>("create").onsubmit = (e) => {
+  e.preventDefault();
+  act("creating a batch", async () => {
+    const address = await createBatch(program(), state.wallet!, {
+      price: num("price"),
+      redundancy: num("redundancy"),
+      storeUrl: $<HTMLInputElement>("store").value,
+      instructions: $<HTMLInputElement>("task").value,
+      labels: $<HTMLInputElement>("labels").value.split(",").map((l) => l.trim()).filter(Boolean),
+    });
+    await refresh();
+    status(`created batch ${address.toBase58()}`);
+    document.body.dataset.created = address.toBase58();
+  });
+};
+
+function completionText(b: Batch) {
+  const c = completion(b);
+  const pct = c.slots ? Math.floor((100 * c.completed) / (c.slots - c.settled || 1)) : 0;
+  return `${c.completed} of ${c.slots - c.settled} answers (${pct}%), ${c.reserved} reserved, ${c.settled} slots settled`;
+}
+
+async function showMine() {
+  const me = state.wallet?.publicKey;
+  const body = $<HTMLTableElement>("mine").tBodies[0];
+  if (!me) return;
+  const mine = await listBatches(program(), me);
+  const seen = new Set<string>();
+  for (const { address, batch } of mine) {
+    const key = address.toBase58();
+    seen.add(key);
+    let row = body.querySelector<HTMLTableRowElement>(`tr[data-batch="${key}"]`);
+    if (row) {
+      // Watching: only the counts change (the row's inputs keep what was typed).
+      row.cells[2].textContent = batch.itemCount.toString();
+      row.cells[3].textContent = completionText(batch);
+      row.dataset.completed = batch.completedCount.toString();
+      continue;
+    }
+    row = body.insertRow();
+    row.dataset.batch = key;
+    row.dataset.completed = batch.completedCount.toString();
+    const cell = (text = "") => {
+      const td = row!.insertCell();
+      td.textContent = text;
+      return td;
+    };
+    cell(short(address)).title = key;
+    cell(sol(batch.price.toNumber()));
+    cell(batch.itemCount.toString());
+    cell(completionText(batch));
+    const file = Object.assign(document.createElement("input"), { type: "file", accept: ".csv,text/csv", className: "csv" });
+    const upload = Object.assign(document.createElement("button"), { type: "button", className: "upload", textContent: "Upload" });
+    upload.onclick = () => act("uploading", () => uploadCsv(address, file));
+    cell().append(file, upload);
+    const conf = Object.assign(document.createElement("input"), { type: "number", step: "0.01", min: "0", max: "1", value: "0.9", className: "min-confidence", title: "minimum confidence" });
+    const answers = Object.assign(document.createElement("input"), { type: "number", min: "1", value: "2", className: "min-answers", title: "minimum answers" });
+    conf.style.width = answers.style.width = "4rem";
+    const settle = Object.assign(document.createElement("button"), { type: "button", className: "settle", textContent: "Settle" });
+    settle.onclick = () => act("settling", () => settle_(address, Number(conf.value), Number(answers.value)));
+    cell().append(conf, answers, settle);
+    const download = Object.assign(document.createElement("button"), { type: "button", className: "labels", textContent: "Download labels.csv" });
+    download.onclick = () => act("reading answers", () => downloadLabels(address));
+    cell().append(download);
+  }
+  for (const row of Array.from(body.rows)) if (!seen.has(row.dataset.batch!)) row.remove();
+}
+
+async function uploadCsv(address: PublicKey, file: HTMLInputElement) {
+  const f = file.files?.[0];
+  if (!f) throw new Error("choose a CSV file first");
+  const items = csvItems(await f.text());
+  const bar = $<HTMLProgressElement>("upload-progress");
+  const text = $("upload-status");
+  await uploadItems(program(), state.wallet!, address, items, (phase, done, total) => {
+    // Half the bar for the store, half for the chain.
+    bar.max = 2 * total;
+    bar.value = (phase === "chain" ? total : 0) + done;
+    text.textContent = phase === "store" ? `stored ${done} of ${total} items` : `committed ${done} of ${total} items on chain`;
+  });
+  text.textContent = `uploaded ${items.length} items`;
+  await refresh();
+  status(`uploaded ${items.length} items`);
+  document.body.dataset.uploaded = String(items.length);
+}
+
+async function settle_(address: PublicKey, minConfidence: number, minAnswers: number) {
+  const p = program();
+  const rows = pluralityLabels(await batchAnswers(p, address));
+  const batch = (await p.account.batch.fetch(address)) as Batch;
+  const picks = confidentItems(rows, await tablesOf(p, batch), minConfidence, minAnswers);
+  if (picks.length === 0) {
+    status("no item is confident enough with open slots left");
+    document.body.dataset.settled = "0";
+    return;
+  }
+  const out = await settleItems(p, state.wallet!, address, picks);
+  await refresh();
+  status(`settled ${out.done.length} items: ${out.slots} open slots refunded, ${out.refunded.toLocaleString("en")} lamports`);
+  document.body.dataset.settled = String(out.done.length);
+  document.body.dataset.refunded = String(out.refunded);
+}
+
+async function downloadLabels(address: PublicKey) {
+  const rows = pluralityLabels(await batchAnswers(program(), address));
+  const csv = labelsCsv(rows);
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+  a.download = `labels-${address.toBase58()}.csv`;
+  a.click();
+  const ties = rows.filter((r) => r.tied).length;
+  status(`${rows.length} items labelled (plurality vote)${ties ? `, ${ties} ties` : ""}`);
+}
+
+// Watch completion while a wallet is connected.
+setInterval(() => {
+  if (state.wallet && !document.body.dataset.busy) showMine().catch(() => {});
+}, 2000);
+
 // -- start -------------------------------------------------------------------------
 
 const params = new URLSearchParams(location.search);
 $<HTMLInputElement>("cluster").value = params.get("cluster") ?? "http://127.0.0.1:8899";
+$<HTMLInputElement>("store").value = params.get("store") ?? "";
 $<HTMLInputElement>("cluster").onchange = () => {
   state.program = null;
   act("loading", refresh);

@@ -1,13 +1,18 @@
-// Drive the worker app (work.html) through a labelling job in one headless
-// Chromium: per worker a fresh browser context with its test wallet injected
-// (test/wallet.js), then connect, register, accept, read the items, label
-// them with the keyboard and submit. Prints one JSON line of what each
-// worker's page showed.
+// Drive work.html through a whole labelling job in one headless Chromium,
+// each person in a browser context of its own with its test wallet injected
+// (test/wallet.js): the requester creates a batch and uploads a CSV; the test
+// is told (POST to `uploaded`, which answers when it is done); each worker
+// connects, registers, accepts, reads its items, labels them with the
+// keyboard and submits; the requester, who watched completion, settles the
+// confident items and downloads the labels. Prints one JSON line of what
+// each page showed.
 //
 // Usage: node test/job.mjs JOB.json [CHROMIUM]
-//   JOB.json: { "url": work.html URL, "screenshots": DIR, "batch": ADDRESS,
-//               "workers": [{ "name", "secretKey": [64], "accept": N,
-//                             "keys": { "<item>": "1".."9" } }] }
+//   JOB.json: { "url": work.html URL, "screenshots": DIR, "uploaded": URL,
+//     "requester": { "name", "secretKey": [64], "address", "create": {price,
+//                    redundancy, task, labels}, "csv": TEXT, "settle": [minConfidence, minAnswers] },
+//     "workers": [{ "name", "secretKey": [64], "address", "accept": N,
+//                   "keys": { "<item>": "1".."9" } }] }
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,89 +36,151 @@ const browser = await chromium.launch({
     "--no-first-run",
   ],
 });
-const shown = [];
-try {
-  for (const [n, w] of job.workers.entries()) {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
-    const wallet = { name: w.name, secretKey: w.secretKey };
-    await context.addInitScript({
-      content: `globalThis.__amplifyTestWallet = ${JSON.stringify(wallet)};\n${walletSource}`,
-    });
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()} @ ${m.location().url}`));
-    const shot = (step) => page.screenshot({ path: join(job.screenshots, `worker${n + 1}-${step}.png`), fullPage: true });
-    const failed = async () => page.getAttribute("body", "data-error");
-    // Wait for a condition, or stop at the page's own error.
-    const until = async (fn, arg) => {
-      const expr = `document.body.dataset.error !== undefined || (${fn.toString()})(${JSON.stringify(arg ?? null)})`;
-      await page.waitForFunction(expr, null, { timeout: TIMEOUT });
-      const err = await failed();
-      if (err) throw new Error(`worker ${n + 1}: the page says: ${err}`);
-    };
-    const record = { name: w.name, problems };
-    shown.push(record);
-    try {
-      await page.goto(job.url);
-      await until(() => document.body.dataset.loaded === "true");
-      await page.click(`#wallets button[data-wallet="${w.name}"]`);
-      await until((pk) => document.body.dataset.wallet === pk && document.body.dataset.registered !== undefined, w.address);
-      record.registeredBefore = (await page.getAttribute("body", "data-registered")) === "true";
-      if (!record.registeredBefore) {
-        await page.click("#register");
-        await until(() => document.body.dataset.registered === "true");
-      }
-      const row = `#batches tr[data-batch="${job.batch}"]`;
-      await page.waitForSelector(row, { timeout: TIMEOUT });
-      record.batchRow = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
-      await page.fill(`${row} input.count`, String(w.accept));
-      await page.click(`${row} button.accept`);
-      await until(() => document.body.dataset.accepted !== undefined);
-      record.accepted = Number(await page.getAttribute("body", "data-accepted"));
-      await page.click(`#batches tr[data-batch="${job.batch}"] button.work`);
-      await until(() => document.body.dataset.items !== undefined);
-      record.options = await page.$$eval("#options button", (bs) => bs.map((b) => b.textContent));
-      record.items = await page.$$eval("#items li", (lis) =>
-        lis.map((li) => ({ item: Number(li.dataset.item), state: li.dataset.state, title: li.title })),
-      );
-      record.itemText = {};
-      await shot("items");
-      // Label by keyboard: the key the test chose for the item shown.
-      for (;;) {
-        const item = await page.getAttribute("#item", "data-item");
-        const labelled = await page.getAttribute(`#items li[data-item="${item}"]`, "data-label");
-        const ok = (await page.getAttribute(`#items li[data-item="${item}"]`, "data-state")) === "ok";
-        if (!ok || labelled !== null) break;
-        record.itemText[item] = await page.textContent("#item");
-        await page.keyboard.press(w.keys[item]);
-      }
-      record.labels = await page.$$eval("#items li[data-label]", (lis) =>
-        Object.fromEntries(lis.map((li) => [li.dataset.item, li.dataset.label])),
-      );
-      await shot("labelled");
-      await page.click("#submit");
-      await until(() => document.body.dataset.submitted !== undefined);
-      record.submitted = Number(await page.getAttribute("body", "data-submitted"));
-      record.workStatus = await page.textContent("#work-status");
-      record.earnings = {
-        lamports: Number(await page.getAttribute("#earnings", "data-lamports")),
-        items: Number(await page.getAttribute("#earnings", "data-items")),
-        text: await page.textContent("#earnings"),
-      };
-      record.standing = await page.textContent("#standing");
-      record.signed = await page.evaluate(() => globalThis.__amplifyTestWalletSigned ?? null);
-      record.keyInPage = await page.evaluate(() => "__amplifyTestWallet" in globalThis);
-      await shot("done");
-    } catch (e) {
-      record.error = e.message;
-      await shot("error").catch(() => {});
-      break;
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser.close();
+
+/** A person's page: a context of its own with its wallet injected, connected. */
+async function open(who, tag, record) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  const wallet = { name: who.name, secretKey: who.secretKey };
+  await context.addInitScript({
+    content: `globalThis.__amplifyTestWallet = ${JSON.stringify(wallet)};\n${walletSource}`,
+  });
+  const page = await context.newPage();
+  record.problems = [];
+  page.on("pageerror", (e) => record.problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && record.problems.push(`console: ${m.text()} @ ${m.location().url}`));
+  const shot = (step) => page.screenshot({ path: join(job.screenshots, `${tag}-${step}.png`), fullPage: true });
+  // Wait for a condition, or stop at the page's own error.
+  const until = async (fn, arg) => {
+    const expr = `document.body.dataset.error !== undefined || (${fn.toString()})(${JSON.stringify(arg ?? null)})`;
+    await page.waitForFunction(expr, null, { timeout: TIMEOUT });
+    const err = await page.getAttribute("body", "data-error");
+    if (err) throw new Error(`${tag}: the page says: ${err}`);
+  };
+  await page.goto(job.url);
+  await until(() => document.body.dataset.loaded === "true");
+  await page.click(`#wallets button[data-wallet="${who.name}"]`);
+  await until((pk) => document.body.dataset.wallet === pk && document.body.dataset.registered !== undefined, who.address);
+  return { context, page, shot, until };
 }
-console.log(JSON.stringify({ workers: shown }));
+
+const shown = { requester: {}, workers: [] };
+let failed = false;
+async function step(record, tag, fn) {
+  if (failed) return;
+  try {
+    await fn();
+  } catch (e) {
+    record.error = `${tag}: ${e.message}`;
+    failed = true;
+  }
+}
+
+const r = job.requester;
+let requester;
+await step(shown.requester, "requester", async () => {
+  requester = await open(r, "requester", shown.requester);
+  const { page, until, shot } = requester;
+  await page.fill("#price", String(r.create.price));
+  await page.fill("#redundancy", String(r.create.redundancy));
+  await page.fill("#task", r.create.task);
+  await page.fill("#labels", r.create.labels.join(", "));
+  await page.click("#create button[type=submit]");
+  await until(() => document.body.dataset.created !== undefined);
+  const batch = await page.getAttribute("body", "data-created");
+  shown.requester.batch = batch;
+  const row = `#mine tr[data-batch="${batch}"]`;
+  await page.setInputFiles(`${row} input.csv`, { name: "posts.csv", mimeType: "text/csv", buffer: Buffer.from(r.csv) });
+  await page.click(`${row} button.upload`);
+  await until(() => document.body.dataset.uploaded !== undefined);
+  shown.requester.uploaded = Number(await page.getAttribute("body", "data-uploaded"));
+  shown.requester.progress = await page.$eval("#upload-progress", (p) => [p.value, p.max]);
+  shown.requester.uploadStatus = await page.textContent("#upload-status");
+  await shot("uploaded");
+  const told = await fetch(job.uploaded, { method: "POST", body: batch });
+  if (!told.ok) throw new Error(`the test refused the upload: ${await told.text()}`);
+});
+
+for (const [n, w] of job.workers.entries()) {
+  const record = { name: w.name };
+  shown.workers.push(record);
+  let context;
+  await step(record, `worker${n + 1}`, async () => {
+    const opened = await open(w, `worker${n + 1}`, record);
+    context = opened.context;
+    const { page, until, shot } = opened;
+    const batch = shown.requester.batch;
+    record.registeredBefore = (await page.getAttribute("body", "data-registered")) === "true";
+    if (!record.registeredBefore) {
+      await page.click("#register");
+      await until(() => document.body.dataset.registered === "true");
+    }
+    const row = `#batches tr[data-batch="${batch}"]`;
+    await page.waitForSelector(row, { timeout: TIMEOUT });
+    record.batchRow = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
+    await page.fill(`${row} input.count`, String(w.accept));
+    await page.click(`${row} button.accept`);
+    await until(() => document.body.dataset.accepted !== undefined);
+    record.accepted = Number(await page.getAttribute("body", "data-accepted"));
+    await page.click(`${row} button.work`);
+    await until(() => document.body.dataset.items !== undefined);
+    record.options = await page.$$eval("#options button", (bs) => bs.map((b) => b.textContent));
+    record.items = await page.$$eval("#items li", (lis) =>
+      lis.map((li) => ({ item: Number(li.dataset.item), state: li.dataset.state, title: li.title })),
+    );
+    record.itemText = {};
+    await shot("items");
+    // Label by keyboard: the key the test chose for the item shown.
+    for (;;) {
+      const item = await page.getAttribute("#item", "data-item");
+      const labelled = await page.getAttribute(`#items li[data-item="${item}"]`, "data-label");
+      const ok = (await page.getAttribute(`#items li[data-item="${item}"]`, "data-state")) === "ok";
+      if (!ok || labelled !== null) break;
+      record.itemText[item] = await page.textContent("#item");
+      await page.keyboard.press(w.keys[item]);
+    }
+    record.labels = await page.$$eval("#items li[data-label]", (lis) =>
+      Object.fromEntries(lis.map((li) => [li.dataset.item, li.dataset.label])),
+    );
+    await shot("labelled");
+    await page.click("#submit");
+    await until(() => document.body.dataset.submitted !== undefined);
+    record.submitted = Number(await page.getAttribute("body", "data-submitted"));
+    record.workStatus = await page.textContent("#work-status");
+    record.earnings = {
+      lamports: Number(await page.getAttribute("#earnings", "data-lamports")),
+      items: Number(await page.getAttribute("#earnings", "data-items")),
+      text: await page.textContent("#earnings"),
+    };
+    record.standing = await page.textContent("#standing");
+    record.signed = await page.evaluate(() => globalThis.__amplifyTestWalletSigned ?? null);
+    record.keyInPage = await page.evaluate(() => "__amplifyTestWallet" in globalThis);
+    await shot("done");
+  });
+  await context?.close();
+}
+
+await step(shown.requester, "requester", async () => {
+  const { page, until, shot } = requester;
+  const batch = shown.requester.batch;
+  const row = `#mine tr[data-batch="${batch}"]`;
+  // The page watches completion by itself: wait for every delivery to show.
+  await page.waitForSelector(`${row}[data-completed="${r.delivered}"]`, { timeout: TIMEOUT });
+  shown.requester.completion = await page.textContent(`${row} td:nth-child(4)`);
+  await shot("completed");
+  await page.fill(`${row} input.min-confidence`, String(r.settle[0]));
+  await page.fill(`${row} input.min-answers`, String(r.settle[1]));
+  await page.click(`${row} button.settle`);
+  await until(() => document.body.dataset.settled !== undefined);
+  shown.requester.settled = Number(await page.getAttribute("body", "data-settled"));
+  shown.requester.refunded = Number(await page.getAttribute("body", "data-refunded"));
+  shown.requester.settleStatus = await page.textContent("#status");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(`${row} button.labels`)]);
+  const path = join(job.screenshots, "labels.csv");
+  await download.saveAs(path);
+  shown.requester.labelsCsv = readFileSync(path, "utf8");
+  shown.requester.labelsFile = download.suggestedFilename();
+  await shot("settled");
+});
+await requester?.context.close();
+await browser.close();
+console.log(JSON.stringify(shown));
