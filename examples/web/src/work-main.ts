@@ -429,7 +429,7 @@ async function downloadLabels(address: PublicKey) {
   a.download = `labels-${address.toBase58()}.csv`;
   a.click();
   const ties = rows.filter((r) => r.tied).length;
-  status(`${rows.length} items labelled (plurality vote)${ties ? `, ${ties} ties` : ""}`);
+  status(`${rows.length} items labelled (plurality vote)${ties ? `, ${ties} tie${ties === 1 ? "" : "s"} (the first label in byte order)` : ""}`);
 }
 
 // Watch completion while a wallet is connected.

@@ -179,6 +179,8 @@ await step(shown.requester, "requester", async () => {
   await download.saveAs(path);
   shown.requester.labelsCsv = readFileSync(path, "utf8");
   shown.requester.labelsFile = download.suggestedFilename();
+  await until(() => !document.body.dataset.busy);
+  shown.requester.labelsStatus = await page.textContent("#status");
   await shot("settled");
 });
 await requester?.context.close();
