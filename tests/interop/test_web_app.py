@@ -37,6 +37,7 @@ from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._worker import x25519_public_key
 from amplify_sdk.protocol._pda import worker_profile_pda
+from amplify_sdk.protocol._program_errors import RatingTooLow
 from amplify_sdk.quality._results import batch_results
 from amplify_sdk.quality.labels import dataset_labels
 from amplify_sdk.storage import HttpStore, load_manifest, manifest_name, proof_name
@@ -178,6 +179,9 @@ async def test_a_labelling_job_runs_in_the_browser(
     wallets = [Keypair() for _ in WORKERS]
     for kp in wallets:
         await admin.backend.airdrop(kp.pubkey(), SOL)
+    # A batch open only to workers rated 3 stars or more: none of them is.
+    gated = await requester.create_batch(price=30_000, min_rating=3_000, allow_forgeable_gate=True)
+    await requester.add_tasks(gated.address, [content_hash(b"gated-%d" % i) for i in range(2)])
     job = {
         "url": f"{site.origin}/work.html?cluster={node.url}&store={site.origin}/store/",
         "screenshots": str(tmp_path),
@@ -197,6 +201,7 @@ async def test_a_labelling_job_runs_in_the_browser(
         "workers": [
             {
                 **person(f"Test wallet {n + 1}", kp),
+                **({"gated": str(gated.address)} if n == 0 else {}),
                 "accept": accept,
                 "keys": {str(i): str(label + 1) for i, label in enumerate(labels)},
             }
@@ -245,6 +250,14 @@ async def test_a_labelling_job_runs_in_the_browser(
     # else from the manifest, read once per worker's page.
     assert site.gets.count(proof_name(batch, PROVED)) == 3
     assert site.gets.count(manifest_name(batch)) == 3
+
+    # The gated batch: shown with its gate, refused by name before anything
+    # was sent (the worker signed nothing for it: see the prompts below).
+    first = shown["workers"][0]
+    assert first["gatedRow"][3] == "rating ≥ 3.00 ★"
+    assert first["gatedError"] == f"{RatingTooLow.name}: {RatingTooLow.msg} ({RatingTooLow.code})"
+    assert first["gatedStatus"] == f"accepting failed: {first['gatedError']}"
+    assert (await requester.get_batch(gated.address)).reserved_count == 0
 
     fee = -(-PRICE * FEE_BPS // 10_000)  # ceil: the IDL's fee_per_item
     payout = PRICE - fee

@@ -11,7 +11,7 @@ import { hex, manifestToJson, merkleRoot, sha256, type Upload } from "./commit";
 import { fieldOffset, PROGRAM_ID, tableAddress, type Batch } from "./market";
 import { HttpStore, manifestName } from "./store";
 import type { ConnectedWallet } from "./wallet";
-import { chainNow, configAddress, pda, tablesOf, type Outcome, type Table } from "./work";
+import { chainNow, configAddress, pda, refusalText, tablesOf, type Outcome, type Table } from "./work";
 
 export type ItemsSettled = IdlEvents<Amplify>["itemsSettled"];
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
@@ -386,7 +386,7 @@ export async function settleItems(
   for (const tx of got) for (const e of parser.parseLogs(tx?.meta?.logMessages ?? [])) if (e.name === "itemsSettled") found.push(e.data as ItemsSettled);
   return {
     done: found.flatMap((e) => e.items),
-    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: program.idl.errors?.find((x) => x.code === r.code)?.name ?? String(r.code) }))),
+    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),
     slots: found.reduce((n, e) => n + e.slots.toNumber(), 0),
     refunded: found.reduce((n, e) => n + e.refunded.toNumber(), 0),
   };

@@ -23,6 +23,7 @@ import { chainOf, ConnectedWallet, watchWallets } from "./wallet";
 import {
   accept,
   earnings,
+  explain,
   fetchItems,
   instructionsOf,
   openBatches,
@@ -62,11 +63,13 @@ function status(text: string, error = false) {
 /** Run an action; its error goes to the status line (and body[data-error] for tests). */
 async function act(what: string, fn: () => Promise<void>) {
   status(`${what}…`);
+  delete document.body.dataset.error;
   document.body.dataset.busy = what;
   try {
     await fn();
     delete document.body.dataset.error;
-  } catch (e) {
+  } catch (err) {
+    const e = state.program ? explain(state.program, err) : err;
     status(`${what} failed: ${message(e)}`, true);
     document.body.dataset.error = message(e);
   } finally {

@@ -6,7 +6,7 @@
 import { BN, EventParser, utils, type IdlEvents, type Program } from "@coral-xyz/anchor";
 import { PublicKey, SYSVAR_CLOCK_PUBKEY, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import type { Amplify } from "./generated/amplify";
-import { fieldOffset, PROGRAM_ID, standingOf, tableAddress, type Batch, type Standing, type TaskTable } from "./market";
+import { fieldOffset, idl, PROGRAM_ID, standingOf, tableAddress, type Batch, type Standing, type TaskTable } from "./market";
 import { loadBlob, HttpStore } from "./store";
 import type { Manifest } from "./commit";
 import type { ConnectedWallet } from "./wallet";
@@ -172,8 +172,51 @@ async function logsOf(program: Program<Amplify>, signatures: string[]): Promise<
 
 export type Outcome = { done: number[]; refused: { item: number; reason: string }[] };
 
-const refusalText = (program: Program<Amplify>, code: number) =>
-  program.idl.errors?.find((e) => e.code === code)?.name ?? `error ${code}`;
+/** A program error by name, as the SDK raises it (name "RatingTooLow",
+ *  message "Worker rating is below the batch minimum (6029)"). */
+export class ProgramError extends Error {
+  constructor(program: Program<Amplify>, readonly code: number) {
+    const e = idl.errors?.find((x) => x.code === code);
+    super(e ? `${e.msg} (${code})` : `program error ${code}`);
+    this.name = e?.name ?? "ProgramError";
+  }
+}
+
+/** The program error a failed send or confirmation carries (its logs or
+ *  message name the custom error code), else the error as it is. */
+export function explain(program: Program<Amplify>, err: unknown): unknown {
+  const text = [err instanceof Error ? err.message : String(err), ...(((err as { logs?: string[] })?.logs) ?? [])].join("\n");
+  const hexCode = /custom program error: 0x([0-9a-f]+)/i.exec(text);
+  const decCode = /"Custom":\s*(\d+)/.exec(text);
+  const code = hexCode ? parseInt(hexCode[1], 16) : decCode ? Number(decCode[1]) : null;
+  return code === null ? err : new ProgramError(program, code);
+}
+
+const errorCode = (program: Program<Amplify>, name: string) => {
+  const e = idl.errors?.find((x) => x.name === name);
+  if (!e) throw new Error(`no error ${name} in the IDL`);
+  return e.code;
+};
+
+/** What the SDK checks before accepting (WorkerClient._check_open): refused
+ *  here, nothing is sent and no fee is paid. */
+async function checkOpen(program: Program<Amplify>, view: BatchView, worker: PublicKey) {
+  const profile = await program.account.workerProfile.fetchNullable(profileAddress(worker));
+  if (!profile) throw new Error(`NotRegisteredError: ${worker.toBase58()} has no worker profile: register first`);
+  const config = await program.account.config.fetch(configAddress());
+  const b = view.batch;
+  const refuse = (name: string) => new ProgramError(program, errorCode(program, name));
+  if (config.paused) throw refuse("ProtocolPaused");
+  if (b.status === 2) throw refuse("BatchCancelled");
+  if (b.status === 1) throw refuse("BatchPaused");
+  if ((await chainNow(program)) >= b.expiresAt.toNumber()) throw refuse("BatchExpired");
+  if (profile.rating < b.minRating) throw refuse("RatingTooLow");
+}
+
+/** An error's name as the IDL (and the SDK's exception) spells it: the
+ *  Program's own copy of the IDL has camelCase names. */
+export const refusalText = (code: number) =>
+  idl.errors?.find((e) => e.code === code)?.name ?? `error ${code}`;
 
 /** accept_tasks for these items (one wallet prompt, one transaction per chunk). */
 export async function accept(program: Program<Amplify>, wallet: ConnectedWallet, view: BatchView, items: number[]): Promise<Outcome> {
@@ -183,6 +226,7 @@ export async function accept(program: Program<Amplify>, wallet: ConnectedWallet,
     );
   }
   const worker = wallet.publicKey;
+  await checkOpen(program, view, worker);
   const txs: Transaction[] = [];
   for (const { table, items: chunk } of chunked(items, view.tables, ACCEPT_CHUNK)) {
     const ix = await program.methods
@@ -201,7 +245,7 @@ export async function accept(program: Program<Amplify>, wallet: ConnectedWallet,
   const found = events<TasksAccepted>(program, await logsOf(program, sigs), "tasksAccepted");
   return {
     done: found.flatMap((e) => e.accepted),
-    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(program, r.code) }))),
+    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),
   };
 }
 
@@ -232,7 +276,7 @@ export async function submit(
   const found = events<ResultsSubmitted>(program, await logsOf(program, sigs), "resultsSubmitted");
   return {
     done: found.flatMap((e) => e.items),
-    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(program, r.code) }))),
+    refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),
     paid: found.reduce((n, e) => n + e.paid.toNumber(), 0),
   };
 }

@@ -114,6 +114,17 @@ for (const [n, w] of job.workers.entries()) {
       await page.click("#register");
       await until(() => document.body.dataset.registered === "true");
     }
+    if (w.gated) {
+      // A batch this worker's rating does not reach: refused before sending.
+      const gated = `#batches tr[data-batch="${w.gated}"]`;
+      await page.waitForSelector(gated, { timeout: TIMEOUT });
+      record.gatedRow = await page.$$eval(`${gated} td`, (tds) => tds.map((td) => td.textContent));
+      await page.click(`${gated} button.accept`);
+      await page.waitForFunction(() => document.body.dataset.error !== undefined, null, { timeout: TIMEOUT });
+      record.gatedError = await page.getAttribute("body", "data-error");
+      record.gatedStatus = await page.textContent("#status");
+      await shot("gated");
+    }
     const row = `#batches tr[data-batch="${batch}"]`;
     await page.waitForSelector(row, { timeout: TIMEOUT });
     record.batchRow = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
