@@ -37,7 +37,7 @@ from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._worker import x25519_public_key
 from amplify_sdk.protocol._pda import worker_profile_pda
-from amplify_sdk.protocol._program_errors import RatingTooLow
+from amplify_sdk.protocol._program_errors import RatingTooLow, SkillTooLow
 from amplify_sdk.quality._results import batch_results
 from amplify_sdk.quality.labels import dataset_labels
 from amplify_sdk.storage import HttpStore, load_manifest, manifest_name, proof_name
@@ -75,6 +75,7 @@ WORKERS = [
     (3, [1, 1, 0]),
 ]
 TIED = 3
+SKILL, SKILL_MIN, SKILLED_PRICE = "spam-expert", 50, 20_000
 #: Settle items whose label has at least this share of at least this many answers.
 SETTLE = (0.9, 3)
 
@@ -182,6 +183,20 @@ async def test_a_labelling_job_runs_in_the_browser(
     # A batch open only to workers rated 3 stars or more: none of them is.
     gated = await requester.create_batch(price=30_000, min_rating=3_000, allow_forgeable_gate=True)
     await requester.add_tasks(gated.address, [content_hash(b"gated-%d" % i) for i in range(2)])
+    # A batch that requires a skill: worker 1 holds enough, worker 2 too little.
+    skill = await requester.create_skill(SKILL)
+    async with HttpStore(f"{site.origin}/store/") as store:
+        await requester.set_skill(
+            skill.address, {wallets[0].pubkey(): 80, wallets[1].pubkey(): 40}, store
+        )
+    skilled = await requester.create_batch(price=SKILLED_PRICE)
+    await requester.add_tasks(skilled.address, [content_hash(b"skilled-%d" % i) for i in range(3)])
+    await requester.require_skills(skilled.address, [(skill.address, SKILL_MIN)])
+    tries: list[list[dict[str, object]]] = [
+        [{"batch": str(gated.address), "accept": 1}, {"batch": str(skilled.address), "accept": 2}],
+        [{"batch": str(skilled.address), "accept": 1}],
+        [],
+    ]
     job = {
         "url": f"{site.origin}/work.html?cluster={node.url}&store={site.origin}/store/",
         "screenshots": str(tmp_path),
@@ -201,7 +216,7 @@ async def test_a_labelling_job_runs_in_the_browser(
         "workers": [
             {
                 **person(f"Test wallet {n + 1}", kp),
-                **({"gated": str(gated.address)} if n == 0 else {}),
+                "tries": tries[n],
                 "accept": accept,
                 "keys": {str(i): str(label + 1) for i, label in enumerate(labels)},
             }
@@ -251,13 +266,25 @@ async def test_a_labelling_job_runs_in_the_browser(
     assert site.gets.count(proof_name(batch, PROVED)) == 3
     assert site.gets.count(manifest_name(batch)) == 3
 
-    # The gated batch: shown with its gate, refused by name before anything
-    # was sent (the worker signed nothing for it: see the prompts below).
-    first = shown["workers"][0]
-    assert first["gatedRow"][3] == "rating ≥ 3.00 ★"
-    assert first["gatedError"] == f"{RatingTooLow.name}: {RatingTooLow.msg} ({RatingTooLow.code})"
-    assert first["gatedStatus"] == f"accepting failed: {first['gatedError']}"
+    # The gated batches: shown with their gate; a worker short of it is
+    # refused by the error's name before anything is sent (it signed nothing
+    # for it: see the prompts below); one that holds the skill accepts.
+    w1, w2, _ = shown["workers"]
+    rated, skilled_ok = w1["tries"]
+    assert rated["row"][3] == "rating ≥ 3.00 ★"
+    assert rated["error"] == f"{RatingTooLow.name}: {RatingTooLow.msg} ({RatingTooLow.code})"
+    assert rated["status"] == f"accepting failed: {rated['error']}"
     assert (await requester.get_batch(gated.address)).reserved_count == 0
+    assert skilled_ok["row"][3] == f"{SKILL} ≥ {SKILL_MIN}"
+    assert (skilled_ok["error"], skilled_ok["accepted"]) == (None, 2)
+    (too_low,) = w2["tries"]
+    assert too_low["error"] == (
+        f"{SkillTooLow.name}: you hold 40 of skill {SKILL}; {SKILL_MIN} needed ({SkillTooLow.code})"
+    )
+    assert [w["skills"] for w in shown["workers"]] == [{SKILL: 80}, {SKILL: 40}, {}]
+    w1_client = WorkerClient(admin.backend, wallets[0])
+    assert [i for i, _ in await w1_client.reservations(skilled.address)] == [0, 1]
+    assert (await requester.get_batch(skilled.address)).reserved_count == 2
 
     fee = -(-PRICE * FEE_BPS // 10_000)  # ceil: the IDL's fee_per_item
     payout = PRICE - fee
@@ -277,11 +304,12 @@ async def test_a_labelling_job_runs_in_the_browser(
             assert x["title"].startswith(REFUSED[x["item"]]) if x["item"] in REFUSED else True
         assert page["submitted"] == len(items)
         assert page["keyInPage"] is False
-        # One wallet prompt per step (register, accept, submit); submitting
-        # sends one transaction per answer width (a transaction's answers
-        # share one width).
+        # One wallet prompt per step (register, accept, submit, and worker
+        # 1's skilled acceptance); submitting sends one transaction per answer
+        # width (a transaction's answers share one width).
         widths = {len(LABELS[labels[i]]) for i in items}
-        assert page["signed"] == {"prompts": 3, "transactions": 2 + len(widths)}
+        extra = 1 if kp == wallets[0] else 0
+        assert page["signed"] == {"prompts": 3 + extra, "transactions": 2 + extra + len(widths)}
 
         # On chain: the profile with the wallet's X25519 key, the answers, the pay.
         worker = WorkerClient(admin.backend, kp)
@@ -296,8 +324,9 @@ async def test_a_labelling_job_runs_in_the_browser(
         assert await admin.backend.get_balance(kp.pubkey()) == (
             SOL
             - profile_rent
-            - (2 + len(widths)) * SIGNATURE_FEE
+            - (2 + extra + len(widths)) * SIGNATURE_FEE
             - bond * still_reserved
+            - extra * 2 * (SKILLED_PRICE // 10)
             + payout * len(items)
         )
 

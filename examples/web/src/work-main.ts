@@ -20,6 +20,7 @@ import {
 } from "./request";
 import type { Manifest } from "./commit";
 import { chainOf, ConnectedWallet, watchWallets } from "./wallet";
+import { skillsOf } from "./skills";
 import {
   accept,
   earnings,
@@ -123,10 +124,13 @@ async function showMe() {
     e.items === 0
       ? "nothing yet"
       : `${e.lamports.toLocaleString("en")} lamports (${sol(e.lamports)}) for ${e.items} items in ${e.batches} batch${e.batches === 1 ? "" : "es"}`;
-  const skills = state.views.flatMap((v) => v.skills.map((s) => `${s.name} ≥ ${s.minimum}`));
-  $("skills").textContent = skills.length
-    ? `batches here require: ${[...new Set(skills)].join(", ")} (the page does not read skill leaf lists)`
-    : "no skills required by open batches";
+  const mine = await skillsOf(p, me);
+  const wanted = [...new Set(state.views.flatMap((v) => v.skills.map((s) => `${s.name} ≥ ${s.minimum}`)))];
+  const skills = $("skills");
+  skills.dataset.skills = JSON.stringify(Object.fromEntries(mine.map((s) => [s.name, s.value])));
+  skills.textContent =
+    (mine.length ? mine.map((s) => `${s.name} ${s.value} (by ${short(s.issuer)})`).join(", ") : "none yet") +
+    (wanted.length ? ` · open batches require: ${wanted.join(", ")}` : "");
 }
 
 $("register").onclick = () =>

@@ -10,6 +10,7 @@ import { fieldOffset, idl, PROGRAM_ID, standingOf, tableAddress, type Batch, typ
 import { loadBlob, HttpStore } from "./store";
 import type { Manifest } from "./commit";
 import type { ConnectedWallet } from "./wallet";
+import { skillGate } from "./skills";
 
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
 export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
@@ -175,9 +176,12 @@ export type Outcome = { done: number[]; refused: { item: number; reason: string 
 /** A program error by name, as the SDK raises it (name "RatingTooLow",
  *  message "Worker rating is below the batch minimum (6029)"). */
 export class ProgramError extends Error {
-  constructor(program: Program<Amplify>, readonly code: number) {
+  constructor(
+    readonly code: number,
+    detail?: string,
+  ) {
     const e = idl.errors?.find((x) => x.code === code);
-    super(e ? `${e.msg} (${code})` : `program error ${code}`);
+    super(e ? `${detail ?? e.msg} (${code})` : `program error ${code}`);
     this.name = e?.name ?? "ProgramError";
   }
 }
@@ -189,10 +193,10 @@ export function explain(program: Program<Amplify>, err: unknown): unknown {
   const hexCode = /custom program error: 0x([0-9a-f]+)/i.exec(text);
   const decCode = /"Custom":\s*(\d+)/.exec(text);
   const code = hexCode ? parseInt(hexCode[1], 16) : decCode ? Number(decCode[1]) : null;
-  return code === null ? err : new ProgramError(program, code);
+  return code === null ? err : new ProgramError(code);
 }
 
-const errorCode = (program: Program<Amplify>, name: string) => {
+const errorCode = (name: string) => {
   const e = idl.errors?.find((x) => x.name === name);
   if (!e) throw new Error(`no error ${name} in the IDL`);
   return e.code;
@@ -205,7 +209,7 @@ async function checkOpen(program: Program<Amplify>, view: BatchView, worker: Pub
   if (!profile) throw new Error(`NotRegisteredError: ${worker.toBase58()} has no worker profile: register first`);
   const config = await program.account.config.fetch(configAddress());
   const b = view.batch;
-  const refuse = (name: string) => new ProgramError(program, errorCode(program, name));
+  const refuse = (name: string) => new ProgramError(errorCode(name));
   if (config.paused) throw refuse("ProtocolPaused");
   if (b.status === 2) throw refuse("BatchCancelled");
   if (b.status === 1) throw refuse("BatchPaused");
@@ -220,25 +224,26 @@ export const refusalText = (code: number) =>
 
 /** accept_tasks for these items (one wallet prompt, one transaction per chunk). */
 export async function accept(program: Program<Amplify>, wallet: ConnectedWallet, view: BatchView, items: number[]): Promise<Outcome> {
-  if (view.batch.skillCount > 0) {
-    throw new Error(
-      "this batch requires skills: accepting needs proofs from the skills' leaf lists, which this page does not build (use `amplify worker accept --store`)",
-    );
-  }
   const worker = wallet.publicKey;
   await checkOpen(program, view, worker);
+  // A batch that requires skills takes proofs of this worker's values.
+  const gate = view.batch.skillCount > 0 ? await skillGate(program, view.address, worker) : null;
   const txs: Transaction[] = [];
   for (const { table, items: chunk } of chunked(items, view.tables, ACCEPT_CHUNK)) {
-    const ix = await program.methods
-      .acceptTasks(chunk)
-      .accountsPartial({
-        worker,
-        config: configAddress(),
-        profile: profileAddress(worker),
-        batch: view.address,
-        table: table.address,
-      })
-      .instruction();
+    const accounts = {
+      worker,
+      config: configAddress(),
+      profile: profileAddress(worker),
+      batch: view.address,
+      table: table.address,
+    };
+    const ix = gate
+      ? await program.methods
+          .acceptSkilledTasks(chunk, gate.proofs)
+          .accountsPartial({ ...accounts, batchSkills: pda(Buffer.from("batch_skills"), view.address.toBuffer()) })
+          .remainingAccounts(gate.skills.map((pubkey) => ({ pubkey, isSigner: false, isWritable: false })))
+          .instruction()
+      : await program.methods.acceptTasks(chunk).accountsPartial(accounts).instruction();
     txs.push(tx(ix));
   }
   const sigs = await wallet.signAndSend(program.provider.connection, txs);

@@ -12,7 +12,8 @@
 //     "requester": { "name", "secretKey": [64], "address", "create": {price,
 //                    redundancy, task, labels}, "csv": TEXT, "settle": [minConfidence, minAnswers] },
 //     "workers": [{ "name", "secretKey": [64], "address", "accept": N,
-//                   "keys": { "<item>": "1".."9" } }] }
+//                   "keys": { "<item>": "1".."9" },
+//                   "tries": [{ "batch", "accept": N }] (other batches first) }] }
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,17 +115,22 @@ for (const [n, w] of job.workers.entries()) {
       await page.click("#register");
       await until(() => document.body.dataset.registered === "true");
     }
-    if (w.gated) {
-      // A batch this worker's rating does not reach: refused before sending.
-      const gated = `#batches tr[data-batch="${w.gated}"]`;
-      await page.waitForSelector(gated, { timeout: TIMEOUT });
-      record.gatedRow = await page.$$eval(`${gated} td`, (tds) => tds.map((td) => td.textContent));
-      await page.click(`${gated} button.accept`);
-      await page.waitForFunction(() => document.body.dataset.error !== undefined, null, { timeout: TIMEOUT });
-      record.gatedError = await page.getAttribute("body", "data-error");
-      record.gatedStatus = await page.textContent("#status");
-      await shot("gated");
+    // Other batches first: each try accepts N items, or is refused.
+    record.tries = [];
+    for (const t of w.tries ?? []) {
+      const other = `#batches tr[data-batch="${t.batch}"]`;
+      await page.waitForSelector(other, { timeout: TIMEOUT });
+      const tried = { row: await page.$$eval(`${other} td`, (tds) => tds.map((td) => td.textContent)) };
+      await page.fill(`${other} input.count`, String(t.accept));
+      await page.click(`${other} button.accept`);
+      await page.waitForFunction(() => !document.body.dataset.busy, null, { timeout: TIMEOUT });
+      tried.error = await page.getAttribute("body", "data-error");
+      tried.status = await page.textContent("#status");
+      tried.accepted = Number(await page.getAttribute("body", "data-accepted") ?? 0);
+      record.tries.push(tried);
+      await page.evaluate(() => delete document.body.dataset.accepted);
     }
+    if (record.tries.length) await shot("tries");
     const row = `#batches tr[data-batch="${batch}"]`;
     await page.waitForSelector(row, { timeout: TIMEOUT });
     record.batchRow = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
@@ -163,6 +169,7 @@ for (const [n, w] of job.workers.entries()) {
       text: await page.textContent("#earnings"),
     };
     record.standing = await page.textContent("#standing");
+    record.skills = JSON.parse((await page.getAttribute("#skills", "data-skills")) ?? "null");
     record.signed = await page.evaluate(() => globalThis.__amplifyTestWalletSigned ?? null);
     record.keyInPage = await page.evaluate(() => "__amplifyTestWallet" in globalThis);
     await shot("done");
