@@ -21,6 +21,7 @@ the test's tmp_path.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -35,7 +36,12 @@ from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients import content_hash
-from amplify_sdk.clients._worker import x25519_public_key
+from amplify_sdk.clients.agent import KeyAgent
+from amplify_sdk.protocol._crypto import (
+    ENCRYPTION_KEY_MESSAGE,
+    new_master_key,
+    x25519_from_signature,
+)
 from amplify_sdk.protocol._pda import worker_profile_pda
 from amplify_sdk.protocol._program_errors import RatingTooLow, SkillTooLow
 from amplify_sdk.quality._results import batch_results
@@ -76,6 +82,10 @@ WORKERS = [
 ]
 TIED = 3
 SKILL, SKILL_MIN, SKILLED_PRICE = "spam-expert", 50, 20_000
+INSTRUCTIONS = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encode()
+SECRETS = [b"Your account number is 1234, send the code", b"See you at the clinic at 3"]
+SECRET_LABELS = [0, 1]
+SECRET_PRICE = 40_000
 #: Settle items whose label has at least this share of at least this many answers.
 SETTLE = (0.9, 3)
 
@@ -192,11 +202,31 @@ async def test_a_labelling_job_runs_in_the_browser(
     skilled = await requester.create_batch(price=SKILLED_PRICE)
     await requester.add_tasks(skilled.address, [content_hash(b"skilled-%d" % i) for i in range(3)])
     await requester.require_skills(skilled.address, [(skill.address, SKILL_MIN)])
+    # An encrypted batch, its keys delivered by a key agent as workers
+    # accept: worker 3 labels both of its items.
+    master = new_master_key()
+    async with HttpStore(f"{site.origin}/store/") as store:
+        doc = await store.put(INSTRUCTIONS)
+        secret_batch = await requester.create_batch(
+            price=SECRET_PRICE,
+            encrypted=True,
+            base_uri=doc.removesuffix(content_hash(INSTRUCTIONS).hex()),
+            instructions_hash=content_hash(INSTRUCTIONS),
+        )
+        await requester.upload_encrypted(secret_batch.address, SECRETS, store, master)
     tries: list[list[dict[str, object]]] = [
         [{"batch": str(gated.address), "accept": 1}, {"batch": str(skilled.address), "accept": 2}],
         [{"batch": str(skilled.address), "accept": 1}],
-        [],
+        [
+            {
+                "batch": str(secret_batch.address),
+                "accept": len(SECRETS),
+                "keys": {str(i): str(k + 1) for i, k in enumerate(SECRET_LABELS)},
+            }
+        ],
     ]
+    stop = asyncio.Event()
+    agent = asyncio.create_task(KeyAgent(requester, {secret_batch.address: master}).run(stop))
     job = {
         "url": f"{site.origin}/work.html?cluster={node.url}&store={site.origin}/store/",
         "screenshots": str(tmp_path),
@@ -224,13 +254,16 @@ async def test_a_labelling_job_runs_in_the_browser(
         ],
     }
     (tmp_path / "job.json").write_text(json.dumps(job))
-    code, out, err = await run(
-        WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=150
-    )
+    try:
+        code, out, err = await run(
+            WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=150
+        )
+    finally:
+        stop.set()
+        await agent
     assert code == 0, f"job failed:\n{out}\n{err}"
     shown = json.loads(out.strip().splitlines()[-1])
     pages = [shown["requester"], *shown["workers"]]
-    instructions = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encode()
     assert [p.get("error") for p in pages] == [None] * 4, pages
     # The only failed requests: the uploader's HEAD of each blob before its
     # PUT (one the store holds is not sent again), and the workers' reads of
@@ -260,7 +293,7 @@ async def test_a_labelling_job_runs_in_the_browser(
         PRICE // 10,  # the SDK's default bond: a tenth of the price
         len(POSTS),
     )
-    assert b.instructions_hash == content_hash(instructions)
+    assert b.instructions_hash == content_hash(INSTRUCTIONS)
     # Items were proved by their proof documents where the store had one,
     # else from the manifest, read once per worker's page.
     assert site.gets.count(proof_name(batch, PROVED)) == 3
@@ -304,31 +337,55 @@ async def test_a_labelling_job_runs_in_the_browser(
             assert x["title"].startswith(REFUSED[x["item"]]) if x["item"] in REFUSED else True
         assert page["submitted"] == len(items)
         assert page["keyInPage"] is False
-        # One wallet prompt per step (register, accept, submit, and worker
-        # 1's skilled acceptance); submitting sends one transaction per answer
-        # width (a transaction's answers share one width).
+        # One wallet prompt per step (register: a message to derive the
+        # encryption key, then the transaction; accept; submit; and each
+        # other batch accepted and submitted); submitting sends one
+        # transaction per answer width (a transaction's answers share one
+        # width).
         widths = {len(LABELS[labels[i]]) for i in items}
-        extra = 1 if kp == wallets[0] else 0
-        assert page["signed"] == {"prompts": 3 + extra, "transactions": 2 + extra + len(widths)}
+        skilled_accepts = 1 if kp == wallets[0] else 0
+        secret = kp == wallets[2]
+        secret_widths = {len(LABELS[k]) for k in SECRET_LABELS} if secret else set()
+        prompts = 3 + skilled_accepts + (2 if secret else 0)
+        txs = 2 + len(widths) + skilled_accepts + (1 + len(secret_widths) if secret else 0)
+        assert page["signed"] == {"prompts": prompts, "transactions": txs, "messages": 1}
 
-        # On chain: the profile with the wallet's X25519 key, the answers, the pay.
+        # On chain: the profile with the key derived from the wallet's
+        # signature (docs/privacy.md), the answers, the pay.
         worker = WorkerClient(admin.backend, kp)
         profile = await worker.profile()
-        assert profile.encryption_key == x25519_public_key(bytes(kp.pubkey()))
+        derived = x25519_from_signature(bytes(kp.sign_message(ENCRYPTION_KEY_MESSAGE)))
+        assert profile.encryption_key == bytes(derived.public_key)
         mine = sorted((r.item, r.answer, r.paid, r.fee) for r in results if r.worker == kp.pubkey())
         assert mine == [(i, LABELS[labels[i]].encode(), payout, fee) for i in items]
-        assert page["earnings"]["lamports"] == payout * len(items)
-        assert page["earnings"]["items"] == len(items)
+        secret_fee = -(-SECRET_PRICE * FEE_BPS // 10_000)
+        secret_pay = (SECRET_PRICE - secret_fee) * len(SECRETS) if secret else 0
+        assert page["earnings"]["lamports"] == payout * len(items) + secret_pay
+        assert page["earnings"]["items"] == len(items) + (len(SECRETS) if secret else 0)
         profile_rent = await admin.backend.get_balance(worker_profile_pda(kp.pubkey())[0])
         still_reserved = accept - len(items)
         assert await admin.backend.get_balance(kp.pubkey()) == (
             SOL
             - profile_rent
-            - (2 + extra + len(widths)) * SIGNATURE_FEE
+            - txs * SIGNATURE_FEE
             - bond * still_reserved
-            - extra * 2 * (SKILLED_PRICE // 10)
+            - skilled_accepts * 2 * (SKILLED_PRICE // 10)
             + payout * len(items)
+            + secret_pay
         )
+
+    # The encrypted batch: worker 3 read each item decrypted in its page
+    # (with the keys the agent sealed to its registered key) and its labels
+    # landed.
+    (opened,) = shown["workers"][2]["tries"]
+    assert opened["error"] is None and opened["accepted"] == len(SECRETS)
+    assert {int(i): t for i, t in opened["itemText"].items()} == {
+        i: s.decode() for i, s in enumerate(SECRETS)
+    }
+    secret_results = await batch_results(admin.backend, secret_batch.address)
+    assert sorted((r.item, r.worker, r.answer) for r in secret_results) == [
+        (i, wallets[2].pubkey(), LABELS[k].encode()) for i, k in enumerate(SECRET_LABELS)
+    ]
 
     # Settled: the items whose every answer agrees (3 of 3 >= 0.9), each with
     # one open slot (REDUNDANCY 4); the refund is the price of each slot.

@@ -29,6 +29,15 @@ type SignAndSendFeature = {
   };
 };
 
+type SignMessageFeature = {
+  "solana:signMessage": {
+    version: string;
+    signMessage(
+      ...inputs: { account: WalletAccount; message: Uint8Array }[]
+    ): Promise<{ signedMessage: Uint8Array; signature: Uint8Array }[]>;
+  };
+};
+
 const canSign = (w: Wallet) =>
   "standard:connect" in w.features &&
   ("solana:signTransaction" in w.features || "solana:signAndSendTransaction" in w.features);
@@ -65,6 +74,19 @@ export class ConnectedWallet {
     const { accounts } = await (wallet.features as unknown as ConnectFeature)["standard:connect"].connect();
     if (accounts.length === 0) throw new Error(`${wallet.name} connected no account`);
     return new ConnectedWallet(wallet, accounts[0], chain);
+  }
+
+  /** Whether the wallet signs messages (solana:signMessage). */
+  get signsMessages() {
+    return "solana:signMessage" in this.wallet.features;
+  }
+
+  /** The wallet's signature of `message` (solana:signMessage). */
+  async signMessage(message: Uint8Array): Promise<Uint8Array> {
+    const feature = (this.wallet.features as unknown as Partial<SignMessageFeature>)["solana:signMessage"];
+    if (!feature) throw new Error(`${this.wallet.name} does not sign messages (solana:signMessage)`);
+    const [{ signature }] = await feature.signMessage({ account: this.account, message });
+    return signature;
   }
 
   /** Sign (one wallet prompt for all) and send each transaction, in order,

@@ -21,10 +21,16 @@ import {
 import type { Manifest } from "./commit";
 import { chainOf, ConnectedWallet, watchWallets } from "./wallet";
 import { skillsOf } from "./skills";
+import type { X25519Key } from "./sealed";
+
+/** How long to wait for the key agent to deliver an encrypted batch's item keys. */
+const KEY_WAIT_MS = 15_000;
 import {
   accept,
   earnings,
+  encryptionKey,
   explain,
+  receiveKeys,
   fetchItems,
   instructionsOf,
   openBatches,
@@ -53,6 +59,9 @@ const state = {
   order: [] as number[],
   current: 0,
   manifests: new Map<string, Promise<Manifest>>(),
+  /** The worker's encryption key, derived from a wallet signature when first
+   *  needed; in memory only. */
+  x25519: null as X25519Key | null,
 };
 
 function status(text: string, error = false) {
@@ -93,6 +102,7 @@ watchWallets((wallets: Wallet[]) => {
       b.onclick = () =>
         act(`connecting ${w.name}`, async () => {
           state.wallet = await ConnectedWallet.connect(w, chainOf($<HTMLInputElement>("cluster").value));
+          state.x25519 = null;
           document.body.dataset.wallet = state.wallet.publicKey.toBase58();
           await refresh();
         });
@@ -135,7 +145,7 @@ async function showMe() {
 
 $("register").onclick = () =>
   act("registering", async () => {
-    await register(program(), state.wallet!);
+    state.x25519 = await register(program(), state.wallet!);
     await refresh();
     status("registered");
   });
@@ -236,12 +246,22 @@ async function openWork(batch: string) {
     }),
   );
   showItems();
-  await fetchItems(v, state.order, state.manifests, (item, r) => {
-    const s = state.items.get(item)!;
-    if ("data" in r) s.data = r.data;
-    else s.error = message(r.error);
-    showItems();
-  });
+  const keys = async () => {
+    state.x25519 ??= await encryptionKey(program(), state.wallet!);
+    return receiveKeys(program(), state.wallet!.publicKey, state.x25519, v.address, state.order, KEY_WAIT_MS);
+  };
+  await fetchItems(
+    v,
+    state.order,
+    state.manifests,
+    (item, r) => {
+      const s = state.items.get(item)!;
+      if ("data" in r) s.data = r.data;
+      else s.error = message(r.error);
+      showItems();
+    },
+    keys,
+  );
   const ok = [...state.items.values()].filter((s) => s.data).length;
   const bad = state.order.length - ok;
   status(`${ok} items ready${bad ? `, ${bad} refused (not what the chain commits)` : ""}`, bad > 0);

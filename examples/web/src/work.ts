@@ -11,6 +11,8 @@ import { loadBlob, HttpStore } from "./store";
 import type { Manifest } from "./commit";
 import type { ConnectedWallet } from "./wallet";
 import { skillGate } from "./skills";
+import { decryptItem, ENCRYPTION_KEY_MESSAGE, keyFromSignature, openSealed, type X25519Key } from "./sealed";
+import { hex } from "./commit";
 
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
 export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
@@ -139,13 +141,66 @@ export function x25519PublicKey(ed25519: Uint8Array): Uint8Array {
 
 const tx = (...ixs: TransactionInstruction[]) => new Transaction().add(...ixs);
 
-export async function register(program: Program<Amplify>, wallet: ConnectedWallet) {
+/** register_worker. With a wallet that signs messages, the encryption key
+ *  is the one derived from its signature (docs/privacy.md: a browser wallet
+ *  exposes no secret key), kept in memory only to open this worker's item
+ *  keys; else the X25519 form of the wallet key (plain batches only here). */
+export async function register(program: Program<Amplify>, wallet: ConnectedWallet): Promise<X25519Key | null> {
   const worker = wallet.publicKey;
+  const key = wallet.signsMessages ? keyFromSignature(worker, await wallet.signMessage(ENCRYPTION_KEY_MESSAGE)) : null;
   const ix = await program.methods
-    .registerWorker(Array.from(x25519PublicKey(worker.toBytes())))
+    .registerWorker(Array.from(key ? key.publicKey : x25519PublicKey(worker.toBytes())))
     .accountsPartial({ worker, profile: profileAddress(worker) })
     .instruction();
-  return wallet.signAndSend(program.provider.connection, [tx(ix)]);
+  await wallet.signAndSend(program.provider.connection, [tx(ix)]);
+  return key;
+}
+
+/** The worker's encryption key: derived again from the wallet's signature
+ *  (deterministic), and it must be the registered one. */
+export async function encryptionKey(program: Program<Amplify>, wallet: ConnectedWallet): Promise<X25519Key> {
+  const profile = await program.account.workerProfile.fetch(profileAddress(wallet.publicKey));
+  const key = keyFromSignature(wallet.publicKey, await wallet.signMessage(ENCRYPTION_KEY_MESSAGE));
+  if (hex(key.publicKey) !== hex(Uint8Array.from(profile.encryptionKey))) {
+    throw new Error(
+      "this worker registered another encryption key (the X25519 form of its wallet key, for the CLI): open its items with `amplify worker fetch`",
+    );
+  }
+  return key;
+}
+
+export type KeysDelivered = IdlEvents<Amplify>["keysDelivered"];
+
+/** Item keys delivered to `worker` for `items` of `batch` (KeysDelivered
+ *  events of its own history, newest delivery winning), opened with its
+ *  key; waits up to `waitMs` for missing ones (the key agent delivers after
+ *  the acceptance confirms). */
+export async function receiveKeys(
+  program: Program<Amplify>,
+  worker: PublicKey,
+  key: X25519Key,
+  batch: PublicKey,
+  items: number[],
+  waitMs: number,
+): Promise<Map<number, Uint8Array>> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const connection = program.provider.connection;
+    const sigs = await connection.getSignaturesForAddress(worker, { limit: 1000 }, "confirmed");
+    // Oldest first: a later delivery of the same item replaces an earlier one.
+    const ok = sigs.filter((s) => s.err === null).map((s) => s.signature).reverse();
+    const sealed = new Map<number, Uint8Array>();
+    for (const e of events<KeysDelivered>(program, await logsOf(program, ok), "keysDelivered")) {
+      if (!e.batch.equals(batch) || !e.worker.equals(worker)) continue;
+      e.items.forEach((item, k) => sealed.set(item, Uint8Array.from(e.sealedKeys[k])));
+    }
+    const missing = items.filter((i) => !sealed.has(i));
+    if (missing.length === 0 || Date.now() >= deadline) {
+      if (missing.length) throw new Error(`KeyNotFoundError: no key delivered for items ${missing.slice(0, 10).join(", ")}`);
+      return new Map(items.map((i) => [i, openSealed(sealed.get(i)!, key)]));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** Items grouped by the task table holding them, in chunks of at most `size`. */
@@ -290,20 +345,24 @@ export async function submit(
 
 export type Item = { item: number; data: Uint8Array };
 
-/** A plain batch's items from its store (base_uri), each checked against the
- *  chain's commitment; an item that fails is reported with its error, never shown. */
+/** A batch's items from its store (base_uri), each blob checked against the
+ *  chain's commitment, an encrypted batch's decrypted with the item keys
+ *  `keys` gives; an item that fails is reported with its error, never shown. */
 export async function fetchItems(
   view: BatchView,
   items: number[],
   manifests: Map<string, Promise<Manifest>>,
   onItem: (item: number, result: { data: Uint8Array } | { error: Error }) => void,
+  keys: () => Promise<Map<number, Uint8Array>>,
 ) {
+  let itemKeys: Map<number, Uint8Array> | null = null;
   if (view.batch.encrypted) {
-    const why = new Error(
-      "encrypted batch: its item keys are sealed to the worker's X25519 key, which a wallet-standard wallet does not expose (use `amplify worker fetch`)",
-    );
-    for (const i of items) onItem(i, { error: why });
-    return;
+    try {
+      itemKeys = await keys();
+    } catch (e) {
+      for (const i of items) onItem(i, { error: e as Error });
+      return;
+    }
   }
   let store: HttpStore;
   try {
@@ -316,7 +375,8 @@ export async function fetchItems(
   await Promise.all(
     items.map(async (i) => {
       try {
-        onItem(i, { data: await loadBlob(store, committed, i, manifests) });
+        const blob = await loadBlob(store, committed, i, manifests);
+        onItem(i, { data: itemKeys ? decryptItem(itemKeys.get(i)!, view.address, i, blob) : blob });
       } catch (e) {
         onItem(i, { error: e as Error });
       }

@@ -2,8 +2,9 @@
 // scripts run (Playwright's addInitScript) after a line that sets
 // globalThis.__amplifyTestWallet = { name, secretKey: [64 bytes: seed || public key] }.
 // It registers itself through the wallet-standard register event, connects
-// its one account and signs legacy or v0 transactions with WebCrypto's
-// Ed25519 (solana:signTransaction). The key lives here, never in the page.
+// its one account and signs legacy or v0 transactions (solana:signTransaction)
+// and messages (solana:signMessage) with WebCrypto's Ed25519. The key lives
+// here, never in the page.
 (() => {
   const { name, secretKey } = globalThis.__amplifyTestWallet;
   delete globalThis.__amplifyTestWallet;
@@ -33,7 +34,7 @@
     address: base58(publicKey),
     publicKey,
     chains,
-    features: ["solana:signTransaction"],
+    features: ["solana:signTransaction", "solana:signMessage"],
   };
   // compact-u16 (shortvec): its value and the bytes it took.
   const shortvec = (bytes, at) => {
@@ -78,11 +79,24 @@
         },
       },
       "standard:events": { version: "1.0.0", on: () => () => {} },
+      "solana:signMessage": {
+        version: "1.0.0",
+        signMessage: async (...inputs) => {
+          const seen = (globalThis.__amplifyTestWalletSigned ??= { prompts: 0, transactions: 0, messages: 0 });
+          seen.messages += inputs.length;
+          return Promise.all(
+            inputs.map(async ({ message }) => ({
+              signedMessage: message,
+              signature: new Uint8Array(await crypto.subtle.sign("Ed25519", await keyPromise, message)),
+            })),
+          );
+        },
+      },
       "solana:signTransaction": {
         version: "1.0.0",
         supportedTransactionVersions: ["legacy", 0],
         signTransaction: async (...inputs) => {
-          const seen = (globalThis.__amplifyTestWalletSigned ??= { prompts: 0, transactions: 0 });
+          const seen = (globalThis.__amplifyTestWalletSigned ??= { prompts: 0, transactions: 0, messages: 0 });
           seen.prompts += 1;
           seen.transactions += inputs.length;
           return Promise.all(inputs.map(async (i) => ({ signedTransaction: await sign(i.transaction) })));
