@@ -10,6 +10,8 @@ Chromium comes from Debian (`web_tools.ensure_chromium`).
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.clients import content_hash
+from conftest import ROOT
 from localnet import LocalNode
 
 from .node_tools import run
@@ -120,3 +123,20 @@ async def test_page_shows_batches_open_work_and_market(
             "25,000 lamports",
         )
         assert "(prior-bound) · 1 rating · " in standing.text()
+
+
+def test_the_committed_bundles_are_the_built_ones(chromium: Path) -> None:
+    # Users open the pages without a build step, so dist/ is committed: the
+    # session fixture has just rebuilt it from src/ and the IDL, and git must
+    # see no difference (commit dist/ with every change to src/).
+    del chromium
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing to compare the bundles with")
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--", "examples/web/dist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "", f"examples/web/dist differs from the build:\n{done.stdout}"

@@ -230,6 +230,8 @@ async function openWork(batch: string) {
   state.current = 0;
   $("work").hidden = false;
   $("work-batch").textContent = batch;
+  const due = Math.min(...v.reserved.map((r) => r.deadline));
+  $("work-due").textContent = Number.isFinite(due) ? ` · first reservation lapses at ${new Date(due * 1000).toISOString().replace(".000Z", "Z")}` : "";
   const doc = await instructionsOf(v);
   state.labels = doc.labels;
   $("instructions").textContent = doc.text.split("\n").filter((l) => !l.startsWith("amplify-")).join("\n") || "(no instructions)";

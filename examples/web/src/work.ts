@@ -102,10 +102,13 @@ export async function openBatches(program: Program<Amplify>, worker: PublicKey |
   const views: BatchView[] = [];
   for (const { pubkey, account } of found) {
     const batch = program.coder.accounts.decode<Batch>("batch", account.data);
-    if (batch.expiresAt.toNumber() <= now && !worker) continue;
     const view = viewOf(pubkey, batch, await tablesOf(program, batch), worker);
+    // An expired batch takes no acceptance: shown only while the worker
+    // still holds reservations there to deliver.
+    if (batch.expiresAt.toNumber() <= now) view.open = [];
+    if (!view.open.length && !view.reserved.length) continue;
     if (batch.skillCount > 0) view.skills = await requiredSkills(program, pubkey);
-    if (view.open.length || view.reserved.length) views.push(view);
+    views.push(view);
   }
   return views.sort((a, b) => b.batch.price.cmp(a.batch.price));
 }
