@@ -4,14 +4,14 @@
 // one Merkle root per task table, the manifest beside the items), watch
 // completion, settle confident items (settle_items) and the labelled dataset
 // (plurality vote, the columns of `amplify batch labels`). No DOM here.
-import { BN, EventParser, type IdlEvents, type Program } from "@coral-xyz/anchor";
+import { BN, type IdlEvents, type Program } from "@coral-xyz/anchor";
 import { PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import type { Amplify } from "./generated/amplify";
 import { hex, manifestToJson, merkleRoot, sha256, type Upload } from "./commit";
 import { fieldOffset, PROGRAM_ID, tableAddress, type Batch } from "./market";
 import { HttpStore, manifestName } from "./store";
 import type { ConnectedWallet } from "./wallet";
-import { chainNow, configAddress, pda, refusalText, tablesOf, type Outcome, type Table } from "./work";
+import { chainNow, configAddress, eventsIn, history, pda, refusalText, tablesOf, type Outcome, type Table } from "./work";
 
 export type ItemsSettled = IdlEvents<Amplify>["itemsSettled"];
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
@@ -266,24 +266,13 @@ export function completion(b: Batch): Completion {
 
 /** Every answer delivered to the batch: its ResultsSubmitted events. */
 export async function batchAnswers(program: Program<Amplify>, batch: PublicKey) {
-  const connection = program.provider.connection;
-  const sigs = await connection.getSignaturesForAddress(batch, { limit: 1000 }, "confirmed");
-  const txs = await connection.getTransactions(
-    sigs.filter((s) => s.err === null).map((s) => s.signature),
-    { maxSupportedTransactionVersion: 0, commitment: "confirmed" },
-  );
-  const parser = new EventParser(PROGRAM_ID, program.coder);
   const out: { item: number; worker: string; answer: Uint8Array }[] = [];
-  for (const tx of txs) {
-    for (const e of parser.parseLogs(tx?.meta?.logMessages ?? [])) {
-      if (e.name !== "resultsSubmitted") continue;
-      const d = e.data as ResultsSubmitted;
-      if (!d.batch.equals(batch) || d.items.length === 0) continue;
-      const width = d.answers.length / d.items.length;
-      d.items.forEach((item, i) =>
-        out.push({ item, worker: d.worker.toBase58(), answer: Uint8Array.from(d.answers.subarray(i * width, (i + 1) * width)) }),
-      );
-    }
+  for (const d of await eventsIn<ResultsSubmitted>(program, await history(program, batch), "resultsSubmitted")) {
+    if (!d.batch.equals(batch) || d.items.length === 0) continue;
+    const width = d.answers.length / d.items.length;
+    d.items.forEach((item, i) =>
+      out.push({ item, worker: d.worker.toBase58(), answer: Uint8Array.from(d.answers.subarray(i * width, (i + 1) * width)) }),
+    );
   }
   return out;
 }
@@ -380,10 +369,7 @@ export async function settleItems(
     }
   }
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
-  const found: ItemsSettled[] = [];
-  const parser = new EventParser(PROGRAM_ID, program.coder);
-  const got = await program.provider.connection.getTransactions(sigs, { maxSupportedTransactionVersion: 0, commitment: "confirmed" });
-  for (const tx of got) for (const e of parser.parseLogs(tx?.meta?.logMessages ?? [])) if (e.name === "itemsSettled") found.push(e.data as ItemsSettled);
+  const found = await eventsIn<ItemsSettled>(program, sigs, "itemsSettled");
   return {
     done: found.flatMap((e) => e.items),
     refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),

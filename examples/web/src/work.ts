@@ -188,12 +188,9 @@ export async function receiveKeys(
 ): Promise<Map<number, Uint8Array>> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const connection = program.provider.connection;
-    const sigs = await connection.getSignaturesForAddress(worker, { limit: 1000 }, "confirmed");
     // Oldest first: a later delivery of the same item replaces an earlier one.
-    const ok = sigs.filter((s) => s.err === null).map((s) => s.signature).reverse();
     const sealed = new Map<number, Uint8Array>();
-    for (const e of events<KeysDelivered>(program, await logsOf(program, ok), "keysDelivered")) {
+    for (const e of await eventsIn<KeysDelivered>(program, await history(program, worker), "keysDelivered")) {
       if (!e.batch.equals(batch) || !e.worker.equals(worker)) continue;
       e.items.forEach((item, k) => sealed.set(item, Uint8Array.from(e.sealedKeys[k])));
     }
@@ -216,17 +213,34 @@ export function chunked(items: number[], tables: Table[], size: number): { table
   return out;
 }
 
-function events<T>(program: Program<Amplify>, logs: string[], name: string): T[] {
-  const parser = new EventParser(PROGRAM_ID, program.coder);
-  return [...parser.parseLogs(logs)].filter((e) => e.name === name).map((e) => e.data as T);
+/** Signatures of every successful transaction that mentions `address`, oldest first (all pages). */
+export async function history(program: Program<Amplify>, address: PublicKey): Promise<string[]> {
+  const out: string[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = await program.provider.connection.getSignaturesForAddress(address, { before, limit: 1000 }, "confirmed");
+    out.push(...page.filter((s) => s.err === null).map((s) => s.signature));
+    if (page.length < 1000) return out.reverse();
+    before = page[page.length - 1].signature;
+  }
 }
 
-async function logsOf(program: Program<Amplify>, signatures: string[]): Promise<string[]> {
-  const txs = await program.provider.connection.getTransactions(signatures, {
-    maxSupportedTransactionVersion: 0,
-    commitment: "confirmed",
-  });
-  return txs.flatMap((t) => t?.meta?.logMessages ?? []);
+/** The program's events called `name` in these transactions, in order (each
+ *  transaction's logs parsed on their own: the parser follows the invoke stack). */
+export async function eventsIn<T>(program: Program<Amplify>, signatures: string[], name: string): Promise<T[]> {
+  const parser = new EventParser(PROGRAM_ID, program.coder);
+  const out: T[] = [];
+  for (let at = 0; at < signatures.length; at += 100) {
+    const txs = await program.provider.connection.getTransactions(signatures.slice(at, at + 100), {
+      maxSupportedTransactionVersion: 0,
+      commitment: "confirmed",
+    });
+    for (const tx of txs) {
+      if (!tx || tx.meta?.err) continue;
+      for (const e of parser.parseLogs(tx.meta?.logMessages ?? [])) if (e.name === name) out.push(e.data as T);
+    }
+  }
+  return out;
 }
 
 export type Outcome = { done: number[]; refused: { item: number; reason: string }[] };
@@ -305,7 +319,7 @@ export async function accept(program: Program<Amplify>, wallet: ConnectedWallet,
     txs.push(tx(ix));
   }
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
-  const found = events<TasksAccepted>(program, await logsOf(program, sigs), "tasksAccepted");
+  const found = await eventsIn<TasksAccepted>(program, sigs, "tasksAccepted");
   return {
     done: found.flatMap((e) => e.accepted),
     refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),
@@ -336,7 +350,7 @@ export async function submit(
     }
   }
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
-  const found = events<ResultsSubmitted>(program, await logsOf(program, sigs), "resultsSubmitted");
+  const found = await eventsIn<ResultsSubmitted>(program, sigs, "resultsSubmitted");
   return {
     done: found.flatMap((e) => e.items),
     refused: found.flatMap((e) => e.refused.map((r) => ({ item: r.item, reason: refusalText(r.code) }))),
@@ -391,10 +405,8 @@ export type Earnings = { lamports: number; items: number; fees: number; batches:
 
 /** Lamports paid to the worker: the ResultsSubmitted events of its own history. */
 export async function earnings(program: Program<Amplify>, worker: PublicKey): Promise<Earnings> {
-  const connection = program.provider.connection;
-  const sigs = await connection.getSignaturesForAddress(worker, { limit: 1000 }, "confirmed");
-  const logs = await logsOf(program, sigs.filter((s) => s.err === null).map((s) => s.signature));
-  const mine = events<ResultsSubmitted>(program, logs, "resultsSubmitted").filter((e) => e.worker.equals(worker));
+  const all = await eventsIn<ResultsSubmitted>(program, await history(program, worker), "resultsSubmitted");
+  const mine = all.filter((e) => e.worker.equals(worker));
   return {
     lamports: mine.reduce((n, e) => n + e.paid.toNumber(), 0),
     fees: mine.reduce((n, e) => n + e.fee.toNumber(), 0),
