@@ -86,6 +86,16 @@ INSTRUCTIONS = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encod
 SECRETS = [b"Your account number is 1234, send the code", b"See you at the clinic at 3"]
 SECRET_LABELS = [0, 1]
 SECRET_PRICE = 40_000
+#: Files `batch upload` refuses, and what the page says (the line named).
+BAD_CSV = [
+    (
+        "id,text\np0,hello\np1,world\np2,hello\n",
+        "Error: line 4: the same item as line 2: remove it",
+    ),
+    ("id,text\np0,hello\np1\n", "Error: line 3: 1 fields where the header has 2; nothing was sent"),
+    ("id,body\np0,hello\n", "Error: line 1: the header has no column named text, data, path"),
+    ("id,data\np0,not base64!\n", "Error: line 2: 'data' is not valid base64; nothing was sent"),
+]
 #: Settle items whose label has at least this share of at least this many answers.
 SETTLE = (0.9, 3)
 
@@ -240,6 +250,7 @@ async def test_a_labelling_job_runs_in_the_browser(
                 "labels": LABELS,
             },
             "csv": posts_csv(),
+            "badCsv": [bad for bad, _ in BAD_CSV],
             "delivered": sum(len(delivered(a)) for a, _ in WORKERS),
             "settle": SETTLE,
         },
@@ -284,6 +295,9 @@ async def test_a_labelling_job_runs_in_the_browser(
     assert site.batch is not None and str(site.batch) == shown["requester"]["batch"]
     batch = site.batch
     assert site.fetched == [p.encode() for p in POSTS]
+    assert len(shown["requester"]["badCsv"]) == len(BAD_CSV)
+    for said, (_, expected) in zip(shown["requester"]["badCsv"], BAD_CSV, strict=True):
+        assert said.startswith(expected), (said, expected)
     assert shown["requester"]["uploaded"] == len(POSTS)
     assert shown["requester"]["progress"] == [2 * len(POSTS), 2 * len(POSTS)]
     b = await requester.get_batch(batch)

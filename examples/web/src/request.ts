@@ -158,7 +158,7 @@ export function csvItems(text: string, allowDuplicates = false): Uint8Array[] {
     const key = field === "text" ? value : value.replace(/=+$/, "");
     const seen = first.get(key);
     if (seen !== undefined && !allowDuplicates) {
-      throw new Error(`line ${line}: the same item as line ${seen}: remove it, or allow duplicates to pay for each copy; nothing was sent`);
+      throw new Error(`line ${line}: the same item as line ${seen}: remove it (each copy would be paid for); nothing was sent`);
     }
     if (seen === undefined) first.set(key, line);
     items.push(bytes);

@@ -128,6 +128,14 @@ await step(shown.requester, "requester", async () => {
   const batch = await page.getAttribute("body", "data-created");
   shown.requester.batch = batch;
   const row = `#mine tr[data-batch="${batch}"]`;
+  // A bad file first: refused, the line named, nothing sent.
+  shown.requester.badCsv = [];
+  for (const bad of r.badCsv ?? []) {
+    await page.setInputFiles(`${row} input.csv`, { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    await page.click(`${row} button.upload`);
+    await page.waitForFunction(() => !document.body.dataset.busy, null, { timeout: TIMEOUT });
+    shown.requester.badCsv.push(await page.getAttribute("body", "data-error"));
+  }
   await page.setInputFiles(`${row} input.csv`, { name: "posts.csv", mimeType: "text/csv", buffer: Buffer.from(r.csv) });
   await page.click(`${row} button.upload`);
   await until(() => document.body.dataset.uploaded !== undefined);
