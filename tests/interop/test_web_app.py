@@ -35,6 +35,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
+from amplify_sdk.chain._history import uploads_from_history
 from amplify_sdk.clients import content_hash
 from amplify_sdk.clients.agent import KeyAgent
 from amplify_sdk.protocol._crypto import (
@@ -87,7 +88,7 @@ SECRETS = [b"Your account number is 1234, send the code", b"See you at the clini
 SECRET_LABELS = [0, 1]
 SECRET_PRICE = 40_000
 #: Files `batch upload` refuses, and what the page says (the line named).
-BAD_CSV = [
+BAD_CSV: list[tuple[str, str | None]] = [
     (
         "id,text\np0,hello\np1,world\np2,hello\n",
         "Error: line 4: the same item as line 2: remove it",
@@ -176,13 +177,27 @@ async def site(requester: RequesterClient) -> AsyncIterator[Site]:
     await runner.cleanup()
 
 
-def posts_csv() -> str:
+def posts_csv(posts: list[str]) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["id", "text"])
-    for n, post in enumerate(POSTS):
+    for n, post in enumerate(posts):
         w.writerow([f"p{n}", post])
     return out.getvalue()
+
+
+#: Uploaded in turn: the bad files, the first items, a file whose first items
+#: are not those (refused), then the whole file (the rest appended).
+FIRST = 4
+UPLOADS: list[tuple[str, str | None]] = [
+    *BAD_CSV,
+    (posts_csv(POSTS[:FIRST]), None),
+    (
+        posts_csv([POSTS[1], POSTS[0], *POSTS[2:]]),
+        "ManifestMismatchError: items 0.. differ from those on chain; nothing was sent",
+    ),
+    (posts_csv(POSTS), None),
+]
 
 
 def person(name: str, kp: Keypair) -> dict[str, object]:
@@ -249,8 +264,7 @@ async def test_a_labelling_job_runs_in_the_browser(
                 "task": "Is the post spam?",
                 "labels": LABELS,
             },
-            "csv": posts_csv(),
-            "badCsv": [bad for bad, _ in BAD_CSV],
+            "uploads": [text for text, _ in UPLOADS],
             "delivered": sum(len(delivered(a)) for a, _ in WORKERS),
             "settle": SETTLE,
         },
@@ -295,11 +309,19 @@ async def test_a_labelling_job_runs_in_the_browser(
     assert site.batch is not None and str(site.batch) == shown["requester"]["batch"]
     batch = site.batch
     assert site.fetched == [p.encode() for p in POSTS]
-    assert len(shown["requester"]["badCsv"]) == len(BAD_CSV)
-    for said, (_, expected) in zip(shown["requester"]["badCsv"], BAD_CSV, strict=True):
-        assert said.startswith(expected), (said, expected)
-    assert shown["requester"]["uploaded"] == len(POSTS)
-    assert shown["requester"]["progress"] == [2 * len(POSTS), 2 * len(POSTS)]
+    uploads = shown["requester"]["uploads"]
+    assert len(uploads) == len(UPLOADS)
+    for up, (_, expected) in zip(uploads, UPLOADS, strict=True):
+        if expected is None:
+            assert up["error"] is None
+        else:
+            assert up["error"].startswith(expected) and up["uploaded"] == 0, (up, expected)
+    first, whole = uploads[len(BAD_CSV)], uploads[-1]
+    assert (first["uploaded"], first["progress"]) == (FIRST, [2 * FIRST, 2 * FIRST])
+    assert (whole["uploaded"], whole["progress"]) == (len(POSTS), [2 * len(POSTS)] * 2)
+    # On chain: the first upload, then the rest appended (a table each).
+    committed = await uploads_from_history(admin.backend, batch)
+    assert [(u.start, u.count) for u in committed] == [(0, FIRST), (FIRST, len(POSTS) - FIRST)]
     b = await requester.get_batch(batch)
     assert (b.price, b.redundancy, b.bond, b.item_count) == (
         PRICE,
@@ -356,12 +378,16 @@ async def test_a_labelling_job_runs_in_the_browser(
         # other batch accepted and submitted); submitting sends one
         # transaction per answer width (a transaction's answers share one
         # width).
-        widths = {len(LABELS[labels[i]]) for i in items}
+        # The batch's items sit in two task tables (the two uploads), and a
+        # transaction names one table.
+        table = [0 if i < FIRST else 1 for i in range(len(POSTS))]
+        accepts = len({table[i] for i in range(accept)})
+        submits = len({(len(LABELS[labels[i]]), table[i]) for i in items})
         skilled_accepts = 1 if kp == wallets[0] else 0
         secret = kp == wallets[2]
         secret_widths = {len(LABELS[k]) for k in SECRET_LABELS} if secret else set()
         prompts = 3 + skilled_accepts + (2 if secret else 0)
-        txs = 2 + len(widths) + skilled_accepts + (1 + len(secret_widths) if secret else 0)
+        txs = 1 + accepts + submits + skilled_accepts + (1 + len(secret_widths) if secret else 0)
         assert page["signed"] == {"prompts": prompts, "transactions": txs, "messages": 1}
 
         # On chain: the profile with the key derived from the wallet's

@@ -7,7 +7,7 @@
 import { BN, type IdlEvents, type Program } from "@coral-xyz/anchor";
 import { PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import type { Amplify } from "./generated/amplify";
-import { hex, manifestToJson, merkleRoot, sha256, type Upload } from "./commit";
+import { checkChain, hex, ManifestMismatch, manifestToJson, merkleRoot, sha256, type Upload } from "./commit";
 import { fieldOffset, PROGRAM_ID, tableAddress, type Batch } from "./market";
 import { HttpStore, manifestName } from "./store";
 import type { ConnectedWallet } from "./wallet";
@@ -177,10 +177,25 @@ const maxTableItems = (redundancy: number) => Math.floor((MAX_ACCOUNT_SIZE - tab
 
 export type UploadProgress = (phase: "store" | "chain", done: number, total: number) => void;
 
-/** Store a new plain batch's items, commit their hashes (one transaction per
- *  task table: allocate it, init_table, add_tasks) and save the manifest.
- *  A batch that already holds items is refused: resuming an upload needs the
- *  uploads it committed, which `amplify batch upload` journals. */
+export type TasksAdded = IdlEvents<Amplify>["tasksAdded"];
+
+/** The uploads a batch committed, from its TasksAdded events (as the SDK's
+ *  uploads_from_history), checked to chain to its manifest_hash. */
+export async function committedUploads(program: Program<Amplify>, address: PublicKey, batch: Batch): Promise<Upload[]> {
+  const found = await eventsIn<TasksAdded>(program, await history(program, address), "tasksAdded");
+  const uploads = found
+    .filter((e) => e.batch.equals(address))
+    .map((e) => ({ start: e.startIndex, count: e.count, root: Uint8Array.from(e.root) }));
+  await checkChain({ address: address.toBase58(), manifestHash: Uint8Array.from(batch.manifestHash) }, uploads);
+  return uploads;
+}
+
+/** Store a plain batch's items, commit their hashes and save the manifest
+ *  beside them. Resumable, and a longer file appends: items the batch already
+ *  holds are skipped once they are checked to be the file's first items
+ *  (ManifestMismatchError otherwise, nothing sent). On chain, items go into
+ *  the last task table while it has room, then into new tables (allocated,
+ *  init_table, add_tasks: one transaction each). */
 export async function uploadItems(
   program: Program<Amplify>,
   wallet: ConnectedWallet,
@@ -189,14 +204,19 @@ export async function uploadItems(
   progress: UploadProgress,
 ): Promise<Upload[]> {
   const connection = program.provider.connection;
-  const batch = await program.account.batch.fetch(address);
+  const batch = (await program.account.batch.fetch(address)) as Batch;
   if (batch.encrypted) throw new Error("an encrypted batch's items are encrypted first: upload them with `amplify batch upload`");
-  if (batch.itemCount.toNumber() > 0) {
-    throw new Error(`the batch already holds ${batch.itemCount} items: resume with \`amplify batch upload\` (its journal knows the uploads)`);
-  }
   const store = new HttpStore(batch.baseUri);
   const hashes = await Promise.all(items.map(sha256));
-  // Blobs first (at most 8 in flight; one the store holds is not sent again).
+  const held = batch.itemCount.toNumber();
+  const uploads = held ? await committedUploads(program, address, batch) : [];
+  if (held > items.length) throw new ManifestMismatch(`the batch already holds ${held} items, the file has ${items.length}`);
+  for (const u of uploads) {
+    if (hex(await merkleRoot(u.start, hashes.slice(u.start, u.start + u.count))) !== hex(u.root)) {
+      throw new ManifestMismatch(`items ${u.start}.. differ from those on chain; nothing was sent`);
+    }
+  }
+  // Blobs first (8 in flight; one the store holds is not sent again).
   let stored = 0;
   progress("store", 0, items.length);
   const queue = items.map((data, i) => ({ data, i }));
@@ -209,18 +229,32 @@ export async function uploadItems(
       }
     }),
   );
-  // Then the chain: a table per at most maxTableItems items.
+  // Then the chain, from the first item the batch does not hold.
   const requester = wallet.publicKey;
   const per = maxTableItems(batch.redundancy);
-  const uploads: Upload[] = [];
   const txs: Transaction[] = [];
-  for (let start = 0, index = batch.tableCount; start < items.length; start += per, index++) {
+  const added: Upload[] = [];
+  const last = (await tablesOf(program, batch)).at(-1);
+  let start = held;
+  let index = batch.tableCount;
+  if (last && last.table.count < last.table.capacity && start < items.length) {
+    const count = Math.min(last.table.firstItem + last.table.capacity, items.length) - start;
+    const root = await merkleRoot(start, hashes.slice(start, start + count));
+    added.push({ start, count, root });
+    const ix = await program.methods
+      .addTasks(start, count, Array.from(root))
+      .accountsPartial({ requester, batch: address, table: last.address })
+      .instruction();
+    txs.push(new Transaction().add(ix));
+    start += count;
+  }
+  for (; start < items.length; index++) {
     const count = Math.min(per, items.length - start);
     const size = tableSize(count, batch.redundancy);
     const seed = "t" + batch.batchNumber.toString(16).padStart(16, "0") + index.toString(16).padStart(4, "0");
-    const table = await tableAddress(batch as Batch, index);
+    const table = await tableAddress(batch, index);
     const root = await merkleRoot(start, hashes.slice(start, start + count));
-    uploads.push({ start, count, root });
+    added.push({ start, count, root });
     txs.push(
       new Transaction().add(
         SystemProgram.createAccountWithSeed({
@@ -239,14 +273,18 @@ export async function uploadItems(
           .instruction(),
       ),
     );
+    start += count;
   }
-  progress("chain", 0, items.length);
-  // One wallet prompt; each table's transaction confirmed in turn.
-  let committed = 0;
-  await wallet.signAndSend(connection, txs, (i) => progress("chain", (committed += uploads[i].count), items.length));
-  const manifest = { batch: address.toBase58(), uploads, contentHashes: hashes, uris: null, encrypted: false };
+  let committed = held;
+  progress("chain", committed, items.length);
+  // One wallet prompt; each transaction confirmed in turn.
+  if (txs.length) {
+    await wallet.signAndSend(connection, txs, (i) => progress("chain", (committed += added[i].count), items.length));
+  }
+  const all = [...uploads, ...added];
+  const manifest = { batch: address.toBase58(), uploads: all, contentHashes: hashes, uris: null, encrypted: false };
   await store.putNamed(manifestName(address.toBase58()), manifestToJson(manifest));
-  return uploads;
+  return all;
 }
 
 // -- completion, settling, labels --------------------------------------------------

@@ -10,7 +10,8 @@
 // Usage: node test/job.mjs JOB.json [CHROMIUM]
 //   JOB.json: { "url": work.html URL, "screenshots": DIR, "uploaded": URL,
 //     "requester": { "name", "secretKey": [64], "address", "create": {price,
-//                    redundancy, task, labels}, "csv": TEXT, "settle": [minConfidence, minAnswers] },
+//                    redundancy, task, labels}, "uploads": [CSV TEXT, ...],
+//                    "delivered": N, "settle": [minConfidence, minAnswers] },
 //     "workers": [{ "name", "secretKey": [64], "address", "accept": N,
 //                   "keys": { "<item>": "1".."9" },
 //                   "tries": [{ "batch", "accept": N, "keys"? }] (other batches
@@ -128,20 +129,21 @@ await step(shown.requester, "requester", async () => {
   const batch = await page.getAttribute("body", "data-created");
   shown.requester.batch = batch;
   const row = `#mine tr[data-batch="${batch}"]`;
-  // A bad file first: refused, the line named, nothing sent.
-  shown.requester.badCsv = [];
-  for (const bad of r.badCsv ?? []) {
-    await page.setInputFiles(`${row} input.csv`, { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  // Each file in turn: uploaded (or appended to what the batch holds), or
+  // refused with the page's error.
+  shown.requester.uploads = [];
+  for (const csv of r.uploads) {
+    await page.evaluate(() => delete document.body.dataset.uploaded);
+    await page.setInputFiles(`${row} input.csv`, { name: "posts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.click(`${row} button.upload`);
     await page.waitForFunction(() => !document.body.dataset.busy, null, { timeout: TIMEOUT });
-    shown.requester.badCsv.push(await page.getAttribute("body", "data-error"));
+    shown.requester.uploads.push({
+      error: await page.getAttribute("body", "data-error"),
+      uploaded: Number((await page.getAttribute("body", "data-uploaded")) ?? 0),
+      progress: await page.$eval("#upload-progress", (p) => [p.value, p.max]),
+      status: await page.textContent("#upload-status"),
+    });
   }
-  await page.setInputFiles(`${row} input.csv`, { name: "posts.csv", mimeType: "text/csv", buffer: Buffer.from(r.csv) });
-  await page.click(`${row} button.upload`);
-  await until(() => document.body.dataset.uploaded !== undefined);
-  shown.requester.uploaded = Number(await page.getAttribute("body", "data-uploaded"));
-  shown.requester.progress = await page.$eval("#upload-progress", (p) => [p.value, p.max]);
-  shown.requester.uploadStatus = await page.textContent("#upload-status");
   await shot("uploaded");
   const told = await fetch(job.uploaded, { method: "POST", body: batch });
   if (!told.ok) throw new Error(`the test refused the upload: ${await told.text()}`);
