@@ -315,7 +315,8 @@ async def test_a_labelling_job_runs_in_the_browser(
         if expected is None:
             assert up["error"] is None
         else:
-            assert up["error"].startswith(expected) and up["uploaded"] == 0, (up, expected)
+            said = up["error"] or ""
+            assert said.startswith(expected) and up["uploaded"] == 0, (up, expected)
     first, whole = uploads[len(BAD_CSV)], uploads[-1]
     assert (first["uploaded"], first["progress"]) == (FIRST, [2 * FIRST, 2 * FIRST])
     assert (whole["uploaded"], whole["progress"]) == (len(POSTS), [2 * len(POSTS)] * 2)
