@@ -37,7 +37,9 @@ from solders.pubkey import Pubkey
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
 from amplify_sdk.chain._history import uploads_from_history
 from amplify_sdk.clients import content_hash
+from amplify_sdk.clients._client import PLACEHOLDER
 from amplify_sdk.clients.agent import KeyAgent
+from amplify_sdk.protocol import _instructions as ix
 from amplify_sdk.protocol._crypto import (
     ENCRYPTION_KEY_MESSAGE,
     new_master_key,
@@ -87,6 +89,7 @@ INSTRUCTIONS = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encod
 SECRETS = [b"Your account number is 1234, send the code", b"See you at the clinic at 3"]
 SECRET_LABELS = [0, 1]
 SECRET_PRICE = 40_000
+BIG, BIG_PRICE = 250, 1_000
 #: Files `batch upload` refuses, and what the page says (the line named).
 BAD_CSV: list[tuple[str, str | None]] = [
     (
@@ -227,6 +230,10 @@ async def test_a_labelling_job_runs_in_the_browser(
     skilled = await requester.create_batch(price=SKILLED_PRICE)
     await requester.add_tasks(skilled.address, [content_hash(b"skilled-%d" % i) for i in range(3)])
     await requester.require_skills(skilled.address, [(skill.address, SKILL_MIN)])
+    # A batch bigger than one transaction's worth of acceptances: worker 2
+    # takes BIG items in one go.
+    big = await requester.create_batch(price=BIG_PRICE)
+    await requester.add_tasks(big.address, [content_hash(b"big-%d" % i) for i in range(BIG)])
     # An encrypted batch, its keys delivered by a key agent as workers
     # accept: worker 3 labels both of its items.
     master = new_master_key()
@@ -241,7 +248,7 @@ async def test_a_labelling_job_runs_in_the_browser(
         await requester.upload_encrypted(secret_batch.address, SECRETS, store, master)
     tries: list[list[dict[str, object]]] = [
         [{"batch": str(gated.address), "accept": 1}, {"batch": str(skilled.address), "accept": 2}],
-        [{"batch": str(skilled.address), "accept": 1}],
+        [{"batch": str(skilled.address), "accept": 1}, {"batch": str(big.address), "accept": BIG}],
         [
             {
                 "batch": str(secret_batch.address),
@@ -347,11 +354,19 @@ async def test_a_labelling_job_runs_in_the_browser(
     assert (await requester.get_batch(gated.address)).reserved_count == 0
     assert skilled_ok["row"][3] == f"{SKILL} ≥ {SKILL_MIN}"
     assert (skilled_ok["error"], skilled_ok["accepted"]) == (None, 2)
-    (too_low,) = w2["tries"]
+    too_low, many = w2["tries"]
     assert too_low["error"] == (
         f"{SkillTooLow.name}: you hold 40 of skill {SKILL}; {SKILL_MIN} needed ({SkillTooLow.code})"
     )
     assert [w["skills"] for w in shown["workers"]] == [{SKILL: 80}, {SKILL: 40}, {}]
+    assert (many["error"], many["accepted"]) == (None, BIG)
+    assert (await requester.get_batch(big.address)).reserved_count == BIG
+    # As many transactions as the SDK would send: the most items that fit one.
+    fit = WorkerClient(admin.backend, wallets[1]).max_items(
+        lambda n: ix.accept_tasks(wallets[1].pubkey(), big.address, PLACEHOLDER, [0] * n), 4
+    )
+    big_accepts = -(-BIG // fit)
+    assert big_accepts > 1
     w1_client = WorkerClient(admin.backend, wallets[0])
     assert [i for i, _ in await w1_client.reservations(skilled.address)] == [0, 1]
     assert (await requester.get_batch(skilled.address)).reserved_count == 2
@@ -385,10 +400,18 @@ async def test_a_labelling_job_runs_in_the_browser(
         accepts = len({table[i] for i in range(accept)})
         submits = len({(len(LABELS[labels[i]]), table[i]) for i in items})
         skilled_accepts = 1 if kp == wallets[0] else 0
+        many_accepts = big_accepts if kp == wallets[1] else 0
         secret = kp == wallets[2]
         secret_widths = {len(LABELS[k]) for k in SECRET_LABELS} if secret else set()
-        prompts = 3 + skilled_accepts + (2 if secret else 0)
-        txs = 1 + accepts + submits + skilled_accepts + (1 + len(secret_widths) if secret else 0)
+        prompts = 3 + skilled_accepts + (1 if many_accepts else 0) + (2 if secret else 0)
+        txs = (
+            1
+            + accepts
+            + submits
+            + skilled_accepts
+            + many_accepts
+            + (1 + len(secret_widths) if secret else 0)
+        )
         assert page["signed"] == {"prompts": prompts, "transactions": txs, "messages": 1}
 
         # On chain: the profile with the key derived from the wallet's
@@ -411,6 +434,7 @@ async def test_a_labelling_job_runs_in_the_browser(
             - txs * SIGNATURE_FEE
             - bond * still_reserved
             - skilled_accepts * 2 * (SKILLED_PRICE // 10)
+            - (BIG * (BIG_PRICE // 10) if many_accepts else 0)
             + payout * len(items)
             + secret_pay
         )

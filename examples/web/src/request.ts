@@ -11,7 +11,7 @@ import { checkChain, hex, ManifestMismatch, manifestToJson, merkleRoot, sha256, 
 import { fieldOffset, PROGRAM_ID, tableAddress, type Batch } from "./market";
 import { HttpStore, manifestName } from "./store";
 import type { ConnectedWallet } from "./wallet";
-import { chainNow, configAddress, eventsIn, history, pda, refusalText, tablesOf, type Outcome, type Table } from "./work";
+import { chainNow, configAddress, eventsIn, history, packed, pda, refusalText, tablesOf, type Outcome, type Table } from "./work";
 
 export type ItemsSettled = IdlEvents<Amplify>["itemsSettled"];
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
@@ -386,7 +386,7 @@ export function confidentItems(rows: LabelRow[], tables: Table[], minConfidence:
   return rows.filter((r) => r.confidence >= minConfidence && r.answers >= minAnswers && !r.tied && open.has(r.item)).map((r) => r.item);
 }
 
-/** settle_items, one transaction per task table, one wallet prompt. */
+/** settle_items, as few transactions as fit, one wallet prompt. */
 export async function settleItems(
   program: Program<Amplify>,
   wallet: ConnectedWallet,
@@ -395,17 +395,12 @@ export async function settleItems(
 ): Promise<Outcome & { slots: number; refunded: number }> {
   const batch = (await program.account.batch.fetch(address)) as Batch;
   const tables = await tablesOf(program, batch);
-  const txs: Transaction[] = [];
-  for (const t of tables) {
-    const mine = items.filter((i) => t.table.firstItem <= i && i < t.table.firstItem + t.table.count);
-    for (let at = 0; at < mine.length; at += 100) {
-      const ix = await program.methods
-        .settleItems(mine.slice(at, at + 100))
-        .accountsPartial({ requester: wallet.publicKey, batch: address, table: t.address })
-        .instruction();
-      txs.push(new Transaction().add(ix));
-    }
-  }
+  const txs = await packed(items, tables, wallet.publicKey, (t, chunk) =>
+    program.methods
+      .settleItems(chunk)
+      .accountsPartial({ requester: wallet.publicKey, batch: address, table: t.address })
+      .instruction(),
+  );
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
   const found = await eventsIn<ItemsSettled>(program, sigs, "itemsSettled");
   return {

@@ -20,11 +20,8 @@ export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
 /** Slot.worker: bits 0-14 roster index + 1, bit 15 a flag (IDL: Slot). */
 const SLOT_HOLDER = 0x7fff;
 
-/** Items per accept_tasks / submit_results: well inside a 1,232-byte
- *  transaction with the instruction's accounts (4 bytes per item, plus the
- *  answer's bytes for submit_results). */
-export const ACCEPT_CHUNK = 100;
-export const submitChunk = (width: number) => Math.floor(600 / (4 + width));
+/** The most bytes a transaction may take (PACKET_DATA_SIZE). */
+const PACKET_DATA_SIZE = 1232;
 
 export const pda = (...seeds: (Buffer | Uint8Array)[]) =>
   PublicKey.findProgramAddressSync(seeds, PROGRAM_ID)[0];
@@ -203,12 +200,54 @@ export async function receiveKeys(
   }
 }
 
-/** Items grouped by the task table holding them, in chunks of at most `size`. */
-export function chunked(items: number[], tables: Table[], size: number): { table: Table; items: number[] }[] {
-  const out: { table: Table; items: number[] }[] = [];
+/** The serialized size of a transaction of this one instruction, signed by `payer`. */
+function txSize(ix: TransactionInstruction, payer: PublicKey): number {
+  const t = new Transaction({ feePayer: payer, recentBlockhash: PublicKey.default.toBase58() }).add(ix);
+  try {
+    return t.serialize({ requireAllSignatures: false, verifySignatures: false }).length;
+  } catch {
+    return Infinity; // web3.js refuses to serialize past the limit
+  }
+}
+
+/** Items grouped by the task table holding them, each group in as few
+ *  transactions as fit (as the SDK's max_items: the largest chunk whose
+ *  transaction stays within PACKET_DATA_SIZE). */
+export async function packed(
+  items: number[],
+  tables: Table[],
+  payer: PublicKey,
+  build: (table: Table, chunk: number[]) => Promise<TransactionInstruction>,
+): Promise<Transaction[]> {
+  const out: Transaction[] = [];
   for (const t of tables) {
-    const mine = items.filter((i) => t.table.firstItem <= i && i < t.table.firstItem + t.table.count);
-    for (let at = 0; at < mine.length; at += size) out.push({ table: t, items: mine.slice(at, at + size) });
+    let rest = items.filter((i) => t.table.firstItem <= i && i < t.table.firstItem + t.table.count);
+    while (rest.length) {
+      const fits = async (n: number) => {
+        try {
+          return txSize(await build(t, rest.slice(0, n)), payer) <= PACKET_DATA_SIZE;
+        } catch (e) {
+          // Anchor encodes instruction data into a fixed buffer: too many
+          // items overflow it long before a transaction would be too big.
+          if (e instanceof RangeError) return false;
+          throw e;
+        }
+      };
+      let n = rest.length;
+      if (!(await fits(n))) {
+        let lo = 0;
+        let hi = n; // fits(lo) (or lo = 0), !fits(hi)
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (await fits(mid)) lo = mid;
+          else hi = mid;
+        }
+        if (lo === 0) throw new Error("not even one item fits a transaction");
+        n = lo;
+      }
+      out.push(tx(await build(t, rest.slice(0, n))));
+      rest = rest.slice(n);
+    }
   }
   return out;
 }
@@ -294,14 +333,13 @@ async function checkOpen(program: Program<Amplify>, view: BatchView, worker: Pub
 export const refusalText = (code: number) =>
   idl.errors?.find((e) => e.code === code)?.name ?? `error ${code}`;
 
-/** accept_tasks for these items (one wallet prompt, one transaction per chunk). */
+/** accept_tasks for these items (one wallet prompt; as few transactions as fit). */
 export async function accept(program: Program<Amplify>, wallet: ConnectedWallet, view: BatchView, items: number[]): Promise<Outcome> {
   const worker = wallet.publicKey;
   await checkOpen(program, view, worker);
   // A batch that requires skills takes proofs of this worker's values.
   const gate = view.batch.skillCount > 0 ? await skillGate(program, view.address, worker) : null;
-  const txs: Transaction[] = [];
-  for (const { table, items: chunk } of chunked(items, view.tables, ACCEPT_CHUNK)) {
+  const txs = await packed(items, view.tables, worker, (table, chunk) => {
     const accounts = {
       worker,
       config: configAddress(),
@@ -309,15 +347,14 @@ export async function accept(program: Program<Amplify>, wallet: ConnectedWallet,
       batch: view.address,
       table: table.address,
     };
-    const ix = gate
-      ? await program.methods
+    return gate
+      ? program.methods
           .acceptSkilledTasks(chunk, gate.proofs)
           .accountsPartial({ ...accounts, batchSkills: pda(Buffer.from("batch_skills"), view.address.toBuffer()) })
           .remainingAccounts(gate.skills.map((pubkey) => ({ pubkey, isSigner: false, isWritable: false })))
           .instruction()
-      : await program.methods.acceptTasks(chunk).accountsPartial(accounts).instruction();
-    txs.push(tx(ix));
-  }
+      : program.methods.acceptTasks(chunk).accountsPartial(accounts).instruction();
+  });
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
   const found = await eventsIn<TasksAccepted>(program, sigs, "tasksAccepted");
   return {
@@ -340,14 +377,12 @@ export async function submit(
   for (const width of widths) {
     if (width < 1 || width > 64) throw new Error(`an answer is 1-64 bytes, not ${width}`);
     const items = [...answers.keys()].filter((i) => answers.get(i)!.length === width).sort((a, b) => a - b);
-    for (const { table, items: chunk } of chunked(items, view.tables, submitChunk(width))) {
-      const blob = Buffer.concat(chunk.map((i) => answers.get(i)!));
-      const ix = await program.methods
-        .submitResults(chunk, blob, "")
+    const build = (table: Table, chunk: number[]) =>
+      program.methods
+        .submitResults(chunk, Buffer.concat(chunk.map((i) => answers.get(i)!)), "")
         .accountsPartial({ worker: wallet.publicKey, batch: view.address, table: table.address })
         .instruction();
-      txs.push(tx(ix));
-    }
+    txs.push(...(await packed(items, view.tables, wallet.publicKey, build)));
   }
   const sigs = await wallet.signAndSend(program.provider.connection, txs);
   const found = await eventsIn<ResultsSubmitted>(program, sigs, "resultsSubmitted");
