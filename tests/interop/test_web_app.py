@@ -35,7 +35,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from amplify_sdk import AdminClient, RequesterClient, WorkerClient
-from amplify_sdk.chain._history import uploads_from_history
+from amplify_sdk.chain._history import events, uploads_from_history
 from amplify_sdk.clients import content_hash
 from amplify_sdk.clients._client import PLACEHOLDER
 from amplify_sdk.clients.agent import KeyAgent
@@ -367,6 +367,11 @@ async def test_a_labelling_job_runs_in_the_browser(
     )
     big_accepts = -(-BIG // fit)
     assert big_accepts > 1
+    per_tx = [
+        len(found.event.fields["accepted"])
+        for found in await events(admin.backend, big.address, {"TasksAccepted"})
+    ]
+    assert per_tx == [fit] * (BIG // fit) + ([BIG % fit] if BIG % fit else [])
     w1_client = WorkerClient(admin.backend, wallets[0])
     assert [i for i, _ in await w1_client.reservations(skilled.address)] == [0, 1]
     assert (await requester.get_batch(skilled.address)).reserved_count == 2
