@@ -53,6 +53,7 @@ from .web_job import (
     BAD_CSV,
     BIG,
     BIG_PRICE,
+    CLICKED,
     FEE_BPS,
     FIRST,
     INSTRUCTIONS,
@@ -174,7 +175,10 @@ async def test_a_labelling_job_runs_in_the_browser(
                 **person(f"Test wallet {n + 1}", kp),
                 "tries": tries[n],
                 "accept": accept,
-                "keys": {str(i): str(label + 1) for i, label in enumerate(labels)},
+                "keys": {
+                    str(i): f"click:{LABELS[label]}" if (n, i) in CLICKED else str(label + 1)
+                    for i, label in enumerate(labels)
+                },
             }
             for n, (kp, (accept, labels)) in enumerate(zip(wallets, WORKERS, strict=True))
         ],
@@ -288,6 +292,9 @@ async def test_a_labelling_job_runs_in_the_browser(
             assert x["title"].startswith(REFUSED[x["item"]]) if x["item"] in REFUSED else True
         assert page["submitted"] == len(items)
         assert page["keyInPage"] is False
+        # Standing in the SDK's words (unrated: no ratings yet).
+        standing = await WorkerClient(admin.backend, kp).get_standing(kp.pubkey())
+        assert standing is not None and page["standing"] == standing.text()
         # One wallet prompt per step (register: a message to derive the
         # encryption key, then the transaction; accept; submit; and each
         # other batch accepted and submitted); submitting sends one

@@ -48,6 +48,8 @@ WORKERS = [
     (3, [1, 1, 0]),
 ]
 TIED = 3
+#: (worker, item) labelled with a click on the label's button, not a key.
+CLICKED = {(1, 0), (1, 2)}
 SKILL, SKILL_MIN, SKILLED_PRICE = "spam-expert", 50, 20_000
 INSTRUCTIONS = f"Is the post spam?\namplify-labels: {', '.join(LABELS)}\n".encode()
 SECRETS = [b"Your account number is 1234, send the code", b"See you at the clinic at 3"]

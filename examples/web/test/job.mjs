@@ -13,7 +13,7 @@
 //                    redundancy, task, labels}, "uploads": [CSV TEXT, ...],
 //                    "delivered": N, "settle": [minConfidence, minAnswers] },
 //     "workers": [{ "name", "secretKey": [64], "address", "accept": N,
-//                   "keys": { "<item>": "1".."9" },
+//                   "keys": { "<item>": "1".."9" or "click:LABEL" },
 //                   "tries": [{ "batch", "accept": N, "keys"? }] (other batches
 //                   first; with keys, its items are labelled and submitted) }] }
 import { readFileSync } from "node:fs";
@@ -81,13 +81,16 @@ async function workOn({ page, until, shot }, batch, keys, out, tag) {
   );
   out.itemText = {};
   await shot(`${tag}-items`);
-  for (;;) {
+  for (let turn = 0; ; turn++) {
+    if (turn > out.items.length) throw new Error(`${tag}: labelling does not move on`);
     const item = await page.getAttribute("#item", "data-item");
     const labelled = await page.getAttribute(`#items li[data-item="${item}"]`, "data-label");
     const ok = (await page.getAttribute(`#items li[data-item="${item}"]`, "data-state")) === "ok";
     if (!ok || labelled !== null) break;
     out.itemText[item] = await page.textContent("#item");
-    await page.keyboard.press(keys[item]);
+    // "1".."9": the key; "click:LABEL": the label's button.
+    if (keys[item].startsWith("click:")) await page.click(`#options button[data-label="${keys[item].slice(6)}"]`);
+    else await page.keyboard.press(keys[item]);
   }
   out.labels = await page.$$eval("#items li[data-label]", (lis) =>
     Object.fromEntries(lis.map((li) => [li.dataset.item, li.dataset.label])),
