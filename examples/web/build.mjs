@@ -1,9 +1,10 @@
 // Build the page: the IDL's TypeScript type (as `anchor build` writes it to
 // target/types, with Anchor's own camelCase conversion) into src/generated/,
-// then one browser bundle, dist/app.js, with idl/amplify.json inlined.
+// then the browser bundles, dist/app.js (index.html) and dist/work.js
+// (work.html), with idl/amplify.json inlined.
 //
 // Usage: node build.mjs
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import anchor from "@coral-xyz/anchor/dist/cjs/idl.js";
@@ -18,16 +19,21 @@ writeFileSync(
     `export type Amplify = ${JSON.stringify(anchor.convertIdlToCamelCase(idl), null, 2)};\n`,
 );
 
+// dist/ is committed (users need no build step): a rebuild replaces it whole.
+rmSync(join(here, "dist"), { recursive: true, force: true });
 await build({
-  entryPoints: [join(here, "src", "main.ts")],
+  entryPoints: { app: join(here, "src", "main.ts"), work: join(here, "src", "work-main.ts") },
   bundle: true,
   format: "esm",
   platform: "browser",
   target: "es2022",
-  outfile: join(here, "dist", "app.js"),
+  outdir: join(here, "dist"),
+  // What both pages share (web3.js, Anchor, the IDL) in one chunk.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   inject: [join(here, "src", "buffer-shim.ts")],
   define: { global: "globalThis", "process.env.NODE_ENV": '"production"' },
   minify: true,
   logLevel: "warning",
 });
-console.log("built dist/app.js");
+console.log("built dist/app.js, dist/work.js");

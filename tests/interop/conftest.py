@@ -16,6 +16,7 @@ from localnet import LocalNode
 from rpc_backend import amplify_node
 
 from .node_tools import ensure_installed, run_sync
+from .web_tools import WEB, ensure_chromium
 
 TS = Path(__file__).resolve().parent / "ts"
 
@@ -42,3 +43,13 @@ def ts_package() -> Path:
     run_sync(TS, "tsx", "src/gen.ts")
     run_sync(TS, "tsc", "--noEmit", "-p", ".")
     return TS
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The Chromium executable, with examples/web installed, bundled and type-checked."""
+    executable = ensure_chromium()
+    ensure_installed(WEB)
+    run_sync(WEB, "node", "build.mjs")
+    run_sync(WEB, "tsc", "--noEmit", "-p", ".")
+    return executable

@@ -4,14 +4,12 @@ price, minimum rating and open work, and the market (price paid per item
 against the worker's standing: its score with the evidence behind it). The
 screenshot stays in examples/web/screenshots/.
 
-Chromium comes from Debian (`apt-get install chromium chromium-driver`, done
-here when missing); the test skips only where apt-get itself is unavailable.
+Chromium comes from Debian (`web_tools.ensure_chromium`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
@@ -27,43 +25,11 @@ from amplify_sdk.clients import content_hash
 from conftest import ROOT
 from localnet import LocalNode
 
-from .node_tools import ensure_installed, run, run_sync
+from .node_tools import run
+from .web_tools import WEB
 
-WEB = ROOT / "examples" / "web"
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = WEB / "screenshots" / "page.png"
 SOL = 10**9
-
-
-def ensure_chromium() -> Path:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    if shutil.which("apt-get") is None:
-        pytest.skip("apt-get is unavailable: cannot install Chromium for the page test")
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        done = subprocess.run(
-            [*sudo, *cmd, *(["chromium-driver"] if "install" in cmd else [])],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=900,
-            check=False,
-        )
-        assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}"
-    assert CHROMIUM.exists()
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """The Chromium executable, with examples/web installed, type-checked and bundled."""
-    executable = ensure_chromium()
-    ensure_installed(WEB)
-    run_sync(WEB, "node", "build.mjs")
-    run_sync(WEB, "tsc", "--noEmit", "-p", ".")
-    return executable
 
 
 @pytest.fixture
@@ -157,3 +123,20 @@ async def test_page_shows_batches_open_work_and_market(
             "25,000 lamports",
         )
         assert "(prior-bound) · 1 rating · " in standing.text()
+
+
+def test_the_committed_bundles_are_the_built_ones(chromium: Path) -> None:
+    # Users open the pages without a build step, so dist/ is committed: the
+    # session fixture has just rebuilt it from src/ and the IDL, and git must
+    # see no difference (commit dist/ with every change to src/).
+    del chromium
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing to compare the bundles with")
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--", "examples/web/dist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "", f"examples/web/dist differs from the build:\n{done.stdout}"
