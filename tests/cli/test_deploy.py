@@ -16,6 +16,7 @@ from amplify_sdk import PROGRAM_ID, AdminClient
 from amplify_sdk.chain._rpc import RpcBackend
 from amplify_sdk.clients._deploy import deploy
 from amplify_sdk.protocol import program_bytes
+from amplify_sdk.protocol._program import program_path
 
 from .conftest import ROOT, Node, amplify, parallel, start_node, stop_node
 
@@ -133,6 +134,12 @@ def test_deploy_picks_the_v3_build_where_v0_is_disabled(past_simd_0500: Node) ->
     assert n.ok("batch", "create", "--price", "10000")["fee_per_item"] >= 0
     again = n.ok("program", "deploy", "--force")  # an upgrade, v3 again
     assert (again["action"], again["sbpf"]) == ("upgraded", "v3")
+    # verify finds the shipped build that is deployed: the v3 one here.
+    verified = n.ok("program", "verify")
+    assert verified["verified"] is True and "SBPF v3" in verified["artifact"]
+    # An --artifact in v0 is checked against the cluster like --sbpf v0.
+    v0 = n.cli("program", "deploy", "--artifact", program_path("v0"), "--force")
+    assert v0.code == 2 and "no longer deploys SBPF v0" in v0.error, v0.stderr
 
 
 def test_deploy_picks_the_v0_build_where_v0_is_open(bare: Node) -> None:
