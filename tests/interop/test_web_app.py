@@ -186,7 +186,7 @@ async def test_a_labelling_job_runs_in_the_browser(
     (tmp_path / "job.json").write_text(json.dumps(job))
     try:
         code, out, err = await run(
-            WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=150
+            WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=240
         )
     finally:
         stop.set()
