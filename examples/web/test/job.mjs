@@ -82,6 +82,13 @@ async function workOn({ page, until, shot }, batch, keys, out, tag) {
   );
   out.itemText = {};
   await shot(`${tag}-items`);
+  // Arrow keys move between items.
+  const shownItem = () => page.getAttribute("#item", "data-item");
+  const before = await shownItem();
+  await page.keyboard.press("ArrowRight");
+  const right = await shownItem();
+  await page.keyboard.press("ArrowLeft");
+  out.arrows = [before, right, await shownItem()];
   for (let turn = 0; ; turn++) {
     if (turn > out.items.length) throw new Error(`${tag}: labelling does not move on`);
     const item = await page.getAttribute("#item", "data-item");
