@@ -186,7 +186,7 @@ async def test_a_labelling_job_runs_in_the_browser(
     (tmp_path / "job.json").write_text(json.dumps(job))
     try:
         code, out, err = await run(
-            WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=150
+            WEB, "node", "test/job.mjs", str(tmp_path / "job.json"), str(chromium), limit=240
         )
     finally:
         stop.set()
@@ -285,6 +285,7 @@ async def test_a_labelling_job_runs_in_the_browser(
         assert page["batchRow"][2] == "0.000050 SOL" and page["batchRow"][3] == "open to all"
         assert page["options"] == [f"{n + 1}{label}" for n, label in enumerate(LABELS)]
         assert page["accepted"] == accept
+        assert page["arrows"] == ["0", "1", "0"]  # ArrowRight, then ArrowLeft
         assert {int(i): t for i, t in page["itemText"].items()} == {i: POSTS[i] for i in items}
         states = {x["item"]: x["state"] for x in page["items"]}
         assert states == {i: ("error" if i in REFUSED else "ok") for i in range(accept)}

@@ -24,7 +24,7 @@ import { skillsOf } from "./skills";
 import type { X25519Key } from "./sealed";
 
 /** How long to wait for the key agent to deliver an encrypted batch's item keys. */
-const KEY_WAIT_MS = 15_000;
+const KEY_WAIT_MS = 30_000;
 import {
   accept,
   earnings,
@@ -70,11 +70,15 @@ function status(text: string, error = false) {
   el.className = error ? "error" : "";
 }
 
+let busy = 0;
+
 /** Run an action; its error goes to the status line (and body[data-error] for tests). */
 async function act(what: string, fn: () => Promise<void>) {
   status(`${what}…`);
   delete document.body.dataset.error;
-  document.body.dataset.busy = what;
+  // Actions may overlap (a refresh still running when a button is pressed):
+  // busy counts them.
+  document.body.dataset.busy = String(++busy);
   try {
     await fn();
     delete document.body.dataset.error;
@@ -83,7 +87,8 @@ async function act(what: string, fn: () => Promise<void>) {
     status(`${what} failed: ${message(e)}`, true);
     document.body.dataset.error = message(e);
   } finally {
-    delete document.body.dataset.busy;
+    if (--busy === 0) delete document.body.dataset.busy;
+    else document.body.dataset.busy = String(busy);
   }
 }
 

@@ -25,7 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const [jobFile, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
 const job = JSON.parse(readFileSync(jobFile, "utf8"));
 const walletSource = readFileSync(join(here, "wallet.js"), "utf8");
-const TIMEOUT = 20_000;
+const TIMEOUT = 60_000;
 
 const browser = await chromium.launch({
   executablePath,
@@ -54,7 +54,8 @@ async function open(who, tag, record) {
   const shot = (step) => page.screenshot({ path: join(job.screenshots, `${tag}-${step}.png`), fullPage: true });
   // Wait for a condition, or stop at the page's own error.
   const until = async (fn, arg) => {
-    const expr = `document.body.dataset.error !== undefined || (${fn.toString()})(${JSON.stringify(arg ?? null)})`;
+    // Done: the page's error, or the condition once no action is running.
+    const expr = `document.body.dataset.error !== undefined || (!document.body.dataset.busy && (${fn.toString()})(${JSON.stringify(arg ?? null)}))`;
     await page.waitForFunction(expr, null, { timeout: TIMEOUT });
     const err = await page.getAttribute("body", "data-error");
     if (err) throw new Error(`${tag}: the page says: ${err}`);
@@ -81,6 +82,13 @@ async function workOn({ page, until, shot }, batch, keys, out, tag) {
   );
   out.itemText = {};
   await shot(`${tag}-items`);
+  // Arrow keys move between items.
+  const shownItem = () => page.getAttribute("#item", "data-item");
+  const before = await shownItem();
+  await page.keyboard.press("ArrowRight");
+  const right = await shownItem();
+  await page.keyboard.press("ArrowLeft");
+  out.arrows = [before, right, await shownItem()];
   for (let turn = 0; ; turn++) {
     if (turn > out.items.length) throw new Error(`${tag}: labelling does not move on`);
     const item = await page.getAttribute("#item", "data-item");
