@@ -70,7 +70,11 @@ class Python(Idl):
         taken = [p.split(":")[0] for p in params]
         if len(set(taken)) != len(taken) or {"remaining", "program_id"} & set(taken):
             raise SystemExit(f"{name}: builder parameter names collide: {taken}")
-        params += ["remaining: Sequence[Remaining] = ()", "*", "program_id: Pubkey = PROGRAM_ID"]
+        params += [
+            "remaining: Sequence[Remaining] = ()",
+            "*",
+            "program_id: Pubkey | None = None",
+        ]
 
         doc = [" ".join(ix.get("docs", [])) or f"`{name}`."]
         rows = []
@@ -148,7 +152,6 @@ class Python(Idl):
             "from solders.pubkey import Pubkey",
             "",
             "from ._build import Remaining, build_instruction, resolve_accounts, struct_arg",
-            "from ._pda import PROGRAM_ID",
             "",
         ]
         for ix in self.idl["instructions"]:

@@ -190,7 +190,10 @@ class Rust(RustData):
                     out.append(f"        check::signer(&self.{a['name']})?;")
                 if a.get("writable"):
                     out.append(f"        check::writable(&self.{a['name']})?;")
-                if a.get("address"):
+                if a.get("address") == self.idl["address"]:
+                    # The program itself: its address is a build parameter.
+                    out.append(f"        check::address(&self.{a['name']}, &crate::ID)?;")
+                elif a.get("address"):
                     # `const { }`: decoded at compile time. A bare call is
                     # evaluated at run time, a base58 decode of ~2,000 CU for
                     # a sysvar address in every instruction that takes one.

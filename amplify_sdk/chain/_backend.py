@@ -186,6 +186,10 @@ class Subscription(Generic[T]):
 
 
 class Backend(Protocol):
+    #: The address of the Amplify program this backend's clients talk to (a
+    #: build for another address than the IDL's is called there).
+    program_id: Pubkey
+
     async def send(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair], payer: Keypair
     ) -> TxReceipt:

@@ -140,7 +140,7 @@ class EmbeddedBackend:
             compute_units=result.compute_units_consumed(),
             fee=result.fee(),
             logs=logs,
-            events=decode_events(logs),
+            events=decode_events(logs, self.program_id),
         )
 
     async def get_account(self, address: Pubkey) -> AccountSnapshot | None:
@@ -186,7 +186,7 @@ class EmbeddedBackend:
             err=err,
             instructions=instructions,
             logs=logs,
-            events=decode_events(logs),
+            events=decode_events(logs, self.program_id),
         )
         self.history.add(details, list(keys))
         if self._log_subs:

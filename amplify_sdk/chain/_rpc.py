@@ -213,7 +213,7 @@ class RpcBackend(Sending):
             err=meta.err,
             instructions=instructions,
             logs=logs,
-            events=decode_events(logs),
+            events=decode_events(logs, self.program_id),
         )
 
     async def wait_slot_after(self, signature: Signature) -> None:

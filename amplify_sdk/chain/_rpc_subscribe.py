@@ -187,7 +187,12 @@ class Subscriber:
                         if seen.add(value.signature):
                             logs = list(value.logs)
                             sub.push(
-                                LogsNotice(value.signature, value.err, logs, decode_events(logs))
+                                LogsNotice(
+                                    value.signature,
+                                    value.err,
+                                    logs,
+                                    decode_events(logs, self.backend.program_id),
+                                )
                             )
         raise ConnectionError("websocket closed by the server")
 

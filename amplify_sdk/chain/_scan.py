@@ -11,7 +11,6 @@ from solders.pubkey import Pubkey
 from ..protocol._codecs import AccountTypeError, fixed_size
 from ..protocol._idl import load_idl
 from ..protocol._models import AccountModel, Batch, BatchStatus, WorkerProfile
-from ..protocol._pda import PROGRAM_ID
 from ._backend import AccountFilter, Backend, Memcmp
 
 M = TypeVar("M", bound=AccountModel)
@@ -35,7 +34,7 @@ async def scan(backend: Backend, model: type[M], filters: Sequence[AccountFilter
     """Every account of `model`'s type passing `filters`, decoded; an account
     that does not decode (another layout version) is skipped."""
     disc = load_idl().account_discriminators[model.IDL_NAME]
-    found = await backend.get_program_accounts(PROGRAM_ID, [Memcmp(0, disc), *filters])
+    found = await backend.get_program_accounts(backend.program_id, [Memcmp(0, disc), *filters])
     out = []
     for acc in found:
         try:

@@ -72,8 +72,9 @@ def error_from_litesvm(err: object, logs: list[str]) -> TransactionError:
     return TransactionError(f"transaction failed: {err}", logs)
 
 
-def decode_events(logs: list[str]) -> list[Event]:
-    return [Event(name, fields) for name, fields in events_from_logs(logs)]
+def decode_events(logs: list[str], program_id: Pubkey) -> list[Event]:
+    """The events `program_id` (our program's deployment) logged."""
+    return [Event(name, fields) for name, fields in events_from_logs(logs, program_id)]
 
 
 def message_instructions(

@@ -4,7 +4,7 @@
     amplify worker register|browse|accept|fetch|submit|earnings
     amplify agent run
     amplify gov init|mint-amp|status|stake|unstake|claim|propose|vote|execute|list|show
-    amplify rate | market | localnet | program deploy|init|show | demo
+    amplify rate | market | localnet | program deploy|init|show|verify | demo
     amplify simulate reputation
     amplify skill create|set|show|revoke|require
     amplify keygen | airdrop | balance

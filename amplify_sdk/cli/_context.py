@@ -31,7 +31,8 @@ from ..chain._rpc import RpcBackend
 from ..clients._session import Amplify
 from ..protocol._exceptions import ProgramError
 from ..protocol._models import ItemOutcome
-from ._options import CONFIG_ENV, DEFAULT_CONFIG, Output, common_options
+from ..protocol._pda import PROGRAM_ID, using_program
+from ._options import CONFIG_ENV, DEFAULT_CONFIG, PROGRAM_ENV, Output, common_options
 
 DEFAULT_KEYPAIR = Path("~/.config/solana/id.json")
 #: Without a config file: the local node (`amplify localnet`), never a real cluster.
@@ -81,6 +82,9 @@ class Settings:
     output: Output
     #: The config file actually read (None when there was none).
     config_path: Path | None
+    #: The Amplify program on this cluster: `$AMPLIFY_PROGRAM_ID`, else the
+    #: config file's `amplify_program_ids` entry for the URL, else this build's.
+    program_id: Pubkey = PROGRAM_ID
 
     @property
     def json(self) -> bool:
@@ -174,7 +178,37 @@ def resolve(
         commitment=str(data.get("commitment") or "confirmed"),
         output=Output(output or "text"),
         config_path=config_path,
+        program_id=resolve_program(data, url or str(data.get("json_rpc_url") or DEFAULT_URL)),
     )
+
+
+#: The config file's map of cluster (URL or moniker) to program address.
+PROGRAM_IDS_KEY = "amplify_program_ids"
+
+
+def resolve_program(data: dict[str, Any], url: str) -> Pubkey:
+    """The program address for the cluster at `url` (docs/cli.md, "Another
+    program address")."""
+    if found := os.environ.get(PROGRAM_ENV):
+        return _program_address(found, PROGRAM_ENV)
+    table = data.get(PROGRAM_IDS_KEY) or {}
+    if not isinstance(table, dict):
+        raise UserError(
+            f"{PROGRAM_IDS_KEY} in the config file must map cluster URLs (or monikers) "
+            "to program addresses"
+        )
+    url = resolve_url(url)
+    for cluster, address in table.items():
+        if resolve_url(str(cluster)) == url:
+            return _program_address(str(address), f"{PROGRAM_IDS_KEY}[{cluster}]")
+    return PROGRAM_ID
+
+
+def _program_address(text: str, where: str) -> Pubkey:
+    try:
+        return Pubkey.from_string(text.strip())
+    except ValueError:
+        raise UserError(f"{where}: {text!r} is not a program address (base58)") from None
 
 
 @asynccontextmanager
@@ -194,6 +228,7 @@ async def connect(settings: Settings, wallet: Keypair | None = None) -> AsyncIte
         # A CLI user waits for the answer: give up on an unreachable node in
         # seconds, still riding out a provider's short 429 bursts.
         backoff=Backoff(attempts=5, base=0.05, cap=2.0),
+        program_id=settings.program_id,
     )
     async with Amplify(backend, wallet or Keypair()) as amp:
         yield amp
@@ -286,7 +321,13 @@ def command(group: click.Group, name: str, **attrs: Any) -> Callable[[CommandBod
                 output or root.get("output"),
             )
             CURRENT["settings"] = settings
-            return asyncio.run(body(settings, Out(settings), **params))
+
+            async def in_program() -> int | None:
+                # Addresses the command derives are the cluster's program's.
+                with using_program(settings.program_id):
+                    return await body(settings, Out(settings), **params)
+
+            return asyncio.run(in_program())
 
         # The body's own options (click decorators under this one) go first.
         run.__click_params__ = list(getattr(body, "__click_params__", []))  # type: ignore[attr-defined]

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..chain._rpc import RpcBackend
 from ..protocol._exceptions import AccountNotFoundError, AmplifyError, TransactionError
-from ..protocol._pda import PROGRAM_ID
 from ._context import Settings
 
 #: (type, message, exit code, extra JSON fields) of an error, for `_fail`.
@@ -55,7 +54,7 @@ def explain(e: AmplifyError, settings: Settings | None) -> Hint | None:
             )
         return (
             "not_deployed",
-            f"the Amplify program {PROGRAM_ID} is not deployed on {settings.url}: run "
+            f"the Amplify program {settings.program_id} is not deployed on {settings.url}: run "
             "amplify program deploy, then amplify program init",
             1,
             {},
@@ -66,7 +65,7 @@ def explain(e: AmplifyError, settings: Settings | None) -> Hint | None:
 async def _program_deployed(settings: Settings) -> bool:
     backend = RpcBackend(settings.url, commitment=settings.commitment)  # type: ignore[arg-type]
     try:
-        acc = await backend.get_account(PROGRAM_ID)
+        acc = await backend.get_account(settings.program_id)
     except AmplifyError:
         # Unknown: say what is certain (the Config account is missing).
         return True

@@ -14,6 +14,8 @@ import click
 DEFAULT_CONFIG = Path("~/.config/solana/cli/config.yml")
 #: Names another config file (like `--config`), for scripts and CI.
 CONFIG_ENV = "AMPLIFY_CONFIG"
+#: The program address to talk to, over the config file's (a build for another address).
+PROGRAM_ENV = "AMPLIFY_PROGRAM_ID"
 
 
 class Output(StrEnum):

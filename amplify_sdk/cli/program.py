@@ -1,9 +1,10 @@
-"""`amplify program deploy|init|show`: put the shipped program on a cluster,
-initialize the protocol, look at both."""
+"""`amplify program deploy|init|show|verify`: put the shipped program on a
+cluster, initialize the protocol, look at both, check the deployed bytes."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from solders.pubkey import Pubkey
 from ..chain._rpc import RpcBackend
 from ..clients._artifact import choose_artifact
 from ..clients._deploy import DeployError, deploy
+from ..clients._verify import verify
 from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
@@ -37,20 +39,25 @@ SOURCE_KEYPAIR = Path(__file__).resolve().parents[2] / "programs/amplify/program
 DEFAULT_BUFFER = Path(".amplify-deploy-buffer.json")
 #: mainnet-beta's genesis hash: a cluster is mainnet-beta by it, whatever its URL.
 MAINNET_GENESIS = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"
-#: Why this build is never deployed on mainnet-beta.
+#: Why the default build is never deployed on mainnet-beta.
 PUBLIC_KEY_ON_MAINNET = (
-    f"refusing to deploy on mainnet-beta: this build's program address {PROGRAM_ID} has a "
-    "public key (programs/amplify/program-keypair.json is in the repository), so anyone "
-    "holding the repository could deploy their own code there first, and the program runs "
-    "only at that address. A mainnet deployment needs a build for an address only you hold "
-    "(solana-keygen new -o program-keypair.json, kept offline, its key never committed); "
-    "this version cannot build for another address yet"
+    f"refusing to deploy on mainnet-beta at {PROGRAM_ID}: that address's key is public "
+    "(programs/amplify/program-keypair.json is in the repository), so anyone holding the "
+    "repository could deploy their own code there first. Deploy a build for an address only "
+    "you hold: solana-keygen new -o program-keypair.json (keep it offline, never commit it), "
+    "scripts/build-program.sh --program-id ADDRESS, then amplify program deploy "
+    "--program-keypair program-keypair.json --artifact programs/target/deploy/"
+    'amplify-ADDRESS.so with AMPLIFY_PROGRAM_ID=ADDRESS (docs/cli.md, "Another program '
+    'address")'
 )
 
 
-def refuse_public_key(url: str, genesis: str | None) -> None:
-    """`UserError` when the cluster is mainnet-beta: by its URL (before
-    connecting) or by its genesis hash (an RPC provider's own URL)."""
+def refuse_public_key(url: str, genesis: str | None, program_id: Pubkey = PROGRAM_ID) -> None:
+    """`UserError` when the program address is the public-key one and the
+    cluster is mainnet-beta: by its URL (before connecting) or by its genesis
+    hash (an RPC provider's own URL)."""
+    if program_id != PROGRAM_ID:
+        return
     if url == MONIKERS["mainnet-beta"] or genesis == MAINNET_GENESIS:
         raise UserError(PUBLIC_KEY_ON_MAINNET)
 
@@ -69,8 +76,15 @@ def register(cli: click.Group) -> None:
     "--program-keypair",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Keypair of the program address {PROGRAM_ID} (a first deployment needs it) "
-    "[default: programs/amplify/program-keypair.json of a source checkout].",
+    help="Keypair of the program address (a first deployment needs it) [default, for "
+    f"{PROGRAM_ID}: programs/amplify/program-keypair.json of a source checkout].",
+)
+@click.option(
+    "--artifact",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The executable to deploy [default: the program shipped in this package, built "
+    f"for {PROGRAM_ID}]; a build for another address: scripts/build-program.sh --program-id.",
 )
 @click.option(
     "--buffer",
@@ -99,6 +113,7 @@ async def deploy_cmd(
     settings: Settings,
     out: Out,
     program_keypair: Path | None,
+    artifact: Path | None,
     buffer_file: Path,
     max_len: int | None,
     force: bool,
@@ -107,13 +122,22 @@ async def deploy_cmd(
     """Deploy the program shipped in this package (or upgrade it; the wallet is
     the upgrade authority), in the SBPF version the cluster accepts.
     Interrupted, the same command resumes, writing only what the buffer lacks."""
-    refuse_public_key(settings.url, None)
-    path = program_keypair or (SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() else None)
+    program_id = settings.program_id
+    refuse_public_key(settings.url, None, program_id)
+    if artifact is None and program_id != PROGRAM_ID:
+        raise UserError(
+            f"the shipped program is built for {PROGRAM_ID} and runs only there: build it for "
+            f"{program_id} (scripts/build-program.sh --program-id {program_id}) and pass "
+            "--artifact"
+        )
+    given = executable(None, artifact, False) if artifact is not None else None
+    default = SOURCE_KEYPAIR if SOURCE_KEYPAIR.exists() and program_id == PROGRAM_ID else None
+    path = program_keypair or default
     keypair = load_keypair(path) if path is not None else None
-    if keypair is not None and keypair.pubkey() != PROGRAM_ID:
+    if keypair is not None and keypair.pubkey() != program_id:
         raise UserError(
             f"{path} is the keypair of {keypair.pubkey()}, not of the program "
-            f"address {PROGRAM_ID} (the program only runs there)"
+            f"address {program_id} (the program only runs at the address it was built for)"
         )
     stderr = Console(stderr=True)
     progress = Progress(
@@ -127,19 +151,22 @@ async def deploy_cmd(
     task = progress.add_task("write", total=None)
     async with connect(settings, settings.wallet()) as amp:
         if isinstance(amp.backend, RpcBackend):
-            refuse_public_key(settings.url, await amp.backend.genesis_hash())
+            refuse_public_key(settings.url, await amp.backend.genesis_hash(), program_id)
         client = amp.admin()
+        # A given executable is checked for its own SBPF version (e_flags).
+        if given is not None:
+            sbpf = {0: "v0", 3: "v3"}.get(int.from_bytes(given[0x30:0x34], "little"), sbpf)
         choice = await choose_artifact(amp.backend, sbpf)
         if isinstance(choice, str):
             raise UserError(choice)
         arch, why = choice.arch, choice.reason
-        elf = program_bytes(arch)
+        elf = given if given is not None else program_bytes(arch)
         with progress:
             try:
                 result = await deploy(
                     client,
                     elf,
-                    PROGRAM_ID,
+                    program_id,
                     program_keypair=keypair,
                     buffer_file=buffer_file,
                     max_len=max_len,
@@ -210,12 +237,15 @@ async def show(settings: Settings, out: Out) -> None:
     """The program account, its upgrade authority, and the protocol's state."""
     async with connect(settings) as amp:
         client = amp.admin()
-        program = await amp.backend.get_account(PROGRAM_ID)
-        pdata = await amp.backend.get_account(program_data_pda(PROGRAM_ID))
+        program = await amp.backend.get_account(settings.program_id)
+        pdata = await amp.backend.get_account(program_data_pda(settings.program_id))
         config = await client.fetch_or_none(Config, config_pda()[0])
         treasury = await client.fetch_or_none(Treasury, treasury_pda()[0])
         treasury_lamports = await client.balance(treasury_pda()[0])
-    data: dict[str, object] = {"program_id": PROGRAM_ID, "deployed": program is not None}
+    data: dict[str, object] = {
+        "program_id": settings.program_id,
+        "deployed": program is not None,
+    }
     if pdata is not None:
         data["deployed_slot"] = int.from_bytes(pdata.data[4:12], "little")
         data["upgrade_authority"] = (
@@ -245,3 +275,93 @@ async def show(settings: Settings, out: Out) -> None:
             c.print(f"[bold]{key.replace('_', ' ')}:[/bold] {shown}")
 
     out.result(json.loads(json.dumps(data, default=str)), render)
+
+
+@command(group, "verify")
+@click.option(
+    "--program-id",
+    type=ADDRESS,
+    default=None,
+    help=f"The deployed program to check [default: the cluster's, else {PROGRAM_ID}].",
+)
+@click.option(
+    "--artifact",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The executable to compare with [default: the program shipped in this package].",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="First rebuild the program from this source checkout with the pinned toolchain "
+    "(scripts/build-program.sh --check) and require it to equal the shipped one.",
+)
+async def verify_cmd(
+    settings: Settings,
+    out: Out,
+    program_id: Pubkey | None,
+    artifact: Path | None,
+    rebuild: bool,
+) -> int | None:
+    """Whether the program deployed on the cluster is, byte for byte, the shipped
+    executable (or --artifact): exit 0 when it is, 1 when it differs."""
+    program_id = program_id or settings.program_id
+    elf = executable(out, artifact, rebuild)
+    async with connect(settings) as amp:
+        try:
+            v = await verify(amp.backend, program_id, elf)
+        except DeployError as e:
+            raise UserError(str(e)) from None
+    source = str(artifact) if artifact is not None else "the shipped program"
+    data = {
+        "program_id": v.program_id,
+        "verified": v.matches,
+        "artifact": source,
+        "rebuilt_from_source": rebuild,
+        "expected_bytes": v.expected_bytes,
+        "expected_sha256": v.expected_sha256,
+        "deployed_bytes": v.deployed_bytes,
+        "deployed_sha256": v.deployed_sha256,
+        "deployed_slot": v.deployed_slot,
+        "upgrade_authority": v.upgrade_authority,
+        "first_difference": v.first_difference,
+    }
+    if v.matches:
+        text = (
+            f"verified: the program at {v.program_id} is {source}, byte for byte "
+            f"({v.deployed_bytes:,} bytes, sha256 {v.deployed_sha256})"
+        )
+    else:
+        text = (
+            f"NOT verified: the program at {v.program_id} ({v.deployed_bytes:,} bytes, "
+            f"sha256 {v.deployed_sha256}) differs from {source} ({v.expected_bytes:,} bytes, "
+            f"sha256 {v.expected_sha256}) from byte {v.first_difference:,} on"
+        )
+    out.result(data, text)
+    return None if v.matches else 1
+
+
+def executable(out: Out | None, artifact: Path | None, rebuild: bool) -> bytes:
+    if rebuild:
+        if artifact is not None:
+            raise UserError("--rebuild checks the shipped program: leave out --artifact")
+        rebuild_from_source(out)
+    return artifact.read_bytes() if artifact is not None else program_bytes()
+
+
+def rebuild_from_source(out: Out | None) -> None:
+    script = SOURCE_KEYPAIR.parents[2] / "scripts/build-program.sh"
+    if not script.exists():
+        raise UserError(
+            "--rebuild needs a source checkout (scripts/build-program.sh): "
+            "this package was installed without one"
+        )
+    if out is not None:
+        out.note("rebuilding the program from source (scripts/build-program.sh --check)...")
+    done = subprocess.run([str(script), "--check"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise UserError(
+            "the program rebuilt from this checkout differs from the shipped one, or the build "
+            f"failed: {' / '.join(tail)}"
+        )

@@ -13,9 +13,11 @@ again at the same address is never seen stale.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from solders.instruction import Instruction
@@ -41,7 +43,13 @@ from ..protocol._models import (
     Treasury,
     WorkerProfile,
 )
-from ..protocol._pda import PROGRAM_ID, config_pda, table_address, treasury_pda, worker_profile_pda
+from ..protocol._pda import (
+    config_pda,
+    table_address,
+    treasury_pda,
+    using_program,
+    worker_profile_pda,
+)
 from ..protocol._standing import Standing
 from ..protocol._token import associated_token_address, create_associated_token_account
 from ._bulk import chunks, collect, group, settle
@@ -62,8 +70,35 @@ def content_hash(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def _in_program(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`, run with its client's program as the current one."""
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def run_async(self: AmplifyClient, *args: Any, **kwargs: Any) -> Any:
+            with using_program(self.backend.program_id):
+                return await method(self, *args, **kwargs)
+
+        return run_async
+
+    @functools.wraps(method)
+    def run(self: AmplifyClient, *args: Any, **kwargs: Any) -> Any:
+        with using_program(self.backend.program_id):
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class AmplifyClient:
-    """Plumbing and reads shared by every role. `wallet` signs and pays."""
+    """Plumbing and reads shared by every role. `wallet` signs and pays.
+
+    Every coroutine method of a client runs for its backend's program
+    (`Backend.program_id`): the addresses it derives and the instructions it
+    builds are that program's, whichever other sessions the process holds."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _bind_program(cls)
 
     def __init__(self, backend: Backend, wallet: Keypair) -> None:
         self.backend = backend
@@ -117,7 +152,7 @@ class AmplifyClient:
         """The account decoded, or None if there is no such program account (an
         address holding only lamports, which anyone can send, counts as none)."""
         acc = await self.backend.get_account(address)
-        if acc is None or acc.owner != PROGRAM_ID:
+        if acc is None or acc.owner != self.backend.program_id:
             return None
         return model.from_account_data(address, acc.data)
 
@@ -224,3 +259,19 @@ class AmplifyClient:
                 break
             settle(chunk, receipt, "TasksReleased", "items", outcomes)
         return collect(outcomes)
+
+
+def _bind_program(cls: type) -> None:
+    """Wrap the methods `cls` defines (not properties, static or class
+    methods, generators or dunders) in `_in_program`."""
+    for name, value in list(vars(cls).items()):
+        if (
+            inspect.isfunction(value)
+            and not name.startswith("__")
+            and not inspect.isasyncgenfunction(value)
+            and not inspect.isgeneratorfunction(value)
+        ):
+            setattr(cls, name, _in_program(value))
+
+
+_bind_program(AmplifyClient)

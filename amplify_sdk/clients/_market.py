@@ -32,7 +32,7 @@ from ..chain._backend import Backend
 from ..chain._scan import batches, profiles
 from ..chain._timeline import EventRecord, events
 from ..protocol._models import BatchStatus, Config
-from ..protocol._pda import PROGRAM_ID, config_pda
+from ..protocol._pda import config_pda
 from ..protocol._standing import TIERS, Standing
 
 #: Seconds per slot, for a node that reports no block times.
@@ -193,7 +193,7 @@ async def market_view(backend: Backend, *, limit: int | None = 5_000) -> MarketV
         key=lambda o: -o.value,
     )
     records = await events(
-        backend, PROGRAM_ID, names={"TasksAccepted", "ResultsSubmitted"}, limit=limit
+        backend, backend.program_id, names={"TasksAccepted", "ResultsSubmitted"}, limit=limit
     )
     return compute(records, standings, open_batches, now)
 

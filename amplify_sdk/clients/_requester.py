@@ -26,7 +26,6 @@ from ..protocol._layout import (
 from ..protocol._manifest import Upload, manifest_hash, merkle_root
 from ..protocol._models import Batch, BatchStatus, ItemOutcome, RequesterProfile, TaskTable
 from ..protocol._pda import (
-    PROGRAM_ID,
     batch_pda,
     requester_profile_pda,
     table_address,
@@ -260,7 +259,7 @@ class RequesterClient(SkillIssuer):
                     seed=table_seed(b.batch_number, index),
                     lamports=await self.backend.minimum_balance(size),
                     space=size,
-                    owner=PROGRAM_ID,
+                    owner=self.backend.program_id,
                 )
             )
         )

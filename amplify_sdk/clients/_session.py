@@ -7,10 +7,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 from ..chain._backend import Backend
 from ..chain._embedded import EmbeddedBackend
 from ..chain._rpc import RpcBackend
+from ..protocol._pda import PROGRAM_ID
 from ._admin import AdminClient
 from ._requester import RequesterClient
 from ._voter import VoterClient
@@ -28,11 +30,19 @@ class Amplify:
         self.wallet = wallet
 
     @classmethod
-    async def embedded(cls, wallet: Keypair | None = None) -> Amplify:
-        """A session on a fresh in-process SVM running the shipped program; the
-        wallet is funded and holds the program's upgrade authority (it plays
-        the deployer, so it may `initialize`)."""
-        backend = EmbeddedBackend()
+    async def embedded(
+        cls,
+        wallet: Keypair | None = None,
+        *,
+        program: bytes | None = None,
+        program_id: Pubkey | None = None,
+    ) -> Amplify:
+        """A session on a fresh in-process SVM running the shipped program (or
+        `program`, an executable built for `program_id`:
+        `scripts/build-program.sh --program-id`); the wallet is funded and
+        holds the program's upgrade authority (it plays the deployer, so it
+        may `initialize`)."""
+        backend = EmbeddedBackend(program, program_id or PROGRAM_ID)
         wallet = wallet or Keypair()
         await backend.airdrop(wallet.pubkey(), EMBEDDED_WALLET_LAMPORTS)
         backend.set_upgrade_authority(wallet.pubkey())
@@ -41,7 +51,10 @@ class Amplify:
     @classmethod
     def connect(cls, url: str, wallet: Keypair, **options: Any) -> Amplify:
         """A session on a JSON-RPC endpoint (localnet, devnet, mainnet):
-        `options` go to `RpcBackend` (commitment, priority_fee, ...)."""
+        `options` go to `RpcBackend` (commitment, priority_fee, ...;
+        `program_id=` for a deployment built for another address than the
+        IDL's: every client of the session then derives its addresses and
+        builds its instructions for that program)."""
         return cls(RpcBackend(url, **options), wallet)
 
     def admin(self, wallet: Keypair | None = None) -> AdminClient:

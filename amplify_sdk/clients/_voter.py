@@ -15,7 +15,7 @@ from ..protocol._idl import load_idl
 from ..protocol._models import Governance, Proposal, StakeAccount, Treasury, VoteRecord
 from ..protocol._pda import (
     BPF_LOADER_UPGRADEABLE,
-    PROGRAM_ID,
+    current_program,
     governance_pda,
     program_data_pda,
     proposal_pda,
@@ -114,7 +114,7 @@ class VoterClient(AmplifyClient):
 
     async def proposals(self) -> list[Proposal]:
         disc = load_idl().account_discriminators["Proposal"]
-        found = await self.backend.get_program_accounts(PROGRAM_ID, [Memcmp(0, disc)])
+        found = await self.backend.get_program_accounts(self.backend.program_id, [Memcmp(0, disc)])
         return sorted(
             (Proposal.from_account_data(a.address, a.data) for a in found), key=lambda p: p.id
         )
@@ -131,7 +131,7 @@ def action_accounts(p: Proposal) -> Sequence[AccountMeta]:
     if name == "UpgradeProgram":
         return [
             AccountMeta(program_data_pda(), False, True),
-            AccountMeta(PROGRAM_ID, False, True),
+            AccountMeta(current_program(), False, True),
             AccountMeta(fields["buffer"], False, True),
             AccountMeta(fields["spill"], False, True),
             AccountMeta(RENT_SYSVAR, False, False),

@@ -38,7 +38,6 @@ from ..chain._scan import field_offset
 from ..protocol._crypto import item_key
 from ..protocol._idl import load_idl
 from ..protocol._models import Batch, TaskTable
-from ..protocol._pda import PROGRAM_ID
 from ._requester import RequesterClient
 
 log = logging.getLogger("amplify_sdk.clients.agent")
@@ -150,7 +149,7 @@ class KeyAgent:
             Memcmp(field_offset("Batch", "key_agent"), bytes(self.client.address)),
         ]
         found: list[AccountSnapshot] = await self.client.backend.get_program_accounts(
-            PROGRAM_ID, filters
+            self.client.backend.program_id, filters
         )
         new = [a.address for a in found if a.address not in self.master_keys]
         for address in new:

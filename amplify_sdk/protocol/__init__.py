@@ -55,6 +55,7 @@ from ._models import (
 from ._pda import (
     batch_pda,
     config_pda,
+    current_program,
     governance_pda,
     mint_authority_pda,
     program_data_pda,
@@ -64,6 +65,7 @@ from ._pda import (
     table_address,
     table_seed,
     treasury_pda,
+    using_program,
     vault_pda,
     vote_pda,
     worker_profile_pda,
@@ -83,7 +85,8 @@ from ._skill import (
 
 # Constants are re-bound here so the API reference carries their docs.
 PROGRAM_ID = _pda.PROGRAM_ID
-"""The program's address (the IDL's `address`)."""
+"""The program's address (the IDL's `address`): this build's, the default of
+`current_program()`."""
 
 __all__ = [
     # The interface and its codecs
@@ -100,6 +103,8 @@ __all__ = [
     "program_bytes",
     # Addresses
     "PROGRAM_ID",
+    "current_program",
+    "using_program",
     "batch_pda",
     "config_pda",
     "governance_pda",

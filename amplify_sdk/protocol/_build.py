@@ -19,7 +19,7 @@ from solders.pubkey import Pubkey
 
 from ._codecs import encode_instruction, type_codec
 from ._idl import JSON, Idl, IdlAccountItem, IdlInstruction, load_idl
-from ._pda import PROGRAM_ID
+from ._pda import current_program
 
 #: The runtime's limits on PDA seeds (beyond them no address can be derived).
 MAX_SEEDS, MAX_SEED_LEN = 16, 32
@@ -32,7 +32,7 @@ def build_instruction(
     name: str,
     accounts: Mapping[str, Pubkey],
     args: Mapping[str, Any],
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
     remaining: Sequence[Remaining] = (),
     *,
     state: Mapping[str, Any] | None = None,
@@ -47,6 +47,7 @@ def build_instruction(
     required account neither given nor derivable, raise `ValueError`.
     """
     idl = idl or load_idl()
+    program_id = program_id or current_program()
     ix = idl.instructions[name]
     keys = resolve_accounts(ix, accounts, args, program_id, state or {}, idl)
     metas = []
@@ -64,13 +65,14 @@ def resolve_accounts(
     ix: IdlInstruction,
     accounts: Mapping[str, Pubkey],
     args: Mapping[str, Any],
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
     state: Mapping[str, Any] | None = None,
     idl: Idl | None = None,
 ) -> dict[str, Pubkey]:
     """Every account of `ix` the caller named, fixed by the IDL, or derived from
     its seeds (optional accounts neither given nor derivable are left out)."""
     idl = idl or load_idl()
+    program_id = program_id or current_program()
     items = {a.name: a for a in ix.accounts}
     unknown = set(accounts) - set(items)
     if unknown:
@@ -108,7 +110,9 @@ class _Resolver:
         if item is None or name in seen:
             raise ValueError(f"{self.ix.name}: seed account {name!r} cannot be resolved")
         if item.address is not None:
-            return item.address
+            # The IDL names this build's address; a program built for another
+            # is called there.
+            return self.program_id if item.address == self.idl.address else item.address
         if item.pda is None:
             return None
         seeds = [self.seed(s, (*seen, name)) for s in item.pda["seeds"]]
@@ -124,7 +128,9 @@ class _Resolver:
     def seed(self, seed: JSON, seen: tuple[str, ...]) -> bytes:
         kind = seed["kind"]
         if kind == "const":
-            return bytes(seed["value"])
+            value = bytes(seed["value"])
+            # A seed that is the program's own address (its ProgramData's).
+            return bytes(self.program_id) if value == bytes(self.idl.address) else value
         path: str = seed["path"]
         if kind == "arg":
             head, *rest = path.split(".")

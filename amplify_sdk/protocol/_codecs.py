@@ -18,6 +18,7 @@ from solders.pubkey import Pubkey
 
 from ._exceptions import AccountTypeError, InvalidArgumentError
 from ._idl import JSON, Idl, load_idl
+from ._pda import current_program
 
 __all__ = ["AccountTypeError"]
 
@@ -379,7 +380,7 @@ def events_from_logs(
     Only "Program data:" lines logged while our program is the innermost program
     on the invoke stack count, so another program cannot forge our events.
     """
-    pid = str(program_id or load_idl().address)
+    pid = str(program_id or current_program())
     stack: list[str] = []
     out: list[tuple[str, dict[str, Any]]] = []
     for line in logs:

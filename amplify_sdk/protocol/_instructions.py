@@ -18,7 +18,6 @@ from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from ._build import Remaining, build_instruction, resolve_accounts, struct_arg
-from ._pda import PROGRAM_ID
 
 
 def initialize(
@@ -27,7 +26,7 @@ def initialize(
     fee_bps: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Create the protocol config and treasury. The signer becomes the admin.
 
@@ -53,7 +52,7 @@ def set_paused(
     paused: bool,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Admin: stop or resume new batches and acceptances protocol-wide.
 
@@ -77,7 +76,7 @@ def set_reputation_params(
     params: Mapping[str, Any] | tuple[int, int, int, bytes, int, int, int, int, int, int],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Admin (later: governance): change the reputation formula's parameters, within bounds.
 
@@ -101,7 +100,7 @@ def register_worker(
     encryption_key: bytes,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Create the signer's worker profile with its X25519 encryption key. A key no sealed box
     can be addressed to (one of the low-order points of Curve25519, in any encoding:
@@ -127,7 +126,7 @@ def register_requester(
     requester: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Create the signer's requester profile (once; it must exist before the requester rates).
 
@@ -164,7 +163,7 @@ def create_batch(
     base_uri: str,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: open a batch. The fee rate is fixed now for the batch's life; escrow arrives
     with the items (add_tasks). The account holds the parameters, the money counters and
@@ -225,7 +224,7 @@ def grow_roster(
     extra: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: make room for extra workers in the batch's roster (at most 10 KiB of account
     per instruction).
@@ -253,7 +252,7 @@ def init_table(
     index: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: initialize the batch's next task table, an account the requester created
     beforehand with a top-level SystemProgram.createAccountWithSeed (base = requester,
@@ -286,7 +285,7 @@ def add_tasks(
     root: bytes,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: append count items to the batch, committed by the Merkle root of their
     content hashes (manifest in storage), and escrow price x count x redundancy.
@@ -321,7 +320,7 @@ def set_batch_paused(
     paused: bool,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: stop or resume acceptances on one batch. Accepted work can still be submitted
     and is paid.
@@ -348,7 +347,7 @@ def accept_tasks(
     items: Sequence[int],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Worker: reserve one slot of each listed item (all in one task table). The whole
     instruction fails when the protocol or batch is paused, the batch is cancelled or
@@ -389,7 +388,7 @@ def submit_results(
     result_uri: str = "",
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Worker: deliver results for items it holds (all in one task table) and be paid at once:
     (price - fee + bond) per item, no requester veto. answers holds one answer of
@@ -426,7 +425,7 @@ def deliver_keys(
     sealed_keys: Sequence[bytes],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester or its key agent: deliver the item keys of a worker's reservations in an
     encrypted batch. Each key travels sealed to the worker's X25519 key (80 bytes: a
@@ -462,7 +461,7 @@ def release_expired(
     items: Sequence[int],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Anyone: release the worker's reservations of the listed items whose deadline has passed,
     reopening their slots. The bond goes to the requester (to the worker when an
@@ -499,7 +498,7 @@ def rate_assignments(
     ratings: Sequence[Mapping[str, Any] | tuple[int, int, int, int]],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: rate completed assignments 1-5 stars, once each, until the batch's rating
     window closes (rating_window_secs after expiry or cancellation). Each rating names
@@ -537,7 +536,7 @@ def rate_worker(
     ratings: Sequence[Mapping[str, Any] | tuple[int, int]],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: rate one worker's completed assignments in one table of a batch, 1-5 stars
     each, once each, while the batch's rating window is open. The same rules and
@@ -573,7 +572,7 @@ def cancel_batch(
     batch: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: cancel the batch and refund at once the escrow of every open slot and any
     uncommitted deposit. Reserved slots stay payable.
@@ -599,7 +598,7 @@ def settle_items(
     items: Sequence[int],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: settle the listed items (their labels are confident enough): every open slot
     of each item is refunded to the requester at once and no worker can take it any
@@ -629,7 +628,7 @@ def sweep_fees(
     batch: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Anyone: move a batch's accrued fees to the treasury.
 
@@ -652,7 +651,7 @@ def close_batch(
     batch: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: close a done batch (no reservation outstanding, and every slot completed or
     the batch cancelled or expired) together with all its task tables, passed as
@@ -684,7 +683,7 @@ def initialize_governance(
     emission: Mapping[str, Any] | tuple[int, int, int, bytes],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Admin: hand the protocol to AMP holders. Creates the governance account and the stake
     vault; the program's upgrade authority must already be the governance PDA and the
@@ -720,7 +719,7 @@ def stake(
     amount: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Move AMP from the owner's token account into the vault (creating its stake account the
     first time). Rewards earned so far are settled first.
@@ -748,7 +747,7 @@ def unstake(
     amount: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Move staked AMP back to the owner's token account; refused while a proposal it voted on
     is still in its vote (locked_until).
@@ -774,7 +773,7 @@ def claim(
     owner: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Pay the owner its share of the treasury's fees, in lamports.
 
@@ -798,7 +797,7 @@ def create_proposal(
     action: Mapping[str, Any],
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """A staker with at least min_stake_to_propose opens a proposal; voting runs for
     voting_period_secs.
@@ -827,7 +826,7 @@ def cast_vote(
     choice: int,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Vote with everything staked, once per proposal; the stake stays locked until the vote
     ends.
@@ -854,7 +853,7 @@ def execute_proposal(
     proposal: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Anyone: carry out a passed proposal after its vote and time lock, before it expires. The
     accounts its action needs follow as remaining accounts (Spend: the recipient;
@@ -885,7 +884,7 @@ def claim_emissions(
     amp_mint: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """A worker mints the AMP its well-rated work earned under the emission schedule (up to its
     cap).
@@ -913,7 +912,7 @@ def create_skill(
     name: bytes,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Issuer: create a skill, a number 0-100 per worker that the issuer (or the authority it
     names) sets and any batch can require. Values are committed as a Merkle root
@@ -946,7 +945,7 @@ def set_skill(
     leaves_uri: str,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Skill authority: publish a new set of values (raise, lower, grant and revoke are all a
     new root). Proofs against an earlier root stop passing at once.
@@ -982,7 +981,7 @@ def set_skill_authority(
     new_authority: Pubkey,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Skill authority: hand the skill to another authority (the issuer stays in its address).
 
@@ -1007,7 +1006,7 @@ def require_skills(
     minimums: bytes,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Requester: require up to 3 skills of every worker that accepts items of the batch, each
     at a minimum value (1-100); the skill accounts follow as remaining accounts, in the
@@ -1039,7 +1038,7 @@ def accept_skilled_tasks(
     proofs: bytes,
     remaining: Sequence[Remaining] = (),
     *,
-    program_id: Pubkey = PROGRAM_ID,
+    program_id: Pubkey | None = None,
 ) -> Instruction:
     """Worker: accept_tasks for a batch that requires skills (no clock account: the time comes
     from the Clock sysvar syscall, which leaves room for more items). The required skill

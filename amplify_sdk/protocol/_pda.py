@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from solders.pubkey import Pubkey
 
 from ._idl import load_idl
 
-#: The program's address, from the IDL.
+#: The program's address, from the IDL: this build's default.
 PROGRAM_ID: Pubkey = load_idl().address
+
+# The deployment the SDK talks to in this context: PROGRAM_ID unless a session
+# for a program built for another address says so (`using_program`).
+_PROGRAM: ContextVar[Pubkey] = ContextVar("amplify_program_id", default=PROGRAM_ID)
+
+
+def current_program() -> Pubkey:
+    """The program address that addresses, instructions and reads use here:
+    `PROGRAM_ID`, or the one a session set (`Amplify.connect(..., program_id=)`)."""
+    return _PROGRAM.get()
+
+
+@contextmanager
+def using_program(program: Pubkey) -> Iterator[None]:
+    """Derive addresses and build instructions for the program at `program`
+    within this block (in this thread or task, and tasks it starts)."""
+    token = _PROGRAM.set(program)
+    try:
+        yield
+    finally:
+        _PROGRAM.reset(token)
+
 
 #: The upgradeable BPF loader, which owns deployed programs and their ProgramData.
 BPF_LOADER_UPGRADEABLE = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
 
 
 def _find(*seeds: bytes) -> tuple[Pubkey, int]:
-    return Pubkey.find_program_address(list(seeds), PROGRAM_ID)
+    return Pubkey.find_program_address(list(seeds), current_program())
 
 
 def config_pda() -> tuple[Pubkey, int]:
@@ -27,9 +53,11 @@ def treasury_pda() -> tuple[Pubkey, int]:
     return _find(b"treasury")
 
 
-def program_data_pda(program_id: Pubkey = PROGRAM_ID) -> Pubkey:
-    """The ProgramData account of an upgradeable program (holds its upgrade authority)."""
-    return Pubkey.find_program_address([bytes(program_id)], BPF_LOADER_UPGRADEABLE)[0]
+def program_data_pda(program_id: Pubkey | None = None) -> Pubkey:
+    """The ProgramData account of an upgradeable program (holds its upgrade
+    authority) [default: the current program]."""
+    program = program_id or current_program()
+    return Pubkey.find_program_address([bytes(program)], BPF_LOADER_UPGRADEABLE)[0]
 
 
 def worker_profile_pda(worker: Pubkey) -> tuple[Pubkey, int]:
@@ -58,7 +86,7 @@ def table_address(requester: Pubkey, batch_number: int, index: int) -> Pubkey:
     """Task table `index` of a batch: `create_with_seed(requester, table_seed,
     program)`. Not a PDA: the requester allocates it with a top-level
     instruction (up to 10 MiB), which a PDA cannot sign for."""
-    return Pubkey.create_with_seed(requester, table_seed(batch_number, index), PROGRAM_ID)
+    return Pubkey.create_with_seed(requester, table_seed(batch_number, index), current_program())
 
 
 def governance_pda() -> tuple[Pubkey, int]:

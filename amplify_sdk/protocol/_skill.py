@@ -37,7 +37,7 @@ from solders.pubkey import Pubkey
 
 from ._account import AccountModel
 from ._idl import constant
-from ._pda import PROGRAM_ID
+from ._pda import current_program
 
 LEAVES_MAGIC = b"AMPSKILL"
 LEAVES_VERSION = 1
@@ -49,13 +49,13 @@ ZERO_ROOT = bytes(NODE_BYTES)
 def skill_pda(issuer: Pubkey, skill_id: int) -> tuple[Pubkey, int]:
     """An issuer's skill number `skill_id`: seeds `skill`, issuer, id (u64 LE)."""
     return Pubkey.find_program_address(
-        [b"skill", bytes(issuer), skill_id.to_bytes(8, "little")], PROGRAM_ID
+        [b"skill", bytes(issuer), skill_id.to_bytes(8, "little")], current_program()
     )
 
 
 def batch_skills_pda(batch: Pubkey) -> tuple[Pubkey, int]:
     """A batch's required skills: seeds `batch_skills`, batch."""
-    return Pubkey.find_program_address([b"batch_skills", bytes(batch)], PROGRAM_ID)
+    return Pubkey.find_program_address([b"batch_skills", bytes(batch)], current_program())
 
 
 def skill_leaf(skill: Pubkey, worker: Pubkey, value: int) -> bytes:

@@ -10,7 +10,7 @@ from solders.system_program import ID as SYSTEM_PROGRAM_ID
 from solders.system_program import CreateAccountParams, create_account
 from solders.token import ID as TOKEN_PROGRAM_ID
 
-from ._pda import BPF_LOADER_UPGRADEABLE, PROGRAM_ID, program_data_pda
+from ._pda import BPF_LOADER_UPGRADEABLE, program_data_pda
 
 MINT_SIZE = 82
 ATA_PROGRAM_ID = Pubkey.from_string("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL")
@@ -82,7 +82,7 @@ def set_mint_authority(mint: Pubkey, current: Pubkey, new: Pubkey) -> Instructio
 
 
 def set_upgrade_authority(
-    current: Pubkey, new: Pubkey, program: Pubkey = PROGRAM_ID
+    current: Pubkey, new: Pubkey, program: Pubkey | None = None
 ) -> Instruction:
     """Loader `SetAuthority` on the program's ProgramData."""
     return Instruction(

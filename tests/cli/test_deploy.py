@@ -104,7 +104,7 @@ def test_fail_deploy_with_the_public_program_key_on_mainnet_beta(tmp_path: Path)
         r = amplify("program", "deploy", "-u", url, "-k", wallet)
         assert r.code == 2 and "refusing to deploy on mainnet-beta" in r.error, r.stderr
         assert "solana-keygen new" in r.error
-    with pytest.raises(UserError, match="public key"):
+    with pytest.raises(UserError, match="key is public"):
         refuse_public_key("https://rpc.example.com", MAINNET_GENESIS)
     refuse_public_key("https://rpc.example.com", "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG")
 

@@ -139,7 +139,7 @@ def test_refused_upload_leaves_no_journal(node: Node, tmp_path: Path) -> None:
 def test_close_after_cancel_says_when(node: Node, tmp_path: Path) -> None:
     # Before: "ReservationsOutstanding (6061)" and no hint of when it will work.
     batch = node.ok(
-        "batch", "create", "--price", "1000", "--reservation", "4s", "--expires-in", "1h"
+        "batch", "create", "--price", "1000", "--reservation", "15s", "--expires-in", "1h"
     )["address"]
     items = tmp_path / "items.csv"
     items.write_text("text\na\nb\n")

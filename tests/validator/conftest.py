@@ -31,6 +31,10 @@ from interop.conftest import ts_package  # noqa: F401 -- the TS package fixture,
 TOOLS = Path(os.environ.get("AMPLIFY_TOOLS", Path.home() / ".local/share/amplify-toolchain"))
 VALIDATOR = TOOLS / "bin" / "solana-test-validator"
 PROGRAM_KEYPAIR = ROOT / "programs/amplify/program-keypair.json"
+#: 16 ticks of 6.25 ms: 100 ms slots instead of 400 ms. The flows wait for
+#: blocks (confirmations, a blockhash's 150-block life, governance's voting
+#: slots), and at a quarter of the slot time the tier takes far less of CI.
+TICKS_PER_SLOT = int(os.environ.get("AMPLIFY_VALIDATOR_TICKS_PER_SLOT", "16"))
 #: Lamports of the validator's mint account, the tests' authority.
 MINT_SOL = 500_000_000
 
@@ -75,6 +79,7 @@ def start_validator(ledger: Path) -> Node:
         "--dynamic-port-range", f"{low}-{low + 29}",
         "--mint", str(authority.pubkey()),
         "--faucet-sol", "1000000",
+        "--ticks-per-slot", str(TICKS_PER_SLOT),
     ]  # fmt: skip
     with (ledger / "validator.log").open("w") as log:  # the child keeps its own handle
         proc = subprocess.Popen(

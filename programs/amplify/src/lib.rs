@@ -27,8 +27,15 @@ mod entrypoint;
 
 use pinocchio::Address;
 
-/// The program's address (`AMPDC2UG…`, keypair in `programs/amplify/program-keypair.json`).
-pub const ID: Address = Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx");
+/// The program's address: a build parameter (`scripts/build-program.sh
+/// --program-id`, which sets `AMPLIFY_PROGRAM_ID` and its ProgramData address
+/// `AMPLIFY_PROGRAM_DATA_ID`). The default, `AMPDC2UG…`, is the address of
+/// `programs/amplify/program-keypair.json`: its key is public, so that build is
+/// for local and test clusters only.
+pub const ID: Address = Address::from_str_const(match option_env!("AMPLIFY_PROGRAM_ID") {
+    Some(id) => id,
+    None => "AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx",
+});
 
 #[cfg(test)]
 mod tests;

@@ -58,10 +58,7 @@ impl InitializeAccounts {
         check::writable(&self.admin)?;
         check::writable(&self.config)?;
         check::writable(&self.treasury)?;
-        check::address(
-            &self.program,
-            &const { Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx") },
-        )?;
+        check::address(&self.program, &crate::ID)?;
         check::address(
             &self.system_program,
             &const { Address::from_str_const("11111111111111111111111111111111") },
@@ -1219,10 +1216,7 @@ impl InitializeGovernanceAccounts {
         check::writable(&self.config)?;
         check::writable(&self.governance)?;
         check::writable(&self.vault)?;
-        check::address(
-            &self.program,
-            &const { Address::from_str_const("AMPDC2UGZ3Lxsia6pSZYJssqBc7WLmwrA3hhMjRNZVAx") },
-        )?;
+        check::address(&self.program, &crate::ID)?;
         check::address(
             &self.token_program,
             &const { Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA") },

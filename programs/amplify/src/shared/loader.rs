@@ -14,7 +14,17 @@ use pinocchio::{
 /// instruction signed by governance must name this account and no other: the
 /// loader's `SetAuthority` accepts a buffer just as well.
 pub const PROGRAM_DATA_ID: Address =
-    Address::from_str_const("419WvTJWKgaP85VF1ZWLbtH8JPUe3rFvCJCmGyK5P37L");
+    Address::from_str_const(match option_env!("AMPLIFY_PROGRAM_DATA_ID") {
+        Some(id) => id,
+        None => "419WvTJWKgaP85VF1ZWLbtH8JPUe3rFvCJCmGyK5P37L",
+    });
+
+// A build for another address must say where its ProgramData is too (a PDA
+// cannot be derived at compile time); the build script sets both.
+const _: () = assert!(
+    option_env!("AMPLIFY_PROGRAM_ID").is_some() == option_env!("AMPLIFY_PROGRAM_DATA_ID").is_some(),
+    "AMPLIFY_PROGRAM_ID and AMPLIFY_PROGRAM_DATA_ID are set together (scripts/build-program.sh --program-id)"
+);
 
 /// The upgrade authority of `program`, read from its ProgramData: `program` is
 /// `tag 2 (u32) || programdata address`, ProgramData is `tag 3 (u32) || slot
