@@ -20,7 +20,7 @@ from ..protocol._fee import DEFAULT_FEE_BPS
 from ..protocol._idl import constant
 from ..protocol._models import Config, Treasury
 from ..protocol._pda import PROGRAM_ID, config_pda, program_data_pda, treasury_pda
-from ..protocol._program import ARTIFACTS, program_bytes
+from ..protocol._program import ARTIFACTS, program_arch, program_bytes
 from ._context import (
     MONIKERS,
     Out,
@@ -307,18 +307,19 @@ async def verify_cmd(
     executable (or --artifact): exit 0 when it is, 1 when it differs."""
     program_id = program_id or settings.program_id
     elf = executable(out, artifact, rebuild)
-    source = str(artifact) if artifact is not None else "the shipped program"
+    # Without --artifact, either shipped build may be the deployed one (deploy
+    # picks v0 or v3 by the cluster's features): the one that matches, else
+    # the one AMPLIFY_PROGRAM names.
+    candidates = [(str(artifact), elf)]
+    if artifact is None:
+        archs = sorted(ARTIFACTS, key=lambda a: a != program_arch())
+        candidates = [(f"the shipped program (SBPF {a})", program_bytes(a)) for a in archs]
     async with connect(settings) as amp:
         try:
-            v = await verify(amp.backend, program_id, elf)
-            if artifact is None and not v.matches:
-                # The package ships a build per SBPF version: either may be deployed.
-                for arch in ARTIFACTS:
-                    other = await verify(amp.backend, program_id, program_bytes(arch))
-                    if other.matches:
-                        v, source = other, f"the shipped program (SBPF {arch})"
+            checked = [(src, await verify(amp.backend, program_id, b)) for src, b in candidates]
         except DeployError as e:
             raise UserError(str(e)) from None
+    source, v = next(((src, v) for src, v in checked if v.matches), checked[0])
     data = {
         "program_id": v.program_id,
         "verified": v.matches,
