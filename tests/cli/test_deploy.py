@@ -137,6 +137,9 @@ def test_deploy_picks_the_v3_build_where_v0_is_disabled(past_simd_0500: Node) ->
     # verify finds the shipped build that is deployed, here the v3 one.
     checked = n.ok("program", "verify")
     assert checked["verified"] and checked["artifact"] == "the shipped program (SBPF v3)"
+    # An --artifact in v0 is checked against the cluster like --sbpf v0.
+    v0 = n.cli("program", "deploy", "--artifact", program_path("v0"), "--force")
+    assert v0.code == 2 and "no longer deploys SBPF v0" in v0.error, v0.stderr
 
 
 def test_deploy_picks_the_v0_build_where_v0_is_open(bare: Node) -> None:
