@@ -173,18 +173,11 @@ def _classify(sec: _Section) -> str | None:
     return ".rodata"
 
 
-def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
-    """Return the SBPF v0 shared object for the relocatable BPF object ``obj``.
-
-    ``syscalls``, when given, is the list of syscall names the build exported to
-    bpf-linker; a call to any other undefined symbol is refused, because
-    bpf-linker would have internalized its declaration and dropped the call's
-    arguments.
-    """
-    sections, symbols = _parse(obj)
-    text, rodata = _Out(".text"), _Out(".rodata")
+def _place(sections: list[_Section], text: _Out, rodata: _Out) -> dict[int, tuple[_Out, int]]:
+    """Append each allocated input section to its region (code, or read-only
+    data), aligned; map input section index -> (region, offset in region)."""
     outs = {".text": text, ".rodata": rodata}
-    placed: dict[int, tuple[_Out, int]] = {}  # input section index -> (region, offset in region)
+    placed: dict[int, tuple[_Out, int]] = {}
     for sec in sections:
         region = _classify(sec)
         if region is None or sec.size == 0:
@@ -196,6 +189,20 @@ def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
         placed[sec.index] = (out, start)
     if not text.data:
         raise RelinkError("no executable code")
+    return placed
+
+
+def relink(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
+    """Return the SBPF v0 shared object for the relocatable BPF object ``obj``.
+
+    ``syscalls``, when given, is the list of syscall names the build exported to
+    bpf-linker; a call to any other undefined symbol is refused, because
+    bpf-linker would have internalized its declaration and dropped the call's
+    arguments.
+    """
+    sections, symbols = _parse(obj)
+    text, rodata = _Out(".text"), _Out(".rodata")
+    placed = _place(sections, text, rodata)
 
     # Layout: ELF header, program headers, .text, .rodata, .dynamic, .dynsym, .dynstr,
     # .rel.dyn, .shstrtab, section headers. Every loaded section has sh_addr == sh_offset.

@@ -54,7 +54,6 @@ from sbpf_relink import (
     SHF_EXECINSTR,
     SHN_ABS,
     SHN_UNDEF,
-    SHT_NOBITS,
     SHT_NULL,
     SHT_PROGBITS,
     SHT_REL,
@@ -62,9 +61,9 @@ from sbpf_relink import (
     SHT_STRTAB,
     RelinkError,
     _align,
-    _classify,
     _Out,
     _parse,
+    _place,
     _Symbol,
 )
 
@@ -109,19 +108,7 @@ def relink_v3(obj: bytes, syscalls: frozenset[str] | None = None) -> bytes:
     sections, symbols = _parse(obj)
     text, rodata = _Out(".text"), _Out(".rodata")
     rodata.data.extend(b"\0" * NULL_GUARD)
-    outs = {".text": text, ".rodata": rodata}
-    placed: dict[int, tuple[_Out, int]] = {}
-    for sec in sections:
-        region = _classify(sec)
-        if region is None or sec.size == 0:
-            continue
-        out = outs[region]
-        start = _align(len(out.data), max(sec.align, 8 if region == ".text" else 1))
-        out.data.extend(b"\0" * (start - len(out.data)))
-        out.data.extend(sec.data if sec.type != SHT_NOBITS else b"\0" * sec.size)
-        placed[sec.index] = (out, start)
-    if not text.data:
-        raise RelinkError("no executable code")
+    placed = _place(sections, text, rodata)
     if len(rodata.data) == NULL_GUARD:
         rodata.data.clear()  # no read-only data: no segment for it
     rodata.data.extend(b"\0" * (_align(len(rodata.data), INSN) - len(rodata.data)))
