@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from agent_util import deliveries, summary
 
 from amplify_sdk import KeyAgent, WorkerClient
+from amplify_sdk.clients import agent as agent_module
 from amplify_sdk.clients.agent import Delivery
 from amplify_sdk.protocol import item_key, new_master_key
 from conftest import report
@@ -155,3 +157,33 @@ async def test_agent_isolates_a_worker_it_cannot_deliver_to(market: Market) -> N
         (bad.address, (0, 1), ())
     }
     assert all(d.error is None for d in seen if d.worker != bad.address)
+
+
+async def test_a_notice_ahead_of_the_state_waits_for_it(
+    market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bug class: a live notice running ahead of the state reads and
+    # simulations see (Agave's test validator, CI of stop 27: the delivery
+    # for a confirmed acceptance was refused whole, and the keys waited 30 s
+    # for the next resync). The agent waits until the reads show the items
+    # owed, and sends nothing for an item they never show.
+    monkeypatch.setattr(agent_module, "VISIBLE_WITHIN", 2.0)
+    req, master = market.requester, new_master_key()
+    b = await market.batch(n_items=6, encrypted=True)
+    w = await market.worker()
+    seen: list[Delivery] = []
+    agent = KeyAgent(req, {b.address: master}, on_delivery=seen.append)
+    # The "notice" for items 0 and 1 arrives before the acceptance lands.
+    early = asyncio.create_task(agent._deliver({(b.address, w.address): {0, 1}}, {}))
+    await asyncio.sleep(0.5)
+    assert not early.done() and seen == []
+    await _accept(w, b.address, [0, 1])
+    assert await early == 2
+    assert [(d.items, d.refused) for d in seen] == [([0, 1], 0)]
+    # A notice for an item no read ever shows owed (item 5 is not accepted):
+    # item 2 is delivered, and no transaction is spent on item 5.
+    await _accept(w, b.address, [2])
+    assert await agent._deliver({(b.address, w.address): {2, 5}}, {}) == 1
+    assert [(d.items, d.refused) for d in seen[1:]] == [([2], 0)]
+    counts, transactions = await deliveries(req.backend, b.address)
+    assert counts == {(w.address, i): 1 for i in (0, 1, 2)} and transactions == 2

@@ -46,6 +46,10 @@ log = logging.getLogger("amplify_sdk.clients.agent")
 CONCURRENCY = 4
 #: How long to gather acceptances arriving together into one delivery round.
 LINGER = 0.02
+#: How long a live notice may run ahead of the state the node serves reads
+#: (and simulations) from, and how often to look meanwhile.
+VISIBLE_WITHIN = 10.0
+VISIBLE_POLL = 0.2
 
 Owed = dict[tuple[Pubkey, Pubkey], set[int]]  # (batch, worker) -> items
 
@@ -182,6 +186,8 @@ class KeyAgent:
     ) -> int:
         async def one(batch: Pubkey, worker: Pubkey, items: set[int]) -> int:
             todo = sorted(i for i in items if from_table or (batch, worker, i) not in self._done)
+            if todo and not from_table:
+                todo = await self._visible(batch, worker, todo)
             if not todo:
                 return 0
             master = self.master_keys[batch]
@@ -218,6 +224,31 @@ class KeyAgent:
 
         counts = await asyncio.gather(*(one(b, w, items) for (b, w), items in owed.items()))
         return sum(counts)
+
+    async def _visible(self, batch: Pubkey, worker: Pubkey, items: list[int]) -> list[int]:
+        """The items of a live notice that the node's reads show owed to
+        `worker`, once they all do (or what they show after `VISIBLE_WITHIN`).
+
+        A notice can arrive before the state reads and simulations use shows
+        its transaction (seen on Agave's test validator: a confirmed logs
+        notice, then a simulation at confirmed without the acceptance, so the
+        delivery failed and the keys waited for the next resync). An item
+        owed but not shown by then (released meanwhile) is left to that
+        resync's table read."""
+        deadline = time.monotonic() + VISIBLE_WITHIN
+        shown: set[int] = set()
+        while True:
+            try:
+                b = await self.client.fetch_or_none(Batch, batch)
+                if b is not None:
+                    tables = await self.client.get_tables(b)
+                    shown = owed_keys(b, tables).get((batch, worker), set())
+            except Exception as e:  # unreadable now: deliver, the program decides
+                log.warning("reading batch %s failed: %s", batch, e)
+                return items
+            if shown.issuperset(items) or time.monotonic() >= deadline:
+                return [i for i in items if i in shown]
+            await asyncio.sleep(VISIBLE_POLL)
 
     def _absorb(
         self, notice: LogsNotice, owed: Owed, seen_at: dict[tuple[Pubkey, Pubkey], float]
