@@ -26,7 +26,6 @@ from solders.rpc.responses import (
     parse_websocket_message,
 )
 from solders.signature import Signature
-from websockets.asyncio.client import connect
 
 from ._backend import AccountSnapshot, Backend, LogsNotice, Subscription
 from ._tx import decode_events
@@ -39,6 +38,13 @@ OPEN_TIMEOUT = 5.0
 #: Seconds after a logs subscription becomes active at which the history is
 #: read once more from its baseline (see `Subscriber.logs`).
 BACKFILL_DELAYS = (0.5, 2.0)
+
+
+def _connect(url: str, **kw: Any) -> Any:
+    # Imported at the first subscription: most commands never open one.
+    from websockets.asyncio.client import connect
+
+    return connect(url, **kw)
 
 
 class _Seen:
@@ -167,7 +173,7 @@ class Subscriber:
         ready: asyncio.Event,
     ) -> None:
         commitment = str(self.backend.commitment)
-        async with connect(self.ws_url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
+        async with _connect(self.ws_url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
             for i, m in enumerate(mentions):
                 params = [{"mentions": [str(m)]}, {"commitment": commitment}]
                 await ws.send(self._subscribe_message(i, "logsSubscribe", params))
@@ -262,7 +268,7 @@ class Subscriber:
         ready: asyncio.Event,
     ) -> None:
         params = [str(address), {"encoding": "base64", "commitment": str(self.backend.commitment)}]
-        async with connect(self.ws_url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
+        async with _connect(self.ws_url, open_timeout=OPEN_TIMEOUT, max_size=None) as ws:
             await ws.send(self._subscribe_message(0, "accountSubscribe", params))
             async for raw in ws:
                 for msg in parse_websocket_message(str(raw)):

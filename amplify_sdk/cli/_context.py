@@ -20,7 +20,6 @@ from typing import Any
 
 import click
 import numpy as np
-import yaml
 from rich.console import Console
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
@@ -154,6 +153,8 @@ def read_config(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         return {}, None
     except OSError as e:
         raise UserError(f"cannot read config file {path}: {e}") from None
+    import yaml  # only where a config file exists
+
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
@@ -332,6 +333,8 @@ def command(group: click.Group, name: str, **attrs: Any) -> Callable[[CommandBod
         # The body's own options (click decorators under this one) go first.
         run.__click_params__ = list(getattr(body, "__click_params__", []))  # type: ignore[attr-defined]
         run.__doc__ = body.__doc__
+        # Where the command is defined (the lazy groups' tables are checked against it).
+        run.__module__ = body.__module__
         return group.command(name, **attrs)(common_options(run))
 
     return decorate

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 from pydantic import BaseModel
 
 from ..protocol._idl import JSON, load_idl
@@ -88,6 +87,8 @@ def option(field: JSON, prefix: str = "", **kw: Any) -> Any:
 
 def read_struct(path: Path, type_name: str) -> dict[str, Any]:
     """A struct's fields from a JSON or YAML mapping, each checked as its option is."""
+    import yaml  # only for the options that read a file
+
     try:
         data = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as e:

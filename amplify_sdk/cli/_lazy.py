@@ -94,14 +94,20 @@ class LazyGroup(click.Group):
         return self.commands.get(cmd_name)
 
     def load(self, name: str) -> None:
-        """Import the modules of command `name`; the first adds it here."""
+        """Import the module of command `name` that adds it here (a group of
+        several modules imports the others as their commands are asked for)."""
         for module in COMMANDS[name][0]:
             loaded: Any = importlib.import_module(f"{__package__}.{module}")
-            if hasattr(loaded, "register") and name not in self.commands:
-                loaded.register(self)
+            if hasattr(loaded, "register"):
+                if name not in self.commands:
+                    loaded.register(self)
+                return
 
     def load_all(self) -> None:
+        """Every command and subcommand imported."""
         for name in COMMANDS:
+            for module in COMMANDS[name][0]:
+                importlib.import_module(f"{__package__}.{module}")
             self.load(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from solders.pubkey import Pubkey
 
 from ..chain._rpc import RpcBackend
@@ -139,6 +138,14 @@ async def deploy_cmd(
             f"{path} is the keypair of {keypair.pubkey()}, not of the program "
             f"address {program_id} (the program only runs at the address it was built for)"
         )
+    from rich.progress import (  # deploy only: read-only commands start faster
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     stderr = Console(stderr=True)
     progress = Progress(
         TextColumn("writing"),

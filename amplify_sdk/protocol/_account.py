@@ -16,7 +16,7 @@ from ._exceptions import AccountTypeError
 class AccountModel(BaseModel):
     """Base of account models: frozen, holds solders types, built from account data."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, arbitrary_types_allowed=True)
 
     IDL_NAME: ClassVar[str]
     address: Pubkey

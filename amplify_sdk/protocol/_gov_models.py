@@ -18,7 +18,7 @@ from ._fee import BPS
 class GovernanceParams(BaseModel):
     """How proposals are decided."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     voting_period_secs: int
     timelock_secs: int
@@ -31,7 +31,7 @@ class GovernanceParams(BaseModel):
 class EmissionParams(BaseModel):
     """AMP minted to workers per well-rated assignment, up to a cap."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     per_assignment: int
     cap: int

@@ -37,7 +37,7 @@ class ReputationParams(BaseModel):
     """The reputation formula's parameters (docs/reputation.md): ratings in
     milli-stars, weights in lamports of protocol fee."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     prior_mean: int
     neutral: int
@@ -150,7 +150,7 @@ class RosterEntry(BaseModel):
     (the per-worker cap), `active` its reservations now, `pending` its
     completed items not yet rated (saturating at 65,535)."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, arbitrary_types_allowed=True)
 
     index: int
     worker: Pubkey

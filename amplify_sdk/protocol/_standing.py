@@ -67,7 +67,7 @@ class SkillValue(BaseModel):
     """One skill a worker holds: the skill's address, its issuer, the value
     (0–100) the issuer set."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, arbitrary_types_allowed=True)
 
     skill: Pubkey
     issuer: Pubkey
@@ -80,7 +80,7 @@ class SkillValue(BaseModel):
 class Standing(BaseModel):
     """A worker's score with its evidence (see the module's docstring)."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, arbitrary_types_allowed=True)
 
     worker: Pubkey
     #: The score in milli-stars, as the program keeps it (0: no rating yet).

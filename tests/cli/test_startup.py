@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from amplify_sdk.cli import cli
+from amplify_sdk.cli._groups import LazySubgroup
 from amplify_sdk.cli._lazy import COMMANDS, LazyGroup
 
 LIGHT = {
@@ -27,14 +28,22 @@ def test_the_command_table_matches_the_commands() -> None:
     assert set(cli.commands) == set(COMMANDS)
     for name, command in cli.commands.items():
         assert COMMANDS[name][1] == command.get_short_help_str(limit=10_000), name
+    # A lazy subgroup's table names the module each subcommand is defined in.
+    subgroups = [g for g in cli.commands.values() if isinstance(g, LazySubgroup)]
+    assert {g.name for g in subgroups} == {"batch", "worker"}
+    for g in subgroups:
+        assert set(g.commands) == set(g.modules), g.name
+        for sub, command in g.commands.items():
+            defined_in = command.callback.__module__  # type: ignore[union-attr]
+            assert defined_in == f"amplify_sdk.cli.{g.modules[sub]}", (g.name, sub)
 
 
-def _loaded_by(argv: list[str]) -> tuple[str, list[str]]:
+def _loaded_by(argv: list[str], prefix: str = "amplify_sdk") -> tuple[str, list[str]]:
     code = (
         "import json, sys\n"
         "from amplify_sdk.cli import run\n"
         f"code = run({argv!r})\n"
-        "print(json.dumps([code, sorted(m for m in sys.modules if m.startswith('amplify_sdk'))]))"
+        f"print(json.dumps([code, sorted(m for m in sys.modules if m.startswith({prefix!r}))]))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     *printed, last = proc.stdout.strip().splitlines()
@@ -56,3 +65,13 @@ def test_a_command_loads_only_its_own_modules() -> None:
     _, modules = _loaded_by(["simulate", "--help"])
     assert "amplify_sdk.cli.simulate" in modules
     assert not {"amplify_sdk.cli.batch", "amplify_sdk.cli.gov"} & set(modules)
+
+
+def test_a_read_only_command_loads_no_writer_only_dependency() -> None:
+    # What only writing commands, subscriptions or config files need is
+    # imported where it is used (issue 19: read-only commands in <= 0.5 s;
+    # `scripts/bench_startup.py` times them).
+    _, modules = _loaded_by(["batch", "status", "--help"], prefix="")
+    assert "amplify_sdk.cli.batch" in modules and "amplify_sdk.chain._rpc" in modules
+    unwanted = {"websockets", "yaml", "rich.progress"}
+    assert not unwanted & set(modules), sorted(unwanted & set(modules))

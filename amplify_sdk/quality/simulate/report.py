@@ -12,7 +12,7 @@ from ._setup import GATE_3, GATE_4, GATED_CAP, GATED_PRICE, PRICES, RING
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
 
 class ClassTrajectory(_Model):
