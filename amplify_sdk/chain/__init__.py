@@ -6,9 +6,6 @@ confirm transactions exactly once, decode the program's errors into typed
 exceptions and its events, read accounts and history, and subscribe.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from . import _backend
 from ._backend import (
     AccountSnapshot,
@@ -22,22 +19,8 @@ from ._backend import (
     TransactionDetails,
     TxReceipt,
 )
-
-if TYPE_CHECKING:
-    from ._embedded import EmbeddedBackend
-    from ._rpc import RpcBackend
-
-#: The two backends, imported when first asked for: a command line talking
-#: to a node never loads the in-process SVM, nor a script using the SVM the
-#: HTTP stack.
-_BACKENDS = {"EmbeddedBackend": "._embedded", "RpcBackend": "._rpc"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _BACKENDS:
-        return getattr(importlib.import_module(_BACKENDS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from ._embedded import EmbeddedBackend
+from ._rpc import RpcBackend
 
 # Re-bound here so the API reference carries its doc.
 AccountFilter = _backend.AccountFilter
