@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 AMPLIFY = str(Path(sys.executable).with_name("amplify"))
 #: Medians at the previous stop (seconds, the machine near idle): before the
-#: lazy imports of the backends, YAML, websockets and rich's progress bar.
+#: lazy imports of YAML, websockets, rich's progress bar and the batch and
+#: worker subcommands, and before pydantic models were built on first use.
 PREVIOUS = {
     "--help": None,
     "program show": 0.496,

@@ -82,7 +82,9 @@ class WorkRules(EngineBase):
         assert table is not None
         # Item-derived bytes: two-byte answers reach past the largest kept
         # value (65,278) for some items.
-        answers = b"".join(bytes([(i * 7 + k * 3 + 250) % 256 for k in range(width)]) for i in items)
+        answers = b"".join(
+            bytes([(i * 7 + k * 3 + 250) % 256 for k in range(width)]) for i in items
+        )
         ix = instructions.submit_results(wk.address, m.address, table.address, items, answers)
         try:
             out = self.expect_submit(m, w, items, table, answers, width)
