@@ -10,6 +10,7 @@ beside the previous stop's medians. Python writes its bytecode cache first
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -18,12 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 AMPLIFY = str(Path(sys.executable).with_name("amplify"))
 #: Medians at the previous stop (seconds, the machine near idle): before the
-#: lazy imports of the backends, YAML, websockets and rich's progress bar.
+#: lazy imports of YAML, websockets, rich's progress bar and the batch and
+#: worker subcommands, and before pydantic models were built on first use.
 PREVIOUS = {
     "--help": None,
     "program show": 0.496,
@@ -50,15 +53,13 @@ def run(env: dict[str, str], *args: str) -> tuple[float, str]:
     return took, done.stdout
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--json", action="store_true")
-    opts = parser.parse_args()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+@contextlib.contextmanager
+def localnet(env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """`amplify localnet` in a subprocess, the protocol initialized: (its
+    URL, the funded authority's keypair file)."""
     with tempfile.TemporaryDirectory() as tmp:
         key, port = str(Path(tmp) / "id.json"), free_port()
-        env["HOME"] = tmp  # no user config: the options below are the settings
+        env["HOME"] = tmp  # no user config: the options given are the settings
         run(env, "keygen", key)
         node = subprocess.Popen(
             [AMPLIFY, "localnet", "--rpc-port", str(port), "--ledger", tmp, "--reset", "-k", key],
@@ -72,26 +73,35 @@ def main() -> None:
             for line in node.stdout:  # the banner ends with the ledger line
                 if line.startswith("Ledger:"):
                     break
-            common = ["-u", f"http://127.0.0.1:{port}", "-k", key]
-            run(env, "program", "init", *common)
-            made = json.loads(
-                run(env, "batch", "create", "--price", "10000", *common, "-o", "json")[1]
-            )
-            commands = {
-                "--help": ["--help"],
-                "program show": ["program", "show", *common],
-                "market": ["market", *common],
-                "balance": ["balance", *common],
-                "batch status": ["batch", "status", made["address"], *common],
-            }
-            figures: dict[str, tuple[float, float]] = {}
-            for name, args in commands.items():
-                run(env, *args)  # bytecode cache written, pages warm
-                times = [run(env, *args)[0] for _ in range(opts.runs)]
-                figures[name] = (statistics.median(times), min(times))
+            url = f"http://127.0.0.1:{port}"
+            run(env, "program", "init", "-u", url, "-k", key)
+            yield url, key
         finally:
             node.terminate()
             node.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--json", action="store_true")
+    opts = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with localnet(env) as (url, key):
+        common = ["-u", url, "-k", key]
+        made = json.loads(run(env, "batch", "create", "--price", "10000", *common, "-o", "json")[1])
+        commands = {
+            "--help": ["--help"],
+            "program show": ["program", "show", *common],
+            "market": ["market", *common],
+            "balance": ["balance", *common],
+            "batch status": ["batch", "status", made["address"], *common],
+        }
+        figures: dict[str, tuple[float, float]] = {}
+        for name, args in commands.items():
+            run(env, *args)  # bytecode cache written, pages warm
+            times = [run(env, *args)[0] for _ in range(opts.runs)]
+            figures[name] = (statistics.median(times), min(times))
     if opts.json:
         print(
             json.dumps(

@@ -137,7 +137,9 @@ def test_strict_majority_and_its_ratings() -> None:
     sig = Signature.default()
 
     def row(item: int, worker: Pubkey, answer: bytes, stars: int | None = None) -> ResultRow:
-        return ResultRow(item, worker, answer, 9_500, 500, sig, 1, None, "", stars)
+        return ResultRow(
+            item, worker, answer, 9_500, 500, sig, 1, None, "", stars, stars is not None
+        )
 
     rows = [
         *(row(0, x, a) for x, a in zip(w, [b"a", b"a", b"b", b"a"], strict=True)),  # 3 of 4

@@ -18,12 +18,14 @@ import pytest
 import reputation_ref as ref
 
 import amplify_sdk
+from amplify_sdk.chain._rpc import MAX_ACCOUNTS_PER_CALL
 from amplify_sdk.clients._gate import DECOY_RING, ONE_REQUESTER, SEVERAL_REQUESTERS, Ring
 from amplify_sdk.protocol import constant, load_idl
 from amplify_sdk.protocol._ceiling import max_reachable_score
 from amplify_sdk.protocol._codecs import account_size, fixed_size, prefix_size
 from amplify_sdk.protocol._fee import DEFAULT_FEE_BPS, fee_of
 from amplify_sdk.protocol._layout import ROSTER_PLACE_SIZE, SLOT_SIZE
+from amplify_sdk.protocol._models import answer_of_code
 from amplify_sdk.protocol._program import program_bytes
 from amplify_sdk.quality.forge import MAX_ROUNDS, WORSE, forge_cost
 from amplify_sdk.quality.reputation import DEFAULT_PARAMS
@@ -439,3 +441,33 @@ def test_rating_costs() -> None:
         assert m, f"docs/protocol.md: no row '{label}'"
         quoted = float(m.group(1).replace(",", ""))
         assert quoted == got[key], f"{key}: docs {m.group(1)}, measured {got[key]}"
+
+
+def test_kept_answers_and_roster_limit() -> None:
+    # docs/protocol.md's slot codes, decoded by the SDK; the roster limit
+    # from the IDL; the read batch size from the RPC backend.
+    protocol = (DOCS / "protocol.md").read_text()
+    m = re.search(
+        r"1–(\d+) a one-byte answer \+ 1, (\d+)–([\d,]+) a two-byte answer \(u16\s+"
+        r"little-endian\) \+ (\d+), so two-byte values up to ([\d,]+)",
+        protocol,
+    )
+    assert m, "docs/protocol.md: answer codes"
+    top_one, first_two, top, offset, top_value = (number(g) for g in m.groups())
+    assert answer_of_code(top_one) == b"\xff" and answer_of_code(1) == b"\x00"
+    assert answer_of_code(first_two) == (0).to_bytes(2, "little") and offset == first_two
+    assert top == 2**16 - 1 and answer_of_code(top) == top_value.to_bytes(2, "little")
+    assert answer_of_code(0) is None
+    roster = constant("MAX_ROSTER")
+    m = re.search(r"a\s+roster holds at most ([\d,]+) places \(`MAX_ROSTER`\)", protocol)
+    assert m and number(m.group(1)) == roster
+    m = re.search(
+        r"about (\d+) CU per place read\s+\(`./scripts/bench`, roster section\), so at most "
+        r"about ([\d,]+) CU for the\s+largest roster \(([\d,]+) places\)",
+        protocol,
+    )
+    assert m, "docs/protocol.md: roster scan"
+    per_place, total, places = (number(g) for g in m.groups())
+    assert places == roster and total == round(per_place * roster, -3)
+    m = re.search(r"one `getMultipleAccounts` per (\d+) tables", protocol)
+    assert m and number(m.group(1)) == MAX_ACCOUNTS_PER_CALL

@@ -67,10 +67,10 @@ def test_models_match_idl_fields() -> None:
     ]
     assert {m.IDL_NAME for m in models} == set(idl.account_discriminators)
     # Long vectors are decoded into views: a batch's `workers` (and their search
-    # index `order`) into `roster`; a table's `slots` into holders/ticks/flags.
+    # index `order`) into `roster`; a table's `slots` into holders/ticks/flags/done.
     views = {
         "Batch": ({"workers", "order"}, {"roster"}),
-        "TaskTable": ({"slots"}, {"holders", "ticks", "flags"}),
+        "TaskTable": ({"slots"}, {"holders", "ticks", "flags", "done"}),
         # A skill's URI is its first leaves_uri_len bytes; a requirement pairs
         # each skill with its minimum.
         "Skill": ({"leaves_uri_len"}, set()),

@@ -383,7 +383,7 @@ async def check(
             h = int(table.holders[i, r])
             if h:
                 chain[h] = (
-                    "completed" if table.ticks[i, r] == 0 else "reserved",
+                    "completed" if table.done[i, r] else "reserved",
                     bool(table.flags[i, r]),
                 )
         want = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
 import pytest
+from solders.account import Account
 
 from adversarial import Attack
 from amplify_sdk import ProgramError, instructions
@@ -23,6 +25,7 @@ from amplify_sdk.errors import (
     WrongTable,
 )
 from amplify_sdk.protocol import config_pda, load_idl
+from amplify_sdk.quality._results import NotInAccounts, batch_results
 from conftest import report
 from market import SIGNATURE_FEE, Market, swap, with_data
 
@@ -329,3 +332,122 @@ async def test_fail_submit_results_with_an_unknown_discriminator(attack: Attack)
 async def test_fail_submit_results_with_lying_vector_lengths(attack: Attack) -> None:
     # Bug class: vector lengths that lie (more than the data holds, u32::MAX, one less).
     await attack.lying_lengths()
+
+
+async def test_completed_slots_keep_the_answers(market: Market) -> None:
+    # Issue 21: a batch's answers come back from its task tables (a few
+    # getMultipleAccounts) without its transaction history, exactly as the
+    # ResultsSubmitted events gave them.
+    b = await market.batch(n_items=8, redundancy=2)
+    w1, w2 = await market.worker(), await market.worker()
+    for w in (w1, w2):
+        await w.accept_tasks(b.address, range(8))
+    # One byte, and two bytes up to 65,278 (the largest a 16-bit code keeps).
+    one = [(i, bytes([255 - i])) for i in range(8)]
+    two = [(i, (65_271 + i).to_bytes(2, "little")) for i in range(8)]
+    assert all(o.ok for o in await w1.submit_results(b.address, one))
+    assert all(o.ok for o in await w2.submit_results(b.address, two))
+    want = {(i, w1.address, a) for i, a in one} | {(i, w2.address, a) for i, a in two}
+    rows = await batch_results(market.backend, b.address, source="accounts")
+    assert {(r.item, r.worker, r.answer) for r in rows} == want
+    assert [r.item for r in rows] == sorted(r.item for r in rows)
+    assert all(r.signature is None and not r.rated for r in rows)
+    history = await batch_results(market.backend, b.address, source="history")
+    assert {(r.item, r.worker, r.answer) for r in history} == want
+    # Items 0-6 of w2 are kept (65,271..65,277 <= 65,278); item 7's 65,278 too.
+    (table,) = await w1.get_tables(await w1.get_batch(b.address))
+    assert all(
+        table.answer(r, c) is not None for r, c in zip(*np.nonzero(table.completed()), strict=True)
+    )
+
+
+async def test_answers_the_slots_cannot_keep_come_from_history(market: Market) -> None:
+    b = await market.batch(n_items=3)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(3))
+    # 65,279 does not fit beside the one-byte codes and "not kept"; 3 bytes never do.
+    await w.submit_results(b.address, [(0, (65_279).to_bytes(2, "little"))])
+    with pytest.raises(NotInAccounts, match="item 0"):
+        await batch_results(market.backend, b.address, source="accounts")
+    auto = await batch_results(market.backend, b.address)
+    assert [(r.item, r.answer) for r in auto] == [(0, (65_279).to_bytes(2, "little"))]
+    assert auto[0].signature is not None  # read from the history
+    await w.submit_results(b.address, [(1, b"abc"), (2, b"xyz")])
+    auto = await batch_results(market.backend, b.address)
+    assert [(r.item, r.answer) for r in auto] == [
+        (0, (65_279).to_bytes(2, "little")),
+        (1, b"abc"),
+        (2, b"xyz"),
+    ]
+
+
+async def test_a_place_passed_on_after_rated_work_sends_readers_to_history(
+    market: Market,
+) -> None:
+    # The slot names a roster place; once rated work frees the place for a
+    # new worker, the slot would name the newcomer (Batch.places_reused).
+    b = await market.batch(n_items=4, roster_capacity=1)
+    a, c = await market.worker(), await market.worker()
+    await a.accept_tasks(b.address, [0, 1])
+    await a.submit_results(b.address, [(0, b"\x01"), (1, b"\x02")])
+    rows = await batch_results(market.backend, b.address, source="accounts")
+    assert {(r.item, r.worker) for r in rows} == {(0, a.address), (1, a.address)}
+    rated = await market.requester.rate_assignments(
+        b.address, [(0, a.address, 5), (1, a.address, 4)]
+    )
+    assert all(o.ok for o in rated)
+    assert all(r.rated for r in await batch_results(market.backend, b.address, source="accounts"))
+    await c.accept_tasks(b.address, [2])  # takes a's idle place
+    await c.submit_results(b.address, [(2, b"\x03")])
+    assert (await c.get_batch(b.address)).places_reused == 1
+    with pytest.raises(NotInAccounts, match="passed on"):
+        await batch_results(market.backend, b.address, source="accounts")
+    auto = await batch_results(market.backend, b.address)
+    assert {(r.item, r.worker, r.answer, r.stars) for r in auto} == {
+        (0, a.address, b"\x01", 5),
+        (1, a.address, b"\x02", 4),
+        (2, c.address, b"\x03", None),
+    }
+
+
+async def test_a_version_1_table_is_read_and_converted(market: Market) -> None:
+    # A table written before answers were kept: completed was tick 0 and bit
+    # 14 unused. The SDK reads it as such; the program converts it when an
+    # instruction next opens it, and completes the rest the new way.
+    b = await market.batch(n_items=4)
+    w = await market.worker()
+    await w.accept_tasks(b.address, range(4))
+    await w.submit_results(b.address, [(0, b"\x07"), (1, b"\x08")])
+    t = market.table(b)
+    acc = await market.backend.get_account(t)
+    assert acc is not None
+    data = bytearray(acc.data)
+    header = len(data) - 4 * 4 * b.redundancy
+    data[0 + 8] = 1  # TaskTable.version, after the discriminator
+    for k in range(4 * b.redundancy):
+        at = header + 4 * k
+        (worker,) = struct.unpack_from("<H", data, at)
+        if worker & 0x4000:  # completed: v1 had tick 0 and no bit 14
+            struct.pack_into("<HH", data, at, worker & ~0x4000, 0)
+    market.backend.set_account(t, Account(acc.lamports, bytes(data), acc.owner, False, 0))
+    (v1,) = await w.get_tables(b)
+    assert v1.version == 1 and v1.completed().sum() == 2 and v1.reserved().sum() == 2
+    # No answer kept in a v1 table: the history has them.
+    auto = await batch_results(market.backend, b.address)
+    assert [(r.item, r.answer, r.signature is not None) for r in auto] == [
+        (0, b"\x07", True),
+        (1, b"\x08", True),
+    ]
+    out = await w.submit_results(b.address, [(2, b"\x09"), (0, b"\x01")])
+    assert [(o.ok, type(o.error).__name__) for o in out] == [
+        (True, "NoneType"),
+        (False, "NotReserved"),
+    ]
+    (v2,) = await w.get_tables(b)
+    assert v2.version == 2 and v2.completed().sum() == 3 and v2.reserved().sum() == 1
+    assert [v2.answer(r, c) for r, c in zip(*np.nonzero(v2.completed()), strict=True)] == [
+        None,
+        None,
+        b"\x09",
+    ]
+    await market.assert_escrow_invariant(b.address)

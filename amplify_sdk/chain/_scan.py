@@ -9,8 +9,10 @@ from typing import TypeVar
 from solders.pubkey import Pubkey
 
 from ..protocol._codecs import AccountTypeError, fixed_size
+from ..protocol._exceptions import AccountNotFoundError
 from ..protocol._idl import load_idl
-from ..protocol._models import AccountModel, Batch, BatchStatus, WorkerProfile
+from ..protocol._models import AccountModel, Batch, BatchStatus, TaskTable, WorkerProfile
+from ..protocol._pda import table_address
 from ._backend import AccountFilter, Backend, Memcmp
 
 M = TypeVar("M", bound=AccountModel)
@@ -59,4 +61,17 @@ async def profiles(backend: Backend) -> list[WorkerProfile]:
     return await scan(backend, WorkerProfile)
 
 
-__all__ = ["batches", "field_offset", "profiles", "scan"]
+async def tables_of(backend: Backend, b: Batch) -> list[TaskTable]:
+    """Batch `b`'s task tables, in item order, with as few calls as the
+    backend allows (`getMultipleAccounts`, up to 100 accounts a call over
+    RPC). `AccountNotFoundError` for a table missing or not the program's."""
+    addresses = [table_address(b.requester, b.batch_number, i) for i in range(b.table_count)]
+    tables = []
+    for address, acc in zip(addresses, await backend.get_multiple_accounts(addresses), strict=True):
+        if acc is None or acc.owner != backend.program_id:
+            raise AccountNotFoundError(f"TaskTable account {address} does not exist")
+        tables.append(TaskTable.from_account_data(address, acc.data))
+    return tables
+
+
+__all__ = ["batches", "field_offset", "profiles", "scan", "tables_of"]

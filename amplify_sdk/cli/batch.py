@@ -15,6 +15,7 @@ from ..chain._scan import batches
 from ..clients._gate import GatePrice
 from ..clients._requester import BatchParams, RequesterClient
 from ..protocol._exceptions import ForgeableGateError
+from ..protocol._idl import constant
 from ..protocol._models import Batch, BatchStatus
 from ._context import Out, Settings, UserError, command, connect, lamports
 from ._groups import batch as group
@@ -148,7 +149,7 @@ def _info_table(info: dict[str, Any]) -> Table:
 )
 @click.option(
     "--roster-capacity",
-    type=arg_range("create_batch", "roster_capacity", 1, 32767),
+    type=arg_range("create_batch", "roster_capacity", 1, constant("MAX_ROSTER")),
     default=BatchParams.roster_capacity,
     show_default=True,
     help="Workers the batch has room for at first.",

@@ -1,4 +1,5 @@
-"""`amplify batch results`: every delivered result, from chain history."""
+"""`amplify batch results`: every delivered result, from the task tables or
+the transaction history."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import click
 from solders.pubkey import Pubkey
 
-from ..quality._results import batch_results
-from ._context import Out, Settings, command, connect
+from ..quality._results import NotInAccounts, Source, batch_results
+from ._context import Out, Settings, UserError, command, connect
 from ._groups import batch as group
 from ._params import ADDRESS
 
@@ -28,11 +29,26 @@ from ._params import ADDRESS
     default=None,
     help="Write here [default: stdout].",
 )
-async def results(settings: Settings, out: Out, batch: Pubkey, fmt: str, dest: Path | None) -> None:
-    """Every delivered result, from the cluster's transaction history: item,
-    worker, answer (hex and text), payment, signature, stars if rated."""
+@click.option(
+    "--source",
+    type=click.Choice(["auto", "accounts", "history"]),
+    default="auto",
+    show_default=True,
+    help="accounts: the task tables (answers up to two bytes; a few calls on any "
+    "node); history: the transactions (signatures and stars too; a call per "
+    "delivery, on a node keeping history); auto: accounts when they hold every answer.",
+)
+async def results(
+    settings: Settings, out: Out, batch: Pubkey, fmt: str, dest: Path | None, source: Source
+) -> None:
+    """Every delivered result: item, worker, answer (hex and text), payment,
+    whether rated; from the history also the signature, URI and stars."""
     async with connect(settings) as amp:
-        rows = [r.as_dict() for r in await batch_results(amp.backend, batch)]
+        try:
+            found = await batch_results(amp.backend, batch, source=source)
+        except NotInAccounts as e:
+            raise UserError(f"{e}: read them with --source history") from None
+        rows = [r.as_dict() for r in found]
     if dest is None and settings.json:
         out.result({"batch": batch, "results": rows}, "")
         return
@@ -49,6 +65,7 @@ async def results(settings: Settings, out: Out, batch: Pubkey, fmt: str, dest: P
             "paid",
             "fee",
             "stars",
+            "rated",
             "signature",
             "slot",
             "block_time",

@@ -26,6 +26,7 @@ from solders.pubkey import Pubkey
 from solders.sysvar import CLOCK
 
 from ..chain._backend import Backend, TxReceipt
+from ..chain._scan import tables_of
 from ..chain._tx import PACKET_DATA_SIZE, transaction_size
 from ..protocol import _instructions as ix
 from ..protocol._exceptions import (
@@ -45,7 +46,6 @@ from ..protocol._models import (
 )
 from ..protocol._pda import (
     config_pda,
-    table_address,
     treasury_pda,
     using_program,
     worker_profile_pda,
@@ -210,11 +210,9 @@ class AmplifyClient:
         return profile.standing((await self.get_config()).reputation)
 
     async def get_tables(self, batch: Batch) -> list[TaskTable]:
-        """The batch's task tables, in item order."""
-        return [
-            await self.fetch(TaskTable, table_address(batch.requester, batch.batch_number, i))
-            for i in range(batch.table_count)
-        ]
+        """The batch's task tables, in item order (`getMultipleAccounts`, up
+        to 100 a call over RPC)."""
+        return await tables_of(self.backend, batch)
 
     # -- anyone ----------------------------------------------------------------------
 

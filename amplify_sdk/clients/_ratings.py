@@ -128,7 +128,7 @@ def plan_ratings(
             err = ItemNotFound()
         else:
             row = table.holders[item - table.first_item]
-            done = (row == idx + 1) & (table.ticks[item - table.first_item] == 0)
+            done = (row == idx + 1) & table.done[item - table.first_item]
             if not done.any():
                 err = NotSubmitted()
             elif table.flags[item - table.first_item][done].all() or (item, worker) in asked:

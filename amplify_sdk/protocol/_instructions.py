@@ -182,7 +182,7 @@ def create_batch(
     - `expires_at`: Unix time after which no item can be accepted; at most 65,534 x
       reservation_secs ahead (a deadline tick is then at most reservation_secs long).
     - `encrypted`: Items are encrypted; keys are delivered sealed to each accepting worker.
-    - `roster_capacity`: Workers the roster has room for now (1-32767, within 10 KiB of
+    - `roster_capacity`: Workers the roster has room for now (1-16383, within 10 KiB of
       account).
     - `key_agent`: Who may deliver item keys besides the requester (the requester itself if
       unused).

@@ -209,6 +209,9 @@ class Batch(AccountModel):
     roster_capacity: int
     skill_count: int
     """Skills a worker must prove to accept (`BatchSkills`); 0: none."""
+    places_reused: int
+    """Roster places given to a new worker (from version 4): while 0, every
+    completed slot's holder is the worker who did the work."""
     manifest_hash: bytes
     instructions_hash: bytes
     base_uri: str
@@ -304,14 +307,25 @@ class Batch(AccountModel):
 U16Array = npt.NDArray[np.uint16]
 
 
+def answer_of_code(code: int) -> bytes | None:
+    """The answer a completed slot's code stands for (the IDL's `Slot` docs)."""
+    if code == 0:
+        return None
+    if code <= 256:
+        return bytes([code - 1])
+    return (code - 257).to_bytes(2, "little")
+
+
 class TaskTable(AccountModel):
     """Slots of items `first_item .. first_item + count` of a batch.
 
     `holders[i, r]` is the roster index + 1 of the worker on slot r of item
-    `first_item + i` (0 = open or settled); `ticks[i, r]` is 0 once completed,
-    else the reservation's deadline tick; `flags[i, r]` means key delivered
-    (reserved), rated (completed) or, with no holder, settled (`settle_items`:
-    refunded, never to be taken).
+    `first_item + i` (0 = open or settled); `done[i, r]` marks it completed;
+    `ticks[i, r]` is the reservation's deadline tick while reserved, and once
+    completed the code of the answer the slot keeps (`answer`; 0 when not
+    kept); `flags[i, r]` means key delivered (reserved), rated (completed) or,
+    with no holder, settled (`settle_items`: refunded, never to be taken). A
+    version 1 table (before answers were kept) reads with every code 0.
     """
 
     IDL_NAME: ClassVar[str] = "TaskTable"
@@ -326,6 +340,7 @@ class TaskTable(AccountModel):
     holders: U16Array
     ticks: U16Array
     flags: npt.NDArray[np.bool_]
+    done: npt.NDArray[np.bool_]
 
     @classmethod
     def _from_data(cls, address: Pubkey, data: bytes) -> Self:
@@ -337,13 +352,22 @@ class TaskTable(AccountModel):
                 f"TaskTable {address}: {len(slots)} slots for {shape}, count {fields['count']}"
             )
         workers = slots["worker"].reshape(shape)[: fields["count"]]
-        ticks = slots["tick"].reshape(shape)[: fields["count"]]
+        ticks = slots["tick"].reshape(shape)[: fields["count"]].copy()
         wanted = {k: v for k, v in fields.items() if k in cls.model_fields}
+        if fields["version"] < constant("TABLE_VERSION"):
+            # Completed was `tick == 0` (the program converts the table when
+            # an instruction next opens it); no answer kept.
+            holders = workers & ~np.uint16(constant("SLOT_FLAG"))
+            done = (holders != 0) & (ticks == 0)
+        else:
+            holders = workers & constant("SLOT_HOLDER")
+            done = (workers & constant("SLOT_DONE")) != 0
         return cls(
             address=address,
-            holders=workers & constant("SLOT_HOLDER"),
-            ticks=ticks.copy(),
+            holders=holders,
+            ticks=ticks,
             flags=(workers & constant("SLOT_FLAG")) != 0,
+            done=done,
             **wanted,
         )
 
@@ -352,12 +376,20 @@ class TaskTable(AccountModel):
         return self.first_item + self.count
 
     def reserved(self) -> npt.NDArray[np.bool_]:
-        out: npt.NDArray[np.bool_] = (self.holders != 0) & (self.ticks != 0)
+        out: npt.NDArray[np.bool_] = (self.holders != 0) & ~self.done
         return out
 
     def completed(self) -> npt.NDArray[np.bool_]:
-        out: npt.NDArray[np.bool_] = (self.holders != 0) & (self.ticks == 0)
+        out: npt.NDArray[np.bool_] = (self.holders != 0) & self.done
         return out
+
+    def answer(self, row: int, col: int) -> bytes | None:
+        """The answer completed slot (row, col) keeps; None when it keeps none
+        (wider than two bytes, a two-byte value past 65,278, or a version 1
+        table): the `ResultsSubmitted` event has it."""
+        if not (self.done[row, col] and self.holders[row, col]):
+            raise ValueError(f"slot ({row}, {col}) of table {self.index} is not completed")
+        return answer_of_code(int(self.ticks[row, col]))
 
     def open(self) -> npt.NDArray[np.bool_]:
         """Slots a worker can take: no holder, not settled."""

@@ -432,11 +432,11 @@ class RosterFull(ProgramError):
 
 
 class RosterTooLarge(ProgramError):
-    """Roster growth exceeds 10 KiB in one instruction or 32767 workers."""
+    """Roster growth exceeds 10 KiB in one instruction or 16383 workers."""
 
     code = 6053
     name = "RosterTooLarge"
-    msg = "Roster growth exceeds 10 KiB in one instruction or 32767 workers"
+    msg = "Roster growth exceeds 10 KiB in one instruction or 16383 workers"
 
 
 class TableFull(ProgramError):

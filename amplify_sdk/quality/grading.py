@@ -26,9 +26,10 @@ from .gold import GoldMismatchError, GoldOpening
 
 
 async def batch_answers(client: AmplifyClient, batch: Pubkey) -> list[Answer]:
-    """Every answer delivered to the batch, in delivery order, from its
-    history (`ResultsSubmitted` events, read by `_results.batch_results`).
-    Failed transactions changed nothing and are skipped."""
+    """Every answer delivered to the batch: from its task tables when they
+    keep every answer (item order), else from its history (`ResultsSubmitted`
+    events, delivery order; failed transactions changed nothing and are
+    skipped). See `_results.batch_results`."""
     return [row.as_answer for row in await batch_results(client.backend, batch)]
 
 
@@ -83,7 +84,7 @@ NO_GOLD = (
 
 def _unrated(grades: Grades, rows: Sequence[ResultRow]) -> list[tuple[int, Pubkey, int]]:
     """The grades' ratings for the assignments `rows` show unrated."""
-    done = {(r.item, r.worker) for r in rows if r.stars is not None}
+    done = {(r.item, r.worker) for r in rows if r.rated}
     return [r for r in grades.ratings if (r[0], r[1]) not in done]
 
 

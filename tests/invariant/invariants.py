@@ -95,6 +95,7 @@ class Invariants(EngineBase):
             b.fee_per_item,
             b.tick_secs,
             b.batch_number,
+            b.places_reused,
         )
         want = (
             status,
@@ -110,6 +111,7 @@ class Invariants(EngineBase):
             m.fee,
             m.tick_secs,
             m.number,
+            len(m.reused),
         )
         assert got == want, (got, want)
         roster = [(e.worker, e.taken, e.active, e.pending) for e in b.roster]
@@ -142,11 +144,14 @@ class Invariants(EngineBase):
                     if s is None:
                         want_w, want_t = 0, 0
                     else:
-                        want_w = (s.place + 1) | (0x8000 if s.flag else 0)
-                        want_t = s.tick if s.reserved else 0
+                        # Slot.worker: place + 1 in bits 0-13, completed bit
+                        # 14, flag bit 15; tick: deadline, or the answer's code.
+                        done = 0 if s.reserved else 0x4000
+                        want_w = (s.place + 1) | done | (0x8000 if s.flag else 0)
+                        want_t = s.tick
                     assert (worker, tick) == (want_w, want_t), (m.address, i, k, worker, tick, s)
-                    if worker & 0x7FFF:
-                        holders.append(worker & 0x7FFF)
+                    if worker & 0x3FFF:
+                        holders.append(worker & 0x3FFF)
                 assert len(holders) == len(set(holders)), "a place holds two slots of one item"
         active = Counter(s.worker for ss in m.slots.values() for s in ss if s and s.reserved)
         assert all(active[w] == m.active[w] for w in m.roster)

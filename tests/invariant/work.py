@@ -38,11 +38,22 @@ from .spec import (
 )
 
 
+def kept_code(answer: bytes) -> int:
+    """The IDL's `Slot` docs: a one-byte answer + 1, a two-byte one (u16
+    little-endian) + 257 up to 65,278, else 0 (not kept)."""
+    if len(answer) == 1:
+        return answer[0] + 1
+    if len(answer) == 2 and (v := int.from_bytes(answer, "little")) <= 65_278:
+        return v + 257
+    return 0
+
+
 class WorkRules(EngineBase):
     @rule(target=EngineBase.done, a=consumes(EngineBase.held), wide=st.booleans())
     def submit(self, a: Assignment, wide: bool) -> Any:
         b, item, w = a
-        paid = self.do_submit(b, w, [item], 32 if wide else 1)
+        # One-byte answers, two-byte ones for odd items (the slot keeps both), 32 bytes.
+        paid = self.do_submit(b, w, [item], 32 if wide else 1 + item % 2)
         return multiple(a) if paid else multiple()
 
     @rule(
@@ -59,7 +70,8 @@ class WorkRules(EngineBase):
             w = m.roster[w % len(m.roster)]
         t = m.tables[0]
         mine = [i for i in range(t.first, t.first + t.count) if m.held(w, i)]
-        paid = self.do_submit(b, w, [*mine[:8], t.first + extra % t.count], 1)
+        width = 2 if extra % 3 == 0 else 1  # two-byte answers too: the slot keeps both
+        paid = self.do_submit(b, w, [*mine[:8], t.first + extra % t.count], width)
         return multiple(*((b, i, w) for i in paid or []))
 
     def do_submit(self, b: int, w: int, items: list[int], width: int) -> list[int] | None:
@@ -68,10 +80,14 @@ class WorkRules(EngineBase):
         wk = self.workers[w]
         table = m.table_of(items[0])
         assert table is not None
-        answers = b"".join(bytes([(i * 7 + k) % 256 for k in range(width)]) for i in items)
+        # Item-derived bytes: two-byte answers reach past the largest kept
+        # value (65,278) for some items.
+        answers = b"".join(
+            bytes([(i * 7 + k * 3 + 250) % 256 for k in range(width)]) for i in items
+        )
         ix = instructions.submit_results(wk.address, m.address, table.address, items, answers)
         try:
-            out = self.expect_submit(m, w, items, table)
+            out = self.expect_submit(m, w, items, table, answers, width)
         except Refused as r:
             self.send(wk, [ix], refused=r, label="submit")
             return None
@@ -93,7 +109,9 @@ class WorkRules(EngineBase):
         self.dirty.add(b)
         return paid
 
-    def expect_submit(self, m: BatchM, w: int, items: list[int], table: TableM) -> list[str]:
+    def expect_submit(
+        self, m: BatchM, w: int, items: list[int], table: TableM, answers: bytes, width: int
+    ) -> list[str]:
         if m.closed:
             raise Refused(E.InvalidOwner)
         if w not in m.roster:
@@ -104,14 +122,17 @@ class WorkRules(EngineBase):
                 raise Refused(E.ItemNotFound)
             if m.table_of(i) is not table:
                 raise Refused(E.WrongTable)
-        for i in items:
+        for pos, i in enumerate(items):
             s = m.held(w, i)
             if s is None:
                 out.append("NotReserved")
             elif m.encrypted and not s.flag:
                 out.append("KeyNotDelivered")
             else:
-                s.reserved, s.tick, s.flag = False, 0, False
+                # Completed: the slot's tick keeps the answer's code.
+                code = kept_code(answers[pos * width : (pos + 1) * width])
+                s.reserved, s.tick, s.flag = False, code, False
+                REACH["submit:answer kept" if code else "submit:answer not kept"] += 1
                 m.active[w] -= 1
                 m.pending[w] += 1  # keeps the place until rated
                 m.completed += 1

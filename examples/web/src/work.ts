@@ -17,8 +17,10 @@ import { hex } from "./commit";
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
 export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
 
-/** Slot.worker: bits 0-14 roster index + 1, bit 15 a flag (IDL: Slot). */
-const SLOT_HOLDER = 0x7fff;
+/** Slot.worker: bits 0-13 roster index + 1, bit 14 completed, bit 15 a flag
+ *  (IDL: Slot, SLOT_HOLDER, SLOT_DONE). */
+const SLOT_HOLDER = 0x3fff;
+const SLOT_DONE = 0x4000;
 
 /** The most bytes a transaction may take (PACKET_DATA_SIZE). */
 const PACKET_DATA_SIZE = 1232;
@@ -75,11 +77,12 @@ export function viewOf(address: PublicKey, batch: Batch, tables: Table[], worker
       const mine = holder ? slots.find((s) => (s.worker & SLOT_HOLDER) === holder) : undefined;
       // Open: no holder and not settled (worker field 0, flag clear).
       if (!mine && slots.some((s) => s.worker === 0)) view.open.push(item);
-      if (mine && mine.tick !== 0) {
+      // Reserved: tick is the deadline. Completed: tick keeps the answer's code.
+      if (mine && !(mine.worker & SLOT_DONE)) {
         const deadline = batch.createdAt.toNumber() + mine.tick * batch.tickSecs;
         view.reserved.push({ item, deadline });
       }
-      if (mine && mine.tick === 0) view.completed.push(item);
+      if (mine && mine.worker & SLOT_DONE) view.completed.push(item);
     }
   }
   return view;

@@ -114,7 +114,7 @@ pub enum AmplifyError {
     LedgerTooLarge = 6051,
     /// Batch roster is full and no place is free; the requester must grow it (grow_roster)
     RosterFull = 6052,
-    /// Roster growth exceeds 10 KiB in one instruction or 32767 workers
+    /// Roster growth exceeds 10 KiB in one instruction or 16383 workers
     RosterTooLarge = 6053,
     /// Tasks do not fit in this task table; initialize the next table
     TableFull = 6054,
@@ -471,7 +471,7 @@ impl AmplifyError {
             AmplifyError::LedgerActive => "(retired in 0.2) Ledger still has reserved slots",
             AmplifyError::LedgerTooLarge => "(retired in 0.2) Ledger growth exceeds 10 KiB in one instruction",
             AmplifyError::RosterFull => "Batch roster is full and no place is free; the requester must grow it (grow_roster)",
-            AmplifyError::RosterTooLarge => "Roster growth exceeds 10 KiB in one instruction or 32767 workers",
+            AmplifyError::RosterTooLarge => "Roster growth exceeds 10 KiB in one instruction or 16383 workers",
             AmplifyError::TableFull => "Tasks do not fit in this task table; initialize the next table",
             AmplifyError::WrongTable => "Task table does not belong to this batch or does not hold these items",
             AmplifyError::InvalidTable => "Task table has the wrong address, size or state",

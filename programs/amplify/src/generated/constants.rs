@@ -6,8 +6,8 @@
 pub const MAX_FEE_BPS: u16 = 1000;
 /// Most workers per item.
 pub const MAX_REDUNDANCY: u8 = 64;
-/// Most workers per batch (a slot names its worker in 15 bits).
-pub const MAX_ROSTER: u16 = 32767;
+/// Most workers per batch (a slot names its worker in 14 bits).
+pub const MAX_ROSTER: u16 = 16383;
 /// Longest base URI, in bytes.
 pub const MAX_BASE_URI_LEN: u16 = 200;
 /// Longest result URI, in bytes.
@@ -19,7 +19,13 @@ pub const MAX_TICK: u16 = 65535;
 /// Bit of Slot.worker: key delivered (reserved) or rated (completed).
 pub const SLOT_FLAG: u16 = 32768;
 /// Bits of Slot.worker holding roster index + 1 (0 = open).
-pub const SLOT_HOLDER: u16 = 32767;
+pub const SLOT_HOLDER: u16 = 16383;
+/// Bit of Slot.worker: the work was delivered (completed); Slot.tick then keeps the answer (see Slot).
+pub const SLOT_DONE: u16 = 16384;
+/// TaskTable.version written by init_table. Version 1 tables (completed = tick 0, no answers kept) are converted when an instruction first opens them.
+pub const TABLE_VERSION: u8 = 2;
+/// Batch.version written by create_batch. From 3, a full roster reuses idle places; from 4, Batch.places_reused counts those reuses.
+pub const BATCH_VERSION: u8 = 4;
 /// Task table seed: this prefix + hex16(batch_number) + hex4(index).
 pub const TABLE_SEED_PREFIX: &[u8] = b"t";
 /// Bytes of a sealed item key: a libsodium sealed box (32 ephemeral + 16 MAC) of 32 bytes.

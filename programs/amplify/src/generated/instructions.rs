@@ -347,7 +347,7 @@ pub struct CreateBatchArgs<'a> {
     pub expires_at: i64,
     /// Items are encrypted; keys are delivered sealed to each accepting worker.
     pub encrypted: bool,
-    /// Workers the roster has room for now (1-32767, within 10 KiB of account).
+    /// Workers the roster has room for now (1-16383, within 10 KiB of account).
     pub roster_capacity: u16,
     /// Who may deliver item keys besides the requester (the requester itself if unused).
     pub key_agent: Address,

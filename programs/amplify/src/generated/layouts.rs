@@ -89,7 +89,8 @@ le_fields!(RosterEntry {
 // valid for every bit pattern.
 unsafe impl Pod for RosterEntry {}
 
-/// One worker's place on one item. worker: 0 = open; else bits 0-14 = roster index + 1 and bit 15 a flag (reserved: item key delivered; completed: rated). tick: 0 = completed; else reserved until created_at + tick x tick_secs.
+/// One worker's place on one item. worker: 0 = open; else bits 0-13 = roster index + 1, bit 14 (SLOT_DONE) = completed, bit 15 a flag (reserved: item key delivered; completed: rated; with no holder: settled).
+/// tick: reserved, the deadline: created_at + tick x tick_secs. Completed, the answer kept: 0 = not kept (wider than two bytes, or a two-byte value over 65,278: read it from ResultsSubmitted), 1-256 = a one-byte answer + 1, 257-65,535 = a two-byte answer (u16 little-endian) + 257.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Slot {
@@ -439,7 +440,9 @@ pub struct Batch {
     pub instructions_hash: [u8; 32],
     /// Skills a worker must prove at acceptance (batch_skills); 0 = none.
     pub skill_count: u8,
-    pub reserved: [u8; 63],
+    /// Roster places given to a new worker (RosterPlaceReused) since version 4: while 0, every completed slot's holder is the worker who did the work.
+    pub places_reused: [u8; 4],
+    pub reserved: [u8; 59],
 }
 const _: () = assert!(core::mem::size_of::<Batch>() == 376);
 le_fields!(Batch {
@@ -470,6 +473,7 @@ le_fields!(Batch {
     table_count / set_table_count: u32,
     roster_len / set_roster_len: u16,
     roster_capacity / set_roster_capacity: u16,
+    places_reused / set_places_reused: u32,
 });
 // SAFETY: as for every struct here (alignment 1, no padding, any bits).
 unsafe impl Layout for Batch {

@@ -25,10 +25,7 @@ use crate::{
         accounts::{self, clock_unix_timestamp},
         math,
     },
-    state::{
-        self, reputation, table::SLOT_FLAG, BatchView, Config, RequesterProfile, TableView,
-        WorkerProfile,
-    },
+    state::{self, reputation, BatchView, Config, RequesterProfile, TableView, WorkerProfile},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -99,7 +96,7 @@ pub fn process(
         if slot.flag() {
             return Err(AmplifyError::AlreadyRated.into());
         }
-        slot.set_worker(holder | SLOT_FLAG);
+        slot.mark_rated();
 
         let mut profile = *remaining
             .get(r.profile as usize)

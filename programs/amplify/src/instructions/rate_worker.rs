@@ -29,10 +29,7 @@ use crate::{
         accounts::{self, clock_unix_timestamp},
         math,
     },
-    state::{
-        self, reputation, table::SLOT_FLAG, BatchView, Config, RequesterProfile, TableView,
-        WorkerProfile,
-    },
+    state::{self, reputation, BatchView, Config, RequesterProfile, TableView, WorkerProfile},
 };
 use pinocchio::{address::address_eq, AccountView, ProgramResult};
 
@@ -108,7 +105,7 @@ pub fn process(
         if slot.flag() {
             return Err(AmplifyError::AlreadyRated.into());
         }
-        slot.set_worker(holder | SLOT_FLAG);
+        slot.mark_rated();
         weight = math::add(weight, session.rate(r.stars, fee)?.weight)?;
     }
     // Rated: the place no longer needs to name this worker for them (a count

@@ -18,11 +18,7 @@ use crate::{
         instructions::{SubmitResultsAccounts, SubmitResultsArgs},
     },
     shared::{lamports, math, outcomes::Outcomes},
-    state::{
-        self,
-        table::{reservation, SLOT_FLAG},
-        BatchView, TableView,
-    },
+    state::{self, table::reservation, BatchView, TableView},
 };
 use pinocchio::{AccountView, ProgramResult};
 
@@ -71,17 +67,18 @@ pub fn process(
             None => Err(AmplifyError::NotReserved),
             Some(s) if encrypted && !s.flag() => Err(AmplifyError::KeyNotDelivered),
             Some(s) => {
-                // Completed: tick 0; the flag now means "rated", not yet.
-                s.set_worker(holder & !SLOT_FLAG);
-                s.set_tick(0);
                 // Both positions < items (< 1,232 bytes of data) and width <= 64.
                 let from = at.request.wrapping_mul(width);
                 let to = at.done.wrapping_mul(width);
-                if let (Some(src), Some(dst)) = (
-                    args.answers.get(from..from.saturating_add(width)),
-                    answers.get_mut(to..to.saturating_add(width)),
-                ) {
-                    dst.copy_from_slice(src);
+                let answer: &[u8] = args
+                    .answers
+                    .get(from..from.saturating_add(width))
+                    .map_or(&[], |a| a);
+                // Completed, its answer kept in the slot; the flag now means
+                // "rated", not yet.
+                s.complete(answer);
+                if let Some(dst) = answers.get_mut(to..to.saturating_add(width)) {
+                    dst.copy_from_slice(answer);
                 }
                 Ok(())
             }

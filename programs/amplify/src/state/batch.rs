@@ -29,7 +29,7 @@ use crate::{
 };
 use pinocchio::{error::ProgramError, Address};
 
-pub const BATCH_VERSION: u8 = 3;
+pub use crate::generated::constants::BATCH_VERSION;
 /// The first version whose roster entries count `pending` from the start: only
 /// those batches give a held-nothing place to another worker (an older batch's
 /// entries may have unrated work they never counted).
@@ -426,6 +426,10 @@ impl<'a> BatchView<'a> {
         entry.set_taken(0);
         entry.set_active(0);
         entry.set_pending(0);
+        // Completed slots of the previous worker now name this one: readers
+        // of answers from the tables learn it here.
+        self.b
+            .set_places_reused(math::inc_u32(self.b.places_reused(), 1)?);
         Ok(previous)
     }
 

@@ -14,10 +14,27 @@ use crate::{
 };
 use pinocchio::{error::ProgramError, Address};
 
-pub const TABLE_VERSION: u8 = 1;
 /// Bytes before the first slot: the fixed fields and the slot vector's length.
 pub const TABLE_HEADER: usize = TaskTable::LEN + 4;
-pub use crate::generated::constants::{SLOT_FLAG, SLOT_HOLDER};
+pub use crate::generated::constants::{SLOT_DONE, SLOT_FLAG, SLOT_HOLDER, TABLE_VERSION};
+/// The version before completed slots kept their answers: completed was `tick == 0`.
+const TABLE_VERSION_TICK_DONE: u8 = 1;
+/// Largest two-byte answer a slot keeps (its code is the value + 257 <= 65,535).
+const MAX_KEPT_PAIR: u16 = u16::MAX - 257;
+
+/// The code `Slot.tick` keeps for a completed slot's answer: 0 when it is not
+/// kept (too wide, or a two-byte value past `MAX_KEPT_PAIR`: the event has it).
+#[inline(always)]
+pub fn answer_code(answer: &[u8]) -> u16 {
+    match *answer {
+        [b] => u16::from(b).wrapping_add(1),
+        [lo, hi] => match u16::from_le_bytes([lo, hi]) {
+            v if v <= MAX_KEPT_PAIR => v.wrapping_add(257),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
 
 /// `Slot.worker` of a settled slot (`settle_items`): no holder, the flag set.
 /// Its escrow was refunded; no worker can take it.
@@ -32,12 +49,25 @@ impl Slot {
 
     #[inline(always)]
     pub fn is_reserved(&self) -> bool {
-        self.holder() != 0 && self.tick() != 0
+        self.holder() != 0 && self.worker() & SLOT_DONE == 0
     }
 
     #[inline(always)]
     pub fn is_completed(&self) -> bool {
-        self.holder() != 0 && self.tick() == 0
+        self.holder() != 0 && self.worker() & SLOT_DONE != 0
+    }
+
+    /// Delivered by its holder: completed, not rated, the answer's code kept.
+    #[inline(always)]
+    pub fn complete(&mut self, answer: &[u8]) {
+        self.set_worker((self.holder() | SLOT_DONE) & !SLOT_FLAG);
+        self.set_tick(answer_code(answer));
+    }
+
+    /// A completed slot rated.
+    #[inline(always)]
+    pub fn mark_rated(&mut self) {
+        self.set_worker(self.worker() | SLOT_FLAG);
     }
 
     /// Free for a worker to take: no holder, and not settled.
@@ -57,6 +87,23 @@ impl Slot {
     pub fn flag(&self) -> bool {
         self.worker() & SLOT_FLAG != 0
     }
+}
+
+/// A version 1 table's slots in today's form, once: completed was `tick ==
+/// 0` with a holder (its answer is not kept: code 0). A holder past today's 14
+/// bits (a roster of more than `MAX_ROSTER` places) cannot be converted.
+#[inline(never)]
+fn upgrade_slots(slots: &mut [Slot]) -> Result<(), ProgramError> {
+    for s in slots.iter_mut() {
+        let (worker, tick) = (s.worker(), s.tick());
+        if worker & SLOT_DONE != 0 {
+            return Err(AmplifyError::InvalidAccountData.into());
+        }
+        if worker & SLOT_HOLDER != 0 && tick == 0 {
+            s.set_worker(worker | SLOT_DONE);
+        }
+    }
+    Ok(())
 }
 
 /// The slot of one item's `slots` that the worker at roster index
@@ -91,10 +138,12 @@ impl<'a> TableView<'a> {
         if u32::from_le_bytes(*len) as usize != n || slots.len() != n.wrapping_mul(Slot::SIZE) {
             return Err(AmplifyError::InvalidAccountData.into());
         }
-        Ok(Self {
-            t,
-            slots: Slot::slice_mut(slots),
-        })
+        let slots = Slot::slice_mut(slots);
+        if t.version == TABLE_VERSION_TICK_DONE {
+            upgrade_slots(slots)?;
+            t.version = TABLE_VERSION;
+        }
+        Ok(Self { t, slots })
     }
 
     /// Whether this is a table of the batch at `batch` numbered `batch_number`.

@@ -8,4 +8,5 @@ mod math;
 mod merkle;
 mod rent;
 mod seeds;
+mod table;
 mod x25519;

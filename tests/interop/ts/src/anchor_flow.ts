@@ -471,6 +471,13 @@ const paid = await eventOf(
   "resultsSubmitted",
 );
 eq([paid.paid, paid.fee, paid.bond], [(PRICE - 500) * ITEMS, 500 * ITEMS, BOND * ITEMS], "ResultsSubmitted");
+// Readable from the account too: a completed slot (bit 14) keeps a one-byte answer as tick = answer + 1.
+const kept = (await requester.account.taskTable.fetch(table)).slots.filter((s) => s.worker & 0x4000);
+eq(
+  kept.map((s) => s.tick - 1),
+  [1, 0, 1, 1],
+  "completed slots keep their answers (IDL: Slot)",
+);
 await eventOf(
   await worker2.methods
     .submitResults([0, 1], Buffer.from([1, 0]), "")
