@@ -173,7 +173,10 @@ async def run_demo(
                 rounds += 1
                 if not await crowd.round(main, truth[:n_items]):
                     break
-            results = await batch_results(amp.backend, main)
+            # Delivery order (the history): a rating is weighed against the
+            # requester's running average, so the order ratings are sent in
+            # is part of what they do, and the report quotes this order's.
+            results = await batch_results(amp.backend, main, source="history")
             grades = grade([row.as_answer for row in results])
             rated = sum(o.ok for o in await req.rate_assignments(main, grades.ratings))
             main_batch = await req.get_batch(main)

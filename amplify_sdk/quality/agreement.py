@@ -118,8 +118,9 @@ def _factorize(values: Sequence[Hashable]) -> tuple[list[Any], I64]:
 
 
 def encode(answers: Sequence[Answer] | Encoded, extra_labels: Iterable[bytes] = ()) -> Encoded:
-    """`Answer`s as codes, workers sorted by key and labels by bytes (an
-    `Encoded` is returned as it is, with `extra_labels` added)."""
+    """`Answer`s as codes, workers sorted by key and labels by bytes, the
+    answers in (item, worker) order (an `Encoded` is returned as it is, with
+    `extra_labels` added)."""
     if isinstance(answers, Encoded):
         extra = [x for x in extra_labels if x not in set(answers.labels)]
         if not extra:
@@ -143,14 +144,14 @@ def encode(answers: Sequence[Answer] | Encoded, extra_labels: Iterable[bytes] = 
         if (a.item, a.worker) in seen:
             raise ValueError(f"two answers of worker {a.worker} for item {a.item}")
         seen.add((a.item, a.worker))
-    return Encoded(
-        items,
-        workers,
-        labels,
-        np.array([ii[a.item] for a in answers], dtype=np.int64),
-        np.array([wi[a.worker] for a in answers], dtype=np.int64),
-        np.array([li[a.answer] for a in answers], dtype=np.int64),
-    )
+    item = np.array([ii[a.item] for a in answers], dtype=np.int64)
+    worker = np.array([wi[a.worker] for a in answers], dtype=np.int64)
+    label = np.array([li[a.answer] for a in answers], dtype=np.int64)
+    # One order whatever the answers came in (history: delivery order; task
+    # tables: item order): the fits sum in it, and a sum's last bit can tip
+    # a worker across a star boundary.
+    order = np.lexsort((worker, item))
+    return Encoded(items, workers, labels, item[order], worker[order], label[order])
 
 
 @dataclass(frozen=True)
