@@ -99,7 +99,7 @@ async def _stars_and_close(node: Node, batch: str) -> dict[tuple[int, str], int 
     """The stars on chain per (item, worker); then the batch closes, its fees
     reaching the treasury (and the stakers)."""
     async with node.sdk() as amp:
-        rows = await batch_results(amp.backend, Pubkey.from_string(batch))
+        rows = await batch_results(amp.backend, Pubkey.from_string(batch), source="history")
         await amp.requester().close_batch(Pubkey.from_string(batch))
     return {(r.item, str(r.worker)): r.stars for r in rows}
 
