@@ -213,7 +213,8 @@ async def test_expired_blockhash_is_refused(
     # 151 blocks later the blockhash has expired (as mainnet's 150-block window),
     # seen at the client's commitment (confirmed) one slot behind the tip.
     node.chain.skip(old.last_valid_block_height + 1 + node.chain.confirmation_lag - node.chain.slot)
-    assert (await rpc.get_block_height()).value == old.last_valid_block_height + 1
+    # At least: the node's wall-clock slots may add one meanwhile.
+    assert (await rpc.get_block_height()).value >= old.last_valid_block_height + 1
     tx = VersionedTransaction.from_legacy(
         signed_transfer(funded, Keypair().pubkey(), 10**9, old.blockhash)
     )

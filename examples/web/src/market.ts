@@ -20,6 +20,13 @@ export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
 export const idl = rawIdl as Idl;
 export const PROGRAM_ID = new PublicKey(idl.address);
 
+/** An integer constant of the IDL (`SLOT_HOLDER`, `MAX_ROSTER`, ...). */
+export function constant(name: string): number {
+  const c = (idl.constants ?? []).find((x) => x.name === name);
+  if (!c) throw new Error(`no constant ${name} in the IDL`);
+  return Number(c.value);
+}
+
 /** A read-only client: Anchor needs only a connection to fetch and decode. */
 export function connect(url: string): Program<Amplify> {
   return new Program(idl as unknown as Amplify, { connection: new Connection(url, "confirmed") });

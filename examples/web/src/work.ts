@@ -6,7 +6,7 @@
 import { BN, EventParser, utils, type IdlEvents, type Program } from "@coral-xyz/anchor";
 import { PublicKey, SYSVAR_CLOCK_PUBKEY, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import type { Amplify } from "./generated/amplify";
-import { fieldOffset, idl, PROGRAM_ID, standingOf, tableAddress, type Batch, type Standing, type TaskTable } from "./market";
+import { constant, fieldOffset, idl, PROGRAM_ID, standingOf, tableAddress, type Batch, type Standing, type TaskTable } from "./market";
 import { loadBlob, HttpStore } from "./store";
 import type { Manifest } from "./commit";
 import type { ConnectedWallet } from "./wallet";
@@ -17,10 +17,10 @@ import { hex } from "./commit";
 export type ResultsSubmitted = IdlEvents<Amplify>["resultsSubmitted"];
 export type TasksAccepted = IdlEvents<Amplify>["tasksAccepted"];
 
-/** Slot.worker: bits 0-13 roster index + 1, bit 14 completed, bit 15 a flag
- *  (IDL: Slot, SLOT_HOLDER, SLOT_DONE). */
-const SLOT_HOLDER = 0x3fff;
-const SLOT_DONE = 0x4000;
+/** Slot.worker: roster index + 1 in SLOT_HOLDER's bits, SLOT_DONE once
+ *  completed, and a flag (IDL: Slot). */
+const SLOT_HOLDER = constant("SLOT_HOLDER");
+const SLOT_DONE = constant("SLOT_DONE");
 
 /** The most bytes a transaction may take (PACKET_DATA_SIZE). */
 const PACKET_DATA_SIZE = 1232;
