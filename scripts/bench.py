@@ -30,7 +30,7 @@ from bench_bulk import LABELS, bulk_cu
 from bench_governance import GOVERNANCE_BEFORE, governance_cu
 from bench_skills import SKILL_WORKERS, skills
 
-from amplify_sdk import Amplify, WorkerClient, instructions
+from amplify_sdk import Amplify, Batch, RequesterClient, WorkerClient, instructions
 from amplify_sdk.chain import TxReceipt
 from amplify_sdk.chain._backend import Backend
 from amplify_sdk.chain._embedded import EmbeddedBackend
@@ -115,21 +115,26 @@ async def account_bytes(backend: Backend, addresses: list[Pubkey]) -> tuple[int,
     return total_bytes, total_rent
 
 
+async def reference_batch(req: RequesterClient, items: int, n_workers: int) -> Batch:
+    """The reference workload's batch, before its items are added: each of
+    `n_workers` workers may take its share of the `items` x 3 assignments."""
+    return await req.create_batch(
+        price=PRICE,
+        redundancy=REDUNDANCY,
+        per_worker_cap=items * REDUNDANCY // n_workers,
+        roster_capacity=n_workers,
+        max_active=ROUND,
+    )
+
+
 async def reference(
     amp: Amplify, items: int = ITEMS, n_workers: int = WORKERS, funding: int = 10 * SOL
 ) -> dict[str, object]:
     """The reference workload on any backend (`items` x 3, `n_workers`
     workers; a smaller one compares backends in bench_validator.py)."""
     backend = amp.backend
-    per_worker = items * REDUNDANCY // n_workers
     req = amp.requester()
-    b = await req.create_batch(
-        price=PRICE,
-        redundancy=REDUNDANCY,
-        per_worker_cap=per_worker,
-        roster_capacity=n_workers,
-        max_active=ROUND,
-    )
+    b = await reference_batch(req, items, n_workers)
     create_receipts = len(req.receipts)
     await req.add_tasks(b.address, item_hashes(items))
     upload_txs = len(req.receipts) - create_receipts + 1  # create_batch included

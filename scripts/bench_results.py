@@ -23,7 +23,7 @@ from solders.keypair import Keypair
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from bench import PRICE, REDUNDANCY, ROUND, SOL, WORKERS
+from bench import ROUND, SOL, WORKERS, reference_batch
 from bench_bulk import LABELS
 from bench_startup import localnet
 
@@ -49,14 +49,7 @@ async def workload(amp: Amplify, items: int) -> tuple[Any, set[tuple[int, str, b
     """The reference batch over RPC: every assignment accepted and delivered
     (not rated: the answers are what is read back)."""
     req = amp.requester()
-    per_worker = items * REDUNDANCY // WORKERS
-    b = await req.create_batch(
-        price=PRICE,
-        redundancy=REDUNDANCY,
-        per_worker_cap=per_worker,
-        roster_capacity=WORKERS,
-        max_active=ROUND,
-    )
+    b = await reference_batch(req, items, WORKERS)
     await req.add_tasks(b.address, item_hashes(items))
     delivered: set[tuple[int, str, bytes]] = set()
 
