@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from solders.transaction_metadata import FailedTransactionMetadata
 
 import sbpf_relink
 from sbpf_relink import MM_PROGRAM_START, RelinkError, relink
+from sbpf_relink_v3 import relink_v3
 
 LLVM_MC = Path("/usr/lib/llvm-22/bin/llvm-mc")
 pytestmark = pytest.mark.toolchain
@@ -160,27 +162,38 @@ def test_layout_rules(tmp_path: Path) -> None:
     ]
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
+Relinker = Callable[..., bytes]
+# What both relinkers (v0 here, v3 in sbpf_relink_v3) must do alike.
+RELINKERS = pytest.mark.parametrize("relinker", [relink, relink_v3], ids=["v0", "v3"])
+
+
+@RELINKERS
+def test_output_is_deterministic(tmp_path: Path, relinker: Relinker) -> None:
     obj = assemble(tmp_path, PROGRAM)
-    assert relink(obj) == relink(obj)
+    assert relinker(obj) == relinker(obj)
 
 
-def test_fail_relink_with_writable_data(tmp_path: Path) -> None:
+@RELINKERS
+def test_fail_relink_with_writable_data(tmp_path: Path, relinker: Relinker) -> None:
+    # Bug class: state the loader cannot map.
     source = PROGRAM + '\n    .section .data,"aw",@progbits\ncounter:\n    .quad 7\n'
     with pytest.raises(RelinkError, match="mutable statics"):
-        relink(assemble(tmp_path, source))
+        relinker(assemble(tmp_path, source))
 
 
-def test_fail_relink_with_syscall_not_exported(tmp_path: Path) -> None:
+@RELINKERS
+def test_fail_relink_with_syscall_not_exported(tmp_path: Path, relinker: Relinker) -> None:
     # bpf-linker drops the arguments of calls to syscalls it was not told to
     # export; the relinker refuses such a program instead of shipping it.
     with pytest.raises(RelinkError, match="sol_log_"):
-        relink(assemble(tmp_path, PROGRAM), frozenset({"abort"}))
+        relinker(assemble(tmp_path, PROGRAM), frozenset({"abort"}))
 
 
-def test_fail_relink_without_entrypoint(tmp_path: Path) -> None:
+@RELINKERS
+def test_fail_relink_without_entrypoint(tmp_path: Path, relinker: Relinker) -> None:
+    # Bug class: a program whose entry is guessed.
     with pytest.raises(RelinkError, match="entrypoint"):
-        relink(assemble(tmp_path, PROGRAM.replace("entrypoint", "start")))
+        relinker(assemble(tmp_path, PROGRAM.replace("entrypoint", "start")))
 
 
 def test_fail_relink_with_non_bpf_input() -> None:
